@@ -1,0 +1,31 @@
+"""The starter reference data every new database gets: Kent and Medway CSP areas and common agencies.
+
+Both lists live in resources/reference/ as JSON and stay editable in the app afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dhr_tracker.model import Agency, CspArea
+from dhr_tracker.resources import resource_path
+from dhr_tracker.vocabulary import AgencyKind
+
+
+def load_json(name: str) -> list[dict]:
+    return json.loads(resource_path("reference", name).read_text(encoding="utf-8"))
+
+
+def seed_reference_data(session: Session) -> None:
+    """Add the starter CSP areas and agencies that are not already present (by name)."""
+    areas = set(session.scalars(select(CspArea.name)))
+    for row in load_json("csp_areas.json"):
+        if row["name"] not in areas:
+            session.add(CspArea(name=row["name"], districts=row.get("districts", "")))
+    agencies = set(session.scalars(select(Agency.name)))
+    for row in load_json("agencies.json"):
+        if row["name"] not in agencies:
+            session.add(Agency(name=row["name"], kind=AgencyKind(row["kind"])))

@@ -1,0 +1,137 @@
+"""Typed, declared settings: each one declared once here, with its default, type and an explanation.
+
+Values the user changes are stored in the database (table setting_value) as JSON; anything not
+stored takes its declared default, so a new release can add settings without a migration.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from dhr_tracker.model import SettingValue
+
+
+class SettingError(ValueError):
+    """A value that the setting does not accept; the message says what would be accepted."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    label: str
+    default: Any
+    description: str
+    kind: type = str
+    minimum: int | None = None
+    maximum: int | None = None
+    check: Callable[[Any], Any] | None = field(default=None, compare=False)
+
+    def clean(self, value: Any) -> Any:
+        """Return the value in its declared type, or raise SettingError saying what is wrong."""
+        if self.kind is int:
+            if isinstance(value, bool) or not isinstance(value, (int, str)):
+                raise SettingError(f"{self.label} must be a whole number.")
+            try:
+                value = int(str(value).strip())
+            except ValueError:
+                raise SettingError(f"{self.label} must be a whole number, not '{value}'.") from None
+            if self.minimum is not None and value < self.minimum:
+                raise SettingError(f"{self.label} must be at least {self.minimum}.")
+            if self.maximum is not None and value > self.maximum:
+                raise SettingError(f"{self.label} must be at most {self.maximum}.")
+        elif self.kind is str:
+            if not isinstance(value, str) or not value.strip():
+                raise SettingError(f"{self.label} cannot be empty.")
+            value = value.strip()
+        elif self.kind is bool:
+            if not isinstance(value, bool):
+                raise SettingError(f"{self.label} must be yes or no.")
+        if self.check is not None:
+            value = self.check(value)
+        return value
+
+
+SETTINGS: dict[str, Setting] = {}
+
+
+def declare(setting: Setting) -> Setting:
+    if setting.key in SETTINGS:
+        raise RuntimeError(f"setting {setting.key} declared twice")
+    SETTINGS[setting.key] = setting
+    return setting
+
+
+# --- Security -------------------------------------------------------------------------------------
+IDLE_LOCK_MINUTES = declare(Setting(
+    "security.idle_lock_minutes", "Lock after idle (minutes)", 5,
+    "The app locks itself, and asks for the passphrase again, after this many minutes without a key press or mouse movement.",
+    kind=int, minimum=1, maximum=120,
+))
+CLIPBOARD_CLEAR_SECONDS = declare(Setting(
+    "security.clipboard_clear_seconds", "Clear the clipboard after (seconds)", 30,
+    "Anything the app copied is removed from the clipboard after this many seconds, if it is still there, and when the app closes.",
+    kind=int, minimum=5, maximum=600,
+))
+BACKUPS_KEPT = declare(Setting(
+    "backup.keep", "Automatic backups kept", 10,
+    "How many automatic encrypted backups to keep; the oldest beyond this number are removed.",
+    kind=int, minimum=1, maximum=100,
+))
+
+# --- Reports ---------------------------------------------------------------------------------------
+PROTECTIVE_MARKING = declare(Setting(
+    "reports.protective_marking", "Protective marking", "OFFICIAL-SENSITIVE",
+    "Printed in bold capitals at the top and bottom of every page of every report (some partners still use RESTRICTED).",
+    check=lambda value: value.upper(),
+))
+HANDLING_LINE = declare(Setting(
+    "reports.handling_line", "Handling line",
+    "Not for publication by virtue of paragraphs 1 and 2 of Part 1 of Schedule 12A to the Local Government Act 1972",
+    "Printed under the marking on every page of a briefing: why the paper is exempt from publication.",
+))
+
+# --- Timescales ------------------------------------------------------------------------------------
+PUBLICATION_MONTHS = declare(Setting(
+    "timescales.publication_months", "Keep published reports online (months)", 12,
+    "How long a published overview report stays on the partnership's website; sets the default removal date.",
+    kind=int, minimum=1, maximum=120,
+))
+
+
+class Settings:
+    """Read and change settings through a session; changes are part of the caller's transaction."""
+
+    def __init__(self, session: Session):
+        self._session = session
+
+    def get(self, setting: Setting | str) -> Any:
+        setting = SETTINGS[setting] if isinstance(setting, str) else setting
+        stored = self._session.get(SettingValue, setting.key)
+        if stored is None:
+            return setting.default
+        try:
+            return setting.clean(json.loads(stored.value_json))
+        except (SettingError, ValueError):
+            return setting.default  # a value the current rules refuse falls back to the default
+
+    def set(self, setting: Setting | str, value: Any) -> Any:
+        setting = SETTINGS[setting] if isinstance(setting, str) else setting
+        value = setting.clean(value)
+        stored = self._session.get(SettingValue, setting.key)
+        encoded = json.dumps(value, sort_keys=True)
+        if stored is None:
+            self._session.add(SettingValue(key=setting.key, value_json=encoded))
+        else:
+            stored.value_json = encoded
+        return value
+
+    def reset(self, setting: Setting | str) -> None:
+        setting = SETTINGS[setting] if isinstance(setting, str) else setting
+        stored = self._session.get(SettingValue, setting.key)
+        if stored is not None:
+            self._session.delete(stored)

@@ -1,0 +1,1 @@
+"""Storage: the encrypted SQLCipher database, its schema migrations and its backups."""

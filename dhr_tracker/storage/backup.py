@@ -1,0 +1,35 @@
+"""Encrypted copies of a database file. The copy is the encrypted file itself: never plain text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+
+from dhr_tracker.storage.files import create_owner_only
+
+
+def copy_encrypted(engine: Engine, source: Path, destination: Path) -> Path:
+    """Copy the database file while holding a read lock, so that no writer can change it mid-copy."""
+    with engine.connect() as connection:
+        connection.execute(text("SELECT count(*) FROM sqlite_master")).scalar()  # takes the shared lock
+        descriptor = create_owner_only(destination)
+        try:
+            with os.fdopen(descriptor, "wb") as target, source.open("rb") as origin:
+                shutil.copyfileobj(origin, target)
+                target.flush()
+                os.fsync(target.fileno())
+        except BaseException:
+            destination.unlink(missing_ok=True)
+            raise
+        connection.rollback()
+    return destination
+
+
+def backup_before_upgrade(engine: Engine, path: Path, revision: str | None) -> Path:
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    destination = path.with_name(f"{path.stem}.before-upgrade-from-{revision or 'none'}-{stamp}{path.suffix}")
+    return copy_encrypted(engine, path, destination)

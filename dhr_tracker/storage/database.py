@@ -1,0 +1,184 @@
+"""Create and open encrypted DHR Tracker databases (SQLCipher 4 through SQLAlchemy).
+
+Opening tells apart every failure that can be told apart and leaves the file byte-for-byte unchanged
+in each of them: nothing is written until the key, the owner and the schema have all been checked.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, exc, text
+from sqlalchemy.engine import URL
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
+
+from dhr_tracker import APPLICATION_ID, __version__
+from dhr_tracker.storage import migrate
+from dhr_tracker.storage.errors import (
+    DatabaseEmpty,
+    DatabaseExists,
+    DatabaseMissing,
+    NewerSchema,
+    NotDhrTrackerDatabase,
+    PlainSQLiteFile,
+    StorageError,
+    WrongPassphraseOrNotDatabase,
+)
+from dhr_tracker.storage.files import create_owner_only, restrict_to_owner
+from dhr_tracker.storage.passphrase import check_new_passphrase
+
+SQLITE_PLAIN_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_SECONDS = 10
+
+
+class Database:
+    """An unlocked database. Services receive sessions from it; it owns the engine and the key."""
+
+    def __init__(self, path: Path, engine: Engine):
+        self.path = path
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    def session(self) -> Session:
+        """A new session; the caller closes it. Prefer `transaction()` for writes."""
+        return self._sessions()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work: committed if the block succeeds, rolled back entirely if it raises."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def close(self) -> None:
+        """Close every connection; the key goes with them. The object cannot be used afterwards."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def _engine(path: Path, passphrase: str) -> Engine:
+    url = URL.create("sqlite+pysqlcipher", password=passphrase, database=str(path))
+    # The key derivation costs ~0.14 s per connection, so keep connections in a pool rather than
+    # opening one per use (NullPool). check_same_thread is off so a background worker may borrow one;
+    # a connection is still only ever used by one thread at a time.
+    engine = create_engine(
+        url,
+        poolclass=QueuePool,
+        pool_size=2,
+        max_overflow=4,
+        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_SECONDS},
+    )
+
+    @event.listens_for(engine, "connect")
+    def configure_connection(dbapi_connection, _record) -> None:
+        # Let SQLAlchemy, not the driver, decide where transactions begin, so that DDL in migrations
+        # is transactional too (SQLAlchemy's documented recipe for pysqlite).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in (
+            "PRAGMA cipher_log_level = NONE",  # a wrong key must not print library noise
+            "PRAGMA foreign_keys = ON",
+            "PRAGMA temp_store = MEMORY",  # sorts and temporary tables never touch the disk
+            "PRAGMA secure_delete = ON",
+        ):
+            cursor.execute(pragma)
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def begin_transaction(connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        raise DatabaseMissing(path)
+    if not path.is_file():
+        raise DatabaseMissing(path)
+    with path.open("rb") as handle:
+        header = handle.read(len(SQLITE_PLAIN_HEADER))
+    if not header:
+        raise DatabaseEmpty(path)
+    if header == SQLITE_PLAIN_HEADER:
+        raise PlainSQLiteFile(path)
+
+
+def _verify(engine: Engine, path: Path) -> str | None:
+    """Check the key and the owner; return the schema revision. Reads only."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT count(*) FROM sqlite_master")).scalar()
+            owner_known = connection.execute(
+                text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'app_meta'")
+            ).scalar()
+            if not owner_known:
+                raise NotDhrTrackerDatabase(path)
+            application = connection.execute(text("SELECT value FROM app_meta WHERE key = 'application'")).scalar()
+            if application != APPLICATION_ID:
+                raise NotDhrTrackerDatabase(path)
+            return migrate.current_revision(connection)
+    except exc.DatabaseError as error:
+        if "not a database" in str(error.orig) or "encrypted" in str(error.orig):
+            raise WrongPassphraseOrNotDatabase(path) from None
+        raise
+
+
+def open_database(path: Path | str, passphrase: str, *, upgrade: bool = True) -> Database:
+    """Unlock an existing database, upgrading its schema (after an encrypted backup) if it is older."""
+    path = Path(path)
+    _check_file(path)
+    engine = _engine(path, passphrase)
+    try:
+        revision = _verify(engine, path)
+        if revision not in migrate.known_revisions():
+            raise NewerSchema(path, revision or "unknown")
+        if revision != migrate.head_revision() and upgrade:
+            from dhr_tracker.storage.backup import backup_before_upgrade
+
+            backup_before_upgrade(engine, path, revision)
+            with engine.begin() as connection:
+                migrate.upgrade_to_head(connection)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Database(path, engine)
+
+
+def create_database(path: Path | str, passphrase: str, confirmation: str | None = None) -> Database:
+    """Create a new encrypted database holding the reference data, or write nothing at all."""
+    path = Path(path)
+    check_new_passphrase(passphrase, passphrase if confirmation is None else confirmation)
+    if path.exists():
+        raise DatabaseExists(path)
+    if not path.parent.is_dir():
+        raise StorageError(f"The folder {path.parent} does not exist. Create it first, or choose another folder.")
+    os.close(create_owner_only(path))
+    engine = _engine(path, passphrase)
+    try:
+        with engine.begin() as connection:
+            migrate.upgrade_to_head(connection)
+            connection.execute(
+                text("INSERT INTO app_meta (key, value) VALUES ('created_with_version', :version), ('created_at', :at)"),
+                {"version": __version__, "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")},
+            )
+        database = Database(path, engine)
+        from dhr_tracker.reference_data import seed_reference_data
+
+        with database.transaction() as session:
+            seed_reference_data(session)
+    except BaseException:
+        engine.dispose()
+        path.unlink(missing_ok=True)
+        raise
+    restrict_to_owner(path)
+    return database
