@@ -1,0 +1,71 @@
+"""The `dhr-tracker` command: no arguments starts the desktop app; a sub-command runs headless.
+
+Each sub-command lives in its own module under dhr_tracker/cli/ with a `register(subparsers)`
+function; list the module in COMMAND_MODULES to add it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+
+from dhr_tracker import __version__
+from dhr_tracker.errors import UserError
+from dhr_tracker.settings import SettingError
+from dhr_tracker.storage.errors import StorageError
+
+COMMAND_MODULES = [
+    "dhr_tracker.cli.database_commands",
+    "dhr_tracker.cli.case_commands",
+]
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+log = logging.getLogger("dhr_tracker")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dhr-tracker",
+        description="DHR Tracker: Domestic Homicide Review case tracker. Run with no arguments to start the desktop app.",
+    )
+    parser.add_argument("--version", action="version", version=f"DHR Tracker {__version__}")
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def start_desktop_app() -> int:
+    try:
+        gui = importlib.import_module("ui.app")  # Qt is imported only when the desktop app starts
+    except ImportError as error:
+        print(f"The desktop app cannot start: {error}. Reinstall DHR Tracker with its dependencies.", file=sys.stderr)
+        return EXIT_ERROR
+    return gui.main()
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv:
+        return start_desktop_app()
+    parser = build_parser()
+    args = parser.parse_args(argv)  # exits with 2 on a usage error
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return args.run(args) or EXIT_OK
+    except StorageError as error:
+        print(error.message, file=sys.stderr)
+        return error.exit_code
+    except (UserError, SettingError) as error:
+        print(str(error), file=sys.stderr)
+        return getattr(error, "exit_code", EXIT_ERROR)
+    except KeyboardInterrupt:
+        print("Stopped.", file=sys.stderr)
+        return 130
+    except OSError as error:
+        print(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "), file=sys.stderr)
+        return EXIT_ERROR

@@ -1,0 +1,1 @@
+"""Cases: creating, changing, finding and listing reviews."""

@@ -1,0 +1,184 @@
+"""The case service: every create and change of a case's own facts goes through here, validated."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dhr_tracker.dates import format_date
+from dhr_tracker.errors import NotFound, ValidationError
+from dhr_tracker.model import KCSP, Case, CspArea
+from dhr_tracker.vocabulary import GuidanceProfile, Stage
+
+REFERENCE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9/-]{1,38}[A-Z0-9]$")
+EDITABLE_FIELDS = (
+    "reference", "pseudonym", "victim_real_name", "perpetrator_real_name", "date_of_death", "notified_on",
+    "csp_area", "commissioning_partnership", "guidance_profile", "independent_chair", "notes",
+)
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """One row of the case list: what a screen or an export needs, pseudonymised."""
+
+    id: int
+    reference: str
+    pseudonym: str
+    stage: Stage
+    csp_area: str
+    notified_on: dt.date
+    guidance_profile: GuidanceProfile
+    commissioning_partnership: str
+
+
+def _clean_text(value: Any, field: str, label: str, *, required: bool, limit: int) -> str | None:
+    text = "" if value is None else str(value).strip()
+    if not text:
+        if required:
+            raise ValidationError(f"{label} is required.", field=field, rule="required")
+        return None
+    if len(text) > limit:
+        raise ValidationError(f"{label} is {len(text)} characters long; the limit is {limit}.", field=field, rule="too_long")
+    return text
+
+
+def _clean_date(value: Any, field: str, label: str, *, required: bool) -> dt.date | None:
+    if value in (None, ""):
+        if required:
+            raise ValidationError(f"{label} is required.", field=field, rule="required")
+        return None
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise ValidationError(f"{label} must be a date.", field=field, rule="not_a_date")
+    return value
+
+
+def _resolve_area(session: Session, value: Any) -> CspArea | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, CspArea):
+        return value
+    name = str(value).strip()
+    area = session.scalar(select(CspArea).where(CspArea.name.ilike(name)))
+    if area is None:
+        known = ", ".join(session.scalars(select(CspArea.name).order_by(CspArea.name)))
+        raise ValidationError(f"'{name}' is not a CSP area. Choose one of: {known}.", field="csp_area", rule="unknown_area")
+    return area
+
+
+def _apply(session: Session, case: Case, values: dict[str, Any], today: dt.date) -> None:
+    unknown = set(values) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(f"These are not fields of a case: {', '.join(sorted(unknown))}.", rule="unknown_field")
+    merged = {field: values.get(field, getattr(case, field, None)) for field in EDITABLE_FIELDS}
+
+    reference = _clean_text(merged["reference"], "reference", "The case reference", required=True, limit=40).upper()
+    if not REFERENCE_PATTERN.match(reference):
+        raise ValidationError(
+            f"The case reference '{reference}' may hold only letters, digits, hyphens and slashes, "
+            "for example DHR-2025-03.", field="reference", rule="reference_format",
+        )
+    clash = session.scalar(select(Case.id).where(Case.reference == reference, Case.id != case.id))
+    if clash is not None:
+        raise ValidationError(f"A case with reference {reference} already exists.", field="reference", rule="duplicate_reference")
+
+    pseudonym = _clean_text(merged["pseudonym"], "pseudonym", "The agreed pseudonym", required=True, limit=120)
+    victim = _clean_text(merged["victim_real_name"], "victim_real_name", "The victim's real name", required=False, limit=200)
+    perpetrator = _clean_text(
+        merged["perpetrator_real_name"], "perpetrator_real_name", "The perpetrator's real name", required=False, limit=200
+    )
+    for real_name in (victim, perpetrator):
+        if real_name and real_name.casefold() == pseudonym.casefold():
+            raise ValidationError(
+                "The pseudonym is the same as a real name. Agree a pseudonym that does not identify anyone.",
+                field="pseudonym", rule="pseudonym_is_real_name",
+            )
+
+    notified_on = _clean_date(merged["notified_on"], "notified_on", "The notification date", required=True)
+    date_of_death = _clean_date(merged["date_of_death"], "date_of_death", "The date of death", required=False)
+    if notified_on > today:
+        raise ValidationError(
+            f"The notification date {format_date(notified_on)} is in the future (today is {format_date(today)}).",
+            field="notified_on", rule="notified_in_future",
+        )
+    if date_of_death and date_of_death > notified_on:
+        raise ValidationError(
+            f"The date of death {format_date(date_of_death)} is after the notification date {format_date(notified_on)}; "
+            "a death is notified after it happens.", field="date_of_death", rule="death_after_notification",
+        )
+    earliest_milestone = min((milestone.occurred_on for milestone in case.milestones), default=None)
+    if earliest_milestone and notified_on > earliest_milestone:
+        raise ValidationError(
+            f"The notification date {format_date(notified_on)} is after the case's first recorded event "
+            f"({format_date(earliest_milestone)}); nothing can happen before notification.",
+            field="notified_on", rule="notified_after_events",
+        )
+
+    partnership = _clean_text(
+        merged["commissioning_partnership"], "commissioning_partnership", "The commissioning partnership", required=False, limit=120
+    ) or KCSP
+    area = _resolve_area(session, merged["csp_area"])
+    if area is None and partnership.upper() == KCSP:
+        raise ValidationError(
+            "Choose the CSP area: every review the KCSP commissions belongs to one.", field="csp_area", rule="area_required"
+        )
+    profile = merged["guidance_profile"] or GuidanceProfile.DHR_2016
+    try:
+        profile = profile if isinstance(profile, GuidanceProfile) else GuidanceProfile.from_text(str(profile))
+    except ValueError as error:
+        raise ValidationError(f"Guidance profile: {error}.", field="guidance_profile", rule="unknown_profile") from None
+
+    case.reference = reference
+    case.pseudonym = pseudonym
+    case.victim_real_name = victim
+    case.perpetrator_real_name = perpetrator
+    case.notified_on = notified_on
+    case.date_of_death = date_of_death
+    case.csp_area = area
+    case.commissioning_partnership = KCSP if partnership.upper() == KCSP else partnership
+    case.guidance_profile = profile
+    case.independent_chair = (merged["independent_chair"] or "").strip()
+    case.notes = merged["notes"] or ""
+
+
+def create_case(session: Session, *, today: dt.date | None = None, **values: Any) -> Case:
+    """Add a new case at the notification stage. Raises ValidationError, having added nothing."""
+    case = Case(stage=Stage.NOTIFICATION, independent_chair="", notes="")
+    _apply(session, case, values, today or dt.date.today())
+    session.add(case)
+    session.flush()
+    return case
+
+
+def update_case(session: Session, case: Case, *, today: dt.date | None = None, **changes: Any) -> Case:
+    """Change a case's own facts. On a ValidationError the case is left exactly as it was."""
+    _apply(session, case, changes, today or dt.date.today())
+    session.flush()
+    return case
+
+
+def find_case(session: Session, reference: str) -> Case:
+    case = session.scalar(select(Case).where(Case.reference == reference.strip().upper()))
+    if case is None:
+        raise NotFound(f"There is no case with reference {reference.strip().upper()}. List the cases to see the references.")
+    return case
+
+
+def list_cases(session: Session) -> list[CaseSummary]:
+    """Every case, newest notification first, in one query."""
+    rows = session.execute(
+        select(
+            Case.id, Case.reference, Case.pseudonym, Case.stage, CspArea.name, Case.notified_on,
+            Case.guidance_profile, Case.commissioning_partnership,
+        )
+        .outerjoin(CspArea, Case.csp_area_id == CspArea.id)
+        .order_by(Case.notified_on.desc(), Case.reference)
+    )
+    return [
+        CaseSummary(id, reference, pseudonym, stage, area or "", notified_on, profile, partnership)
+        for id, reference, pseudonym, stage, area, notified_on, profile, partnership in rows
+    ]
