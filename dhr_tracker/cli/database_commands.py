@@ -8,12 +8,19 @@ from sqlalchemy import text
 
 from dhr_tracker.cli.common import add_database_arguments, database_path, open_from_args, read_passphrase
 from dhr_tracker.storage.database import create_database
+from dhr_tracker.storage.passphrase import check_new_passphrase
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     init = subparsers.add_parser("init", help="create a new, empty encrypted database")
     add_database_arguments(init)
     init.set_defaults(run=run_init)
+
+    demo = subparsers.add_parser("demo", help="create a new database holding a fictional demo caseload")
+    add_database_arguments(demo)
+    demo.add_argument("--cases", type=positive_count, default=14, help="how many cases (default: %(default)s)")
+    demo.add_argument("--seed", type=int, default=1, help="the same seed gives the same caseload (default: %(default)s)")
+    demo.set_defaults(run=run_demo)
 
     check = subparsers.add_parser("check", help="run SQLCipher's and SQLite's integrity checks")
     add_database_arguments(check)
@@ -26,6 +33,28 @@ def run_init(args: argparse.Namespace) -> int:
     passphrase, confirmation = read_passphrase(args, prompt="New passphrase (at least 12 characters): ", confirm=True)
     create_database(path, passphrase, confirmation).close()
     print(f"Created an empty encrypted database at {path}.")
+    return 0
+
+
+def positive_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if not 1 <= value <= 5000:
+        raise argparse.ArgumentTypeError("choose between 1 and 5000 cases")
+    return value
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from dhr_tracker.demo import create_demo_database
+
+    path = database_path(args)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    passphrase, confirmation = read_passphrase(args, prompt="New passphrase (at least 12 characters): ", confirm=True)
+    check_new_passphrase(passphrase, confirmation)
+    create_demo_database(path, passphrase, cases=args.cases, seed=args.seed).close()
+    print(f"Created a demo database with {args.cases} fictional cases at {path}.")
     return 0
 
 
