@@ -1,0 +1,95 @@
+"""Tables of one case's life: its timeline, Home Office QA rounds, parallel processes and pauses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ui.models.base import Column, RowTableModel, date_key, date_text
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    on: dt.date
+    event: str
+    detail: str = ""
+    kind: str = ""  # "milestone", "qa", "pause", "process", "publication"...
+
+
+class TimelineModel(RowTableModel[TimelineRow]):
+    DATE, EVENT, DETAIL = range(3)
+    COLUMNS = (
+        Column("Date", lambda r: date_text(r.on), sort_key=lambda r: date_key(r.on)),
+        Column("Event", lambda r: r.event),
+        Column("Detail", lambda r: r.detail),
+    )
+
+
+@dataclass(frozen=True)
+class QARoundRow:
+    id: int
+    round_number: int
+    submitted_on: dt.date
+    panel_on: dt.date | None
+    feedback_letter_on: dt.date | None
+    feedback_reference: str
+    outcome: str
+    revisions_listed: str
+    revisions_made_on: dt.date | None
+
+
+class QARoundModel(RowTableModel[QARoundRow]):
+    ROUND, SUBMITTED, PANEL, LETTER, REFERENCE, OUTCOME, REVISIONS_MADE = range(7)
+    COLUMNS = (
+        Column("Round", lambda r: str(r.round_number), sort_key=lambda r: r.round_number, align_right=True),
+        Column("Submitted", lambda r: date_text(r.submitted_on), sort_key=lambda r: date_key(r.submitted_on)),
+        Column("Panel", lambda r: date_text(r.panel_on), sort_key=lambda r: date_key(r.panel_on)),
+        Column("Feedback letter", lambda r: date_text(r.feedback_letter_on), sort_key=lambda r: date_key(r.feedback_letter_on)),
+        Column("Letter reference", lambda r: r.feedback_reference),
+        Column("Outcome", lambda r: r.outcome or "Awaiting outcome", tooltip=lambda r: r.revisions_listed),
+        Column("Revisions made", lambda r: date_text(r.revisions_made_on), sort_key=lambda r: date_key(r.revisions_made_on)),
+    )
+
+
+@dataclass(frozen=True)
+class ProcessRow:
+    id: int
+    kind: str
+    status: str
+    started_on: dt.date | None
+    expected_end_on: dt.date | None
+    concluded_on: dt.date | None
+    note: str
+
+
+class ProcessModel(RowTableModel[ProcessRow]):
+    KIND, STATUS, STARTED, EXPECTED_END, CONCLUDED, NOTE = range(6)
+    COLUMNS = (
+        Column("Process", lambda r: r.kind),
+        Column("Status", lambda r: r.status),
+        Column("Started", lambda r: date_text(r.started_on), sort_key=lambda r: date_key(r.started_on)),
+        Column("Expected end", lambda r: date_text(r.expected_end_on), sort_key=lambda r: date_key(r.expected_end_on)),
+        Column("Concluded", lambda r: date_text(r.concluded_on), sort_key=lambda r: date_key(r.concluded_on)),
+        Column("Note", lambda r: r.note),
+    )
+
+
+@dataclass(frozen=True)
+class PauseRow:
+    id: int
+    reason: str
+    starts_on: dt.date
+    ends_on: dt.date | None
+    home_office_told_on: dt.date | None
+    process: str = ""
+
+
+class PauseModel(RowTableModel[PauseRow]):
+    REASON, STARTS, ENDS, HOME_OFFICE_TOLD = range(4)
+    COLUMNS = (
+        Column("Reason", lambda r: r.reason + (f" ({r.process})" if r.process else "")),
+        Column("From", lambda r: date_text(r.starts_on), sort_key=lambda r: date_key(r.starts_on)),
+        Column("Until", lambda r: date_text(r.ends_on) or "Still paused", sort_key=lambda r: date_key(r.ends_on)),
+        Column("Home Office told", lambda r: date_text(r.home_office_told_on) or "Not yet",
+               sort_key=lambda r: date_key(r.home_office_told_on)),
+    )

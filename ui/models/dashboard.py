@@ -1,0 +1,57 @@
+"""The dashboard's list of what needs doing today; each item knows what it refers to."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ui.models.base import Column, RowProxyModel, RowTableModel, date_key, date_text
+
+OVERDUE, DUE_SOON, UPCOMING = "overdue", "due", "upcoming"
+URGENCY_LABELS = {OVERDUE: "Overdue", DUE_SOON: "Due soon", UPCOMING: "Coming up"}
+URGENCY_COLOURS = {OVERDUE: "#f4c7c3", DUE_SOON: "#fce8b2", UPCOMING: None}
+URGENCY_ORDER = {OVERDUE: 0, DUE_SOON: 1, UPCOMING: 2}
+
+# What an item is about: the screen name and what to open there (see MainWindow.open_item).
+MILESTONE, UPDATE, ESCALATION, MEETING = "milestone", "update", "escalation", "meeting"
+KIND_LABELS = {MILESTONE: "Milestone", UPDATE: "Late update", ESCALATION: "Escalation", MEETING: "Meeting"}
+
+
+@dataclass(frozen=True)
+class DashboardItem:
+    kind: str  # MILESTONE, UPDATE, ESCALATION or MEETING
+    due_on: dt.date | None
+    urgency: str  # OVERDUE, DUE_SOON or UPCOMING
+    what: str
+    about: str  # a case reference and pseudonym, an agency, or a meeting
+    target_screen: str  # "case", "agencies", "escalations", "meetings"
+    target_id: int
+    detail: str = ""
+    level: int | None = None
+
+
+class DashboardModel(RowTableModel[DashboardItem]):
+    URGENCY, DUE, KIND, WHAT, ABOUT = range(5)
+    COLUMNS = (
+        Column("", lambda r: URGENCY_LABELS[r.urgency], sort_key=lambda r: URGENCY_ORDER[r.urgency],
+               background=lambda r: URGENCY_COLOURS[r.urgency]),
+        Column("Date", lambda r: date_text(r.due_on), sort_key=lambda r: date_key(r.due_on)),
+        Column("Kind", lambda r: KIND_LABELS[r.kind] + (f" (level {r.level})" if r.level is not None else "")),
+        Column("What", lambda r: r.what, tooltip=lambda r: r.detail),
+        Column("About", lambda r: r.about),
+    )
+
+
+class DashboardFilterProxy(RowProxyModel):
+    """Shows the items of one kind, or all of them."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._kind = ""
+
+    def set_kind(self, kind: str) -> None:
+        if kind != self._kind:
+            self.change_filter(lambda: setattr(self, "_kind", kind))
+
+    def filterAcceptsRow(self, source_row, source_parent) -> bool:
+        return not self._kind or self.sourceModel().row_object(source_row).kind == self._kind
