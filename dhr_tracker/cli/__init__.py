@@ -9,7 +9,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
+
+import sqlalchemy.exc
 
 from dhr_tracker import __version__
 from dhr_tracker.errors import UserError
@@ -19,19 +22,28 @@ from dhr_tracker.storage.errors import StorageError
 COMMAND_MODULES = [
     "dhr_tracker.cli.database_commands",
     "dhr_tracker.cli.case_commands",
+    "dhr_tracker.cli.exchange_commands",
 ]
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 log = logging.getLogger("dhr_tracker")
 
 
+class CommandParser(argparse.ArgumentParser):
+    """No abbreviated options: `--passphrase x` must not be taken for `--passphrase-file x`."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="dhr-tracker",
         description="DHR Tracker: Domestic Homicide Review case tracker. Run with no arguments to start the desktop app.",
     )
     parser.add_argument("--version", action="version", version=f"DHR Tracker {__version__}")
-    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=CommandParser)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
     return parser
@@ -68,4 +80,21 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except OSError as error:
         print(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "), file=sys.stderr)
+        return EXIT_ERROR
+    except sqlalchemy.exc.DBAPIError as error:
+        # Only the driver's own message: SQLAlchemy's text would include the statement's parameters.
+        print(
+            f"The database could not be read or written ({error.orig}). Nothing more was written. "
+            "Run 'dhr-tracker check' and, if the file is damaged, restore the newest backup.",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+    except Exception as error:  # a bug: say so plainly, without a traceback or personal data
+        if os.environ.get("DHR_TRACKER_DEBUG"):
+            raise
+        print(
+            f"DHR Tracker met an unexpected problem ({type(error).__name__}) and stopped; the last change was not saved. "
+            "Set DHR_TRACKER_DEBUG=1 to see the details for a bug report.",
+            file=sys.stderr,
+        )
         return EXIT_ERROR

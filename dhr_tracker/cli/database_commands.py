@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from sqlalchemy import text
+from sqlalchemy import exc, text
 
 from dhr_tracker.cli.common import add_database_arguments, database_path, open_from_args, read_passphrase
 from dhr_tracker.storage.database import create_database
@@ -62,11 +62,15 @@ def integrity_problems(database) -> list[str]:
     """SQLCipher's HMAC check of every page, then SQLite's structural check; empty when all is well."""
     problems: list[str] = []
     with database.engine.connect() as connection:
-        problems += [f"SQLCipher: {row[0]}" for row in connection.execute(text("PRAGMA cipher_integrity_check"))]
-        problems += [f"SQLite: {row[0]}" for row in connection.execute(text("PRAGMA integrity_check")) if row[0] != "ok"]
-        problems += [
-            f"SQLite: foreign key broken in {row[0]} row {row[1]}" for row in connection.execute(text("PRAGMA foreign_key_check"))
-        ]
+        try:
+            problems += [f"SQLCipher: {row[0]}" for row in connection.execute(text("PRAGMA cipher_integrity_check"))]
+            problems += [f"SQLite: {row[0]}" for row in connection.execute(text("PRAGMA integrity_check")) if row[0] != "ok"]
+            problems += [
+                f"SQLite: foreign key broken in {row[0]} row {row[1]}"
+                for row in connection.execute(text("PRAGMA foreign_key_check"))
+            ]
+        except exc.DatabaseError as error:
+            problems.append(f"SQLite: {error.orig}")
     return problems
 
 

@@ -1,0 +1,58 @@
+"""Sub-commands that move whole databases in and out: export, import (JSON archive)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from dhr_tracker.cli.common import add_database_arguments, database_path, open_from_args, read_passphrase
+from dhr_tracker.errors import UserError
+from dhr_tracker.exchange.archive import load_archive, read_archive, write_archive
+from dhr_tracker.storage.database import create_database
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    export = subparsers.add_parser("export", help="export the database (JSON archive of everything, pseudonymised)")
+    add_database_arguments(export)
+    export.add_argument("--format", choices=("json",), required=True, help="json: the whole database as a documented archive")
+    export.add_argument("--out", type=Path, required=True, metavar="PATH", help="the file to write (must not exist)")
+    export.add_argument(
+        "--include-real-names", action="store_true",
+        help="also export the victims' and perpetrators' real names (leave out unless you truly need them)",
+    )
+    export.set_defaults(run=run_export)
+
+    load = subparsers.add_parser("import", help="create a new database from a JSON archive")
+    add_database_arguments(load)
+    load.add_argument("archive", type=Path, metavar="FILE", help="a JSON archive written by 'export --format json'")
+    load.set_defaults(run=run_import)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    if args.out.exists():
+        raise UserError(f"{args.out} already exists. Choose a new file name; exports never overwrite a file.")
+    with open_from_args(args) as database, database.transaction() as session:
+        counts = write_archive(session, args.out, include_real_names=args.include_real_names)
+    print(f"Exported {counts.get('dhr_case', 0)} cases and {sum(counts.values())} records in all to {args.out}.")
+    if args.include_real_names:
+        print("WARNING: this file holds the real names of victims and perpetrators. Keep it encrypted and delete it when done.")
+    else:
+        print("Real names were left out; cases are identified by reference and pseudonym.")
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    archive = read_archive(args.archive)  # checked before a database file is created
+    path = database_path(args)
+    passphrase, confirmation = read_passphrase(args, prompt="Passphrase for the new database: ", confirm=True)
+    database = create_database(path, passphrase, confirmation)
+    try:
+        with database.transaction() as session:
+            counts = load_archive(session, archive)
+    except BaseException:
+        database.close()
+        path.unlink(missing_ok=True)
+        raise
+    database.close()
+    print(f"Imported {counts.get('dhr_case', 0)} cases and {sum(counts.values())} records in all into {path}.")
+    return 0
