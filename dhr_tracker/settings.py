@@ -103,6 +103,91 @@ PUBLICATION_MONTHS = declare(Setting(
 ))
 
 
+# --- Escalation ------------------------------------------------------------------------------------
+def _check_ladder(value: Any) -> list:
+    from dhr_tracker.escalation.ladder import clean_ladder_setting
+
+    try:
+        return clean_ladder_setting(value)
+    except ValueError as error:
+        raise SettingError(str(error)) from None
+
+
+def _letter_template(level: str, label: str, default: str) -> Setting:
+    def check(value: str) -> str:
+        from dhr_tracker.escalation.letter_wording import check_template
+
+        try:
+            return check_template(value)
+        except ValueError as error:
+            raise SettingError(f"{label}: {error}") from None
+
+    return declare(Setting(
+        f"escalation.letter.{level}", label, default,
+        "The wording of the letter sent at this escalation level. $items marks where the list of outstanding "
+        "recommendations goes; $recipient, $agency, $requested_date, $due_date, $working_days_late, $item_count, "
+        "$meeting_date and $date are filled in.",
+        check=check,
+    ))
+
+
+from dhr_tracker.escalation.ladder import DEFAULT_LADDER  # noqa: E402 - pure data, no database
+from dhr_tracker.escalation.letter_wording import DEFAULT_LETTERS  # noqa: E402
+
+ESCALATION_LADDER = declare(Setting(
+    "escalation.ladder", "Escalation ladder", DEFAULT_LADDER,
+    "The steps taken when an agency's update is late: for each level its number, when it is reached "
+    "(working days after the due date, or 'next_kcsp_meeting'), to whom it goes (lead_contact, senior_manager, "
+    "steering_group_member, kcsp_working_group, chief_officer) and a label. Level 0 is the request itself.",
+    kind=list, check=_check_ladder,
+))
+LETTER_TEMPLATES = {
+    level: _letter_template(level, label, text) for level, (label, text) in DEFAULT_LETTERS.items()
+}
+
+
+# Review timescales, one set per guidance profile (read by dhr_tracker.lifecycle.deadlines).
+# `months` are calendar months (31 January + 1 month = 28/29 February); `working_days` skip weekends,
+# England and Wales bank holidays and closure days. Pauses extend every deadline they cover.
+for _profile, _label in (("dhr_2016", "DHR 2016"), ("dardr", "DARDR")):
+    declare(Setting(
+        f"timescales.{_profile}.decision_months", f"{_label}: decide whether to review within (months)", 1,
+        "Months after the notification by which the partnership should decide whether the criteria are met.",
+        kind=int, minimum=1, maximum=24,
+    ))
+    declare(Setting(
+        f"timescales.{_profile}.home_office_informed_working_days", f"{_label}: tell the Home Office of the decision within (working days)", 5,
+        "Working days after the decision by which the Home Office should be told of it in writing (local practice).",
+        kind=int, minimum=1, maximum=120,
+    ))
+    declare(Setting(
+        f"timescales.{_profile}.imr_working_days", f"{_label}: IMRs due within (working days)", 30,
+        "Working days after an agency is asked for its Individual Management Review (or chronology) by which it is due.",
+        kind=int, minimum=1, maximum=250,
+    ))
+    declare(Setting(
+        f"timescales.{_profile}.completion_months", f"{_label}: complete the review within (months)", 6,
+        "Months after the decision to review by which the report should be complete (partnership sign-off or first Home Office submission).",
+        kind=int, minimum=1, maximum=60,
+    ))
+DARDR_SCOPING_MONTHS = declare(Setting(
+    "timescales.dardr.scoping_months", "DARDR: complete scoping within (months)", 1,
+    "Months after the decision to review by which a DARDR's scoping step should be complete.",
+    kind=int, minimum=1, maximum=24,
+))
+RAG_DUE_SOON_DAYS = declare(Setting(
+    "rag.due_soon_days", "Amber when a deadline is due within (days)", 14,
+    "A case is amber when one of its deadlines falls due within this many days.",
+    kind=int, minimum=0, maximum=365,
+))
+RAG_RED_AFTER_DAYS = declare(Setting(
+    "rag.red_after_days_overdue", "Red when a deadline is overdue by more than (days)", 0,
+    "A case is red when a deadline is overdue by more than this many days (0: as soon as it is overdue); "
+    "overdue by fewer days, it is amber.",
+    kind=int, minimum=0, maximum=365,
+))
+
+
 class Settings:
     """Read and change settings through a session; changes are part of the caller's transaction."""
 

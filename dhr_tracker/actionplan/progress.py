@@ -1,0 +1,118 @@
+"""Progress updates: dated, from a named contact, never changed or deleted; a correction is a new entry.
+
+An update received stops the escalation clock: it settles every update request still waiting on its
+recommendation that was sent on or before the day the update arrived.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dhr_tracker.actionplan._common import clean_date, clean_text, decision_date, not_in_future
+from dhr_tracker.dates import format_date
+from dhr_tracker.errors import ValidationError
+from dhr_tracker.model import AgencyContact, ProgressUpdate, Recommendation, UpdateRequest, UpdateRequestItem
+
+
+def add_progress_update(
+    session: Session,
+    rec: Recommendation,
+    *,
+    received_on: dt.date,
+    text: str,
+    contact_name: str = "",
+    contact: AgencyContact | None = None,
+    evidence_reference: str = "",
+    corrects: ProgressUpdate | None = None,
+    today: dt.date | None = None,
+) -> ProgressUpdate:
+    """Add a progress update (or a correction of an earlier one). Raises ValidationError, adding nothing."""
+    today = today or dt.date.today()
+    received_on = clean_date(received_on, "received_on", "The date the update was received", required=True)
+    not_in_future(received_on, today, "received_on", "The date the update was received")
+    decided_on = decision_date(session, rec.case)
+    if decided_on and received_on < decided_on:
+        raise ValidationError(
+            f"The update is dated {format_date(received_on)}, before the decision to review ({format_date(decided_on)}).",
+            field="received_on", rule="update_before_decision",
+        )
+    if contact is not None:
+        allowed = {rec.lead_agency_id, *(agency.id for agency in rec.supporting_agencies)}
+        if contact.agency_id not in allowed:
+            raise ValidationError(
+                f"{contact.name} is a contact of {contact.agency.name}, which is neither the lead nor a supporting agency "
+                f"of recommendation {rec.number}.", field="contact", rule="contact_not_of_agency",
+            )
+        contact_name = contact_name or contact.name
+    contact_name = clean_text(contact_name, "contact_name", "The name of the person who sent the update", required=True, limit=200)
+    text = clean_text(text, "text", "The text of the update", required=True)
+    evidence_reference = clean_text(evidence_reference, "evidence_reference", "The evidence reference", required=False)
+    if corrects is not None:
+        if corrects.recommendation_id != rec.id:
+            raise ValidationError(
+                "A correction must be about the same recommendation as the update it corrects.", field="corrects", rule="correction_elsewhere"
+            )
+        if received_on < corrects.received_on:
+            raise ValidationError(
+                f"The correction is dated {format_date(received_on)}, before the update it corrects ({format_date(corrects.received_on)}).",
+                field="received_on", rule="correction_before_original",
+            )
+
+    update = ProgressUpdate(
+        recommendation=rec, received_on=received_on, contact=contact, contact_name=contact_name, text=text,
+        evidence_reference=evidence_reference, corrects=corrects,
+    )
+    session.add(update)
+    session.flush()
+    if corrects is None:
+        _settle(session, rec, update)
+    return update
+
+
+def current_updates(rec: Recommendation) -> list[ProgressUpdate]:
+    """The updates as they now stand: each corrected entry replaced by its latest correction, in date order."""
+    corrected = {update.corrects_id for update in rec.updates if update.corrects_id}
+    return [update for update in rec.updates if update.id not in corrected]
+
+
+def _settle(session: Session, rec: Recommendation, update: ProgressUpdate) -> None:
+    items = session.scalars(
+        select(UpdateRequestItem)
+        .join(UpdateRequest)
+        .where(
+            UpdateRequestItem.recommendation_id == rec.id,
+            UpdateRequestItem.settled_on.is_(None),
+            UpdateRequest.requested_on <= update.received_on,
+        )
+    ).all()
+    for item in items:
+        item.settled_on = update.received_on
+        item.progress_update_id = update.id
+    close_settled_requests(session, {item.request_id for item in items})
+
+
+def close_settled_requests(session: Session, request_ids: Iterable[int]) -> None:
+    """Mark as received each request whose items are now all settled (on the day the last one was)."""
+    request_ids = list(request_ids)
+    if not request_ids:
+        return
+    session.flush()
+    rows = session.execute(
+        select(
+            UpdateRequestItem.request_id,
+            func.count(UpdateRequestItem.recommendation_id) - func.count(UpdateRequestItem.settled_on),
+            func.max(UpdateRequestItem.settled_on),
+        )
+        .where(UpdateRequestItem.request_id.in_(request_ids))
+        .group_by(UpdateRequestItem.request_id)
+    )
+    for request_id, unsettled, last_settled in rows:
+        if unsettled == 0:
+            request = session.get(UpdateRequest, request_id)
+            if request.received_on is None:
+                request.received_on = last_settled
+    session.flush()

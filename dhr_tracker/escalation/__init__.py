@@ -1,0 +1,1 @@
+"""The update cycle and escalation: update rounds, the ladder, the engine, and the letters."""
