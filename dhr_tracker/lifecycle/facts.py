@@ -1,0 +1,265 @@
+"""A case's dated facts as plain frozen dataclasses, loaded for one case or for every case in a few queries.
+
+The deadline engine, the RAG rating, the stage rules and the timeline all work on `CaseFacts` and need
+no database. `facts_from_case(case)` builds them from a loaded `Case`; `load_case_facts(session)` builds
+them for many cases at once (six queries whatever the number of cases).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select, true
+from sqlalchemy.orm import Session
+
+from dhr_tracker.model import KCSP, Agency, Case, CspArea, Milestone, ParallelProcess, Pause, Publication, QARound
+from dhr_tracker.vocabulary import (
+    Decision,
+    GuidanceProfile,
+    MilestoneKind,
+    ParallelProcessKind,
+    ProcessStatus,
+    QAOutcome,
+    Stage,
+)
+
+
+@dataclass(frozen=True)
+class MilestoneFact:
+    kind: MilestoneKind
+    occurred_on: dt.date
+    agency_id: int | None = None
+    agency: str = ""  # the agency's name, for IMR milestones
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class QARoundFact:
+    """One Home Office QA submission and what came back (dates are None until they happen)."""
+
+    round_number: int
+    submitted_on: dt.date
+    panel_on: dt.date | None = None
+    feedback_letter_on: dt.date | None = None
+    feedback_reference: str = ""
+    outcome: QAOutcome | None = None
+    revisions_listed: str = ""
+    revisions_made_on: dt.date | None = None
+
+    @property
+    def approved_on(self) -> dt.date | None:
+        """The date publication became allowed by this round: the letter (approved) or the revisions made."""
+        if self.outcome is QAOutcome.APPROVED:
+            return self.feedback_letter_on
+        if self.outcome is QAOutcome.APPROVED_SUBJECT_TO_REVISIONS:
+            return self.revisions_made_on
+        return None
+
+
+@dataclass(frozen=True)
+class PublicationFact:
+    published_on: dt.date
+    website_removal_on: dt.date | None = None
+    sent_to_library_on: dt.date | None = None
+    family_told_on: dt.date | None = None
+    sent_to_commissioner_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class ParallelProcessFact:
+    kind: ParallelProcessKind
+    status: ProcessStatus
+    started_on: dt.date | None = None
+    expected_end_on: dt.date | None = None
+    concluded_on: dt.date | None = None
+    note: str = ""
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class PauseFact:
+    starts_on: dt.date
+    ends_on: dt.date | None = None  # None: the pause is still in force
+    reason: str = ""
+    home_office_told_on: dt.date | None = None
+    parallel_process: ParallelProcessKind | None = None
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """Everything dated about one case, in plain values (no real names)."""
+
+    reference: str
+    notified_on: dt.date
+    guidance_profile: GuidanceProfile = GuidanceProfile.DHR_2016
+    stage: Stage = Stage.NOTIFICATION
+    decision: Decision | None = None
+    commissioning_partnership: str = KCSP
+    pseudonym: str = ""
+    csp_area: str = ""
+    case_id: int | None = None
+    milestones: tuple[MilestoneFact, ...] = ()
+    qa_rounds: tuple[QARoundFact, ...] = ()
+    publication: PublicationFact | None = None
+    parallel_processes: tuple[ParallelProcessFact, ...] = ()
+    pauses: tuple[PauseFact, ...] = ()
+
+    @property
+    def is_cross_border(self) -> bool:
+        """Commissioned by another partnership: Kent agencies contribute, the timescales are not ours."""
+        return self.commissioning_partnership.strip().upper() != KCSP
+
+    def dates_of(self, kind: MilestoneKind) -> list[dt.date]:
+        """Every date a milestone of this kind was recorded, earliest first."""
+        return sorted(m.occurred_on for m in self.milestones if m.kind is kind)
+
+    def first(self, kind: MilestoneKind) -> dt.date | None:
+        dates = self.dates_of(kind)
+        return dates[0] if dates else None
+
+    def last(self, kind: MilestoneKind) -> dt.date | None:
+        dates = self.dates_of(kind)
+        return dates[-1] if dates else None
+
+    @property
+    def closed_on(self) -> dt.date | None:
+        """The date of the closure in force (None if the case is open, or was re-opened since)."""
+        closed, reopened = self.last(MilestoneKind.CLOSED), self.last(MilestoneKind.REOPENED)
+        if closed is None or (reopened is not None and reopened >= closed):
+            return None
+        return closed
+
+    @property
+    def reopened_on(self) -> dt.date | None:
+        return self.last(MilestoneKind.REOPENED)
+
+    @property
+    def decided_on(self) -> dt.date | None:
+        """The date of the decision in force (the latest recorded)."""
+        return self.last(MilestoneKind.DECISION)
+
+    @property
+    def latest_qa_round(self) -> QARoundFact | None:
+        return max(self.qa_rounds, key=lambda r: r.round_number, default=None)
+
+    @property
+    def qa_approved_on(self) -> dt.date | None:
+        """When the Home Office QA panel's approval took effect (None if not approved)."""
+        latest = self.latest_qa_round
+        return latest.approved_on if latest else None
+
+
+# --- Building facts from the database ------------------------------------------------------------
+
+
+def facts_from_case(case: Case) -> CaseFacts:
+    """The facts of one loaded case (its relationships are loaded as needed)."""
+    return CaseFacts(
+        reference=case.reference,
+        notified_on=case.notified_on,
+        guidance_profile=case.guidance_profile or GuidanceProfile.DHR_2016,
+        stage=case.stage or Stage.NOTIFICATION,
+        decision=case.decision,
+        commissioning_partnership=case.commissioning_partnership or KCSP,
+        pseudonym=case.pseudonym,
+        csp_area=case.csp_area.name if case.csp_area else "",
+        case_id=case.id,
+        milestones=tuple(
+            MilestoneFact(m.kind, m.occurred_on, m.agency_id, m.agency.name if m.agency else "", m.note or "")
+            for m in sorted(case.milestones, key=lambda m: (m.occurred_on, m.id or 0))
+        ),
+        qa_rounds=tuple(_qa_fact(r) for r in sorted(case.qa_rounds, key=lambda r: r.round_number)),
+        publication=_publication_fact(case.publication) if case.publication else None,
+        parallel_processes=tuple(_process_fact(p) for p in case.parallel_processes),
+        pauses=tuple(
+            PauseFact(p.starts_on, p.ends_on, p.reason, p.home_office_told_on,
+                      p.parallel_process.kind if p.parallel_process else None)
+            for p in sorted(case.pauses, key=lambda p: p.starts_on)
+        ),
+    )
+
+
+def _qa_fact(r: QARound) -> QARoundFact:
+    return QARoundFact(r.round_number, r.submitted_on, r.panel_on, r.feedback_letter_on, r.feedback_reference or "",
+                       r.outcome, r.revisions_listed or "", r.revisions_made_on)
+
+
+def _publication_fact(p: Publication) -> PublicationFact:
+    return PublicationFact(p.published_on, p.website_removal_on, p.sent_to_library_on, p.family_told_on,
+                           p.sent_to_commissioner_on)
+
+
+def _process_fact(p: ParallelProcess) -> ParallelProcessFact:
+    return ParallelProcessFact(p.kind, p.status, p.started_on, p.expected_end_on, p.concluded_on, p.note or "", p.id)
+
+
+def load_case_facts(
+    session: Session, *, open_only: bool = False, case_ids: Iterable[int] | None = None
+) -> list[CaseFacts]:
+    """Facts for every case (or the open ones, or the ids given), ordered by reference.
+
+    Six queries in all, whatever the number of cases: the cases, then milestones, QA rounds,
+    publications, parallel processes and pauses for all of them at once.
+    """
+    chosen = select(Case.id)
+    if open_only:
+        chosen = chosen.where(Case.stage != Stage.CLOSED)
+    if case_ids is not None:
+        chosen = chosen.where(Case.id.in_(list(case_ids)))
+    filtered = open_only or case_ids is not None
+    cases = session.execute(
+        select(Case.id, Case.reference, Case.notified_on, Case.guidance_profile, Case.stage, Case.decision,
+               Case.commissioning_partnership, Case.pseudonym, CspArea.name)
+        .outerjoin(CspArea, Case.csp_area_id == CspArea.id)
+        .where(Case.id.in_(chosen.scalar_subquery()) if filtered else true())
+        .order_by(Case.reference)
+    ).all()
+    if not cases:
+        return []
+
+    def restrict(stmt, column):
+        return stmt.where(column.in_(chosen.scalar_subquery())) if filtered else stmt
+
+    milestones: dict[int, list[MilestoneFact]] = defaultdict(list)
+    for case_id, kind, occurred_on, agency_id, agency_name, note in session.execute(restrict(
+        select(Milestone.case_id, Milestone.kind, Milestone.occurred_on, Milestone.agency_id, Agency.name, Milestone.note)
+        .outerjoin(Agency, Milestone.agency_id == Agency.id)
+        .order_by(Milestone.occurred_on, Milestone.id), Milestone.case_id,
+    )):
+        milestones[case_id].append(MilestoneFact(kind, occurred_on, agency_id, agency_name or "", note or ""))
+
+    qa_rounds: dict[int, list[QARoundFact]] = defaultdict(list)
+    for r in session.scalars(restrict(select(QARound).order_by(QARound.round_number), QARound.case_id)):
+        qa_rounds[r.case_id].append(_qa_fact(r))
+
+    publications = {p.case_id: _publication_fact(p) for p in session.scalars(restrict(select(Publication), Publication.case_id))}
+
+    processes: dict[int, list[ParallelProcessFact]] = defaultdict(list)
+    kinds: dict[int, ParallelProcessKind] = {}
+    for p in session.scalars(restrict(select(ParallelProcess).order_by(ParallelProcess.id), ParallelProcess.case_id)):
+        processes[p.case_id].append(_process_fact(p))
+        kinds[p.id] = p.kind
+
+    pauses: dict[int, list[PauseFact]] = defaultdict(list)
+    for p in session.scalars(restrict(select(Pause).order_by(Pause.starts_on, Pause.id), Pause.case_id)):
+        pauses[p.case_id].append(
+            PauseFact(p.starts_on, p.ends_on, p.reason, p.home_office_told_on, kinds.get(p.parallel_process_id))
+        )
+
+    return [
+        CaseFacts(
+            reference=reference, notified_on=notified_on, guidance_profile=profile or GuidanceProfile.DHR_2016,
+            stage=stage or Stage.NOTIFICATION, decision=decision, commissioning_partnership=partnership or KCSP,
+            pseudonym=pseudonym, csp_area=area or "", case_id=case_id,
+            milestones=tuple(milestones[case_id]), qa_rounds=tuple(qa_rounds[case_id]),
+            publication=publications.get(case_id), parallel_processes=tuple(processes[case_id]),
+            pauses=tuple(pauses[case_id]),
+        )
+        for case_id, reference, notified_on, profile, stage, decision, partnership, pseudonym, area in cases
+    ]
