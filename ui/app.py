@@ -1,0 +1,62 @@
+"""The desktop app's entry point: the QApplication (en-GB, high DPI, one stylesheet), the context and the main window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from PySide6.QtCore import QLocale, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from dhr_tracker import __version__
+from dhr_tracker.resources import resources_root
+from ui.context import AppContext
+from ui.main_window import APP_TITLE, MainWindow
+from ui.widgets.icons import icon
+
+EN_GB = QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
+
+
+def stylesheet() -> str:
+    path = resources_root() / "styles" / "app.qss"
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return ""  # the app still works, only plainer
+
+
+def configure_application(app: QApplication) -> None:
+    """Settings shared by the desktop app, the screenshots command and the tests."""
+    QLocale.setDefault(EN_GB)
+    app.setApplicationName(APP_TITLE)
+    app.setApplicationDisplayName(APP_TITLE)
+    app.setOrganizationName("Kent County Council")
+    app.setApplicationVersion(__version__)
+    app.setWindowIcon(icon("app-icon"))
+    app.setStyle("Fusion")  # the same look on Windows and Linux; the stylesheet builds on it
+    app.setStyleSheet(stylesheet())
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        # Qt 6 scales for high DPI by itself; pass fractional factors through rather than rounding them.
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication(sys.argv[:1] if argv is None else argv)
+    configure_application(app)
+    return app
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    app = create_application()
+    context = AppContext()
+    window = MainWindow(context)
+    app.aboutToQuit.connect(context.clipboard.clear_now)
+    window.show()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

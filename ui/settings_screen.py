@@ -1,0 +1,233 @@
+"""The settings screen: every declared setting with its label, explanation and validation; closure days.
+
+Settings come from `dhr_tracker.settings.SETTINGS` (each declared once, with a label and a sentence of
+explanation), grouped by the first part of their key. Saving cleans every value first and shows each
+refusal next to its field; only when all are valid are they written, in one transaction.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dhr_tracker.settings import SETTINGS, Setting, SettingError, Settings
+from ui.screens.base import Screen
+from ui.widgets.inline_message import InlineMessage
+
+if TYPE_CHECKING:
+    from ui.context import AppContext
+
+GROUP_TITLES = {
+    "security": "Security",
+    "backup": "Backups",
+    "reports": "Reports and marking",
+    "timescales": "Timescales",
+    "escalation": "Escalation ladder",
+}
+
+
+class SettingField(QWidget):
+    """One setting: its input, its explanation underneath and its validation message."""
+
+    def __init__(self, setting: Setting, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setting = setting
+        self.setObjectName(f"setting_{setting.key}")
+        if setting.kind is bool:
+            self.input: QWidget = QCheckBox(setting.label, self)
+            self.input.toggled.connect(self._edited)
+        elif setting.kind is int and setting.minimum is not None and setting.maximum is not None:
+            # A line edit, not a spin box, so an out-of-range value can be typed and refused with a message.
+            self.input = QLineEdit(self)
+            self.input.setMaximumWidth(120)
+            self.input.textEdited.connect(self._edited)
+        else:
+            self.input = QLineEdit(self)
+            self.input.textEdited.connect(self._edited)
+        self.input.setObjectName(f"input_{setting.key}")
+        self.input.setAccessibleName(setting.label)
+        self.input.setAccessibleDescription(setting.description)
+        self.input.setToolTip(setting.description)
+        self.explanation = QLabel(setting.description, self)
+        self.explanation.setObjectName("hint")
+        self.explanation.setWordWrap(True)
+        self.message = InlineMessage(self, name=f"message_{setting.key}")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 6)
+        layout.setSpacing(2)
+        layout.addWidget(self.input)
+        layout.addWidget(self.explanation)
+        layout.addWidget(self.message)
+        self.dirty = False
+
+    def _edited(self, *_args) -> None:
+        self.dirty = True
+        self.message.clear()
+
+    def raw(self) -> Any:
+        if isinstance(self.input, QCheckBox):
+            return self.input.isChecked()
+        return self.input.text()
+
+    def show_value(self, value: Any) -> None:
+        if isinstance(self.input, QCheckBox):
+            self.input.setChecked(bool(value))
+        else:
+            self.input.setText("" if value is None else str(value))
+        self.dirty = False
+        self.message.clear()
+
+    def clear_value(self) -> None:
+        if isinstance(self.input, QCheckBox):
+            self.input.setChecked(False)
+        else:
+            self.input.clear()
+        self.dirty = False
+        self.message.clear()
+
+
+class SettingsScreen(Screen):
+    key = "settings"
+    title = "Settings"
+    icon_name = "settings"
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None):
+        super().__init__(context, parent)
+        self.fields: dict[str, SettingField] = {}
+        content = QWidget(self)
+        content.setObjectName("settings_content")
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(24, 20, 24, 20)
+        heading = QLabel("Settings", content)
+        heading.setObjectName("screen_heading")
+        layout.addWidget(heading)
+        intro = QLabel("These settings are kept inside the encrypted database, so they travel with it.", content)
+        intro.setObjectName("hint")
+        layout.addWidget(intro)
+
+        groups: dict[str, QFormLayout] = {}
+        for setting in SETTINGS.values():
+            group_key = setting.key.split(".", 1)[0]
+            if group_key not in groups:
+                box = QGroupBox(GROUP_TITLES.get(group_key, group_key.replace("_", " ").capitalize()), content)
+                box.setAccessibleName(box.title())
+                form = QFormLayout(box)
+                form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+                form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+                groups[group_key] = form
+                layout.addWidget(box)
+            field = SettingField(setting, content)
+            self.fields[setting.key] = field
+            label = QLabel("" if setting.kind is bool else setting.label, content)
+            label.setBuddy(field.input)
+            label.setMinimumWidth(230)
+            label.setWordWrap(True)
+            groups[group_key].addRow(label, field)
+
+        from ui.widgets.closure_days import ClosureDaysEditor
+
+        closure_box = QGroupBox("Closure days", content)
+        closure_box.setAccessibleName("Closure days")
+        closure_layout = QVBoxLayout(closure_box)
+        closure_hint = QLabel(
+            "Days the council is closed, besides the England and Wales bank holidays. Deadlines counted "
+            "in working days skip them.", closure_box)
+        closure_hint.setObjectName("hint")
+        closure_hint.setWordWrap(True)
+        self.closure_days = ClosureDaysEditor(context, closure_box)
+        closure_layout.addWidget(closure_hint)
+        closure_layout.addWidget(self.closure_days)
+        layout.addWidget(closure_box)
+
+        self.save_button = QPushButton("&Save settings", content)
+        self.save_button.setObjectName("save_settings")
+        self.save_button.setAccessibleName("Save settings")
+        self.save_button.clicked.connect(self.save_changes)
+        self.revert_button = QPushButton("Re&vert", content)
+        self.revert_button.setObjectName("revert_settings")
+        self.revert_button.setAccessibleName("Revert to the saved settings")
+        self.revert_button.clicked.connect(self.refresh)
+        self.message = InlineMessage(content, name="settings_message")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.revert_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+    # --- Screen -----------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        def load(session) -> dict[str, Any]:
+            settings = Settings(session)
+            return {key: settings.get(key) for key in SETTINGS}
+
+        values = self.context.read(load)
+        for key, field in self.fields.items():
+            field.show_value(values[key])
+        self.message.clear()
+        self.closure_days.refresh()
+
+    def clear(self) -> None:
+        for field in self.fields.values():
+            field.clear_value()
+        self.message.clear()
+        self.closure_days.clear()
+
+    def has_unsaved_changes(self) -> bool:
+        return any(field.dirty for field in self.fields.values())
+
+    def save_changes(self) -> bool:
+        """Clean every field; show each refusal beside its field; save all in one transaction or none."""
+        self.message.clear()
+        cleaned: dict[str, Any] = {}
+        for key, field in self.fields.items():
+            field.message.clear()
+            try:
+                cleaned[key] = field.setting.clean(field.raw())
+            except SettingError as error:
+                field.message.show_error(str(error))
+        if len(cleaned) != len(self.fields):
+            self.message.show_error("Nothing was saved: correct the settings marked above first.")
+            return False
+
+        def save(session) -> None:
+            settings = Settings(session)
+            for key, value in cleaned.items():
+                if value == SETTINGS[key].default:
+                    settings.reset(key)
+                else:
+                    settings.set(key, value)
+
+        try:
+            self.context.read(save)
+        except (SettingError, ValueError) as error:
+            self.message.show_error(f"Nothing was saved: {error}")
+            return False
+        for key, field in self.fields.items():
+            field.show_value(cleaned[key])
+        self.message.show_info("Settings saved.")
+        self.context.notify_data_changed(self)
+        return True

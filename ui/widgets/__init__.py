@@ -1,0 +1,1 @@
+"""Small shared widgets: the en-GB date edit, the passphrase strength meter, inline messages, icons."""
