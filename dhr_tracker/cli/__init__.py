@@ -22,7 +22,10 @@ from dhr_tracker.storage.errors import StorageError
 COMMAND_MODULES = [
     "dhr_tracker.cli.database_commands",
     "dhr_tracker.cli.case_commands",
+    "dhr_tracker.cli.report_commands",
     "dhr_tracker.cli.exchange_commands",
+    "dhr_tracker.cli.security_commands",
+    "dhr_tracker.cli.escalation_commands",
 ]
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3

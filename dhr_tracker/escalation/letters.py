@@ -1,0 +1,203 @@
+"""Escalation letters: for each action due, one letter per agency listing all its outstanding items across cases.
+
+Each letter comes as a PDF in the marked-document frame (protective marking top and bottom, embedded
+fonts, pseudonym guard) and as plain text to paste into secure e-mail. Cases appear by reference and
+pseudonym only. The wording is the editable template for the letter's level (settings).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from string import Template
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, Spacer
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from dhr_tracker.dates import format_date
+from dhr_tracker.errors import UserError
+from dhr_tracker.escalation.engine import AgencyPosition
+from dhr_tracker.escalation.ladder import LadderLevel
+from dhr_tracker.escalation.letter_wording import template_key
+from dhr_tracker.escalation.service import escalations, recipient_for
+from dhr_tracker.model import Agency
+from dhr_tracker.reports import DocumentInfo, Marking, RealNameGuard, content_width, data_table, escape, render_pdf, report_styles, write_pdf
+from dhr_tracker.settings import LETTER_TEMPLATES, PROTECTIVE_MARKING, Settings
+from dhr_tracker.storage.files import create_owner_only
+
+_ITEMS = "\x00items\x00"
+
+
+@dataclass(frozen=True)
+class LetterItem:
+    case_reference: str
+    pseudonym: str
+    number: str
+    text: str
+    due_on: dt.date
+
+
+@dataclass(frozen=True)
+class Letter:
+    """One letter to one agency at one level, with every item it still owes."""
+
+    agency_id: int
+    agency_name: str
+    level: LadderLevel
+    recipient: str  # as recorded and addressed ("Supt Morgan", or "Chief Officer, Kent Police")
+    salutation: str
+    date: dt.date
+    requested_on: dt.date
+    due_on: dt.date
+    working_days_late: int
+    meeting_on: dt.date | None
+    items: tuple[LetterItem, ...]
+    paragraphs: tuple[str, ...]  # the template filled in; _ITEMS marks where the list goes
+
+    @property
+    def subject(self) -> str:
+        return f"DHR recommendations: {self.agency_name} ({self.level.label})"
+
+    @property
+    def address_lines(self) -> tuple[str, ...]:
+        if self.recipient.endswith(self.agency_name):
+            return (self.recipient,)
+        return (self.recipient, self.agency_name)
+
+    def file_stem(self) -> str:
+        slug = re.sub(r"[^a-z0-9]+", "-", self.agency_name.casefold()).strip("-")[:60]
+        return f"{self.date.isoformat()}-level-{self.level.level}-{slug}"
+
+
+def _items(position: AgencyPosition) -> tuple[LetterItem, ...]:
+    due: dict[int, dt.date] = {}
+    for request in position.requests:
+        for item in request.outstanding:
+            due[item.recommendation_id] = min(due.get(item.recommendation_id, request.request.due_on), request.request.due_on)
+    return tuple(LetterItem(i.case_reference, i.pseudonym, i.number, i.text, due[i.recommendation_id]) for i in position.outstanding)
+
+
+def _paragraphs(template: str, values: dict[str, str]) -> tuple[str, ...]:
+    text = Template(template).safe_substitute(values, items=_ITEMS)
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if p.strip()]
+    if _ITEMS not in paragraphs:
+        paragraphs = [p.replace(_ITEMS, "").strip() for p in paragraphs]
+        paragraphs.append(_ITEMS)
+    return tuple(paragraphs)
+
+
+def letters_due(session: Session, as_of: dt.date) -> list[Letter]:
+    """One letter for each agency with an action due on `as_of`, at the highest level due."""
+    positions = [p for p in escalations(session, as_of) if p.action_due is not None]
+    agencies = {
+        agency.id: agency
+        for agency in session.scalars(
+            select(Agency).options(selectinload(Agency.contacts)).where(Agency.id.in_([p.agency_id for p in positions]))
+        )
+    }
+    settings = Settings(session)
+    letters = []
+    for position in positions:
+        level = position.action_due
+        oldest = position.requests[0].request
+        recipient, salutation, _ = recipient_for(agencies[position.agency_id], level.recipient)
+        items = _items(position)
+        values = {
+            "recipient": salutation, "agency": position.agency_name, "requested_date": format_date(oldest.requested_on),
+            "due_date": format_date(position.due_on), "working_days_late": str(position.working_days_late),
+            "item_count": str(len(items)), "meeting_date": format_date(oldest.meeting_on) or "the next meeting",
+            "date": format_date(as_of),
+        }
+        template = settings.get(LETTER_TEMPLATES[template_key(level.level)])
+        letters.append(Letter(
+            position.agency_id, position.agency_name, level, recipient, salutation, as_of, oldest.requested_on,
+            position.due_on, position.working_days_late, oldest.meeting_on, items, _paragraphs(template, values),
+        ))
+    return letters
+
+
+def letter_text(letter: Letter, marking: str) -> str:
+    """The letter as plain text for secure e-mail, marked at the top and the bottom."""
+    lines = [marking, "", format_date(letter.date), "", "To: " + ", ".join(letter.address_lines), ""]
+    for paragraph in letter.paragraphs:
+        if paragraph == _ITEMS:
+            for item in letter.items:
+                lines.append(f"- {item.case_reference} ({item.pseudonym}), recommendation {item.number}, "
+                             f"update due {format_date(item.due_on)}: {item.text}")
+        else:
+            lines.append(paragraph)
+        lines.append("")
+    lines.append(marking)
+    return "\n".join(lines) + "\n"
+
+
+def letter_pdf(letter: Letter, *, marking: Marking, guard: RealNameGuard) -> bytes:
+    """The letter as a PDF in the marked-document frame. Raises RealNameFound rather than print a real name."""
+    styles = report_styles()
+    width = content_width()
+    story: list = [
+        Paragraph(escape(format_date(letter.date)), styles.body),
+        Spacer(1, 4 * mm),
+        Paragraph("<br/>".join(escape(line) for line in letter.address_lines), styles.body),
+        Spacer(1, 6 * mm),
+    ]
+    for index, paragraph in enumerate(letter.paragraphs):
+        if paragraph == _ITEMS:
+            story.append(data_table(
+                ("Case", "Pseudonym", "No.", "Recommendation", "Update due"),
+                [(i.case_reference, i.pseudonym, i.number, i.text, format_date(i.due_on)) for i in letter.items],
+                (0.16 * width, 0.13 * width, 0.07 * width, 0.50 * width, 0.14 * width),
+            ))
+            story.append(Spacer(1, 4 * mm))
+            continue
+        text = "<br/>".join(escape(line) for line in paragraph.split("\n"))
+        heading = index == 1 and "\n" not in paragraph and len(paragraph) < 120  # the subject line after "Dear ..."
+        story.append(Paragraph(f"<b>{text}</b>" if heading else text, styles.body))
+    info = DocumentInfo(
+        title=letter.subject, subject="Domestic Homicide Review recommendations: update request and escalation",
+        running_title=f"Domestic Homicide Review recommendations: {letter.agency_name}",
+    )
+    return render_pdf(story, info=info, marking=marking, guard=guard)
+
+
+def write_letters(session: Session, as_of: dt.date, out_dir: Path) -> list[Path]:
+    """Write each letter due on `as_of` as PDF and plain text into `out_dir`, owner-only; return the paths.
+
+    Every letter is built (and checked for real names) before the first file is written.
+    """
+    letters = letters_due(session, as_of)
+    marking = Marking.from_settings(session, with_handling_line=False)
+    marking_text = Settings(session).get(PROTECTIVE_MARKING)
+    guard = RealNameGuard.from_session(session)
+    rendered = []
+    for letter in letters:
+        text = letter_text(letter, marking_text)
+        guard.check([text], where="plain-text letter")
+        rendered.append((letter, letter_pdf(letter, marking=marking, guard=guard), text))
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UserError(f"{out_dir} is a file, not a folder. Choose a folder for the letters.")
+    out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for letter, _, _ in rendered:
+        for suffix in (".pdf", ".txt"):
+            if (out_dir / f"{letter.file_stem()}{suffix}").exists():
+                raise UserError(
+                    f"{out_dir / (letter.file_stem() + suffix)} already exists. Choose an empty folder, or move the old letters away."
+                )
+    paths = []
+    for letter, pdf, text in rendered:
+        pdf_path = out_dir / f"{letter.file_stem()}.pdf"
+        write_pdf(pdf_path, pdf)
+        text_path = out_dir / f"{letter.file_stem()}.txt"
+        with os.fdopen(create_owner_only(text_path), "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        paths += [pdf_path, text_path]
+    return paths
+
+
+__all__ = ["Letter", "LetterItem", "letter_pdf", "letter_text", "letters_due", "write_letters"]

@@ -1,0 +1,154 @@
+"""Escalation letters: one per agency with every outstanding item across cases, read back from the PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import stat
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from tests.conftest import PASSPHRASE
+from dhr_tracker.actionplan.recommendations import add_recommendation, change_status
+from dhr_tracker.casework.cases import create_case
+from dhr_tracker.cli import main
+from dhr_tracker.escalation.letters import letter_text, letters_due, write_letters
+from dhr_tracker.escalation.rounds import ReplyEntry, create_update_round, record_reply
+from dhr_tracker.escalation.service import escalations, record_escalation_action
+from dhr_tracker.model import Agency, AgencyContact, EscalationAction, Milestone, Recommendation
+from dhr_tracker.reports import RealNameFound
+from dhr_tracker.settings import LETTER_TEMPLATES, SettingError, Settings
+from dhr_tracker.vocabulary import ContactLevel, MilestoneKind, RecommendationStatus as S
+
+TODAY = dt.date(2026, 11, 23)
+D = dt.date
+REAL_NAMES = ("Jane Hartley", "John Pemberton", "Mary Okafor", "Peter Quinlan")
+
+
+def build(session):
+    """Kent Police leads recommendations on two cases; KMPT on one. Requests sent 19/01/2026, due 02/02/2026."""
+    police = session.scalar(select(Agency).where(Agency.name == "Kent Police"))
+    kmpt = session.scalar(select(Agency).where(Agency.name == "Kent and Medway Partnership Trust (KMPT)"))
+    session.add_all([
+        AgencyContact(agency=police, level=ContactLevel.LEAD, name="Pat Lead"),
+        AgencyContact(agency=police, level=ContactLevel.SENIOR_MANAGER, name="Supt Morgan"),
+        AgencyContact(agency=kmpt, level=ContactLevel.LEAD, name="Dr Lee"),
+    ])
+    cases = (
+        ("DHR-2024-07", "Sam", REAL_NAMES[:2], [("1", police, "Review call grading for repeat callers"), ("2", kmpt, "Audit care plans")]),
+        ("DHR-2025-03", "Alex", REAL_NAMES[2:], [("4", police, "Train officers on coercive control")]),
+    )
+    for reference, pseudonym, (victim, perpetrator), specs in cases:
+        case = create_case(session, today=TODAY, reference=reference, pseudonym=pseudonym, notified_on=D(2024, 6, 1),
+                           csp_area="Swale", victim_real_name=victim, perpetrator_real_name=perpetrator)
+        session.add(Milestone(case=case, kind=MilestoneKind.DECISION, occurred_on=D(2024, 7, 1)))
+        for number, lead, text in specs:
+            rec = add_recommendation(session, case, number=number, text=text, lead_agency=lead)
+            change_status(session, rec, S.ACCEPTED, on=D(2025, 1, 6), today=TODAY)
+    round_ = create_update_round(session, meeting_on=D(2026, 3, 19), requested_on=D(2026, 1, 19), due_on=D(2026, 2, 2))
+    return police, kmpt, round_
+
+
+def pdf_text(path):
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def test_an_agency_with_items_across_cases_gets_one_letter(database, tmp_path):
+    with database.transaction() as session:
+        police, kmpt, round_ = build(session)
+        for request in round_.requests:
+            record_escalation_action(session, request, level=0, taken_on=D(2026, 1, 19), today=TODAY)
+        kmpt_request = next(r for r in round_.requests if r.agency_id == kmpt.id)
+        record_reply(session, kmpt_request, received_on=D(2026, 2, 2), contact_name="Dr Lee",
+                     entries=[ReplyEntry(kmpt_request.items[0].recommendation_id, "Audit done")], today=TODAY)
+    with database.transaction() as session:
+        paths = write_letters(session, D(2026, 2, 23), tmp_path / "letters")
+    assert [p.name for p in paths] == ["2026-02-23-level-2-kent-police.pdf", "2026-02-23-level-2-kent-police.txt"]
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in paths)
+    assert stat.S_IMODE((tmp_path / "letters").stat().st_mode) == 0o700
+
+    text = pdf_text(paths[0])
+    assert "Dear Supt Morgan" in text and "Kent Police" in text
+    for expected in ("DHR-2024-07", "Sam", "Review call grading", "DHR-2025-03", "Alex", "Train officers", "02/02/2026", "15 working days late"):
+        assert expected in text, expected
+    assert "Audit care plans" not in text and "KMPT" not in text  # another agency's item, already answered
+    assert text.count("OFFICIAL-SENSITIVE") == 2  # header and footer of the one page
+    plain = paths[1].read_text(encoding="utf-8")
+    assert plain.startswith("OFFICIAL-SENSITIVE\n") and plain.rstrip().endswith("OFFICIAL-SENSITIVE")
+    assert "- DHR-2024-07 (Sam), recommendation 1, update due 02/02/2026: Review call grading for repeat callers" in plain
+    for real_name in REAL_NAMES:
+        for part in real_name.split():
+            assert part not in text and part not in plain
+
+
+def test_each_level_uses_its_own_editable_wording(database):
+    with database.transaction() as session:
+        build(session)
+        Settings(session).set(LETTER_TEMPLATES["level_1"], "Dear $recipient,\n\nStill waiting since $due_date.\n\n$items\n\nThanks")
+        with pytest.raises(SettingError, match=r"unknown placeholder \$victim"):
+            Settings(session).set(LETTER_TEMPLATES["level_1"], "Dear $victim")
+        letters = {letter.agency_name: letter for letter in letters_due(session, D(2026, 2, 9))}
+        police = letters["Kent Police"]
+        assert police.level.level == 1 and police.salutation == "Pat Lead"
+        text = letter_text(police, "OFFICIAL-SENSITIVE")
+        assert "Still waiting since 02/02/2026." in text and "Thanks" in text
+        kmpt = letter_text(letters["Kent and Medway Partnership Trust (KMPT)"], "OFFICIAL-SENSITIVE")
+        assert "Dear Dr Lee" in kmpt and "Still waiting" in kmpt
+
+
+def test_a_missing_contact_gets_a_generic_address_and_the_chief_officer_letter_comes_from_the_chair(database):
+    from dhr_tracker.model import Meeting
+    from dhr_tracker.vocabulary import MeetingKind
+
+    with database.transaction() as session:
+        build(session)
+        session.add(Meeting(kind=MeetingKind.KCSP, held_on=D(2026, 6, 18)))
+        session.flush()
+        [letter] = [l for l in letters_due(session, D(2026, 6, 18)) if l.agency_name == "Kent Police"]
+        assert letter.level.level == 4 and letter.recipient == "Chief Officer, Kent Police"
+        text = letter_text(letter, "RESTRICTED")
+        assert "Dear Chief Officer," in text and "Chair, Kent Community Safety Partnership" in text
+
+
+def test_a_real_name_in_a_recommendation_stops_the_letters(database, tmp_path):
+    with database.transaction() as session:
+        build(session)
+        rec = session.scalar(select(Recommendation).where(Recommendation.number == "4"))
+        rec.text = "Train officers about Mary Okafor's case"
+    with pytest.raises(RealNameFound, match="DHR-2025-03"), database.transaction() as session:
+        write_letters(session, D(2026, 2, 9), tmp_path / "out")
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_cli_escalations_and_letters(database_path, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DHR_TRACKER_PASSPHRASE", PASSPHRASE)
+    from dhr_tracker.storage.database import open_database
+
+    with open_database(database_path, PASSPHRASE) as database, database.transaction() as session:
+        build(session)
+    assert main(["escalations", "--db", str(database_path), "--as-of", "2026-02-23", "--format", "json"]) == 0
+    rows = {row["agency"]: row for row in json.loads(capsys.readouterr().out)}
+    police = rows["Kent Police"]
+    assert (police["level"], police["action_due"], police["due"], police["working_days_late"]) == (2, 2, "2026-02-02", 15)
+    assert police["references"] == ["DHR-2024-07", "DHR-2025-03"] and police["next_level"] == 3
+    assert police["next_level_on"] == "2026-03-09"
+
+    assert main(["escalations", "--db", str(database_path), "--as-of", "2026-02-23"]) == 0
+    table = capsys.readouterr().out
+    assert "Kent Police" in table and "02/02/2026" in table and "Jane" not in table
+
+    assert main(["escalations", "--db", str(database_path), "--as-of", "23/02/2026"]) == 1
+    assert "YYYY-MM-DD" in capsys.readouterr().err
+
+    out = tmp_path / "letters"
+    assert main(["letters", "--db", str(database_path), "--as-of", "2026-02-23", "--out", str(out), "--record"]) == 0
+    assert "Wrote 2 letters" in capsys.readouterr().out
+    assert len(list(out.iterdir())) == 4
+    assert main(["letters", "--db", str(database_path), "--as-of", "2026-02-23", "--out", str(out)]) == 0
+    assert "No escalation action is due" in capsys.readouterr().out  # recorded: nothing more due that day
+    with open_database(database_path, PASSPHRASE) as database, database.transaction() as session:
+        assert sorted(session.scalars(select(EscalationAction.level))) == [2, 2]
+        assert all(p.action_due is None for p in escalations(session, D(2026, 2, 23)))
