@@ -71,7 +71,10 @@ def _require_open(case: Case, action: str) -> None:
 
 
 def _require_review(case: Case, action: str) -> dt.date:
+    """The date of the decision to review; a cross-border case needs none (its own partnership decided)."""
     facts = facts_from_case(case)
+    if facts.is_cross_border and facts.decided_on is None:
+        return case.notified_on
     if facts.decided_on is None or case.decision is not Decision.REVIEW:
         _refuse(
             f"Case {case.reference} has no decision to review. Record the decision to review before you {action}.",
