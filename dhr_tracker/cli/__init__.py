@@ -22,6 +22,7 @@ from dhr_tracker.storage.errors import StorageError
 COMMAND_MODULES = [
     "dhr_tracker.cli.database_commands",
     "dhr_tracker.cli.case_commands",
+    "dhr_tracker.cli.report_commands",
     "dhr_tracker.cli.exchange_commands",
     "dhr_tracker.cli.escalation_commands",
     "dhr_tracker.cli.lifecycle_commands",

@@ -125,7 +125,7 @@ def escape(text: object) -> str:
 
 def data_table(
     header: Sequence[str], rows: Sequence[Sequence[object]], col_widths: Sequence[float], *,
-    bold_first_column: bool = False,
+    bold_first_column: bool = False, header_size: float | None = None,
 ) -> Table:
     """A table of text that splits across pages, repeating its header row on each.
 
@@ -139,7 +139,9 @@ def data_table(
             return Paragraph(escape(value), style)
         return value
 
-    data = [[Paragraph(escape(text), styles.header) for text in header]]
+    header_style = styles.header if header_size is None else ParagraphStyle(
+        "header_small", parent=styles.header, fontSize=header_size, leading=header_size * 1.2)
+    data = [[Paragraph(escape(text), header_style) for text in header]]
     data += [[cell(value, i) for i, value in enumerate(row)] for row in rows]
     table = Table(data, colWidths=list(col_widths), repeatRows=1)
     table.setStyle(TableStyle([

@@ -1,0 +1,383 @@
+"""The restricted briefing for a KCSP private session: layout, numbered copies, and the copy register.
+
+One PDF per numbered copy. `--out briefing.pdf` with one copy writes exactly that file; with several
+it writes briefing-copy-01-of-20.pdf, briefing-copy-02-of-20.pdf, ... beside it. Each file is entered
+in the copy register (meeting, edition, copy number, recipient, SHA-256 of the file) in the same
+transaction, so a copy on paper can always be matched to its register entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
+from sqlalchemy.orm import Session
+
+from dhr_tracker.dates import format_date
+from dhr_tracker.meetings.copies import Recipient, check_recipients, next_edition, record_copies
+from dhr_tracker.model import Meeting
+from dhr_tracker.reports.briefing_data import BriefingData, ReviewSection, gather_briefing
+from dhr_tracker.reports.fonts import BOLD, REGULAR
+from dhr_tracker.reports.frame import (
+    HEADER_FILL,
+    RULE_COLOUR,
+    CopyLabel,
+    DocumentInfo,
+    Marking,
+    content_width,
+    data_table,
+    escape,
+    render_pdf,
+    report_styles,
+    write_pdf,
+)
+from dhr_tracker.reports.pseudonyms import RealNameGuard
+
+BAR_COLOUR = colors.HexColor("#2f5d8a")
+LEVEL_COLOUR = colors.HexColor("#b0413e")
+
+
+@dataclass(frozen=True)
+class BriefingResult:
+    edition: int
+    files: tuple[Path, ...]
+    pages: int | None = None
+
+
+def copy_paths(out: Path, total: int) -> list[Path]:
+    """Where each copy goes: `out` itself for a single copy, else out-copy-NN-of-MM.pdf beside it."""
+    out = Path(out)
+    if total == 1:
+        return [out]
+    width = max(2, len(str(total)))
+    suffix = out.suffix or ".pdf"
+    return [out.with_name(f"{out.stem}-copy-{n:0{width}d}-of-{total:0{width}d}{suffix}") for n in range(1, total + 1)]
+
+
+def _fact_table(rows: Sequence[tuple[str, object]], widths: tuple[float, float]) -> Table:
+    styles = report_styles()
+    data = []
+    for label, value in rows:
+        cell = value if not isinstance(value, str) else Paragraph(escape(value) or "\u2013", styles.cell)
+        data.append([Paragraph(escape(label), styles.cell_bold), cell])
+    table = Table(data, colWidths=list(widths))
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), REGULAR),
+        ("BACKGROUND", (0, 0), (0, -1), HEADER_FILL),
+        ("GRID", (0, 0), (-1, -1), 0.4, RULE_COLOUR),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+    ]))
+    return table
+
+
+def _cover(data: BriefingData, marking: Marking, copy: CopyLabel) -> list:
+    styles = report_styles()
+    width = content_width()
+    rows = [
+        ("Meeting", data.meeting_title),
+        ("Date", format_date(data.meeting_on)),
+        ("Agenda item", data.agenda_item or "\u2013"),
+        ("Place", data.location or "\u2013"),
+        ("Session", "Private session: press and public excluded"),
+        ("Position as at", format_date(data.as_of)),
+        ("This copy", str(copy)),
+    ]
+    handling = [
+        Paragraph("<b>Handling instructions</b>", styles.body),
+        Paragraph(f"This paper is marked <b>{escape(marking.text.upper())}</b>. "
+                  f"{escape(marking.handling_line)}." if marking.handling_line else
+                  f"This paper is marked <b>{escape(marking.text.upper())}</b>.", styles.body),
+        Paragraph("It is <b>tabled</b> at the meeting and is not circulated in advance. Do not copy, photograph, "
+                  "annotate with names or take it away.", styles.body),
+        Paragraph("<b>Return this copy to the clerk at the close of the meeting.</b> Every copy is numbered and "
+                  "entered in a register; each one must be accounted for.", styles.body),
+        Paragraph("Reviews are identified by their reference and agreed pseudonym only.", styles.body),
+    ]
+    box = Table([[handling]], colWidths=[width])
+    box.setStyle(TableStyle([
+        ("BOX", (0, 0), (-1, -1), 1.2, colors.black),
+        ("LEFTPADDING", (0, 0), (-1, -1), 8), ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+        ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+    ]))
+    contents = [
+        "1. Summary figures", "2. Open reviews", "3. Recommendations: implementation by agency",
+        "4. Agencies at each escalation level", "5. Decisions asked of the Partnership",
+    ]
+    return [
+        Spacer(1, 8 * mm),
+        Paragraph("Domestic Homicide Reviews: progress report", styles.title),
+        Paragraph(escape(data.meeting_title) + " \u2013 private session", styles.h2),
+        Spacer(1, 4 * mm),
+        _fact_table(rows, (45 * mm, width - 45 * mm)),
+        Spacer(1, 6 * mm),
+        box,
+        Spacer(1, 6 * mm),
+        Paragraph("Contents", styles.h2),
+        *[Paragraph(escape(line), styles.body) for line in contents],
+        PageBreak(),
+    ]
+
+
+def _chart(data: BriefingData) -> Drawing:
+    width = content_width()
+    height = 62 * mm
+    drawing = Drawing(width, height)
+    half = width / 2
+
+    stages = [stage.label for stage, _ in data.open_by_stage]
+    stage_chart = HorizontalBarChart()
+    stage_chart.x, stage_chart.y = 118, 14
+    stage_chart.width, stage_chart.height = half - 118 - 12, height - 34
+    stage_chart.data = [[count for _, count in data.open_by_stage]]
+    stage_chart.bars[0].fillColor = BAR_COLOUR
+    stage_chart.categoryAxis.categoryNames = stages
+    stage_chart.categoryAxis.reverseDirection = 1
+    stage_chart.categoryAxis.labels.fontName = REGULAR
+    stage_chart.categoryAxis.labels.fontSize = 7
+    stage_chart.valueAxis.labels.fontName = REGULAR
+    stage_chart.valueAxis.labels.fontSize = 7
+    stage_chart.valueAxis.valueMin = 0
+    stage_chart.valueAxis.valueStep = max(1, (max((c for _, c in data.open_by_stage), default=0) + 4) // 5)
+    stage_chart.barLabelFormat = "%d"
+    stage_chart.barLabels.fontName = REGULAR
+    stage_chart.barLabels.fontSize = 7
+    stage_chart.barLabels.nudge = 6
+    drawing.add(stage_chart)
+    drawing.add(String(0, height - 10, "Open reviews by stage", fontName=BOLD, fontSize=9))
+
+    drawing.add(String(half + 10, height - 10, "Overdue agency updates by escalation level", fontName=BOLD, fontSize=9))
+    counts = dict(data.overdue_by_level)
+    if not counts:
+        drawing.add(String(half + 10, height / 2, "No agency's update is overdue.", fontName=REGULAR, fontSize=9))
+        return drawing
+    levels = list(range(0, max([4, *counts]) + 1))
+    level_chart = VerticalBarChart()
+    level_chart.x, level_chart.y = half + 30, 24
+    level_chart.width, level_chart.height = half - 40, height - 44
+    level_chart.data = [[counts.get(level, 0) for level in levels]]
+    level_chart.bars[0].fillColor = LEVEL_COLOUR
+    level_chart.categoryAxis.categoryNames = [f"Level {level}" for level in levels]
+    level_chart.categoryAxis.labels.fontName = REGULAR
+    level_chart.categoryAxis.labels.fontSize = 7
+    level_chart.valueAxis.labels.fontName = REGULAR
+    level_chart.valueAxis.labels.fontSize = 7
+    level_chart.valueAxis.valueMin = 0
+    level_chart.valueAxis.valueStep = max(1, (max(counts.values(), default=0) + 4) // 5)
+    level_chart.barLabelFormat = "%d"
+    level_chart.barLabels.fontName = REGULAR
+    level_chart.barLabels.fontSize = 7
+    level_chart.barLabels.nudge = 6
+    drawing.add(level_chart)
+    return drawing
+
+
+def _summary(data: BriefingData) -> list:
+    styles = report_styles()
+    width = content_width()
+    since = (f"since the last meeting ({format_date(data.previous_meeting_on)})" if data.previous_meeting_on
+             else "(no earlier meeting recorded: all to date)")
+    overdue_total = sum(count for _, count in data.overdue_by_level)
+    by_level = ", ".join(f"level {level}: {count}" for level, count in data.overdue_by_level) or "none"
+    rows = [
+        ("Open reviews", str(len(data.reviews))),
+        ("Reviews running beyond the expected timescale", str(len(data.slipping))),
+        (f"Recommendations implemented {since}", str(data.implemented_since_last)),
+        ("Agency updates overdue", f"{overdue_total} ({by_level})"),
+    ]
+    return [
+        Paragraph("1. Summary figures", styles.h1),
+        _fact_table(rows, (width * 0.62, width * 0.38)),
+        Spacer(1, 5 * mm),
+        _chart(data),
+        Spacer(1, 3 * mm),
+    ]
+
+
+def _review(review: ReviewSection) -> list:
+    styles = report_styles()
+    width = content_width()
+    key_dates = "<br/>".join(f"{escape(k.label)}: {format_date(k.on)}" for k in review.key_dates)
+    if review.expected_by is None:
+        timescale = "No review: not measured against the review timescale."
+    elif review.slipping:
+        timescale = (f"{review.expected_what.capitalize()} expected by {format_date(review.expected_by)}: "
+                     f"<b>{review.slippage_days} days beyond the timescale</b>.")
+    elif review.slippage_days:
+        timescale = (f"{review.expected_what.capitalize()} expected by {format_date(review.expected_by)}; "
+                     f"reached {review.slippage_days} days beyond the timescale.")
+    else:
+        timescale = f"{review.expected_what.capitalize()} expected by {format_date(review.expected_by)}: within the timescale."
+    processes = "<br/>".join(escape(p) for p in review.parallel_processes) or "None recorded."
+    rows = [
+        ("CSP area" if not review.cross_border else "Commissioned by", escape(review.area)),
+        ("Stage", escape(review.stage.label)),
+        ("Guidance", escape(review.guidance)),
+        ("Key dates", key_dates),
+        ("Timescale", timescale),
+        ("Reason for slippage", escape(review.slippage_reason) or ("\u2013" if not review.slipping else "No reason recorded.")),
+        ("Home Office QA", escape(review.qa_position)),
+        ("Parallel processes", processes),
+        ("Recommendations", f"{review.recommendations_open} open of {review.recommendations_total}"
+         if review.recommendations_total else "None yet"),
+    ]
+    table = _fact_table([(label, Paragraph(value, styles.cell)) for label, value in rows], (38 * mm, width - 38 * mm))
+    heading = Paragraph(f"{escape(review.reference)} \u2013 \u2018{escape(review.pseudonym)}\u2019", styles.h2)
+    return [KeepTogether([heading, table]), Spacer(1, 2 * mm)]
+
+
+def _agencies(data: BriefingData) -> list:
+    styles = report_styles()
+    width = content_width()
+    story = [CondPageBreak(60 * mm), Paragraph("3. Recommendations: implementation by agency", styles.h1)]
+    if not data.agencies:
+        return story + [Paragraph("No open review has recommendations yet.", styles.body)]
+    number = width - 105 * mm
+    rows = [
+        [a.agency, str(a.total), str(a.implemented), str(a.awaiting_evidence), str(a.in_progress), str(a.not_started),
+         str(a.not_accepted), str(a.past_target)]
+        for a in data.agencies
+    ]
+    totals = [sum(getattr(a, f) for a in data.agencies) for f in
+              ("total", "implemented", "awaiting_evidence", "in_progress", "not_started", "not_accepted", "past_target")]
+    rows.append(["All agencies", *(Paragraph(str(t), styles.cell_bold) for t in totals)])
+    story.append(Paragraph("Recommendations of the open reviews, by lead agency.", styles.body))
+    table = data_table(
+        ["Lead agency", "Total", "Signed off", "Awaiting evidence", "In progress", "Not started", "Not accepted",
+         "Past target date"],
+        rows, [number] + [15 * mm] * 7, bold_first_column=True, header_size=7.5,
+    )
+    table.setStyle(TableStyle([("BACKGROUND", (0, -1), (-1, -1), HEADER_FILL)]))
+    story.append(table)
+    if data.overdue_recommendations:
+        story += [
+            Spacer(1, 4 * mm),
+            Paragraph("Open recommendations past their target date", styles.h2),
+            data_table(
+                ["Lead agency", "Review", "No.", "Status", "Target date", "Last update"],
+                [[r.agency, r.reference, r.number, r.status, format_date(r.target_on), format_date(r.last_update_on) or "None"]
+                 for r in data.overdue_recommendations],
+                [width - 118 * mm, 28 * mm, 14 * mm, 36 * mm, 20 * mm, 20 * mm],
+            ),
+        ]
+    return story
+
+
+LEVEL_MEANING = {
+    0: "Update requested and now overdue; no reminder yet",
+    1: "Reminder sent to the agency's lead contact",
+    2: "Raised with the agency's senior manager / Steering Group member",
+    3: "Reported to the KCSP Working Group; named in this briefing",
+    4: "Letter from the KCSP Chair to the chief officer",
+}
+
+
+def _escalations(data: BriefingData) -> list:
+    styles = report_styles()
+    width = content_width()
+    story = [Spacer(1, 4 * mm), CondPageBreak(50 * mm), Paragraph("4. Agencies at each escalation level", styles.h1)]
+    if not data.escalations:
+        return story + [Paragraph("No agency's update is overdue.", styles.body)]
+    for level in sorted({e.level for e in data.escalations}, reverse=True):
+        entries = [e for e in data.escalations if e.level == level]
+        story.append(Paragraph(f"Level {level}: {escape(LEVEL_MEANING.get(level, 'Escalated'))}", styles.h2))
+        story.append(data_table(
+            ["Agency", "Update due", "Items outstanding", "Last action"],
+            [[e.agency, format_date(e.due_on), str(e.items), format_date(e.last_action_on) or "\u2013"] for e in entries],
+            [width - 75 * mm, 25 * mm, 25 * mm, 25 * mm],
+        ))
+    return story
+
+
+def _decisions(data: BriefingData) -> list:
+    styles = report_styles()
+    story = [Spacer(1, 4 * mm), CondPageBreak(40 * mm), Paragraph("5. Decisions asked of the Partnership", styles.h1),
+             Paragraph("The Partnership is asked to:", styles.body)]
+    for number, decision in enumerate(data.decisions, start=1):
+        story.append(Paragraph(f"{number}. {escape(decision)}", styles.body))
+    return story
+
+
+def briefing_story(data: BriefingData, marking: Marking, copy: CopyLabel) -> list:
+    """The flowables of one copy of the briefing (a fresh list each call: ReportLab consumes them)."""
+    styles = report_styles()
+    story = _cover(data, marking, copy) + _summary(data)
+    story += [CondPageBreak(80 * mm), Paragraph("2. Open reviews", styles.h1)]
+    if not data.reviews:
+        story.append(Paragraph("There are no open reviews.", styles.body))
+    for review in data.reviews:
+        story += _review(review)
+    return story + _agencies(data) + _escalations(data) + _decisions(data)
+
+
+def briefing_info(data: BriefingData) -> DocumentInfo:
+    """Metadata without personal data: the meeting and the item, nothing about any case."""
+    item = f", item {data.agenda_item}" if data.agenda_item else ""
+    return DocumentInfo(
+        title=f"DHR progress report: KCSP private session {format_date(data.meeting_on)}",
+        subject=f"Restricted briefing for the {data.meeting_title} meeting of {format_date(data.meeting_on)}{item}",
+        running_title=f"DHR progress report \u2013 KCSP {format_date(data.meeting_on)}{item}",
+    )
+
+
+def render_briefing_copy(data: BriefingData, *, marking: Marking, guard: RealNameGuard, copy: CopyLabel) -> bytes:
+    return render_pdf(briefing_story(data, marking, copy), info=briefing_info(data), marking=marking, guard=guard, copy=copy)
+
+
+def write_briefing(
+    session: Session, meeting: Meeting, out: Path, *, recipients: Sequence[Recipient] | None = None,
+    copies: int | None = None, password: str | None = None, as_of: dt.date, decisions: Sequence[str] = (),
+) -> BriefingResult:
+    """Produce every numbered copy of the briefing for a meeting and enter them in the copy register.
+
+    Recipients come from `recipients`, else `copies` unnamed copies, else the meeting's attendees.
+    Nothing is written if any target file exists or any real name would appear; if writing fails half
+    way, the copies already written are removed and the register is left unchanged (the caller's
+    transaction rolls back).
+    """
+    if recipients is None:
+        if copies is not None:
+            recipients = [Recipient() for _ in range(copies)]
+        else:
+            recipients = [Recipient(a.name, a.organisation) for a in meeting.attendees]
+            if not recipients:
+                from dhr_tracker.errors import ValidationError
+
+                raise ValidationError(
+                    f"The meeting on {format_date(meeting.held_on)} has no attendees to give copies to. "
+                    "Add its attendees, or give --copies N or --recipients FILE.csv.", field="copies", rule="no_copies",
+                )
+    recipients = list(recipients)
+    check_recipients(recipients)
+    paths = copy_paths(out, len(recipients))
+    for path in paths:
+        if path.exists():
+            from dhr_tracker.errors import UserError
+
+            raise UserError(f"{path} already exists. Choose another file name, or move the old copies away first.")
+    marking = Marking.from_settings(session)
+    guard = RealNameGuard.from_session(session)
+    data = gather_briefing(session, meeting, as_of=as_of, decisions=decisions)
+    edition = next_edition(session, meeting)
+    total = len(recipients)
+    written: list[Path] = []
+    digests: list[str] = []
+    try:
+        for number, (recipient, path) in enumerate(zip(recipients, paths), start=1):
+            pdf = render_briefing_copy(data, marking=marking, guard=guard, copy=CopyLabel(number, total, recipient.label))
+            digests.append(write_pdf(path, pdf, password=password))
+            written.append(path)
+        record_copies(session, meeting, edition, recipients, digests)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return BriefingResult(edition, tuple(written))
