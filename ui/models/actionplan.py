@@ -21,6 +21,7 @@ class RecommendationRow:
     completed_on: dt.date | None
     action: str = ""
     last_update_on: dt.date | None = None
+    status_value: str = ""  # the RecommendationStatus value
 
 
 def number_key(number: str) -> tuple:

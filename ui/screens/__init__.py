@@ -9,4 +9,8 @@ and optionally `has_unsaved_changes()`, `save_changes()`, `open_item(item)`, `fi
 
 from __future__ import annotations
 
-SCREENS: list[type] = []
+from ui.screens.case.screen import CaseScreen  # noqa: E402
+from ui.screens.cases import CasesScreen  # noqa: E402
+from ui.screens.dashboard import DashboardScreen  # noqa: E402
+
+SCREENS: list[type] = [DashboardScreen, CasesScreen, CaseScreen]

@@ -1,0 +1,128 @@
+"""The Case screen: editing validated by the core, nothing half-saved, unsaved-changes prompt, lifecycle and action plan steps."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dhr_tracker.casework.cases import create_case, find_case
+from dhr_tracker.vocabulary import Decision, Scope
+from tests.ui.conftest import TODAY, wait_for_tasks
+from ui.screens.case.screen import CaseScreen
+
+
+def make_case(database, reference="DHR-2026-01", pseudonym="Anna") -> int:
+    with database.transaction() as session:
+        return create_case(session, reference=reference, pseudonym=pseudonym, notified_on=dt.date(2026, 9, 1),
+                           csp_area="Maidstone", victim_real_name="Real Person", today=TODAY).id
+
+
+def open_screen(qtbot, ui_context, case_id) -> CaseScreen:
+    screen = CaseScreen(ui_context)
+    qtbot.addWidget(screen)
+    screen.show()
+    screen.open_item(case_id)
+    wait_for_tasks(qtbot, ui_context)
+    return screen
+
+
+def test_overview_shows_the_case_and_refusals_beside_the_field_with_nothing_saved(qtbot, ui_context, database):
+    case_id = make_case(database)
+    make_case(database, "DHR-2026-02", "Bea")
+    screen = open_screen(qtbot, ui_context, case_id)
+    assert screen.form.reference.text() == "DHR-2026-01"
+    assert screen.form.notified_on.text() == "01/09/2026"
+    assert "DHR-2026-01 – Anna" in screen.heading.text()
+    assert not screen.has_unsaved_changes() and not screen.save_button.isEnabled()
+
+    screen.form.pseudonym.setText("Anya")
+    screen.form.reference.setText("DHR-2026-02")  # belongs to another case
+    assert screen.has_unsaved_changes() and screen.save_button.isEnabled()
+    screen.save()
+    wait_for_tasks(qtbot, ui_context)
+    assert screen.form.errors["reference"].text() == "A case with reference DHR-2026-02 already exists."
+    with database.transaction() as session:
+        assert find_case(session, "DHR-2026-01").pseudonym == "Anna"  # nothing half-saved
+
+    screen.form.reference.setText("DHR-2026-01")
+    screen.form.pseudonym.setText("Real Person")
+    screen.save()
+    wait_for_tasks(qtbot, ui_context)
+    assert "same as a real name" in screen.form.errors["pseudonym"].text()
+
+    screen.form.pseudonym.setText("Anya")
+    screen.notes_tab.editor.setPlainText("Chair met the family.")
+    screen.save()
+    wait_for_tasks(qtbot, ui_context)
+    assert not screen.has_unsaved_changes()
+    with database.transaction() as session:
+        case = find_case(session, "DHR-2026-01")
+        assert (case.pseudonym, case.notes) == ("Anya", "Chair met the family.")
+
+
+def test_unsaved_changes_are_asked_about_before_opening_another_case(qtbot, ui_context, database, prompter):
+    first, second = make_case(database), make_case(database, "DHR-2026-02", "Bea")
+    screen = open_screen(qtbot, ui_context, first)
+    screen.form.independent_chair.setText("A. Chair")
+    prompter.answer("Cancel", kind="choose")
+    screen.open_item(second)
+    assert screen.case_id == first and screen.has_unsaved_changes()
+    prompter.answer("Discard", kind="choose")
+    screen.open_item(second)
+    wait_for_tasks(qtbot, ui_context)
+    assert screen.case_id == second and screen.form.pseudonym.text() == "Bea"
+    screen.form.independent_chair.setText("B. Chair")
+    prompter.answer("Save", kind="choose")
+    screen.open_item(first)
+    wait_for_tasks(qtbot, ui_context)
+    with database.transaction() as session:
+        assert find_case(session, "DHR-2026-02").independent_chair == "B. Chair"
+        assert find_case(session, "DHR-2026-01").independent_chair == ""
+    assert "Unsaved changes" in [p.title for p in prompter.shown]
+
+
+def test_record_decision_then_recommendation_then_update(qtbot, ui_context, database):
+    case_id = make_case(database)
+    screen = open_screen(qtbot, ui_context, case_id)
+    screen.timeline_tab.decision_button.click()
+    dialog = screen.dialog
+    dialog.set_value("decision", Decision.REVIEW)
+    dialog.set_value("decided_on", "31/08/2026")  # before notification: refused beside the field
+    dialog.submit()
+    wait_for_tasks(qtbot, ui_context)
+    assert "notification" in dialog.error_text("decided_on").lower()
+    assert dialog.isVisible()
+    dialog.set_value("decided_on", dt.date(2026, 9, 20))
+    dialog.submit()
+    wait_for_tasks(qtbot, ui_context)
+    assert not dialog.isVisible()
+    assert any(row.event.startswith("Decision") for row in screen.timeline_tab.model.rows())
+    assert screen.detail.decision is Decision.REVIEW
+
+    screen.action_plan_tab.add_button.click()
+    dialog = screen.dialog
+    dialog.set_value("text", "Train staff to recognise coercive control.")
+    dialog.set_value("scope", Scope.LOCAL)
+    dialog.set_value("lead_agency", "Kent Police")
+    dialog.set_value("target_on", "01/06/2027")
+    dialog.submit()
+    wait_for_tasks(qtbot, ui_context)
+    assert [r.number for r in screen.action_plan_tab.model.rows()] == ["1"]
+
+    screen.action_plan_tab.select(screen.action_plan_tab.model.rows()[0].id)
+    screen.action_plan_tab.update_button.click()
+    dialog = screen.dialog
+    dialog.set_value("contact_name", "Insp. Example")
+    dialog.set_value("text", "Training planned.")
+    dialog.submit()
+    wait_for_tasks(qtbot, ui_context)
+    rec = screen.action_plan_tab.model.rows()[0]
+    assert [u.text for u in screen.action_plan_tab.updates[rec.id]] == ["Training planned."]
+    assert screen.action_plan_tab.update_model.rowCount() == 1
+
+
+def test_clear_forgets_everything_shown(qtbot, ui_context, database):
+    screen = open_screen(qtbot, ui_context, make_case(database))
+    screen.clear()
+    assert screen.form.reference.text() == "" and screen.timeline_tab.model.rowCount() == 0
+    assert screen.pages.currentWidget() is screen.empty
+    assert screen.remember() is not None

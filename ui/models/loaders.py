@@ -1,0 +1,137 @@
+"""What each screen loads, as plain rows: run inside a task (`context.tasks.run(lambda s: load_x(s, ...))`).
+
+Each function takes a Session, calls core services only, and returns dataclasses (never ORM
+objects, which are detached once the task's session closes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from dhr_tracker.actionplan.progress import current_updates
+from dhr_tracker.actionplan.recommendations import action_plan, find_recommendation
+from dhr_tracker.dates import format_date
+from dhr_tracker.lifecycle.deadlines import DeadlineStatus, compute_deadlines, timescales_from_settings
+from dhr_tracker.lifecycle.facts import facts_from_case, load_case_facts
+from dhr_tracker.lifecycle.rag import Rag, rag_for, rag_rules_from_settings
+from dhr_tracker.lifecycle.timeline import build_timeline
+from dhr_tracker.model import Case
+from dhr_tracker.reference_lists import csp_area_names
+from dhr_tracker.vocabulary import Decision, Stage
+from dhr_tracker.workdays import calendar_for
+from ui.models.actionplan import RecommendationRow, UpdateRow
+from ui.models.case_detail import PauseRow, ProcessRow, QARoundRow, TimelineRow
+from ui.models.cases import CaseRow
+from ui.screens.case_form import case_values
+
+
+def load_case_rows(session, today: dt.date) -> list[CaseRow]:  # noqa: ANN001 - a Session
+    """Every case with its RAG rating and next unmet deadline as of `today`."""
+    timescales = timescales_from_settings(session)
+    rules = rag_rules_from_settings(session)
+    calendar = calendar_for(session)
+    rows = []
+    for facts in load_case_facts(session):
+        deadlines = compute_deadlines(facts, today, timescales, calendar)
+        rag = rag_for(facts, deadlines, today, rules)
+        pending = [d for d in deadlines if d.status is not DeadlineStatus.MET]
+        upcoming = min(pending, key=lambda d: d.due, default=None)
+        rows.append(CaseRow(
+            id=facts.case_id, reference=facts.reference, pseudonym=facts.pseudonym, stage=facts.stage,
+            csp_area=facts.csp_area or facts.commissioning_partnership, notified_on=facts.notified_on,
+            rag="" if rag.rating is Rag.CLOSED else rag.rating.value, rag_reason=rag.summary,
+            next_deadline=upcoming.due if upcoming else None, next_deadline_label=upcoming.label if upcoming else "",
+        ))
+    return rows
+
+
+@dataclass(frozen=True)
+class DeadlineLine:
+    label: str
+    due: dt.date
+    status: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    """One case, as every tab of the case screen shows it."""
+
+    id: int
+    values: dict[str, Any]
+    stage: Stage
+    decision: Decision | None
+    rag: str
+    rag_summary: str
+    areas: list[str]
+    deadlines: list[DeadlineLine]
+    timeline: list[TimelineRow]
+    qa_rounds: list[QARoundRow]
+    processes: list[ProcessRow]
+    pauses: list[PauseRow]
+    recommendations: list[RecommendationRow]
+    updates: dict[int, list[UpdateRow]] = field(default_factory=dict)
+
+    @property
+    def reference(self) -> str:
+        return self.values["reference"]
+
+    @property
+    def title(self) -> str:
+        return f"{self.values['reference']} – {self.values['pseudonym']}"
+
+
+def load_case_detail(session, case_id: int, today: dt.date) -> CaseDetail:  # noqa: ANN001 - a Session
+    case = session.get(Case, case_id)
+    if case is None:
+        from dhr_tracker.errors import NotFound
+
+        raise NotFound("That case no longer exists. Choose another on the Cases screen.")
+    facts = facts_from_case(case)
+    deadlines = compute_deadlines(facts, today, timescales_from_settings(session), calendar_for(session))
+    rag = rag_for(facts, deadlines, today, rag_rules_from_settings(session))
+    deadline_lines = [
+        DeadlineLine(d.label, d.due, d.status.label,
+                     f"met {format_date(d.met_on)}" + (f", {d.slippage_days} days late" if d.slippage_days else "")
+                     if d.met_on else (f"{d.days_overdue} days overdue" if d.days_overdue else
+                                       (f"moved {d.paused_days} days by pauses" if d.paused_days else "")))
+        for d in deadlines
+    ]
+    timeline = [TimelineRow(event.on, event.label, event.detail, event.kind) for event in build_timeline(facts)]
+    qa_rounds = [
+        QARoundRow(r.id, r.round_number, r.submitted_on, r.panel_on, r.feedback_letter_on, r.feedback_reference,
+                   r.outcome.label if r.outcome else "", r.revisions_listed, r.revisions_made_on)
+        for r in case.qa_rounds
+    ]
+    processes = [
+        ProcessRow(p.id, p.kind.label, p.status.label, p.started_on, p.expected_end_on, p.concluded_on, p.note)
+        for p in case.parallel_processes
+    ]
+    pauses = [
+        PauseRow(p.id, p.reason, p.starts_on, p.ends_on, p.home_office_told_on,
+                 p.parallel_process.kind.label if p.parallel_process else "")
+        for p in case.pauses
+    ]
+    recommendations, updates = [], {}
+    for row in action_plan(session, case):
+        rec = find_recommendation(session, case, row.number)
+        shown = current_updates(rec)
+        corrected_ids = {u.corrects_id for u in rec.updates if u.corrects_id}
+        updates[row.id] = [
+            UpdateRow(u.id, u.received_on, u.contact_name, u.text, u.evidence_reference,
+                      corrects=f"corrects the update of {format_date(u.corrects.received_on)}" if u.corrects else "",
+                      superseded=u.id in corrected_ids)
+            for u in rec.updates
+        ]
+        recommendations.append(RecommendationRow(
+            row.id, row.number, row.text, row.scope.label, row.lead_agency, row.status.label, row.status.is_open,
+            row.target_on, row.completed_on, row.action, max((u.received_on for u in shown), default=None), row.status.value,
+        ))
+    return CaseDetail(
+        id=case.id, values=case_values(case), stage=case.stage, decision=case.decision,
+        rag="" if rag.rating is Rag.CLOSED else rag.rating.value, rag_summary=rag.summary,
+        areas=csp_area_names(session), deadlines=deadline_lines, timeline=timeline, qa_rounds=qa_rounds,
+        processes=processes, pauses=pauses, recommendations=recommendations, updates=updates,
+    )

@@ -1,0 +1,123 @@
+"""The form of a case's own facts, shared by the new-case dialog and the case overview."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
+
+from dhr_tracker.errors import ValidationError
+from dhr_tracker.vocabulary import GuidanceProfile
+from ui.screens.forms import DateField, FieldForm
+
+# Only the fields the overview edits; notes have their own tab.
+FORM_FIELDS = (
+    "reference", "pseudonym", "notified_on", "csp_area", "commissioning_partnership", "guidance_profile",
+    "date_of_death", "independent_chair", "victim_real_name", "perpetrator_real_name",
+)
+
+
+class CaseForm(FieldForm):
+    """Reference, pseudonym, dates, area, partnership, guidance profile, chair and (private) real names.
+
+    `values()` returns the dict for `create_case`/`update_case`; a date typed wrongly raises a
+    ValidationError naming its field, like the core's own refusals, so both show the same way.
+    """
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.reference = self.add_field("reference", "&Reference:", QLineEdit(),
+                                        help_text="The case reference, for example DHR-2025-03.")
+        self.pseudonym = self.add_field("pseudonym", "&Pseudonym:", QLineEdit(),
+                                        help_text="The agreed pseudonym: the only name reports and exports use.")
+        self.notified_on = self.add_field("notified_on", "&Notified on:", DateField("notified_on", "The notification date"))
+        self.csp_area = self.add_field("csp_area", "CSP &area:", QComboBox())
+        self.commissioning_partnership = self.add_field(
+            "commissioning_partnership", "Commissioning &partnership:", QLineEdit(),
+            help_text="KCSP, or the partnership that commissioned a cross-border review (e.g. East Sussex CSP).",
+        )
+        self.guidance_profile = self.add_field("guidance_profile", "&Guidance:", QComboBox())
+        for profile in GuidanceProfile:
+            self.guidance_profile.addItem(profile.label, profile.value)
+        self.date_of_death = self.add_field("date_of_death", "Date of &death:", DateField("date_of_death", "The date of death"))
+        self.independent_chair = self.add_field("independent_chair", "Independent &chair:", QLineEdit())
+        self.victim_real_name = self.add_field(
+            "victim_real_name", "Victim's real name:", QLineEdit(),
+            help_text="Kept in the encrypted database only; never shown in reports or exports.",
+        )
+        self.perpetrator_real_name = self.add_field(
+            "perpetrator_real_name", "Perpetrator's real name:", QLineEdit(),
+            help_text="Kept in the encrypted database only; never shown in reports or exports.",
+        )
+        self.commissioning_partnership.setText("KCSP")
+
+    def set_areas(self, names: list[str]) -> None:
+        current = self.csp_area.currentData()
+        self.csp_area.blockSignals(True)
+        self.csp_area.clear()
+        self.csp_area.addItem("(none: cross-border review)", "")
+        for name in names:
+            self.csp_area.addItem(name, name)
+        self.csp_area.setCurrentIndex(max(0, self.csp_area.findData(current or "")))
+        self.csp_area.blockSignals(False)
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        self.reference.setText(values.get("reference") or "")
+        self.pseudonym.setText(values.get("pseudonym") or "")
+        self.notified_on.set_value(values.get("notified_on"))
+        area = values.get("csp_area") or ""
+        if area and self.csp_area.findData(area) < 0:
+            self.csp_area.addItem(area, area)
+        self.csp_area.setCurrentIndex(max(0, self.csp_area.findData(area)))
+        self.commissioning_partnership.setText(values.get("commissioning_partnership") or "KCSP")
+        profile = values.get("guidance_profile") or GuidanceProfile.DHR_2016
+        self.guidance_profile.setCurrentIndex(max(0, self.guidance_profile.findData(str(profile))))
+        self.date_of_death.set_value(values.get("date_of_death"))
+        self.independent_chair.setText(values.get("independent_chair") or "")
+        self.victim_real_name.setText(values.get("victim_real_name") or "")
+        self.perpetrator_real_name.setText(values.get("perpetrator_real_name") or "")
+        self.clear_errors()
+
+    def values(self) -> dict[str, Any]:
+        """The typed values, for the core to validate. Raises ValidationError for a malformed date."""
+        notified_on: dt.date | None = self.notified_on.value()
+        date_of_death: dt.date | None = self.date_of_death.value()
+        return {
+            "reference": self.reference.text(),
+            "pseudonym": self.pseudonym.text(),
+            "notified_on": notified_on,
+            "csp_area": self.csp_area.currentData() or None,
+            "commissioning_partnership": self.commissioning_partnership.text(),
+            "guidance_profile": GuidanceProfile(self.guidance_profile.currentData()),
+            "date_of_death": date_of_death,
+            "independent_chair": self.independent_chair.text(),
+            "victim_real_name": self.victim_real_name.text() or None,
+            "perpetrator_real_name": self.perpetrator_real_name.text() or None,
+        }
+
+    def raw_values(self) -> dict[str, str]:
+        """The text of every field as typed, to tell whether anything changed."""
+        from ui.screens.forms import text_of
+
+        return {field: text_of(widget) for field, widget in self.fields.items()}
+
+
+def case_values(case) -> dict[str, Any]:  # noqa: ANN001 - a dhr_tracker.model.Case, read inside its session
+    """A case's editable facts as plain values (read inside the session that loaded it)."""
+    return {
+        "reference": case.reference, "pseudonym": case.pseudonym, "notified_on": case.notified_on,
+        "csp_area": case.csp_area.name if case.csp_area else "", "commissioning_partnership": case.commissioning_partnership,
+        "guidance_profile": case.guidance_profile, "date_of_death": case.date_of_death,
+        "independent_chair": case.independent_chair, "victim_real_name": case.victim_real_name,
+        "perpetrator_real_name": case.perpetrator_real_name, "notes": case.notes,
+    }
+
+
+def check_form(form: CaseForm) -> dict[str, Any] | None:
+    """The form's values, or None after showing the date error beside its field."""
+    try:
+        return form.values()
+    except ValidationError as error:
+        form.show_error(error)
+        return None

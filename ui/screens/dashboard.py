@@ -1,0 +1,211 @@
+"""The Dashboard: what needs doing today, each item opening what it refers to, and charts of the caseload."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from dhr_tracker.dates import format_date
+from dhr_tracker.escalation.service import escalations
+from dhr_tracker.lifecycle.deadlines import DeadlineStatus, compute_deadlines, timescales_from_settings
+from dhr_tracker.lifecycle.facts import load_case_facts
+from dhr_tracker.lifecycle.rag import Rag, rag_for, rag_rules_from_settings
+from dhr_tracker.meetings.meetings import list_meetings
+from dhr_tracker.vocabulary import Stage
+from dhr_tracker.workdays import calendar_for
+from ui.charts import RAG_PIE_COLOURS, BarChart, PieChart
+from ui.models.dashboard import (
+    DUE_SOON, ESCALATION, KIND_LABELS, MEETING, MILESTONE, OVERDUE, UPCOMING, UPDATE, DashboardFilterProxy, DashboardItem,
+    DashboardModel,
+)
+from ui.screens.base import Screen
+from ui.screens.forms import fit_columns, name_combo, make_table, selected_object, shortcut
+
+if TYPE_CHECKING:
+    from ui.context import AppContext
+
+MEETINGS_SHOWN = 3
+SHORT_STAGE = {
+    Stage.INFORMATION_GATHERING: "Information", Stage.DRAFTING: "Drafting", Stage.PARTNERSHIP_SIGNOFF: "Sign-off",
+    Stage.HOME_OFFICE_QA: "Home Office QA", Stage.ACTION_PLAN_MONITORING: "Action plan",
+}
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    as_of: dt.date
+    items: list[DashboardItem]
+    open_by_stage: list[tuple[str, int]]
+    rag_counts: list[tuple[str, int]]
+    agencies_by_level: list[tuple[str, int]]
+
+
+def load_dashboard(session, today: dt.date) -> DashboardData:  # noqa: ANN001 - a Session
+    """Everything the dashboard shows as of `today`, from the lifecycle, escalation and meeting services."""
+    items: list[DashboardItem] = []
+    rules = rag_rules_from_settings(session)
+    soon = today + dt.timedelta(days=rules.due_soon_days)
+    timescales, calendar = timescales_from_settings(session), calendar_for(session)
+    stages: Counter[Stage] = Counter()
+    rags: Counter[str] = Counter()
+    for facts in load_case_facts(session, open_only=True):
+        stages[facts.stage] += 1
+        deadlines = compute_deadlines(facts, today, timescales, calendar)
+        rating = rag_for(facts, deadlines, today, rules).rating
+        if rating is not Rag.CLOSED:
+            rags[rating.label] += 1
+        about = f"{facts.reference} ({facts.pseudonym})"
+        for deadline in deadlines:
+            if deadline.status is DeadlineStatus.OVERDUE:
+                items.append(DashboardItem(MILESTONE, deadline.due, OVERDUE, deadline.label, about, "case", facts.case_id,
+                                           f"Overdue by {deadline.days_overdue} days"))
+            elif deadline.status is DeadlineStatus.DUE and deadline.due <= soon:
+                items.append(DashboardItem(MILESTONE, deadline.due, DUE_SOON, deadline.label, about, "case", facts.case_id,
+                                           f"Due in {(deadline.due - today).days} days"))
+    levels: Counter[int] = Counter()
+    for position in escalations(session, today):
+        overdue = position.overdue
+        level = position.level
+        if overdue:
+            levels[level.level if level else 0] += 1
+            references = sorted({item.case_reference for item in overdue})
+            items.append(DashboardItem(
+                UPDATE, position.due_on, OVERDUE, f"{len(overdue)} update(s) late, {position.working_days_late} working days",
+                position.agency_name, "agencies", position.agency_id, "Cases: " + ", ".join(references),
+                level=level.level if level else None,
+            ))
+        due = position.action_due
+        if due is not None:
+            items.append(DashboardItem(
+                ESCALATION, today, DUE_SOON, f"Level {due.level}: {due.label}", position.agency_name, "escalations",
+                position.agency_id, f"Goes to: {due.recipient.label}", level=due.level,
+            ))
+    upcoming = sorted((m for m in list_meetings(session) if m.held_on >= today), key=lambda m: m.held_on)
+    for meeting in upcoming[:MEETINGS_SHOWN]:
+        items.append(DashboardItem(
+            MEETING, meeting.held_on, DUE_SOON if meeting.held_on <= soon else UPCOMING,
+            meeting.title or meeting.kind.label, meeting.kind.label + (f", item {meeting.agenda_item}" if meeting.agenda_item else ""),
+            "meetings", meeting.id, f"{len(meeting.attendees)} attendees",
+        ))
+    return DashboardData(
+        as_of=today, items=items,
+        open_by_stage=[(SHORT_STAGE.get(stage, stage.label), stages[stage]) for stage in Stage if stage.is_open and stages[stage]],
+        rag_counts=[(label, rags[label]) for label in ("Red", "Amber", "Green")],
+        agencies_by_level=[(f"Level {level}", levels[level]) for level in sorted(levels)],
+    )
+
+
+class DashboardScreen(Screen):
+    key = "dashboard"
+    title = "Dashboard"
+    icon_name = "dashboard"
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None):
+        super().__init__(context, parent)
+        self.data: DashboardData | None = None
+        self.model = DashboardModel(parent=self)
+        self.proxy = DashboardFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.heading = QLabel("<h2>Today</h2>", self)
+        self.heading.setObjectName("dashboard_heading")
+        self.summary = QLabel("", self)
+        self.summary.setObjectName("dashboard_summary")
+        self.summary.setWordWrap(True)
+        self.kind_filter = QComboBox(self)
+        self.kind_filter.setObjectName("dashboard_kind_filter")
+        name_combo(self.kind_filter, "Show items of kind")
+        self.kind_filter.addItem("Everything", "")
+        for kind in (MILESTONE, UPDATE, ESCALATION, MEETING):
+            self.kind_filter.addItem(KIND_LABELS[kind] + "s", kind)
+        self.kind_filter.currentIndexChanged.connect(lambda: self.proxy.set_kind(self.kind_filter.currentData()))
+        self.open_button = QPushButton("&Open", self)
+        self.open_button.setObjectName("dashboard_open")
+        self.open_button.setToolTip("Open what the selected item refers to (Enter)")
+        self.open_button.clicked.connect(self.open_selected)
+        self.table = make_table(self.proxy, "What needs doing", self, stretch_column=DashboardModel.WHAT)
+        self.table.activated.connect(lambda _index: self.open_selected())
+        self.table.doubleClicked.connect(lambda _index: self.open_selected())
+        self.stage_chart = BarChart("Open reviews by stage", self)
+        self.rag_chart = PieChart("Open reviews by RAG", self)
+        self.level_chart = BarChart("Agencies late, by level", self)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.kind_filter)
+        bar.addWidget(self.open_button)
+        bar.addStretch(1)
+        charts = QGridLayout()
+        charts.addWidget(self.stage_chart, 0, 0)
+        charts.addWidget(self.rag_chart, 0, 1)
+        charts.addWidget(self.level_chart, 0, 2)
+        charts.setColumnStretch(0, 3)
+        charts.setColumnStretch(1, 2)
+        charts.setColumnStretch(2, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.summary)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(charts)
+        shortcut(self, "Ctrl+F", self.find)
+
+    def refresh(self) -> None:
+        today = self.context.today()
+        self.context.tasks.run(lambda session: load_dashboard(session, today), on_done=self._loaded,
+                               title="Could not load the dashboard")
+
+    def clear(self) -> None:
+        self.data = None
+        self.model.clear()
+        self.summary.clear()
+        for chart in (self.stage_chart, self.rag_chart, self.level_chart):
+            chart.clear()
+
+    def find(self) -> None:
+        self.kind_filter.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def items(self, kind: str | None = None) -> list[DashboardItem]:
+        return [item for item in self.model.rows() if kind is None or item.kind == kind]
+
+    def _loaded(self, data: DashboardData) -> None:
+        self.data = data
+        self.model.set_rows(data.items)
+        self.proxy.sort(0, Qt.SortOrder.AscendingOrder)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        fit_columns(self.table, maximum=380)
+        counts = Counter(item.kind for item in data.items)
+        overdue = sum(1 for item in data.items if item.kind == MILESTONE and item.urgency == OVERDUE)
+        self.heading.setText(f"<h2>Today, {format_date(data.as_of)}</h2>")
+        self.summary.setText(
+            f"{plural(overdue, 'milestone')} overdue and {counts[MILESTONE] - overdue} due within "
+            f"{self._soon_days()} days · {plural(counts[UPDATE], 'agency', 'agencies')} late with updates · "
+            f"{plural(counts[ESCALATION], 'escalation action')} due · {plural(counts[MEETING], 'meeting')} coming up"
+        )
+        self.stage_chart.set_data(list(reversed(data.open_by_stage)))
+        self.rag_chart.set_data(data.rag_counts, RAG_PIE_COLOURS)
+        self.level_chart.set_data(data.agencies_by_level, "none today")
+
+    def _soon_days(self) -> int:
+        from dhr_tracker.settings import RAG_DUE_SOON_DAYS
+
+        return int(self.context.setting(RAG_DUE_SOON_DAYS))
+
+    def open_selected(self) -> None:
+        item = selected_object(self.table)
+        if item is not None:
+            self.open(item)
+
+    def open(self, item: DashboardItem) -> None:
+        """Show what the item refers to: the case, the agency, the escalation or the meeting."""
+        self.context.open_screen(item.target_screen, item.target_id)
+
+    def open_item(self, item: Any) -> None:
+        pass

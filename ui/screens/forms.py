@@ -1,0 +1,202 @@
+"""Small building blocks the screens share: a dd/mm/yyyy date field, per-field error labels, tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QFormLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QTableView, QWidget,
+)
+
+from dhr_tracker.dates import UK_DATE_FORMAT, format_date
+from dhr_tracker.errors import ValidationError
+
+ERROR_STYLE = "color: #a4262c;"
+
+
+class DateField(QLineEdit):
+    """A date typed as dd/mm/yyyy (empty allowed). `value()` raises ValidationError naming the field."""
+
+    def __init__(self, field: str, label: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.field = field
+        self.label = label
+        self.setPlaceholderText("dd/mm/yyyy")
+        self.setMaxLength(10)
+        self.setAccessibleName(label)
+        self.setAccessibleDescription("A date in the form day/month/year, for example 31/03/2025")
+
+    def value(self) -> dt.date | None:
+        text = self.text().strip()
+        if not text:
+            return None
+        try:
+            return dt.datetime.strptime(text, UK_DATE_FORMAT).date()
+        except ValueError:
+            raise ValidationError(
+                f"{self.label} '{text}' is not a date in the form dd/mm/yyyy (for example 31/03/2025).",
+                field=self.field, rule="not_a_date",
+            ) from None
+
+    def set_value(self, day: dt.date | None) -> None:
+        self.setText(format_date(day))
+
+
+class ErrorLabel(QLabel):
+    """The message shown under a field the core refused; hidden when empty."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setStyleSheet(ERROR_STYLE)
+        self.setWordWrap(True)
+        self.setObjectName("fieldError")
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+
+    def show_message(self, message: str) -> None:
+        self.setText(message)
+        self.setAccessibleName(message)
+        self.setVisible(bool(message))
+
+
+class FieldForm(QWidget):
+    """A form of named fields, each with an error label beneath, and one label for whole-record errors.
+
+    `show_error(error)` puts a ValidationError beside its `field` (and focuses it), or at the top when
+    the field is not on this form.
+    """
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.layout_ = QFormLayout(self)
+        self.layout_.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.form_error = ErrorLabel(self)
+        self.form_error.setObjectName("formError")
+        self.layout_.addRow(self.form_error)
+        self.fields: dict[str, QWidget] = {}
+        self.errors: dict[str, ErrorLabel] = {}
+
+    def add_field(self, field: str, label: str, widget: QWidget, *, help_text: str = "") -> QWidget:
+        widget.setObjectName(field)
+        if isinstance(widget, QComboBox):
+            widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            widget.setMinimumContentsLength(24)
+        if not widget.accessibleName():
+            widget.setAccessibleName(label.rstrip(":").replace("&", ""))
+        if isinstance(widget, QComboBox):
+            name_combo(widget, widget.accessibleName())
+        if help_text:
+            widget.setToolTip(help_text)
+            widget.setAccessibleDescription(help_text)
+        error = ErrorLabel(self)
+        holder = QWidget(self)
+        from PySide6.QtWidgets import QVBoxLayout
+
+        box = QVBoxLayout(holder)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        box.addWidget(widget)
+        box.addWidget(error)
+        caption = QLabel(label, self)
+        caption.setBuddy(widget)
+        self.layout_.addRow(caption, holder)
+        self.fields[field] = widget
+        self.errors[field] = error
+        for signal_name in ("textChanged", "currentIndexChanged"):
+            signal = getattr(widget, signal_name, None)
+            if signal is not None:
+                signal.connect(self.changed)
+                break
+        return widget
+
+    def clear_errors(self) -> None:
+        self.form_error.show_message("")
+        for label in self.errors.values():
+            label.show_message("")
+
+    def show_error(self, error: Exception) -> None:
+        self.clear_errors()
+        field = getattr(error, "field", None)
+        message = getattr(error, "message", None) or str(error)
+        if field in self.errors:
+            self.errors[field].show_message(message)
+            self.fields[field].setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.form_error.show_message(message)
+
+    def error_text(self, field: str | None = None) -> str:
+        label = self.form_error if field is None else self.errors[field]
+        return label.text() if label.isVisible() or label.text() else ""
+
+
+def name_combo(combo: QComboBox, name: str) -> QComboBox:
+    """Give a combo box, and the list it pops up, an accessible name."""
+    combo.setAccessibleName(name)
+    combo.view().setAccessibleName(f"{name}: choices")
+    return combo
+
+
+def text_of(widget: QWidget) -> str:
+    if isinstance(widget, QPlainTextEdit):
+        return widget.toPlainText()
+    if isinstance(widget, QComboBox):
+        data = widget.currentData()
+        return data if isinstance(data, str) else widget.currentText()
+    return widget.text()
+
+
+def make_table(model, name: str, parent: QWidget | None = None, *, sortable: bool = True,
+               stretch_column: int | None = None) -> QTableView:
+    """A read-only, row-selecting, keyboard-friendly table over `model` (usually a proxy)."""
+    table = QTableView(parent)
+    table.setModel(model)
+    table.setObjectName(name.lower().replace(" ", "_"))
+    table.setAccessibleName(name)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move within it
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
+    table.setSortingEnabled(sortable)
+    header = table.horizontalHeader()
+    header.setHighlightSections(False)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(stretch_column is None)
+    if stretch_column is not None:
+        header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def fit_columns(table: QTableView, maximum: int = 320) -> None:
+    """Size columns to their contents once, capped so that long text does not push others away."""
+    table.resizeColumnsToContents()
+    header = table.horizontalHeader()
+    for column in range(header.count()):
+        if header.sectionResizeMode(column) != QHeaderView.ResizeMode.Stretch and header.sectionSize(column) > maximum:
+            header.resizeSection(column, maximum)
+
+
+def shortcut(widget: QWidget, keys: str | QKeySequence, slot, *, context=Qt.ShortcutContext.WidgetWithChildrenShortcut) -> QShortcut:
+    sequence = keys if isinstance(keys, QKeySequence) else QKeySequence(keys)
+    item = QShortcut(sequence, widget)
+    item.setContext(context)
+    item.activated.connect(slot)
+    return item
+
+
+def selected_object(table: QTableView):
+    """The row object of the selected row of `table` (whose model is a RowProxyModel or RowTableModel)."""
+    indexes = table.selectionModel().selectedRows() if table.selectionModel() else []
+    if not indexes:
+        return None
+    model = table.model()
+    from ui.models.base import OBJECT_ROLE
+
+    return model.data(indexes[0], OBJECT_ROLE)
