@@ -290,8 +290,13 @@ class _DemoBuilder:
             self.session.add(meeting)
 
 
-def build_demo_caseload(session: Session, *, cases: int = 14, seed: int = 1, anchor: dt.date | None = None) -> list[Case]:
-    """Add `cases` fictional cases (every stage appears from ten cases up) to a database with reference data."""
+def build_demo_caseload(session: Session, *, cases: int = 14, seed: int = 1, anchor: dt.date | None = None,
+                        update_rounds: bool = False) -> list[Case]:
+    """Add `cases` fictional cases (every stage appears from ten cases up) to a database with reference data.
+
+    With `update_rounds`, also two rounds of update requests with replies and escalation actions, leaving
+    agencies at every level of the ladder on the anchor date (the demo database has them).
+    """
     if cases < 1:
         raise ValueError("A demo needs at least one case.")
     builder = _DemoBuilder(session, seed, anchor or dt.date.today())
@@ -305,6 +310,10 @@ def build_demo_caseload(session: Session, *, cases: int = 14, seed: int = 1, anc
         case.reference = f"DHR-{case.notified_on.year}-{counters[case.notified_on.year]:02d}"
     builder.add_meetings()
     session.flush()
+    if update_rounds:
+        from dhr_tracker.escalation.demo_rounds import add_demo_update_rounds
+
+        add_demo_update_rounds(session, builder.anchor)
     return made
 
 
@@ -314,7 +323,7 @@ def create_demo_database(path: Path | str, passphrase: str, *, cases: int = 14, 
     database = create_database(path, passphrase)
     try:
         with database.transaction() as session:
-            build_demo_caseload(session, cases=cases, seed=seed, anchor=anchor)
+            build_demo_caseload(session, cases=cases, seed=seed, anchor=anchor, update_rounds=True)
     except BaseException:
         database.close()
         Path(path).unlink(missing_ok=True)
