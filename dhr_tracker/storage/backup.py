@@ -9,12 +9,26 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 
+from dhr_tracker.storage.errors import StorageError
 from dhr_tracker.storage.files import create_owner_only
 
 
 def copy_encrypted(engine: Engine, source: Path, destination: Path) -> Path:
-    """Copy the database file while holding a read lock, so that no writer can change it mid-copy."""
+    """Copy the database file while holding a read lock, so that no writer can change it mid-copy.
+
+    Right for the rollback journal the engine sets (journal_mode DELETE): a writer must hold an
+    EXCLUSIVE lock to change the main file, which it cannot get while this SHARED lock is held, and
+    every committed transaction is wholly in the main file (a crashed writer's hot journal is rolled
+    back when this connection takes its lock). In WAL mode committed pages would sit in the -wal file
+    and a copy of the main file alone would lose them, so that is refused.
+    """
     with engine.connect() as connection:
+        journal_mode = str(connection.execute(text("PRAGMA journal_mode")).scalar()).lower()
+        if journal_mode == "wal":
+            raise StorageError(
+                f"{source} is in WAL journal mode, which a file copy cannot back up safely. "
+                "Open it with DHR Tracker (which sets the rollback journal) and try again."
+            )
         connection.execute(text("SELECT count(*) FROM sqlite_master")).scalar()  # takes the shared lock
         descriptor = create_owner_only(destination)
         try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hmac
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,18 +32,43 @@ from dhr_tracker.storage.errors import (
 )
 from dhr_tracker.storage.files import create_owner_only, restrict_to_owner
 from dhr_tracker.storage.passphrase import check_new_passphrase
+from dhr_tracker.security import audit
+from dhr_tracker.security.writer_lock import WriterLock, acquire_writer_lock
 
 SQLITE_PLAIN_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_SECONDS = 10
 
 
 class Database:
-    """An unlocked database. Services receive sessions from it; it owns the engine and the key."""
+    """An unlocked database. Services receive sessions from it; it owns the engine and the key.
 
-    def __init__(self, path: Path, engine: Engine):
+    A database opened for changes holds the single-writer lock (`security.writer_lock`) until it is
+    closed; one opened `read_only` refuses every write and takes no lock. Every session it makes
+    records the audit trail (`security.audit`).
+    """
+
+    def __init__(self, path: Path, engine: Engine, *, writer_lock: WriterLock | None = None, read_only: bool = False):
         self.path = path
         self.engine = engine
+        self.read_only = read_only
+        self._writer_lock = writer_lock
+        self._closed = False
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        audit.install(self._sessions)
+
+    @property
+    def is_open(self) -> bool:
+        return not self._closed
+
+    def passphrase_matches(self, passphrase: str) -> bool:
+        """Whether `passphrase` is the one this database was unlocked with (compared in constant time)."""
+        current = self.engine.url.password or ""
+        return hmac.compare_digest(current.encode("utf-8"), passphrase.encode("utf-8"))
+
+    def _use_engine(self, engine: Engine) -> None:
+        """Swap in a new engine (after a passphrase change); the old one must already be disposed."""
+        self.engine = engine
+        self._sessions.configure(bind=engine)
 
     def session(self) -> Session:
         """A new session; the caller closes it. Prefer `transaction()` for writes."""
@@ -55,8 +81,15 @@ class Database:
             yield session
 
     def close(self) -> None:
-        """Close every connection; the key goes with them. The object cannot be used afterwards."""
+        """Close every connection (the key goes with them) and release the writer lock.
+
+        The object cannot be used afterwards; closing twice is harmless.
+        """
+        self._closed = True
         self.engine.dispose()
+        if self._writer_lock is not None:
+            self._writer_lock.release()
+            self._writer_lock = None
 
     def __enter__(self) -> Database:
         return self
@@ -65,7 +98,7 @@ class Database:
         self.close()
 
 
-def _engine(path: Path, passphrase: str) -> Engine:
+def _engine(path: Path, passphrase: str, *, read_only: bool = False) -> Engine:
     url = URL.create("sqlite+pysqlcipher", password=passphrase, database=str(path))
     # The key derivation costs ~0.14 s per connection, so keep connections in a pool rather than
     # opening one per use (NullPool). check_same_thread is off so a background worker may borrow one;
@@ -89,6 +122,10 @@ def _engine(path: Path, passphrase: str) -> Engine:
             "PRAGMA foreign_keys = ON",
             "PRAGMA temp_store = MEMORY",  # sorts and temporary tables never touch the disk
             "PRAGMA secure_delete = ON",
+            # Rollback journal, not WAL: a committed transaction is wholly in the main file, which is what
+            # the byte-for-byte backup copy (storage.backup.copy_encrypted) relies on.
+            "PRAGMA journal_mode = DELETE",
+            *(["PRAGMA query_only = ON"] if read_only else []),
         ):
             cursor.execute(pragma)
         cursor.close()
@@ -133,15 +170,28 @@ def _verify(engine: Engine, path: Path) -> str | None:
         raise
 
 
-def open_database(path: Path | str, passphrase: str, *, upgrade: bool = True) -> Database:
-    """Unlock an existing database, upgrading its schema (after an encrypted backup) if it is older."""
+def open_database(path: Path | str, passphrase: str, *, upgrade: bool = True, read_only: bool = False) -> Database:
+    """Unlock an existing database, upgrading its schema (after an encrypted backup) if it is older.
+
+    For changes (the default) it takes the single-writer lock, or raises DatabaseInUse naming the
+    process that holds it. `read_only` takes no lock and refuses every write; another process may be
+    changing the database meanwhile (SQLite's own locking keeps each read consistent).
+    """
     path = Path(path)
     _check_file(path)
-    engine = _engine(path, passphrase)
+    engine = _engine(path, passphrase, read_only=read_only)
+    writer_lock = None
     try:
         revision = _verify(engine, path)
         if revision not in migrate.known_revisions():
             raise NewerSchema(path, revision or "unknown")
+        if read_only and revision != migrate.head_revision():
+            raise StorageError(
+                f"{path} was written by an older version of DHR Tracker. Open it once for changes (in the app, "
+                "or with a command that changes it) to bring it up to date; a backup is made first."
+            )
+        if not read_only:
+            writer_lock = acquire_writer_lock(path)
         if revision != migrate.head_revision() and upgrade:
             from dhr_tracker.storage.backup import backup_before_upgrade
 
@@ -150,8 +200,10 @@ def open_database(path: Path | str, passphrase: str, *, upgrade: bool = True) ->
                 migrate.upgrade_to_head(connection)
     except BaseException:
         engine.dispose()
+        if writer_lock is not None:
+            writer_lock.release()
         raise
-    return Database(path, engine)
+    return Database(path, engine, writer_lock=writer_lock, read_only=read_only)
 
 
 def create_database(path: Path | str, passphrase: str, confirmation: str | None = None) -> Database:
@@ -163,6 +215,11 @@ def create_database(path: Path | str, passphrase: str, confirmation: str | None 
     if not path.parent.is_dir():
         raise StorageError(f"The folder {path.parent} does not exist. Create it first, or choose another folder.")
     os.close(create_owner_only(path))
+    try:
+        writer_lock = acquire_writer_lock(path)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
     engine = _engine(path, passphrase)
     try:
         with engine.begin() as connection:
@@ -171,14 +228,18 @@ def create_database(path: Path | str, passphrase: str, confirmation: str | None 
                 text("INSERT INTO app_meta (key, value) VALUES ('created_with_version', :version), ('created_at', :at)"),
                 {"version": __version__, "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")},
             )
-        database = Database(path, engine)
         from dhr_tracker.reference_data import seed_reference_data
 
-        with database.transaction() as session:
+        # The reference data every new database starts with is not an edit: seeded outside the audit trail,
+        # which therefore starts empty (and an archive's trail can be imported into a new database as is).
+        with Session(engine) as session, session.begin():
             seed_reference_data(session)
+        database = Database(path, engine, writer_lock=writer_lock)
     except BaseException:
         engine.dispose()
         path.unlink(missing_ok=True)
+        Path(f"{path}-journal").unlink(missing_ok=True)
+        writer_lock.release()
         raise
     restrict_to_owner(path)
     return database

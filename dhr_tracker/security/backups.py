@@ -1,0 +1,235 @@
+"""Encrypted backups on demand and automatically (keeping the newest N), and verified restore.
+
+A backup is a byte-for-byte copy of the encrypted database file, taken under a read lock
+(`storage.backup.copy_encrypted`): it opens with the passphrase the database had when it was taken,
+and is never plain text. Restore checks the backup completely before it touches anything, keeps the
+database it replaces, and swaps the file in with one atomic rename.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import text
+
+from dhr_tracker.settings import BACKUPS_KEPT, Settings
+from dhr_tracker.storage import migrate
+from dhr_tracker.storage.backup import copy_encrypted
+from dhr_tracker.storage.database import SQLITE_PLAIN_HEADER, Database, _check_file, _engine, _verify
+from dhr_tracker.storage.errors import NewerSchema, StorageError
+from dhr_tracker.storage.files import OWNER_ONLY, create_owner_only, restrict_to_owner
+
+BACKUP_SUFFIX = ".dhrbak"
+BACKUP_FOLDER_NAME = "backups"
+# What a restore shows and a backup's check reports, in this order: table -> label.
+COUNTED_TABLES = {
+    "dhr_case": "cases",
+    "milestone": "milestones",
+    "recommendation": "recommendations",
+    "progress_update": "progress updates",
+    "meeting": "meetings",
+    "agency": "agencies",
+    "audit_entry": "audit entries",
+}
+
+
+class BackupProblem(StorageError):
+    """A backup that cannot be written, or does not pass its checks."""
+
+
+def _stamp() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def default_backup_folder(database_path: Path) -> Path:
+    """Where automatic backups go unless the user chose a folder: `backups/` beside the database."""
+    return Path(database_path).parent / BACKUP_FOLDER_NAME
+
+
+def _automatic_pattern(database_path: Path) -> re.Pattern[str]:
+    return re.compile(re.escape(Path(database_path).stem) + r"-auto-\d{8}T\d{12}Z" + re.escape(BACKUP_SUFFIX) + "$")
+
+
+@dataclass(frozen=True)
+class BackupCheck:
+    """What a backup holds, once it has passed every check."""
+
+    path: Path
+    schema_revision: str
+    counts: dict[str, int] = field(default_factory=dict)  # table -> rows
+
+    def summary_lines(self) -> list[str]:
+        return [f"{label}: {self.counts.get(table, 0)}" for table, label in COUNTED_TABLES.items()]
+
+
+def verify_backup(path: Path | str, passphrase: str) -> BackupCheck:
+    """Open a backup with its passphrase, read-only, and run both integrity checks; count its records.
+
+    Raises a StorageError saying what is wrong (wrong passphrase, not a DHR Tracker file, damaged).
+    """
+    path = Path(path)
+    _check_file(path)
+    engine = _engine(path, passphrase, read_only=True)
+    try:
+        revision = _verify(engine, path)
+        if revision not in migrate.known_revisions():
+            raise NewerSchema(path, revision or "unknown")
+        with engine.connect() as connection:
+            problems = [f"SQLCipher: {row[0]}" for row in connection.execute(text("PRAGMA cipher_integrity_check"))]
+            problems += [f"SQLite: {row[0]}" for row in connection.execute(text("PRAGMA integrity_check")) if row[0] != "ok"]
+            if problems:
+                raise BackupProblem(
+                    f"The backup {path} is damaged ({'; '.join(problems[:3])}). Choose an older backup."
+                )
+            tables = connection.execute(
+                text("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            ).scalars().all()
+            counts = {name: connection.execute(text(f'SELECT count(*) FROM "{name}"')).scalar() for name in tables}
+    except BackupProblem:
+        raise
+    except StorageError:
+        raise
+    except Exception as error:  # a damaged file can fail in many ways inside the driver
+        raise BackupProblem(f"The backup {path} cannot be read ({error.__class__.__name__}). Choose an older backup.") from None
+    finally:
+        engine.dispose()
+    return BackupCheck(path, revision or "", counts)
+
+
+def backup_to(database: Database, destination: Path | str) -> BackupCheck:
+    """Write an encrypted backup of an open database to a new file (never over an existing one).
+
+    The new file is then opened with the database's passphrase and checked, and the result says what
+    it holds; a file that fails its check is removed.
+    """
+    destination = Path(destination)
+    if destination.exists():
+        raise BackupProblem(f"{destination} already exists. Choose a new file name; a backup never overwrites a file.")
+    if not destination.parent.is_dir():
+        raise BackupProblem(f"The folder {destination.parent} does not exist. Create it first, or choose another folder.")
+    copy_encrypted(database.engine, database.path, destination)
+    with destination.open("rb") as handle:
+        if handle.read(len(SQLITE_PLAIN_HEADER)) == SQLITE_PLAIN_HEADER:  # never: the source is encrypted
+            destination.unlink()
+            raise BackupProblem(f"{database.path} is not encrypted; no backup was written.")
+    try:
+        return verify_backup(destination, database.engine.url.password or "")
+    except BaseException:
+        destination.unlink(missing_ok=True)
+        raise
+
+
+def automatic_backup(database: Database, folder: Path | str | None = None, *, keep: int | None = None) -> Path:
+    """Back up into `folder` (default: `backups/` beside the database) and keep only the newest `keep`.
+
+    `keep` defaults to the setting "Automatic backups kept". Only this database's automatic backups
+    (`<name>-auto-<UTC time>.dhrbak`) are ever removed; other files in the folder are left alone.
+    """
+    folder = Path(folder) if folder is not None else default_backup_folder(database.path)
+    if keep is None:
+        with database.session() as session:
+            keep = Settings(session).get(BACKUPS_KEPT)
+    keep = max(1, int(keep))
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    destination = folder / f"{database.path.stem}-auto-{_stamp()}{BACKUP_SUFFIX}"
+    backup_to(database, destination)
+    prune_automatic_backups(database.path, folder, keep)
+    return destination
+
+
+def automatic_backups(database_path: Path, folder: Path) -> list[Path]:
+    """This database's automatic backups in `folder`, oldest first."""
+    pattern = _automatic_pattern(database_path)
+    return sorted(path for path in Path(folder).iterdir() if pattern.match(path.name))
+
+
+def prune_automatic_backups(database_path: Path, folder: Path, keep: int) -> list[Path]:
+    backups = automatic_backups(database_path, folder)
+    removed = backups[: max(0, len(backups) - keep)]
+    for path in removed:
+        path.unlink(missing_ok=True)
+    return removed
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    restored_from: Path
+    check: BackupCheck
+    previous_kept_at: Path | None  # the database that was replaced, kept beside it (encrypted)
+
+
+def _fsync_directory(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _copy_owner_only(source: Path, destination: Path) -> None:
+    descriptor = create_owner_only(destination)
+    try:
+        with os.fdopen(descriptor, "wb") as target, source.open("rb") as origin:
+            shutil.copyfileobj(origin, target)
+            target.flush()
+            os.fsync(target.fileno())
+    except BaseException:
+        destination.unlink(missing_ok=True)
+        raise
+
+
+def restore_backup(database_path: Path | str, backup_path: Path | str, passphrase: str) -> RestoreResult:
+    """Replace the database with a backup, after checking the backup opens with `passphrase` and is whole.
+
+    Nothing is touched until the backup has passed. The database being replaced must not be open for
+    changes anywhere (the single-writer lock is taken for the whole restore); it is kept beside the
+    database as `<name>.before-restore-<UTC time><suffix>`. The restored database opens with the
+    backup's passphrase.
+    """
+    from dhr_tracker.security.writer_lock import acquire_writer_lock, held_by_this_process
+
+    database_path, backup_path = Path(database_path), Path(backup_path)
+    if held_by_this_process(database_path):
+        raise BackupProblem(f"{database_path} is open in this program. Close it (lock the app or close the database) before restoring.")
+    if not backup_path.is_file():
+        raise BackupProblem(f"There is no backup at {backup_path}. Check the path.")
+    if database_path.exists() and os.path.samefile(database_path, backup_path):
+        raise BackupProblem("The backup and the database are the same file. Choose the backup file to restore from.")
+    if not database_path.parent.is_dir():
+        raise BackupProblem(f"The folder {database_path.parent} does not exist. Create it first, or choose another folder.")
+    check = verify_backup(backup_path, passphrase)
+    lock = acquire_writer_lock(database_path)
+    staged = database_path.with_name(f"{database_path.name}.restoring-{_stamp()}")
+    kept: Path | None = None
+    try:
+        _copy_owner_only(backup_path, staged)
+        journal = Path(f"{database_path}-journal")
+        if database_path.exists():
+            kept = database_path.with_name(f"{database_path.stem}.before-restore-{_stamp()}{database_path.suffix}")
+            _copy_owner_only(database_path, kept)
+            if journal.exists():  # a crashed writer's hot journal belongs with the file it was written for
+                _copy_owner_only(journal, Path(f"{kept}-journal"))
+        # A journal left beside the path would be "rolled back" into the restored file and damage it.
+        journal.unlink(missing_ok=True)
+        os.replace(staged, database_path)
+        restrict_to_owner(database_path)
+        _fsync_directory(database_path.parent)
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
+    finally:
+        lock.release()
+    return RestoreResult(backup_path, check, kept)
+
+
+__all__ = [
+    "BACKUP_SUFFIX", "BackupCheck", "BackupProblem", "COUNTED_TABLES", "OWNER_ONLY", "RestoreResult", "automatic_backup",
+    "automatic_backups", "backup_to", "default_backup_folder", "prune_automatic_backups", "restore_backup", "verify_backup",
+]
