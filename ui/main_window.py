@@ -154,6 +154,8 @@ class MainWindow(QMainWindow):
             self.screens[index].refresh()
 
     def _on_data_changed(self, source: object) -> None:
+        if not self._fixed_idle_timeout and self.context.is_unlocked:
+            self.idle_watcher.set_timeout_ms(int(self.context.setting(IDLE_LOCK_MINUTES)) * 60_000)
         current = self.stack.currentIndex()
         for index, screen in enumerate(self.screens):
             if screen is not source:

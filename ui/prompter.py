@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 
 @dataclass(frozen=True)
@@ -144,12 +144,7 @@ class QtPrompter(Prompter):
     def close_dialogs(self) -> None:
         for dialog in list(self._open):
             dialog.reject()
-        # Static helpers (QInputDialog.getText, QFileDialog) are not in _open: close every visible dialog.
-        app = QApplication.instance()
-        if app is not None:
-            for widget in app.topLevelWidgets():
-                if isinstance(widget, QDialog) and widget.isVisible():
-                    widget.reject()
+        # The static helpers (QInputDialog, QFileDialog) are closed by the lock sequence with every other dialog.
 
 
 class NoAnswerScripted(AssertionError):

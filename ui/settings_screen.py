@@ -7,6 +7,7 @@ refusal next to its field; only when all are valid are they written, in one tran
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -17,9 +18,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 from dhr_tracker.settings import SETTINGS, Setting, SettingError, Settings
 from ui.screens.base import Screen
 from ui.widgets.inline_message import InlineMessage
+from ui.widgets.ladder_editor import LadderEditor
 
 if TYPE_CHECKING:
     from ui.context import AppContext
@@ -36,8 +38,13 @@ GROUP_TITLES = {
     "backup": "Backups",
     "reports": "Reports and marking",
     "timescales": "Timescales",
-    "escalation": "Escalation ladder",
+    "escalation": "Escalation ladder and letters",
+    "rag": "Case colours (red, amber, green)",
 }
+
+
+def is_long_text(setting: Setting) -> bool:
+    return setting.kind is str and isinstance(setting.default, str) and ("\n" in setting.default or len(setting.default) > 140)
 
 
 class SettingField(QWidget):
@@ -50,13 +57,20 @@ class SettingField(QWidget):
         if setting.kind is bool:
             self.input: QWidget = QCheckBox(setting.label, self)
             self.input.toggled.connect(self._edited)
-        elif setting.kind is int and setting.minimum is not None and setting.maximum is not None:
-            # A line edit, not a spin box, so an out-of-range value can be typed and refused with a message.
-            self.input = QLineEdit(self)
-            self.input.setMaximumWidth(120)
-            self.input.textEdited.connect(self._edited)
+        elif setting.kind is list and setting.key == "escalation.ladder":
+            self.input = LadderEditor(self)
+            self.input.changed.connect(self._edited)
+        elif setting.kind in (list, dict) or is_long_text(setting):
+            self.input = QPlainTextEdit(self)
+            self.input.setTabChangesFocus(True)
+            self.input.setMinimumHeight(150 if setting.kind is str else 110)
+            self.input.textChanged.connect(self._edited)
         else:
+            # Numbers too: a line edit, not a spin box, so an out-of-range value can be typed and refused
+            # with a message that says what is accepted.
             self.input = QLineEdit(self)
+            if setting.kind is int:
+                self.input.setMaximumWidth(120)
             self.input.textEdited.connect(self._edited)
         self.input.setObjectName(f"input_{setting.key}")
         self.input.setAccessibleName(setting.label)
@@ -73,29 +87,63 @@ class SettingField(QWidget):
         layout.addWidget(self.explanation)
         layout.addWidget(self.message)
         self.dirty = False
+        self._loading = False
 
     def _edited(self, *_args) -> None:
+        if self._loading:
+            return
         self.dirty = True
         self.message.clear()
 
     def raw(self) -> Any:
-        if isinstance(self.input, QCheckBox):
-            return self.input.isChecked()
-        return self.input.text()
+        """What the user entered, in the form Setting.clean takes."""
+        widget = self.input
+        if isinstance(widget, QCheckBox):
+            return widget.isChecked()
+        if isinstance(widget, LadderEditor):
+            return widget.value()
+        if isinstance(widget, QPlainTextEdit):
+            text = widget.toPlainText()
+            if self.setting.kind in (list, dict):
+                try:
+                    return json.loads(text)
+                except ValueError:
+                    raise SettingError(f"{self.setting.label} is not in the expected form; check the brackets and quotes.") from None
+            return text
+        return widget.text()
+
+    def cleaned(self) -> Any:
+        return self.setting.clean(self.raw())
 
     def show_value(self, value: Any) -> None:
-        if isinstance(self.input, QCheckBox):
-            self.input.setChecked(bool(value))
-        else:
-            self.input.setText("" if value is None else str(value))
+        self._loading = True
+        try:
+            widget = self.input
+            if isinstance(widget, QCheckBox):
+                widget.setChecked(bool(value))
+            elif isinstance(widget, LadderEditor):
+                widget.set_value(value)
+            elif isinstance(widget, QPlainTextEdit):
+                widget.setPlainText(json.dumps(value, indent=1) if self.setting.kind in (list, dict) else str(value or ""))
+            else:
+                widget.setText("" if value is None else str(value))
+        finally:
+            self._loading = False
         self.dirty = False
         self.message.clear()
 
     def clear_value(self) -> None:
-        if isinstance(self.input, QCheckBox):
-            self.input.setChecked(False)
-        else:
-            self.input.clear()
+        self._loading = True
+        try:
+            widget = self.input
+            if isinstance(widget, QCheckBox):
+                widget.setChecked(False)
+            elif isinstance(widget, LadderEditor):
+                widget.set_value([])
+            else:
+                widget.clear()
+        finally:
+            self._loading = False
         self.dirty = False
         self.message.clear()
 
@@ -206,7 +254,7 @@ class SettingsScreen(Screen):
         for key, field in self.fields.items():
             field.message.clear()
             try:
-                cleaned[key] = field.setting.clean(field.raw())
+                cleaned[key] = field.cleaned()
             except SettingError as error:
                 field.message.show_error(str(error))
         if len(cleaned) != len(self.fields):

@@ -59,19 +59,35 @@ def ui_context(locked_context: AppContext, database):
     return locked_context
 
 
+class _DiscardEverything(ScriptedPrompter):
+    """Used only while tearing a test's window down: every question about unsaved edits says Discard."""
+
+    def choose(self, title, text, choices, **options):
+        return "Discard" if "Discard" in choices else None
+
+
 @pytest.fixture
-def make_window(qtbot):
-    """Build a MainWindow for a context (the session-lock watcher off: tests drive locks themselves)."""
+def make_window(qapp):
+    """Build a MainWindow for a context (the session-lock watcher off: tests drive locks themselves).
+
+    Windows are closed after the test with any unsaved edits discarded, so a test may end mid-edit.
+    """
     from ui.main_window import MainWindow
+
+    windows: list[MainWindow] = []
 
     def make(context: AppContext, **options) -> MainWindow:
         options.setdefault("watch_session", False)
         window = MainWindow(context, **options)
-        qtbot.addWidget(window)
+        windows.append(window)
         window.show()
         return window
 
-    return make
+    yield make
+    for window in windows:
+        window.context.prompter = _DiscardEverything()
+        window.close()
+        window.deleteLater()
 
 
 @pytest.fixture

@@ -36,6 +36,7 @@ class IdleWatcher(QObject):
         self._timer.timeout.connect(self._timed_out)
         self._installed = False
         self.active = False
+        self.restarts = 0  # how many times input restarted the timer (for tests and diagnostics)
 
     @property
     def timeout_ms(self) -> int:
@@ -76,6 +77,7 @@ class IdleWatcher(QObject):
         now = self._clock()
         if force or now - self._last_restart >= RESTART_GRANULARITY or not self._timer.isActive():
             self._last_restart = now
+            self.restarts += 1
             self._timer.start()
 
     def _timed_out(self) -> None:

@@ -19,12 +19,26 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QApplication, QDialog
 
 from ui.context import AppContext
 
 MANUAL, IDLE, SESSION, CLOSING = "manual", "idle", "session", "closing"
 SAVE, DISCARD, CANCEL = "Save", "Discard", "Cancel"
 UNSAVED_TIMEOUT_SECONDS = 60
+
+
+def close_open_dialogs() -> int:
+    """Reject every visible dialog (message boxes, file pickers, editors); return how many."""
+    app = QApplication.instance()
+    closed = 0
+    if app is None:
+        return 0
+    for widget in app.topLevelWidgets():
+        if isinstance(widget, QDialog) and widget.isVisible():
+            widget.reject()
+            closed += 1
+    return closed
 
 
 @dataclass
@@ -64,6 +78,7 @@ class LockSequence(QObject):
             self.context.tasks.wait_for_idle()
             self._step("close_dialogs")
             self.context.prompter.close_dialogs()
+            close_open_dialogs()
             self._step("clear_clipboard")
             self.context.clipboard.clear_now()
             self._step("unsaved_changes")

@@ -1,0 +1,135 @@
+"""The settings screen (#6.8): every declared setting with its explanation, validation beside the field, one transaction; closure days."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+
+from dhr_tracker.closure_days import list_closure_days
+from dhr_tracker.settings import CLIPBOARD_CLEAR_SECONDS, IDLE_LOCK_MINUTES, PROTECTIVE_MARKING, SETTINGS, Settings
+from ui.settings_screen import SettingsScreen
+
+
+def stored(context, setting):
+    return context.read(lambda session: Settings(session).get(setting))
+
+
+def test_every_declared_setting_has_a_field_with_its_explanation(qtbot, ui_context):
+    screen = SettingsScreen(ui_context)
+    qtbot.addWidget(screen)
+    screen.refresh()
+    assert set(screen.fields) == set(SETTINGS)
+    for key, field in screen.fields.items():
+        assert field.explanation.text() == SETTINGS[key].description
+        assert field.input.accessibleName() == SETTINGS[key].label
+    assert screen.fields[IDLE_LOCK_MINUTES.key].raw() == "5"
+
+
+def test_a_refused_value_is_shown_beside_its_field_and_nothing_is_saved(qtbot, ui_context):
+    screen = SettingsScreen(ui_context)
+    qtbot.addWidget(screen)
+    screen.show()
+    screen.refresh()
+    minutes = screen.fields[IDLE_LOCK_MINUTES.key]
+    marking = screen.fields[PROTECTIVE_MARKING.key]
+    qtbot.keyClicks(marking.input, "-X")  # a valid change to another field in the same save
+    minutes.input.setText("0")
+    minutes.dirty = True
+    assert screen.has_unsaved_changes()
+    qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    assert minutes.message.isVisible() and "at least 1" in minutes.message.text()
+    assert "Nothing was saved" in screen.message.text()
+    assert not marking.message.isVisible()
+    assert stored(ui_context, PROTECTIVE_MARKING) == "OFFICIAL-SENSITIVE"  # one transaction: all or nothing
+    minutes.input.setText("ten")
+    assert screen.save_changes() is False
+    assert "whole number" in minutes.message.text()
+
+
+def test_valid_values_are_saved_together_and_cleaned(qtbot, window, ui_context):
+    screen = window.show_screen("settings")
+    screen.fields[IDLE_LOCK_MINUTES.key].input.setText(" 15 ")
+    screen.fields[CLIPBOARD_CLEAR_SECONDS.key].input.setText("45")
+    screen.fields[PROTECTIVE_MARKING.key].input.setText("official")
+    screen.fields[PROTECTIVE_MARKING.key].dirty = True
+    assert screen.save_changes() is True
+    assert stored(ui_context, IDLE_LOCK_MINUTES) == 15
+    assert stored(ui_context, CLIPBOARD_CLEAR_SECONDS) == 45
+    assert stored(ui_context, PROTECTIVE_MARKING) == "OFFICIAL"
+    assert screen.fields[PROTECTIVE_MARKING.key].raw() == "OFFICIAL"
+    assert not screen.has_unsaved_changes()
+    assert window.idle_watcher.timeout_ms == 15 * 60_000  # the idle lock follows the new setting
+
+
+def test_settings_are_cleared_on_lock(qtbot, window, ui_context):
+    screen = window.show_screen("settings")
+    assert screen.fields[IDLE_LOCK_MINUTES.key].raw() == "5"
+    window.lock()
+    assert all(field.raw() in ("", False, []) for field in screen.fields.values())
+    assert screen.closure_days.model.rowCount() == 0
+
+
+def test_closure_days_are_added_and_removed(qtbot, ui_context, prompter, qtmodeltester):
+    screen = SettingsScreen(ui_context)
+    qtbot.addWidget(screen)
+    screen.refresh()
+    editor = screen.closure_days
+    qtmodeltester.check(editor.model)
+    editor.day.set_value(dt.date(2026, 12, 29))
+    editor.description.setText("Christmas closure")
+    qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
+    assert [row.day for row in ui_context.read(list_closure_days)] == [dt.date(2026, 12, 29)]
+    assert editor.model.rowCount() == 1
+    assert editor.model.index(0, 0).data() == "29/12/2026"
+    qtmodeltester.check(editor.model)
+
+    editor.day.set_value(dt.date(2026, 12, 26))  # a Saturday
+    qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
+    assert "Saturday" in editor.message.text() and editor.message.kind == "error"
+    editor.day.set_value(dt.date(2026, 12, 29))
+    qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
+    assert "already a closure day" in editor.message.text()
+    assert len(ui_context.read(list_closure_days)) == 1
+
+    editor.table.selectRow(0)
+    prompter.answer(True, kind="question")
+    qtbot.mouseClick(editor.remove_button, Qt.MouseButton.LeftButton)
+    assert ui_context.read(list_closure_days) == []
+    assert "29/12/2026" in prompter.shown[-1].text
+
+
+def test_the_escalation_ladder_is_edited_as_a_table_and_checked_by_the_core(qtbot, window, ui_context):
+    from dhr_tracker.settings import ESCALATION_LADDER
+    from ui.widgets.ladder_editor import WHEN
+
+    screen = window.show_screen("settings")
+    field = screen.fields[ESCALATION_LADDER.key]
+    editor = field.input
+    assert editor.table.rowCount() == len(ESCALATION_LADDER.default)
+    assert editor.table.item(4, WHEN).text() == "next KCSP meeting"
+    editor.table.item(2, WHEN).setText("3")  # earlier than level 1's 5 working days
+    assert screen.has_unsaved_changes()
+    assert screen.save_changes() is False
+    assert field.message.isVisible() and "must come later" in field.message.text()
+    assert stored(ui_context, ESCALATION_LADDER) == ESCALATION_LADDER.default
+
+    editor.table.item(2, WHEN).setText("12")
+    editor.add_level()
+    editor.table.item(5, WHEN).setText("40")
+    editor.table.item(5, 3).setText("Raised with the Home Office")
+    assert screen.save_changes() is True
+    ladder = stored(ui_context, ESCALATION_LADDER)
+    assert ladder[2]["when"] == 12 and ladder[-1]["level"] == 5 and ladder[-1]["label"] == "Raised with the Home Office"
+    assert ladder[4]["when"] == "next_kcsp_meeting"
+
+
+def test_a_letter_template_with_an_unknown_placeholder_is_refused(qtbot, window, ui_context):
+    from dhr_tracker.settings import LETTER_TEMPLATES
+
+    screen = window.show_screen("settings")
+    setting = next(iter(LETTER_TEMPLATES.values()))
+    field = screen.fields[setting.key]
+    field.input.setPlainText(field.input.toPlainText() + "\n$nonsense")
+    assert screen.save_changes() is False
+    assert "nonsense" in field.message.text()
