@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from dhr_tracker.cli import sheet_commands
 from dhr_tracker.cli.common import add_database_arguments, database_path, open_from_args, read_passphrase
 from dhr_tracker.errors import UserError
 from dhr_tracker.exchange.archive import load_archive, read_archive, write_archive
@@ -12,14 +13,20 @@ from dhr_tracker.storage.database import create_database
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    export = subparsers.add_parser("export", help="export the database (JSON archive of everything, pseudonymised)")
+    export = subparsers.add_parser("export", help="export the database (JSON archive of everything, or CSV/XLSX tables), pseudonymised")
     add_database_arguments(export)
-    export.add_argument("--format", choices=("json",), required=True, help="json: the whole database as a documented archive")
-    export.add_argument("--out", type=Path, required=True, metavar="PATH", help="the file to write (must not exist)")
+    export.add_argument(
+        "--format", choices=("json", "csv", "xlsx"), required=True,
+        help="json: the whole database as a documented archive; csv/xlsx: cases, recommendations, updates and the "
+        "Home Office action plan as tables for partners",
+    )
+    export.add_argument("--out", type=Path, required=True, metavar="PATH",
+                        help="the file to write (must not exist); for csv, a folder to put one file per table in")
     export.add_argument(
         "--include-real-names", action="store_true",
         help="also export the victims' and perpetrators' real names (leave out unless you truly need them)",
     )
+    sheet_commands.add_export_options(export)
     export.set_defaults(run=run_export)
 
     load = subparsers.add_parser("import", help="create a new database from a JSON archive")
@@ -27,8 +34,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     load.add_argument("archive", type=Path, metavar="FILE", help="a JSON archive written by 'export --format json'")
     load.set_defaults(run=run_import)
 
+    sheet_commands.register(subparsers)  # import-sheet
+
 
 def run_export(args: argparse.Namespace) -> int:
+    if args.format in ("csv", "xlsx"):
+        return sheet_commands.run_sheet_export(args)
+    if args.cases:
+        raise UserError("--case is for the csv and xlsx exports; the JSON archive always holds the whole database.")
     if args.out.exists():
         raise UserError(f"{args.out} already exists. Choose a new file name; exports never overwrite a file.")
     with open_from_args(args) as database, database.transaction() as session:

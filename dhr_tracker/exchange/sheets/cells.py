@@ -1,0 +1,42 @@
+"""Small helpers for cell values: reading them as text, and writing them safely for spreadsheets."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dhr_tracker.dates import format_date
+
+# A cell that starts with one of these is run as a formula by Excel, LibreOffice and Sheets (CSV injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!"})
+
+
+def cell_text(value: object, *, multiline: bool = False) -> str:
+    """A cell as text: trimmed, runs of spaces collapsed (line breaks kept if `multiline`), 12.0 as '12'."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"{value:g}"
+    if isinstance(value, dt.datetime):
+        return format_date(value.date())
+    if isinstance(value, dt.date):
+        return format_date(value)
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
+    if multiline:
+        lines = [" ".join(line.split()) for line in text.split("\n")]
+        return "\n".join(lines).strip("\n ")
+    return " ".join(text.split())
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def safe_cell(value: object) -> object:
+    """A value made safe to put in an exported cell: text that a spreadsheet would run as a formula gets a
+    leading apostrophe, so it shows as the text it is. Numbers and dates pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value

@@ -1,0 +1,272 @@
+"""Pseudonymised CSV and XLSX exports: cases, recommendations, progress updates, and the Home Office
+action-plan return, for partners and for the Home Office.
+
+Every row names its case by reference and pseudonym only. Real names are never read for the tables;
+the free-text columns (recommendation, action, outcome, updates) are checked for any real name stored
+in the database, and the export is refused, writing nothing, if one is found. Notes and the date of
+death are left out: they are for the coordinator, not for partners. Text a spreadsheet would run as a
+formula gets a leading apostrophe. Files are created new (never overwritten) and readable by their
+owner only.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased, selectinload
+
+from dhr_tracker.dates import format_date
+from dhr_tracker.errors import UserError
+from dhr_tracker.exchange.sheets.cells import safe_cell
+from dhr_tracker.model import Case, Milestone, ProgressUpdate, Recommendation
+from dhr_tracker.storage.files import create_owner_only
+from dhr_tracker.vocabulary import MilestoneKind
+
+FORMATS = ("csv", "xlsx")
+CSV_NAMES = {
+    "Cases": "cases.csv",
+    "Recommendations": "recommendations.csv",
+    "Updates": "updates.csv",
+    "Home Office action plan": "home-office-action-plan.csv",
+}
+
+
+@dataclass(frozen=True)
+class Table:
+    """One exported table: a sheet of the workbook, or one CSV file."""
+
+    name: str
+    headers: tuple[str, ...]
+    rows: list[tuple]
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    paths: tuple[Path, ...]
+    counts: dict[str, int]
+
+    def summary(self) -> str:
+        counts = ", ".join(f"{name}: {count} row(s)" for name, count in self.counts.items())
+        where = ", ".join(str(path) for path in self.paths)
+        return f"Exported {counts} to {where}. Cases are named by reference and pseudonym only."
+
+
+def _natural(number: str) -> tuple:
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in number.replace("-", ".").split("."))
+
+
+def export_tables(session: Session, references: Sequence[str] | None = None) -> list[Table]:
+    """The four tables, for every case or for the cases named. Raises UserError for an unknown reference."""
+    case_query = select(Case).options(selectinload(Case.csp_area)).order_by(Case.reference)
+    if references:
+        wanted = sorted({reference.strip().upper() for reference in references})
+        found = set(session.scalars(select(Case.reference).where(Case.reference.in_(wanted))))
+        missing = [reference for reference in wanted if reference not in found]
+        if missing:
+            raise UserError(f"There is no case {', '.join(missing)}. List the cases to see the references.")
+        case_query = case_query.where(Case.reference.in_(wanted))
+    cases = list(session.scalars(case_query))
+    case_ids = [case.id for case in cases]
+    by_id = {case.id: case for case in cases}
+    decisions = dict(session.execute(
+        select(Milestone.case_id, func.min(Milestone.occurred_on))
+        .where(Milestone.kind == MilestoneKind.DECISION, Milestone.case_id.in_(case_ids)).group_by(Milestone.case_id)
+    ).all()) if case_ids else {}
+
+    case_rows = [
+        (case.reference, case.pseudonym, case.stage.label, case.csp_area.name if case.csp_area else "",
+         case.commissioning_partnership, case.guidance_profile.value, case.notified_on, decisions.get(case.id),
+         case.independent_chair)
+        for case in cases
+    ]
+
+    recommendations = list(session.scalars(
+        select(Recommendation)
+        .where(Recommendation.case_id.in_(case_ids))
+        .options(selectinload(Recommendation.lead_agency), selectinload(Recommendation.source_agency),
+                 selectinload(Recommendation.supporting_agencies))
+    )) if case_ids else []
+    recommendations.sort(key=lambda rec: (by_id[rec.case_id].reference, _natural(rec.number)))
+    recommendation_rows, return_rows = [], []
+    for rec in recommendations:
+        case = by_id[rec.case_id]
+        supporting = "; ".join(agency.name for agency in rec.supporting_agencies)
+        recommendation_rows.append((
+            case.reference, case.pseudonym, rec.number, rec.text, rec.scope.label, rec.action, rec.lead_agency.name,
+            supporting, rec.key_milestones, rec.target_on, rec.completed_on, rec.outcome, rec.status.label,
+            rec.source.label, rec.source_agency.name if rec.source_agency else "", rec.signed_off_on,
+            rec.signoff_minute_reference, rec.not_accepted_reason,
+        ))
+        completion = " - ".join(part for part in (format_date(rec.completed_on), rec.outcome) if part)
+        lead = rec.lead_agency.name + (f" (supported by {supporting})" if supporting else "")
+        return_rows.append((
+            case.reference, case.pseudonym, f"{rec.number}. {rec.text}", rec.scope.label, rec.action, lead,
+            rec.key_milestones, rec.target_on, completion, rec.status.label,
+        ))
+
+    update_rows = []
+    if recommendations:
+        rec_by_id = {rec.id: rec for rec in recommendations}
+        corrected = aliased(ProgressUpdate)
+        updates = session.execute(
+            select(ProgressUpdate, corrected.received_on)
+            .outerjoin(corrected, ProgressUpdate.corrects_id == corrected.id)
+            .where(ProgressUpdate.recommendation_id.in_(list(rec_by_id)))
+        ).all()
+        for update, corrects_on in updates:
+            rec = rec_by_id[update.recommendation_id]
+            case = by_id[rec.case_id]
+            correction = f"Corrects the update received {format_date(corrects_on)}" if update.corrects_id else ""
+            update_rows.append((
+                case.reference, case.pseudonym, rec.number, rec.lead_agency.name, update.received_on, update.contact_name,
+                update.text, update.evidence_reference, correction,
+            ))
+        update_rows.sort(key=lambda row: (row[0], _natural(row[2]), row[4]))
+
+    tables = [
+        Table("Cases", ("Case reference", "Pseudonym", "Stage", "CSP area", "Commissioning partnership",
+                        "Guidance profile", "Date notified", "Date of decision", "Independent chair"), case_rows),
+        Table("Recommendations", ("Case reference", "Pseudonym", "Number", "Recommendation", "Scope", "Action to take",
+                                  "Lead agency", "Supporting agencies", "Key milestones achieved", "Target date",
+                                  "Date of completion", "Outcome", "Status", "Source", "IMR agency", "Signed off on",
+                                  "Sign-off minute reference", "Reason not accepted"), recommendation_rows),
+        Table("Updates", ("Case reference", "Pseudonym", "Recommendation number", "Lead agency", "Received on",
+                          "From", "Update", "Evidence reference", "Correction"), update_rows),
+        Table("Home Office action plan", ("Case reference", "Pseudonym", "Recommendation", "Scope (local / regional / national)",
+                                          "Action to take", "Lead agency", "Key milestones achieved", "Target date",
+                                          "Date of completion and outcome", "Status"), return_rows),
+    ]
+    _refuse_real_names(session, tables)
+    return tables
+
+
+def _refuse_real_names(session: Session, tables: Iterable[Table]) -> None:
+    from dhr_tracker.reports.pseudonyms import RealNameGuard
+
+    guard = RealNameGuard.from_session(session)
+    if not guard.names:
+        return
+    found: set[str] = set()
+    for table in tables:
+        found.update(guard.found_in("\x00".join(value for row in table.rows for value in row if isinstance(value, str))))
+    if found:
+        raise UserError(
+            f"Nothing was exported: the text of case {', '.join(sorted(found))} contains a real name stored for that case. "
+            "Exports show the reference and the pseudonym only: replace the real name with the pseudonym in its "
+            "recommendations and updates, then export again."
+        )
+
+
+def _csv_value(value: object) -> object:
+    if isinstance(value, dt.date):
+        return format_date(value)
+    if value is None:
+        return ""
+    return safe_cell(value)
+
+
+def _new_file(path: Path) -> int:
+    try:
+        return create_owner_only(path)
+    except FileExistsError:
+        raise UserError(f"{path} already exists. Choose a new name; exports never overwrite a file.") from None
+    except OSError as error:
+        raise UserError(f"Cannot create {path}: {error.strerror or error}.") from None
+
+
+def write_csv(tables: Sequence[Table], folder: Path | str) -> list[Path]:
+    """One CSV file per table in the folder (created if needed), UTF-8 with a byte-order mark for Excel."""
+    folder = Path(folder)
+    paths = [folder / CSV_NAMES.get(table.name, f"{table.name.lower().replace(' ', '-')}.csv") for table in tables]
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"{folder} is a file. For CSV, --out names a folder to put the CSV files in.")
+    taken = [path for path in paths if path.exists()]
+    if taken:
+        raise UserError(f"{taken[0]} already exists. Choose a new folder; exports never overwrite a file.")
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as error:
+        raise UserError(f"Cannot create the folder {folder}: {error.strerror or error}.") from None
+    written: list[Path] = []
+    try:
+        for table, path in zip(tables, paths):
+            descriptor = _new_file(path)
+            written.append(path)
+            with os.fdopen(descriptor, "w", encoding="utf-8-sig", newline="") as handle:
+                writer = csv.writer(handle, lineterminator="\r\n")
+                writer.writerow(table.headers)
+                writer.writerows([_csv_value(value) for value in row] for row in table.rows)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return paths
+
+
+def _workbook(tables: Sequence[Table]):
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for table in tables:
+        sheet = workbook.create_sheet(table.name[:31])
+        sheet.freeze_panes = "C2" if table.headers[:2] == ("Case reference", "Pseudonym") else "A2"
+        widths = [min(60, max(10, len(header) + 2)) for header in table.headers]
+        for row in table.rows[:200]:
+            for index, value in enumerate(row):
+                shown = format_date(value) if isinstance(value, dt.date) else str(value or "")
+                widths[index] = min(60, max(widths[index], len(shown) + 2))
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        header_cells = []
+        for header in table.headers:
+            cell = WriteOnlyCell(sheet, value=header)
+            cell.font = bold
+            header_cells.append(cell)
+        sheet.append(header_cells)
+        for row in table.rows:
+            cells = []
+            for value in row:
+                cell = WriteOnlyCell(sheet, value=safe_cell(value))
+                if isinstance(value, dt.date):
+                    cell.number_format = "dd/mm/yyyy"
+                elif isinstance(value, str) and "\n" in value:
+                    cell.alignment = wrap
+                cells.append(cell)
+            sheet.append(cells)
+    return workbook
+
+
+def write_xlsx(tables: Sequence[Table], path: Path | str) -> Path:
+    """One workbook, a sheet per table; dates are real date cells shown dd/mm/yyyy."""
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise UserError(f"{path.name} should end in .xlsx, so that Excel opens it.")
+    descriptor = _new_file(path)  # first: nothing is built (in openpyxl's temporary files) for a name already in use
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            _workbook(tables).save(handle)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def export_file(session: Session, format: str, out: Path | str, references: Sequence[str] | None = None) -> ExportResult:
+    """Export to `out`: a new .xlsx workbook, or for CSV a folder that receives one file per table."""
+    if format not in FORMATS:
+        raise UserError(f"The export format must be one of {', '.join(FORMATS)}, not '{format}'.")
+    tables = export_tables(session, references)
+    out = Path(out)
+    paths = write_csv(tables, out) if format == "csv" else [write_xlsx(tables, out)]
+    return ExportResult(tuple(paths), {table.name: len(table.rows) for table in tables})

@@ -1,0 +1,129 @@
+"""CSV and XLSX exports: pseudonymised, formula-safe, owner-only, never overwriting; and the CLI `export`."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+import openpyxl
+import pytest
+from sqlalchemy import select
+
+from dhr_tracker.actionplan.recommendations import add_recommendation
+from dhr_tracker.casework.cases import create_case
+from dhr_tracker.cli import main
+from dhr_tracker.errors import UserError
+from dhr_tracker.exchange.sheets.export import export_file, export_tables
+from dhr_tracker.model import Agency, ProgressUpdate
+from tests.conftest import PASSPHRASE
+
+TODAY = dt.date(2026, 11, 23)
+VICTIM, PERPETRATOR = "Georgiana Featherstonehaugh", "Leopold Kettleborough"
+
+
+@pytest.fixture
+def filled(database):
+    with database.transaction() as session:
+        case = create_case(session, today=TODAY, reference="DHR-2024-07", pseudonym="Harley", notified_on=dt.date(2024, 2, 1),
+                           csp_area="Canterbury", victim_real_name=VICTIM, perpetrator_real_name=PERPETRATOR,
+                           notes="Family liaison: speak to the sister first")
+        police = session.scalar(select(Agency).where(Agency.name == "Kent Police"))
+        rec = add_recommendation(session, case, number="1", text="=HYPERLINK(\"http://x\",\"click\")",
+                                 lead_agency=police, action="+train staff", target_on=dt.date(2025, 6, 30),
+                                 supporting_agencies=["KCC Adult Social Care"])
+        add_recommendation(session, case, number="2", text="-Review the referral pathway\nand audit it",
+                           lead_agency="Home Office", scope="national")
+        rec.completed_on, rec.outcome = dt.date(2025, 5, 1), "@Training delivered"
+        session.add(ProgressUpdate(recommendation=rec, received_on=dt.date(2025, 3, 3), contact_name="Pat Example",
+                                   text="Half the teams trained", evidence_reference="EV-12"))
+    return database
+
+
+def test_the_tables_are_pseudonymised(filled):
+    with filled.transaction() as session:
+        tables = {table.name: table for table in export_tables(session)}
+    assert tables["Cases"].rows == [("DHR-2024-07", "Harley", "Notification", "Canterbury", "KCSP", "DHR-2016",
+                                     dt.date(2024, 2, 1), None, "")]
+    assert [row[:3] for row in tables["Recommendations"].rows] == [("DHR-2024-07", "Harley", "1"), ("DHR-2024-07", "Harley", "2")]
+    assert tables["Recommendations"].rows[0][7] == "KCC Adult Social Care"
+    assert tables["Updates"].rows == [("DHR-2024-07", "Harley", "1", "Kent Police", dt.date(2025, 3, 3), "Pat Example",
+                                       "Half the teams trained", "EV-12", "")]
+    ho = tables["Home Office action plan"]
+    assert ho.headers[2:9] == ("Recommendation", "Scope (local / regional / national)", "Action to take", "Lead agency",
+                               "Key milestones achieved", "Target date", "Date of completion and outcome")
+    assert ho.rows[0][8] == "01/05/2025 - @Training delivered"
+    assert ho.rows[0][5] == "Kent Police (supported by KCC Adult Social Care)"
+
+
+def everything_in(folder_or_file) -> str:
+    if folder_or_file.is_dir():
+        return "\n".join(path.read_text(encoding="utf-8-sig") for path in sorted(folder_or_file.iterdir()))
+    book = openpyxl.load_workbook(folder_or_file)
+    return "\n".join(str(cell.value) for sheet in book.worksheets for row in sheet.iter_rows() for cell in row)
+
+
+def test_csv_export_is_formula_safe_owner_only_and_holds_no_real_name(filled, tmp_path):
+    with filled.transaction() as session:
+        result = export_file(session, "csv", tmp_path / "out")
+    assert [path.name for path in result.paths] == ["cases.csv", "recommendations.csv", "updates.csv", "home-office-action-plan.csv"]
+    for path in result.paths:
+        assert path.stat().st_mode & 0o777 == 0o600
+    rows = list(csv.DictReader((tmp_path / "out" / "recommendations.csv").open(encoding="utf-8-sig")))
+    assert rows[0]["Recommendation"] == "'=HYPERLINK(\"http://x\",\"click\")"
+    assert rows[0]["Action to take"] == "'+train staff"
+    assert rows[0]["Outcome"] == "'@Training delivered"
+    assert rows[1]["Recommendation"] == "'-Review the referral pathway\nand audit it"
+    assert rows[0]["Target date"] == "30/06/2025"
+    text = everything_in(tmp_path / "out")
+    for secret in (VICTIM, PERPETRATOR, "Featherstonehaugh", "sister first"):
+        assert secret not in text
+
+
+def test_xlsx_export_has_date_cells_no_formulas_and_no_real_name(filled, tmp_path):
+    out = tmp_path / "partners.xlsx"
+    with filled.transaction() as session:
+        export_file(session, "xlsx", out)
+    assert out.stat().st_mode & 0o777 == 0o600
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["Cases", "Recommendations", "Updates", "Home Office action plan"]
+    recs = book["Recommendations"]
+    assert recs["D2"].data_type == "s" and recs["D2"].value == "'=HYPERLINK(\"http://x\",\"click\")"
+    assert recs["J2"].value == dt.datetime(2025, 6, 30) and recs["J2"].number_format == "dd/mm/yyyy"
+    assert not any(cell.data_type == "f" for sheet in book.worksheets for row in sheet.iter_rows() for cell in row)
+    text = everything_in(out)
+    for secret in (VICTIM, PERPETRATOR, "sister first"):
+        assert secret not in text
+
+
+def test_a_real_name_in_free_text_stops_the_export_and_writes_nothing(filled, tmp_path):
+    with filled.transaction() as session:
+        update = session.scalar(select(ProgressUpdate))
+        session.add(ProgressUpdate(recommendation_id=update.recommendation_id, received_on=dt.date(2025, 4, 1),
+                                   contact_name="Pat Example", text=f"Spoke to {VICTIM.upper()}'s sister"))
+    with pytest.raises(UserError, match="DHR-2024-07 contains a real name"), filled.transaction() as session:
+        export_file(session, "xlsx", tmp_path / "x.xlsx")
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_exports_never_overwrite_and_name_unknown_cases(filled, tmp_path):
+    (tmp_path / "taken.xlsx").write_bytes(b"mine")
+    with pytest.raises(UserError, match="already exists"), filled.transaction() as session:
+        export_file(session, "xlsx", tmp_path / "taken.xlsx")
+    assert (tmp_path / "taken.xlsx").read_bytes() == b"mine"
+    with pytest.raises(UserError, match="no case DHR-1999-01"), filled.transaction() as session:
+        export_file(session, "csv", tmp_path / "out", ["dhr-1999-01"])
+
+
+def test_the_export_command_writes_csv_and_xlsx_and_keeps_json(filled, database_path, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DHR_TRACKER_PASSPHRASE", PASSPHRASE)
+    filled.close()
+    assert main(["export", "--db", str(database_path), "--format", "xlsx", "--out", str(tmp_path / "e.xlsx"),
+                 "--case", "dhr-2024-07"]) == 0
+    assert "Recommendations: 2 row(s)" in capsys.readouterr().out
+    assert main(["export", "--db", str(database_path), "--format", "csv", "--out", str(tmp_path / "csv")]) == 0
+    assert (tmp_path / "csv" / "home-office-action-plan.csv").exists()
+    assert main(["export", "--db", str(database_path), "--format", "csv", "--out", str(tmp_path / "c2"),
+                 "--include-real-names"]) == 1
+    assert "never hold real names" in capsys.readouterr().err
+    assert main(["export", "--db", str(database_path), "--format", "json", "--out", str(tmp_path / "a.json")]) == 0
+    assert (tmp_path / "a.json").exists()

@@ -1,0 +1,351 @@
+"""Moving in from a spreadsheet: realistic messy workbooks, the dry-run report, and all or nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlalchemy import func, select
+
+from dhr_tracker.casework.cases import create_case
+from dhr_tracker.exchange.sheets import (
+    ImportMapping,
+    SheetKind,
+    SheetMapping,
+    import_sheets,
+    mapping_from_json,
+    read_sheet_file,
+    remember_mapping,
+    suggest_mapping,
+    write_report,
+)
+from dhr_tracker.model import Case, Milestone, Recommendation
+from dhr_tracker.vocabulary import Decision, MilestoneKind, RecommendationSource, RecommendationStatus, Scope, Stage
+
+TODAY = dt.date(2026, 11, 23)
+REAL_NAMES = ("Imogen Quillfeather", "Barnaby Thistlewood")
+CASE_HEADERS = ["DHR Ref ", "Pseudonym", "Victim name", "Perpetrator", "Date notified", "Date of death", "CSP",
+                "Stage", "Date of decision", "Notes"]
+REC_HEADERS = ["DHR reference", "Rec No.", "Recommendation", "Scope", "Action to take", "Lead agency",
+               "Supporting agencies", "Target date", "Status", "Date of completion and outcome"]
+
+
+def save_with_saved_formula_values(workbook: openpyxl.Workbook, path: Path, values: dict[str, str]) -> Path:
+    """Save, then write the value Excel would have cached beside each formula (openpyxl cannot)."""
+    workbook.save(path)
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    for name, data in parts.items():
+        if name.startswith("xl/worksheets/sheet"):
+            for formula, value in values.items():
+                data = data.replace(f"<f>{formula}</f><v></v>".encode(), f"<f>{formula}</f><v>{value}</v>".encode())
+            parts[name] = data
+    path.unlink()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    return path
+
+
+def messy_workbook(path: Path, *, problems: bool) -> Path:
+    """A caseload and an action plan as coordinators keep them: a merged title, merged group headers,
+    blank rows, trailing spaces, mixed date styles, a reference merged down beside its recommendations,
+    a formula; with `problems`, also a misspelt agency, a duplicate reference and bad dates."""
+    book = openpyxl.Workbook()
+    cases = book.active
+    cases.title = "Caseload"
+    cases.append(["Kent and Medway DHR caseload - OFFICIAL-SENSITIVE"])
+    cases.merge_cells("A1:J1")
+    cases.append(["Case", None, "Names (do not share)", None, "Dates", None, "Where and how far"])
+    cases.merge_cells("A2:B2")
+    cases.merge_cells("C2:D2")
+    cases.merge_cells("E2:F2")
+    cases.append(CASE_HEADERS)
+    cases.append(["DHR-2024-01 ", " Alex ", REAL_NAMES[0] + " ", REAL_NAMES[1], "03/04/2024", dt.datetime(2024, 3, 1),
+                  "Swale ", "Panel meetings and drafting", "1 May 2024", "Chair appointed\nIMRs requested  "])
+    cases.append([None] * 10)  # a blank row
+    cases.append(["DHR-2024-02", "Sam", None, None, "5 Mar 2024", 45300, "Dartford", "Home Office QA", 45420, None])
+    cases.append(["dhr-2024-03", "Jo", None, None, "=DATE(2024,6,1)", None, "Medway", None, None, "cross-check"])
+    cases.append([])
+    if problems:
+        cases.append(["DHR-2024-02", "Robin", "Someone Else", None, "04/03/25", "31/02/2024", "Swalle", "Drafted", None, None])
+    recs = book.create_sheet("Action plan")
+    recs.append(REC_HEADERS)
+    recs.append(["DHR-2024-01", 1, "Agencies should share risk information at the first contact.", "Local",
+                 "Deliver training", "Kent Police", "KCC Adult Social Care; KMPT", "31/12/2025", "In progress", None])
+    recs.append([None, 2, "GP practices should ask about domestic abuse.", "local", "Audit", "NHS Kent & Medway ICB (GP practices)",
+                 None, "1 Sept 2025", "Completed, awaiting evidence", "12/05/2025 - audit completed"])
+    recs.append([None, 3, "The Home Office should update the guidance.", "National", "Write to the Home Office", "Home Office",
+                 None, None, "Accepted", None])
+    recs.merge_cells("A2:A4")
+    recs.append([None] * 10)
+    recs.append(["DHR-2024-02", "1", "Housing should flag tenancies at risk.", "Local", "New procedure",
+                 "Kent Polise" if problems else "Swale Borough Council (Housing)", None, "30/06/2026", "Proposed", None])
+    return save_with_saved_formula_values(book, path, {"DATE(2024,6,1)": "45444"})
+
+
+def count(session, model) -> int:
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def problems_of(result, severity="error"):
+    return [(p.sheet, p.row, p.column.strip(), p.problem, p.suggestion) for p in result.problems if p.severity == severity]
+
+
+def test_a_messy_workbook_imports_all_of_it(database, tmp_path):
+    sheet_file = read_sheet_file(messy_workbook(tmp_path / "caseload.xlsx", problems=False))
+    with database.transaction() as session:
+        result = import_sheets(session, sheet_file, today=TODAY)
+    assert result.ok, result.errors
+    assert result.committed and (result.cases_added, result.recommendations_added) == (3, 4)
+    assert [(s.name, s.kind, s.header_row, s.rows_read) for s in result.sheets] == [
+        ("Caseload", SheetKind.CASES, 3, 3), ("Action plan", SheetKind.RECOMMENDATIONS, 1, 4),
+    ]
+    notes = problems_of(result, "note")
+    assert any("formula" in note[3] and note[2] == "Date notified" for note in notes)
+
+    with database.transaction() as session:
+        alex = session.scalar(select(Case).where(Case.reference == "DHR-2024-01"))
+        assert (alex.pseudonym, alex.victim_real_name, alex.perpetrator_real_name) == ("Alex", *REAL_NAMES)
+        assert (alex.notified_on, alex.date_of_death) == (dt.date(2024, 4, 3), dt.date(2024, 3, 1))  # 03/04 is 3 April
+        assert alex.csp_area.name == "Swale" and alex.stage is Stage.DRAFTING and alex.decision is Decision.REVIEW
+        assert alex.notes == "Chair appointed\nIMRs requested"
+        decision = session.scalar(select(Milestone).where(Milestone.case_id == alex.id))
+        assert (decision.kind, decision.occurred_on) == (MilestoneKind.DECISION, dt.date(2024, 5, 1))
+        sam = session.scalar(select(Case).where(Case.reference == "DHR-2024-02"))
+        assert sam.date_of_death == dt.date(2024, 1, 9)  # Excel serial 45300
+        assert sam.csp_area.name == "Dartford and Gravesham"  # a district names its CSP area
+        assert sam.stage is Stage.HOME_OFFICE_QA
+        jo = session.scalar(select(Case).where(Case.reference == "DHR-2024-03"))
+        assert jo.notified_on == dt.date(2024, 6, 1)  # the value Excel saved for the formula
+        assert jo.stage is Stage.NOTIFICATION
+
+        recs = {rec.number: rec for rec in session.scalars(select(Recommendation).where(Recommendation.case_id == alex.id))}
+        assert sorted(recs) == ["1", "2", "3"]  # the reference merged down applies to each row
+        assert recs["1"].lead_agency.name == "Kent Police" and recs["1"].status is RecommendationStatus.IN_PROGRESS
+        assert sorted(a.name for a in recs["1"].supporting_agencies) == [
+            "KCC Adult Social Care", "Kent and Medway Partnership Trust (KMPT)",
+        ]
+        assert recs["2"].lead_agency.name == "NHS Kent and Medway ICB (GP practices)"  # "&" for "and"
+        assert (recs["2"].completed_on, recs["2"].outcome) == (dt.date(2025, 5, 12), "audit completed")
+        assert recs["2"].target_on == dt.date(2025, 9, 1)
+        assert recs["3"].scope is Scope.NATIONAL and recs["3"].source is RecommendationSource.OVERVIEW_REPORT
+
+
+def test_problems_are_all_reported_with_suggestions_and_nothing_is_written(database, tmp_path):
+    sheet_file = read_sheet_file(messy_workbook(tmp_path / "caseload.xlsx", problems=True))
+    with database.transaction() as session:
+        result = import_sheets(session, sheet_file, today=TODAY)
+    assert not result.ok and not result.committed
+    errors = problems_of(result)
+    by_column = {(row, column): (problem, suggestion) for _, row, column, problem, suggestion in errors}
+    assert "also on row 6" in by_column[(9, "DHR Ref")][0]  # the duplicate reference
+    assert "Did you mean 'Kent Police'?" in by_column[(6, "Lead agency")][1]  # the misspelt agency
+    assert "two-digit year" in by_column[(9, "Date notified")][0]  # the duplicate row is checked all the same
+    assert "no day 31" in by_column[(9, "Date of death")][0]
+    assert "Did you mean 'Swale'?" in by_column[(9, "CSP")][1]
+    assert result.errors[-1].sheet == "Action plan" and result.errors[-1].cell == "F6"
+    with database.transaction() as session:
+        assert (count(session, Case), count(session, Recommendation), count(session, Milestone)) == (0, 0, 0)
+
+
+def test_a_row_with_bad_dates_area_and_stage_is_reported_cell_by_cell(database, tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(CASE_HEADERS)
+    sheet.append(["DHR-2025-09", "Robin", REAL_NAMES[0], None, "04/03/25", "31/02/2024", "Swalle", "Drafted", None, None])
+    book.save(tmp_path / "bad.xlsx")
+    with database.transaction() as session:
+        result = import_sheets(session, read_sheet_file(tmp_path / "bad.xlsx"), dry_run=True, today=TODAY)
+    found = {p.cell: (p.problem, p.suggestion) for p in result.errors}
+    assert "two-digit year" in found["E2"][0] and "04/03/2025" in found["E2"][1]
+    assert "February 2024 has no day 31" in found["F2"][0]
+    assert "not a CSP area" in found["G2"][0] and "Swale" in found["G2"][1]
+    assert "Drafted" in found["H2"][0] and "Panel meetings and drafting" in found["H2"][1]
+
+
+def test_the_dry_run_writes_nothing_and_the_report_holds_no_real_name(database, tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(CASE_HEADERS)
+    # The pseudonym repeats the real name: create_case refuses it, and the report must not quote the name.
+    sheet.append(["DHR-2025-01", REAL_NAMES[0], REAL_NAMES[0], REAL_NAMES[1], "01/02/2025", None, "Thanet", None, None, None])
+    sheet.append(["DHR-2025-02", "Kit", "Someone Real", None, "02/02/2025", None, "Thanet", None, None, None])
+    book.save(tmp_path / "names.xlsx")
+    with database.transaction() as session:
+        result = import_sheets(session, read_sheet_file(tmp_path / "names.xlsx"), dry_run=True, today=TODAY)
+    assert [p.cell for p in result.errors] == ["B2"]
+    assert "same as a real name" in result.errors[0].problem
+    report = tmp_path / "report.csv"
+    write_report(result, report)
+    text = report.read_text(encoding="utf-8-sig")
+    assert "same as a real name" in text
+    for name in (*REAL_NAMES, "Someone Real", "Quillfeather"):
+        assert name.casefold() not in text.casefold()
+    assert report.stat().st_mode & 0o777 == 0o600
+    with database.transaction() as session:
+        assert count(session, Case) == 0
+
+    # The same sheet without the problem row: the dry run finds nothing, and still writes nothing.
+    book.active.delete_rows(2)
+    book.save(tmp_path / "fine.xlsx")
+    with database.transaction() as session:
+        result = import_sheets(session, read_sheet_file(tmp_path / "fine.xlsx"), dry_run=True, today=TODAY)
+    assert result.ok and result.dry_run and not result.committed and result.cases_added == 1
+    assert "Dry run" in result.summary()
+    with database.transaction() as session:
+        assert count(session, Case) == 0
+
+
+def test_a_reference_already_present_is_reported_not_overwritten(database, tmp_path):
+    with database.transaction() as session:
+        create_case(session, today=TODAY, reference="DHR-2024-01", pseudonym="Original", notified_on=dt.date(2024, 1, 1),
+                    csp_area="Ashford")
+    path = messy_workbook(tmp_path / "caseload.xlsx", problems=False)
+    with database.transaction() as session:
+        result = import_sheets(session, read_sheet_file(path), today=TODAY)
+    assert result.ok and (result.cases_added, result.cases_skipped) == (2, 1)
+    skipped = problems_of(result, "skipped")
+    assert skipped[0][1] == 4 and "already in the database" in skipped[0][3]
+    with database.transaction() as session:
+        kept = session.scalar(select(Case).where(Case.reference == "DHR-2024-01"))
+        assert (kept.pseudonym, kept.csp_area.name, kept.victim_real_name) == ("Original", "Ashford", None)
+        assert count(session, Recommendation) == 4  # its recommendations were new, so they were added to it
+
+    with database.transaction() as session:  # importing the same file again changes nothing
+        again = import_sheets(session, read_sheet_file(path), today=TODAY)
+    assert again.ok and (again.cases_added, again.recommendations_added) == (0, 0)
+    assert (again.cases_skipped, again.recommendations_skipped) == (3, 4)
+    with database.transaction() as session:
+        assert (count(session, Case), count(session, Recommendation)) == (3, 4)
+
+
+def test_recommendations_for_an_unknown_case_are_refused_with_a_suggestion(database, tmp_path):
+    with database.transaction() as session:
+        create_case(session, today=TODAY, reference="DHR-2023-07", pseudonym="Lee", notified_on=dt.date(2023, 1, 1),
+                    csp_area="Dover")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Recommendations"
+    sheet.append(["Case ref", "Recommendation", "Lead agency", "Scope"])
+    sheet.append(["DHR-2023-7", "Train staff", "Kent Police", "Local"])
+    sheet.append(["DHR-2023-07", "Train staff", "Kent Police", "National"])
+    sheet.append(["DHR-2023-07", "Review policy", "Kent Police", "Local"])
+    book.save(tmp_path / "recs.xlsx")
+    with database.transaction() as session:
+        result = import_sheets(session, read_sheet_file(tmp_path / "recs.xlsx"), today=TODAY)
+    found = {p.cell: p for p in result.errors}
+    assert "no case DHR-2023-7" in found["A2"].problem and "DHR-2023-07" in found["A2"].suggestion
+    assert "government department" in found["C3"].problem
+    assert len(found) == 2
+    with database.transaction() as session:
+        assert count(session, Recommendation) == 0
+
+
+def test_a_formula_without_a_saved_value_is_reported(database, tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(CASE_HEADERS)
+    sheet.append(["DHR-2025-05", "Rowan", None, None, "=TODAY()-30", None, "Maidstone", None, None, None])
+    book.save(tmp_path / "formula.xlsx")
+    with database.transaction() as session:
+        result = import_sheets(session, read_sheet_file(tmp_path / "formula.xlsx"), today=TODAY)
+    assert [(p.cell, p.problem) for p in result.errors] == [
+        ("E2", "This cell holds a formula whose value was never saved in the file."),
+    ]
+
+
+def test_a_mapping_file_names_sheets_columns_and_agency_spellings(database, tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Tracker"
+    sheet.append(["Our ID", "Known as", "Referred", "Patch", "Whatever"])
+    sheet.append(["DHR-2022-04", "Casey", "10/10/2022", "Canterbury", "x"])
+    other = book.create_sheet("Actions")
+    other.append(["Our ID", "What", "Who"])
+    other.append(["DHR-2022-04", "Review the pathway", "KCC ASC"])
+    book.save(tmp_path / "odd.xlsx")
+    mapping = mapping_from_json({
+        "dhr_tracker_mapping": 1,
+        "sheets": [
+            {"sheet": "Tracker", "kind": "cases", "header_row": 1,
+             "columns": {"reference": "Our ID", "pseudonym": "Known as", "notified_on": "Referred", "csp_area": "Patch"}},
+            {"sheet": "actions", "kind": "recommendations",
+             "columns": {"case_reference": "Our ID", "text": "What", "lead_agency": "Who"}},
+        ],
+        "agency_aliases": {"KCC ASC": "KCC Adult Social Care"},
+    })
+    with database.transaction() as session:
+        result = import_sheets(session, read_sheet_file(tmp_path / "odd.xlsx"), mapping, today=TODAY)
+    assert result.ok, result.errors
+    with database.transaction() as session:
+        rec = session.scalar(select(Recommendation))
+        assert (rec.number, rec.lead_agency.name, rec.case.reference) == ("1", "KCC Adult Social Care", "DHR-2022-04")
+
+
+def test_the_wizard_remembers_a_mapping_for_the_next_file_laid_out_the_same_way(database, tmp_path):
+    def workbook(path, reference):
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.append(["Ident", "Alias", "Got it on", "Borough"])
+        sheet.append([reference, "Quinn", "01/03/2025", "Sevenoaks"])
+        book.save(path)
+        return read_sheet_file(path)
+
+    first = workbook(tmp_path / "first.xlsx", "DHR-2025-10")
+    with database.transaction() as session:
+        assert suggest_mapping(first, session).sheets == []  # nothing recognisable in those headers
+        chosen = ImportMapping([SheetMapping(SheetKind.CASES, columns={
+            "reference": "Ident", "pseudonym": "Alias", "notified_on": "Got it on", "csp_area": "Borough"})])
+        assert import_sheets(session, first, chosen, today=TODAY).ok
+        assert remember_mapping(session, first, chosen) == 1
+
+    second = workbook(tmp_path / "second.xlsx", "DHR-2025-11")
+    with database.transaction() as session:
+        suggested = suggest_mapping(second, session)
+        assert suggested.sheets[0].kind is SheetKind.CASES and suggested.sheets[0].columns["notified_on"] == "Got it on"
+        result = import_sheets(session, second, today=TODAY)  # no mapping given: the remembered one is used
+    assert result.ok and result.cases_added == 1
+
+
+@pytest.mark.slow
+def test_a_ten_thousand_row_sheet_is_checked_quickly_and_one_bad_row_stops_it(database, tmp_path):
+    with database.transaction() as session:
+        for number in range(1, 21):
+            create_case(session, today=TODAY, reference=f"DHR-2020-{number:02d}", pseudonym=f"P{number}",
+                        notified_on=dt.date(2020, 1, number), csp_area="Thanet")
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("Action plan")
+    sheet.append(["DHR reference", "Rec No.", "Recommendation", "Scope", "Lead agency", "Target date", "Status"])
+    agencies = ["Kent Police", "KCC Adult Social Care", "Thanet District Council (Housing)", "Probation Service (Kent, Surrey and Sussex)"]
+    for index in range(10_000):
+        agency = "Kent Polise" if index == 9_876 else agencies[index % 4]
+        target = f"{1 + index % 28}/{1 + index % 12}/2026" if index % 2 else dt.datetime(2026, 1 + index % 12, 1 + index % 28)
+        sheet.append([f"DHR-2020-{1 + index % 20:02d}", str(index // 20 + 1), f"Recommendation {index}", "Local", agency,
+                      target, "Accepted"])
+    book.save(tmp_path / "big.xlsx")
+    sheet_file = read_sheet_file(tmp_path / "big.xlsx")
+    with database.transaction() as session:
+        result = import_sheets(session, sheet_file, today=TODAY)
+    assert result.sheets[0].rows_read == 10_000
+    assert [(p.row, p.cell) for p in result.errors] == [(9_878, "E9878")]
+    with database.transaction() as session:
+        assert count(session, Recommendation) == 0
+
+
+def test_the_guess_finds_header_rows_and_kinds(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.append(["Recommendations tracker"])
+    book.active.append([])
+    book.active.append(["Ref", "Recommendation", "Lead Agency", "Target Date ", "RAG"])
+    book.active.title = "Recs"
+    book.save(tmp_path / "guess.xlsx")
+    [mapping] = suggest_mapping(read_sheet_file(tmp_path / "guess.xlsx")).sheets
+    assert (mapping.kind, mapping.header_row) == (SheetKind.RECOMMENDATIONS, 3)
+    assert mapping.columns == {"case_reference": "Ref", "text": "Recommendation", "lead_agency": "Lead Agency",
+                               "target_on": "Target Date"}
+    assert not re.search("RAG", str(mapping.columns))
