@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from bisect import bisect_right
 from functools import lru_cache
 
 from dateutil.easter import easter
@@ -45,6 +46,7 @@ ONE_OFF: dict[dt.date, str] = {
 }
 
 SATURDAY, SUNDAY = 5, 6
+ONE_DAY = dt.timedelta(days=1)
 
 
 def _next_free_weekday(day: dt.date, taken: set[dt.date]) -> dt.date:
@@ -101,6 +103,7 @@ class WorkingDayCalendar:
 
     def __init__(self, closure_days: Iterable[dt.date] = ()) -> None:
         self.closure_days: frozenset[dt.date] = frozenset(closure_days)
+        self._off_by_year: dict[int, tuple[dt.date, ...]] = {}
 
     def bank_holidays(self, year: int) -> dict[dt.date, str]:
         """Date -> name of each bank holiday in `year`, including substitute days and one-off holidays."""
@@ -117,39 +120,69 @@ class WorkingDayCalendar:
 
         `add_working_days(start, 0)` is `start`, working day or not.
         """
-        step = dt.timedelta(days=1 if days >= 0 else -1)
-        remaining = abs(days)
-        day = start
+        if days < 0:
+            day, remaining = start, -days
+            while remaining:
+                day -= ONE_DAY
+                if self.is_working_day(day):
+                    remaining -= 1
+            return day
+        # Jump over whole weeks, then step again over the bank holidays and closure days jumped.
+        day, remaining = start, days
         while remaining:
-            day += step
-            if self.is_working_day(day):
-                remaining -= 1
+            end = _add_weekdays(day, remaining)
+            remaining = self._off_weekdays_between(day, end)
+            day = end
         return day
 
     def working_days_between(self, start: dt.date, end: dt.date) -> int:
         """Working days after `start` up to and including `end`; 0 if `end` is on or before `start`."""
         if end <= start:
             return 0
-        total = (end - start).days
-        weeks, extra = divmod(total, 7)
+        weeks, extra = divmod((end - start).days, 7)
         count = weeks * 5
         day = start + dt.timedelta(days=weeks * 7)
         for _ in range(extra):
-            day += dt.timedelta(days=1)
+            day += ONE_DAY
             if day.weekday() < SATURDAY:
                 count += 1
-        # Remove the bank holidays and closure days that fall on weekdays in (start, end].
-        off: set[dt.date] = set(self.closure_days)
-        for year in range(start.year, end.year + 1):
-            off.update(england_and_wales_bank_holidays(year))
-        count -= sum(1 for day in off if start < day <= end and day.weekday() < SATURDAY)
-        return count
+        return count - self._off_weekdays_between(start, end)
 
     def next_working_day(self, day: dt.date) -> dt.date:
         """`day` itself if it is a working day, otherwise the first working day after it."""
         while not self.is_working_day(day):
-            day += dt.timedelta(days=1)
+            day += ONE_DAY
         return day
+
+    def _off_weekdays(self, year: int) -> tuple[dt.date, ...]:
+        """Bank holidays and closure days of `year` that fall on a weekday, sorted."""
+        off = self._off_by_year.get(year)
+        if off is None:
+            days = set(england_and_wales_bank_holidays(year)) | {d for d in self.closure_days if d.year == year}
+            off = self._off_by_year[year] = tuple(sorted(d for d in days if d.weekday() < SATURDAY))
+        return off
+
+    def _off_weekdays_between(self, start: dt.date, end: dt.date) -> int:
+        """How many weekday bank holidays and closure days fall after `start`, up to and including `end`."""
+        total = 0
+        for year in range(start.year, end.year + 1):
+            off = self._off_weekdays(year)
+            total += bisect_right(off, end) - bisect_right(off, start)
+        return total
+
+
+def _add_weekdays(day: dt.date, count: int) -> dt.date:
+    """`count` Mondays-to-Fridays after `day` (bank holidays not considered)."""
+    if count <= 0:
+        return day
+    weeks = (count - 1) // 5  # whole weeks, leaving 1 to 5 weekdays to step, so the answer is a weekday
+    rest = count - weeks * 5
+    day += dt.timedelta(days=weeks * 7)
+    while rest:
+        day += ONE_DAY
+        if day.weekday() < SATURDAY:
+            rest -= 1
+    return day
 
 
 def calendar_for(session) -> WorkingDayCalendar:  # noqa: ANN001 - a SQLAlchemy Session

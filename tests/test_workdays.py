@@ -118,3 +118,21 @@ def test_calendar_for_loads_the_closure_days(database):
         calendar = calendar_for(session)
     assert not calendar.is_working_day(D(2026, 12, 24))
     assert calendar.is_working_day(D(2026, 12, 23))
+
+
+def test_fast_arithmetic_agrees_with_counting_day_by_day():
+    calendar = WorkingDayCalendar(closure_days=[D(2026, 12, 24), D(2027, 8, 27), D(2027, 12, 25)])
+
+    def slow_add(start, days):
+        day = start
+        while days:
+            day += dt.timedelta(days=1)
+            days -= calendar.is_working_day(day)
+        return day
+
+    for offset in range(0, 1100, 3):
+        start = D(2026, 1, 1) + dt.timedelta(days=offset)
+        for days in (0, 1, 2, 5, 7, 13, 30, 61):
+            end = calendar.add_working_days(start, days)
+            assert end == slow_add(start, days), (start, days)
+            assert calendar.working_days_between(start, end) == days

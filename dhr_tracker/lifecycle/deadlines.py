@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -149,10 +150,15 @@ class Deadline:
         return data
 
 
+@lru_cache(maxsize=64)
+def _months(count: int) -> relativedelta:
+    return relativedelta(months=count)
+
+
 def advance(start: dt.date, timescale: Timescale, calendar: WorkingDayCalendar) -> dt.date:
     """`start` plus the timescale: calendar months (end-of-month clamped) or working days."""
     if timescale.unit == MONTHS:
-        return start + relativedelta(months=timescale.amount)
+        return start + _months(timescale.amount)
     return calendar.add_working_days(start, timescale.amount)
 
 

@@ -235,22 +235,40 @@ def load_case_facts(
         milestones[case_id].append(MilestoneFact(kind, occurred_on, agency_id, agency_name or "", note or ""))
 
     qa_rounds: dict[int, list[QARoundFact]] = defaultdict(list)
-    for r in session.scalars(restrict(select(QARound).order_by(QARound.round_number), QARound.case_id)):
-        qa_rounds[r.case_id].append(_qa_fact(r))
+    for case_id, *values in session.execute(restrict(
+        select(QARound.case_id, QARound.round_number, QARound.submitted_on, QARound.panel_on, QARound.feedback_letter_on,
+               QARound.feedback_reference, QARound.outcome, QARound.revisions_listed, QARound.revisions_made_on)
+        .order_by(QARound.round_number), QARound.case_id,
+    )):
+        qa_rounds[case_id].append(QARoundFact(*values))
 
-    publications = {p.case_id: _publication_fact(p) for p in session.scalars(restrict(select(Publication), Publication.case_id))}
+    publications = {
+        case_id: PublicationFact(*values)
+        for case_id, *values in session.execute(restrict(
+            select(Publication.case_id, Publication.published_on, Publication.website_removal_on,
+                   Publication.sent_to_library_on, Publication.family_told_on, Publication.sent_to_commissioner_on),
+            Publication.case_id,
+        ))
+    }
 
     processes: dict[int, list[ParallelProcessFact]] = defaultdict(list)
     kinds: dict[int, ParallelProcessKind] = {}
-    for p in session.scalars(restrict(select(ParallelProcess).order_by(ParallelProcess.id), ParallelProcess.case_id)):
-        processes[p.case_id].append(_process_fact(p))
-        kinds[p.id] = p.kind
+    for process_id, case_id, kind, status, started_on, expected_end_on, concluded_on, note in session.execute(restrict(
+        select(ParallelProcess.id, ParallelProcess.case_id, ParallelProcess.kind, ParallelProcess.status,
+               ParallelProcess.started_on, ParallelProcess.expected_end_on, ParallelProcess.concluded_on,
+               ParallelProcess.note).order_by(ParallelProcess.id), ParallelProcess.case_id,
+    )):
+        processes[case_id].append(
+            ParallelProcessFact(kind, status, started_on, expected_end_on, concluded_on, note or "", process_id)
+        )
+        kinds[process_id] = kind
 
     pauses: dict[int, list[PauseFact]] = defaultdict(list)
-    for p in session.scalars(restrict(select(Pause).order_by(Pause.starts_on, Pause.id), Pause.case_id)):
-        pauses[p.case_id].append(
-            PauseFact(p.starts_on, p.ends_on, p.reason, p.home_office_told_on, kinds.get(p.parallel_process_id))
-        )
+    for case_id, starts_on, ends_on, reason, told_on, process_id in session.execute(restrict(
+        select(Pause.case_id, Pause.starts_on, Pause.ends_on, Pause.reason, Pause.home_office_told_on,
+               Pause.parallel_process_id).order_by(Pause.starts_on, Pause.id), Pause.case_id,
+    )):
+        pauses[case_id].append(PauseFact(starts_on, ends_on, reason, told_on, kinds.get(process_id)))
 
     return [
         CaseFacts(
