@@ -197,3 +197,36 @@ def test_a_progress_update_outside_a_reply_also_stops_the_clock(database):
         assert request.received_on is None  # came before the request was sent
         add_progress_update(session, recs["DHR-2024-07", "2"], received_on=D(2026, 2, 3), contact_name="Dr Lee", text="Late", today=TODAY)
         assert request.received_on == D(2026, 2, 3)
+
+
+def test_escalations_take_the_same_few_queries_however_many_agencies_and_requests(database):
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def count(*args):
+        statements.append(args[2])
+
+    with database.transaction() as session:
+        police, kmpt, recs = build(session)
+        new_round(session)
+    event.listen(database.engine, "before_cursor_execute", count)
+    with database.transaction() as session:
+        escalations(session, D(2026, 2, 23))
+    small = len(statements)
+    event.remove(database.engine, "before_cursor_execute", count)
+    with database.transaction() as session:
+        for agency_ in session.scalars(select(Agency).where(Agency.name.like("%Council (Housing)"))):
+            case = recs["DHR-2025-03", "1"].case
+            rec = add_recommendation(session, session.merge(case), number=f"H{agency_.id}", text="Review allocations", lead_agency=agency_)
+            change_status(session, rec, S.ACCEPTED, on=D(2025, 1, 6), today=TODAY)
+        later = create_update_round(session, meeting_on=D(2026, 6, 18), requested_on=D(2026, 4, 20), due_on=D(2026, 5, 5))
+        for request in later.requests:
+            record_escalation_action(session, request, level=0, taken_on=D(2026, 4, 20), today=TODAY)
+    statements.clear()
+    event.listen(database.engine, "before_cursor_execute", count)
+    with database.transaction() as session:
+        positions = escalations(session, D(2026, 6, 1))
+    event.remove(database.engine, "before_cursor_execute", count)
+    assert len(positions) > 10
+    assert len(statements) == small <= 7

@@ -152,3 +152,23 @@ def test_cli_escalations_and_letters(database_path, tmp_path, monkeypatch, capsy
     with open_database(database_path, PASSPHRASE) as database, database.transaction() as session:
         assert sorted(session.scalars(select(EscalationAction.level))) == [2, 2]
         assert all(p.action_due is None for p in escalations(session, D(2026, 2, 23)))
+
+
+def test_cli_one_agency_in_full(database_path, monkeypatch, capsys):
+    monkeypatch.setenv("DHR_TRACKER_PASSPHRASE", PASSPHRASE)
+    from dhr_tracker.storage.database import open_database
+
+    with open_database(database_path, PASSPHRASE) as database, database.transaction() as session:
+        police, kmpt, round_ = build(session)
+        request = next(r for r in round_.requests if r.agency_id == police.id)
+        record_escalation_action(session, request, level=1, taken_on=D(2026, 2, 9), today=TODAY)
+    assert main(["escalations", "--db", str(database_path), "--as-of", "2026-02-23", "--agency", "kent police", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["agency"], data["level"], data["outstanding"], data["overdue"]) == ("Kent Police", 2, 2, 2)
+    assert [(h["level"], h["recipient"]) for h in data["history"]] == [(1, "Pat Lead")]
+    assert data["rounds"] == [{"meeting": "2026-03-19", "due": "2026-02-02", "items": 2, "on_time": 0, "share_on_time": 0.0, "received_on": None}]
+    assert main(["escalations", "--db", str(database_path), "--as-of", "2026-02-23", "--agency", "Kent Police"]) == 0
+    out = capsys.readouterr().out
+    assert "2 outstanding, 2 overdue; level 2" in out and "Pat Lead" in out and "Hartley" not in out
+    assert main(["escalations", "--db", str(database_path), "--agency", "Nobody Ltd"]) == 1
+    assert "not an agency" in capsys.readouterr().err

@@ -16,6 +16,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_database_arguments(escalations)
     escalations.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day to assess (default: today)")
+    escalations.add_argument(
+        "--agency", metavar="NAME",
+        help="one agency in full: outstanding and overdue items, level, every step taken, on-time share per round",
+    )
     add_format_argument(escalations)
     escalations.set_defaults(run=run_escalations)
 
@@ -61,6 +65,8 @@ def run_escalations(args: argparse.Namespace) -> int:
     from dhr_tracker.escalation.service import escalations
 
     as_of = parse_iso_date(args.as_of, field="--as-of date") if args.as_of else today_uk()
+    if args.agency:
+        return run_agency(args, as_of)
     with open_from_args(args) as database, database.transaction() as session:
         positions = escalations(session, as_of)
     rows = [position_row(position) for position in positions]
@@ -78,6 +84,53 @@ def run_escalations(args: argparse.Namespace) -> int:
         ],
         ("Agency", "Level", "Due", "Working days late", "Items", "Action due", "Cases"),
     )
+    return 0
+
+
+def run_agency(args: argparse.Namespace, as_of) -> int:
+    from dhr_tracker.actionplan._common import resolve_agency
+    from dhr_tracker.escalation.service import agency_record
+
+    with open_from_args(args) as database, database.transaction() as session:
+        record = agency_record(session, resolve_agency(session, args.agency, "agency", "--agency"), as_of)
+    overdue = {item.recommendation_id for item in record.overdue}
+    data = {
+        "agency": record.agency_name,
+        "as_of": as_of.isoformat(),
+        **({key: value for key, value in position_row(record.position).items() if key != "agency"} if record.position else {
+            "level": None, "references": [], "items": [], "outstanding": 0, "overdue": 0, "action_due": None,
+        }),
+        "history": [
+            {"round_meeting": h.round_meeting_on.isoformat(), "level": h.level, "taken_on": h.taken_on.isoformat(),
+             "recipient": h.recipient, "method": h.method.value, "update_received_on": h.received_on.isoformat() if h.received_on else None}
+            for h in record.history
+        ],
+        "rounds": [
+            {"meeting": r.meeting_on.isoformat(), "due": r.due_on.isoformat(), "items": r.items, "on_time": r.on_time,
+             "share_on_time": round(r.share_on_time, 3), "received_on": r.received_on.isoformat() if r.received_on else None}
+            for r in record.rounds
+        ],
+    }
+    if args.format == "json":
+        print_json(data)
+        return 0
+    level = record.level
+    print(f"{record.agency_name} on {as_of:%d/%m/%Y}: {len(record.outstanding)} outstanding, {len(overdue)} overdue; "
+          f"level {level.level}: {level.label}" if level else f"{record.agency_name} on {as_of:%d/%m/%Y}: nothing outstanding.")
+    if record.position and record.position.action_due:
+        print(f"Action due: level {record.position.action_due.level}, {record.position.action_due.label}.")
+    if record.outstanding:
+        print("\nOutstanding")
+        print_table([(i.case_reference, i.pseudonym, i.number, "overdue" if i.recommendation_id in overdue else "", i.text[:60])
+                     for i in record.outstanding], ("Case", "Pseudonym", "No.", "", "Recommendation"))
+    if record.history:
+        print("\nSteps taken")
+        print_table([(h.taken_on, h.level, h.recipient, h.method, h.round_meeting_on, h.received_on) for h in record.history],
+                    ("Date", "Level", "To", "How", "Round for meeting", "Update received"))
+    if record.rounds:
+        print("\nUpdates on time, by round")
+        print_table([(r.meeting_on, r.due_on, r.items, r.on_time, f"{r.share_on_time:.0%}", r.received_on) for r in record.rounds],
+                    ("Meeting", "Due", "Items", "On time", "Share", "Received"))
     return 0
 
 
