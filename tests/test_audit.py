@@ -1,0 +1,167 @@
+"""The audit trail: every create, change and delete recorded by the sessions themselves, chained by hashes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+
+import pytest
+from sqlalchemy import exc, select
+
+from dhr_tracker.casework.cases import create_case, find_case, update_case
+from dhr_tracker.cli import main
+from dhr_tracker.model import Agency, AuditEntry, Case, ProgressUpdate, Recommendation
+from dhr_tracker.security.audit import WITHHELD, entries_for_case, verify_chain
+from dhr_tracker.settings import BACKUPS_KEPT, Settings
+from dhr_tracker.vocabulary import AuditAction
+from tests.conftest import PASSPHRASE
+
+TODAY = dt.date(2026, 11, 23)
+REAL_NAMES = ("Victoria Realname", "Peter Realname", "Corrected Realname")
+
+
+def add_case(session, reference="DHR-2025-03", pseudonym="Alex"):
+    return create_case(session, today=TODAY, reference=reference, pseudonym=pseudonym, notified_on=dt.date(2025, 3, 4),
+                       csp_area="Swale", victim_real_name=REAL_NAMES[0], perpetrator_real_name=REAL_NAMES[1])
+
+
+def all_entries(database) -> list[AuditEntry]:
+    with database.session() as session:
+        return list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+
+
+def tamper(database, *statements: str) -> None:
+    """What someone with the passphrase and a SQLite shell could do: drop the guard triggers and edit."""
+    with database.engine.begin() as connection:
+        connection.exec_driver_sql("DROP TRIGGER IF EXISTS audit_entry_no_update")
+        connection.exec_driver_sql("DROP TRIGGER IF EXISTS audit_entry_no_delete")
+        for statement in statements:
+            connection.exec_driver_sql(statement)
+
+
+def test_create_change_and_delete_are_recorded_with_who_when_and_values(database):
+    with database.transaction() as session:
+        case_id = add_case(session).id
+    with database.transaction() as session:
+        update_case(session, find_case(session, "DHR-2025-03"), today=TODAY, pseudonym="Sam", notes="Chair appointed")
+    with database.transaction() as session:
+        session.delete(session.get(Case, case_id))
+    created, changed, deleted = all_entries(database)
+    assert [entry.action for entry in (created, changed, deleted)] == [AuditAction.CREATE, AuditAction.UPDATE, AuditAction.DELETE]
+    for entry in (created, changed, deleted):
+        assert (entry.entity, entry.entity_id, entry.case_id) == ("dhr_case", str(case_id), case_id)
+        assert entry.os_user == getpass.getuser()
+        assert entry.at.tzinfo is not None
+    assert json.loads(created.changes_json)["pseudonym"] == "Alex"
+    assert json.loads(changed.changes_json) == {"notes": ["", "Chair appointed"], "pseudonym": ["Alex", "Sam"]}
+    assert json.loads(deleted.changes_json)["pseudonym"] == "Sam"
+
+
+def test_real_names_are_recorded_as_changed_but_their_values_never_enter_the_trail(database):
+    with database.transaction() as session:
+        add_case(session)
+    with database.transaction() as session:
+        update_case(session, find_case(session, "DHR-2025-03"), today=TODAY, victim_real_name=REAL_NAMES[2])
+    entries = all_entries(database)
+    assert json.loads(entries[1].changes_json) == {"victim_real_name": [WITHHELD, WITHHELD]}
+    with database.engine.connect() as connection:
+        dump = "\n".join(str(row) for row in connection.exec_driver_sql("SELECT * FROM audit_entry"))
+    for name in REAL_NAMES:
+        assert name not in dump and name.split()[0] not in dump
+
+
+def test_a_rolled_back_change_leaves_no_entry(database):
+    with pytest.raises(RuntimeError), database.transaction() as session:
+        add_case(session)
+        raise RuntimeError("the user cancelled")
+    assert all_entries(database) == []
+
+
+def test_entries_of_records_belonging_to_a_case_carry_its_id_and_links_are_recorded(database):
+    with database.transaction() as session:
+        case = add_case(session)
+        other = add_case(session, reference="DHR-2025-04", pseudonym="Robin")
+        police, probation = session.scalars(select(Agency).order_by(Agency.id).limit(2))
+        recommendation = Recommendation(case=case, number="1", lead_agency=police, text="Train staff")
+        session.add(recommendation)
+        session.flush()
+        recommendation.supporting_agencies.append(probation)
+        session.add(ProgressUpdate(recommendation=recommendation, received_on=TODAY, contact_name="Pat", text="Started"))
+        case_id, other_id = case.id, other.id
+    with database.transaction() as session:
+        trail = entries_for_case(session, case_id)
+        assert {entry.entity for entry in trail} == {"dhr_case", "recommendation", "progress_update"}
+        assert trail[0].id > trail[-1].id  # newest first
+        [link] = [entry for entry in trail if "supporting_agencies" in entry.changes]
+        assert link.changes["supporting_agencies"]["added"] == [str(probation.id)]
+        assert [entry.entity for entry in entries_for_case(session, other_id)] == ["dhr_case"]
+        assert "Created case" in trail[-1].summary
+
+
+def test_settings_changes_are_audited_without_a_case(database):
+    with database.transaction() as session:
+        Settings(session).set(BACKUPS_KEPT, 4)
+    [entry] = all_entries(database)
+    assert (entry.entity, entry.entity_id, entry.case_id) == ("setting_value", "backup.keep", None)
+
+
+def test_the_database_refuses_to_change_or_remove_an_entry(database):
+    with database.transaction() as session:
+        add_case(session)
+    with pytest.raises(exc.IntegrityError, match="cannot be changed"), database.engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE audit_entry SET os_user = 'someone else'")
+    with pytest.raises(exc.IntegrityError, match="cannot be deleted"), database.engine.begin() as connection:
+        connection.exec_driver_sql("DELETE FROM audit_entry")
+
+
+@pytest.fixture
+def three_changes(database):
+    with database.transaction() as session:
+        add_case(session)
+    for notes in ("first", "second"):
+        with database.transaction() as session:
+            update_case(session, find_case(session, "DHR-2025-03"), today=TODAY, notes=notes)
+    with database.session() as session:
+        assert verify_chain(session).ok
+    return database
+
+
+@pytest.mark.parametrize(
+    ("statement", "broken_at", "words"),
+    [
+        ("UPDATE audit_entry SET changes_json = replace(changes_json, 'second', 'other') WHERE id = 3", 3, "changed after"),
+        ("UPDATE audit_entry SET os_user = 'mallory' WHERE id = 1", 1, "changed after"),
+        ("UPDATE audit_entry SET at = '2020-01-01 00:00:00.000000' WHERE id = 2", 2, "changed after"),
+        ("DELETE FROM audit_entry WHERE id = 2", 3, "missing"),
+        ("DELETE FROM audit_entry WHERE id = 3", 3, "removed from the end"),
+        ("DELETE FROM audit_entry WHERE id = 1", 2, "missing"),
+    ],
+)
+def test_an_altered_or_removed_entry_is_found(three_changes, statement, broken_at, words):
+    tamper(three_changes, statement)
+    with three_changes.session() as session:
+        report = verify_chain(session)
+    assert not report.ok
+    assert report.broken_at == broken_at
+    assert words in report.problem
+
+
+def test_a_rewritten_hash_does_not_hide_the_change(three_changes):
+    tamper(three_changes, "UPDATE audit_entry SET previous_hash = entry_hash WHERE id = 2")
+    with three_changes.session() as session:
+        assert verify_chain(session).broken_at == 2
+
+
+def test_cli_audit_verify_and_case(three_changes, database_path, monkeypatch, capsys):
+    monkeypatch.setenv("DHR_TRACKER_PASSPHRASE", PASSPHRASE)
+    assert main(["audit", "verify", "--db", str(database_path)]) == 0
+    assert "intact (3 entries" in capsys.readouterr().out
+    assert main(["audit", "case", "--db", str(database_path), "dhr-2025-03", "--format", "json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert [entry["action"] for entry in shown] == ["update", "update", "create"]
+    assert main(["audit", "case", "--db", str(database_path), "DHR-2025-03"]) == 0
+    assert "Changed case" in capsys.readouterr().out
+    tamper(three_changes, "UPDATE audit_entry SET entity_id = '99' WHERE id = 2")
+    assert main(["audit", "verify", "--db", str(database_path)]) == 1
+    assert "BROKEN at entry 2" in capsys.readouterr().out
