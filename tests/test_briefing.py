@@ -15,7 +15,16 @@ from sqlalchemy import select
 from dhr_tracker.demo import build_demo_caseload
 from dhr_tracker.errors import UserError
 from dhr_tracker.meetings import Recipient, copy_register, find_meeting, list_meetings, mark_returned
-from dhr_tracker.model import Agency, Case, EscalationAction, Pause, UpdateRequest, UpdateRequestItem, UpdateRound
+from dhr_tracker.model import (
+    Agency,
+    Case,
+    EscalationAction,
+    Pause,
+    Recommendation,
+    UpdateRequest,
+    UpdateRequestItem,
+    UpdateRound,
+)
 from dhr_tracker.reports import RealNameFound
 from dhr_tracker.reports.briefing import write_briefing
 from dhr_tracker.reports.briefing_data import gather_briefing
@@ -25,19 +34,21 @@ TODAY = dt.date(2026, 11, 23)
 
 @pytest.fixture
 def caseload(database):
-    """The demo caseload (fictional real names on purpose) plus overdue updates at levels 1 and 3."""
+    """The demo caseload (fictional real names on purpose) plus agency updates overdue by different amounts."""
     with database.transaction() as session:
         build_demo_caseload(session, cases=14, anchor=TODAY)
-        agencies = list(session.scalars(select(Agency).order_by(Agency.name)))[:3]
+        agencies = list(session.scalars(select(Agency).join(Recommendation, Recommendation.lead_agency_id == Agency.id)
+                                        .group_by(Agency.id).order_by(Agency.name)))[:4]
         meeting_on = sorted(m.held_on for m in list_meetings(session))[1]
         round_ = UpdateRound(meeting_on=meeting_on, requested_on=dt.date(2026, 9, 1), due_on=dt.date(2026, 9, 30))
-        for agency, level in zip(agencies, (1, 3, None)):
-            request = UpdateRequest(agency=agency, requested_on=round_.requested_on, due_on=round_.due_on)
-            if level is not None:
-                request.actions.append(EscalationAction(level=level, taken_on=dt.date(2026, 10, 20), recipient="Lead contact"))
-            else:
-                request.received_on = dt.date(2026, 9, 25)
+        # 38, 8 and 1 working days late on 23/11/2026 (levels 3, 1 and 0 of the default ladder); one answered.
+        for agency, due_on, received_on in zip(agencies, (dt.date(2026, 9, 30), dt.date(2026, 11, 11), dt.date(2026, 11, 20),
+                                                          dt.date(2026, 9, 30)), (None, None, None, dt.date(2026, 9, 25))):
+            request = UpdateRequest(agency=agency, requested_on=round_.requested_on, due_on=due_on, received_on=received_on)
+            for recommendation in session.scalars(select(Recommendation).where(Recommendation.lead_agency_id == agency.id)):
+                request.items.append(UpdateRequestItem(recommendation=recommendation))
             round_.requests.append(request)
+        round_.requests[0].actions.append(EscalationAction(level=1, taken_on=dt.date(2026, 10, 8), recipient="Lead contact"))
         session.add(round_)
     return database, meeting_on
 
@@ -100,7 +111,14 @@ def test_the_data_objects_never_touch_a_real_name(caseload):
     text = repr(data)
     assert all(name not in text for name in names)
     assert len(data.reviews) == sum(count for _, count in data.open_by_stage)
-    assert dict(data.overdue_by_level) == {1: 1, 3: 1}
+    assert sum(count for _, count in data.overdue_by_level) == len(data.escalations)
+    with database.transaction() as session:
+        [ours] = session.scalars(select(UpdateRound).where(UpdateRound.requested_on == dt.date(2026, 9, 1))).all()
+        names = [request.agency.name for request in ours.requests]
+    position = {e.agency: e for e in data.escalations}
+    assert [position[name].level for name in names[:3]] == [3, 1, 0]
+    assert position[names[0]].working_days_late == 38
+    assert position[names[0]].action_due.startswith("Level 3")  # level 1 was recorded, level 3 not yet
 
 
 def test_a_real_name_typed_into_a_reason_stops_every_copy(caseload, tmp_path):

@@ -20,6 +20,7 @@ from dhr_tracker.reports import (
     RealNameFound,
     RealNameGuard,
     data_table,
+    render_copies,
     render_pdf,
     report_styles,
     write_pdf,
@@ -132,3 +133,20 @@ def test_the_guard_does_not_stop_names_that_merely_contain_a_real_name():
         from reportlab.platypus.flowables import Flowable
 
         render_pdf([Flowable()], info=DocumentInfo("Test"), marking=MARKING, guard=GUARD)
+
+
+def test_numbered_copies_are_laid_out_once_and_each_labelled_on_every_page():
+    labels = [CopyLabel(n, 3, f"Member {n}, Kent Police" if n < 3 else "") for n in (1, 2, 3)]
+    copies = list(render_copies(story(), info=DocumentInfo("Test paper"), marking=MARKING, guard=GUARD, copies=labels))
+    assert len(copies) == 3
+    for number, pdf in enumerate(copies, start=1):
+        texts = pages_text(pdf)
+        for page, text in enumerate(texts, start=1):
+            assert text.count("OFFICIAL-SENSITIVE") == 2
+            assert text.count(f"Copy {number} of 3") == 2
+            assert all(f"Copy {other} of 3" not in text for other in (1, 2, 3) if other != number)
+            assert f"Page {page} of {len(texts)}" in text
+        assert pypdf.PdfReader(io.BytesIO(pdf)).metadata.title == "Test paper"
+    with pytest.raises(RealNameFound):
+        list(render_copies(story(), info=DocumentInfo("Test"), marking=MARKING, guard=GUARD,
+                           copies=[CopyLabel(1, 1, "Jane Realname")]))

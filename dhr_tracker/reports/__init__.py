@@ -12,6 +12,7 @@ from dhr_tracker.reports.frame import (
     data_table,
     encrypt_pdf,
     escape,
+    render_copies,
     render_pdf,
     report_styles,
     write_pdf,
@@ -20,5 +21,5 @@ from dhr_tracker.reports.pseudonyms import RealNameFound, RealNameGuard
 
 __all__ = [
     "CopyLabel", "DocumentInfo", "Marking", "RealNameFound", "RealNameGuard", "content_width", "data_table",
-    "encrypt_pdf", "escape", "render_pdf", "report_styles", "write_pdf",
+    "encrypt_pdf", "escape", "render_copies", "render_pdf", "report_styles", "write_pdf",
 ]

@@ -9,7 +9,7 @@ transaction, so a copy on paper can always be matched to its register entry.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +34,7 @@ from dhr_tracker.reports.frame import (
     content_width,
     data_table,
     escape,
-    render_pdf,
+    render_copies,
     report_styles,
     write_pdf,
 )
@@ -79,7 +79,7 @@ def _fact_table(rows: Sequence[tuple[str, object]], widths: tuple[float, float])
     return table
 
 
-def _cover(data: BriefingData, marking: Marking, copy: CopyLabel) -> list:
+def _cover(data: BriefingData, marking: Marking, total: int) -> list:
     styles = report_styles()
     width = content_width()
     rows = [
@@ -89,7 +89,7 @@ def _cover(data: BriefingData, marking: Marking, copy: CopyLabel) -> list:
         ("Place", data.location or "\u2013"),
         ("Session", "Private session: press and public excluded"),
         ("Position as at", format_date(data.as_of)),
-        ("This copy", str(copy)),
+        ("Copies", f"{total} numbered cop{'y' if total == 1 else 'ies'}; this copy's number is at the top of every page"),
     ]
     handling = [
         Paragraph("<b>Handling instructions</b>", styles.body),
@@ -159,7 +159,7 @@ def _chart(data: BriefingData) -> Drawing:
     if not counts:
         drawing.add(String(half + 10, height / 2, "No agency's update is overdue.", fontName=REGULAR, fontSize=9))
         return drawing
-    levels = list(range(0, max([4, *counts]) + 1))
+    levels = sorted({level for level, _ in data.level_labels} | set(counts))
     level_chart = VerticalBarChart()
     level_chart.x, level_chart.y = half + 30, 24
     level_chart.width, level_chart.height = half - 40, height - 44
@@ -206,24 +206,24 @@ def _review(review: ReviewSection) -> list:
     styles = report_styles()
     width = content_width()
     key_dates = "<br/>".join(f"{escape(k.label)}: {format_date(k.on)}" for k in review.key_dates)
-    if review.expected_by is None:
-        timescale = "No review: not measured against the review timescale."
-    elif review.slipping:
-        timescale = (f"{review.expected_what.capitalize()} expected by {format_date(review.expected_by)}: "
-                     f"<b>{review.slippage_days} days beyond the timescale</b>.")
-    elif review.slippage_days:
-        timescale = (f"{review.expected_what.capitalize()} expected by {format_date(review.expected_by)}; "
-                     f"reached {review.slippage_days} days beyond the timescale.")
+    if review.deadlines:
+        timescale = "<br/>".join(
+            f"<b>{escape(line)}</b>" if "overdue by" in line else escape(line) for line in review.deadlines
+        )
+    elif review.cross_border:
+        timescale = "Timescales are the commissioning partnership's."
     else:
-        timescale = f"{review.expected_what.capitalize()} expected by {format_date(review.expected_by)}: within the timescale."
+        timescale = "Every deadline so far met on time."
+    rating = f"<b>{escape(review.rag)}</b>" + (f": {escape('; '.join(review.rag_reasons))}" if review.rag_reasons else "")
     processes = "<br/>".join(escape(p) for p in review.parallel_processes) or "None recorded."
     rows = [
         ("CSP area" if not review.cross_border else "Commissioned by", escape(review.area)),
         ("Stage", escape(review.stage.label)),
         ("Guidance", escape(review.guidance)),
         ("Key dates", key_dates),
-        ("Timescale", timescale),
-        ("Reason for slippage", escape(review.slippage_reason) or ("\u2013" if not review.slipping else "No reason recorded.")),
+        ("Timescales", timescale),
+        ("Rating", rating),
+        ("Pauses and reasons", escape(review.slippage_reason) or ("No reason recorded." if review.slipping else "\u2013")),
         ("Home Office QA", escape(review.qa_position)),
         ("Parallel processes", processes),
         ("Recommendations", f"{review.recommendations_open} open of {review.recommendations_total}"
@@ -271,28 +271,23 @@ def _agencies(data: BriefingData) -> list:
     return story
 
 
-LEVEL_MEANING = {
-    0: "Update requested and now overdue; no reminder yet",
-    1: "Reminder sent to the agency's lead contact",
-    2: "Raised with the agency's senior manager / Steering Group member",
-    3: "Reported to the KCSP Working Group; named in this briefing",
-    4: "Letter from the KCSP Chair to the chief officer",
-}
-
-
 def _escalations(data: BriefingData) -> list:
     styles = report_styles()
     width = content_width()
     story = [Spacer(1, 4 * mm), CondPageBreak(50 * mm), Paragraph("4. Agencies at each escalation level", styles.h1)]
     if not data.escalations:
         return story + [Paragraph("No agency's update is overdue.", styles.body)]
+    labels = dict(data.level_labels)
+    story.append(Paragraph(f"Agencies whose update is overdue on {format_date(data.as_of)}, by the highest step of the "
+                           "escalation ladder reached.", styles.body))
     for level in sorted({e.level for e in data.escalations}, reverse=True):
         entries = [e for e in data.escalations if e.level == level]
-        story.append(Paragraph(f"Level {level}: {escape(LEVEL_MEANING.get(level, 'Escalated'))}", styles.h2))
+        story.append(Paragraph(f"Level {level}: {escape(labels.get(level, entries[0].level_label))}", styles.h2))
         story.append(data_table(
-            ["Agency", "Update due", "Items outstanding", "Last action"],
-            [[e.agency, format_date(e.due_on), str(e.items), format_date(e.last_action_on) or "\u2013"] for e in entries],
-            [width - 75 * mm, 25 * mm, 25 * mm, 25 * mm],
+            ["Agency", "Update due", "Working days late", "Items outstanding", "Reviews", "This step taken"],
+            [[e.agency, format_date(e.due_on), str(e.working_days_late), str(e.items), ", ".join(e.references) or "\u2013",
+              "Not yet recorded" if e.action_due else "Yes"] for e in entries],
+            [width - 132 * mm, 19 * mm, 17 * mm, 18 * mm, 58 * mm, 20 * mm], header_size=7.5,
         ))
     return story
 
@@ -306,10 +301,10 @@ def _decisions(data: BriefingData) -> list:
     return story
 
 
-def briefing_story(data: BriefingData, marking: Marking, copy: CopyLabel) -> list:
-    """The flowables of one copy of the briefing (a fresh list each call: ReportLab consumes them)."""
+def briefing_story(data: BriefingData, marking: Marking, total: int) -> list:
+    """The flowables of the briefing, the same for every copy (a fresh list each call: ReportLab consumes them)."""
     styles = report_styles()
-    story = _cover(data, marking, copy) + _summary(data)
+    story = _cover(data, marking, total) + _summary(data)
     story += [CondPageBreak(80 * mm), Paragraph("2. Open reviews", styles.h1)]
     if not data.reviews:
         story.append(Paragraph("There are no open reviews.", styles.body))
@@ -328,8 +323,14 @@ def briefing_info(data: BriefingData) -> DocumentInfo:
     )
 
 
-def render_briefing_copy(data: BriefingData, *, marking: Marking, guard: RealNameGuard, copy: CopyLabel) -> bytes:
-    return render_pdf(briefing_story(data, marking, copy), info=briefing_info(data), marking=marking, guard=guard, copy=copy)
+def render_briefing_copies(
+    data: BriefingData, *, marking: Marking, guard: RealNameGuard, recipients: Sequence[Recipient],
+) -> Iterator[bytes]:
+    """Each numbered copy's PDF, in memory, in order (laid out once, then each copy's label stamped on)."""
+    total = len(recipients)
+    labels = [CopyLabel(number, total, recipient.label) for number, recipient in enumerate(recipients, start=1)]
+    return render_copies(briefing_story(data, marking, total), info=briefing_info(data), marking=marking, guard=guard,
+                         copies=labels)
 
 
 def write_briefing(
@@ -367,12 +368,11 @@ def write_briefing(
     guard = RealNameGuard.from_session(session)
     data = gather_briefing(session, meeting, as_of=as_of, decisions=decisions)
     edition = next_edition(session, meeting)
-    total = len(recipients)
+    copies = render_briefing_copies(data, marking=marking, guard=guard, recipients=recipients)
     written: list[Path] = []
     digests: list[str] = []
     try:
-        for number, (recipient, path) in enumerate(zip(recipients, paths), start=1):
-            pdf = render_briefing_copy(data, marking=marking, guard=guard, copy=CopyLabel(number, total, recipient.label))
+        for pdf, path in zip(copies, paths):
             digests.append(write_pdf(path, pdf, password=password))
             written.append(path)
         record_copies(session, meeting, edition, recipients, digests)

@@ -1,7 +1,7 @@
 """What the KCSP briefing says, gathered from the database as plain dataclasses (no layout here).
 
-Cases are read with their real-name columns deferred with raiseload, so touching one is an error:
-the data objects carry a case's reference and pseudonym only.
+Cases come through the lifecycle service's CaseFacts, which never load a real name: the data objects
+carry a case's reference and pseudonym only. (The frame's guard checks the finished text as well.)
 """
 
 from __future__ import annotations
@@ -12,26 +12,18 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, defer, selectinload
+from sqlalchemy.orm import Session
 
 from dhr_tracker.dates import format_date
+from dhr_tracker.escalation.service import current_ladder, escalations
+from dhr_tracker.lifecycle.deadlines import Deadline, DeadlineStatus
+from dhr_tracker.lifecycle.facts import CaseFacts, ParallelProcessFact
+from dhr_tracker.lifecycle.overview import CaseOverview, caseload_overview
 from dhr_tracker.meetings.meetings import previous_meeting
-from dhr_tracker.model import (
-    Agency,
-    Case,
-    EscalationAction,
-    Meeting,
-    ProgressUpdate,
-    Recommendation,
-    UpdateRequest,
-    UpdateRequestItem,
-)
-from dhr_tracker.vocabulary import Decision, MilestoneKind, ProcessStatus, QAOutcome, RecommendationStatus, Stage
+from dhr_tracker.model import Agency, Case, Meeting, ProgressUpdate, Recommendation
+from dhr_tracker.vocabulary import MilestoneKind, ProcessStatus, QAOutcome, RecommendationStatus, Stage
 
-DECISION_MONTHS = 1  # DOMAIN.md: decision within 1 month of notification (default)
-COMPLETION_MONTHS = 6  # DOMAIN.md: completion 6 months after the decision (default)
 KEY_DATE_KINDS = (
     MilestoneKind.DECISION, MilestoneKind.HOME_OFFICE_INFORMED, MilestoneKind.SCOPING_COMPLETED,
     MilestoneKind.CHAIR_APPOINTED, MilestoneKind.TERMS_OF_REFERENCE_AGREED, MilestoneKind.DRAFT_REPORT,
@@ -59,9 +51,10 @@ class ReviewSection:
     stage: Stage
     guidance: str
     key_dates: tuple[KeyDate, ...]
-    expected_by: dt.date | None  # the decision (if not yet made) or the completion date expected
-    expected_what: str
-    slippage_days: int
+    deadlines: tuple[str, ...]  # the deadline engine's verdicts worth reporting, one sentence each
+    rag: str
+    rag_reasons: tuple[str, ...]
+    slippage_days: int  # the worst number of days an unmet deadline is overdue (0: nothing overdue)
     slippage_reason: str
     qa_position: str
     parallel_processes: tuple[str, ...]
@@ -70,8 +63,8 @@ class ReviewSection:
 
     @property
     def slipping(self) -> bool:
-        """Late now: still short of sign-off and past the date expected (a past slip is history, not slipping)."""
-        return self.slippage_days > 0 and self.stage in BEFORE_SIGNOFF
+        """Late now: an unmet deadline is past its (pause-extended) due date."""
+        return self.slippage_days > 0
 
 
 @dataclass(frozen=True)
@@ -98,11 +91,16 @@ class OverdueRecommendation:
 
 @dataclass(frozen=True)
 class AgencyEscalation:
+    """An agency whose update is overdue, at the level the escalation engine puts it."""
+
     agency: str
     level: int
+    level_label: str
     due_on: dt.date
+    working_days_late: int
     items: int
-    last_action_on: dt.date | None
+    references: tuple[str, ...]
+    action_due: str  # the step reached but not yet recorded as taken ("" if none)
 
 
 @dataclass(frozen=True)
@@ -117,6 +115,7 @@ class BriefingData:
     open_by_stage: tuple[tuple[Stage, int], ...]
     implemented_since_last: int
     overdue_by_level: tuple[tuple[int, int], ...]
+    level_labels: tuple[tuple[int, str], ...]
     agencies: tuple[AgencyImplementation, ...]
     overdue_recommendations: tuple[OverdueRecommendation, ...]
     escalations: tuple[AgencyEscalation, ...]
@@ -127,58 +126,40 @@ class BriefingData:
         return tuple(review for review in self.reviews if review.slipping)
 
 
-def _paused_days(case: Case, until: dt.date) -> int:
-    days = 0
-    for pause in case.pauses:
-        end = min(pause.ends_on or until, until)
-        if end > pause.starts_on:
-            days += (end - pause.starts_on).days
-    return days
+def _deadline_line(deadline: Deadline) -> str | None:
+    """A sentence for each deadline worth a reader's attention: unmet ones, and ones met late."""
+    paused = f" (extended {deadline.paused_days} days for pauses)" if deadline.paused_days else ""
+    if deadline.status is DeadlineStatus.MET:
+        if not deadline.slippage_days:
+            return None
+        return f"{deadline.label}: due {format_date(deadline.due)}, met {format_date(deadline.met_on)}, {deadline.slippage_days} days late{paused}."
+    if deadline.status is DeadlineStatus.OVERDUE:
+        return f"{deadline.label}: due {format_date(deadline.due)}{paused}, overdue by {deadline.days_overdue} days."
+    if deadline.status is DeadlineStatus.PAUSED:
+        return f"{deadline.label}: paused; due {format_date(deadline.due)} so far{paused}."
+    return f"{deadline.label}: due {format_date(deadline.due)}{paused}."
 
 
-def _first(case: Case, kind: MilestoneKind) -> dt.date | None:
-    return next((m.occurred_on for m in case.milestones if m.kind is kind), None)
-
-
-def _last(case: Case, kind: MilestoneKind) -> dt.date | None:
-    return max((m.occurred_on for m in case.milestones if m.kind is kind), default=None)
-
-
-def _timescale(case: Case, as_of: dt.date) -> tuple[dt.date | None, str, int]:
-    """(expected by, what is expected, days late) against the default DOMAIN.md timescales, pauses added."""
-    decided = _first(case, MilestoneKind.DECISION)
-    if decided is None:
-        due = case.notified_on + relativedelta(months=DECISION_MONTHS)
-        return due, "decision", max(0, (as_of - due).days)
-    if case.decision is Decision.NO_REVIEW:
-        return None, "", 0
-    due = decided + relativedelta(months=COMPLETION_MONTHS)
-    finished = _first(case, MilestoneKind.PARTNERSHIP_SIGNOFF) or _first(case, MilestoneKind.DRAFT_REPORT)
-    until = finished or as_of
-    due = due + dt.timedelta(days=_paused_days(case, until))
-    if case.stage in BEFORE_SIGNOFF or finished:
-        return due, "completion", max(0, (until - due).days)
-    return due, "completion", 0
-
-
-def _slippage_reason(case: Case, as_of: dt.date) -> str:
+def _slippage_reason(facts: CaseFacts) -> str:
     reasons = []
-    for pause in case.pauses:
+    for pause in facts.pauses:
         span = f"from {format_date(pause.starts_on)}" + (f" to {format_date(pause.ends_on)}" if pause.ends_on else " (continuing)")
-        told = f"; Home Office told {format_date(pause.home_office_told_on)}" if pause.home_office_told_on else "; Home Office not yet told"
+        told = (f"; Home Office told {format_date(pause.home_office_told_on)}" if pause.home_office_told_on
+                else "; Home Office not yet told")
         reasons.append(f"{pause.reason} {span}{told}")
-    for process in case.parallel_processes:
-        if process.status is not ProcessStatus.CONCLUDED and not any(p.parallel_process_id == process.id for p in case.pauses):
+    paused_for = {pause.parallel_process for pause in facts.pauses}
+    for process in facts.parallel_processes:
+        if process.status is not ProcessStatus.CONCLUDED and process.kind not in paused_for:
             reasons.append(f"{process.kind.label} {process.status.label.lower()}")
     return "; ".join(reasons)
 
 
-def _qa_position(case: Case) -> str:
-    if not case.qa_rounds:
-        if case.stage in BEFORE_SIGNOFF or case.stage is Stage.PARTNERSHIP_SIGNOFF:
+def _qa_position(facts: CaseFacts) -> str:
+    latest = facts.latest_qa_round
+    if latest is None:
+        if facts.stage in BEFORE_SIGNOFF or facts.stage is Stage.PARTNERSHIP_SIGNOFF:
             return "Not yet submitted to the Home Office QA Panel."
         return "No submission recorded."
-    latest = case.qa_rounds[-1]
     parts = [f"Round {latest.round_number} submitted {format_date(latest.submitted_on)}"]
     if latest.panel_on:
         parts.append(f"panel {format_date(latest.panel_on)}")
@@ -193,7 +174,7 @@ def _qa_position(case: Case) -> str:
     return "; ".join(parts) + "."
 
 
-def _process_line(process) -> str:  # noqa: ANN001 - a ParallelProcess
+def _process_line(process: ParallelProcessFact) -> str:
     dates = []
     if process.started_on:
         dates.append(f"started {format_date(process.started_on)}")
@@ -207,51 +188,39 @@ def _process_line(process) -> str:  # noqa: ANN001 - a ParallelProcess
     return text + (f" \u2013 {process.note}" if process.note else "")
 
 
-def _review_section(case: Case, recommendations: Counter, open_recommendations: Counter, as_of: dt.date) -> ReviewSection:
-    key_dates = [KeyDate("Notified", case.notified_on)]
+def _review_section(overview: CaseOverview, recommendations: Counter, open_recommendations: Counter) -> ReviewSection:
+    facts = overview.facts
+    key_dates = [KeyDate("Notified", facts.notified_on)]
     for kind in KEY_DATE_KINDS:
-        on = _last(case, kind)
+        on = facts.last(kind)
         if on:
             key_dates.append(KeyDate(kind.label, on))
-    panels = [m.occurred_on for m in case.milestones if m.kind is MilestoneKind.PANEL_MEETING]
+    panels = facts.dates_of(MilestoneKind.PANEL_MEETING)
     if panels:
-        key_dates.append(KeyDate(f"Panel meetings ({len(panels)}), latest", max(panels)))
-    if case.publication is not None:
-        key_dates.append(KeyDate("Published", case.publication.published_on))
+        key_dates.append(KeyDate(f"Panel meetings ({len(panels)}), latest", panels[-1]))
+    if facts.publication is not None:
+        key_dates.append(KeyDate("Published", facts.publication.published_on))
     key_dates.sort(key=lambda key: key.on)
-    expected_by, expected_what, late = _timescale(case, as_of)
+    lines = tuple(line for line in (_deadline_line(d) for d in overview.deadlines) if line)
+    overdue = [d.days_overdue for d in overview.deadlines if d.status is DeadlineStatus.OVERDUE]
     return ReviewSection(
-        reference=case.reference,
-        pseudonym=case.pseudonym,
-        area=case.csp_area.name if case.csp_area is not None else case.commissioning_partnership,
-        cross_border=case.is_cross_border,
-        stage=case.stage,
-        guidance=case.guidance_profile.value,
+        reference=facts.reference,
+        pseudonym=facts.pseudonym,
+        area=facts.csp_area or facts.commissioning_partnership,
+        cross_border=facts.is_cross_border,
+        stage=facts.stage,
+        guidance=facts.guidance_profile.value,
         key_dates=tuple(key_dates),
-        expected_by=expected_by,
-        expected_what=expected_what,
-        slippage_days=late,
-        slippage_reason=_slippage_reason(case, as_of),
-        qa_position=_qa_position(case),
-        parallel_processes=tuple(_process_line(p) for p in case.parallel_processes),
-        recommendations_total=recommendations[case.id],
-        recommendations_open=open_recommendations[case.id],
+        deadlines=lines,
+        rag=overview.rag.rating.label,
+        rag_reasons=overview.rag.reasons,
+        slippage_days=max(overdue, default=0),
+        slippage_reason=_slippage_reason(facts),
+        qa_position=_qa_position(facts),
+        parallel_processes=tuple(_process_line(p) for p in facts.parallel_processes),
+        recommendations_total=recommendations[facts.case_id],
+        recommendations_open=open_recommendations[facts.case_id],
     )
-
-
-def _open_cases(session: Session) -> list[Case]:
-    query = (
-        select(Case)
-        .where(Case.stage != Stage.CLOSED)
-        .options(
-            defer(Case.victim_real_name, raiseload=True),
-            defer(Case.perpetrator_real_name, raiseload=True),
-            selectinload(Case.csp_area), selectinload(Case.milestones), selectinload(Case.qa_rounds),
-            selectinload(Case.parallel_processes), selectinload(Case.pauses), selectinload(Case.publication),
-        )
-        .order_by(Case.notified_on, Case.reference)
-    )
-    return list(session.scalars(query))
 
 
 def _recommendation_figures(session: Session, case_ids: Sequence[int], as_of: dt.date):
@@ -303,19 +272,19 @@ def _natural(number: str) -> tuple:
 
 
 def _escalations(session: Session, as_of: dt.date) -> tuple[AgencyEscalation, ...]:
-    """Agencies whose update is overdue (due before as_of, not received), at the highest level recorded."""
-    level = select(func.coalesce(func.max(EscalationAction.level), 0)).where(
-        EscalationAction.request_id == UpdateRequest.id).correlate(UpdateRequest).scalar_subquery()
-    last_action = select(func.max(EscalationAction.taken_on)).where(
-        EscalationAction.request_id == UpdateRequest.id).correlate(UpdateRequest).scalar_subquery()
-    items = select(func.count()).where(UpdateRequestItem.request_id == UpdateRequest.id,
-                                       UpdateRequestItem.settled_on.is_(None)).correlate(UpdateRequest).scalar_subquery()
-    rows = session.execute(
-        select(Agency.name, level, UpdateRequest.due_on, items, last_action)
-        .join(Agency, Agency.id == UpdateRequest.agency_id)
-        .where(UpdateRequest.received_on.is_(None), UpdateRequest.due_on < as_of)
-    ).all()
-    entries = [AgencyEscalation(name, lvl, due, count, last) for name, lvl, due, count, last in rows]
+    """Agencies with an overdue update, at the level the escalation engine puts them on `as_of`."""
+    entries = []
+    for position in escalations(session, as_of):
+        overdue = position.overdue
+        if not overdue or position.level is None:
+            continue
+        due = position.action_due
+        entries.append(AgencyEscalation(
+            agency=position.agency_name, level=position.level.level, level_label=position.level.label,
+            due_on=position.due_on, working_days_late=position.working_days_late, items=len(position.outstanding),
+            references=tuple(sorted({item.case_reference for item in position.outstanding})),
+            action_due=f"Level {due.level}: {due.label}" if due else "",
+        ))
     entries.sort(key=lambda e: (-e.level, e.due_on, e.agency.casefold()))
     return tuple(entries)
 
@@ -342,7 +311,13 @@ def _decisions(reviews: Sequence[ReviewSection], escalations: Sequence[AgencyEsc
     for_signoff = [r.reference for r in reviews if r.stage is Stage.PARTNERSHIP_SIGNOFF]
     if for_signoff:
         decisions.append(f"Approve the overview report and action plan of {', '.join(for_signoff)} for submission to the Home Office.")
-    to_chair = sorted({e.agency for e in escalations if e.level >= 3})
+    written = sorted({e.agency for e in escalations if e.level >= 4})
+    if written:
+        decisions.append(
+            "Note that the KCSP Chair has written, or will write, to the chief officer of "
+            f"{', '.join(written)}, whose updates remain outstanding."
+        )
+    to_chair = sorted({e.agency for e in escalations if e.level == 3} - set(written))
     if to_chair:
         decisions.append(
             "Agree escalation to the KCSP Chair: a letter from the Chair to the chief officer of "
@@ -353,16 +328,21 @@ def _decisions(reviews: Sequence[ReviewSection], escalations: Sequence[AgencyEsc
 
 
 def gather_briefing(session: Session, meeting: Meeting, *, as_of: dt.date, decisions: Sequence[str] = ()) -> BriefingData:
-    """Everything the briefing for this meeting shows, as of a date (normally today)."""
-    cases = _open_cases(session)
-    case_ids = [case.id for case in cases]
+    """Everything the briefing for this meeting shows, as of a date (normally today).
+
+    Deadlines, slippage and RAG come from the lifecycle engine; escalation levels from the escalation
+    engine, so the paper says what the app's screens say.
+    """
+    overviews = caseload_overview(session, as_of, open_only=True)
+    overviews.sort(key=lambda o: (o.facts.notified_on, o.facts.reference))
+    case_ids = [o.facts.case_id for o in overviews]
     totals, opens, agencies, overdue = _recommendation_figures(session, case_ids, as_of)
-    reviews = tuple(_review_section(case, totals, opens, as_of) for case in cases)
+    reviews = tuple(_review_section(overview, totals, opens) for overview in overviews)
     stage_counts = Counter(review.stage for review in reviews)
     open_by_stage = tuple((stage, stage_counts[stage]) for stage in Stage if stage.is_open)
     earlier = previous_meeting(session, meeting)
-    escalations = _escalations(session, as_of)
-    level_counts = Counter(entry.level for entry in escalations)
+    escalated = _escalations(session, as_of)
+    level_counts = Counter(entry.level for entry in escalated)
     return BriefingData(
         meeting_title=meeting.title or meeting.kind.label,
         meeting_on=meeting.held_on,
@@ -374,8 +354,9 @@ def gather_briefing(session: Session, meeting: Meeting, *, as_of: dt.date, decis
         open_by_stage=open_by_stage,
         implemented_since_last=_implemented_since(session, earlier.held_on if earlier else None, as_of),
         overdue_by_level=tuple(sorted(level_counts.items())),
+        level_labels=tuple((level.level, level.label) for level in current_ladder(session)),
         agencies=agencies,
         overdue_recommendations=overdue,
-        escalations=escalations,
-        decisions=_decisions(reviews, escalations, decisions),
+        escalations=escalated,
+        decisions=_decisions(reviews, escalated, decisions),
     )
