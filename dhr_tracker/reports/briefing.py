@@ -127,6 +127,14 @@ def _cover(data: BriefingData, marking: Marking, total: int) -> list:
     ]
 
 
+def _value_axis(chart, highest: int) -> None:  # noqa: ANN001 - a ReportLab bar chart
+    """Whole-number ticks, with head room above the tallest bar for its label."""
+    step = max(1, (highest + 4) // 5)
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueStep = step
+    chart.valueAxis.valueMax = (highest // step + 1) * step
+
+
 def _chart(data: BriefingData) -> Drawing:
     width = content_width()
     height = 62 * mm
@@ -146,7 +154,7 @@ def _chart(data: BriefingData) -> Drawing:
     stage_chart.valueAxis.labels.fontName = REGULAR
     stage_chart.valueAxis.labels.fontSize = 7
     stage_chart.valueAxis.valueMin = 0
-    stage_chart.valueAxis.valueStep = max(1, (max((c for _, c in data.open_by_stage), default=0) + 4) // 5)
+    _value_axis(stage_chart, max((c for _, c in data.open_by_stage), default=0))
     stage_chart.barLabelFormat = "%d"
     stage_chart.barLabels.fontName = REGULAR
     stage_chart.barLabels.fontSize = 7
@@ -171,7 +179,7 @@ def _chart(data: BriefingData) -> Drawing:
     level_chart.valueAxis.labels.fontName = REGULAR
     level_chart.valueAxis.labels.fontSize = 7
     level_chart.valueAxis.valueMin = 0
-    level_chart.valueAxis.valueStep = max(1, (max(counts.values(), default=0) + 4) // 5)
+    _value_axis(level_chart, max(counts.values(), default=0))
     level_chart.barLabelFormat = "%d"
     level_chart.barLabels.fontName = REGULAR
     level_chart.barLabels.fontSize = 7

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from dhr_tracker.dates import format_date
 from dhr_tracker.escalation.service import current_ladder, escalations
-from dhr_tracker.lifecycle.deadlines import Deadline, DeadlineStatus
+from dhr_tracker.lifecycle.deadlines import Deadline, DeadlineKind, DeadlineStatus
 from dhr_tracker.lifecycle.facts import CaseFacts, ParallelProcessFact
 from dhr_tracker.lifecycle.overview import CaseOverview, caseload_overview
 from dhr_tracker.meetings.meetings import previous_meeting
@@ -129,15 +129,16 @@ class BriefingData:
 def _deadline_line(deadline: Deadline) -> str | None:
     """A sentence for each deadline worth a reader's attention: unmet ones, and ones met late."""
     paused = f" (extended {deadline.paused_days} days for pauses)" if deadline.paused_days else ""
+    label = f"{deadline.milestone.label} from {deadline.agency}" if deadline.agency else deadline.milestone.label
     if deadline.status is DeadlineStatus.MET:
-        if not deadline.slippage_days:
-            return None
-        return f"{deadline.label}: due {format_date(deadline.due)}, met {format_date(deadline.met_on)}, {deadline.slippage_days} days late{paused}."
+        if not deadline.slippage_days or deadline.milestone not in (DeadlineKind.DECISION, DeadlineKind.COMPLETION):
+            return None  # history: a late IMR once received no longer slips the review
+        return f"{label}: due {format_date(deadline.due)}, met {format_date(deadline.met_on)}, {deadline.slippage_days} days late{paused}."
     if deadline.status is DeadlineStatus.OVERDUE:
-        return f"{deadline.label}: due {format_date(deadline.due)}{paused}, overdue by {deadline.days_overdue} days."
+        return f"{label}: due {format_date(deadline.due)}{paused}, overdue by {deadline.days_overdue} days."
     if deadline.status is DeadlineStatus.PAUSED:
-        return f"{deadline.label}: paused; due {format_date(deadline.due)} so far{paused}."
-    return f"{deadline.label}: due {format_date(deadline.due)}{paused}."
+        return f"{label}: paused; due {format_date(deadline.due)} so far{paused}."
+    return f"{label}: due {format_date(deadline.due)}{paused}."
 
 
 def _slippage_reason(facts: CaseFacts) -> str:
