@@ -19,11 +19,13 @@ EN_GB = QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
 
 
 def stylesheet() -> str:
+    """The stylesheet, with `@icons/` pointing at the icon folder (Qt resolves url() from the working directory)."""
     path = resources_root() / "styles" / "app.qss"
     try:
-        return path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except OSError:
         return ""  # the app still works, only plainer
+    return text.replace("@icons/", (resources_root() / "icons").as_posix() + "/")
 
 
 def configure_application(app: QApplication) -> None:

@@ -248,7 +248,8 @@ class MainWindow(QMainWindow):
     def _on_unlocked(self) -> None:
         database = self.context.database
         self.lock_sequence.last_path = database.path if database is not None else None
-        self.database_label.setText(str(database.path) if database is not None else "")
+        self.database_label.setText(database.path.name if database is not None else "")
+        self.database_label.setToolTip(str(database.path) if database is not None else "")
         self.setWindowTitle(f"{database.path.name} - {APP_TITLE}" if database is not None else APP_TITLE)
         self._stale = set(range(len(self.screens)))
         self.pages.setCurrentWidget(self.workspace)

@@ -111,13 +111,17 @@ class StartScreen(QWidget):
         path_row.addWidget(self.open_path, 1)
         path_row.addWidget(browse)
         self.recent_label = QLabel("Recent", open_card)
+        self.no_recent = QLabel("Databases you open will be listed here.", open_card)
+        self.no_recent.setObjectName("empty_hint")
         open_layout.addWidget(self.recent_label)
         open_layout.addWidget(self.recent_list)
+        open_layout.addWidget(self.no_recent)
         open_layout.addLayout(path_row)
         open_layout.addWidget(self.open_passphrase)
         open_layout.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignLeft)
         open_layout.addWidget(self.open_message)
         open_layout.addStretch(1)
+        open_card.setMinimumHeight(260)
 
         # --- create ---
         create_card, create_layout = _card("Create a new database", self)
@@ -185,6 +189,7 @@ class StartScreen(QWidget):
         inner_layout.addWidget(subheading)
         inner_layout.addSpacing(12)
         inner_layout.addLayout(grid)
+        inner_layout.addStretch(1)
         outer = QHBoxLayout(self)
         outer.setContentsMargins(32, 32, 32, 32)
         outer.addStretch(1)
@@ -203,6 +208,7 @@ class StartScreen(QWidget):
             self.recent_list.addItem(item)
         self.recent_label.setVisible(bool(paths))
         self.recent_list.setVisible(bool(paths))
+        self.no_recent.setVisible(not paths)
         if paths and not self.open_path.text():
             self.open_path.setText(str(paths[0]))
 
