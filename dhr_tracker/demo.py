@@ -14,6 +14,8 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dhr_tracker.lifecycle.facts import facts_from_case
+from dhr_tracker.lifecycle.stages import derive_stage
 from dhr_tracker.model import (
     Agency,
     AgencyContact,
@@ -140,6 +142,7 @@ class _DemoBuilder:
         )
         self.session.add(case)
         self.add_history(case, stage)
+        case.stage = derive_stage(facts_from_case(case))  # the stage the recorded facts show
         return case
 
     def milestone(self, case: Case, kind: MilestoneKind, on: dt.date, agency: Agency | None = None, note: str = "") -> dt.date:
@@ -152,8 +155,10 @@ class _DemoBuilder:
         reached = order.index(stage)
         on = case.notified_on
         if reached < order.index(Stage.COMMISSIONING):
-            if stage is Stage.DECISION:
-                case.stage = Stage.DECISION
+            if stage is Stage.DECISION:  # decided to review; commissioning not yet begun
+                case.decision = Decision.REVIEW
+                on = self.milestone(case, MilestoneKind.DECISION, self.day(on, 14, 28))
+                self.milestone(case, MilestoneKind.HOME_OFFICE_INFORMED, self.day(on, 1, 7))
             return
         if stage is Stage.CLOSED and rng.random() < 0.5:
             on = self.milestone(case, MilestoneKind.DECISION, self.day(on, 14, 28), note="Criteria not met")
@@ -199,9 +204,9 @@ class _DemoBuilder:
             return
         on = self.milestone(case, MilestoneKind.DRAFT_REPORT, self.day(on, 20, 40))
         self.add_recommendations(case, decided, imr_agencies, reached >= order.index(Stage.PUBLICATION))
+        on = self.milestone(case, MilestoneKind.PARTNERSHIP_SIGNOFF, self.day(on, 14, 40))
         if reached < order.index(Stage.HOME_OFFICE_QA):
             return
-        on = self.milestone(case, MilestoneKind.PARTNERSHIP_SIGNOFF, self.day(on, 14, 40))
         rounds = 2 if rng.random() < 0.4 else 1
         for number in range(1, rounds + 1):
             submitted = self.day(on, 7, 20)
@@ -222,8 +227,8 @@ class _DemoBuilder:
                     QAOutcome.RESUBMISSION_REQUIRED, QAOutcome.APPROVED_SUBJECT_TO_REVISIONS) else None,
             ))
             on = letter
-        if reached < order.index(Stage.PUBLICATION):
-            return
+        if reached <= order.index(Stage.PUBLICATION):
+            return  # at the publication stage: approved, not yet published
         published = self.day(on, 20, 40)
         case.publication = Publication(
             published_on=published, website_removal_on=published + relativedelta(months=12),
