@@ -39,7 +39,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def position_row(position: AgencyPosition) -> dict:
     """One agency as the JSON output gives it: ISO dates, levels as numbers, cases by reference only."""
     level, due = position.level, position.action_due
-    next_steps = [(p.next_on, p.next_level) for p in position.requests if p.next_level is not None]
+    next_steps = [  # the next step above where the agency already stands
+        (p.next_on, p.next_level) for p in position.requests
+        if p.next_level is not None and (level is None or p.next_level.level > level.level)
+    ]
     next_on, next_level = min(next_steps, key=lambda step: (step[0] is None, step[0] or position.as_of), default=(None, None))
     return {
         "agency": position.agency_name,
