@@ -150,3 +150,12 @@ def test_numbered_copies_are_laid_out_once_and_each_labelled_on_every_page():
     with pytest.raises(RealNameFound):
         list(render_copies(story(), info=DocumentInfo("Test"), marking=MARKING, guard=GUARD,
                            copies=[CopyLabel(1, 1, "Jane Realname")]))
+
+
+def test_a_long_recipient_never_runs_into_the_title_or_the_marking():
+    recipient = "Lesley Specimen-Placeholder, Kent and Medway NHS and Social Care Partnership Trust (KMPT), Maidstone"
+    [pdf] = render_copies(story(2), info=DocumentInfo("Test paper", running_title="DHR progress report \u2013 KCSP 10/12/2026, item 7"),
+                          marking=MARKING, guard=GUARD, copies=[CopyLabel(12, 20, recipient)])
+    text = pages_text(pdf)[0]
+    assert text.count("Copy 12 of 20") == 2 and "\u2026" in text  # cut short, but the number is always there
+    assert "Copy 12 of 20 \u2013 Lesley Specimen-Placeholder, Kent and Medway NHS" in " ".join(text.split())

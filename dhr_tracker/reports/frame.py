@@ -38,6 +38,7 @@ from reportlab.lib.pagesizes import A4, landscape as landscape_of
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 from sqlalchemy.orm import Session
@@ -225,14 +226,33 @@ class _Decorations:
         return self.height - 9 * mm - 9 * len(self._handling_lines()) - 11
 
     def draw_copy_label(self, canvas: Canvas, label: str) -> None:
-        """The copy label: top right under the handling line, and bottom left."""
+        """The copy label: top right beside the running title, and bottom left beside the marking.
+
+        A long recipient shrinks the type a little, then is cut short with an ellipsis, so that the
+        label never runs into the running title or the marking.
+        """
         canvas.saveState()
         canvas.setFillColor(colors.black)
-        canvas.setFont(BOLD, 8)
-        canvas.drawRightString(self.width - MARGIN, self._label_line(), label)
-        canvas.setFont(REGULAR, 8)
-        canvas.drawString(MARGIN, 8 * mm, label if len(label) < 60 else label[:57] + "...")
+        room = self.width - 2 * MARGIN - stringWidth(self.running_title, REGULAR, 8) - 6 * mm
+        text, size = _fit(label, BOLD, 8, room)
+        canvas.setFont(BOLD, size)
+        canvas.drawRightString(self.width - MARGIN, self._label_line(), text)
+        room = self.width / 2 - MARGIN - stringWidth(self.marking, BOLD, 11) / 2 - 4 * mm
+        text, size = _fit(label, REGULAR, 8, room)
+        canvas.setFont(REGULAR, size)
+        canvas.drawString(MARGIN, 8 * mm, text)
         canvas.restoreState()
+
+
+def _fit(text: str, font: str, size: float, width: float, smallest: float = 6.5) -> tuple[str, float]:
+    """The text and type size that fit the width: smaller type first, then an ellipsis."""
+    while size > smallest and stringWidth(text, font, size) > width:
+        size -= 0.5
+    if stringWidth(text, font, size) <= width:
+        return text, size
+    while text and stringWidth(text + "\u2026", font, size) > width:
+        text = text[:-1]
+    return text.rstrip(" ,\u2013") + "\u2026", size
 
 
 def _check(story: list, info: DocumentInfo, marking_text: str, handling_line: str, running_title: str,
