@@ -223,8 +223,7 @@ class _DemoBuilder:
                 outcome=outcome,
                 revisions_listed="Clarify the chronology; strengthen the family's voice." if outcome in (
                     QAOutcome.RESUBMISSION_REQUIRED, QAOutcome.APPROVED_SUBJECT_TO_REVISIONS) else "",
-                revisions_made_on=self.day(letter, 10, 30) if outcome in (
-                    QAOutcome.RESUBMISSION_REQUIRED, QAOutcome.APPROVED_SUBJECT_TO_REVISIONS) else None,
+                revisions_made_on=self.day(letter, 10, 30) if outcome is QAOutcome.APPROVED_SUBJECT_TO_REVISIONS else None,
             ))
             on = letter
         if reached <= order.index(Stage.PUBLICATION):
