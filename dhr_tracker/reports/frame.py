@@ -132,13 +132,17 @@ def data_table(
 ) -> Table:
     """A table of text that splits across pages, repeating its header row on each.
 
-    Cells that are strings become wrapped paragraphs; flowables are used as they are.
+    Strings that fit their column on one line are drawn as they are (fast); longer ones become
+    wrapped paragraphs; flowables are used as they are.
     """
     styles = report_styles()
+    room = [width - 6 for width in col_widths]  # less the left and right padding
 
     def cell(value: object, column: int) -> object:
         if isinstance(value, str):
             style = styles.cell_bold if bold_first_column and column == 0 else styles.cell
+            if "\n" not in value and stringWidth(value, style.fontName, style.fontSize) <= room[column]:
+                return value
             return Paragraph(escape(value), style)
         return value
 
@@ -149,6 +153,9 @@ def data_table(
     table = Table(data, colWidths=list(col_widths), repeatRows=1)
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), REGULAR),  # the table's own default is Helvetica, a system font
+        ("FONTNAME", (0, 1), (0, -1), BOLD if bold_first_column else REGULAR),
+        ("FONTSIZE", (0, 0), (-1, -1), styles.cell.fontSize),
+        ("LEADING", (0, 0), (-1, -1), styles.cell.leading),
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
         ("GRID", (0, 0), (-1, -1), 0.4, RULE_COLOUR),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -313,19 +320,22 @@ def render_copies(
     body = _build(story, info, decorations, marking_text)
     with pikepdf.open(io.BytesIO(body)) as probe:
         pages = len(probe.pages)
+    # Every copy's labels in one stamp document (one font subset to embed, not one per copy).
+    stamp_buffer = io.BytesIO()
+    stamp = Canvas(stamp_buffer, pagesize=(width, height), initialFontName=REGULAR)
     for label in labels:
-        stamp_buffer = io.BytesIO()
-        stamp = Canvas(stamp_buffer, pagesize=(width, height), initialFontName=REGULAR)
         for _ in range(pages):
             decorations.draw_copy_label(stamp, label)
             stamp.showPage()
-        stamp.save()
-        with pikepdf.open(io.BytesIO(body)) as document, pikepdf.open(io.BytesIO(stamp_buffer.getvalue())) as overlay:
-            for page, stamp_page in zip(document.pages, overlay.pages):
-                page.add_overlay(stamp_page)
-            out = io.BytesIO()
-            document.save(out)
-        yield out.getvalue()
+    stamp.save()
+    with pikepdf.open(io.BytesIO(stamp_buffer.getvalue())) as overlay:
+        for index in range(len(labels)):
+            with pikepdf.open(io.BytesIO(body)) as document:
+                for number, page in enumerate(document.pages):
+                    page.add_overlay(overlay.pages[index * pages + number])
+                out = io.BytesIO()
+                document.save(out)
+            yield out.getvalue()
 
 
 def encrypt_pdf(pdf: bytes, password: str) -> bytes:
