@@ -331,3 +331,27 @@ def test_bulk_facts_match_single_case_facts(database):
         bulk = load_case_facts(s)
         single = [facts_from_case(find_case(s, ref)) for ref in ("DHR-2025-01", "DHR-2025-02")]
         assert bulk == single
+
+
+def test_removing_a_mistaken_event_or_pause(database):
+    with database.transaction() as s:
+        case = decided(s)
+        chair = services.record_milestone(s, case, K.CHAIR_APPOINTED, D(2025, 2, 20), today=TODAY)
+        assert case.stage is Stage.COMMISSIONING
+        services.remove_milestone(s, case, chair)
+        assert case.stage is Stage.DECISION
+        pause = services.start_pause(s, case, "Inquest", D(2025, 3, 1), today=TODAY)
+        services.remove_pause(s, case, pause)
+        decision = next(m for m in case.milestones if m.kind is K.DECISION)
+        with pytest.raises(ValidationError) as refused:
+            services.remove_milestone(s, case, decision)
+        assert refused.value.rule == "cannot_remove"
+    with database.transaction() as s:
+        case = find_case(s, "DHR-2025-01")
+        assert [m.kind for m in case.milestones] == [K.DECISION, K.HOME_OFFICE_INFORMED] and case.pauses == []
+        services.record_milestone(s, case, K.PARTNERSHIP_SIGNOFF, D(2025, 6, 2), today=TODAY)
+        services.record_qa_submission(s, case, D(2025, 6, 9), today=TODAY)
+        signoff = next(m for m in case.milestones if m.kind is K.PARTNERSHIP_SIGNOFF)
+        with pytest.raises(ValidationError) as refused:
+            services.remove_milestone(s, case, signoff)
+        assert refused.value.rule == "signoff_in_use"

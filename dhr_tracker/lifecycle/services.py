@@ -498,3 +498,41 @@ def refresh_stage(session: Session, case: Case) -> Stage:
     """Set the case's stage from its recorded facts (for data loaded without the services)."""
     _resync(session, case)
     return case.stage
+
+
+# --- Corrections ---------------------------------------------------------------------------------
+
+
+def remove_milestone(session: Session, case: Case, milestone: Milestone) -> None:
+    """Remove an event recorded by mistake (not the decision, closure or re-opening, which have their own steps).
+
+    Refused when later facts rest on it: the last partnership sign-off once submitted to the Home Office,
+    an IMR request whose IMR has been received.
+    """
+    if milestone.case_id != case.id or milestone not in case.milestones:
+        _refuse("That event belongs to another case.", "wrong_case")
+    if milestone.kind in SPECIAL_MILESTONES:
+        _refuse(f"'{milestone.kind.label}' cannot be removed; re-open the case (with a reason) to change it.",
+                "cannot_remove")
+    _require_open(case, "change its events")
+    others = [m for m in case.milestones if m is not milestone]
+    if milestone.kind is MilestoneKind.PARTNERSHIP_SIGNOFF and case.qa_rounds and not any(
+        m.kind is MilestoneKind.PARTNERSHIP_SIGNOFF for m in others
+    ):
+        _refuse("The report has been submitted to the Home Office, so the partnership sign-off cannot be removed.",
+                "signoff_in_use")
+    if milestone.kind is MilestoneKind.IMR_REQUESTED and any(
+        m.kind is MilestoneKind.IMR_RECEIVED and m.agency_id == milestone.agency_id for m in others
+    ) and not any(m.kind is MilestoneKind.IMR_REQUESTED and m.agency_id == milestone.agency_id for m in others):
+        _refuse("That agency's IMR has been received; remove the IMR received first.", "imr_request_in_use")
+    case.milestones.remove(milestone)
+    _resync(session, case)
+
+
+def remove_pause(session: Session, case: Case, pause: Pause) -> None:
+    """Remove a pause recorded by mistake; its deadlines move back at once."""
+    if pause.case_id != case.id or pause not in case.pauses:
+        _refuse("That pause belongs to another case.", "wrong_case")
+    _require_open(case, "change its pauses")
+    case.pauses.remove(pause)
+    _resync(session, case)
