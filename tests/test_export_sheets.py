@@ -127,3 +127,40 @@ def test_the_export_command_writes_csv_and_xlsx_and_keeps_json(filled, database_
     assert "never hold real names" in capsys.readouterr().err
     assert main(["export", "--db", str(database_path), "--format", "json", "--out", str(tmp_path / "a.json")]) == 0
     assert (tmp_path / "a.json").exists()
+
+
+def test_the_demo_caseload_exports_without_real_names_and_its_workbook_imports_back(database, tmp_path):
+    from dhr_tracker.demo import build_demo_caseload
+    from dhr_tracker.exchange.sheets import import_sheets, read_sheet_file
+    from dhr_tracker.model import Case, Recommendation
+    from dhr_tracker.storage.database import create_database
+
+    def snapshot(session):
+        cases = {(c.reference, c.pseudonym, c.stage) for c in session.scalars(select(Case))}
+        recs = {(r.case.reference, r.number, r.status, r.lead_agency.name, r.target_on, r.completed_on)
+                for r in session.scalars(select(Recommendation))}
+        return cases, recs
+
+    with database.transaction() as session:
+        build_demo_caseload(session, cases=12, seed=5, anchor=TODAY)
+        names = [name for row in session.execute(select(Case.victim_real_name, Case.perpetrator_real_name)) for name in row if name]
+        before = snapshot(session)
+    assert names and before[1]
+    with database.transaction() as session:
+        export_file(session, "xlsx", tmp_path / "demo.xlsx")
+        export_file(session, "csv", tmp_path / "csv")
+    text = (everything_in(tmp_path / "demo.xlsx") + everything_in(tmp_path / "csv")).casefold()
+    for name in names:
+        assert name.casefold() not in text
+        assert name.split()[-1].casefold() not in text  # not even a surname
+
+    fresh = create_database(tmp_path / "fresh.dhrdb", PASSPHRASE)
+    try:
+        with fresh.transaction() as session:
+            result = import_sheets(session, read_sheet_file(tmp_path / "demo.xlsx"), today=TODAY)
+        assert result.ok, result.errors[:3]
+        assert {p.sheet for p in result.problems if p.severity == "note"} >= {"Updates", "Home Office action plan"}
+        with fresh.transaction() as session:
+            assert snapshot(session) == before
+    finally:
+        fresh.close()

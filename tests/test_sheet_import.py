@@ -349,3 +349,35 @@ def test_the_guess_finds_header_rows_and_kinds(tmp_path):
     assert mapping.columns == {"case_reference": "Ref", "text": "Recommendation", "lead_agency": "Lead Agency",
                                "target_on": "Target Date"}
     assert not re.search("RAG", str(mapping.columns))
+
+
+def test_a_home_office_template_without_numbers_is_numbered_and_imports_once(database, tmp_path):
+    with database.transaction() as session:
+        create_case(session, today=TODAY, reference="DHR-2021-02", pseudonym="Sky", notified_on=dt.date(2021, 5, 5),
+                    csp_area="Medway")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Action plan DHR-2021-02"
+    sheet.append(["Case", "Recommendation", "Scope (local, regional, national)", "Action to take", "Lead agency",
+                  "Key milestones achieved", "Target date", "Date of completion and outcome"])
+    sheet.append(["DHR-2021-02", "1. Agencies should record coercive control.", "Local", "Training", "KMPT", "", "01/03/2022",
+                  "14/02/2022 Training delivered"])
+    sheet.append(["DHR-2021-02", "Recommendation 2: Housing should share tenancy concerns.", "Local", "Protocol",
+                  "Medway Council (Housing)", "", "1 Jun 2022", ""])
+    sheet.append(["DHR-2021-02", "Probation should check records.", "Local", "Check", "Probation Service (Kent, Surrey and Sussex)",
+                  "", "", ""])
+    book.save(tmp_path / "ho.xlsx")
+    with database.transaction() as session:
+        result = import_sheets(session, read_sheet_file(tmp_path / "ho.xlsx"), today=TODAY)
+    assert result.ok, result.errors
+    with database.transaction() as session:
+        recs = {r.number: r for r in session.scalars(select(Recommendation))}
+        assert sorted(recs) == ["1", "2", "3"]
+        assert recs["1"].text == "Agencies should record coercive control."
+        assert (recs["1"].completed_on, recs["1"].outcome) == (dt.date(2022, 2, 14), "Training delivered")
+        assert recs["2"].text == "Housing should share tenancy concerns."
+    with database.transaction() as session:
+        again = import_sheets(session, read_sheet_file(tmp_path / "ho.xlsx"), today=TODAY)
+    assert again.ok and again.recommendations_added == 0 and again.recommendations_skipped == 3
+    with database.transaction() as session:
+        assert count(session, Recommendation) == 3

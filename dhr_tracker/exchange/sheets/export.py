@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 from dhr_tracker.dates import format_date
 from dhr_tracker.errors import UserError
 from dhr_tracker.exchange.sheets.cells import safe_cell
+from dhr_tracker.exchange.sheets.source import EXPORT_KEYWORD
 from dhr_tracker.model import Case, Milestone, ProgressUpdate, Recommendation
 from dhr_tracker.storage.files import create_owner_only
 from dhr_tracker.vocabulary import MilestoneKind
@@ -216,6 +217,9 @@ def _workbook(tables: Sequence[Table]):
     from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
+    workbook.properties.title = "DHR Tracker export (pseudonymised)"
+    workbook.properties.keywords = EXPORT_KEYWORD
+    workbook.properties.creator = "DHR Tracker"
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
     for table in tables:

@@ -95,7 +95,7 @@ RECOMMENDATION_FIELDS: tuple[Field, ...] = (
     Field("signed_off_on", "Signed off on", kind="date", headers=(
         "signed off", "signed off on", "date signed off", "sign off date", "signoff date", "date of sign off")),
     Field("signoff_minute_reference", "Sign-off minute reference", headers=(
-        "minute reference", "minute ref", "sign off minute", "steering group minute", "minute")),
+        "minute reference", "minute ref", "sign off minute", "sign off minute reference", "steering group minute", "minute")),
     Field("not_accepted_reason", "Reason not accepted", headers=(
         "reason not accepted", "reason for not accepting", "not accepted reason", "reason")),
 )

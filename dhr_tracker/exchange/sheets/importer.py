@@ -28,7 +28,7 @@ from dhr_tracker.dates import format_date, today_uk
 from dhr_tracker.errors import ValidationError
 from dhr_tracker.exchange.sheets.cells import EXCEL_ERRORS, cell_text, is_blank
 from dhr_tracker.exchange.sheets.dates import read_date, split_leading_date
-from dhr_tracker.exchange.sheets.fields import FIELD_BY_KEY, FIELDS, SheetKind
+from dhr_tracker.exchange.sheets.fields import FIELD_BY_KEY, FIELDS, SheetKind, normalise_name
 from dhr_tracker.exchange.sheets.mapping import ImportMapping, Layout, SheetMapping, layout_for, suggest_mapping
 from dhr_tracker.exchange.sheets.matching import NameMatcher, choice_labels, match_choice
 from dhr_tracker.exchange.sheets.source import Sheet, SheetFile
@@ -47,6 +47,7 @@ ERROR, SKIPPED, NOTE = "error", "skipped", "note"
 IMPORT_NOTE = "Imported from a spreadsheet."
 _SPLIT_AGENCIES = re.compile(r"\s*(?:;|\n|\|)\s*")
 _STAGES = list(Stage)
+_LEADING_NUMBER = re.compile(r"^(?:recommendation\s+)?(\d{1,3}(?:\.\d{1,3})*)[.):]\s+(?=\S)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,7 @@ class _Importer:
         self.case_rows: list[_CaseRow] = []
         self.cases_by_reference: dict[str, _CaseRow] = {}
         self._numbers_seen: dict[str, dict[str, int]] = {}
+        self._texts_seen: dict[str, dict[tuple[str, str], int]] = {}
         self._problems_by_row: dict[tuple[str, int], list[Problem]] = defaultdict(list)
         self.recommendation_rows: list[_RecommendationRow] = []
         self.real_names: set[str] = set()
@@ -174,8 +176,13 @@ class _Importer:
 
         self.existing_cases: dict[str, int] = dict(self.session.execute(select(Case.reference, Case.id)).all())
         self.existing_numbers: dict[int, set[str]] = defaultdict(set)
-        for case_id, number in self.session.execute(select(Recommendation.case_id, Recommendation.number)):
+        self.existing_texts: dict[int, set[tuple[str, str]]] = defaultdict(set)
+        for case_id, number, text, lead in self.session.execute(
+            select(Recommendation.case_id, Recommendation.number, Recommendation.text, Agency.name)
+            .join(Agency, Recommendation.lead_agency_id == Agency.id)
+        ):
             self.existing_numbers[case_id].add(number.strip().casefold())
+            self.existing_texts[case_id].add((" ".join(text.split()).casefold(), normalise_name(lead)))
         self.decisions: dict[int, dt.date] = dict(self.session.execute(
             select(Milestone.case_id, func.min(Milestone.occurred_on))
             .where(Milestone.kind == MilestoneKind.DECISION).group_by(Milestone.case_id)
@@ -224,7 +231,8 @@ class _Importer:
             if sheet_mapping is not None:
                 chosen.append((sheet, sheet_mapping))
             elif any(not is_blank(value) for _, values in sheet.rows for value in values):
-                why = "it is not in the mapping" if self.explicit else "it does not look like a cases or recommendations sheet"
+                why = "it is not in the mapping" if self.explicit else self.mapping.set_aside.get(
+                    sheet.name, "it does not look like a cases or recommendations sheet")
                 self.report_sheet(sheet, f"This sheet was not imported: {why}.",
                                   "Name it in the mapping if it should be imported.", NOTE)
         if not only:
@@ -448,7 +456,8 @@ class _Importer:
             if case_row.decision_on is not None:
                 self.session.add(Milestone(case_id=case.id, kind=MilestoneKind.DECISION, occurred_on=case_row.decision_on,
                                            note=IMPORT_NOTE))
-                if case_row.stage is not None and _STAGES.index(case_row.stage) > _STAGES.index(Stage.DECISION):
+                # A review that got past the decision stage was commissioned; a closed one may never have been.
+                if case_row.stage is not None and _STAGES.index(Stage.DECISION) < _STAGES.index(case_row.stage) < _STAGES.index(Stage.CLOSED):
                     case.decision = Decision.REVIEW
             created[case_row.reference] = case
         return created
@@ -470,14 +479,19 @@ class _Importer:
             return
         case_id = self.existing_cases.get(reference)
         numbers = self._numbers_seen.setdefault(reference, {})
+        text = row.text("text", multiline=True)
         if "number" in row.layout.columns:
             number = row.text("number")
             if not self._required(row, "number", number, "recommendation number"):
                 return
         else:
-            existing = self.existing_numbers.get(case_id, set()) if case_id is not None else set()
-            used = [int(n) for n in list(existing) + list(numbers) if n.isdigit()]
-            number = str(max(used, default=0) + 1)
+            numbered = _LEADING_NUMBER.match(text)  # "1. Agencies should ..." as in the Home Office template
+            if numbered:
+                number, text = numbered.group(1), text[numbered.end():].strip()
+            else:
+                existing = self.existing_numbers.get(case_id, set()) if case_id is not None else set()
+                used = [int(n) for n in list(existing) + list(numbers) if n.isdigit()]
+                number = str(max(used, default=0) + 1)
         key = number.casefold()
         if key in numbers:
             self.report(row, "number", f"Recommendation {number} of case {reference} is also on row {numbers[key]}.",
@@ -489,8 +503,9 @@ class _Importer:
                         "and the recommendation was left as it is.", "To change it, edit it in the app.", SKIPPED)
             self.recommendations_skipped += 1
             return
+        if "number" not in row.layout.columns and self._repeated(row, reference, case_id, text):
+            return
 
-        text = row.text("text", multiline=True)
         self._required(row, "text", text, "recommendation")
         lead_text = row.text("lead_agency")
         lead = self._agency(row, "lead_agency", lead_text) if self._required(row, "lead_agency", lead_text, "lead agency") else None
@@ -547,6 +562,25 @@ class _Importer:
             "signoff_minute_reference": row.text("signoff_minute_reference"),
         }
         self.recommendation_rows.append(_RecommendationRow(row, reference, values, lead, supporting, source_agency))
+
+    def _repeated(self, row: _Row, reference: str, case_id: int | None, text: str) -> bool:
+        """Without a number column, the wording and the lead agency tell a recommendation already recorded."""
+        lead = self.agencies.match(row.text("lead_agency")).value
+        wording = (" ".join(text.split()).casefold(), normalise_name(lead.name if lead else row.text("lead_agency")))
+        if not wording[0]:
+            return False
+        if case_id is not None and wording in self.existing_texts.get(case_id, set()):
+            self.report(row, "text", f"Case {reference} already has this recommendation for this lead agency: this row "
+                        "was not imported.", "Remove the row, or edit the recommendation in the app.", SKIPPED)
+            self.recommendations_skipped += 1
+            return True
+        same = self._texts_seen.setdefault(reference, {})
+        if wording in same:
+            self.report(row, "text", f"Case {reference} has the same recommendation for the same lead agency on row "
+                        f"{same[wording]}.", "Remove one of the rows, or number the recommendations.")
+            return True
+        same[wording] = row.number
+        return False
 
     def _decision_on(self, reference: str) -> dt.date | None:
         case_row = self.cases_by_reference.get(reference)

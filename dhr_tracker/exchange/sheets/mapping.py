@@ -32,6 +32,7 @@ HEADER_SEARCH_ROWS = 20
 FUZZY_HEADER_CUTOFF = 0.88
 REMEMBERED_LIMIT = 50
 REMEMBERED_KEY = "exchange.sheet_mappings"
+EXPORTED_IMPORTABLE = ("Cases", "Recommendations")
 
 _SYNONYMS: dict[SheetKind, dict[str, str]] = {
     kind: {normalise_header(header): f.key for f in fields for header in f.headers} for kind, fields in FIELDS.items()
@@ -71,6 +72,7 @@ class ImportMapping:
 
     sheets: list[SheetMapping] = field(default_factory=list)
     agency_aliases: dict[str, str] = field(default_factory=dict)
+    set_aside: dict[str, str] = field(default_factory=dict)  # sheet name -> why the guess left it out
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -209,11 +211,23 @@ def layout_for(sheet: Sheet, mapping: SheetMapping) -> Layout | None:
     return Layout(mapping.kind, header_row, tuple(headers), columns, missing)
 
 
+def _complete(mapping: SheetMapping) -> bool:
+    return all(f.key in mapping.columns for f in FIELDS[mapping.kind] if f.required)
+
+
 def suggest_mapping(sheet_file: SheetFile, session: Session | None = None) -> ImportMapping:
-    """For the wizard: a remembered mapping for each sheet whose headers were seen before, else the guess."""
+    """For the wizard: a remembered mapping for each sheet whose headers were seen before, else the guess.
+
+    A sheet that only partly looks like a cases or recommendations sheet is set aside (with the reason)
+    when another sheet of the file fits completely; in a workbook that DHR Tracker exported, only the
+    Cases and Recommendations sheets are taken (updates and the Home Office return are for reading).
+    """
     remembered = _remembered(session) if session is not None else {}
-    sheets: list[SheetMapping] = []
+    suggestion = ImportMapping()
     for sheet in sheet_file.sheets:
+        if sheet_file.exported and sheet.name not in EXPORTED_IMPORTABLE:
+            suggestion.set_aside[sheet.name] = "DHR Tracker exported it for reading; only its Cases and Recommendations sheets are imported"
+            continue
         mapping = None
         for number, values in sheet.rows[:HEADER_SEARCH_ROWS]:
             stored = remembered.get(header_signature(values))
@@ -224,8 +238,15 @@ def suggest_mapping(sheet_file: SheetFile, session: Session | None = None) -> Im
         mapping = mapping or guess_mapping(sheet)
         if mapping is not None:
             mapping.sheet = sheet.name
-            sheets.append(mapping)
-    return ImportMapping(sheets)
+            suggestion.sheets.append(mapping)
+    if any(_complete(mapping) for mapping in suggestion.sheets):
+        for mapping in [m for m in suggestion.sheets if not _complete(m)]:
+            missing = ", ".join(f.label.lower() for f in FIELDS[mapping.kind] if f.required and f.key not in mapping.columns)
+            suggestion.set_aside[mapping.sheet or ""] = (
+                f"it looks partly like a {mapping.kind.value} sheet but has no column for the {missing}"
+            )
+            suggestion.sheets.remove(mapping)
+    return suggestion
 
 
 # --- remembering (the app's wizard) -----------------------------------------------------------------

@@ -23,6 +23,7 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_SHEET_XML_BYTES = 500 * 1024 * 1024
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)"')
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+EXPORT_KEYWORD = "dhr-tracker-export"  # in the properties of every workbook DHR Tracker exports
 SAVE_AS_HELP = "In Excel, use File > Save As and choose 'Excel Workbook (*.xlsx)' or 'CSV UTF-8 (Comma delimited)'."
 
 
@@ -56,6 +57,7 @@ class SheetFile:
     path: Path
     kind: str  # "xlsx" or "csv"
     sheets: list[Sheet]
+    exported: bool = False  # a workbook DHR Tracker's own export wrote (its properties say so)
 
 
 def _sniff(head: bytes) -> str:
@@ -95,7 +97,8 @@ def read_sheet_file(path: Path | str) -> SheetFile:
     if kind == "zip":
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about Excel features it skips; they do not matter here
-            return SheetFile(path, "xlsx", _read_xlsx(path))
+            sheets, exported = _read_xlsx(path)
+            return SheetFile(path, "xlsx", sheets, exported)
     if kind == "text":
         if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
             raise SheetFileError(f"{path.name} is named like a workbook but holds plain text. {SAVE_AS_HELP}")
@@ -164,7 +167,7 @@ def _sheet_xml(archive: zipfile.ZipFile, worksheet) -> bytes:
     return archive.read(member)
 
 
-def _read_xlsx(path: Path) -> list[Sheet]:
+def _read_xlsx(path: Path) -> tuple[list[Sheet], bool]:
     from openpyxl import load_workbook  # imported here: reading CSV files does not need it
 
     try:
@@ -185,6 +188,7 @@ def _read_xlsx(path: Path) -> list[Sheet]:
         sheets: list[Sheet] = []
         formula_book = None
         epoch = values_book.epoch.date() if isinstance(values_book.epoch, dt.datetime) else EXCEL_1900_EPOCH
+        exported = (getattr(values_book.properties, "keywords", None) or "") == EXPORT_KEYWORD
         try:
             for worksheet in values_book.worksheets:
                 xml = _sheet_xml(archive, worksheet)
@@ -210,7 +214,7 @@ def _read_xlsx(path: Path) -> list[Sheet]:
             values_book.close()
             if formula_book is not None:
                 formula_book.close()
-    return sheets
+    return sheets, exported
 
 
 def _formulas(worksheet) -> dict[tuple[int, int], str]:
