@@ -146,11 +146,14 @@ def test_attendees_give_the_copies_and_the_register_is_ticked_off(caseload, tmp_
     assert second.edition == 2 and second.files == (tmp_path / "second.pdf",)
     with database.transaction() as session:
         meeting = find_meeting(session, meeting_on)
-        mark_returned(session, meeting, [1, 3], returned_on=meeting_on, edition=1)
+        after = meeting_on + dt.timedelta(days=1)
+        mark_returned(session, meeting, [1, 3], returned_on=meeting_on, edition=1, today=after)
         with pytest.raises(UserError, match="no copy 99"):
-            mark_returned(session, meeting, [2, 99], returned_on=meeting_on, edition=1)
+            mark_returned(session, meeting, [2, 99], returned_on=meeting_on, edition=1, today=after)
         with pytest.raises(UserError, match="before the meeting"):
-            mark_returned(session, meeting, [2], returned_on=meeting_on - dt.timedelta(days=1), edition=1)
+            mark_returned(session, meeting, [2], returned_on=meeting_on - dt.timedelta(days=1), edition=1, today=after)
+        with pytest.raises(UserError, match="after today"):
+            mark_returned(session, meeting, [2], returned_on=meeting_on, edition=1, today=TODAY)
     with database.transaction() as session:
         register = copy_register(session, find_meeting(session, meeting_on), edition=1)
     assert [c.copy_number for c in register if c.returned] == [1, 3]

@@ -36,12 +36,12 @@ def test_meeting_briefing_copies_register(demo, capsys):
     db, out, _ = demo
     attendees = out.parent / "attendees.csv"
     attendees.write_text("Name,Organisation\nPat Example,Kent Police\nKim Sample,\n", encoding="utf-8")
-    assert main(["meetings", *db, "--add", "2027-01-13", "--item", "4", "--attendees", str(attendees)]) == 0
+    assert main(["meetings", *db, "--add", "2026-06-03", "--item", "4", "--attendees", str(attendees)]) == 0
     recipients = out.parent / "recipients.csv"
     recipients.write_text("name,organisation\nLesley Specimen,Medway Council\nJan Sample,KCC\nTerry Mockford,ICB\n")
     password = out.parent / "pdf-password.txt"
     password.write_text("briefing password\n")
-    assert main(["briefing", *db, "--meeting", "2027-01-13", "--out", str(out / "kcsp.pdf"), "--recipients", str(recipients),
+    assert main(["briefing", *db, "--meeting", "2026-06-03", "--out", str(out / "kcsp.pdf"), "--recipients", str(recipients),
                  "--password-file", str(password), "--as-of", "2026-11-23", "--decision", "Agree the new protocol."]) == 0
     files = sorted(out.iterdir())
     assert [f.name for f in files] == [f"kcsp-copy-0{n}-of-03.pdf" for n in (1, 2, 3)]
@@ -51,12 +51,12 @@ def test_meeting_briefing_copies_register(demo, capsys):
     text = " ".join(page.extract_text() for page in pypdf.PdfReader(plain).pages)
     assert "Copy 2 of 3 \u2013 Jan Sample, KCC" in text and "Agree the new protocol." in text
 
-    assert main(["briefing", *db, "--meeting", "2027-01-13", "--out", str(out / "one.pdf"), "--as-of", "2026-11-23"]) == 0
+    assert main(["briefing", *db, "--meeting", "2026-06-03", "--out", str(out / "one.pdf"), "--as-of", "2026-11-23"]) == 0
     assert len(list(out.glob("one-copy-*-of-02.pdf"))) == 2  # the meeting's two attendees
     capsys.readouterr()
-    assert main(["copies", *db, "--meeting", "2027-01-13", "--edition", "1", "--returned", "1", "3"]) == 0
+    assert main(["copies", *db, "--meeting", "2026-06-03", "--edition", "1", "--returned", "1", "3"]) == 0
     shown = capsys.readouterr().out
-    assert "Marked 2 copies as returned on 13/01/2027" in shown and "1 of 3 copies not yet returned" in shown
+    assert "Marked 2 copies as returned on 03/06/2026" in shown and "1 of 3 copies not yet returned" in shown
     assert "NOT RETURNED" in shown and "Jan Sample, KCC" in shown
 
 

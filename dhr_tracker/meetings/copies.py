@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dhr_tracker.dates import format_date
+from dhr_tracker.dates import format_date, today_uk
 from dhr_tracker.errors import NotFound, ValidationError
 from dhr_tracker.model import BriefingCopy, Meeting
 
@@ -101,7 +101,7 @@ def copy_register(session: Session, meeting: Meeting, edition: int | None = None
 
 def mark_returned(
     session: Session, meeting: Meeting, copy_numbers: Sequence[int], *, returned_on: dt.date | None,
-    edition: int | None = None, note: str | None = None,
+    edition: int | None = None, note: str | None = None, today: dt.date | None = None,
 ) -> list[BriefingCopy]:
     """Tick copies off as returned on a date (or, with returned_on=None, mark them outstanding again).
 
@@ -111,6 +111,12 @@ def mark_returned(
         edition = next_edition(session, meeting) - 1
         if edition == 0:
             raise NotFound(f"No briefing copies have been produced for the meeting on {format_date(meeting.held_on)}.")
+    today = today or today_uk()
+    if returned_on is not None and returned_on > today:
+        raise ValidationError(
+            f"A copy cannot have come back on {format_date(returned_on)}: that is after today ({format_date(today)}).",
+            field="returned_on", rule="returned_in_future",
+        )
     if returned_on is not None and returned_on < meeting.held_on:
         raise ValidationError(
             f"A copy cannot come back on {format_date(returned_on)}, before the meeting on {format_date(meeting.held_on)}.",
