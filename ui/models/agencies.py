@@ -30,15 +30,16 @@ def level_text(level: int | None, label: str = "") -> str:
 
 
 class AgencyModel(RowTableModel[AgencyRow]):
-    NAME, KIND, OUTSTANDING, OVERDUE, LEVEL, ACTION_DUE = range(6)
+    NAME, LEVEL, OVERDUE, OUTSTANDING, ACTION_DUE, KIND = range(6)
     COLUMNS = (
         Column("Agency", lambda r: r.name + (" (outside Kent)" if r.outside_kent else "")),
-        Column("Kind", lambda r: r.kind),
+        Column("Level", lambda r: "" if r.level is None else str(r.level), sort_key=lambda r: -1 if r.level is None else r.level,
+               background=lambda r: LEVEL_COLOURS.get(r.level) if r.overdue else None,
+               tooltip=lambda r: level_text(r.level, r.level_label), align_right=True),
+        Column("Late", lambda r: str(r.overdue), sort_key=lambda r: r.overdue, align_right=True),
         Column("Outstanding", lambda r: str(r.outstanding), sort_key=lambda r: r.outstanding, align_right=True),
-        Column("Overdue", lambda r: str(r.overdue), sort_key=lambda r: r.overdue, align_right=True),
-        Column("Escalation level", lambda r: level_text(r.level, r.level_label), sort_key=lambda r: -1 if r.level is None else r.level,
-               background=lambda r: LEVEL_COLOURS.get(r.level) if r.overdue else None),
         Column("Action due", lambda r: r.action_due),
+        Column("Kind", lambda r: r.kind),
     )
 
 

@@ -33,7 +33,7 @@ class DashboardItem:
 class DashboardModel(RowTableModel[DashboardItem]):
     URGENCY, DUE, KIND, WHAT, ABOUT = range(5)
     COLUMNS = (
-        Column("", lambda r: URGENCY_LABELS[r.urgency], sort_key=lambda r: URGENCY_ORDER[r.urgency],
+        Column("", lambda r: URGENCY_LABELS[r.urgency], sort_key=lambda r: (URGENCY_ORDER[r.urgency], date_key(r.due_on)),
                background=lambda r: URGENCY_COLOURS[r.urgency]),
         Column("Date", lambda r: date_text(r.due_on), sort_key=lambda r: date_key(r.due_on)),
         Column("Kind", lambda r: KIND_LABELS[r.kind] + (f" (level {r.level})" if r.level is not None else "")),

@@ -33,9 +33,11 @@ class EscalationModel(RowTableModel[EscalationRow]):
     AGENCY, LEVEL, ACTION_DUE, RECIPIENT, DUE, LATE, CASES = range(7)
     COLUMNS = (
         Column("Agency", lambda r: r.agency),
-        Column("Level reached", lambda r: level_text(r.level, r.level_label), sort_key=lambda r: -1 if r.level is None else r.level,
-               background=lambda r: LEVEL_COLOURS.get(r.level)),
+        Column("Level", lambda r: "" if r.level is None else str(r.level), sort_key=lambda r: -1 if r.level is None else r.level,
+               background=lambda r: LEVEL_COLOURS.get(r.level), tooltip=lambda r: level_text(r.level, r.level_label),
+               align_right=True),
         Column("Action due now", lambda r: r.action_due or "None: already taken",
+               tooltip=lambda r: level_text(r.level, r.level_label),
                sort_key=lambda r: -1 if r.action_due_level is None else r.action_due_level),
         Column("To", lambda r: r.recipient),
         Column("Update was due", lambda r: date_text(r.due_on), sort_key=lambda r: date_key(r.due_on)),

@@ -9,8 +9,11 @@ and optionally `has_unsaved_changes()`, `save_changes()`, `open_item(item)`, `fi
 
 from __future__ import annotations
 
+from ui.screens.agencies import AgenciesScreen  # noqa: E402
 from ui.screens.case.screen import CaseScreen  # noqa: E402
 from ui.screens.cases import CasesScreen  # noqa: E402
 from ui.screens.dashboard import DashboardScreen  # noqa: E402
+from ui.screens.escalations import EscalationsScreen  # noqa: E402
+from ui.screens.meetings import MeetingsScreen  # noqa: E402
 
-SCREENS: list[type] = [DashboardScreen, CasesScreen, CaseScreen]
+SCREENS: list[type] = [DashboardScreen, CasesScreen, CaseScreen, AgenciesScreen, EscalationsScreen, MeetingsScreen]

@@ -91,7 +91,6 @@ class CasesScreen(Screen):
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count_label)
-        shortcut(self, "Ctrl+F", self.find)
         for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset, self.proxy.layoutChanged):
             signal.connect(self._update_count)
         self.loading = False

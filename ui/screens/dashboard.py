@@ -155,7 +155,6 @@ class DashboardScreen(Screen):
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
         layout.addLayout(charts)
-        shortcut(self, "Ctrl+F", self.find)
 
     def refresh(self) -> None:
         today = self.context.today()
@@ -178,8 +177,7 @@ class DashboardScreen(Screen):
     def _loaded(self, data: DashboardData) -> None:
         self.data = data
         self.model.set_rows(data.items)
-        self.proxy.sort(0, Qt.SortOrder.AscendingOrder)
-        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.table.sortByColumn(DashboardModel.URGENCY, Qt.SortOrder.AscendingOrder)
         fit_columns(self.table, maximum=380)
         counts = Counter(item.kind for item in data.items)
         overdue = sum(1 for item in data.items if item.kind == MILESTONE and item.urgency == OVERDUE)
