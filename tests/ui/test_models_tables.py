@@ -99,3 +99,14 @@ def test_copy_register_tick_asks_for_the_change_without_pretending(qtbot):
         model.setData(index, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
     assert blocker.args == [1, True]
     assert model.data(index, Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Unchecked
+
+
+def test_emitting_signals_never_exhausts_true(qtbot):
+    """PySide6 6.12 drops a reference to True on every emit (see ui/qt_workarounds.py); the app must survive it."""
+    import sys
+
+    model = BriefingCopyModel(SAMPLES[13][1])
+    index = model.index(0, BriefingCopyModel.RETURNED)
+    for _ in range(20_000):
+        model.setData(index, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+    assert sys.getrefcount(True) > 1_000_000

@@ -19,7 +19,7 @@ from ui.models.agencies import (
 )
 from ui.models.base import RowProxyModel
 from ui.screens.base import Screen
-from ui.screens.forms import fit_columns, make_table, selected_object, shortcut
+from ui.screens.forms import alive, fit_columns, make_table, selected_object
 
 if TYPE_CHECKING:
     from ui.context import AppContext
@@ -164,7 +164,7 @@ class AgenciesScreen(Screen):
 
     def refresh(self) -> None:
         today = self.context.today()
-        self.context.tasks.run(lambda session: load_agency_rows(session, today), on_done=self._loaded,
+        self.context.tasks.run(lambda session: load_agency_rows(session, today), on_done=alive(self, self._loaded),
                                title="Could not load the agencies")
 
     def clear(self) -> None:
@@ -209,7 +209,7 @@ class AgenciesScreen(Screen):
         if row is None:
             return
         today = self.context.today()
-        self.context.tasks.run(lambda session: load_agency_detail(session, row.id, today), on_done=self._show_detail)
+        self.context.tasks.run(lambda session: load_agency_detail(session, row.id, today), on_done=alive(self, self._show_detail))
 
     def _show_detail(self, detail: AgencyDetail) -> None:
         current = selected_object(self.table)

@@ -11,7 +11,7 @@ from dhr_tracker.vocabulary import Stage
 from ui.models.cases import CaseFilterProxy, CaseTableModel
 from ui.models.loaders import load_case_rows
 from ui.screens.base import Screen
-from ui.screens.forms import fit_columns, name_combo, make_table, selected_object, shortcut
+from ui.screens.forms import alive, fit_columns, name_combo, make_table, selected_object
 from ui.screens.new_case_dialog import NewCaseDialog
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ class CasesScreen(Screen):
     def refresh(self) -> None:
         today = self.context.today()
         self.loading = True
-        self.context.tasks.run(lambda session: load_case_rows(session, today), on_done=self._loaded,
+        self.context.tasks.run(lambda session: load_case_rows(session, today), on_done=alive(self, self._loaded),
                                title="Could not load the cases")
 
     def clear(self) -> None:

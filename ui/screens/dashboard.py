@@ -24,7 +24,7 @@ from ui.models.dashboard import (
     DashboardModel,
 )
 from ui.screens.base import Screen
-from ui.screens.forms import fit_columns, name_combo, make_table, selected_object, shortcut
+from ui.screens.forms import alive, fit_columns, name_combo, make_table, selected_object
 
 if TYPE_CHECKING:
     from ui.context import AppContext
@@ -158,7 +158,7 @@ class DashboardScreen(Screen):
 
     def refresh(self) -> None:
         today = self.context.today()
-        self.context.tasks.run(lambda session: load_dashboard(session, today), on_done=self._loaded,
+        self.context.tasks.run(lambda session: load_dashboard(session, today), on_done=alive(self, self._loaded),
                                title="Could not load the dashboard")
 
     def clear(self) -> None:

@@ -17,7 +17,7 @@ from dhr_tracker.vocabulary import ContactMethod
 from ui.models.escalations import EscalationFilterProxy, EscalationModel, EscalationRow
 from ui.screens.base import Screen
 from ui.screens.dashboard import plural
-from ui.screens.forms import fit_columns, make_table, selected_object, shortcut
+from ui.screens.forms import alive, fit_columns, make_table, selected_object
 from ui.screens.service_dialog import CHOICE, DATE, FieldSpec, ServiceDialog
 
 if TYPE_CHECKING:
@@ -106,7 +106,7 @@ class EscalationsScreen(Screen):
     def refresh(self) -> None:
         today = self.context.today()
         self.heading.setText(f"<h2>Escalations as of {format_date(today)}</h2>")
-        self.context.tasks.run(lambda session: load_escalation_rows(session, today), on_done=self._loaded,
+        self.context.tasks.run(lambda session: load_escalation_rows(session, today), on_done=alive(self, self._loaded),
                                title="Could not work out the escalations")
 
     def clear(self) -> None:
@@ -184,7 +184,7 @@ class EscalationsScreen(Screen):
         if folder is None:
             return
         today = self.context.today()
-        self.context.tasks.run(lambda session: write_letters(session, today, folder), on_done=self._letters_written,
+        self.context.tasks.run(lambda session: write_letters(session, today, folder), on_done=alive(self, self._letters_written),
                                progress="Producing the letters…", title="Could not produce the letters")
 
     def _letters_written(self, paths) -> None:
@@ -201,7 +201,7 @@ class EscalationsScreen(Screen):
         if row is None:
             return
         today, agency_id = self.context.today(), row.agency_id
-        self.context.tasks.run(lambda session: letter_text_for(session, agency_id, today), on_done=self._copy)
+        self.context.tasks.run(lambda session: letter_text_for(session, agency_id, today), on_done=alive(self, self._copy))
 
     def _copy(self, text: str | None) -> None:
         if text:

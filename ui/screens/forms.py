@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import shiboken6
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -131,6 +133,20 @@ class FieldForm(QWidget):
     def error_text(self, field: str | None = None) -> str:
         label = self.form_error if field is None else self.errors[field]
         return label.text() if label.isVisible() or label.text() else ""
+
+
+def alive(widget: QWidget, callback):
+    """`callback`, called only while `widget` still exists.
+
+    A task may finish after its screen or dialog was closed and deleted (at quit, on lock, at the end
+    of a test); its result is then simply dropped rather than touching a deleted widget.
+    """
+    def call(*args):
+        if shiboken6.isValid(widget):
+            return callback(*args)
+        return None
+
+    return call
 
 
 def name_combo(combo: QComboBox, name: str) -> QComboBox:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,7 +22,7 @@ from ui.models.meetings import (
 )
 from ui.screens.base import Screen
 from ui.screens.dashboard import plural
-from ui.screens.forms import fit_columns, make_table, selected_object, shortcut
+from ui.screens.forms import alive, fit_columns, make_table, selected_object
 from ui.screens.service_dialog import CHOICE, DATE, MULTILINE, FieldSpec, ServiceDialog
 
 if TYPE_CHECKING:
@@ -139,7 +138,7 @@ class MeetingsScreen(Screen):
 
     # --- Screen interface ------------------------------------------------------------------------------
     def refresh(self) -> None:
-        self.context.tasks.run(load_meetings, on_done=self._loaded, title="Could not load the meetings")
+        self.context.tasks.run(load_meetings, on_done=alive(self, self._loaded), title="Could not load the meetings")
 
     def clear(self) -> None:
         if self.dialog is not None:
@@ -277,7 +276,7 @@ class MeetingsScreen(Screen):
         meeting_id, today = meeting.id, self.context.today()
         self.context.tasks.run(
             lambda session: write_briefing(session, _meeting(session, meeting_id), Path(out), password=password, as_of=today),
-            on_done=self._briefing_written, progress=f"Producing {plural(meeting.attendees, 'numbered copy', 'numbered copies')}…",
+            on_done=alive(self, self._briefing_written), progress=f"Producing {plural(meeting.attendees, 'numbered copy', 'numbered copies')}…",
             title="Could not produce the briefing",
         )
 
@@ -305,5 +304,5 @@ class MeetingsScreen(Screen):
         self.context.tasks.run(
             lambda session: mark_returned(session, _meeting(session, meeting_id), [copy.copy_number],
                                           returned_on=returned_on, edition=copy.edition),
-            on_done=lambda _changed: self.refresh(), title="Could not change the copy register",
+            on_done=alive(self, lambda _changed: self.refresh()), title="Could not change the copy register",
         )

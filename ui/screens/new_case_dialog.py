@@ -11,6 +11,8 @@ from dhr_tracker.casework.cases import create_case
 from dhr_tracker.errors import ValidationError
 from dhr_tracker.reference_lists import csp_area_names
 from ui.screens.case_form import CaseForm, check_form
+from ui.screens.forms import alive
+from ui.tasks import message_for
 
 if TYPE_CHECKING:
     from ui.context import AppContext
@@ -56,7 +58,7 @@ class NewCaseDialog(QDialog):
         today = self.context.today()
         self.context.tasks.run(
             lambda session: create_case(session, today=today, **values).id,
-            on_done=self._created, on_error=self._refused, progress=None,
+            on_done=alive(self, self._created), on_error=alive(self, self._refused), progress=None,
         )
 
     def _created(self, case_id: int) -> None:
@@ -70,6 +72,4 @@ class NewCaseDialog(QDialog):
         if isinstance(error, ValidationError) or hasattr(error, "message"):
             self.form.show_error(error)
         else:
-            from ui.tasks import message_for
-
             self.form.show_error(ValueError(message_for(error)))

@@ -20,7 +20,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
 from dhr_tracker.errors import ValidationError
-from ui.screens.forms import DateField, FieldForm
+from ui.screens.forms import alive, DateField, FieldForm
 from ui.tasks import message_for
 
 if TYPE_CHECKING:
@@ -84,13 +84,13 @@ class ServiceDialog(QDialog):
             widget = DateField(spec.name, spec.label.rstrip(":").replace("&", ""))
             widget.set_value(spec.default)
         elif spec.kind == CHOICE:
+            # Values stay on the Python side (self.specs): Qt would turn an enum member into a plain str.
             widget = QComboBox()
-            for label, value in spec.choices:
-                widget.addItem(label, value)
-            if spec.default is not None:
-                for index in range(widget.count()):
-                    if widget.itemData(index) == spec.default:
-                        widget.setCurrentIndex(index)
+            for label, _value in spec.choices:
+                widget.addItem(label)
+            for index, (_label, value) in enumerate(spec.choices):
+                if spec.default is not None and value == spec.default:
+                    widget.setCurrentIndex(index)
         elif spec.kind == MULTILINE:
             widget = QPlainTextEdit()
             widget.setTabChangesFocus(True)
@@ -107,8 +107,9 @@ class ServiceDialog(QDialog):
         if isinstance(widget, DateField):
             widget.set_value(value) if isinstance(value, dt.date) or value is None else widget.setText(str(value))
         elif isinstance(widget, QComboBox):
-            for index in range(widget.count()):
-                if widget.itemData(index) == value or widget.itemText(index) == value:
+            choices = self._spec(name).choices
+            for index, (label, choice) in enumerate(choices):
+                if choice == value or label == value:
                     widget.setCurrentIndex(index)
                     return
             raise ValueError(f"{value!r} is not a choice of {name}")
@@ -117,6 +118,9 @@ class ServiceDialog(QDialog):
         else:
             widget.setText(value)
 
+    def _spec(self, name: str) -> FieldSpec:
+        return next(spec for spec in self.specs if spec.name == name)
+
     def values(self) -> dict[str, Any]:
         result = {}
         for spec in self.specs:
@@ -124,7 +128,8 @@ class ServiceDialog(QDialog):
             if isinstance(widget, DateField):
                 result[spec.name] = widget.value()
             elif isinstance(widget, QComboBox):
-                result[spec.name] = widget.currentData()
+                index = widget.currentIndex()
+                result[spec.name] = spec.choices[index][1] if 0 <= index < len(spec.choices) else None
             elif isinstance(widget, QPlainTextEdit):
                 result[spec.name] = widget.toPlainText()
             else:
@@ -142,7 +147,7 @@ class ServiceDialog(QDialog):
             self.form.show_error(error)
             return
         self.save_button.setEnabled(False)
-        self.context.tasks.run(lambda session: self._save(session, values), on_done=self._done, on_error=self._refused)
+        self.context.tasks.run(lambda session: self._save(session, values), on_done=alive(self, self._done), on_error=alive(self, self._refused))
 
     def _done(self, result: Any) -> None:
         self.result_value = result

@@ -19,6 +19,7 @@ from ui.screens.case import actions
 from ui.screens.case.tabs import ActionPlanTab, NotesTab, ProcessesTab, QATab, TimelineTab, button
 from ui.screens.case_form import CaseForm, check_form
 from ui.security.lock import CANCEL, DISCARD, SAVE
+from ui.screens.forms import alive
 from ui.tasks import message_for
 
 if TYPE_CHECKING:
@@ -119,8 +120,8 @@ class CaseScreen(Screen):
         if self.case_id is None or not self.context.is_unlocked:
             return
         case_id, today = self.case_id, self.context.today()
-        self.context.tasks.run(lambda session: load_case_detail(session, case_id, today), on_done=self._loaded,
-                               on_error=self._load_failed)
+        self.context.tasks.run(lambda session: load_case_detail(session, case_id, today), on_done=alive(self, self._loaded),
+                               on_error=alive(self, self._load_failed))
 
     def clear(self) -> None:
         if self.dialog is not None:
@@ -206,7 +207,7 @@ class CaseScreen(Screen):
         case_id, today = self.case_id, self.context.today()
         self.save_button.setEnabled(False)
         self.context.tasks.run(lambda session: _save_case(session, case_id, values, today),
-                               on_done=self._saved, on_error=self._refused)
+                               on_done=alive(self, self._saved), on_error=alive(self, self._refused))
 
     def _saved(self, _case_id: int) -> None:
         self._mark_clean()
