@@ -122,6 +122,11 @@ def _engine(path: Path, passphrase: str, *, read_only: bool = False) -> Engine:
             "PRAGMA foreign_keys = ON",
             "PRAGMA temp_store = MEMORY",  # sorts and temporary tables never touch the disk
             "PRAGMA secure_delete = ON",
+            # Up to 32 MiB of decrypted pages per connection (SQLite's default is 2 MiB). Every page read
+            # from the file is decrypted and its HMAC checked; at national scale (2,000 reviews, a 90 MB
+            # file) a 2 MiB cache re-decrypts the same pages on every query: escalations for every agency
+            # took 0.14 s of CPU with it and 0.09 s with this (bench/run.py).
+            "PRAGMA cache_size = -32768",
             # Rollback journal, not WAL: a committed transaction is wholly in the main file, which is what
             # the byte-for-byte backup copy (storage.backup.copy_encrypted) relies on.
             "PRAGMA journal_mode = DELETE",
