@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import signal
@@ -150,4 +151,19 @@ def test_read_only_takes_no_lock_and_refuses_writes(database_path, holder):
         assert current_holder(database_path).pid == holder.pid
         with pytest.raises(exc.OperationalError, match="readonly|read-only|query_only|attempt to write"):
             with database.transaction() as session:
-                session.add(Case(reference="X-1", pseudonym="P", notified_on=__import__("datetime").date(2025, 1, 1)))
+                session.add(Case(reference="X-1", pseudonym="P", notified_on=dt.date(2025, 1, 1)))
+
+
+def test_without_operating_system_locks_a_live_holder_still_refuses(database_path, holder, monkeypatch):
+    """On a file system that cannot lock (some network shares) the lock file's content decides."""
+    import fcntl
+
+    def no_locks(descriptor, operation):
+        raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    with pytest.raises(DatabaseInUse, match=f"process {holder.pid}"):
+        open_database(database_path, PASSPHRASE)
+    holder.kill()
+    with open_database(database_path, PASSPHRASE):  # its process is gone: the lock is stale
+        assert current_holder(database_path).pid == os.getpid()

@@ -52,10 +52,15 @@ else:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             return False
+        except OSError:  # a file system without locks (some network shares): fall back on the file's content
+            return _no_live_holder(descriptor)
         return True
 
     def _os_unlock(descriptor: int) -> None:
-        fcntl.flock(descriptor, fcntl.LOCK_UN)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+        except OSError:
+            pass
 
 
 def lock_path_for(database_path: Path) -> Path:
@@ -122,6 +127,16 @@ def _pid_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _no_live_holder(descriptor: int) -> bool:
+    """Without an operating-system lock: free unless the file names a live process here, or another computer."""
+    holder = _read_holder(descriptor)
+    if holder is None or holder.pid == os.getpid():
+        return True
+    if holder.host != socket.gethostname():
+        return True  # refused with its own message by `_acquire`, which reads the file again
+    return not _pid_alive(holder.pid)
 
 
 class WriterLock:
