@@ -190,6 +190,22 @@ def test_the_dry_run_writes_nothing_and_the_report_holds_no_real_name(database, 
     with database.transaction() as session:
         assert count(session, Case) == 0
 
+    # A sheet named after a victim already in the database: the report does not show the name either.
+    with database.transaction() as session:
+        create_case(session, today=TODAY, reference="DHR-2019-01", pseudonym="Remy", notified_on=dt.date(2019, 1, 1),
+                    csp_area="Dover", victim_real_name="Aurelia Brackenbury")
+    named = openpyxl.Workbook()
+    named.active.title = "Brackenbury, Aurelia"
+    named.active.append(["Case ref", "Recommendation", "Lead agency"])
+    named.active.append(["DHR-2019-01", "Train staff", "Kent Polce"])
+    named.save(tmp_path / "named.xlsx")
+    with database.transaction() as session:
+        result = import_sheets(session, read_sheet_file(tmp_path / "named.xlsx"), dry_run=True, today=TODAY)
+    assert [(p.sheet, p.cell) for p in result.errors] == [("[real name]", "C2")]
+    assert [s.name for s in result.sheets] == ["[real name]"]
+    with database.transaction() as session:
+        session.delete(session.scalar(select(Case)))
+
     # The same sheet without the problem row: the dry run finds nothing, and still writes nothing.
     book.active.delete_rows(2)
     book.save(tmp_path / "fine.xlsx")

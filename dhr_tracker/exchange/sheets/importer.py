@@ -637,9 +637,10 @@ class _Importer:
                 savepoint.rollback()
             raise
         failed = self.has_errors
+        problems, summaries = self._scrubbed(self.summaries)
         return ImportResult(
-            problems=self._scrubbed(),
-            sheets=self.summaries,
+            problems=problems,
+            sheets=summaries,
             cases_added=0 if failed else len(created),
             cases_skipped=self.cases_skipped,
             recommendations_added=0 if failed else recommendations,
@@ -648,19 +649,31 @@ class _Importer:
             committed=not (dry_run or failed),
         )
 
-    def _scrubbed(self) -> list[Problem]:
-        """The problems, with any real name from the sheet replaced: the report must never show one."""
-        names = sorted((name for name in self.real_names if len(name) >= 3), key=len, reverse=True)
-        if not names:
-            return list(self.problems)
-        pattern = re.compile("|".join(re.escape(name) for name in names), re.IGNORECASE)
-        scrubbed = []
-        for problem in self.problems:
-            scrubbed.append(Problem(
-                problem.sheet, problem.row, pattern.sub("[real name]", problem.column), pattern.sub("[real name]", problem.problem),
-                pattern.sub("[real name]", problem.suggestion), problem.severity, problem.cell,
-            ))
-        return scrubbed
+    def _name_pattern(self) -> re.Pattern[str] | None:
+        """One pattern for every real name, from the sheet and already in the database (spacing, hyphens and
+        "Surname, Forename" order included, as the reports' pseudonym guard matches them)."""
+        from dhr_tracker.reports.pseudonyms import RealNameGuard
+
+        stored = RealNameGuard.from_session(self.session).names
+        sheet = RealNameGuard.from_names(("", name) for name in self.real_names).names
+        alternatives = sorted({pattern.pattern for _, pattern in stored + sheet}, key=len, reverse=True)
+        return re.compile("|".join(f"(?:{text})" for text in alternatives), re.IGNORECASE) if alternatives else None
+
+    def _scrubbed(self, summaries: list[SheetSummary]) -> tuple[list[Problem], list[SheetSummary]]:
+        """The problems and sheet names with any real name replaced: the report must never show one (a sheet
+        named after a victim included)."""
+        pattern = self._name_pattern()
+        if pattern is None:
+            return list(self.problems), summaries
+
+        def clean(text: str) -> str:
+            return pattern.sub("[real name]", text) if text else text
+
+        problems = [
+            Problem(clean(p.sheet), p.row, clean(p.column), clean(p.problem), clean(p.suggestion), p.severity, p.cell)
+            for p in self.problems
+        ]
+        return problems, [SheetSummary(clean(s.name), s.kind, s.header_row, s.rows_read) for s in summaries]
 
 
 def import_sheets(
