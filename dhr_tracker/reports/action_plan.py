@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from dhr_tracker.casework.cases import find_case
 from dhr_tracker.dates import format_date
+from dhr_tracker.errors import UserError
 from dhr_tracker.model import Recommendation
 from dhr_tracker.reports.frame import DocumentInfo, Marking, content_width, data_table, escape, render_pdf, report_styles, write_pdf
 from dhr_tracker.reports.pseudonyms import RealNameGuard
@@ -147,8 +148,6 @@ def write_action_plan(session: Session, reference: str, out: Path, *, as_of: dt.
     """Write the action plan PDF (landscape) for one case, owner-only, refusing to replace a file."""
     out = Path(out)
     if out.exists():
-        from dhr_tracker.errors import UserError
-
         raise UserError(f"{out} already exists. Choose another file name, or move the old file away first.")
     data = gather_action_plan(session, reference, as_of=as_of)
     pdf = render_pdf(

@@ -21,6 +21,7 @@ from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph
 from sqlalchemy.orm import Session
 
 from dhr_tracker.dates import format_date
+from dhr_tracker.errors import UserError, ValidationError
 from dhr_tracker.meetings.copies import Recipient, check_recipients, next_edition, record_copies
 from dhr_tracker.model import Meeting
 from dhr_tracker.reports.briefing_data import BriefingData, ReviewSection, gather_briefing
@@ -48,7 +49,6 @@ LEVEL_COLOUR = colors.HexColor("#b0413e")
 class BriefingResult:
     edition: int
     files: tuple[Path, ...]
-    pages: int | None = None
 
 
 def copy_paths(out: Path, total: int) -> list[Path]:
@@ -358,29 +358,25 @@ def write_briefing(
         else:
             recipients = [Recipient(a.name, a.organisation) for a in meeting.attendees]
             if not recipients:
-                from dhr_tracker.errors import ValidationError
-
                 raise ValidationError(
                     f"The meeting on {format_date(meeting.held_on)} has no attendees to give copies to. "
-                    "Add its attendees, or give --copies N or --recipients FILE.csv.", field="copies", rule="no_copies",
+                    "Add its attendees, or give a number of copies or a list of recipients.", field="copies", rule="no_copies",
                 )
     recipients = list(recipients)
     check_recipients(recipients)
     paths = copy_paths(out, len(recipients))
     for path in paths:
         if path.exists():
-            from dhr_tracker.errors import UserError
-
             raise UserError(f"{path} already exists. Choose another file name, or move the old copies away first.")
     marking = Marking.from_settings(session)
     guard = RealNameGuard.from_session(session)
     data = gather_briefing(session, meeting, as_of=as_of, decisions=decisions)
     edition = next_edition(session, meeting)
-    copies = render_briefing_copies(data, marking=marking, guard=guard, recipients=recipients)
+    pdfs = render_briefing_copies(data, marking=marking, guard=guard, recipients=recipients)
     written: list[Path] = []
     digests: list[str] = []
     try:
-        for pdf, path in zip(copies, paths):
+        for pdf, path in zip(pdfs, paths):
             digests.append(write_pdf(path, pdf, password=password))
             written.append(path)
         record_copies(session, meeting, edition, recipients, digests)
