@@ -126,3 +126,39 @@ def test_clear_forgets_everything_shown(qtbot, ui_context, database):
     assert screen.form.reference.text() == "" and screen.timeline_tab.model.rowCount() == 0
     assert screen.pages.currentWidget() is screen.empty
     assert screen.remember() is not None
+
+
+def test_parallel_process_and_pause(qtbot, ui_context, database):
+    from dhr_tracker.vocabulary import ParallelProcessKind, ProcessStatus
+
+    case_id = make_case(database)
+    screen = open_screen(qtbot, ui_context, case_id)
+    screen.processes_tab.findChild(type(screen.save_button), "add_process").click()
+    dialog = screen.dialog
+    dialog.set_value("kind", ParallelProcessKind.CRIMINAL_TRIAL)
+    dialog.set_value("status", ProcessStatus.ONGOING)
+    dialog.set_value("started_on", "02/09/2026")
+    dialog.submit()
+    wait_for_tasks(qtbot, ui_context)
+    assert [(p.kind, p.status) for p in screen.processes_tab.process_model.rows()] == [("Criminal trial", "Ongoing")]
+    screen.processes_tab.process_table.selectRow(0)
+    screen.processes_tab.change_process_button.click()
+    dialog = screen.dialog
+    assert dialog.values()["started_on"] == dt.date(2026, 9, 2)
+    dialog.set_value("status", ProcessStatus.CONCLUDED)
+    dialog.submit()
+    wait_for_tasks(qtbot, ui_context)
+    assert dialog.isVisible() and dialog.error_text("concluded_on")  # concluded needs its date
+    dialog.set_value("concluded_on", "20/11/2026")
+    dialog.submit()
+    wait_for_tasks(qtbot, ui_context)
+    assert screen.processes_tab.process_model.rows()[0].concluded_on == dt.date(2026, 11, 20)
+
+    screen.processes_tab.findChild(type(screen.save_button), "start_pause").click()
+    dialog = screen.dialog
+    dialog.set_value("reason", "Awaiting the criminal trial")
+    dialog.set_value("starts_on", "03/09/2026")
+    dialog.submit()
+    wait_for_tasks(qtbot, ui_context)
+    assert [p.until if hasattr(p, "until") else p.ends_on for p in screen.processes_tab.pause_model.rows()] == [None]
+    assert any("Pause" in row.event or "pause" in row.event for row in screen.timeline_tab.model.rows())

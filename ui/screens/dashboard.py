@@ -67,10 +67,10 @@ def load_dashboard(session, today: dt.date) -> DashboardData:  # noqa: ANN001 - 
         for deadline in deadlines:
             if deadline.status is DeadlineStatus.OVERDUE:
                 items.append(DashboardItem(MILESTONE, deadline.due, OVERDUE, deadline.label, about, "case", facts.case_id,
-                                           f"Overdue by {deadline.days_overdue} days"))
+                                           f"Overdue by {plural(deadline.days_overdue, 'day')}"))
             elif deadline.status is DeadlineStatus.DUE and deadline.due <= soon:
                 items.append(DashboardItem(MILESTONE, deadline.due, DUE_SOON, deadline.label, about, "case", facts.case_id,
-                                           f"Due in {(deadline.due - today).days} days"))
+                                           f"Due in {plural((deadline.due - today).days, 'day')}"))
     levels: Counter[int] = Counter()
     for position in escalations(session, today):
         overdue = position.overdue
@@ -79,7 +79,8 @@ def load_dashboard(session, today: dt.date) -> DashboardData:  # noqa: ANN001 - 
             levels[level.level if level else 0] += 1
             references = sorted({item.case_reference for item in overdue})
             items.append(DashboardItem(
-                UPDATE, position.due_on, OVERDUE, f"{len(overdue)} update(s) late, {position.working_days_late} working days",
+                UPDATE, position.due_on, OVERDUE,
+                f"{plural(len(overdue), 'update')} late, {plural(position.working_days_late, 'working day')}",
                 position.agency_name, "agencies", position.agency_id, "Cases: " + ", ".join(references),
                 level=level.level if level else None,
             ))
@@ -94,7 +95,7 @@ def load_dashboard(session, today: dt.date) -> DashboardData:  # noqa: ANN001 - 
         items.append(DashboardItem(
             MEETING, meeting.held_on, DUE_SOON if meeting.held_on <= soon else UPCOMING,
             meeting.title or meeting.kind.label, meeting.kind.label + (f", item {meeting.agenda_item}" if meeting.agenda_item else ""),
-            "meetings", meeting.id, f"{len(meeting.attendees)} attendees",
+            "meetings", meeting.id, plural(len(meeting.attendees), "attendee"),
         ))
     return DashboardData(
         as_of=today, items=items,

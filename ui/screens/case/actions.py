@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 from dhr_tracker.actionplan.progress import add_progress_update
 from dhr_tracker.actionplan.recommendations import TRANSITIONS, add_recommendation, change_status
 from dhr_tracker.lifecycle.services import (
-    add_parallel_process, close_case, end_pause, record_decision, record_milestone, record_publication,
+    add_parallel_process, update_parallel_process, close_case, end_pause, record_decision, record_milestone, record_publication,
     record_qa_feedback, record_qa_submission, record_revisions_made, reopen_case, start_pause,
 )
-from dhr_tracker.model import Case, Recommendation
+from dhr_tracker.model import Case, ParallelProcess, Recommendation
 from dhr_tracker.reference_lists import list_agencies
 from dhr_tracker.vocabulary import (
     Decision, MilestoneKind, ParallelProcessKind, ProcessStatus, QAOutcome, RecommendationSource, RecommendationStatus,
@@ -129,6 +129,19 @@ def process_dialog(screen: CaseScreen) -> ServiceDialog:
         FieldSpec("concluded_on", "&Concluded on:", DATE),
         FieldSpec("note", "&Note:"),
     ], lambda session, v: add_parallel_process(session, _case(session, case_id), v.pop("kind"), today=today, **v).id)
+
+
+def change_process_dialog(screen: CaseScreen, process) -> ServiceDialog:  # noqa: ANN001 - a ProcessRow
+    case_id, today, process_id = screen.case_id, screen.context.today(), process.id
+    current = next((s for s in ProcessStatus if s.label == process.status), ProcessStatus.PENDING)
+    return _dialog(screen, f"Update: {process.kind}", [
+        FieldSpec("status", "&Status:", CHOICE, choices=[(s.label, s) for s in ProcessStatus], default=current),
+        FieldSpec("started_on", "S&tarted on:", DATE, default=process.started_on),
+        FieldSpec("expected_end_on", "&Expected to end on:", DATE, default=process.expected_end_on),
+        FieldSpec("concluded_on", "&Concluded on:", DATE, default=process.concluded_on),
+        FieldSpec("note", "&Note:", default=process.note),
+    ], lambda session, v: update_parallel_process(session, _case(session, case_id), session.get(ParallelProcess, process_id),
+                                                  today=today, **v).id)
 
 
 def pause_dialog(screen: CaseScreen) -> ServiceDialog:

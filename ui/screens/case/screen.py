@@ -11,7 +11,7 @@ from dhr_tracker.casework.cases import update_case
 from dhr_tracker.dates import format_date
 from dhr_tracker.errors import ValidationError
 from dhr_tracker.model import Case
-from dhr_tracker.vocabulary import RecommendationStatus
+from dhr_tracker.vocabulary import RecommendationStatus, Stage
 from ui.models.base import RAG_COLOURS
 from ui.models.loaders import CaseDetail, load_case_detail
 from ui.screens.base import Screen
@@ -89,7 +89,8 @@ class CaseScreen(Screen):
                                         lambda: actions.close_dialog(self), lambda: actions.reopen_dialog(self), body)
         self.qa_tab = QATab(lambda: actions.qa_submission_dialog(self), self._qa_feedback, self._qa_revisions,
                             lambda: actions.publication_dialog(self), body)
-        self.processes_tab = ProcessesTab(lambda: actions.process_dialog(self), lambda: actions.pause_dialog(self),
+        self.processes_tab = ProcessesTab(lambda: actions.process_dialog(self), self._change_process,
+                                          lambda: actions.pause_dialog(self),
                                           lambda: actions.end_pause_dialog(self), body)
         self.action_plan_tab = ActionPlanTab(lambda: actions.recommendation_dialog(self), self._change_status,
                                              self._add_update, body)
@@ -258,7 +259,8 @@ class CaseScreen(Screen):
         lines = [f"{d.label}: <b>{format_date(d.due)}</b> – {d.status}" + (f" ({d.detail})" if d.detail else "")
                  for d in detail.deadlines]
         self.deadlines_label.setText("<br>".join(lines) or "No deadlines yet.")
-        self.timeline_tab.show_rows(detail.timeline)
+        closed = detail.stage is Stage.CLOSED
+        self.timeline_tab.show_rows(detail.timeline, closed=closed, decided=detail.decision is not None)
         self.qa_tab.show_rows(detail.qa_rounds)
         self.processes_tab.show_rows(detail.processes, detail.pauses)
         self.action_plan_tab.show_rows(detail.recommendations, detail.updates)
@@ -294,6 +296,13 @@ class CaseScreen(Screen):
             self.context.prompter.information("No submission yet", "Record the submission to the Home Office first.")
             return
         actions.revisions_dialog(self, number)
+
+    def _change_process(self) -> None:
+        process = self.processes_tab.selected_process()
+        if process is None:
+            self.context.prompter.information("Choose a process", "Select the parallel process to update first.")
+            return
+        actions.change_process_dialog(self, process)
 
     def _change_status(self) -> None:
         rec = self.action_plan_tab.selected()

@@ -53,9 +53,13 @@ class TimelineTab(QWidget):
         layout.addLayout(ButtonRow(self.decision_button, self.event_button, self.close_button, self.reopen_button))
         layout.addWidget(self.table)
 
-    def show_rows(self, rows) -> None:
+    def show_rows(self, rows, *, closed: bool = False, decided: bool = False) -> None:
         self.model.set_rows(rows)
-        fit_columns(self.table)
+        fit_columns(self.table, maximum=480)
+        self.decision_button.setEnabled(not closed)  # a second decision is refused by the core unless re-opened
+        self.event_button.setEnabled(not closed)
+        self.close_button.setEnabled(not closed)
+        self.reopen_button.setEnabled(closed)
 
 
 class QATab(QWidget):
@@ -79,7 +83,7 @@ class QATab(QWidget):
 
 
 class ProcessesTab(QWidget):
-    def __init__(self, add_process, pause, end_pause, parent: QWidget | None = None):
+    def __init__(self, add_process, change_process, pause, end_pause, parent: QWidget | None = None):
         super().__init__(parent)
         self.setAccessibleName("Parallel processes and pauses")
         self.process_model = ProcessModel(parent=self)
@@ -87,12 +91,18 @@ class ProcessesTab(QWidget):
         self.process_table = sorted_table(self.process_model, "Parallel processes", self, stretch=ProcessModel.NOTE)
         self.pause_table = sorted_table(self.pause_model, "Pauses", self, stretch=PauseModel.REASON)
         layout = QVBoxLayout(self)
-        layout.addLayout(ButtonRow(button("&Add a parallel process…", "add_process", add_process, self)))
+        self.change_process_button = button("&Update the process…", "change_process", change_process, self,
+                                            "Change the selected process's status and dates")
+        layout.addLayout(ButtonRow(button("&Add a parallel process…", "add_process", add_process, self),
+                                   self.change_process_button))
         layout.addWidget(self.process_table)
         layout.addWidget(QLabel("<b>Pauses</b> – each extends the deadlines it covers", self))
         layout.addLayout(ButtonRow(button("&Pause the review…", "start_pause", pause, self),
                                    button("&End the pause…", "end_pause", end_pause, self)))
         layout.addWidget(self.pause_table)
+
+    def selected_process(self):
+        return selected_object(self.process_table)
 
     def show_rows(self, processes, pauses) -> None:
         self.process_model.set_rows(processes)
