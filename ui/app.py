@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import traceback
 
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QGuiApplication
@@ -13,6 +14,7 @@ from dhr_tracker import __version__
 from dhr_tracker.resources import resources_root
 from ui.context import AppContext
 from ui.main_window import APP_TITLE, MainWindow
+from ui.tasks import DatabaseLocked, is_expected, message_for
 from ui.widgets.icons import icon
 
 EN_GB = QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
@@ -50,10 +52,31 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def install_exception_hook(context: AppContext) -> None:
+    """An error that escapes a slot is logged (type and frames, not the message) and shown as one sentence."""
+
+    def hook(kind, error, trace) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, error, trace)
+            return
+        if isinstance(error, DatabaseLocked):
+            return  # work that was under way when the app locked: nothing to tell
+        if not is_expected(error):
+            frames = "".join(traceback.format_tb(trace))
+            logging.getLogger("dhr_tracker.ui").error("Unexpected %s\n%s", kind.__name__, frames)
+        try:
+            context.prompter.warning("Something went wrong", message_for(error))
+        except Exception:  # noqa: BLE001 - the hook must never raise
+            pass
+
+    sys.excepthook = hook
+
+
 def main() -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     app = create_application()
     context = AppContext()
+    install_exception_hook(context)
     window = MainWindow(context)
     app.aboutToQuit.connect(context.clipboard.clear_now)
     window.show()

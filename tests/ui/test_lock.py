@@ -78,6 +78,9 @@ def unlock(qtbot, window, passphrase: str = PASSPHRASE) -> None:
 def test_lock_follows_the_fixed_order(qtbot, window, ui_context, recording, log, prompter):
     database = ui_context.database
     event.listen(database.engine, "engine_disposed", lambda _engine: log.append("engine disposed"))
+    borrowed = {"out": 0, "in": 0}
+    event.listen(database.engine.pool, "checkout", lambda *_args: borrowed.__setitem__("out", borrowed["out"] + 1))
+    event.listen(database.engine.pool, "checkin", lambda *_args: borrowed.__setitem__("in", borrowed["in"] + 1))
 
     # 1. a save in progress: it finishes before anything else happens
     release = threading.Event()
@@ -113,7 +116,7 @@ def test_lock_follows_the_fixed_order(qtbot, window, ui_context, recording, log,
     assert not dialog.isVisible()
     assert QGuiApplication.clipboard().text() == ""
     assert ui_context.database is None and ui_context.tasks.is_idle()
-    assert database.engine.pool.checkedout() == 0
+    assert borrowed["out"] >= 1 and borrowed["out"] == borrowed["in"]  # every connection went back before disposal
     assert recording.label.text() == ""
     assert window.pages.currentWidget() is window.unlock_screen
     assert not window.lock_action.isEnabled()
@@ -247,3 +250,46 @@ def test_close_database_from_the_unlock_screen_returns_to_start(qtbot, window, u
     window.lock(MANUAL)
     qtbot.mouseClick(window.unlock_screen.close_button, Qt.MouseButton.LeftButton)
     assert window.pages.currentWidget() is window.start_screen
+
+
+def test_an_idle_lock_during_a_modal_dialog_closes_it(qtbot, window, ui_context):
+    """The lock fires inside the dialog's own event loop; the dialog ends rejected and the key is gone."""
+    dialog = QDialog(window)
+    dialog.setModal(True)
+    QTimer.singleShot(0, lambda: window.lock(IDLE))
+    result = dialog.exec()
+    assert result == QDialog.DialogCode.Rejected
+    assert ui_context.database is None
+    assert window.pages.currentWidget() is window.unlock_screen
+
+
+def test_a_session_lock_signal_locks_the_app(qtbot, window, ui_context):
+    from ui.security.session_lock import SessionLockWatcher
+
+    watcher = SessionLockWatcher(window)  # on this machine there may be no D-Bus at all: it must not fail
+    watcher.session_locked.connect(lambda: window.lock("session"))
+    watcher._screensaver_changed(False)  # the screensaver going away does nothing
+    assert ui_context.database is not None
+    with qtbot.waitSignal(window.lock_sequence.lock_finished, timeout=5_000) as blocker:
+        watcher._screensaver_changed(True)
+    assert blocker.args == ["session"]
+    assert ui_context.database is None
+    assert watcher.handle_native_event(b"windows_generic_MSG", 0) is False  # not registered: ignored safely
+
+
+def test_find_goes_to_the_current_screen(qtbot, window, recording):
+    calls: list[str] = []
+    recording.find = lambda: calls.append("find")
+    window.show_screen("recording")
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert calls == ["find"]
+
+
+def test_new_case_goes_to_the_screen_that_makes_cases(qtbot, window, recording):
+    calls: list[str] = []
+    maker = next((screen for screen in window.screens if hasattr(screen, "new_case")), recording)
+    maker.new_case = lambda: calls.append("new case")
+    window.show_screen("settings")
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert calls == ["new case"]
+    assert window.current_screen() is maker

@@ -1,0 +1,29 @@
+"""The screenshots command (#6.10) renders every main screen, on demo data, to a PNG that is not blank."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QImage
+
+from ui import screenshots
+from ui.main_window import screen_classes
+
+
+def test_every_main_screen_is_rendered(tmp_path, qapp):
+    written = screenshots.render(tmp_path / "shots", cases=4, size=(1100, 700))
+    names = [path.stem.split("-", 1)[1] for path in written]
+    assert names[0] == "start" and names[-1] == "locked"
+    assert len(written) == len(screen_classes()) + 2
+    for path in written:
+        image = QImage(str(path))
+        assert not image.isNull() and image.width() >= 1100
+        colours = {image.pixel(x, y) for x in range(0, image.width(), 37) for y in range(0, image.height(), 29)}
+        assert len(colours) > 3, f"{path.name} looks blank"
+
+
+def test_the_command_reports_a_bad_size_as_a_usage_error(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit) as exit_info:
+        screenshots.main(["--out", "x", "--size", "big"])
+    assert exit_info.value.code == 2
+    assert "not a size" in capsys.readouterr().err
