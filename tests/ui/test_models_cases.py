@@ -107,3 +107,13 @@ def test_benchmark_hook_reports_per_keystroke_timings(qapp):
     assert result.keystrokes == 16
     assert 0 < result.visible_after_typing < 300
     assert result.mean_ms > 0 and result.max_ms >= result.median_ms
+
+
+def test_a_new_load_is_sorted_as_the_header_says(qtmodeltester):
+    model = CaseTableModel()
+    proxy = CaseFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.sort(CaseTableModel.REFERENCE, Qt.SortOrder.AscendingOrder)
+    model.set_rows(rows())
+    assert visible(proxy) == ["DHR-2023-07", "DHR-2024-01", "DHR-2025-02"]
+    qtmodeltester.check(proxy)

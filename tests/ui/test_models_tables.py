@@ -14,7 +14,7 @@ from ui.models.agencies import (
 )
 from ui.models.base import OBJECT_ROLE
 from ui.models.case_detail import (
-    PauseModel, PauseRow, ProcessModel, ProcessRow, QARoundModel, QARoundRow, TimelineModel, TimelineRow,
+    AuditModel, AuditRow, PauseModel, PauseRow, ProcessModel, ProcessRow, QARoundModel, QARoundRow, TimelineModel, TimelineRow,
 )
 from ui.models.dashboard import DashboardFilterProxy, DashboardItem, DashboardModel
 from ui.models.escalations import EscalationFilterProxy, EscalationModel, EscalationRow
@@ -25,6 +25,8 @@ D = dt.date(2025, 4, 3)
 SAMPLES = [
     (TimelineModel, [TimelineRow(D, "Notified", "by Kent Police"), TimelineRow(dt.date(2025, 5, 1), "Decision", "")]),
     (QARoundModel, [QARoundRow(1, 1, D, None, None, "", "", "", None), QARoundRow(2, 2, D, D, D, "HO/1", "Approved", "", D)]),
+    (AuditModel, [AuditRow(1, dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc), "01/01/2026 00:00", "coordinator",
+                           "Changed case 1: pseudonym", "pseudonym: A → B")]),
     (ProcessModel, [ProcessRow(1, "Criminal trial", "Ongoing", D, None, None, "Crown Court")]),
     (PauseModel, [PauseRow(1, "Criminal trial", D, None, None, "Criminal trial")]),
     (RecommendationModel, [RecommendationRow(1, "10", "Train staff", "Local", "Kent Police", "In progress", True, D, None),
@@ -43,6 +45,10 @@ SAMPLES = [
     (DashboardModel, [DashboardItem("milestone", D, "overdue", "Completion", "DHR-2025-01 (Anna)", "case", 1),
                       DashboardItem("escalation", None, "due", "Level 2", "Kent Police", "escalations", 1, level=2)]),
 ]
+
+
+def rows_for(model_class) -> list:
+    return next(rows for cls, rows in SAMPLES if cls is model_class)
 
 
 @pytest.mark.parametrize("model_class, rows", SAMPLES, ids=[sample[0].__name__ for sample in SAMPLES])
@@ -65,13 +71,13 @@ def test_dates_are_en_gb(qapp):
 
 
 def test_recommendation_numbers_sort_naturally(qapp):
-    model = RecommendationModel(SAMPLES[4][1])
+    model = RecommendationModel(rows_for(RecommendationModel))
     model.sort(RecommendationModel.NUMBER)
     assert [model.data(model.index(row, 0)) for row in range(2)] == ["2", "10"]
 
 
 def test_escalation_proxy_shows_actions_due_unless_asked(qtmodeltester):
-    model = EscalationModel(SAMPLES[10][1])
+    model = EscalationModel(rows_for(EscalationModel))
     proxy = EscalationFilterProxy()
     proxy.setSourceModel(model)
     qtmodeltester.check(proxy)
@@ -81,7 +87,7 @@ def test_escalation_proxy_shows_actions_due_unless_asked(qtmodeltester):
 
 
 def test_dashboard_proxy_filters_by_kind(qtmodeltester):
-    model = DashboardModel(SAMPLES[-1][1])
+    model = DashboardModel(rows_for(DashboardModel))
     proxy = DashboardFilterProxy()
     proxy.setSourceModel(model)
     qtmodeltester.check(proxy)
@@ -90,7 +96,7 @@ def test_dashboard_proxy_filters_by_kind(qtmodeltester):
 
 
 def test_copy_register_tick_asks_for_the_change_without_pretending(qtbot):
-    model = BriefingCopyModel(SAMPLES[13][1])
+    model = BriefingCopyModel(rows_for(BriefingCopyModel))
     index = model.index(0, BriefingCopyModel.RETURNED)
     assert model.data(index, Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Unchecked
     assert model.data(model.index(1, BriefingCopyModel.RETURNED), Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
@@ -105,7 +111,7 @@ def test_emitting_signals_never_exhausts_true(qtbot):
     """PySide6 6.12 drops a reference to True on every emit (see ui/qt_workarounds.py); the app must survive it."""
     import sys
 
-    model = BriefingCopyModel(SAMPLES[13][1])
+    model = BriefingCopyModel(rows_for(BriefingCopyModel))
     index = model.index(0, BriefingCopyModel.RETURNED)
     for _ in range(20_000):
         model.setData(index, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)

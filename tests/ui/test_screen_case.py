@@ -57,6 +57,10 @@ def test_overview_shows_the_case_and_refusals_beside_the_field_with_nothing_save
     with database.transaction() as session:
         case = find_case(session, "DHR-2026-01")
         assert (case.pseudonym, case.notes) == ("Anya", "Chair met the family.")
+    wait_for_tasks(qtbot, ui_context)
+    audit = screen.audit_tab.model.rows()
+    assert "pseudonym: Anna → Anya" in audit[0].changes and audit[-1].what.startswith("Created case")
+    assert all("Real Person" not in row.changes for row in audit)
 
 
 def test_unsaved_changes_are_asked_about_before_opening_another_case(qtbot, ui_context, database, prompter):

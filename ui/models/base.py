@@ -169,6 +169,12 @@ class RowProxyModel(QSortFilterProxyModel):
         self.setDynamicSortFilter(True)
         self._sorted_by: tuple[int, Qt.SortOrder] | None = None
 
+    def setSourceModel(self, source) -> None:  # noqa: N802 - Qt's name
+        super().setSourceModel(source)
+        if source is not None:
+            # A bulk load replaces the rows in the source's own order: sort them again as the header says.
+            source.modelReset.connect(self.resort)
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         source = self.sourceModel()
         if source is None:
@@ -188,8 +194,9 @@ class RowProxyModel(QSortFilterProxyModel):
 
     def resort(self) -> None:
         """Apply the last sort again (after new rows were loaded into the source)."""
-        if self._sorted_by is not None:
-            self.sourceModel().sort(*self._sorted_by)
+        source = self.sourceModel()
+        if self._sorted_by is not None and source is not None and source.rowCount() > 1:
+            source.sort(*self._sorted_by)
 
     def object_at(self, proxy_row: int) -> Any:
         """The row object shown at a row of this proxy."""

@@ -93,3 +93,23 @@ class PauseModel(RowTableModel[PauseRow]):
         Column("Home Office told", lambda r: date_text(r.home_office_told_on) or "Not yet",
                sort_key=lambda r: date_key(r.home_office_told_on)),
     )
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: dt.datetime
+    when: str  # UK local time, dd/mm/yyyy hh:mm
+    who: str
+    what: str
+    changes: str
+
+
+class AuditModel(RowTableModel[AuditRow]):
+    WHEN, WHO, WHAT, CHANGES = range(4)
+    COLUMNS = (
+        Column("When", lambda r: r.when, sort_key=lambda r: r.id),
+        Column("Who", lambda r: r.who),
+        Column("What", lambda r: r.what),
+        Column("Changes", lambda r: r.changes, tooltip=lambda r: r.changes),
+    )

@@ -22,7 +22,7 @@ from dhr_tracker.reference_lists import csp_area_names
 from dhr_tracker.vocabulary import Decision, Stage
 from dhr_tracker.workdays import calendar_for
 from ui.models.actionplan import RecommendationRow, UpdateRow
-from ui.models.case_detail import PauseRow, ProcessRow, QARoundRow, TimelineRow
+from ui.models.case_detail import AuditRow, PauseRow, ProcessRow, QARoundRow, TimelineRow
 from ui.models.cases import CaseRow
 from ui.screens.case_form import case_values
 
@@ -73,6 +73,7 @@ class CaseDetail:
     pauses: list[PauseRow]
     recommendations: list[RecommendationRow]
     updates: dict[int, list[UpdateRow]] = field(default_factory=dict)
+    audit: list[AuditRow] = field(default_factory=list)
 
     @property
     def reference(self) -> str:
@@ -81,6 +82,30 @@ class CaseDetail:
     @property
     def title(self) -> str:
         return f"{self.values['reference']} – {self.values['pseudonym']}"
+
+
+def _change_text(changes: dict[str, Any]) -> str:
+    parts = []
+    for name, change in changes.items():
+        label = name.replace("_", " ")
+        if isinstance(change, list) and len(change) == 2:
+            old, new = ("" if value is None else str(value) for value in change)
+            parts.append(f"{label}: {old or '(empty)'} → {new or '(empty)'}")
+        elif isinstance(change, dict):
+            added, removed = change.get("added", []), change.get("removed", [])
+            parts.append(f"{label}: " + "; ".join(filter(None, (
+                f"added {', '.join(added)}" if added else "", f"removed {', '.join(removed)}" if removed else ""))))
+    return "; ".join(parts)
+
+
+def load_audit_rows(session, case_id: int, limit: int = 500) -> list[AuditRow]:  # noqa: ANN001 - a Session
+    """The case's audit trail, newest first (real names are withheld by the trail itself)."""
+    from dhr_tracker.dates import format_local_time
+    from dhr_tracker.security.audit import entries_for_case
+
+    return [AuditRow(entry.id, entry.at, format_local_time(entry.at), entry.os_user, entry.summary,
+                     _change_text(entry.changes) if entry.action.value == "update" else "")
+            for entry in entries_for_case(session, case_id, limit=limit)]
 
 
 def load_case_detail(session, case_id: int, today: dt.date) -> CaseDetail:  # noqa: ANN001 - a Session
@@ -134,4 +159,5 @@ def load_case_detail(session, case_id: int, today: dt.date) -> CaseDetail:  # no
         rag="" if rag.rating is Rag.CLOSED else rag.rating.value, rag_summary=rag.summary,
         areas=csp_area_names(session), deadlines=deadline_lines, timeline=timeline, qa_rounds=qa_rounds,
         processes=processes, pauses=pauses, recommendations=recommendations, updates=updates,
+        audit=load_audit_rows(session, case.id),
     )

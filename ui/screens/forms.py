@@ -181,6 +181,8 @@ def make_table(model, name: str, parent: QWidget | None = None, *, sortable: boo
     table.verticalHeader().hide()
     table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
     table.setSortingEnabled(sortable)
+    if sortable:
+        table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # Qt's default indicator is descending
     header = table.horizontalHeader()
     header.setHighlightSections(False)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

@@ -16,7 +16,7 @@ from ui.models.base import RAG_COLOURS
 from ui.models.loaders import CaseDetail, load_case_detail
 from ui.screens.base import Screen
 from ui.screens.case import actions
-from ui.screens.case.tabs import ActionPlanTab, NotesTab, ProcessesTab, QATab, TimelineTab, button
+from ui.screens.case.tabs import ActionPlanTab, AuditTab, NotesTab, ProcessesTab, QATab, TimelineTab, button
 from ui.screens.case_form import CaseForm, check_form
 from ui.security.lock import CANCEL, DISCARD, SAVE
 from ui.screens.forms import alive
@@ -95,6 +95,7 @@ class CaseScreen(Screen):
         self.action_plan_tab = ActionPlanTab(lambda: actions.recommendation_dialog(self), self._change_status,
                                              self._add_update, body)
         self.notes_tab = NotesTab(self.save, body)
+        self.audit_tab = AuditTab(body)
         self.notes_tab.editor.textChanged.connect(self._update_dirty)
 
         self.tabs = QTabWidget(body)
@@ -102,7 +103,7 @@ class CaseScreen(Screen):
         self.tabs.setAccessibleName("Parts of the case")
         for widget, label in ((overview, "&Overview"), (self.timeline_tab, "&Timeline"), (self.qa_tab, "Home Office &QA"),
                               (self.processes_tab, "Processes and &pauses"), (self.action_plan_tab, "&Action plan"),
-                              (self.notes_tab, "&Notes")):
+                              (self.notes_tab, "&Notes"), (self.audit_tab, "A&udit")):
             self.tabs.addTab(widget, label)
         body_layout = QVBoxLayout(body)
         top = QHBoxLayout()
@@ -132,7 +133,8 @@ class CaseScreen(Screen):
         self.form.set_values({})
         self.notes_tab.editor.clear()
         for model in (self.timeline_tab.model, self.qa_tab.model, self.processes_tab.process_model,
-                      self.processes_tab.pause_model, self.action_plan_tab.model, self.action_plan_tab.update_model):
+                      self.processes_tab.pause_model, self.action_plan_tab.model, self.action_plan_tab.update_model,
+                      self.audit_tab.model):
             model.clear()
         self.action_plan_tab.updates = {}
         self.heading.clear()
@@ -264,6 +266,7 @@ class CaseScreen(Screen):
         self.qa_tab.show_rows(detail.qa_rounds)
         self.processes_tab.show_rows(detail.processes, detail.pauses)
         self.action_plan_tab.show_rows(detail.recommendations, detail.updates)
+        self.audit_tab.show_rows(detail.audit)
         if not keep_edits:
             self._show_overview(detail)
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
 
 from ui.models.actionplan import RecommendationModel, UpdateModel
 from ui.models.base import RowProxyModel
-from ui.models.case_detail import PauseModel, ProcessModel, QARoundModel, TimelineModel
+from ui.models.case_detail import AuditModel, PauseModel, ProcessModel, QARoundModel, TimelineModel
 from ui.screens.forms import fit_columns, make_table, selected_object
 
 
@@ -174,6 +174,24 @@ class ActionPlanTab(QWidget):
         self.update_model.set_rows(rows)
         self.updates_label.setText(f"<b>Updates on recommendation {rec.number}</b> ({len(rows)})")
         fit_columns(self.update_table, maximum=420)
+
+
+class AuditTab(QWidget):
+    """Every create, change and delete on the case, newest first, from the hash-chained audit trail."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setAccessibleName("Audit trail")
+        self.model = AuditModel(parent=self)
+        self.table = sorted_table(self.model, "Audit trail", self, stretch=AuditModel.CHANGES)
+        self.table.sortByColumn(AuditModel.WHEN, Qt.SortOrder.DescendingOrder)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Who changed what, and when. Real names are never written to the trail.", self))
+        layout.addWidget(self.table)
+
+    def show_rows(self, rows) -> None:
+        self.model.set_rows(rows)
+        fit_columns(self.table, maximum=360)
 
 
 class NotesTab(QWidget):
