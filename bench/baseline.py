@@ -213,8 +213,18 @@ def dashboard(connection: sqlite3.Connection, as_of: dt.date) -> tuple:
 
 
 def briefing_data(connection: sqlite3.Connection, as_of: dt.date) -> tuple:
-    """The briefing's questions: open cases with their dated facts, recommendation figures, escalations."""
-    facts = case_facts(connection, open_only=True)
+    """The briefing's questions: open cases with deadlines and RAG, recommendation figures, escalations."""
+    from dhr_tracker.lifecycle.deadlines import compute_deadlines
+    from dhr_tracker.lifecycle.rag import RagRules, rag_for
+    from dhr_tracker.settings import RAG_DUE_SOON_DAYS, RAG_RED_AFTER_DAYS
+
+    get = settings(connection)
+    rules = RagRules(get(RAG_DUE_SOON_DAYS.key), get(RAG_RED_AFTER_DAYS.key))
+    scales, days = timescales(connection), calendar(connection)
+    reviews = []
+    for facts in case_facts(connection, open_only=True):
+        found = compute_deadlines(facts, as_of, scales, days)
+        reviews.append((facts, found, rag_for(facts, found, as_of, rules)))
     figures = connection.execute(
         """SELECT r.case_id, c.reference, g.name, r.number, r.status, r.target_on,
                   (SELECT max(p.received_on) FROM progress_update p WHERE p.recommendation_id = r.id)
@@ -222,21 +232,22 @@ def briefing_data(connection: sqlite3.Connection, as_of: dt.date) -> tuple:
            WHERE c.stage != 'closed'"""
     ).fetchall()
     by_agency: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for _, _, agency, _, status, target, _ in figures:
+    overdue = []
+    for _, reference, agency, number, status, target, last in figures:
+        status = RecommendationStatus(status)
         by_agency[agency][status] += 1
-        if RecommendationStatus(status).is_open and target and _date(target) < as_of:
+        target = _day(target)
+        if status.is_open and target and target < as_of:
             by_agency[agency]["past_target"] += 1
-    overdue = connection.execute(
-        """SELECT g.name,
-                  (SELECT coalesce(max(e.level), 0) FROM escalation_action e WHERE e.request_id = q.id),
-                  q.due_on,
-                  (SELECT count(*) FROM update_request_item i WHERE i.request_id = q.id AND i.settled_on IS NULL),
-                  (SELECT max(e.taken_on) FROM escalation_action e WHERE e.request_id = q.id)
-           FROM update_request q JOIN agency g ON g.id = q.agency_id
-           WHERE q.received_on IS NULL AND q.due_on < ?""", (as_of.isoformat(),)
-    ).fetchall()
+            overdue.append((agency, reference, number, status.label, target, _day(last)))
+    previous = connection.execute(
+        "SELECT max(held_on) FROM meeting WHERE kind = 'kcsp' AND held_on < (SELECT min(held_on) FROM meeting "
+        "WHERE kind = 'kcsp' AND held_on > ?)", (as_of.isoformat(),)
+    ).fetchone()[0]
     implemented = connection.execute(
         """SELECT count(*) FROM recommendation WHERE status = 'implemented'
-           AND coalesce(signed_off_on, status_changed_on, completed_on) <= ?""", (as_of.isoformat(),)
+           AND coalesce(signed_off_on, status_changed_on, completed_on) <= ?
+           AND coalesce(signed_off_on, status_changed_on, completed_on) > coalesce(?, '0000')""",
+        (as_of.isoformat(), previous),
     ).fetchone()[0]
-    return facts, by_agency, overdue, implemented
+    return reviews, by_agency, overdue, escalations(connection, as_of), implemented

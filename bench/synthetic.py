@@ -79,6 +79,8 @@ SCALES = {
     # Briefing databases: a briefing covers every open review, so each has exactly its open reviews.
     "briefing-100": Scale("briefing-100", 100, 2_500, 20_000, 2_000, agencies=60, csp_areas=12, update_rounds=24,
                           open_only=True, attendees=20),
+    # A few rows of everything, for the test that the baseline asks the same questions as the app.
+    "tiny": Scale("tiny", 40, 400, 1_500, 300, agencies=40, csp_areas=14, update_rounds=8),
     "briefing-40": Scale("briefing-40", 40, 1_000, 8_000, 800, agencies=45, csp_areas=12, update_rounds=24,
                          open_only=True, attendees=20),
 }
