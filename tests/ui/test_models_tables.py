@@ -116,3 +116,20 @@ def test_emitting_signals_never_exhausts_true(qtbot):
     for _ in range(20_000):
         model.setData(index, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
     assert sys.getrefcount(True) > 1_000_000
+
+
+def test_agency_filter_and_plain_row_proxies_pass_the_model_tester(qtmodeltester):
+    from ui.models.base import RowProxyModel
+    from ui.screens.agencies import AgencyFilterProxy
+
+    agencies = AgencyModel(rows_for(AgencyModel) + [AgencyRow(2, "KMPT", "Health")])
+    proxy = AgencyFilterProxy()
+    proxy.setSourceModel(agencies)
+    qtmodeltester.check(proxy)
+    proxy.set_text("police")
+    assert [proxy.object_at(r).name for r in range(proxy.rowCount())] == ["Kent Police"]
+    plain = RowProxyModel()
+    plain.setSourceModel(RecommendationModel(rows_for(RecommendationModel)))
+    qtmodeltester.check(plain)
+    plain.sort(RecommendationModel.NUMBER, Qt.SortOrder.DescendingOrder)
+    assert [plain.object_at(r).number for r in range(plain.rowCount())] == ["10", "2"]

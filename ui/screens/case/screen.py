@@ -143,6 +143,15 @@ class CaseScreen(Screen):
         self._clean, self._clean_notes = self.form.raw_values(), ""
         self.pages.setCurrentWidget(self.empty)
 
+    def find(self) -> None:
+        """Ctrl+F: the case screen has no filter; put the cursor in the current tab's table (or the form)."""
+        from PySide6.QtWidgets import QTableView
+
+        page = self.tabs.currentWidget()
+        tables = page.findChildren(QTableView) if page is not None else []
+        target = tables[0] if tables else self.form.reference
+        target.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
     def remember(self) -> Any:
         return self.case_id
 
