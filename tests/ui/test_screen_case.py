@@ -166,3 +166,16 @@ def test_parallel_process_and_pause(qtbot, ui_context, database):
     wait_for_tasks(qtbot, ui_context)
     assert [p.until if hasattr(p, "until") else p.ends_on for p in screen.processes_tab.pause_model.rows()] == [None]
     assert any("Pause" in row.event or "pause" in row.event for row in screen.timeline_tab.model.rows())
+
+
+def test_real_names_are_hidden_until_asked_for(qtbot, ui_context, database):
+    from PySide6.QtWidgets import QLineEdit
+
+    screen = open_screen(qtbot, ui_context, make_case(database))
+    field = screen.form.victim_real_name
+    assert field.text() == "Real Person" and field.echoMode() == QLineEdit.EchoMode.Password
+    screen.form.show_real_names.setChecked(True)
+    assert field.echoMode() == QLineEdit.EchoMode.Normal
+    assert not screen.has_unsaved_changes()
+    screen.clear()
+    assert field.echoMode() == QLineEdit.EchoMode.Password

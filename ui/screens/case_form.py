@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
 
 from dhr_tracker.errors import ValidationError
 from dhr_tracker.vocabulary import GuidanceProfile
@@ -51,6 +51,18 @@ class CaseForm(FieldForm):
             help_text="Kept in the encrypted database only; never shown in reports or exports.",
         )
         self.commissioning_partnership.setText("KCSP")
+        # Real names are hidden from anyone looking over the shoulder until asked for.
+        self.show_real_names = QCheckBox("Show real &names", self)
+        self.show_real_names.setObjectName("show_real_names")
+        self.show_real_names.setToolTip("Real names are hidden on screen unless you ask to see them")
+        self.show_real_names.toggled.connect(self._reveal)
+        self.layout_.addRow("", self.show_real_names)
+        self._reveal(False)
+
+    def _reveal(self, shown: bool) -> None:
+        mode = QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
+        for field in (self.victim_real_name, self.perpetrator_real_name):
+            field.setEchoMode(mode)
 
     def set_areas(self, names: list[str]) -> None:
         current = self.csp_area.currentData()
@@ -77,6 +89,7 @@ class CaseForm(FieldForm):
         self.independent_chair.setText(values.get("independent_chair") or "")
         self.victim_real_name.setText(values.get("victim_real_name") or "")
         self.perpetrator_real_name.setText(values.get("perpetrator_real_name") or "")
+        self.show_real_names.setChecked(False)
         self.clear_errors()
 
     def values(self) -> dict[str, Any]:
