@@ -123,6 +123,18 @@ def test_record_decision_then_recommendation_then_update(qtbot, ui_context, data
     assert [u.text for u in screen.action_plan_tab.updates[rec.id]] == ["Training planned."]
     assert screen.action_plan_tab.update_model.rowCount() == 1
 
+    screen.action_plan_tab.edit_button.click()
+    dialog = screen.dialog
+    assert dialog.values()["lead_agency"] == "Kent Police" and dialog.values()["target_on"] == dt.date(2027, 6, 1)
+    dialog.set_value("scope", Scope.NATIONAL)  # Kent Police is not a government department: refused beside the field
+    dialog.submit()
+    wait_for_tasks(qtbot, ui_context)
+    assert "government department" in dialog.error_text("lead_agency")
+    dialog.set_value("scope", Scope.REGIONAL)
+    dialog.submit()
+    wait_for_tasks(qtbot, ui_context)
+    assert screen.action_plan_tab.model.rows()[0].scope == "Regional"
+
 
 def test_clear_forgets_everything_shown(qtbot, ui_context, database):
     screen = open_screen(qtbot, ui_context, make_case(database))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from dhr_tracker.actionplan.progress import add_progress_update
-from dhr_tracker.actionplan.recommendations import TRANSITIONS, add_recommendation, change_status
+from dhr_tracker.actionplan.recommendations import TRANSITIONS, add_recommendation, change_status, edit_recommendation
 from dhr_tracker.lifecycle.services import (
     add_parallel_process, update_parallel_process, close_case, end_pause, record_decision, record_milestone, record_publication,
     record_qa_feedback, record_qa_submission, record_revisions_made, reopen_case, start_pause,
@@ -177,6 +177,21 @@ def recommendation_dialog(screen: CaseScreen) -> ServiceDialog:
         FieldSpec("action", "&Action to take:", MULTILINE),
         FieldSpec("target_on", "&Target date:", DATE),
     ], lambda session, v: add_recommendation(session, _case(session, case_id), **v).id)
+
+
+def edit_recommendation_dialog(screen: CaseScreen, rec) -> ServiceDialog:  # noqa: ANN001 - a RecommendationRow
+    agencies = screen.context.read(lambda session: [agency.name for agency in list_agencies(session)])
+    rec_id = rec.id
+    scope = next((s for s in Scope if s.label == rec.scope), Scope.LOCAL)
+    return _dialog(screen, f"Edit recommendation {rec.number}", [
+        FieldSpec("number", "N&umber:", default=rec.number),
+        FieldSpec("text", "&Recommendation:", MULTILINE, default=rec.text),
+        FieldSpec("scope", "&Scope:", CHOICE, choices=[(s.label, s) for s in Scope], default=scope),
+        FieldSpec("lead_agency", "&Lead agency:", CHOICE, choices=[(name, name) for name in agencies], default=rec.lead_agency),
+        FieldSpec("action", "&Action to take:", MULTILINE, default=rec.action),
+        FieldSpec("target_on", "&Target date:", DATE, default=rec.target_on),
+    ], lambda session, v: edit_recommendation(session, _rec(session, rec_id), **v).id,
+        intro="Its status and updates are changed with their own steps; every change is kept in the audit trail.")
 
 
 def status_dialog(screen: CaseScreen, rec_id: int, current: RecommendationStatus) -> ServiceDialog:

@@ -92,7 +92,8 @@ class CaseScreen(Screen):
         self.processes_tab = ProcessesTab(lambda: actions.process_dialog(self), self._change_process,
                                           lambda: actions.pause_dialog(self),
                                           lambda: actions.end_pause_dialog(self), body)
-        self.action_plan_tab = ActionPlanTab(lambda: actions.recommendation_dialog(self), self._change_status,
+        self.action_plan_tab = ActionPlanTab(lambda: actions.recommendation_dialog(self), self._edit_recommendation,
+                                             self._change_status,
                                              self._add_update, body)
         self.notes_tab = NotesTab(self.save, body)
         self.audit_tab = AuditTab(body)
@@ -315,6 +316,11 @@ class CaseScreen(Screen):
             self.context.prompter.information("Choose a process", "Select the parallel process to update first.")
             return
         actions.change_process_dialog(self, process)
+
+    def _edit_recommendation(self) -> None:
+        rec = self.action_plan_tab.selected()
+        if rec is not None:
+            actions.edit_recommendation_dialog(self, rec)
 
     def _change_status(self) -> None:
         rec = self.action_plan_tab.selected()

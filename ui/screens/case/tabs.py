@@ -114,7 +114,7 @@ class ProcessesTab(QWidget):
 class ActionPlanTab(QWidget):
     """The recommendations, and below them the updates of the one selected."""
 
-    def __init__(self, add_recommendation, change_status, add_update, parent: QWidget | None = None):
+    def __init__(self, add_recommendation, edit_recommendation, change_status, add_update, parent: QWidget | None = None):
         super().__init__(parent)
         self.setAccessibleName("Action plan")
         self.model = RecommendationModel(parent=self)
@@ -124,11 +124,12 @@ class ActionPlanTab(QWidget):
         self.update_table = sorted_table(self.update_model, "Progress updates", self, stretch=UpdateModel.UPDATE)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.add_button = button("&Add a recommendation…", "add_recommendation", add_recommendation, self)
+        self.edit_button = button("&Edit…", "edit_recommendation", edit_recommendation, self)
         self.status_button = button("Change &status…", "change_status", change_status, self)
         self.update_button = button("Record an &update…", "add_update", add_update, self)
         self.updates_label = QLabel("Select a recommendation to see its updates.", self)
         layout = QVBoxLayout(self)
-        layout.addLayout(ButtonRow(self.add_button, self.status_button, self.update_button))
+        layout.addLayout(ButtonRow(self.add_button, self.edit_button, self.status_button, self.update_button))
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.table)
         lower = QWidget(splitter)
@@ -164,8 +165,8 @@ class ActionPlanTab(QWidget):
 
     def _selection_changed(self, *args) -> None:
         rec = self.selected()
-        self.status_button.setEnabled(rec is not None)
-        self.update_button.setEnabled(rec is not None)
+        for widget in (self.edit_button, self.status_button, self.update_button):
+            widget.setEnabled(rec is not None)
         if rec is None:
             self.update_model.clear()
             self.updates_label.setText("Select a recommendation to see its updates.")
