@@ -165,3 +165,24 @@ def test_cli_audit_verify_and_case(three_changes, database_path, monkeypatch, ca
     tamper(three_changes, "UPDATE audit_entry SET entity_id = '99' WHERE id = 2")
     assert main(["audit", "verify", "--db", str(database_path)]) == 1
     assert "BROKEN at entry 2" in capsys.readouterr().out
+
+
+def test_a_trail_imported_with_an_archive_verifies(tmp_path, monkeypatch, capsys):
+    """An archive carries the audit trail; the new database's chain must verify, its end recorded or not."""
+    monkeypatch.setenv("DHR_TRACKER_PASSPHRASE", PASSPHRASE)
+    source, archive, copy = tmp_path / "source.dhrdb", tmp_path / "all.json", tmp_path / "copy.dhrdb"
+    assert main(["demo", "--db", str(source), "--cases", "3"]) == 0
+    assert main(["export", "--db", str(source), "--format", "json", "--out", str(archive)]) == 0
+    assert main(["import", "--db", str(copy), str(archive)]) == 0
+    capsys.readouterr()
+    assert main(["audit", "verify", "--db", str(copy)]) == 0
+    assert "intact" in capsys.readouterr().out
+    from dhr_tracker.security.audit import record_chain_head
+    from dhr_tracker.storage.database import open_database
+
+    with open_database(copy, PASSPHRASE) as database:
+        with database.transaction() as session:
+            record_chain_head(session)
+        with database.session() as session:
+            report = verify_chain(session)
+        assert report.ok and report.end_recorded and report.entries > 10

@@ -148,6 +148,8 @@ def run_audit_verify(args: argparse.Namespace) -> int:
         print("Someone changed the database outside DHR Tracker. Keep this file for investigation and restore the newest backup whose trail verifies.")
         return 1
     print(f"{database.path}: the audit trail is intact ({report.entries} entries, every link checked).")
+    if not report.end_recorded:
+        print("The end of the trail is not recorded yet (the entries came with an import); it will be at the next change.")
     return 0
 
 
