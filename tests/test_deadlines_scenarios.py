@@ -46,8 +46,18 @@ def test_decided_on_31_january_with_the_home_office_told_a_week_later():
     assert (decision.due, decision.met_on, decision.status, decision.slippage_days) == (D(2025, 2, 6), D(2025, 1, 31), DeadlineStatus.MET, 0)
     informed = by_kind(deadlines, DeadlineKind.HOME_OFFICE_INFORMED)
     assert (informed.due, informed.status, informed.slippage_days) == (D(2025, 2, 7), DeadlineStatus.MET, 3)
-    # 31 July + 6 months = 31 July 2025 (six whole months later: 31/01 -> 31/07).
+    # 31 January + 6 months = 31 July 2025.
     assert by_kind(deadlines, DeadlineKind.COMPLETION).due == D(2025, 7, 31)
+
+
+def test_a_dardr_review_decided_on_31_january_scopes_by_the_end_of_february():
+    # Decided 31/01/2025: scoping due 31 January + 1 month = 28/02/2025; in the leap year 2024, 29/02/2024.
+    for decided, due in ((D(2025, 1, 31), D(2025, 2, 28)), (D(2024, 1, 31), D(2024, 2, 29))):
+        case = facts(decided.replace(day=6), MilestoneFact(K.DECISION, decided), decision=Decision.REVIEW,
+                     guidance_profile=GuidanceProfile.DARDR)
+        scoping = by_kind(compute_deadlines(case, due + dt.timedelta(days=1)), DeadlineKind.SCOPING)
+        assert (scoping.due, scoping.status, scoping.days_overdue) == (due, DeadlineStatus.OVERDUE, 1)
+        assert by_kind(compute_deadlines(case, due), DeadlineKind.COMPLETION).due == D(decided.year, 7, 31)
 
 
 def test_leap_year_decision_and_completion():
