@@ -11,7 +11,10 @@ baseline asks it the same questions with hand-written SQL through the standard l
 hands the rows to the same pure engines (see bench/baseline.py).
 
 Every figure is the median of several runs after one warm-up run, on a warm cache, each in a fresh
-session as the app's screens use them. Peak memory is the measuring process's maximum resident set
+session as the app's screens use them. Both wall-clock and CPU time are recorded: every measure runs
+on one thread, so on an otherwise idle machine the wall-clock time is the CPU time; when other work
+shares the CPUs (the load average is printed) the CPU time is the steadier figure, and the ratio to
+plain SQLite is taken on CPU time. The table says whether each target is met on each. Peak memory is the measuring process's maximum resident set
 (everything: Python, Qt, SQLCipher, every measure) and, per measure, tracemalloc's peak of Python
 allocations in a separate pass (tracemalloc slows Python down, so it is never on while timing).
 """
@@ -125,6 +128,8 @@ class Measure:
     cpu_runs: list[float] = field(default_factory=list)
     baseline_seconds: float | None = None
     baseline_runs: list[float] = field(default_factory=list)
+    baseline_cpu_seconds: float | None = None
+    baseline_cpu_runs: list[float] = field(default_factory=list)
     target: float | None = None
     unit: str = "s"
     data_measure: bool = True
@@ -134,16 +139,31 @@ class Measure:
 
     @property
     def ratio(self) -> float | None:
+        """App CPU time over baseline CPU time: steadier than wall-clock time when other work shares the CPUs."""
+        if self.cpu_seconds is None or not self.baseline_cpu_seconds:
+            return None
+        return self.cpu_seconds / self.baseline_cpu_seconds
+
+    @property
+    def wall_ratio(self) -> float | None:
         if self.seconds is None or not self.baseline_seconds:
             return None
         return self.seconds / self.baseline_seconds
 
+    def _meets(self, seconds: float | None) -> bool | None:
+        if self.target is None or seconds is None:
+            return None
+        return (seconds * 1000 if self.unit == "ms" else seconds) <= self.target
+
     @property
     def meets_target(self) -> bool | None:
-        if self.target is None or self.seconds is None:
-            return None
-        value = self.seconds * 1000 if self.unit == "ms" else self.seconds
-        return value <= self.target
+        """On wall-clock time, as a user would see it."""
+        return self._meets(self.seconds)
+
+    @property
+    def meets_target_cpu(self) -> bool | None:
+        """On CPU time: what the wall-clock time is on an otherwise idle machine (everything here is one thread)."""
+        return self._meets(self.cpu_seconds)
 
     @property
     def meets_ratio(self) -> bool | None:
@@ -192,11 +212,13 @@ class Bench:
             measure.runs, measure.cpu_runs = timed(app, repeat)
             measure.seconds, measure.cpu_seconds = statistics.median(measure.runs), statistics.median(measure.cpu_runs)
             if plain is not None:
-                measure.baseline_runs, _ = timed(plain, repeat)
+                measure.baseline_runs, measure.baseline_cpu_runs = timed(plain, repeat)
                 measure.baseline_seconds = statistics.median(measure.baseline_runs)
+                measure.baseline_cpu_seconds = statistics.median(measure.baseline_cpu_runs)
             if memory:  # once more under tracemalloc (never while timing: it slows Python down)
                 measure.peak_python_mb = round(python_peak_mb(app), 1)
-            ratio = f", plain SQLite {measure.baseline_seconds:.3f} s (x{measure.ratio:.2f})" if measure.ratio else ""
+            ratio = (f", plain SQLite {measure.baseline_seconds:.3f} s (CPU {measure.baseline_cpu_seconds:.3f} s; "
+                     f"x{measure.ratio:.2f} on CPU)") if measure.ratio else ""
             print(f" {measure.seconds:.3f} s (CPU {measure.cpu_seconds:.3f} s){ratio}", flush=True)
         except Exception as error:  # an engine not written yet, or broken: report it, carry on
             measure.error = f"{type(error).__name__}: {error}"
@@ -421,25 +443,32 @@ def verdict(value: bool | None) -> str:
 
 def table(measures: list[Measure], peak_rss_mb: float) -> str:
     lines = [
-        "| measure | DHR Tracker (encrypted) | its CPU time | plain SQLite, hand-written SQL | ratio | target | met |",
-        "|---|---:|---:|---:|---:|---:|:---:|",
+        "| measure | DHR Tracker: wall clock | DHR Tracker: CPU | plain SQLite: CPU | ratio (CPU) | target | met: wall / CPU |",
+        "|---|---:|---:|---:|---:|---|:---:|",
     ]
+
+    def shown(m: Measure, seconds: float | None) -> str:
+        if seconds is None:
+            return "—"
+        return f"{seconds * 1000:.2f} ms" if m.unit == "ms" else f"{seconds:.3f} s"
+
     for m in measures:
         if m.error:
             lines.append(f"| {m.label} | not measured | | | | | ({m.error[:80]}) |")
             continue
-        shown = f"{m.seconds * 1000:.2f} ms" if m.unit == "ms" else f"{m.seconds:.3f} s"
-        cpu = "" if m.cpu_seconds is None else (f"{m.cpu_seconds * 1000:.2f} ms" if m.unit == "ms" else f"{m.cpu_seconds:.3f} s")
-        plain = f"{m.baseline_seconds:.3f} s" if m.baseline_seconds is not None else "—"
         ratio = f"{m.ratio:.2f}×" if m.ratio is not None else "—"
         target = (f"≤ {m.target:g} ms" if m.unit == "ms" else f"≤ {m.target:g} s") if m.target is not None else ""
-        checks = [c for c in (m.meets_target, m.meets_ratio) if c is not None]
         if m.data_measure and m.ratio is not None:
             target = (target + "; " if target else "") + f"≤ {MAX_RATIO:g}× plain"
-        met = verdict(all(checks)) if checks else ""
-        lines.append(f"| {m.label} | {shown} | {cpu} | {plain} | {ratio} | {target} | {met} |")
+        ratio_ok = m.meets_ratio
+        wall = [c for c in (m.meets_target, ratio_ok) if c is not None]
+        cpu = [c for c in (m.meets_target_cpu, ratio_ok) if c is not None]
+        met = f"{verdict(all(wall))} / {verdict(all(cpu))}" if wall else ""
+        lines.append(f"| {m.label} | {shown(m, m.seconds)} | {shown(m, m.cpu_seconds)} | {shown(m, m.baseline_cpu_seconds)} | "
+                     f"{ratio} | {target} | {met} |")
+    ok = verdict(peak_rss_mb <= TARGETS["peak_memory_mb"])
     lines.append(f"| Peak memory (maximum resident set of the measuring process) | {peak_rss_mb:.0f} MB | | | | "
-                 f"≤ {TARGETS['peak_memory_mb']:g} MB | {verdict(peak_rss_mb <= TARGETS['peak_memory_mb'])} |")
+                 f"≤ {TARGETS['peak_memory_mb']:g} MB | {ok} / {ok} |")
     return "\n".join(lines)
 
 
@@ -522,8 +551,10 @@ def main(argv: list[str] | None = None) -> int:
             {
                 "key": m.key, "label": m.label, "unit": m.unit, "median_s": m.seconds, "runs_s": m.runs,
                 "cpu_median_s": m.cpu_seconds, "cpu_runs_s": m.cpu_runs,
-                "baseline_median_s": m.baseline_seconds, "baseline_runs_s": m.baseline_runs, "ratio": m.ratio,
-                "target": m.target, "meets_target": m.meets_target, "meets_ratio": m.meets_ratio,
+                "baseline_median_s": m.baseline_seconds, "baseline_runs_s": m.baseline_runs,
+                "baseline_cpu_median_s": m.baseline_cpu_seconds, "baseline_cpu_runs_s": m.baseline_cpu_runs,
+                "ratio_cpu": m.ratio, "ratio_wall": m.wall_ratio, "target": m.target, "meets_target_wall": m.meets_target,
+                "meets_target_cpu": m.meets_target_cpu, "meets_ratio": m.meets_ratio,
                 "peak_python_mb": m.peak_python_mb, "note": m.note, "error": m.error,
             }
             for m in bench.measures

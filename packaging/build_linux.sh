@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build the one-folder Linux application with PyInstaller, then prove the built binary works:
-# `--version`, then `demo` to create an encrypted demo database, then `check` on it.
+# `--version`, then `demo` to create an encrypted demo database, then `check` on it, a wrong passphrase,
+# and finally the desktop app's screens rendered offscreen (proving Qt and its plugins are in the package).
 #
 #   packaging/build_linux.sh            (from anywhere; uses the checkout's .venv, made by `python3 dev.py test`)
 #
@@ -74,5 +75,12 @@ DHR_TRACKER_PASSPHRASE="not the right passphrase" "$BINARY" check --db "$DB"
 status=$?
 set -e
 [[ $status -eq 3 ]] || { echo "FAILED: expected exit code 3, got $status." >&2; exit 1; }
+
+echo "== dhr-tracker --render-screenshots (the desktop app's screens, offscreen, on a throwaway demo database)"
+SHOTS="$SCRATCH/screenshots"
+"$BINARY" --render-screenshots "$SHOTS" | sed "s|$SHOTS/||"
+count=$(find "$SHOTS" -name '*.png' -size +1k | wc -l)
+[[ $count -ge 4 ]] || { echo "FAILED: expected the main screens as PNG files, found $count." >&2; exit 1; }
+echo "   $count screens rendered by the packaged Qt"
 
 echo "== PASSED: the packaged build at dist/dhr-tracker/ starts, creates, unlocks and checks an encrypted database"
