@@ -87,7 +87,14 @@ def _apply(session: Session, rec: Recommendation, values: dict[str, Any]) -> Non
             )
         source_agency = resolve_agency(session, merged["source_agency"], "source_agency", "The IMR agency")
     supporting = []
-    for value in merged["supporting_agencies"] or []:
+    given = merged["supporting_agencies"] or []
+    if isinstance(given, str):
+        given = [given]
+    if not isinstance(given, (list, tuple, set, frozenset)):
+        raise ValidationError(
+            "Supporting agencies must be a list of agencies (or none).", field="supporting_agencies", rule="not_a_list"
+        )
+    for value in given:
         agency = resolve_agency(session, value, "supporting_agencies", "A supporting agency")
         if agency.id == lead.id:
             raise ValidationError(

@@ -101,6 +101,7 @@ def letters_due(session: Session, as_of: dt.date) -> list[Letter]:
         )
     }
     settings = Settings(session)
+    templates: dict[str, str] = {}
     letters = []
     for position in positions:
         level = position.action_due
@@ -113,7 +114,10 @@ def letters_due(session: Session, as_of: dt.date) -> list[Letter]:
             "item_count": str(len(items)), "meeting_date": format_date(oldest.meeting_on) or "the next meeting",
             "date": format_date(as_of),
         }
-        template = settings.get(LETTER_TEMPLATES[template_key(level.level)])
+        key = template_key(level.level)
+        if key not in templates:
+            templates[key] = settings.get(LETTER_TEMPLATES[key])
+        template = templates[key]
         letters.append(Letter(
             position.agency_id, position.agency_name, level, recipient, salutation, as_of, oldest.requested_on,
             position.due_on, position.working_days_late, oldest.meeting_on, items, _paragraphs(template, values),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from dhr_tracker.actionplan._common import clean_date, clean_text, not_in_future
@@ -65,14 +65,18 @@ def create_update_round(
     )
     round_ = UpdateRound(meeting_id=meeting_id, meeting_on=meeting_on, requested_on=requested_on, due_on=due_on, note=note.strip())
     session.add(round_)
-    requests: dict[int, UpdateRequest] = {}
-    for agency_id, rec_id in rows:
-        request = requests.get(agency_id)
-        if request is None:
-            request = requests[agency_id] = UpdateRequest(agency_id=agency_id, requested_on=requested_on, due_on=due_on)
-            round_.requests.append(request)
-        request.items.append(UpdateRequestItem(recommendation_id=rec_id))
     session.flush()
+    # Bulk inserts: a national round holds tens of thousands of items.
+    agency_ids = list(dict.fromkeys(agency_id for agency_id, _ in rows))
+    request_ids = dict(session.execute(
+        insert(UpdateRequest).returning(UpdateRequest.agency_id, UpdateRequest.id, sort_by_parameter_order=True),
+        [{"round_id": round_.id, "agency_id": agency_id, "requested_on": requested_on, "due_on": due_on} for agency_id in agency_ids],
+    ).all())
+    session.execute(
+        insert(UpdateRequestItem),
+        [{"request_id": request_ids[agency_id], "recommendation_id": rec_id} for agency_id, rec_id in rows],
+    )
+    session.expire(round_, ["requests"])
     return round_
 
 

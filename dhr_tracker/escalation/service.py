@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from sqlalchemy import and_, case as sql_case, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from dhr_tracker.actionplan._common import clean_date, clean_text, not_in_future
 from dhr_tracker.dates import format_date
@@ -118,6 +118,17 @@ def recipient_for(agency: Agency, role: RecipientRole) -> tuple[str, str, Agency
     return f"{generic}, {agency.name}", generic, None
 
 
+@dataclass(frozen=True)
+class _Context:
+    ladder: tuple[LadderLevel, ...]
+    calendar: CachedCalendar
+    meetings: list[dt.date]
+
+    @classmethod
+    def load(cls, session: Session) -> _Context:
+        return cls(current_ladder(session), CachedCalendar(calendar_for(session)), kcsp_meeting_dates(session))
+
+
 def record_escalation_action(
     session: Session,
     request: UpdateRequest,
@@ -134,10 +145,19 @@ def record_escalation_action(
     Refused if the level is not on the ladder, was not yet reached on `taken_on`, or the update had
     already arrived by then.
     """
+    action = _record(session, request, level, taken_on, method, recipient, note, today, _Context.load(session))
+    session.flush()
+    return action
+
+
+def _record(
+    session: Session, request: UpdateRequest, level: int, taken_on: dt.date, method: ContactMethod | str,
+    recipient: str, note: str, today: dt.date | None, context: _Context,
+) -> EscalationAction:
     today = today or dt.date.today()
     taken_on = clean_date(taken_on, "taken_on", "The date of the action", required=True)
     not_in_future(taken_on, today, "taken_on", "The date of the action")
-    ladder = current_ladder(session)
+    ladder = context.ladder
     step = next((s for s in ladder if s.level == level), None)
     if step is None:
         known = ", ".join(str(s.level) for s in ladder)
@@ -148,9 +168,7 @@ def record_escalation_action(
             f"{format_date(taken_on)}.", field="taken_on", rule="already_answered",
         )
     index = ladder.index(step)
-    reached_on = level_dates(
-        ladder[: index + 1], request.requested_on, request.due_on, calendar_for(session), kcsp_meeting_dates(session)
-    )[index]
+    reached_on = level_dates(ladder[: index + 1], request.requested_on, request.due_on, context.calendar, context.meetings)[index]
     if reached_on is None or reached_on > taken_on:
         when = f"on {format_date(reached_on)}" if reached_on else "only at a KCSP meeting not yet in the calendar"
         raise ValidationError(
@@ -170,7 +188,6 @@ def record_escalation_action(
         recipient_role=step.recipient.label[:120], note=note.strip(),
     )
     session.add(action)
-    session.flush()
     return action
 
 
@@ -179,16 +196,24 @@ def record_due_actions(
     method: ContactMethod = ContactMethod.LETTER, today: dt.date | None = None,
 ) -> list[EscalationAction]:
     """Record, as taken on `as_of`, every action due on that day (one per request, at its own level)."""
-    actions = []
-    for position in escalations(session, as_of):
-        if agency_ids is not None and position.agency_id not in agency_ids:
-            continue
-        for request_position in position.requests:
-            if request_position.action_due is not None:
-                request = session.get(UpdateRequest, request_position.request.request_id)
-                actions.append(record_escalation_action(
-                    session, request, level=request_position.action_due.level, taken_on=as_of, method=method, today=today,
-                ))
+    due = {
+        p.request.request_id: p.action_due.level
+        for position in escalations(session, as_of)
+        if agency_ids is None or position.agency_id in agency_ids
+        for p in position.requests
+        if p.action_due is not None
+    }
+    if not due:
+        return []
+    requests = session.scalars(
+        select(UpdateRequest)
+        .options(selectinload(UpdateRequest.agency).selectinload(Agency.contacts))
+        .where(UpdateRequest.id.in_(list(due)))
+        .order_by(UpdateRequest.id)
+    ).all()
+    context = _Context.load(session)
+    actions = [_record(session, request, due[request.id], as_of, method, "", "", today, context) for request in requests]
+    session.flush()
     return actions
 
 
