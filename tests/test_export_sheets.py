@@ -164,3 +164,59 @@ def test_the_demo_caseload_exports_without_real_names_and_its_workbook_imports_b
             assert snapshot(session) == before
     finally:
         fresh.close()
+
+
+@pytest.fixture
+def temp_folder_watch(tmp_path, monkeypatch):
+    """Point the system temporary folder at an empty folder and record every file opened in it.
+
+    Recording os.open (which tempfile's NamedTemporaryFile and mkstemp go through) matters because
+    openpyxl deletes its temporary sheet files after zipping them: an empty folder afterwards alone
+    would not show that case data passed through it.
+    """
+    import os
+    import tempfile
+
+    folder = tmp_path / "system-temp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    opened: list[str] = []
+    real_open = os.open
+
+    def watching_open(path, *args, **kwargs):
+        if os.path.dirname(os.path.abspath(os.fsdecode(path))) == str(folder):
+            opened.append(os.fsdecode(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", watching_open)
+    return folder, opened
+
+
+def test_xlsx_export_and_import_write_nothing_to_the_temporary_folder(filled, tmp_path, temp_folder_watch):
+    import io
+
+    folder, opened = temp_folder_watch
+    # The watch is live: openpyxl's own save does put each sheet in a temporary file (then deletes it).
+    stock = openpyxl.Workbook()
+    stock.active.append(["DHR-2024-07", "Harley"])
+    stock.save(io.BytesIO())
+    assert opened and list(folder.iterdir()) == []
+    opened.clear()
+
+    out = tmp_path / "partners.xlsx"
+    with filled.transaction() as session:
+        export_file(session, "xlsx", out)
+    assert opened == [] and list(folder.iterdir()) == []
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["Cases", "Recommendations", "Updates", "Home Office action plan"]
+    assert [cell.value for cell in book["Cases"][2]][:3] == ["DHR-2024-07", "Harley", "Notification"]
+    assert book["Recommendations"].max_row == 3 and book["Updates"]["G2"].value == "Half the teams trained"
+    assert book["Cases"].freeze_panes == "C2" and book["Cases"]["A1"].font.bold
+
+    from dhr_tracker.exchange.sheets import import_sheets, read_sheet_file
+
+    sheet_file = read_sheet_file(out)
+    with filled.transaction() as session:
+        result = import_sheets(session, sheet_file, dry_run=True, today=TODAY)
+    assert {p.severity for p in result.problems} <= {"skipped", "note"}  # already there: reported, not overwritten
+    assert opened == [] and list(folder.iterdir()) == []

@@ -6,14 +6,16 @@ the free-text columns (recommendation, action, outcome, updates) are checked for
 in the database, and the export is refused, writing nothing, if one is found. Notes and the date of
 death are left out: they are for the coordinator, not for partners. Text a spreadsheet would run as a
 formula gets a leading apostrophe. Files are created new (never overwritten) and readable by their
-owner only.
+owner only. Workbooks are built in memory: nothing goes through the temporary folder.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import os
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -212,11 +214,13 @@ def write_csv(tables: Sequence[Table], folder: Path | str) -> list[Path]:
 
 def _workbook(tables: Sequence[Table]):
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    workbook = Workbook(write_only=True)
+    # A normal (not write-only) workbook: openpyxl's write-only sheets stream their rows into a temporary
+    # file as they are appended, and case data must not land in the temporary folder. See _xlsx_bytes.
+    workbook = Workbook()
+    workbook.remove(workbook.active)
     workbook.properties.title = "DHR Tracker export (pseudonymised)"
     workbook.properties.keywords = EXPORT_KEYWORD
     workbook.properties.creator = "DHR Tracker"
@@ -232,34 +236,66 @@ def _workbook(tables: Sequence[Table]):
                 widths[index] = min(60, max(widths[index], len(shown) + 2))
         for index, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
-        header_cells = []
-        for header in table.headers:
-            cell = WriteOnlyCell(sheet, value=header)
-            cell.font = bold
-            header_cells.append(cell)
-        sheet.append(header_cells)
-        for row in table.rows:
-            cells = []
-            for value in row:
-                cell = WriteOnlyCell(sheet, value=safe_cell(value))
+        for column, header in enumerate(table.headers, start=1):
+            sheet.cell(row=1, column=column, value=header).font = bold
+        for number, row in enumerate(table.rows, start=2):
+            for column, value in enumerate(row, start=1):
+                if value is None:
+                    continue
+                cell = sheet.cell(row=number, column=column, value=safe_cell(value))
                 if isinstance(value, dt.date):
                     cell.number_format = "dd/mm/yyyy"
                 elif isinstance(value, str) and "\n" in value:
                     cell.alignment = wrap
-                cells.append(cell)
-            sheet.append(cells)
     return workbook
 
 
+def _xlsx_bytes(workbook) -> bytes:
+    """The whole .xlsx file, built in memory: no byte of it passes through the temporary folder.
+
+    openpyxl's own save (`Workbook.save` -> `openpyxl.writer.excel.save_workbook`) has each sheet's
+    `WorksheetWriter` write the sheet's XML into a NamedTemporaryFile in the system temporary folder
+    (`openpyxl.worksheet._writer.create_temporary_file`), then copies that file into the ZIP. The
+    subclass below changes only that step (checked against openpyxl 3.1): the writer is given an
+    in-memory `out` (its documented alternative, which `WorksheetWriter.read` supports) and the XML is
+    added with `ZipFile.writestr`. The ZIP itself is built in memory too; the caller writes the bytes
+    once, to the owner-only file it created.
+    """
+    from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+    from openpyxl.worksheet._writer import WorksheetWriter
+    from openpyxl.writer.excel import ExcelWriter
+
+    class InMemoryExcelWriter(ExcelWriter):
+        def write_worksheet(self, ws):
+            # As ExcelWriter.write_worksheet for a normal workbook, but into memory and without cleanup()
+            # (which would delete the temporary file there no longer is).
+            if self.workbook.write_only:
+                raise ValueError("write-only workbooks stream their sheets into temporary files; use a normal one")
+            ws._drawing = SpreadsheetDrawing()
+            ws._drawing.charts = ws._charts
+            ws._drawing.images = ws._images
+            writer = WorksheetWriter(ws, out=io.BytesIO())
+            writer.write()
+            ws._rels = writer._rels
+            self._archive.writestr(ws.path[1:], writer.read())
+            self.manifest.append(ws)
+
+    buffer = io.BytesIO()
+    workbook.properties.modified = dt.datetime.now(tz=dt.timezone.utc).replace(tzinfo=None)  # as save_workbook does
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        InMemoryExcelWriter(workbook, archive).write_data()
+    return buffer.getvalue()
+
+
 def write_xlsx(tables: Sequence[Table], path: Path | str) -> Path:
-    """One workbook, a sheet per table; dates are real date cells shown dd/mm/yyyy."""
+    """One workbook, a sheet per table; dates are real date cells shown dd/mm/yyyy. Built in memory."""
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise UserError(f"{path.name} should end in .xlsx, so that Excel opens it.")
-    descriptor = _new_file(path)  # first: nothing is built (in openpyxl's temporary files) for a name already in use
+    descriptor = _new_file(path)  # first: nothing is built for a name already in use
     try:
         with os.fdopen(descriptor, "wb") as handle:
-            _workbook(tables).save(handle)
+            handle.write(_xlsx_bytes(_workbook(tables)))
     except BaseException:
         path.unlink(missing_ok=True)
         raise
