@@ -1,4 +1,7 @@
-"""Sub-commands that move whole databases in and out: export, import (JSON archive)."""
+"""Sub-commands that move whole databases in and out: export, import (JSON archive).
+
+`export --format csv|xlsx` is handed to sheet_commands, which registers `import-sheet` itself.
+"""
 
 from __future__ import annotations
 
@@ -33,8 +36,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_database_arguments(load)
     load.add_argument("archive", type=Path, metavar="FILE", help="a JSON archive written by 'export --format json'")
     load.set_defaults(run=run_import)
-
-    sheet_commands.register(subparsers)  # import-sheet
 
 
 def run_export(args: argparse.Namespace) -> int:
