@@ -41,9 +41,11 @@ def screen_classes() -> list[type]:
 class MainWindow(QMainWindow):
     screen_changed = Signal(str)
 
-    def __init__(self, context: AppContext, *, idle_timeout_ms: int | None = None, watch_session: bool = True):
+    def __init__(self, context: AppContext, *, idle_timeout_ms: int | None = None, watch_session: bool = True,
+                 backup_on_close: bool = True):
         super().__init__()
         self.context = context
+        self.backup_on_close = backup_on_close
         if isinstance(context.prompter, QtPrompter) and context.prompter.parent is None:
             context.prompter.parent = self
         context.tasks.dialog_parent = self
@@ -267,8 +269,22 @@ class MainWindow(QMainWindow):
             else:
                 self.show_screen(0)
 
+    def automatic_backup(self) -> None:
+        """The encrypted backup taken on close (keeping the newest N); a failure is shown, never fatal."""
+        from dhr_tracker.security.backups import automatic_backup
+
+        database = self.context.database
+        if database is None or getattr(database, "read_only", False):
+            return
+        self.context.tasks.run(lambda: automatic_backup(database), progress="Backing up before closing…",
+                               title="The automatic backup failed", uses_database=False)
+        self.context.tasks.wait_for_idle()
+
     def close_database(self) -> None:
-        """Lock, then go back to the start screen rather than the unlock screen."""
+        """Back up, lock, then go back to the start screen rather than the unlock screen."""
+        if self.backup_on_close and not any(getattr(s, "has_unsaved_changes", lambda: False)() for s in self.screens):
+            self.context.tasks.wait_for_idle()
+            self.automatic_backup()
         if self.lock(MANUAL):
             self.lock_sequence.last_path = None
             self.lock_sequence.place = type(self.lock_sequence.place)()
@@ -286,6 +302,8 @@ class MainWindow(QMainWindow):
                         event.ignore()
                         return
             self.context.tasks.wait_for_idle()
+            if self.backup_on_close:
+                self.automatic_backup()
             for screen in self.screens:
                 screen.clear()
             self.context.drop_database()

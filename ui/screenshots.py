@@ -82,7 +82,7 @@ def render(out: Path, *, cases: int = 24, size: tuple[int, int] = DEFAULT_SIZE, 
         folder_path = Path(folder)
         context = AppContext(prompter=ScriptedPrompter(), today=today_uk, config_dir=folder_path / "config",
                              data_dir=folder_path / "data")
-        window = MainWindow(context, watch_session=False)
+        window = MainWindow(context, watch_session=False, backup_on_close=False)
         window.resize(*size)
         window.show()
         shoot(window, "start")

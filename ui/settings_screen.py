@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from dhr_tracker.settings import SETTINGS, Setting, SettingError, Settings
 from ui.screens.base import Screen
+from ui.tasks import message_for
 from ui.widgets.inline_message import InlineMessage
 from ui.widgets.ladder_editor import LadderEditor
 
@@ -159,13 +160,16 @@ class SettingsScreen(Screen):
         content = QWidget(self)
         content.setObjectName("settings_content")
         layout = QVBoxLayout(content)
-        layout.setContentsMargins(24, 20, 24, 20)
-        heading = QLabel("Settings", content)
+        layout.setContentsMargins(24, 4, 24, 20)
+        # The heading, the Save/Revert buttons and the overall message stay in view above the scrolling form.
+        header = QWidget(self)
+        header.setObjectName("settings_header")
+        heading = QLabel("Settings", header)
         heading.setObjectName("screen_heading")
-        layout.addWidget(heading)
-        intro = QLabel("These settings are kept inside the encrypted database, so they travel with it.", content)
+        intro = QLabel("Kept inside the encrypted database, so they travel with it. Closure days and the "
+                       "buttons under “This database” take effect at once; the rest when you save.", header)
         intro.setObjectName("hint")
-        layout.addWidget(intro)
+        intro.setWordWrap(True)
 
         groups: dict[str, QFormLayout] = {}
         for setting in SETTINGS.values():
@@ -201,21 +205,50 @@ class SettingsScreen(Screen):
         closure_layout.addWidget(self.closure_days)
         layout.addWidget(closure_box)
 
-        self.save_button = QPushButton("&Save settings", content)
+        database_box = QGroupBox("This database", content)
+        database_box.setAccessibleName("This database")
+        database_layout = QVBoxLayout(database_box)
+        self.database_hint = QLabel("", database_box)
+        self.database_hint.setObjectName("hint")
+        self.database_hint.setWordWrap(True)
+        self.backup_button = QPushButton("&Back up now…", database_box)
+        self.backup_button.setObjectName("backup_now")
+        self.backup_button.setAccessibleName("Back up the database now")
+        self.backup_button.clicked.connect(self.back_up_now)
+        self.passphrase_button = QPushButton("C&hange passphrase…", database_box)
+        self.passphrase_button.setObjectName("change_passphrase")
+        self.passphrase_button.setAccessibleName("Change the database passphrase")
+        self.passphrase_button.clicked.connect(self.change_passphrase)
+        self.database_message = InlineMessage(database_box, name="database_message")
+        database_buttons = QHBoxLayout()
+        database_buttons.addWidget(self.backup_button)
+        database_buttons.addWidget(self.passphrase_button)
+        database_buttons.addStretch(1)
+        database_layout.addWidget(self.database_hint)
+        database_layout.addLayout(database_buttons)
+        database_layout.addWidget(self.database_message)
+        layout.addWidget(database_box)
+
+        self.save_button = QPushButton("&Save settings", header)
         self.save_button.setObjectName("save_settings")
         self.save_button.setAccessibleName("Save settings")
         self.save_button.clicked.connect(self.save_changes)
-        self.revert_button = QPushButton("Re&vert", content)
+        self.revert_button = QPushButton("Re&vert", header)
         self.revert_button.setObjectName("revert_settings")
         self.revert_button.setAccessibleName("Revert to the saved settings")
         self.revert_button.clicked.connect(self.refresh)
-        self.message = InlineMessage(content, name="settings_message")
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.revert_button)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
-        layout.addWidget(self.message)
+        self.save_button.setDefault(True)
+        self.message = InlineMessage(header, name="settings_message")
+        title_row = QHBoxLayout()
+        title_row.addWidget(heading)
+        title_row.addStretch(1)
+        title_row.addWidget(self.save_button)
+        title_row.addWidget(self.revert_button)
+        header_layout = QVBoxLayout(header)
+        header_layout.setContentsMargins(24, 16, 24, 8)
+        header_layout.addLayout(title_row)
+        header_layout.addWidget(intro)
+        header_layout.addWidget(self.message)
         layout.addStretch(1)
 
         scroll = QScrollArea(self)
@@ -224,7 +257,9 @@ class SettingsScreen(Screen):
         scroll.setWidget(content)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        outer.setSpacing(0)
+        outer.addWidget(header)
+        outer.addWidget(scroll, 1)
 
     # --- Screen -----------------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -237,12 +272,19 @@ class SettingsScreen(Screen):
             field.show_value(values[key])
         self.message.clear()
         self.closure_days.refresh()
+        path = self.context.database_path
+        self.database_hint.setText(
+            f"{path.name} is backed up automatically, encrypted, into the folder “backups” beside it when the app "
+            "closes. A backup opens with the passphrase the database had when it was taken." if path else "")
+        self.database_message.clear()
 
     def clear(self) -> None:
         for field in self.fields.values():
             field.clear_value()
         self.message.clear()
         self.closure_days.clear()
+        self.database_hint.clear()
+        self.database_message.clear()
 
     def has_unsaved_changes(self) -> bool:
         return any(field.dirty for field in self.fields.values())
@@ -279,3 +321,35 @@ class SettingsScreen(Screen):
         self.message.show_info("Settings saved.")
         self.context.notify_data_changed(self)
         return True
+
+    # --- the database: backup and passphrase -------------------------------------------------------------
+    def back_up_now(self) -> None:
+        from dhr_tracker.security.backups import BACKUP_SUFFIX, backup_to, default_backup_folder
+
+        database = self.context.require_database()
+        folder = default_backup_folder(database.path)
+        suggested = folder / f"{database.path.stem}-{self.context.today():%Y-%m-%d}{BACKUP_SUFFIX}"
+        target = self.context.prompter.save_file("Back up the database", str(suggested), f"Encrypted backups (*{BACKUP_SUFFIX})")
+        if target is None:
+            return
+        if not target.suffix:
+            target = target.with_suffix(BACKUP_SUFFIX)
+        self.database_message.clear()
+
+        def work():
+            target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            return backup_to(database, target)
+
+        def done(check) -> None:
+            counts = "; ".join(check.summary_lines()[:4])
+            self.database_message.show_info(f"Backed up to {check.path} and checked ({counts}).")
+
+        self.context.tasks.run(work, on_done=done, on_error=lambda error: self.database_message.show_error(message_for(error)),
+                               progress="Backing up…", uses_database=False)
+
+    def change_passphrase(self) -> None:
+        from ui.widgets.change_passphrase import ChangePassphraseDialog
+
+        dialog = ChangePassphraseDialog(self.context, self)
+        dialog.exec()
+        dialog.deleteLater()

@@ -68,7 +68,7 @@ class _DiscardEverything(ScriptedPrompter):
 
 @pytest.fixture
 def make_window(qapp):
-    """Build a MainWindow for a context (the session-lock watcher off: tests drive locks themselves).
+    """Build a MainWindow for a context (the session-lock watcher and close-time backup off unless asked for).
 
     Windows are closed after the test with any unsaved edits discarded, so a test may end mid-edit.
     """
@@ -78,6 +78,7 @@ def make_window(qapp):
 
     def make(context: AppContext, **options) -> MainWindow:
         options.setdefault("watch_session", False)
+        options.setdefault("backup_on_close", False)  # tests that want the close-time backup ask for it
         window = MainWindow(context, **options)
         windows.append(window)
         window.show()

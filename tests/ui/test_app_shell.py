@@ -42,3 +42,14 @@ def test_lock_shortcut_locks(qtbot, window, ui_context):
     wait_for_tasks(qtbot, ui_context)
     assert ui_context.database is None
     assert window.pages.currentWidget() is window.unlock_screen
+
+
+def test_closing_the_app_takes_an_encrypted_backup(qtbot, make_window, ui_context, database_path):
+    from dhr_tracker.security.backups import default_backup_folder
+
+    window = make_window(ui_context, backup_on_close=True)
+    window._on_unlocked()
+    window.close()
+    backups = list(default_backup_folder(database_path).glob("*.dhrbak"))
+    assert len(backups) == 1 and "-auto-" in backups[0].name
+    assert ui_context.database is None

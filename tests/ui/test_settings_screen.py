@@ -133,3 +133,45 @@ def test_a_letter_template_with_an_unknown_placeholder_is_refused(qtbot, window,
     field.input.setPlainText(field.input.toPlainText() + "\n$nonsense")
     assert screen.save_changes() is False
     assert "nonsense" in field.message.text()
+
+
+def test_back_up_now_writes_a_checked_encrypted_backup(qtbot, window, ui_context, prompter, tmp_path):
+    from tests.ui.conftest import wait_for_tasks
+
+    screen = window.show_screen("settings")
+    target = tmp_path / "chosen" / "copy"
+    prompter.answer(str(target), kind="save_file")
+    qtbot.mouseClick(screen.backup_button, Qt.MouseButton.LeftButton)
+    wait_for_tasks(qtbot, ui_context)
+    written = target.with_suffix(".dhrbak")
+    assert written.exists()
+    assert not written.read_bytes().startswith(b"SQLite format 3")
+    assert "Backed up to" in screen.database_message.text() and screen.database_message.kind == "info"
+
+
+def test_change_passphrase_through_the_dialog(qtbot, window, ui_context, prompter, database_path):
+    from dhr_tracker.storage.database import open_database
+    from tests.ui.conftest import PASSPHRASE, wait_for_tasks
+    from ui.widgets.change_passphrase import ChangePassphraseDialog
+
+    dialog = ChangePassphraseDialog(ui_context, window)
+    qtbot.addWidget(dialog)
+    dialog.current.setText("not the current one")
+    dialog.new.setText("lantern meadow copper violin harbour")
+    dialog.repeat.setText("lantern meadow copper violin")
+    dialog.submit()
+    assert "do not match" in dialog.message.text()
+
+    dialog.repeat.setText("lantern meadow copper violin harbour")
+    dialog.submit()
+    wait_for_tasks(qtbot, ui_context)
+    assert "current passphrase is not right" in dialog.message.text()
+
+    dialog.current.setText(PASSPHRASE)
+    dialog.submit()
+    wait_for_tasks(qtbot, ui_context)
+    assert dialog.result_ is not None and dialog.result_.backup.exists()
+    assert prompter.messages("information") and "old passphrase" in prompter.messages("information")[0]
+    ui_context.read(lambda session: None)  # the open database goes on working under the new key
+    window.lock()
+    open_database(database_path, "lantern meadow copper violin harbour", read_only=True).close()

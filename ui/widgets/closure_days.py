@@ -70,7 +70,7 @@ class ClosureDaysEditor(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(DESCRIPTION, QHeaderView.ResizeMode.Stretch)
         self.table.setMinimumHeight(140)
-        self.day = DateEdit(self, accessible_name="Closure day to add")
+        self.day = DateEdit(self, optional=False, accessible_name="Closure day to add")
         self.day.setObjectName("closure_day_date")
         self.description = QLineEdit(self)
         self.description.setObjectName("closure_day_description")
@@ -99,11 +99,11 @@ class ClosureDaysEditor(QWidget):
 
     def refresh(self) -> None:
         self.model.set_rows(self.context.read(list_closure_days))
+        self.day.set_value(self.context.today())
         self.message.clear()
 
     def clear(self) -> None:
         self.model.set_rows([])
-        self.day.clear_value()
         self.description.clear()
         self.message.clear()
 
@@ -115,7 +115,6 @@ class ClosureDaysEditor(QWidget):
             self.message.show_error(error.message)
             return
         self.refresh()
-        self.day.clear_value()
         self.description.clear()
         self.message.show_info(f"{format_date(added.day)} added.")
         self.context.notify_data_changed(self)
