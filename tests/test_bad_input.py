@@ -41,9 +41,9 @@ values = st.one_of(
     st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2100, 1, 1)),
     st.lists(st.integers(), max_size=3),
 )
-# What a form or the command line can hand the case service: text (or nothing) for text fields; for dates,
-# a date or anything a date field might wrongly pass on.
-text_value = st.one_of(typed, tricky, st.none())
+# What a form, an import or the command line can hand the case service: text (or nothing) for text fields,
+# or a wrongly typed value; for dates, a date or anything a date field might wrongly pass on.
+text_value = st.one_of(typed, tricky, st.none(), st.integers(), st.booleans())
 date_value = st.one_of(
     st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)),
     st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2100, 1, 1)),

@@ -86,3 +86,10 @@ def test_a_refused_change_leaves_the_case_as_it_was(database):
 def test_unknown_reference_is_reported(database):
     with pytest.raises(NotFound, match="no case with reference DHR-1900-01"), database.transaction() as session:
         find_case(session, "dhr-1900-01")
+
+
+@pytest.mark.parametrize(("field", "value"), [("independent_chair", 1), ("notes", ["a list"]), ("pseudonym", 42)])
+def test_values_of_the_wrong_type_are_refused_not_stored(database, field, value):
+    with pytest.raises(ValidationError, match="must be text") as refused, database.transaction() as session:
+        new_case(session, **{field: value})
+    assert refused.value.field == field

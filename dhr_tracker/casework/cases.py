@@ -37,7 +37,9 @@ class CaseSummary:
 
 
 def _clean_text(value: Any, field: str, label: str, *, required: bool, limit: int) -> str | None:
-    text = "" if value is None else str(value).strip()
+    if value is not None and not isinstance(value, str):
+        raise ValidationError(f"{label} must be text.", field=field, rule="not_text")
+    text = "" if value is None else value.strip()
     if not text:
         if required:
             raise ValidationError(f"{label} is required.", field=field, rule="required")
@@ -132,6 +134,13 @@ def _apply(session: Session, case: Case, values: dict[str, Any], today: dt.date)
     except ValueError as error:
         raise ValidationError(f"Guidance profile: {error}.", field="guidance_profile", rule="unknown_profile") from None
 
+    chair = _clean_text(
+        merged["independent_chair"], "independent_chair", "The independent chair", required=False, limit=200
+    ) or ""
+    notes = merged["notes"]
+    if notes is not None and not isinstance(notes, str):
+        raise ValidationError("The notes must be text.", field="notes", rule="not_text")
+
     case.reference = reference
     case.pseudonym = pseudonym
     case.victim_real_name = victim
@@ -141,8 +150,8 @@ def _apply(session: Session, case: Case, values: dict[str, Any], today: dt.date)
     case.csp_area = area
     case.commissioning_partnership = KCSP if partnership.upper() == KCSP else partnership
     case.guidance_profile = profile
-    case.independent_chair = (merged["independent_chair"] or "").strip()
-    case.notes = merged["notes"] or ""
+    case.independent_chair = chair
+    case.notes = notes or ""
 
 
 def create_case(session: Session, *, today: dt.date | None = None, **values: Any) -> Case:

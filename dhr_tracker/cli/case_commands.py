@@ -18,7 +18,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_cases(args: argparse.Namespace) -> int:
-    with open_from_args(args) as database, database.transaction() as session:
+    with open_from_args(args, read_only=True) as database, database.transaction() as session:
         summaries = list_cases(session)
     rows = [
         {

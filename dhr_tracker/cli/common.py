@@ -66,10 +66,12 @@ def read_passphrase(args: argparse.Namespace, *, prompt: str = "Passphrase: ", c
     return passphrase, confirmation
 
 
-def open_from_args(args: argparse.Namespace) -> Database:
+def open_from_args(args: argparse.Namespace, *, read_only: bool = False) -> Database:
+    """Unlock the database named by --db. Commands that only read pass read_only=True, so they run
+    while the app has the database open for changes."""
     path = database_path(args)
     passphrase, _ = read_passphrase(args)
-    return open_database(path, passphrase)
+    return open_database(path, passphrase, read_only=read_only)
 
 
 def json_default(value: Any) -> Any:

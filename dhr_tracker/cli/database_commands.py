@@ -75,7 +75,7 @@ def integrity_problems(database) -> list[str]:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    with open_from_args(args) as database:
+    with open_from_args(args, read_only=True) as database:
         problems = integrity_problems(database)
     if problems:
         print(f"{database.path}: DAMAGED. Restore the newest backup that passes this check.")

@@ -45,7 +45,7 @@ def run_export(args: argparse.Namespace) -> int:
         raise UserError("--case is for the csv and xlsx exports; the JSON archive always holds the whole database.")
     if args.out.exists():
         raise UserError(f"{args.out} already exists. Choose a new file name; exports never overwrite a file.")
-    with open_from_args(args) as database, database.transaction() as session:
+    with open_from_args(args, read_only=True) as database, database.transaction() as session:
         counts = write_archive(session, args.out, include_real_names=args.include_real_names)
     print(f"Exported {counts.get('dhr_case', 0)} cases and {sum(counts.values())} records in all to {args.out}.")
     if args.include_real_names:
