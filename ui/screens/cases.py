@@ -67,6 +67,11 @@ class CasesScreen(Screen):
         self.new_button.setObjectName("new_case_button")
         self.new_button.setToolTip("Add a new case (Ctrl+N)")
         self.new_button.clicked.connect(self.new_case)
+        self.import_button = QPushButton("&Import…", self)
+        self.import_button.setObjectName("import_spreadsheet_button")
+        self.import_button.setAccessibleName("Import from spreadsheet")
+        self.import_button.setToolTip("Import from spreadsheet: cases and recommendations from an Excel workbook or a CSV file")
+        self.import_button.clicked.connect(self.import_spreadsheet)
         self.open_button = QPushButton("&Open", self)
         self.open_button.setObjectName("open_case_button")
         self.open_button.setToolTip("Open the selected case (Enter)")
@@ -84,6 +89,7 @@ class CasesScreen(Screen):
         for combo in (self.stage_filter, self.area_filter, self.rag_filter):
             bar.addWidget(combo, 1)
         bar.addWidget(self.new_button)
+        bar.addWidget(self.import_button)
         bar.addWidget(self.open_button)
         layout = QVBoxLayout(self)
         heading = QLabel("<h2>Cases</h2>", self)
@@ -125,6 +131,17 @@ class CasesScreen(Screen):
         dialog.created.connect(self._case_created)
         dialog.finished.connect(lambda _result: setattr(self, "new_case_dialog", None))
         dialog.open()
+
+    def import_spreadsheet(self) -> None:
+        """The import wizard (ui/screens/import_wizard.py); after an import every screen reloads (data_changed)."""
+        if not self.context.is_unlocked:
+            return
+        from ui.screens.import_wizard import ImportWizard
+
+        wizard = ImportWizard(self.context, self)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # the sheet's cells are not kept once it closes
+        wizard.open()
+        wizard.choose_file()
 
     def open_item(self, item: Any) -> None:
         """`item` is a filter text (e.g. from the dashboard) to show."""

@@ -17,6 +17,8 @@ Everything goes through the core (`dhr_tracker.exchange.sheets`); no SQL here.
 
 from __future__ import annotations
 
+import datetime as dt
+import html
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,8 +27,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
+    QGridLayout,
+    QHeaderView,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -38,6 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dhr_tracker.dates import format_date
 from dhr_tracker.exchange.sheets import (
     FIELDS,
     ImportMapping,
@@ -61,6 +65,7 @@ if TYPE_CHECKING:
 FILE_FILTER = "Spreadsheets (*.xlsx *.csv);;Excel workbooks (*.xlsx);;CSV files (*.csv);;All files (*)"
 NOT_IMPORTED = "(not imported)"
 FILE_PAGE, COLUMNS_PAGE, CHECK_PAGE, DONE_PAGE = range(4)
+MAX_ROWS_FITTED = 500
 
 
 def _column_letter(index: int) -> str:
@@ -111,20 +116,28 @@ class SheetMappingEditor(QWidget):
         self.note = QLabel(note, self)
         self.note.setWordWrap(True)
         self.note.setObjectName("sheet_note")
+        self.note.setTextFormat(Qt.TextFormat.PlainText)
         self.note.setVisible(bool(note))
 
+        self.header_row.setFixedWidth(90)
         top = QFormLayout()
+        top.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         top.addRow("Import this sheet as", self.kind_combo)
         top.addRow("Headings are in row", self.header_row)
 
         self.fields_box = QWidget(self)
-        self.fields_layout = QFormLayout(self.fields_box)
-        self.fields_layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.fields_box.setObjectName("sheet_fields")
+        self.fields_layout = QGridLayout(self.fields_box)
+        self.fields_layout.setColumnStretch(2, 1)
+        self.fields_layout.setHorizontalSpacing(12)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.fields_box)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.hint = QLabel("Fields marked * are required. Choose \u201c(not imported)\u201d to leave a field out.", self)
+        scroll.viewport().setAutoFillBackground(False)
+        self.fields_box.setAutoFillBackground(False)
+        self.hint = QLabel("Fields marked * are required. Choose \u201c(not imported)\u201d to leave a field out. "
+                           "Beside each field: the first value under its column, to check the choice.", self)
         self.hint.setWordWrap(True)
 
         layout = QVBoxLayout(self)
@@ -181,21 +194,42 @@ class SheetMappingEditor(QWidget):
         self._build_fields(previous)
         self.changed.emit()
 
+    def _example(self, spec, header: str | None) -> str:
+        """The first value under the chosen column, so that a wrong choice shows at once (never a real name)."""
+        if not header:
+            return ""
+        if spec.real_name:
+            return "(real names are not shown)"
+        headers = self.headers()
+        index = next((i for i, text in enumerate(headers) if text == header), None)
+        if index is None:
+            return ""
+        for number, values in self.sheet.rows:
+            if number > self.header_row.value() and index < len(values) and values[index] not in (None, ""):
+                value = values[index]
+                text = format_date(value) if isinstance(value, dt.date) else " ".join(str(value).split())
+                return f"e.g. {text[:60]}\u2026" if len(text) > 60 else f"e.g. {text}"
+        return "(empty)"
+
     def _build_fields(self, columns: dict[str, str | None] | None) -> None:
-        while self.fields_layout.rowCount():
-            self.fields_layout.removeRow(0)
+        while self.fields_layout.count():
+            item = self.fields_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
         self.field_combos = {}
         kind = self.kind()
         self.hint.setVisible(kind is not None)
+        self.note.setVisible(bool(self.note.text()) and kind is None)  # why it was left out, until it is chosen
         if kind is None:
             return
         headers = self.headers()
         if columns is None:  # a new kind or header row: guess from the headers, as the command line would
             columns = {key: headers[index] for key, index in guess_columns(kind, headers).items()}
         available = {header.casefold() for header in headers if header}
-        for spec in FIELDS[kind]:
+        for row, spec in enumerate(FIELDS[kind]):
             combo = name_combo(QComboBox(self.fields_box), f"Column for {spec.label}")
             combo.setObjectName(f"field_{spec.key}")
+            combo.setMinimumWidth(280)
             combo.addItem(NOT_IMPORTED, "")
             for index, header in enumerate(headers):
                 if header:
@@ -203,12 +237,24 @@ class SheetMappingEditor(QWidget):
             chosen = columns.get(spec.key)
             if chosen and chosen.casefold() in available:
                 combo.setCurrentIndex(max(0, combo.findData(next(h for h in headers if h.casefold() == chosen.casefold()))))
-            combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
-            label = f"{spec.label} *" if spec.required else spec.label
+            example = QLabel(self._example(spec, combo.currentData()), self.fields_box)
+            example.setObjectName(f"example_{spec.key}")
+            example.setEnabled(False)  # the app's muted text
+            combo.currentIndexChanged.connect(
+                lambda _i, spec=spec, combo=combo, example=example: self._field_changed(spec, combo, example))
+            label = QLabel(f"{spec.label} *" if spec.required else spec.label, self.fields_box)
+            label.setBuddy(combo)
             if spec.real_name:
                 combo.setToolTip("Stored in the encrypted database only; never shown in reports or exports")
-            self.fields_layout.addRow(label, combo)
+            self.fields_layout.addWidget(label, row, 0)
+            self.fields_layout.addWidget(combo, row, 1)
+            self.fields_layout.addWidget(example, row, 2)
             self.field_combos[spec.key] = combo
+        self.fields_layout.setRowStretch(len(FIELDS[kind]), 1)
+
+    def _field_changed(self, spec, combo: QComboBox, example: QLabel) -> None:
+        example.setText(self._example(spec, combo.currentData()))
+        self.changed.emit()
 
 
 class ImportWizard(QDialog):
@@ -241,23 +287,25 @@ class ImportWizard(QDialog):
 
         self.back_button = QPushButton("< &Back", self)
         self.back_button.setObjectName("wizard_back")
-        self.back_button.clicked.connect(self.back)
+        self.back_button.clicked.connect(self.go_back)
         self.next_button = QPushButton("&Next >", self)
         self.next_button.setObjectName("wizard_next")
         self.next_button.setDefault(True)
-        self.next_button.clicked.connect(self.next)
+        self.next_button.clicked.connect(self.go_next)
         self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.setObjectName("wizard_cancel")
         self.cancel_button.clicked.connect(self.reject)
-        buttons = QDialogButtonBox(self)
-        buttons.addButton(self.back_button, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.addButton(self.next_button, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for button in (self.back_button, self.next_button, self.cancel_button):
+            button.setAutoDefault(False)
+            buttons.addWidget(button)
+        self.next_button.setDefault(True)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.pages, 1)
-        layout.addWidget(buttons)
+        layout.addLayout(buttons)
         self._show_page(FILE_PAGE)
 
     # --- pages ---------------------------------------------------------------------------------------
@@ -277,6 +325,7 @@ class ImportWizard(QDialog):
         self.file_label = QLabel("No file chosen.", page)
         self.file_label.setObjectName("file_label")
         self.file_label.setWordWrap(True)
+        self.file_label.setTextFormat(Qt.TextFormat.PlainText)  # a file name is never read as markup
         self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         row = QHBoxLayout()
         row.addWidget(self.choose_button)
@@ -300,6 +349,7 @@ class ImportWizard(QDialog):
         self.columns_status = QLabel("", page)
         self.columns_status.setObjectName("columns_status")
         self.columns_status.setWordWrap(True)
+        self.columns_status.setTextFormat(Qt.TextFormat.PlainText)
         layout = QVBoxLayout(page)
         layout.addWidget(intro)
         layout.addWidget(self.tabs, 1)
@@ -312,8 +362,10 @@ class ImportWizard(QDialog):
         self.check_summary.setObjectName("check_summary")
         self.check_summary.setWordWrap(True)
         self.report_model = ImportReportModel(parent=page)
-        self.report_table = make_table(self.report_model, "Import report", page, sortable=True, stretch_column=4)
-        self.report_table.setWordWrap(True)
+        self.report_table = make_table(self.report_model, "Import report", page, sortable=True,
+                                       stretch_column=ImportReportModel.PROBLEM)
+        self.report_table.horizontalHeader().setSectionResizeMode(ImportReportModel.SUGGESTION, QHeaderView.ResizeMode.Stretch)
+        self.report_table.setWordWrap(True)  # the problem and the suggestion are read in full
         layout = QVBoxLayout(page)
         layout.addWidget(self.check_summary)
         layout.addWidget(self.report_table, 1)
@@ -363,6 +415,7 @@ class ImportWizard(QDialog):
                 and (result.cases_added + result.recommendations_added) > 0)
         else:
             self.next_button.setVisible(False)
+            self.cancel_button.setDefault(True)
             return
         self.next_button.setVisible(True)
 
@@ -459,9 +512,13 @@ class ImportWizard(QDialog):
     def _show_report(self, result: ImportResult) -> None:
         self.report_model.set_problems(result.problems)
         fit_columns(self.report_table)
+        if self.report_model.rowCount() <= MAX_ROWS_FITTED:  # fitting row heights costs a layout per row
+            self.report_table.resizeRowsToContents()
         counts = self.report_model.counts()
-        found = (f"{counts['error']} error(s), {counts['skipped']} row(s) skipped, {counts['note']} note(s)."
-                 if result.problems else "No problems found.")
+        parts = [f"{counts['error']} error(s)" if counts["error"] else "",
+                 f"{counts['skipped']} row(s) skipped" if counts["skipped"] else "",
+                 f"{counts['note']} note(s) for information" if counts["note"] else ""]
+        found = "The report below lists " + ", ".join(part for part in parts if part) + "." if result.problems else ""
         if not result.ok:
             advice = ("Nothing can be imported while an error remains: correct the spreadsheet (or go Back and "
                       "change the columns), save it, and choose the file again.")
@@ -469,7 +526,7 @@ class ImportWizard(QDialog):
             advice = "There is nothing new to import."
         else:
             advice = "Choose Import to add everything at once."
-        self.check_summary.setText(f"{result.summary()}<br>{found} <b>{advice}</b>")
+        self.check_summary.setText(f"{html.escape(result.summary())}<br>{found} <b>{advice}</b>")
 
     def import_now(self) -> None:
         sheet_file, mapping, today = self.sheet_file, self.checked_mapping, self.context.today()
@@ -492,7 +549,7 @@ class ImportWizard(QDialog):
             self._update_buttons()
             return
         self.done_summary.setText(
-            f"{result.summary()}<br><br>The column choices are remembered for the next file laid out the same way.")
+            f"{html.escape(result.summary())}<br><br>The column choices are remembered for the next file laid out the same way.")
         self._show_page(DONE_PAGE)
         self.context.notify_data_changed(None)
         self.imported.emit(result)
@@ -501,11 +558,11 @@ class ImportWizard(QDialog):
         from ui.tasks import message_for
 
         self._set_busy(False)
-        self.check_summary.setText(message_for(error))
+        self.check_summary.setText(html.escape(message_for(error)))
         self.context.prompter.warning("Could not finish", message_for(error))
 
     # --- buttons -------------------------------------------------------------------------------------
-    def next(self) -> None:
+    def go_next(self) -> None:
         page = self.pages.currentIndex()
         if self.busy or not self.next_button.isEnabled():
             return
@@ -516,15 +573,10 @@ class ImportWizard(QDialog):
         elif page == CHECK_PAGE:
             self.import_now()
 
-    def back(self) -> None:
+    def go_back(self) -> None:
         page = self.pages.currentIndex()
         if not self.busy and page in (COLUMNS_PAGE, CHECK_PAGE):
             self._show_page(page - 1)
-
-    def reject(self) -> None:
-        if self.busy:
-            return  # a transaction is not stopped halfway
-        super().reject()
 
     def state(self) -> dict[str, Any]:
         """For tests: the page and what the buttons offer."""
