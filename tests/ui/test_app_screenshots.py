@@ -27,3 +27,13 @@ def test_the_command_reports_a_bad_size_as_a_usage_error(capsys):
         screenshots.main(["--out", "x", "--size", "big"])
     assert exit_info.value.code == 2
     assert "not a size" in capsys.readouterr().err
+
+
+def test_the_cli_command_renders_the_screens(tmp_path, qapp, capsys):
+    from dhr_tracker.cli import main
+
+    assert main(["screenshots", "--out", str(tmp_path / "cli"), "--cases", "2"]) == 0
+    written = sorted((tmp_path / "cli").glob("*.png"))
+    assert len(written) == len(screen_classes()) + 2
+    assert main(["screenshots", "--out", str(tmp_path / "x"), "--cases", "0"]) == 1
+    assert "--cases must be at least 1" in capsys.readouterr().err
