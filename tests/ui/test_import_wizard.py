@@ -171,3 +171,15 @@ def test_the_cases_screen_opens_the_wizard_and_shows_the_imported_cases(qtbot, w
     assert sorted(row.reference for row in screen.model.rows()) == ["DHR-2024-01", "DHR-2024-02", "DHR-2024-03"]
     qtbot.mouseClick(wizard.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: screen.findChild(ImportWizard) is None)  # deleted on close: its cells are not kept
+
+
+def test_locking_closes_the_wizard_and_drops_the_sheet(qtbot, window, ui_context, prompter, tmp_path):
+    screen = window.show_screen("cases")
+    wait_for_tasks(qtbot, ui_context)
+    prompter.answer(str(messy_workbook(tmp_path / "caseload.xlsx", problems=False)), kind="open_file")
+    qtbot.mouseClick(screen.import_button, Qt.MouseButton.LeftButton)
+    wait_for_tasks(qtbot, ui_context)
+    assert screen.findChild(ImportWizard) is not None
+    assert window.lock()
+    qtbot.waitUntil(lambda: screen.findChild(ImportWizard) is None)
+    assert not ui_context.is_unlocked
