@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dhr_tracker.actionplan._common import clean_date, clean_text, decision_date, not_in_future
+from dhr_tracker.actionplan._common import decision_date
+from dhr_tracker.validation import clean_date, clean_text, not_in_future
 from dhr_tracker.dates import format_date
 from dhr_tracker.errors import ValidationError
 from dhr_tracker.model import AgencyContact, ProgressUpdate, Recommendation, UpdateRequest, UpdateRequestItem

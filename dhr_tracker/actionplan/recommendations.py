@@ -9,12 +9,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dhr_tracker.actionplan._common import (
-    clean_date, clean_text, decision_date, not_in_future, resolve_agency,
-)
+from dhr_tracker.actionplan._common import decision_date, resolve_agency
 from dhr_tracker.dates import format_date
 from dhr_tracker.errors import NotFound, ValidationError
 from dhr_tracker.model import Case, Recommendation, UpdateRequest, UpdateRequestItem
+from dhr_tracker.validation import clean_date, clean_text, not_in_future
 from dhr_tracker.vocabulary import AgencyKind, RecommendationSource, RecommendationStatus, Scope
 
 S = RecommendationStatus

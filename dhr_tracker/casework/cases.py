@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from dhr_tracker.dates import format_date
 from dhr_tracker.errors import NotFound, ValidationError
 from dhr_tracker.model import KCSP, Case, CspArea
+from dhr_tracker.validation import clean_date, clean_text
 from dhr_tracker.vocabulary import GuidanceProfile, Stage
 
 REFERENCE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9/-]{1,38}[A-Z0-9]$")
@@ -36,29 +37,6 @@ class CaseSummary:
     commissioning_partnership: str
 
 
-def _clean_text(value: Any, field: str, label: str, *, required: bool, limit: int) -> str | None:
-    if value is not None and not isinstance(value, str):
-        raise ValidationError(f"{label} must be text.", field=field, rule="not_text")
-    text = "" if value is None else value.strip()
-    if not text:
-        if required:
-            raise ValidationError(f"{label} is required.", field=field, rule="required")
-        return None
-    if len(text) > limit:
-        raise ValidationError(f"{label} is {len(text)} characters long; the limit is {limit}.", field=field, rule="too_long")
-    return text
-
-
-def _clean_date(value: Any, field: str, label: str, *, required: bool) -> dt.date | None:
-    if value in (None, ""):
-        if required:
-            raise ValidationError(f"{label} is required.", field=field, rule="required")
-        return None
-    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        raise ValidationError(f"{label} must be a date.", field=field, rule="not_a_date")
-    return value
-
-
 def _resolve_area(session: Session, value: Any) -> CspArea | None:
     if value in (None, ""):
         return None
@@ -78,7 +56,7 @@ def _apply(session: Session, case: Case, values: dict[str, Any], today: dt.date)
         raise ValidationError(f"These are not fields of a case: {', '.join(sorted(unknown))}.", rule="unknown_field")
     merged = {field: values.get(field, getattr(case, field, None)) for field in EDITABLE_FIELDS}
 
-    reference = _clean_text(merged["reference"], "reference", "The case reference", required=True, limit=40).upper()
+    reference = clean_text(merged["reference"], "reference", "The case reference", required=True, limit=40).upper()
     if not REFERENCE_PATTERN.match(reference):
         raise ValidationError(
             f"The case reference '{reference}' may hold only letters, digits, hyphens and slashes, "
@@ -88,11 +66,11 @@ def _apply(session: Session, case: Case, values: dict[str, Any], today: dt.date)
     if clash is not None:
         raise ValidationError(f"A case with reference {reference} already exists.", field="reference", rule="duplicate_reference")
 
-    pseudonym = _clean_text(merged["pseudonym"], "pseudonym", "The agreed pseudonym", required=True, limit=120)
-    victim = _clean_text(merged["victim_real_name"], "victim_real_name", "The victim's real name", required=False, limit=200)
-    perpetrator = _clean_text(
+    pseudonym = clean_text(merged["pseudonym"], "pseudonym", "The agreed pseudonym", required=True, limit=120)
+    victim = clean_text(merged["victim_real_name"], "victim_real_name", "The victim's real name", required=False, limit=200) or None
+    perpetrator = clean_text(
         merged["perpetrator_real_name"], "perpetrator_real_name", "The perpetrator's real name", required=False, limit=200
-    )
+    ) or None
     for real_name in (victim, perpetrator):
         if real_name and real_name.casefold() == pseudonym.casefold():
             raise ValidationError(
@@ -100,8 +78,8 @@ def _apply(session: Session, case: Case, values: dict[str, Any], today: dt.date)
                 field="pseudonym", rule="pseudonym_is_real_name",
             )
 
-    notified_on = _clean_date(merged["notified_on"], "notified_on", "The notification date", required=True)
-    date_of_death = _clean_date(merged["date_of_death"], "date_of_death", "The date of death", required=False)
+    notified_on = clean_date(merged["notified_on"], "notified_on", "The notification date", required=True)
+    date_of_death = clean_date(merged["date_of_death"], "date_of_death", "The date of death", required=False)
     if notified_on > today:
         raise ValidationError(
             f"The notification date {format_date(notified_on)} is in the future (today is {format_date(today)}).",
@@ -120,7 +98,7 @@ def _apply(session: Session, case: Case, values: dict[str, Any], today: dt.date)
             field="notified_on", rule="notified_after_events",
         )
 
-    partnership = _clean_text(
+    partnership = clean_text(
         merged["commissioning_partnership"], "commissioning_partnership", "The commissioning partnership", required=False, limit=120
     ) or KCSP
     area = _resolve_area(session, merged["csp_area"])
@@ -134,12 +112,8 @@ def _apply(session: Session, case: Case, values: dict[str, Any], today: dt.date)
     except ValueError as error:
         raise ValidationError(f"Guidance profile: {error}.", field="guidance_profile", rule="unknown_profile") from None
 
-    chair = _clean_text(
-        merged["independent_chair"], "independent_chair", "The independent chair", required=False, limit=200
-    ) or ""
-    notes = merged["notes"]
-    if notes is not None and not isinstance(notes, str):
-        raise ValidationError("The notes must be text.", field="notes", rule="not_text")
+    chair = clean_text(merged["independent_chair"], "independent_chair", "The independent chair", required=False, limit=200)
+    notes = clean_text(merged["notes"], "notes", "The notes", required=False)
 
     case.reference = reference
     case.pseudonym = pseudonym
@@ -151,7 +125,7 @@ def _apply(session: Session, case: Case, values: dict[str, Any], today: dt.date)
     case.commissioning_partnership = KCSP if partnership.upper() == KCSP else partnership
     case.guidance_profile = profile
     case.independent_chair = chair
-    case.notes = notes or ""
+    case.notes = notes
 
 
 def create_case(session: Session, *, today: dt.date | None = None, **values: Any) -> Case:

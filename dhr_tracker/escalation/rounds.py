@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from dhr_tracker.actionplan._common import clean_date, clean_text, not_in_future
+from dhr_tracker.validation import clean_date, clean_text, not_in_future
 from dhr_tracker.actionplan.progress import add_progress_update
 from dhr_tracker.actionplan.recommendations import ACTIVE_STATUSES
 from dhr_tracker.dates import format_date

@@ -9,7 +9,7 @@ from functools import lru_cache
 from sqlalchemy import and_, case as sql_case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from dhr_tracker.actionplan._common import clean_date, clean_text, not_in_future
+from dhr_tracker.validation import clean_date, clean_text, not_in_future
 from dhr_tracker.dates import format_date
 from dhr_tracker.errors import ValidationError
 from dhr_tracker.escalation.engine import (
