@@ -13,16 +13,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from platformdirs import user_data_path
-
 from dhr_tracker.errors import UserError
+from dhr_tracker.locations import default_database_path
 from dhr_tracker.storage.database import Database, open_database
 
 PASSPHRASE_VARIABLE = "DHR_TRACKER_PASSPHRASE"
-
-
-def default_database_path() -> Path:
-    return user_data_path("DHR Tracker", appauthor=False) / "dhr-tracker.dhrdb"
 
 
 def add_database_arguments(parser: argparse.ArgumentParser) -> None:
