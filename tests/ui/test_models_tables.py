@@ -108,14 +108,16 @@ def test_copy_register_tick_asks_for_the_change_without_pretending(qtbot):
 
 
 def test_emitting_signals_never_exhausts_true(qtbot):
-    """PySide6 6.12 drops a reference to True on every emit (see ui/qt_workarounds.py); the app must survive it."""
+    """PySide6 6.12.0 dropped a reference to True on every emit until the interpreter aborted
+    (bool_dealloc); pyproject.toml keeps it out. Ticking a copy 20,000 times must leave True's count alone."""
     import sys
 
     model = BriefingCopyModel(rows_for(BriefingCopyModel))
     index = model.index(0, BriefingCopyModel.RETURNED)
+    before = sys.getrefcount(True)
     for _ in range(20_000):
         model.setData(index, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
-    assert sys.getrefcount(True) > 1_000_000
+    assert sys.getrefcount(True) >= before - 100
 
 
 def test_agency_filter_and_plain_row_proxies_pass_the_model_tester(qtmodeltester):

@@ -6,18 +6,17 @@ import json
 import os
 from pathlib import Path
 
-import platformdirs
+from dhr_tracker.locations import user_config_folder, user_data_folder
 
-APP_NAME, APP_AUTHOR = "DHR Tracker", "Kent County Council"
 MAX_RECENT = 8
 
 
 def config_dir() -> Path:
-    return Path(platformdirs.user_config_dir(APP_NAME, APP_AUTHOR))
+    return user_config_folder()
 
 
 def data_dir() -> Path:
-    return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
+    return user_data_folder()
 
 
 class RecentFiles:
