@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from dhr_tracker.storage import migrate
 from dhr_tracker.storage.backup import copy_encrypted
 from dhr_tracker.storage.database import SQLITE_PLAIN_HEADER, Database, _check_file, _engine, _verify
 from dhr_tracker.storage.errors import NewerSchema, StorageError
-from dhr_tracker.storage.files import OWNER_ONLY, create_owner_only, restrict_to_owner
+from dhr_tracker.storage.files import OWNER_ONLY, copy_to_new_owner_only_file, restrict_to_owner
 
 BACKUP_SUFFIX = ".dhrbak"
 BACKUP_FOLDER_NAME = "backups"
@@ -173,18 +172,6 @@ def _fsync_directory(folder: Path) -> None:
         os.close(descriptor)
 
 
-def _copy_owner_only(source: Path, destination: Path) -> None:
-    descriptor = create_owner_only(destination)
-    try:
-        with os.fdopen(descriptor, "wb") as target, source.open("rb") as origin:
-            shutil.copyfileobj(origin, target)
-            target.flush()
-            os.fsync(target.fileno())
-    except BaseException:
-        destination.unlink(missing_ok=True)
-        raise
-
-
 def restore_backup(database_path: Path | str, backup_path: Path | str, passphrase: str) -> RestoreResult:
     """Replace the database with a backup, after checking the backup opens with `passphrase` and is whole.
 
@@ -209,13 +196,13 @@ def restore_backup(database_path: Path | str, backup_path: Path | str, passphras
     staged = database_path.with_name(f"{database_path.name}.restoring-{_stamp()}")
     kept: Path | None = None
     try:
-        _copy_owner_only(backup_path, staged)
+        copy_to_new_owner_only_file(backup_path, staged)
         journal = Path(f"{database_path}-journal")
         if database_path.exists():
             kept = database_path.with_name(f"{database_path.stem}.before-restore-{_stamp()}{database_path.suffix}")
-            _copy_owner_only(database_path, kept)
+            copy_to_new_owner_only_file(database_path, kept)
             if journal.exists():  # a crashed writer's hot journal belongs with the file it was written for
-                _copy_owner_only(journal, Path(f"{kept}-journal"))
+                copy_to_new_owner_only_file(journal, Path(f"{kept}-journal"))
         # A journal left beside the path would be "rolled back" into the restored file and damage it.
         journal.unlink(missing_ok=True)
         os.replace(staged, database_path)

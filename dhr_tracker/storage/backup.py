@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
 from pathlib import Path
 
 from sqlalchemy import Engine, text
 
 from dhr_tracker.storage.errors import StorageError
-from dhr_tracker.storage.files import create_owner_only
+from dhr_tracker.storage.files import copy_to_new_owner_only_file
 
 
 def copy_encrypted(engine: Engine, source: Path, destination: Path) -> Path:
@@ -30,15 +28,7 @@ def copy_encrypted(engine: Engine, source: Path, destination: Path) -> Path:
                 "Open it with DHR Tracker (which sets the rollback journal) and try again."
             )
         connection.execute(text("SELECT count(*) FROM sqlite_master")).scalar()  # takes the shared lock
-        descriptor = create_owner_only(destination)
-        try:
-            with os.fdopen(descriptor, "wb") as target, source.open("rb") as origin:
-                shutil.copyfileobj(origin, target)
-                target.flush()
-                os.fsync(target.fileno())
-        except BaseException:
-            destination.unlink(missing_ok=True)
-            raise
+        copy_to_new_owner_only_file(source, destination)
         connection.rollback()
     return destination
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 OWNER_ONLY = 0o600
@@ -16,3 +17,17 @@ def create_owner_only(path: Path) -> int:
 def restrict_to_owner(path: Path) -> None:
     if os.name == "posix":
         os.chmod(path, OWNER_ONLY)
+
+
+def copy_to_new_owner_only_file(source: Path, destination: Path) -> Path:
+    """Copy `source` byte for byte into a new owner-only file, synced to disk; no half-copy is left behind."""
+    descriptor = create_owner_only(destination)
+    try:
+        with os.fdopen(descriptor, "wb") as target, source.open("rb") as origin:
+            shutil.copyfileobj(origin, target)
+            target.flush()
+            os.fsync(target.fileno())
+    except BaseException:
+        destination.unlink(missing_ok=True)
+        raise
+    return destination
