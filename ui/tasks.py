@@ -24,9 +24,10 @@ from __future__ import annotations
 import logging
 import traceback
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from dhr_tracker.errors import UserError
@@ -71,20 +72,14 @@ class _WorkerSignals(QObject):
     error = Signal(object)
 
 
-class _Worker(QRunnable):
-    def __init__(self, function: Callable[[], Any], signals: _WorkerSignals):
-        super().__init__()
-        self.setAutoDelete(True)
-        self._function = function
-        self._signals = signals
-
-    def run(self) -> None:  # runs on a pool thread
-        try:
-            result = self._function()
-        except BaseException as error:  # noqa: BLE001 - every error goes back to the GUI thread
-            self._signals.error.emit(error)
-        else:
-            self._signals.result.emit(result)
+def _run_on_worker(function: Callable[[], Any], signals: _WorkerSignals) -> None:
+    """Runs on the worker thread; the result or the error goes back to the GUI thread as a queued signal."""
+    try:
+        result = function()
+    except BaseException as error:  # noqa: BLE001 - every error goes back to the GUI thread
+        signals.error.emit(error)
+    else:
+        signals.result.emit(result)
 
 
 class Task(QObject):
@@ -155,8 +150,10 @@ class TaskRunner(QObject):
     def __init__(self, context: AppContext | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self._context = context
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
+        # A plain Python worker thread, not a QThreadPool with a Python QRunnable: Qt deletes an
+        # auto-deleting runnable on its pool thread, which raced with the garbage collector on the GUI
+        # thread and crashed the interpreter (seen in tests/ui/test_start.py::test_create_a_database).
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dhr-task")
         self._running: list[Task] = []
         self.dialog_parent: QWidget | None = None  # the main window sets itself here, for progress dialogs
 
@@ -204,7 +201,7 @@ class TaskRunner(QObject):
             task._progress = self._progress_dialog(progress)
         if len(self._running) == 1:
             self.busy_changed.emit(True)
-        self._pool.start(_Worker(work, task._signals))
+        self._executor.submit(_run_on_worker, work, task._signals)
         return task
 
     def wait_for_idle(self, timeout_ms: int = 60_000) -> bool:
