@@ -42,22 +42,28 @@ def database_path(args: argparse.Namespace) -> Path:
 
 def read_passphrase(args: argparse.Namespace, *, prompt: str = "Passphrase: ", confirm: bool = False) -> tuple[str, str]:
     """The passphrase (and its confirmation): from the file, the environment, or a no-echo prompt."""
-    if args.passphrase_file is not None:
+    return passphrase_from(args.passphrase_file, PASSPHRASE_VARIABLE, "--passphrase-file", prompt=prompt, confirm=confirm)
+
+
+def passphrase_from(
+    file: Path | None, variable: str, file_option: str, *, prompt: str, confirm: bool, what: str = "passphrase"
+) -> tuple[str, str]:
+    """A passphrase and its confirmation from the first line of `file`, else `variable`, else no-echo prompts.
+    Never from a command-line argument."""
+    if file is not None:
         try:
-            lines = args.passphrase_file.read_text(encoding="utf-8").splitlines()
+            lines = file.read_text(encoding="utf-8").splitlines()
         except OSError as error:
-            raise UserError(f"Cannot read the passphrase file {args.passphrase_file}: {error.strerror}.") from None
+            raise UserError(f"Cannot read the {what} file {file}: {error.strerror}.") from None
         passphrase = lines[0] if lines else ""
         return passphrase, passphrase
-    if os.environ.get(PASSPHRASE_VARIABLE):
-        passphrase = os.environ[PASSPHRASE_VARIABLE]
+    if os.environ.get(variable):
+        passphrase = os.environ[variable]
         return passphrase, passphrase
     if not sys.stdin.isatty():
-        raise UserError(
-            f"No passphrase given. Set {PASSPHRASE_VARIABLE}, or use --passphrase-file PATH, or run in a terminal to be asked."
-        )
+        raise UserError(f"No {what} given. Set {variable}, or use {file_option} PATH, or run in a terminal to be asked.")
     passphrase = getpass.getpass(prompt)
-    confirmation = getpass.getpass("Passphrase again: ") if confirm else passphrase
+    confirmation = getpass.getpass(f"{what[0].upper()}{what[1:]} again: ") if confirm else passphrase
     return passphrase, confirmation
 
 

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
 import sys
 from pathlib import Path
 
 from dhr_tracker.cli.common import (
-    add_database_arguments, add_format_argument, database_path, print_json, print_table, read_passphrase,
+    add_database_arguments, add_format_argument, database_path, print_json, passphrase_from, print_table, read_passphrase,
 )
 from dhr_tracker.dates import format_local_time
-from dhr_tracker.errors import UserError
 from dhr_tracker.storage.database import open_database
 
 NEW_PASSPHRASE_VARIABLE = "DHR_TRACKER_NEW_PASSPHRASE"
@@ -104,22 +101,10 @@ def run_restore(args: argparse.Namespace) -> int:
 
 def read_new_passphrase(args: argparse.Namespace) -> tuple[str, str]:
     """The new passphrase and its confirmation: from the file, the environment, or two no-echo prompts."""
-    if args.new_passphrase_file is not None:
-        try:
-            lines = args.new_passphrase_file.read_text(encoding="utf-8").splitlines()
-        except OSError as error:
-            raise UserError(f"Cannot read the new passphrase file {args.new_passphrase_file}: {error.strerror}.") from None
-        passphrase = lines[0] if lines else ""
-        return passphrase, passphrase
-    if os.environ.get(NEW_PASSPHRASE_VARIABLE):
-        passphrase = os.environ[NEW_PASSPHRASE_VARIABLE]
-        return passphrase, passphrase
-    if not sys.stdin.isatty():
-        raise UserError(
-            f"No new passphrase given. Set {NEW_PASSPHRASE_VARIABLE}, or use --new-passphrase-file PATH, "
-            "or run in a terminal to be asked."
-        )
-    return getpass.getpass("New passphrase (at least 12 characters): "), getpass.getpass("New passphrase again: ")
+    return passphrase_from(
+        args.new_passphrase_file, NEW_PASSPHRASE_VARIABLE, "--new-passphrase-file",
+        prompt="New passphrase (at least 12 characters): ", confirm=True, what="new passphrase",
+    )
 
 
 def run_passphrase(args: argparse.Namespace) -> int:
