@@ -94,6 +94,11 @@ HANDLING_LINE = declare(Setting(
     "Not for publication by virtue of paragraphs 1 and 2 of Part 1 of Schedule 12A to the Local Government Act 1972",
     "Printed under the marking on every page of a briefing: why the paper is exempt from publication.",
 ))
+PACK_RETURN_TO = declare(Setting(
+    "packs.return_to", "Return update packs to",
+    "The DHR Coordinator, Kent Community Safety Team, by secure e-mail",
+    "Printed on every update pack and in its covering e-mail: who the agencies send the completed pack back to.",
+))
 
 # --- Timescales ------------------------------------------------------------------------------------
 PUBLICATION_MONTHS = declare(Setting(

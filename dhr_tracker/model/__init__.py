@@ -8,10 +8,11 @@ from dhr_tracker.model.escalation import EscalationAction, UpdateRequest, Update
 from dhr_tracker.model.meeting import Attendee, BriefingCopy, Meeting
 from dhr_tracker.model.recommendation import ProgressUpdate, Recommendation, recommendation_supporting_agency
 from dhr_tracker.model.reference import Agency, AgencyContact, CspArea
+from dhr_tracker.model.update_pack import StatusProposal, UpdatePack, UpdatePackEntry
 
 __all__ = [
     "KCSP", "Agency", "AgencyContact", "AppMeta", "Attendee", "AuditEntry", "Base", "BriefingCopy", "Case",
     "ClosureDay", "CspArea", "EscalationAction", "Meeting", "Milestone", "ParallelProcess", "Pause",
-    "ProgressUpdate", "Publication", "QARound", "Recommendation", "SettingValue", "UpdateRequest",
-    "UpdateRequestItem", "UpdateRound", "recommendation_supporting_agency", "utc_now",
+    "ProgressUpdate", "Publication", "QARound", "Recommendation", "SettingValue", "StatusProposal", "UpdatePack",
+    "UpdatePackEntry", "UpdateRequest", "UpdateRequestItem", "UpdateRound", "recommendation_supporting_agency", "utc_now",
 ]
