@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "dhr_tracker.cli.report_commands",
     "dhr_tracker.cli.exchange_commands",
     "dhr_tracker.cli.sheet_commands",
+    "dhr_tracker.cli.pack_commands",
     "dhr_tracker.cli.security_commands",
     "dhr_tracker.cli.escalation_commands",
     "dhr_tracker.cli.lifecycle_commands",

@@ -59,7 +59,7 @@ def make_packs(session: Session, round_: UpdateRound, out_dir: Path | str, *, ag
     out_dir = Path(out_dir)
     contents = pack_contents(session, round_, agency_id)
     if not contents:
-        who = "This agency has" if agency_id else "No agency has"
+        who = "This agency has no" if agency_id else "No agency has"
         raise UserError(f"{who} outstanding items in the {round_.meeting_on:%d/%m/%Y} round: there is no pack to make.")
     if out_dir.exists() and not out_dir.is_dir():
         raise UserError(f"{out_dir} is a file. Name a folder to put the packs in.")
