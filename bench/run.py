@@ -57,6 +57,7 @@ CACHE = RESULTS / "cache"
 TARGETS = {
     "unlock": 0.5, "dashboard": 0.3, "deadlines": 1.0, "escalations": 1.0, "keystroke_ms": 16.0,
     "briefing_100": 5.0, "briefing_40x20": 5.0, "peak_memory_mb": 400.0,
+    "packs_make_40": 5.0, "packs_dry_run_200": 1.0, "packs_import_200": 1.0,  # issue #15
 }
 MAX_RATIO = 2.0
 
@@ -353,6 +354,20 @@ def run_measures(bench: Bench, national: Path, plain: Path, briefings: dict[str,
 
     for key, (path, plain_path, copies, label) in briefings.items():
         briefing_measures(bench, key, label, path, plain_path, copies)
+    pack_measures(bench)
+
+
+def pack_measures(bench: Bench) -> None:
+    """Update packs (issue #15): out for 40 agencies, a 200-row pack back, beside re-keying it (bench/packs_bench.py)."""
+    import packs_bench
+
+    generator = packs_bench.measures(bench.anchor)
+    try:
+        for key, label, run, target, note in generator:
+            bench.measure(key, label, run, target=target, data_measure=False, note=note, memory=False,
+                          repeat=1 if target is None else min(bench.args.repeat, 3))
+    finally:
+        generator.close()
 
 
 def briefing_measures(bench: Bench, key: str, label: str, path: Path, plain: Path, copies: int | None) -> None:

@@ -48,8 +48,9 @@ class UpdatePackEntry(Base):
     pack_id: Mapped[int] = mapped_column(ForeignKey("update_pack.id", ondelete="CASCADE"), primary_key=True)
     progress_update_id: Mapped[int] = mapped_column(ForeignKey("progress_update.id", ondelete="CASCADE"), primary_key=True)
 
-    pack: Mapped[UpdatePack] = relationship(back_populates="entries")
+    # The update first: the audit trail finds an entry's case through its first many-to-one relationship.
     progress_update: Mapped[ProgressUpdate] = relationship()
+    pack: Mapped[UpdatePack] = relationship(back_populates="entries")
 
 
 class StatusProposal(Base):
@@ -69,5 +70,5 @@ class StatusProposal(Base):
     decided_on: Mapped[dt.date | None]
     decision_note: Mapped[str] = mapped_column(default="")
 
+    recommendation: Mapped[Recommendation] = relationship()  # first, as above: the way to the case
     pack: Mapped[UpdatePack] = relationship()
-    recommendation: Mapped[Recommendation] = relationship()

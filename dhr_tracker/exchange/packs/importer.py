@@ -1,7 +1,8 @@
 """Importing a returned pack: all of it or nothing, through the action-plan services, once.
 
 Each row with progress becomes a progress update (received on the day of the import, from the person
-the row names) linked to the pack as its source; that settles the request items it answers, so the
+the row names; actionplan.progress.add_progress_updates, the batch form of the one-by-one service, by the
+same rules) linked to the pack as its source; that settles the request items it answers, so the
 agency's escalation level drops at once. A proposed status becomes a proposal for the coordinator to
 accept or reject; nothing about the recommendation's status changes here.
 """
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from dhr_tracker.actionplan.progress import add_progress_update
+from dhr_tracker.actionplan.progress import NewUpdate, add_progress_updates
 from dhr_tracker.errors import UserError
 from dhr_tracker.exchange.packs.reader import ReturnedPack, read_returned_pack
 from dhr_tracker.exchange.packs.review import PackReview, review_pack
@@ -59,21 +60,21 @@ def import_pack(session: Session, returned: ReturnedPack, *, today: dt.date, fro
     pack = session.get(UpdatePack, review.pack_id)
     recs = {rec.id: rec for rec in session.query(Recommendation).filter(
         Recommendation.id.in_([row.recommendation_id for row in review.rows if row.recorded]))}
-    updates = 0
-    for row in review.rows:
-        if not row.recorded:
-            continue
-        rec = recs[row.recommendation_id]
-        update = add_progress_update(session, rec, received_on=today, text=row.progress, contact_name=row.updated_by,
-                                     evidence_reference=row.evidence, today=today)
+    recorded = [row for row in review.rows if row.recorded]
+    added = add_progress_updates(
+        session, [NewUpdate(recs[row.recommendation_id], row.progress, row.updated_by, row.evidence) for row in recorded],
+        received_on=today, today=today,
+    )
+    for row, update in zip(recorded, added):
         session.add(UpdatePackEntry(pack=pack, progress_update=update))
-        updates += 1
         if row.proposed is not None:
+            rec = recs[row.recommendation_id]
             session.add(StatusProposal(
                 pack=pack, recommendation_id=rec.id, from_status=rec.status, proposed_status=row.proposed,
                 completed_on=row.completed_on, proposed_on=today, proposed_by=row.updated_by[:200], decision="",
                 decision_note="",
             ))
+    updates = len(added)
     pack.imported_at = utc_now()
     pack.imported_sha256 = returned.sha256
     pack.imported_updates = updates

@@ -96,7 +96,7 @@ def check_workbook(source: Path | str | bytes, limits: WorkbookLimits = DEFAULT_
             for info in infos:
                 if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
                     _check_sheet(archive, info, path.name, limits)
-                elif info.filename == "xl/sharedStrings.xml":
+                elif info.filename.lower().endswith("sharedstrings.xml"):
                     _check_shared_strings(archive, info, path.name, limits)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
             raise SheetFileError(f"{path.name} is a damaged or incomplete workbook. Open it in Excel and save it again.") from None
