@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dhr_tracker.dates import format_date
-from dhr_tracker.errors import NotFound, ValidationError
+from dhr_tracker.errors import NotFound
 from dhr_tracker.model import Agency, UpdatePack, UpdateRequest, UpdateRequestItem, UpdateRound
 from dhr_tracker.validation import not_in_future
 
@@ -86,10 +85,6 @@ def mark_sent(session: Session, pack_id: int, *, on: dt.date | None, today: dt.d
     pack = _current_pack(session, pack_id)
     if on is not None:
         not_in_future(on, today, "sent_on", "The date the pack was sent")
-        made_on = pack.made_at.date()
-        if on < made_on:
-            raise ValidationError(f"The pack was made on {format_date(made_on)}; it cannot have been sent on {format_date(on)}.",
-                                  field="sent_on", rule="sent_before_made")
     pack.sent_on = on
     session.flush()
     return pack
