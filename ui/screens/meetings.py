@@ -127,7 +127,7 @@ class MeetingsScreen(Screen):
         self.packs = UpdatePacksPanel(context, self)  # the update round's packs, per agency
         self.packs.changed.connect(lambda: self.context.notify_data_changed(self))
         splitter.addWidget(self.packs)
-        splitter.setSizes([220, 300, 320])
+        splitter.setSizes([150, 250, 460])
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Meetings and briefings</h2>", self))
         layout.addLayout(buttons)

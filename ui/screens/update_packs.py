@@ -125,7 +125,8 @@ class UpdatePacksPanel(QWidget):
         self.last_checked: list[CheckedFile] = []
         self.status_model = PackStatusModel(parent=self)
         self.status_model.sent_toggled.connect(self._toggle_sent)
-        self.status_table = make_table(self.status_model, "Update packs", self, stretch_column=PackStatusModel.AGENCY)
+        self.status_table = make_table(self.status_model, "Update packs", self, sortable=False,
+                                       stretch_column=PackStatusModel.AGENCY)
         self.status_table.setToolTip("Tick Sent once the pack's e-mail has gone. Drop returned packs here to import them.")
         self.proposal_model = ProposalModel(parent=self)
         self.proposal_table = make_table(self.proposal_model, "Proposed status changes", self,
@@ -152,7 +153,7 @@ class UpdatePacksPanel(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.status_table, 3)
         layout.addLayout(proposal_buttons)
-        layout.addWidget(self.proposal_table, 2)
+        layout.addWidget(self.proposal_table, 1)
         self.setAcceptDrops(True)
         self._enable()
 
@@ -186,7 +187,8 @@ class UpdatePacksPanel(QWidget):
         if data.meeting_on != self.meeting_on:
             return  # another meeting was selected meanwhile
         self.data = data
-        self.status_model.set_rows(data.statuses)
+        # Agencies that still owe first, then those imported, then those with nothing outstanding.
+        self.status_model.set_rows(sorted(data.statuses, key=lambda s: (not s.outstanding, s.imported_at is None, s.agency_name)))
         self.proposal_model.set_rows(data.proposals)
         fit_columns(self.status_table)
         fit_columns(self.proposal_table)
