@@ -79,6 +79,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     reject.set_defaults(run=run_reject)
 
 
+def _print_guarded(session, rows: list[tuple], headers: tuple[str, ...], where: str) -> None:  # noqa: ANN001
+    """A listing printed only once the real-name guard has seen every string of it."""
+    RealNameGuard.from_session(session).check([str(value) for row in rows for value in row], where=where)
+    print_table(rows, headers)
+
+
 def run_make(args: argparse.Namespace) -> int:
     meeting_on = parse_iso_date(args.meeting, field="--meeting date")
     password = read_password_file(args.password_file) if args.password_file else None
@@ -86,8 +92,8 @@ def run_make(args: argparse.Namespace) -> int:
         round_ = find_round(session, meeting_on)
         agency_id = find_agency(session, args.agency).id if args.agency else None
         made = make_packs(session, round_, args.out, agency_id=agency_id, password=password)
-        print_table([(m.agency_name, m.rows, m.identifier, m.workbook.name) for m in made],
-                    ("Agency", "Rows", "Pack identifier", "Workbook"))
+        _print_guarded(session, [(m.agency_name, m.rows, m.identifier, m.workbook.name) for m in made],
+                       ("Agency", "Rows", "Pack identifier", "Workbook"), "list of packs made")
     print(f"Made {len(made)} pack(s) and their e-mail drafts in {args.out}"
           + (" (encrypted: send the password separately)." if password else ".")
           + " Open each .eml in the mail program to check and send it; tick it sent with `packs sent`.")
@@ -102,11 +108,14 @@ def run_import(args: argparse.Namespace) -> int:
     report_rows: list[tuple] = []
     failures = 0
     with open_from_args(args, read_only=args.dry_run) as database:
+        with database.transaction() as session:
+            guard = RealNameGuard.from_session(session)
         for path in args.files:
             try:
                 returned = read_returned_pack(path, password=password)
             except PackFileError as error:
                 failures += 1
+                guard.check([path.name, str(error)], where="pack import listing")
                 print(f"{path.name}: refused. {error}", file=sys.stderr)
                 report_rows.append((path.name, "", "", "", "", "refused", str(error)))
                 continue
@@ -122,28 +131,27 @@ def run_import(args: argparse.Namespace) -> int:
                 if review.pack_id is not None:
                     with database.transaction() as session:
                         note_returned(session, review.identifier, on=today)
-            _print_review(review, dry_run=args.dry_run)
+            _print_review(review, dry_run=args.dry_run, guard=guard)
             failures += 0 if review.ok else 1
             report_rows += _report_rows(review)
     if args.report is not None:
-        with database.transaction() as session:
-            RealNameGuard.from_session(session).check(
-                [str(value) for row in report_rows for value in row], where="pack import report")
+        guard.check([str(value) for row in report_rows for value in row], where="pack import report")
         _write_report(args.report, report_rows)
         print(f"Wrote the report ({len(report_rows)} line(s)) to {args.report}.")
     return 1 if failures else 0
 
 
-def _print_review(review, *, dry_run: bool) -> None:
+def _print_review(review, *, dry_run: bool, guard: RealNameGuard) -> None:
     if review.ok and not review.already_imported:
         verb = "Would record" if dry_run else "Recorded"
-        print(f"{verb}: {review.summary()}")
-        for row in review.rows:
-            print(f"  row {row.row_number}: {row.reference} {row.pseudonym} {row.number}: {row.outcome}")
-        return
-    print(review.summary(), file=sys.stderr if not review.ok else sys.stdout)
-    for problem in review.all_problems():
-        print(f"  - {problem}", file=sys.stderr)
+        lines = [f"{verb}: {review.summary()}"] + [
+            f"  row {row.row_number}: {row.reference} {row.pseudonym} {row.number}: {row.outcome}" for row in review.rows]
+        stream = sys.stdout
+    else:
+        lines = [review.summary()] + [f"  - {problem}" for problem in review.all_problems()]
+        stream = sys.stderr if not review.ok else sys.stdout
+    guard.check(lines, where="pack import listing")  # a file's name is the sender's choice
+    print("\n".join(lines), file=stream)
 
 
 def _report_rows(review) -> list[tuple]:
@@ -171,9 +179,10 @@ def run_status(args: argparse.Namespace) -> int:
     meeting_on = parse_iso_date(args.meeting, field="--meeting date")
     with open_from_args(args, read_only=True) as database, database.transaction() as session:
         statuses = round_pack_statuses(session, find_round(session, meeting_on))
-    print_table([(s.agency_name, s.stage, f"{s.outstanding} of {s.items}", s.identifier,
-                  format_date(s.sent_on), format_date(s.returned_on), format_local_time(s.imported_at))
-                 for s in statuses], ("Agency", "Pack", "Outstanding", "Identifier", "Sent", "Returned", "Imported"))
+        _print_guarded(session, [(s.agency_name, s.stage, f"{s.outstanding} of {s.items}", s.identifier,
+                                  format_date(s.sent_on), format_date(s.returned_on), format_local_time(s.imported_at))
+                                 for s in statuses],
+                       ("Agency", "Pack", "Outstanding", "Identifier", "Sent", "Returned", "Imported"), "pack status listing")
     return 0
 
 
@@ -194,12 +203,14 @@ def run_sent(args: argparse.Namespace) -> int:
 def run_proposals(args: argparse.Namespace) -> int:
     with open_from_args(args, read_only=True) as database, database.transaction() as session:
         rows = list_proposals(session, pending_only=not args.all)
-    if not rows:
-        print("No proposed status changes are waiting." if not args.all else "No status change has been proposed.")
-        return 0
-    print_table([(p.id, p.reference, p.pseudonym, p.number, p.agency, p.from_status.label, p.proposed_status.label,
-                  format_date(p.completed_on), format_date(p.proposed_on), p.decision or "waiting") for p in rows],
-                ("ID", "Case", "Pseudonym", "No.", "Agency", "From", "Proposed", "Completed", "Proposed on", "Decision"))
+        if not rows:
+            print("No proposed status changes are waiting." if not args.all else "No status change has been proposed.")
+            return 0
+        _print_guarded(session, [(p.id, p.reference, p.pseudonym, p.number, p.agency, p.from_status.label,
+                                  p.proposed_status.label, format_date(p.completed_on), format_date(p.proposed_on),
+                                  p.decision or "waiting", p.proposed_by) for p in rows],
+                       ("ID", "Case", "Pseudonym", "No.", "Agency", "From", "Proposed", "Completed", "Proposed on",
+                        "Decision", "Proposed by"), "list of proposals")
     return 0
 
 

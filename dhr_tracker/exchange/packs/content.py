@@ -62,9 +62,12 @@ def find_round(session: Session, meeting_on: dt.date) -> UpdateRound:
 def find_agency(session: Session, name: str) -> Agency:
     agency = session.scalar(select(Agency).where(Agency.name == name.strip()))
     if agency is None:
-        matches = session.scalars(select(Agency).where(Agency.name.icontains(name.strip()))).all()
+        matches = session.scalars(select(Agency).where(Agency.name.icontains(name.strip())).order_by(Agency.name)).all()
         if len(matches) == 1:
             return matches[0]
+        if matches:
+            shown = "; ".join(agency.name for agency in matches[:5]) + ("; ..." if len(matches) > 5 else "")
+            raise UserError(f"'{name.strip()}' matches {len(matches)} agencies ({shown}). Give the agency's full name.")
         raise UserError(f"There is no agency called '{name.strip()}'. List the agencies to see their names.")
     return agency
 

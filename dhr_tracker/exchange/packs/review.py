@@ -167,7 +167,8 @@ def _review_row(row: ReturnedRow, pack: UpdatePack, agency: Agency, recs: dict, 
     if not row.key:
         problems.append("has no row key: rows cannot be added to a pack. Put the update in the row of its recommendation.")
     elif not row_key_valid(pack.signing_key, pack.identifier, row.key):
-        problems.append(f"its row key {row.key!r} was changed, or the row was copied from another pack. Put the update in "
+        # The cell's text is never repeated: it is the agency's, and could hold anything (even a name).
+        problems.append("its row key was changed, or the row was copied from another pack. Put the update in "
                         "the row of its recommendation in this pack.")
     else:
         rec_id = parse_row_key(row.key)[0]
@@ -208,7 +209,7 @@ def _review_row(row: ReturnedRow, pack: UpdatePack, agency: Agency, recs: dict, 
             status = None
         if status not in PROPOSABLE:
             allowed = " or ".join(f"'{s.label}'" for s in PROPOSABLE)
-            problems.append(f"'{status_text}' is not a status an agency may propose; choose {allowed} from the list, or "
+            problems.append(f"the proposed status is not one an agency may propose; choose {allowed} from the list, or "
                             "leave it blank.")
         elif rec is not None and status is not rec.status:
             if status not in TRANSITIONS[rec.status]:
