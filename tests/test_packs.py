@@ -457,3 +457,33 @@ def test_sent_and_returned_are_ticked_and_counted(demo, tmp_path):
         status = next(s for s in round_pack_statuses(session, current_round(session)) if s.agency_name == made[0].agency_name)
     assert status.stage == "returned, awaiting import" and status.sent_on is not None
     assert path.exists()
+
+
+def test_a_removed_row_or_a_forged_identifier_is_refused(demo, tmp_path):
+    made = make(demo, tmp_path / "out")
+    pack = next(m for m in made if m.rows >= 2)
+    book = openpyxl.load_workbook(pack.workbook)
+    book["Update pack"].delete_rows(FIRST_ROW + 1)  # one recommendation's row gone: its update would be lost unseen
+    removed = tmp_path / "removed.xlsx"
+    book.save(removed)
+    _refused(demo, removed, "rows added, removed or copied in from another pack")
+
+    book = openpyxl.load_workbook(pack.workbook)
+    forged = "UP-0000000000/0123456789abcdef"
+    book["Update pack"]["C6"] = forged
+    book["Pack"]["B1"] = forged
+    path = tmp_path / "forged.xlsx"
+    book.save(path)
+    _refused(demo, path, "is not one this database made")
+
+
+def test_pack_file_names_are_plain_whatever_the_agency_is_called(demo, tmp_path):
+    from dhr_tracker.exchange.packs.content import pack_contents
+    from dhr_tracker.exchange.packs.make import pack_file_stem
+
+    with demo.transaction() as session:
+        content = pack_contents(session, current_round(session))[0]
+        session.rollback()
+    odd = content.__class__(**{**content.__dict__, "agency_name": "Sérvice “Nord” /../etc\\passwd\u202e"})
+    stem = pack_file_stem(odd)
+    assert stem.endswith("s-rvice-nord-etc-passwd") and "/" not in stem and "\\" not in stem and ".." not in stem

@@ -56,7 +56,7 @@ def test_cells_in_the_last_column_of_every_row_are_refused_before_parsing(tmp_pa
                     for n in range(1, 100_001))
     path = workbook_with_rows(tmp_path / "wide.xlsx", rows)
     assert path.stat().st_size < 2 * 1024 * 1024
-    with pytest.raises(SheetFileError, match="Delete the unused columns to the right"):
+    with pytest.raises(SheetFileError, match="the sheet 'Cases' holds more cells.*Delete the unused columns to the right"):
         read_sheet_file(path)
 
 

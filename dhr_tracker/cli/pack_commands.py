@@ -131,6 +131,12 @@ def run_import(args: argparse.Namespace) -> int:
                 if review.pack_id is not None:
                     with database.transaction() as session:
                         note_returned(session, review.identifier, on=today)
+            except UserError as error:  # a service's refusal (rolled back whole): report it, go on to the next file
+                failures += 1
+                guard.check([path.name, str(error)], where="pack import listing")
+                print(f"{path.name}: refused, nothing was recorded from it. {error}", file=sys.stderr)
+                report_rows.append((path.name, "", "", "", "", "refused", str(error)))
+                continue
             _print_review(review, dry_run=args.dry_run, guard=guard)
             failures += 0 if review.ok else 1
             report_rows += _report_rows(review)

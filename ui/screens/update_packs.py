@@ -14,7 +14,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from dhr_tracker.dates import format_date, format_local_time
-from dhr_tracker.errors import NotFound
+from dhr_tracker.errors import NotFound, UserError
 from dhr_tracker.exchange.packs.content import find_round
 from dhr_tracker.exchange.packs.importer import PackRefused, import_pack
 from dhr_tracker.exchange.packs.make import make_packs
@@ -313,8 +313,15 @@ class UpdatePacksPanel(QWidget):
             return
         today = self.context.today()
 
-        def record(session):  # noqa: ANN001
-            return [import_pack(session, read_returned_pack(path, password=password), today=today) for path in ready]
+        def record(session):  # noqa: ANN001 - each file whole or not at all (a savepoint each), the others go on
+            results = []
+            for path in ready:
+                try:
+                    with session.begin_nested():
+                        results.append(import_pack(session, read_returned_pack(path, password=password), today=today).summary())
+                except UserError as error:
+                    results.append(f"{path.name}: refused, nothing was recorded from it. {error}")
+            return results
 
         self.context.tasks.run(record, on_done=alive(self, self._imported), progress="Importing the packs…",
                                title="Could not import the packs")
@@ -322,7 +329,7 @@ class UpdatePacksPanel(QWidget):
     def _imported(self, results) -> None:
         self.changed.emit()
         self.refresh()
-        self.context.prompter.information("Packs imported", "\n".join(result.summary() for result in results)
+        self.context.prompter.information("Packs imported", "\n".join(results)
                                           + "\n\nProposed status changes wait below for you to accept or reject.")
 
     # --- proposals ------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ openpyxl would fill in. Every refusal is a `SheetFileError` saying what was foun
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import zipfile
@@ -93,9 +94,10 @@ def check_workbook(source: Path | str | bytes, limits: WorkbookLimits = DEFAULT_
             document = "a Word document" if "word/document.xml" in names else "a ZIP file but not an Excel workbook"
             raise SheetFileError(f"{path.name} is {document}. {SAVE_AS_HELP}")
         try:
+            titles = _sheet_titles(archive, names)
             for info in infos:
                 if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                    _check_sheet(archive, info, path.name, limits)
+                    _check_sheet(archive, info, path.name, limits, titles.get(info.filename))
                 elif info.filename.lower().endswith("sharedstrings.xml"):
                     _check_shared_strings(archive, info, path.name, limits)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
@@ -121,8 +123,31 @@ def _stream(archive: zipfile.ZipFile, info: zipfile.ZipInfo):
             carry = data[cut:]
 
 
-def _check_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file_name: str, limits: WorkbookLimits) -> None:
-    sheet = info.filename.rsplit("/", 1)[-1].removesuffix(".xml")
+_ELEMENT = re.compile(rb"<(?:\w+:)?(?:sheet|Relationship)\b[^>]*>")
+_ATTRIBUTE = re.compile(rb'([\w:]+)="([^"]*)"')
+
+
+def _sheet_titles(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
+    """Part name -> the sheet's title, so that messages name the sheet as the user sees it (small parts only)."""
+    if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+        return {}
+    targets, titles = {}, {}
+    for element in _ELEMENT.findall(archive.read("xl/_rels/workbook.xml.rels")):
+        attributes = dict(_ATTRIBUTE.findall(element))
+        if b"Id" in attributes and b"Target" in attributes:
+            target = attributes[b"Target"].decode("utf-8", "replace")
+            targets[attributes[b"Id"]] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    for element in _ELEMENT.findall(archive.read("xl/workbook.xml")):
+        attributes = dict(_ATTRIBUTE.findall(element))
+        relation = next((value for key, value in attributes.items() if key.endswith(b":id")), None)
+        if relation in targets and b"name" in attributes:
+            titles[targets[relation]] = html.unescape(attributes[b"name"].decode("utf-8", "replace"))
+    return titles
+
+
+def _check_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file_name: str, limits: WorkbookLimits,
+                 title: str | None = None) -> None:
+    sheet = f"the sheet '{title}'" if title else info.filename.rsplit("/", 1)[-1].removesuffix(".xml")
     cells = grid = 0
     row = row_width = last_row = 0
     for chunk in _stream(archive, info):
