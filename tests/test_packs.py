@@ -27,7 +27,7 @@ from dhr_tracker.exchange.packs.make import make_packs
 from dhr_tracker.exchange.packs.proposals import accept_proposal, list_proposals, reject_proposal
 from dhr_tracker.exchange.packs.reader import PackFileError
 from dhr_tracker.exchange.packs.register import mark_sent, returns_awaiting_import, round_pack_statuses
-from dhr_tracker.errors import ValidationError
+from dhr_tracker.errors import UserError, ValidationError
 from dhr_tracker.model import (
     AuditEntry, Case, ProgressUpdate, Recommendation, StatusProposal, UpdatePack, UpdatePackEntry, UpdateRequest,
     UpdateRequestItem, UpdateRound,
@@ -186,6 +186,9 @@ def test_packs_are_refused_whole_when_a_real_name_would_go_out(demo, tmp_path):
 
 
 def test_an_encrypted_pack_opens_with_its_password_only_and_imports(demo, tmp_path):
+    with pytest.raises(UserError, match="at least 8 characters"):
+        make(demo, tmp_path / "short", password="1234567")
+    assert not (tmp_path / "short").exists()
     made = make(demo, tmp_path / "out", password="correct horse battery")
     data = made[0].workbook.read_bytes()
     assert data.startswith(b"\xd0\xcf\x11\xe0")  # an OLE container: the encrypted package, not a readable ZIP
@@ -487,3 +490,21 @@ def test_pack_file_names_are_plain_whatever_the_agency_is_called(demo, tmp_path)
     odd = content.__class__(**{**content.__dict__, "agency_name": "Sérvice “Nord” /../etc\\passwd\u202e"})
     stem = pack_file_stem(odd)
     assert stem.endswith("s-rvice-nord-etc-passwd") and "/" not in stem and "\\" not in stem and ".." not in stem
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed here")
+def test_a_pack_filled_in_and_saved_by_libreoffice_imports(demo, tmp_path):
+    import subprocess
+
+    made = make(demo, tmp_path / "out")
+    filled = fill(made[0].workbook, tmp_path / "filled.xlsx", every_row=full_update())
+    saved = tmp_path / "libreoffice"
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--calc",
+         "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(saved), str(filled)],
+        check=True, capture_output=True, timeout=180,
+    )
+    resaved = saved / "filled.xlsx"
+    assert zipfile.ZipFile(resaved).read("docProps/app.xml").find(b"LibreOffice") >= 0  # really saved by LibreOffice
+    with demo.transaction() as session:
+        assert import_pack_file(session, resaved, today=TODAY).review.updates == made[0].rows

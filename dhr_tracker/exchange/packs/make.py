@@ -29,6 +29,9 @@ from dhr_tracker.settings import HANDLING_LINE, PACK_RETURN_TO, PROTECTIVE_MARKI
 from dhr_tracker.storage.files import create_owner_only
 
 
+MIN_PASSWORD = 8
+
+
 @dataclass(frozen=True)
 class MadePack:
     agency_name: str
@@ -48,8 +51,8 @@ def read_password_file(path: Path | str) -> str:
         password = Path(path).read_text(encoding="utf-8").strip("\r\n")
     except (OSError, UnicodeDecodeError) as error:
         raise UserError(f"Cannot read the password file {path}: {getattr(error, 'strerror', None) or error}.") from None
-    if len(password) < 8:
-        raise UserError("The pack password must be at least 8 characters long; put a longer one in the password file.")
+    if not password:
+        raise UserError(f"The password file {path} is empty; put the pack password on its first line.")
     return password
 
 
@@ -57,6 +60,9 @@ def make_packs(session: Session, round_: UpdateRound, out_dir: Path | str, *, ag
                password: str | None = None) -> list[MadePack]:
     """Write the packs of `round_` (or of one agency) into `out_dir`. Raises UserError, writing nothing."""
     out_dir = Path(out_dir)
+    if password is not None and len(password) < MIN_PASSWORD:
+        raise UserError(f"The pack password must be at least {MIN_PASSWORD} characters long: the agencies open the "
+                        "pack with it, and a short one is guessed in minutes.")
     contents = pack_contents(session, round_, agency_id)
     if not contents:
         who = "This agency has no" if agency_id else "No agency has"
