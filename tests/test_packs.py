@@ -508,3 +508,26 @@ def test_a_pack_filled_in_and_saved_by_libreoffice_imports(demo, tmp_path):
     assert zipfile.ZipFile(resaved).read("docProps/app.xml").find(b"LibreOffice") >= 0  # really saved by LibreOffice
     with demo.transaction() as session:
         assert import_pack_file(session, resaved, today=TODAY).review.updates == made[0].rows
+
+
+def test_making_and_importing_packs_leaves_nothing_in_the_temporary_folder(demo, tmp_path, monkeypatch):
+    import tempfile
+
+    made = make(demo, tmp_path / "first")
+    returned = fill(made[0].workbook, tmp_path / "r.xlsx", every_row=full_update())  # the agency's side
+    watched = tmp_path / "tmp"
+    watched.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(watched))
+    monkeypatch.setenv("TMPDIR", str(watched))
+    # Also files made and deleted again at once (as openpyxl's own save does): every named or unnamed
+    # temporary file of the standard library is created through tempfile._mkstemp_inner or TemporaryFile.
+    created = []
+    inner, unnamed = tempfile._mkstemp_inner, tempfile.TemporaryFile
+    monkeypatch.setattr(tempfile, "_mkstemp_inner", lambda *a, **k: created.append(a) or inner(*a, **k))
+    monkeypatch.setattr(tempfile, "TemporaryFile", lambda *a, **k: created.append(a) or unnamed(*a, **k))
+    with demo.transaction() as session:  # another agency's pack made again, encrypted this time
+        make_packs(session, current_round(session), tmp_path / "again", password="a long pack password",
+                   agency_id=find_agency(session, made[1].agency_name).id)
+    with demo.transaction() as session:
+        assert import_pack_file(session, returned, today=TODAY).changed
+    assert list(watched.iterdir()) == [] and created == []
