@@ -53,7 +53,7 @@ class RecordRefused(ValidationError):
         rule = getattr(error, "rule", "") or "not_found"
         where = f"Line {event.line}" if event.line is not None else "The event"
         about = ", ".join(part for part in (event.type, case) if part)
-        super().__init__(f"{where} ({about}) was refused (rule {rule}): {self.reason}",
+        super().__init__(f"{where}{f' ({about})' if about else ''} was refused (rule {rule}): {self.reason}",
                          field=getattr(error, "field", None), rule=rule)
         self.run = run or RecordRun()
 

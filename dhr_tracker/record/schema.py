@@ -77,3 +77,8 @@ def markdown_fields() -> str:
             f"| field | required | value | meaning |\n|---|---|---|---|\n{rows}\n"
         )
     return "\n".join(parts)
+
+
+GENERATED_START = ("<!-- generated from dhr_tracker/record/events.py by dhr_tracker.record.schema.markdown_fields(); "
+                   "a test keeps it equal -->")
+GENERATED_END = "<!-- end of generated fields -->"
