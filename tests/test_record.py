@@ -195,10 +195,10 @@ def test_record_from_a_file_and_from_standard_input(database_path, passphrase_en
     file = tmp_path / "events.jsonl"
     file.write_text("\n".join(lines[:20]) + "\n", encoding="utf-8")
     assert main(["record", str(file), "--db", str(database_path)]) == 0
-    assert "Recorded 20 events" in capsys.readouterr().out
+    assert "Recorded all 20 events" in capsys.readouterr().out
     monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines[20:])))
     assert main(["record", "-", "--db", str(database_path)]) == 0
-    assert "Recorded 19 events from standard input (lines 1-19)" in capsys.readouterr().out
+    assert "Recorded all 19 events from standard input (lines 1-19)" in capsys.readouterr().out
     with open_database(database_path, PASSPHRASE, read_only=True) as database, database.transaction() as session:
         assert facts_from_case(find_case(session, "DHR-2024-01")).reopened_on == D(2026, 1, 10)
 

@@ -59,12 +59,16 @@ def run_record(args: argparse.Namespace) -> int:
             raise UserError(f"{refused} Nothing from {source} was recorded.") from None
     lines = f"lines {events[0].line}-{events[-1].line}" if len(events) > 1 else f"line {events[0].line}"
     if args.dry_run:
-        print(f"Dry run: all {run.recorded} events in {source} ({lines}) would be recorded. Nothing was saved.")
+        print(f"Dry run: {_events(run.recorded)} in {source} ({lines}) would be recorded. Nothing was saved.")
     else:
-        print(f"Recorded {run.recorded} events from {source} ({lines}) in one transaction.")
+        print(f"Recorded {_events(run.recorded)} from {source} ({lines}) in one transaction.")
     if args.report:
         print(f"Report: {args.report}")
     return 0
+
+
+def _events(count: int) -> str:
+    return "1 event" if count == 1 else f"all {count} events"
 
 
 # --- Commands for a person at a terminal -----------------------------------------------------------------
