@@ -69,6 +69,8 @@ def read_events(lines: Iterable[str]) -> list[RecordEvent]:
         bare = RecordEvent("", {}, number)
         try:
             data = json.loads(text)
+        except RecursionError:
+            raise RecordRefused(bare, "", ValidationError("it nests too deeply to be an event.", rule="not_json")) from None
         except json.JSONDecodeError as error:
             raise RecordRefused(bare, "", ValidationError(
                 f"it is not JSON ({error.msg} at character {error.colno}). Each line holds one event, "
