@@ -61,3 +61,10 @@ def test_hostile_lines_are_refused_plainly(database):
         finally:
             session.rollback()
             session.close()
+
+
+def test_a_test_may_give_events_as_dicts(database):
+    with database.transaction() as session:
+        run = apply_lines(session, [json.loads(SETUP), {"event": "decision", "case": "DHR-2024-01", "decision": "review",
+                                                        "on": dt.date(2024, 2, 20)}], today=TODAY)
+    assert [o.detail for o in run.outcomes][1] == "decision 'review' on 20/02/2024"

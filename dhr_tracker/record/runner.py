@@ -10,6 +10,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -58,11 +59,20 @@ class RecordRefused(ValidationError):
         self.run = run or RecordRun()
 
 
-def read_events(lines: Iterable[str]) -> list[RecordEvent]:
+def _iso(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} cannot be written in a record file")
+
+
+def read_events(lines: Iterable[str | dict[str, Any]]) -> list[RecordEvent]:
     """The events of a record file: one JSON object per line; blank lines are skipped. Refused (naming the
-    line) before anything is applied: a line that is not JSON, not an object, or names no known event."""
+    line) before anything is applied: a line that is not JSON, not an object, or names no known event.
+    A test may pass dicts instead of JSON text; they are read the same way."""
     events = []
     for number, text in enumerate(lines, start=1):
+        if isinstance(text, dict):
+            text = json.dumps(text, default=_iso)  # through JSON, so a test's dict holds only what a file could
         text = text.strip().lstrip("\ufeff")
         if not text:
             continue
@@ -115,6 +125,10 @@ def apply_events(session: Session, events: Sequence[RecordEvent], *, today: dt.d
     return run
 
 
-def apply_lines(session: Session, lines: Iterable[str], *, today: dt.date | None = None) -> RecordRun:
-    """Read a record file's lines and apply them (see apply_events); the way tests enter a scenario."""
+def apply_lines(session: Session, lines: Iterable[str | dict[str, Any]], *, today: dt.date | None = None) -> RecordRun:
+    """Read a record file's lines and apply them (see apply_events); the way tests enter a scenario:
+
+        with database.transaction() as session:
+            apply_lines(session, ['{"event": "pause_start", "case": "DHR-2025-01", ...}'], today=dt.date(2026, 12, 1))
+    """
     return apply_events(session, read_events(lines), today=today)
