@@ -25,8 +25,11 @@ def format_local_time(moment: dt.datetime | None) -> str:
     return moment.astimezone(UK).strftime("%d/%m/%Y %H:%M")
 
 
-def parse_iso_date(text: str, *, field: str = "date") -> dt.date:
-    """Parse YYYY-MM-DD strictly; the error names the field and the expected form."""
+def parse_iso_date(text: str | dt.date, *, field: str = "date") -> dt.date:
+    """Parse YYYY-MM-DD strictly (machine-written text); the error names the field and the expected form.
+    A date typed by a person is read by parse_date. A date already read (e.g. by a CLI date option) is kept."""
+    if isinstance(text, dt.date) and not isinstance(text, dt.datetime):
+        return text
     try:
         return dt.date.fromisoformat(text.strip())
     except (ValueError, AttributeError):
