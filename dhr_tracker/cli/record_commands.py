@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from dhr_tracker.cli.common import add_database_arguments, open_from_args
-from dhr_tracker.cli.date_options import DATE_METAVAR, date_option
+from dhr_tracker.cli.date_options import DATE_FORMS_HELP, DATE_METAVAR, date_option
 from dhr_tracker.errors import UserError
 from dhr_tracker.record import RecordEvent, RecordRefused, read_events
 from dhr_tracker.record.transaction import record_events
@@ -22,7 +22,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     record = subparsers.add_parser(
         "record", help="record the events in a JSON Lines file (see docs/record-format.md), all or nothing",
         description="Record every event in FILE through the app's own checks, in one transaction: if any event is "
-        "refused, nothing is recorded and the message names its line and rule.",
+        "refused, nothing is recorded and the message names its line and rule. The format (one JSON object per "
+        f"line) is in docs/record-format.md; every date is {DATE_FORMS_HELP}.",
     )
     record.add_argument("file", metavar="FILE", help="the events, one JSON object per line; - reads standard input")
     add_database_arguments(record)
@@ -155,7 +156,7 @@ def _register_terminal_commands(subparsers: argparse._SubParsersAction) -> None:
                                   "round": a.round, "feedback_reference": a.reference_text,
                                   "revisions_listed": a.revisions})
     _reference(outcome)
-    outcome.add_argument("outcome", choices=_choices(QAOutcome))
+    outcome.add_argument("outcome", choices=_choices(QAOutcome), metavar="OUTCOME", help=", ".join(_choices(QAOutcome)))
     _on(outcome, "the date of the feedback letter", flag="--letter")
     _on(outcome, "the date of the QA Panel", flag="--panel", required=False)
     outcome.add_argument("--round", type=int, metavar="N", help="the round (default: the latest)")
@@ -193,7 +194,8 @@ def _register_terminal_commands(subparsers: argparse._SubParsersAction) -> None:
                                  "reason": a.reason, "minute_reference": a.minute, "outcome": a.outcome})
     _reference(status)
     status.add_argument("number", metavar="NUMBER", help="the recommendation number")
-    status.add_argument("status", choices=_choices(RecommendationStatus))
+    status.add_argument("status", choices=_choices(RecommendationStatus), metavar="STATUS",
+                        help=", ".join(_choices(RecommendationStatus)))
     _on(status, "the date of the change (for implemented: the sign-off meeting)")
     status.add_argument("--reason", default="", help="for not_accepted: why")
     status.add_argument("--minute", default="", metavar="REF", help="for implemented: the Steering Group minute")
