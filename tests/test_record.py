@@ -257,3 +257,15 @@ def test_the_documentation_is_what_the_code_accepts():
         data = json.loads(line)
         (branch,) = [b for b in schema["oneOf"] if b["properties"]["event"]["const"] == data["event"]]
         assert set(branch["required"]) <= set(data) <= set(branch["properties"])
+
+
+def test_every_event_leaves_its_own_audit_entries(database):
+    lines = example_lines()
+    silent = []
+    with database.transaction() as session:
+        for number, line in enumerate(lines, start=1):
+            before = session.scalar(select(func.max(AuditEntry.id))) or 0
+            apply_lines(session, [line], today=TODAY)
+            if not session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.id > before)):
+                silent.append(number)
+    assert silent == []
