@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 from dhr_tracker.cli.common import add_database_arguments, open_from_args, print_table
-from dhr_tracker.dates import format_date, format_local_time, parse_iso_date, today_uk
+from dhr_tracker.cli.date_options import DATE_METAVAR, date_option
+from dhr_tracker.dates import format_date, format_local_time, today_uk
 from dhr_tracker.errors import UserError
 from dhr_tracker.exchange.packs.content import find_agency, find_round
 from dhr_tracker.exchange.packs.importer import PackRefused, import_pack
@@ -31,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     make = sub.add_parser("make", help="make the packs (XLSX + .eml draft) of a round, one per agency with outstanding items")
     add_database_arguments(make)
-    make.add_argument("--meeting", required=True, metavar="YYYY-MM-DD", help="the meeting the round is for")
+    make.add_argument("--meeting", required=True, type=date_option("--meeting date"), metavar=DATE_METAVAR, help="the meeting the round is for")
     make.add_argument("--out", required=True, type=Path, metavar="DIR", help="a folder for the packs (created if needed)")
     make.add_argument("--agency", metavar="NAME", help="only this agency's pack (e.g. to make it again)")
     make.add_argument("--password-file", type=Path, metavar="FILE",
@@ -51,14 +52,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     status = sub.add_parser("status", help="per agency: pack made, sent, returned, imported, items outstanding")
     add_database_arguments(status)
-    status.add_argument("--meeting", required=True, metavar="YYYY-MM-DD")
+    status.add_argument("--meeting", required=True, type=date_option("--meeting date"), metavar=DATE_METAVAR)
     status.set_defaults(run=run_status)
 
     sent = sub.add_parser("sent", help="tick that an agency's pack was sent")
     add_database_arguments(sent)
-    sent.add_argument("--meeting", required=True, metavar="YYYY-MM-DD")
+    sent.add_argument("--meeting", required=True, type=date_option("--meeting date"), metavar=DATE_METAVAR)
     sent.add_argument("--agency", required=True, metavar="NAME")
-    sent.add_argument("--on", metavar="YYYY-MM-DD", help="the day it was sent (default: today)")
+    sent.add_argument("--on", type=date_option("--on date", future=False), metavar=DATE_METAVAR,
+                      help="the day it was sent (default: today)")
     sent.set_defaults(run=run_sent)
 
     proposals = sub.add_parser("proposals", help="status changes proposed by agencies, waiting for a decision")
@@ -69,7 +71,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     accept = sub.add_parser("accept", help="accept a proposed status change (the recommendation's status changes)")
     add_database_arguments(accept)
     accept.add_argument("proposal", type=int, metavar="ID")
-    accept.add_argument("--on", metavar="YYYY-MM-DD", help="date of the change (default: the completion date given, else the day proposed)")
+    accept.add_argument("--on", type=date_option("--on date", future=False), metavar=DATE_METAVAR,
+                        help="date of the change (default: the completion date given, else the day proposed)")
     accept.set_defaults(run=run_accept)
 
     reject = sub.add_parser("reject", help="reject a proposed status change, with the reason")
@@ -86,7 +89,7 @@ def _print_guarded(session, rows: list[tuple], headers: tuple[str, ...], where: 
 
 
 def run_make(args: argparse.Namespace) -> int:
-    meeting_on = parse_iso_date(args.meeting, field="--meeting date")
+    meeting_on = args.meeting
     password = read_password_file(args.password_file) if args.password_file else None
     with open_from_args(args) as database, database.transaction() as session:
         round_ = find_round(session, meeting_on)
@@ -182,7 +185,7 @@ def _write_report(path: Path, rows: list[tuple]) -> None:
 
 
 def run_status(args: argparse.Namespace) -> int:
-    meeting_on = parse_iso_date(args.meeting, field="--meeting date")
+    meeting_on = args.meeting
     with open_from_args(args, read_only=True) as database, database.transaction() as session:
         statuses = round_pack_statuses(session, find_round(session, meeting_on))
         _print_guarded(session, [(s.agency_name, s.stage, f"{s.outstanding} of {s.items}", s.identifier,
@@ -193,9 +196,9 @@ def run_status(args: argparse.Namespace) -> int:
 
 
 def run_sent(args: argparse.Namespace) -> int:
-    meeting_on = parse_iso_date(args.meeting, field="--meeting date")
+    meeting_on = args.meeting
     today = today_uk()
-    on = parse_iso_date(args.on, field="--on date") if args.on else today
+    on = args.on or today
     with open_from_args(args) as database, database.transaction() as session:
         agency = find_agency(session, args.agency)
         status = next((s for s in round_pack_statuses(session, find_round(session, meeting_on)) if s.agency_id == agency.id), None)
@@ -222,7 +225,7 @@ def run_proposals(args: argparse.Namespace) -> int:
 
 def run_accept(args: argparse.Namespace) -> int:
     today = today_uk()
-    on = parse_iso_date(args.on, field="--on date") if args.on else None
+    on = args.on
     with open_from_args(args) as database, database.transaction() as session:
         proposal = accept_proposal(session, args.proposal, today=today, on=on)
         rec = proposal.recommendation
