@@ -4,7 +4,7 @@ it, accept the proposed status change; the dashboard counts returns awaiting imp
 from __future__ import annotations
 
 import openpyxl
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
 from dhr_tracker.escalation.service import escalations

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from dhr_tracker.dates import format_date, format_local_time
 from dhr_tracker.errors import NotFound, UserError
 from dhr_tracker.exchange.packs.content import find_round
-from dhr_tracker.exchange.packs.importer import PackRefused, import_pack
+from dhr_tracker.exchange.packs.importer import import_pack
 from dhr_tracker.exchange.packs.make import make_packs
 from dhr_tracker.exchange.packs.proposals import ProposalRow, accept_proposal, list_proposals, reject_proposal
 from dhr_tracker.exchange.packs.reader import PackFileError, read_returned_pack
@@ -365,6 +365,3 @@ def _encrypted(path: Path) -> bool:
             return handle.read(4) == ENCRYPTED_START
     except OSError:
         return False
-
-
-__all__ = ["PackRefused", "UpdatePacksPanel", "load_packs"]

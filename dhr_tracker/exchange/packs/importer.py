@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dhr_tracker.actionplan.progress import NewUpdate, add_progress_updates
@@ -58,8 +59,8 @@ def import_pack(session: Session, returned: ReturnedPack, *, today: dt.date, fro
     if not review.ok:
         raise PackRefused(review)
     pack = session.get(UpdatePack, review.pack_id)
-    recs = {rec.id: rec for rec in session.query(Recommendation).filter(
-        Recommendation.id.in_([row.recommendation_id for row in review.rows if row.recorded]))}
+    recs = {rec.id: rec for rec in session.scalars(select(Recommendation).where(
+        Recommendation.id.in_([row.recommendation_id for row in review.rows if row.recorded])))}
     recorded = [row for row in review.rows if row.recorded]
     added = add_progress_updates(
         session, [NewUpdate(recs[row.recommendation_id], row.progress, row.updated_by, row.evidence) for row in recorded],

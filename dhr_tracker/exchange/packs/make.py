@@ -7,7 +7,6 @@ pack is entered in the register (an earlier pack for the same request is marked 
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import os
 import re

@@ -12,15 +12,16 @@ import datetime as dt
 import hashlib
 import io
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from dhr_tracker.exchange.packs.identity import parse_stamped_identifier
-from dhr_tracker.exchange.packs.workbook import COLUMNS, IDENTIFIER_CELL, META_SHEET, SHEET
+from dhr_tracker.exchange.packs.workbook import COLUMNS, META_SHEET, SHEET
 from dhr_tracker.exchange.sheets.limits import PACK_LIMITS, check_workbook
 from dhr_tracker.exchange.sheets.source import SheetFileError, _sniff
 
 MAX_PACK_BYTES = 20 * 1024 * 1024
+HEADER_SEARCH = 30  # the header row is row 9; another program's save may move it a little, never far
 FILL_KEYS = tuple(column.key for column in COLUMNS if column.fill)
 
 
@@ -50,7 +51,6 @@ class ReturnedPack:
     rows: tuple[ReturnedRow, ...]
     saved_by: str = ""  # the application that last saved it, as the file says
     epoch: dt.date = dt.date(1899, 12, 30)
-    problems: tuple[str, ...] = field(default=())  # whole-file problems found while reading
 
 
 def read_pack_bytes(path: Path | str) -> bytes:
@@ -164,9 +164,6 @@ def _read(book, path: Path, sha256: str) -> ReturnedPack:
         returned.append(ReturnedRow(number, key.strip(), values, tuple(formulas)))
     identifier, checksum = stamped
     return ReturnedPack(path, sha256, identifier, checksum, tuple(returned), saved_by, epoch)
-
-
-HEADER_SEARCH = 30
 
 
 def _header(rows, name: str) -> tuple[int, dict[str, int]]:

@@ -18,7 +18,7 @@ from dhr_tracker.dates import format_date, format_local_time
 from dhr_tracker.exchange.packs.content import PROPOSABLE
 from dhr_tracker.exchange.packs.identity import pack_checksum, parse_row_key, row_key_valid
 from dhr_tracker.exchange.packs.reader import ReturnedPack, ReturnedRow
-from dhr_tracker.exchange.packs.workbook import COLUMN_INDEX, COLUMNS
+from dhr_tracker.exchange.packs.workbook import COLUMNS
 from dhr_tracker.exchange.sheets.cells import cell_text
 from dhr_tracker.exchange.sheets.dates import read_date
 from dhr_tracker.model import Agency, Case, Recommendation, UpdatePack, UpdateRequest, UpdateRequestItem, UpdateRound

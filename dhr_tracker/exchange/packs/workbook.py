@@ -11,14 +11,12 @@ import io
 import secrets
 from dataclasses import dataclass
 
-from dhr_tracker.dates import format_date
 from dhr_tracker.exchange.packs.content import PROPOSABLE, PackContent
 from dhr_tracker.exchange.sheets.cells import safe_cell
 
 PACK_KEYWORD = "dhr-tracker-update-pack"
 SHEET = "Update pack"
 META_SHEET = "Pack"  # hidden: the pack identifier and the drop-down's list
-IDENTIFIER_CELL = "B6"  # on the main sheet, for people; the hidden sheet's B1 holds the same, for the reader
 HEADER_ROW = 9
 FIRST_ROW = HEADER_ROW + 1
 
@@ -197,7 +195,3 @@ def encrypt(plain: bytes, password: str) -> bytes:
     out = io.BytesIO()
     OOXMLFile(io.BytesIO(plain)).encrypt(password, out)
     return out.getvalue()
-
-
-def describe_due(content: PackContent) -> str:
-    return format_date(content.due_on)
