@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import secrets
 from dataclasses import dataclass
 
@@ -31,7 +32,7 @@ class Column:
 
 COLUMNS = (
     Column("row_key", "Row key (do not change)", 18),
-    Column("reference", "Case reference", 14),
+    Column("reference", "Case reference", 18),
     Column("pseudonym", "Pseudonym", 14),
     Column("number", "No.", 6),
     Column("text", "Recommendation", 45),
@@ -119,6 +120,7 @@ def build_workbook(content: PackContent, *, marking: str, handling_line: str, re
         cell = sheet.cell(row=HEADER_ROW, column=index, value=column.header)
         cell.font, cell.alignment, cell.border = bold, wrap, box
         cell.fill = banner_fill if column.fill else grey
+    sheet.row_dimensions[HEADER_ROW].height = 32
     sheet.column_dimensions["A"].hidden = True
 
     for number, row in enumerate(content.rows, start=FIRST_ROW):
@@ -129,6 +131,9 @@ def build_workbook(content: PackContent, *, marking: str, handling_line: str, re
             cell.fill, cell.alignment, cell.border = grey, wrap, box
             if isinstance(value, dt.date):
                 cell.number_format = "dd/mm/yyyy"
+        # Spreadsheets do not grow a row for wrapped text written by a program: size it from the longest text.
+        lines = max(math.ceil(len(str(value or "")) / COLUMNS[index].width) for index, value in enumerate(values))
+        sheet.row_dimensions[number].height = 15 * min(max(lines, 2), 20)
         for index in range(len(values) + 1, len(COLUMNS) + 1):
             cell = sheet.cell(row=number, column=index)
             cell.protection, cell.alignment, cell.border = unlocked, wrap, box
