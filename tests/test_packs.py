@@ -531,3 +531,18 @@ def test_making_and_importing_packs_leaves_nothing_in_the_temporary_folder(demo,
     with demo.transaction() as session:
         assert import_pack_file(session, returned, today=TODAY).changed
     assert list(watched.iterdir()) == [] and created == []
+
+
+def test_a_row_whose_recommendation_changed_lead_agency_is_refused(demo, tmp_path):
+    made = make(demo, tmp_path / "out")
+    path = fill(made[0].workbook, tmp_path / "r.xlsx", every_row=full_update())
+    key = openpyxl.load_workbook(made[0].workbook)["Update pack"].cell(FIRST_ROW, KEY).value
+    with demo.transaction() as session:  # the lead moved to another agency after the pack went out
+        rec = session.get(Recommendation, int(key[1:].split("-")[0]))
+        rec.lead_agency = find_agency(session, made[1].agency_name)
+    _refused(demo, path, f"is now led by {made[1].agency_name}, not {made[0].agency_name}")
+
+
+def test_an_encrypted_return_with_the_wrong_password_is_refused_untouched(demo, tmp_path):
+    made = make(demo, tmp_path / "out", password="the right password")
+    _refused(demo, made[0].workbook, "could not be opened with the password given", password="a wrong password")
