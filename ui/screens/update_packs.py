@@ -176,6 +176,7 @@ class UpdatePacksPanel(QWidget):
         self.show_meeting(self.meeting_on)
 
     def clear(self) -> None:
+        self.meeting_on = None  # a load still running when the app locks is then dropped on arrival
         self.data = None
         self.last_checked = []
         self.status_model.clear()
