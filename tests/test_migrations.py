@@ -67,15 +67,18 @@ def test_an_upgrade_first_writes_an_encrypted_backup(tmp_path, monkeypatch):
     monkeypatch.setattr(migrate, "MIGRATIONS_DIR", scripts)
     migrate.script_directory.cache_clear()
     try:
+        # The newest released schema: it upgrades through every later migration to the future one.
+        newest = sorted(FIXTURES.glob("schema-*.dhrdb"))[-1]
+        released = newest.stem.removeprefix("schema-")
         path = tmp_path / "old.dhrdb"
-        shutil.copyfile(FIXTURES / f"schema-{head}.dhrdb", path)
+        shutil.copyfile(newest, path)
         with open_database(path, PASSPHRASE) as database, database.engine.connect() as connection:
             assert migrate.current_revision(connection) == "9000"
             assert "future_note" in {column["name"] for column in inspect(connection).get_columns("csp_area")}
-        [backup] = tmp_path.glob(f"old.before-upgrade-from-{head}-*.dhrdb")
+        [backup] = tmp_path.glob(f"old.before-upgrade-from-{released}-*.dhrdb")
         assert not backup.read_bytes().startswith(b"SQLite format 3")
         with open_database(backup, PASSPHRASE, upgrade=False) as old, old.engine.connect() as connection:
-            assert migrate.current_revision(connection) == head
+            assert migrate.current_revision(connection) == released
             assert "future_note" not in {column["name"] for column in inspect(connection).get_columns("csp_area")}
     finally:
         migrate.script_directory.cache_clear()
