@@ -124,15 +124,13 @@ def held_output(command: str):
     sys.stdout = held
     try:
         yield
-    finally:
-        sys.stdout = real
         text = held.getvalue()
-        try:
-            OUTPUT_GUARD.check_fields([("output", text)])
-        finally:
-            OUTPUT_GUARD.guard = None
-        real.write(text)
-        real.flush()
+        OUTPUT_GUARD.check_fields([("output", text)])
+    finally:  # a command that stopped (refused, or an error) prints none of its output: the message says why
+        sys.stdout = real
+        OUTPUT_GUARD.guard = None
+    real.write(text)
+    real.flush()
 
 
 def json_default(value: Any) -> Any:

@@ -57,7 +57,6 @@ SPREADSHEET_EXPORT = output_channel("export", "CSV/XLSX export", "dhr_tracker.ex
 HOME_OFFICE_RETURN = output_channel("home-office-return", "Home Office action plan return",
                                     "dhr_tracker.exchange.sheets.export")
 JSON_EXPORT = output_channel("json-export", "JSON export", "dhr_tracker.exchange.archive")
-IMPORT_REPORT = output_channel("import-report", "import report", "dhr_tracker.exchange.sheets.report")
 COMMAND_LINE = output_channel("command-line", "command's output", "dhr_tracker.cli.common")
 CLIPBOARD = output_channel("clipboard", "copy to the clipboard", "ui.security.clipboard")
 SCREENSHOTS = output_channel("screenshots", "screenshots", "ui.screenshots")
@@ -68,4 +67,6 @@ NOT_OUTPUTS = {
     "dhr_tracker.storage.files": "the owner-only file primitive the channels use",
     "dhr_tracker.storage.database": "the encrypted database itself",
     "dhr_tracker.security.backups": "encrypted copies of the database",
+    "dhr_tracker.exchange.sheets.report": "the import report: its names come from the sheet being imported, "
+    "not the database; the importer withholds every text that holds one (importer._scrubbed)",
 }
