@@ -11,12 +11,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from dhr_tracker.errors import UserError
 from dhr_tracker.privacy.channels import channel_label
-from dhr_tracker.privacy.names import MIDDLE_GAP, CommonWords, NameParts, Pattern, name_patterns, parse_name
+from dhr_tracker.privacy.names import MIDDLE_GAP, TITLES, CommonWords, NameParts, Pattern, name_patterns, parse_name
 from dhr_tracker.privacy.normalise import Words, folded_words, words
 
 
@@ -123,6 +124,27 @@ class NameGuard:
     def check_data(self, data: object, *, where: object) -> None:
         """Check every string inside a report's data (dataclasses, mappings, lists), naming the field."""
         self.check_fields(source_fields(data), where=where)
+
+    def redact(self, text: str, marker: str = "[real name]") -> str:
+        """The text with each shortest run of space-separated words that holds a real name replaced by the
+        marker (for messages about text that was refused, such as an import's problem report)."""
+        if not self.found_in(text):
+            return text
+        chunks = re.split(r"(\s+)", text)
+        words_at = list(range(0, len(chunks), 2))  # chunks[0::2] are words, chunks[1::2] the spaces between
+        for size in range(1, len(words_at) + 1):
+            for start in range(len(words_at) - size + 1):
+                first, last = words_at[start], words_at[start + size - 1]
+                if self.found_in("".join(chunks[first:last + 1])):
+                    # Take the neighbouring words of the name too ("Brackenbury, Aurelia": both, not one).
+                    known = self.name_words() | set(TITLES)
+                    while first >= 2 and set(folded_words(chunks[first - 2])) <= known and folded_words(chunks[first - 2]):
+                        first -= 2
+                    while last + 2 < len(chunks) and set(folded_words(chunks[last + 2])) <= known and folded_words(chunks[last + 2]):
+                        last += 2
+                    redacted = "".join(chunks[:first]) + marker + "".join(chunks[last + 1:])
+                    return self.redact(redacted, marker) if redacted != text else marker
+        return marker
 
     def name_words(self) -> frozenset[str]:
         """Every word of every stored real name (the pseudonym rule)."""
