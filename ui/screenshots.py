@@ -62,7 +62,7 @@ def visible_texts(root) -> list[tuple[str, str]]:
     """(widget, text) for every text a picture of `root` shows: labels, buttons, inputs as displayed
     (a hidden real-name field shows its mask characters), combo boxes, text boxes, and the displayed
     cells, headers and tooltips of every visible table, list and tree."""
-    from PySide6.QtCore import Qt
+    from PySide6.QtCore import QModelIndex, Qt
     from PySide6.QtWidgets import (
         QAbstractButton, QAbstractItemView, QComboBox, QGroupBox, QLabel, QLineEdit, QPlainTextEdit, QTabBar, QTextEdit,
         QWidget,
@@ -88,13 +88,17 @@ def visible_texts(root) -> list[tuple[str, str]]:
         elif isinstance(widget, QTabBar):
             texts.extend((name, widget.tabText(index)) for index in range(widget.count()))
         elif isinstance(widget, QAbstractItemView) and widget.model() is not None:
-            model = widget.model()
-            for row in range(model.rowCount()):
-                for column in range(model.columnCount()):
-                    value = model.data(model.index(row, column), Qt.ItemDataRole.DisplayRole)
+            model, top = widget.model(), QModelIndex()
+            try:
+                columns = model.columnCount(top)
+            except TypeError:  # a list model: one column (its columnCount is private in PySide6)
+                columns = 1
+            for row in range(model.rowCount(top)):
+                for column in range(columns):
+                    value = model.data(model.index(row, column, top), Qt.ItemDataRole.DisplayRole)
                     if value is not None:
                         texts.append((name, str(value)))
-            for column in range(model.columnCount()):
+            for column in range(columns):
                 header = model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
                 if header is not None:
                     texts.append((name, str(header)))

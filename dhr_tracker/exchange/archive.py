@@ -21,6 +21,7 @@ from dhr_tracker.model import Base
 from dhr_tracker.model.base import UTCDateTime
 from dhr_tracker.privacy.channels import JSON_EXPORT
 from dhr_tracker.privacy.guard import source_fields
+from dhr_tracker.privacy.pseudonyms import pseudonyms_holding_names, refusal as pseudonym_refusal
 from dhr_tracker.storage import migrate
 from dhr_tracker.storage.files import create_owner_only
 
@@ -185,4 +186,7 @@ def load_archive(session: Session, archive: dict[str, Any]) -> dict[str, int]:
         if cleaned:
             session.execute(insert(table), cleaned)
         counts[table.name] = len(cleaned)
+    clashes = pseudonyms_holding_names(session)
+    if clashes:
+        raise UserError(pseudonym_refusal(clashes, "Nothing was imported"))
     return counts
