@@ -160,3 +160,58 @@ def test_every_channel_refuses_or_hides_every_way_of_writing_a_name(caseload, da
     assert refused >= {"briefing", "action plan", "letters", "csv export", "xlsx export + Home Office return",
                        "json export", "cases", "cases --format json", "case show", "deadlines",
                        "escalations --agency", "meetings"}, refused  # (the audit trail withheld it: nothing to refuse)
+
+
+def test_the_reported_bug_a_name_at_the_end_of_a_line_stops_the_action_plan_and_briefing(caseload, tmp_path):  # noqa: F811
+    """Issue 12's own example: a progress update "Met the family of Philippa Pendragon-Hale" followed by
+    another update (the action plan joins them with <br/>), and the same in a parallel-process note."""
+    from dhr_tracker.model import ParallelProcess, ProgressUpdate
+
+    database, meeting_on = caseload
+    with database.transaction() as session:
+        recommendation = session.scalar(select(Recommendation).order_by(Recommendation.id))
+        case = recommendation.case
+        case.victim_real_name = NAMES_A[0]
+        reference = case.reference
+        for received_on, text in ((dt.date(2026, 3, 2), "Met the family of Philippa Pendragon-Hale"),
+                                  (dt.date(2026, 3, 9), "Training plan agreed")):
+            session.add(ProgressUpdate(recommendation_id=recommendation.id, received_on=received_on,
+                                       contact_name="Pat Example", text=text))
+    with pytest.raises(UserError, match=reference) as refusal, database.transaction() as session:
+        write_action_plan(session, reference, tmp_path / "plan.pdf", as_of=TODAY)
+    assert "Pendragon" not in str(refusal.value)
+    assert "milestones" in str(refusal.value)  # the field: the plan's "key milestones achieved" column
+    assert not (tmp_path / "plan.pdf").exists()
+    with database.transaction() as session:
+        session.query(ProgressUpdate).filter(ProgressUpdate.text.like("Met the family%")).delete()
+        process = session.scalar(select(ParallelProcess).where(ParallelProcess.case_id == case.id))
+        if process is None:
+            process = session.scalar(select(ParallelProcess))
+            process.case.victim_real_name = NAMES_A[0]
+            reference = process.case.reference
+        process.note = "Inquest opened on the death of Philippa Pendragon-Hale\nnext hearing in May"
+    with pytest.raises(UserError, match=reference) as refusal, database.transaction() as session:
+        write_briefing(session, find_meeting(session, meeting_on), tmp_path / "b" / "briefing.pdf", copies=2, as_of=TODAY)
+    assert "parallel processes" in str(refusal.value) and "Pendragon" not in str(refusal.value)
+    assert not list(tmp_path.glob("b/*.pdf"))
+
+
+def test_ordinary_text_near_a_real_name_is_not_refused(caseload, tmp_path):  # noqa: F811
+    """False positives, end to end: the forename of a victim as an agency's first word, everyday words
+    that are also parts of names."""
+    from dhr_tracker.model import Agency
+
+    database, meeting_on = caseload
+    with database.transaction() as session:
+        cases = list(session.scalars(select(Case).order_by(Case.id)))
+        cases[0].victim_real_name, cases[0].perpetrator_real_name = "Marchbanks Okonkwo-Reid", "Mark Tillotson"
+        cases[1].victim_real_name, cases[1].perpetrator_real_name = "Rose Hathaway", "PENDRAGON-HALE, Philippa"
+        session.scalar(select(Agency).order_by(Agency.id)).name = "Marchbanks Housing"
+        recommendation = session.scalar(select(Recommendation).order_by(Recommendation.id))
+        recommendation.text = "Hale and hearty: mark the Rose Garden visit in the plan. Philippa from the council attends."
+        reference = recommendation.case.reference
+    with database.transaction() as session:
+        write_action_plan(session, reference, tmp_path / "plan.pdf", as_of=TODAY)
+        export_file(session, "xlsx", tmp_path / "export.xlsx")
+        write_briefing(session, find_meeting(session, meeting_on), tmp_path / "briefing.pdf", copies=1, as_of=TODAY)
+    assert "Hale and hearty" in _pdf_text(tmp_path / "plan.pdf")
