@@ -44,7 +44,7 @@ def check_pseudonym(session: Session, pseudonym: str, own_names: list[str | None
     aside): "Philippa  Pendragon-Hale" and "Riley PENDRAGON" are both refused for Philippa Pendragon-Hale.
     The refusal never repeats the real name.
     """
-    from dhr_tracker.privacy.guard import NameGuard
+    from dhr_tracker.privacy.names import shared_name_words
 
     rows = session.execute(
         select(Case.reference, Case.victim_real_name, Case.perpetrator_real_name).where(Case.id != case_id)
@@ -52,7 +52,7 @@ def check_pseudonym(session: Session, pseudonym: str, own_names: list[str | None
     )
     names = [(reference, name) for reference, *names in rows for name in names if name]
     names += [("this case", name) for name in own_names if name]
-    clash = NameGuard(names).pseudonym_problem(pseudonym)
+    clash = shared_name_words(pseudonym, names)
     if clash:
         whose = "this case's real names" if clash == ["this case"] else f"a real name stored for {', '.join(clash)}"
         raise ValidationError(

@@ -152,12 +152,8 @@ class NameGuard:
 
     def pseudonym_problem(self, pseudonym: str) -> list[str]:
         """References of the cases one of whose real names shares a word with the pseudonym."""
-        shared = set(folded_words(pseudonym))
-        return sorted({reference for reference, parts in self.parts if shared & _meaningful(parts.tokens)})
-
-
-def _meaningful(tokens: frozenset[str]) -> frozenset[str]:
-    return frozenset(token for token in tokens if len(token) > 1)  # an initial ("J") is no giveaway
+        words = {word for word in folded_words(pseudonym) if len(word) > 1}  # an initial ("J") is no giveaway
+        return sorted({reference for reference, parts in self.parts if words & parts.tokens})
 
 
 def source_fields(data: object, path: str = "") -> Iterator[tuple[str, str]]:

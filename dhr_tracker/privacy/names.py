@@ -19,6 +19,7 @@ names of other people.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -41,6 +42,7 @@ class NameParts:
         return frozenset(self.forename + self.middle + self.surname)
 
 
+@lru_cache(maxsize=8192)  # the same names are read for every output, flush and pseudonym check
 def parse_name(name: str) -> NameParts | None:
     """The parts of a stored name, or None if it has no letters to look for."""
     from nameparser import HumanName
@@ -94,6 +96,17 @@ class CommonWords:
         import math
 
         return self._zipf.get(word, 0.0) >= math.log10(per_million) + 3
+
+
+def shared_name_words(pseudonym: str, names: Iterable[tuple[str, str]]) -> list[str]:
+    """The references (sorted) of the names that share a word with the pseudonym (single letters aside)."""
+    words = {word for word in folded_words(pseudonym) if len(word) > 1}
+    found = set()
+    for reference, name in names:
+        parts = parse_name(name) if name else None
+        if parts is not None and words & parts.tokens:
+            found.add(reference)
+    return sorted(found)
 
 
 def name_patterns(parts: NameParts, *, common: CommonWords, per_million: float) -> list[Pattern]:

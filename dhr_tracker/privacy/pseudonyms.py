@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from dhr_tracker.privacy.guard import NameGuard
+from dhr_tracker.privacy.names import shared_name_words
 
 
 def pseudonyms_holding_names(connection) -> list[str]:
@@ -18,10 +18,10 @@ def pseudonyms_holding_names(connection) -> list[str]:
     rows = connection.execute(
         text("SELECT reference, pseudonym, victim_real_name, perpetrator_real_name FROM dhr_case")
     ).all()
-    guard = NameGuard([(reference, name) for reference, _, *names in rows for name in names if name])
-    if not guard.names:
+    names = [(reference, name) for reference, _, *stored in rows for name in stored if name]
+    if not names:
         return []
-    return sorted(reference for reference, pseudonym, *_ in rows if pseudonym and guard.pseudonym_problem(pseudonym))
+    return sorted(reference for reference, pseudonym, *_ in rows if pseudonym and shared_name_words(pseudonym, names))
 
 
 def refusal(references: list[str], what: str) -> str:
