@@ -14,6 +14,7 @@ import enum
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from dhr_tracker.errors import UserError
 from dhr_tracker.privacy.channels import channel_label
@@ -70,10 +71,9 @@ class NameGuard:
         """The references of the cases whose real names occur in the text (sorted, without repeats)."""
         if not text or not self._firsts:
             return []
-        read = words(text)
-        if self._firsts.isdisjoint(read.folded):
+        if self._firsts.isdisjoint(folded_words(text)):  # most text: no word a name could start with
             return []
-        return sorted(self._matches(read))
+        return sorted(self._matches(words(text)))
 
     def _matches(self, read: Words) -> set[str]:
         folded, capitalised = read.folded, read.capitalised
@@ -156,17 +156,20 @@ class NameGuard:
         return sorted({reference for reference, parts in self.parts if words & parts.tokens})
 
 
+_SKIPPED = (bool, int, float, dt.date, dt.datetime, dt.time, bytes, type(None))
+
+
 def source_fields(data: object, path: str = "") -> Iterator[tuple[str, str]]:
     """(field, text) for every string in the data: the source text an output is made from."""
-    if data is None or isinstance(data, (bool, int, float, dt.date, dt.datetime, dt.time, bytes)):
-        return
-    if isinstance(data, enum.Enum):
-        yield path or "value", str(getattr(data, "label", data.value))
-    elif isinstance(data, str):
+    if isinstance(data, str):
         yield path or "text", data
+    elif isinstance(data, _SKIPPED):
+        return
+    elif isinstance(data, enum.Enum):
+        yield path or "value", str(getattr(data, "label", data.value))
     elif dataclasses.is_dataclass(data) and not isinstance(data, type):
-        for item in dataclasses.fields(data):
-            yield from source_fields(getattr(data, item.name), _join(path, item.name))
+        for name in _field_names(type(data)):
+            yield from source_fields(getattr(data, name), _join(path, name))
     elif isinstance(data, Mapping):
         for key, value in data.items():
             yield from source_fields(value, _join(path, str(key)))
@@ -175,6 +178,12 @@ def source_fields(data: object, path: str = "") -> Iterator[tuple[str, str]]:
             yield from source_fields(value, path)
 
 
+@lru_cache(maxsize=None)
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(item.name for item in dataclasses.fields(kind))
+
+
+@lru_cache(maxsize=4096)
 def _join(path: str, name: str) -> str:
     name = name.replace("_", " ")
     return f"{path} \u203a {name}" if path else name
