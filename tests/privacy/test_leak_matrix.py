@@ -69,6 +69,7 @@ def _library_channels(database, tmp_path, reference: str, meeting_on: dt.date):
     """(channel, producer) pairs; each producer returns the output's text, read back from the file."""
 
     def briefing():
+        (tmp_path / "b").mkdir(exist_ok=True)
         with database.transaction() as session:
             result = write_briefing(session, find_meeting(session, meeting_on), tmp_path / "b" / "briefing.pdf",
                                     copies=1, as_of=TODAY)
@@ -137,6 +138,7 @@ def test_every_channel_refuses_or_hides_every_way_of_writing_a_name(caseload, da
         try:
             text = produce()
         except UserError as refusal:
+            assert "real name" in str(refusal), f"{channel} failed for another reason: {refusal}"
             assert variant not in str(refusal)
             refused.add(channel)
             continue
@@ -190,6 +192,7 @@ def test_the_reported_bug_a_name_at_the_end_of_a_line_stops_the_action_plan_and_
             process.case.victim_real_name = NAMES_A[0]
             reference = process.case.reference
         process.note = "Inquest opened on the death of Philippa Pendragon-Hale\nnext hearing in May"
+    (tmp_path / "b").mkdir()
     with pytest.raises(UserError, match=reference) as refusal, database.transaction() as session:
         write_briefing(session, find_meeting(session, meeting_on), tmp_path / "b" / "briefing.pdf", copies=2, as_of=TODAY)
     assert "parallel processes" in str(refusal.value) and "Pendragon" not in str(refusal.value)
@@ -215,3 +218,27 @@ def test_ordinary_text_near_a_real_name_is_not_refused(caseload, tmp_path):  # n
         export_file(session, "xlsx", tmp_path / "export.xlsx")
         write_briefing(session, find_meeting(session, meeting_on), tmp_path / "briefing.pdf", copies=1, as_of=TODAY)
     assert "Hale and hearty" in _pdf_text(tmp_path / "plan.pdf")
+
+
+def test_copies_are_removed_when_the_save_of_their_register_fails(caseload, tmp_path):  # noqa: F811
+    """The copy register is written in the same transaction as the copies: when the final save (COMMIT)
+    fails, no copy is left on disk and the register is unchanged."""
+    import sqlalchemy.exc
+    from sqlalchemy import text
+
+    from dhr_tracker.meetings import copy_register
+
+    database, meeting_on = caseload
+    out = tmp_path / "b" / "briefing.pdf"
+    out.parent.mkdir()
+    with pytest.raises(sqlalchemy.exc.IntegrityError):
+        with database.transaction() as session:
+            result = write_briefing(session, find_meeting(session, meeting_on), out, copies=2, as_of=TODAY)
+            assert all(path.exists() for path in result.files)  # written, not yet saved
+            # A real failure at COMMIT: a deferred foreign-key violation is only checked when the transaction ends.
+            session.execute(text("PRAGMA defer_foreign_keys = ON"))
+            session.execute(text("INSERT INTO progress_update (recommendation_id, received_on, contact_name, text, "
+                                 "evidence_reference, recorded_at) VALUES (999999, '2026-01-01', 'x', 'x', '', '2026-01-01')"))
+    assert not list(out.parent.glob("*.pdf"))
+    with database.transaction() as session:
+        assert copy_register(session, find_meeting(session, meeting_on)) == []
