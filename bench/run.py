@@ -403,9 +403,30 @@ def briefing_measures(bench: Bench, key: str, label: str, path: Path, plain: Pat
             for leftover in folder.iterdir():
                 leftover.unlink()
 
-        bench.measure(key, f"{label}: the PDF{'s' if copies > 1 else ''}, end to end", produce,
-                      repeat=max(1, min(bench.args.repeat, 3)), target=TARGETS.get(key), data_measure=False,
-                      note="reports.briefing.write_briefing (gather, render every copy, write, register)")
+        whole = bench.measure(key, f"{label}: the PDF{'s' if copies > 1 else ''}, end to end", produce,
+                              repeat=max(1, min(bench.args.repeat, 3)), target=TARGETS.get(key), data_measure=False,
+                              note="reports.briefing.write_briefing (gather, render every copy, write, register)")
+        from dhr_tracker.privacy.channels import BRIEFING, PDF
+        from dhr_tracker.reports.briefing import briefing_story
+        from dhr_tracker.reports.frame import Marking
+        from dhr_tracker.reports.pseudonyms import RealNameGuard, flowable_texts
+
+        data = gather()
+        with database.session() as session:
+            story = briefing_story(data, Marking.from_settings(session), copies)
+
+        def guard():
+            # What the real-name guard adds to write_briefing: loading the names, checking the data's source
+            # strings (check_data) and the frame's second check of the story (render_copies' _check).
+            with database.session() as session:
+                names = RealNameGuard.from_session(session)
+            names.check_data(data, where=BRIEFING)
+            names.check(flowable_texts(story), where=PDF)
+
+        guarded = bench.measure(f"{key}_guard", f"{label}: the real-name guard alone", guard, data_measure=False,
+                                note="privacy guard: names loaded, source strings and story checked (target: at most 10% of the PDF)")
+        if whole.seconds and guarded.seconds:
+            print(f"  the guard is {guarded.seconds / whole.seconds:.1%} of the end-to-end time", flush=True)
     finally:
         connection.close()
         database.close()

@@ -83,6 +83,15 @@ BACKUPS_KEPT = declare(Setting(
     kind=int, minimum=1, maximum=100,
 ))
 
+# --- Real-name guard -------------------------------------------------------------------------------
+SURNAME_COMMON_PER_MILLION = declare(Setting(
+    "privacy.surname_common_per_million", "A surname alone is a common word at (uses per million words)", 3,
+    "A stored surname met on its own (no forename, no title) stops an output unless it is a common English word: "
+    "used at least this many times per million words (resources/privacy/common-words-en.tsv). Raise it to catch "
+    "more surnames alone (Hale, Patel) at the cost of refusing ordinary words; see docs/SECURITY.md.",
+    kind=int, minimum=1, maximum=10000,
+))
+
 # --- Reports ---------------------------------------------------------------------------------------
 PROTECTIVE_MARKING = declare(Setting(
     "reports.protective_marking", "Protective marking", "OFFICIAL-SENSITIVE",

@@ -159,3 +159,4 @@ class AuditAction(LabelledEnum):
     CREATE = "create", "Created"
     UPDATE = "update", "Changed"
     DELETE = "delete", "Deleted"
+    REDACT = "redact", "Redacted"  # real names taken out of earlier entries (migration 0002)

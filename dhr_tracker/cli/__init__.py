@@ -66,6 +66,16 @@ def start_desktop_app() -> int:
     return gui.main()
 
 
+def _command_words(argv: list[str]) -> str:
+    """The sub-command's own words ("case show"), not its arguments, for naming the output."""
+    words = []
+    for word in argv[:2]:
+        if not word.isalpha() or not word.islower():
+            break
+        words.append(word)
+    return " ".join(words)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not argv:
@@ -76,7 +86,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        return args.run(args) or EXIT_OK
+        from dhr_tracker.cli.common import held_output
+
+        with held_output(_command_words(argv)):
+            return args.run(args) or EXIT_OK
     except StorageError as error:
         print(error.message, file=sys.stderr)
         return error.exit_code

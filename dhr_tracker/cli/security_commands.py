@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from dhr_tracker.cli.common import (
-    add_database_arguments, add_format_argument, database_path, print_json, passphrase_from, print_table, read_passphrase,
+    add_database_arguments, add_format_argument, database_path, open_from_args, print_json, passphrase_from, print_table, read_passphrase,
 )
 from dhr_tracker.dates import format_local_time
 from dhr_tracker.storage.database import open_database
@@ -68,8 +68,7 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 
 def _open_read_only(args: argparse.Namespace):
-    passphrase, _ = read_passphrase(args)
-    return open_database(database_path(args), passphrase, read_only=True)
+    return open_from_args(args, read_only=True)  # arms the output's real-name guard too
 
 
 def run_backup(args: argparse.Namespace) -> int:

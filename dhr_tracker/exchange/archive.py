@@ -19,6 +19,9 @@ from dhr_tracker import __version__
 from dhr_tracker.errors import UserError
 from dhr_tracker.model import Base
 from dhr_tracker.model.base import UTCDateTime
+from dhr_tracker.privacy.channels import JSON_EXPORT
+from dhr_tracker.privacy.guard import source_fields
+from dhr_tracker.privacy.pseudonyms import pseudonyms_holding_names, refusal as pseudonym_refusal
 from dhr_tracker.storage import migrate
 from dhr_tracker.storage.files import create_owner_only
 
@@ -87,9 +90,47 @@ def build_archive(session: Session, *, include_real_names: bool = False) -> dict
     }
 
 
+def real_names_in_archive(session: Session, archive: dict[str, Any]) -> list[str]:
+    """Where a stored real name occurs in the archive's text ("recommendation 12, column action, case
+    DHR-2024-01"), for an archive that is meant to hold none. The audit trail's recorded changes are
+    read value by value."""
+    from dhr_tracker.reports.pseudonyms import RealNameGuard
+
+    guard = RealNameGuard.from_session(session)
+    if not guard.names:
+        return []
+    found: list[str] = []
+    for name, rows in archive["tables"].items():
+        for row in rows:
+            for column, value in row.items():
+                if not isinstance(value, str):
+                    continue
+                if name == "audit_entry" and column == "changes_json":
+                    try:
+                        value = " \x00 ".join(text for _, text in source_fields(json.loads(value)))
+                    except ValueError:
+                        pass
+                for reference in guard.found_in(value):
+                    found.append(f"{name.replace('_', ' ')} {row.get('id', '?')}, {column.replace('_', ' ')} (case {reference})")
+    return found
+
+
 def write_archive(session: Session, path: Path, *, include_real_names: bool = False) -> dict[str, int]:
-    """Write the archive to a new owner-only file; return the row count of each table."""
+    """Write the archive to a new owner-only file; return the row count of each table.
+
+    Without real names, an archive whose text still holds one (typed into a note, an update, an old
+    audit entry) is refused, naming each place, before any file is created.
+    """
     archive = build_archive(session, include_real_names=include_real_names)
+    if not include_real_names:
+        found = real_names_in_archive(session, archive)
+        if found:
+            shown = "; ".join(found[:8]) + (f"; and {len(found) - 8} more" if len(found) > 8 else "")
+            raise UserError(
+                f"Nothing was exported: the {JSON_EXPORT.label} without real names would still hold a real name, in {shown}. "
+                "Replace the real name with the pseudonym there and export again, or export with --include-real-names "
+                "(an archive that is then marked as holding real names)."
+            )
     encoded = json.dumps(archive, indent=1, ensure_ascii=False, sort_keys=False).encode("utf-8")
     descriptor = create_owner_only(path)
     with os.fdopen(descriptor, "wb") as handle:
@@ -145,4 +186,7 @@ def load_archive(session: Session, archive: dict[str, Any]) -> dict[str, int]:
         if cleaned:
             session.execute(insert(table), cleaned)
         counts[table.name] = len(cleaned)
+    clashes = pseudonyms_holding_names(session)
+    if clashes:
+        raise UserError(pseudonym_refusal(clashes, "Nothing was imported"))
     return counts

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from dhr_tracker.dates import format_date
 from dhr_tracker.errors import UserError, ValidationError
-from dhr_tracker.meetings.copies import Recipient, check_recipients, next_edition, record_copies
+from dhr_tracker.meetings.copies import Recipient, check_recipients, next_edition, record_copies, remove_unless_committed
 from dhr_tracker.model import Meeting
 from dhr_tracker.reports.briefing_data import BriefingData, ReviewSection, gather_briefing
 from dhr_tracker.reports.fonts import BOLD, REGULAR
@@ -39,6 +39,7 @@ from dhr_tracker.reports.frame import (
     report_styles,
     write_pdf,
 )
+from dhr_tracker.privacy.channels import BRIEFING
 from dhr_tracker.reports.pseudonyms import RealNameGuard
 
 BAR_COLOUR = colors.HexColor("#2f5d8a")
@@ -371,6 +372,8 @@ def write_briefing(
     marking = Marking.from_settings(session)
     guard = RealNameGuard.from_session(session)
     data = gather_briefing(session, meeting, as_of=as_of, decisions=decisions)
+    guard.check_data(data, where=BRIEFING)
+    guard.check_fields((("recipients", recipient.label) for recipient in recipients), where=BRIEFING)
     edition = next_edition(session, meeting)
     pdfs = render_briefing_copies(data, marking=marking, guard=guard, recipients=recipients)
     written: list[Path] = []
@@ -380,6 +383,7 @@ def write_briefing(
             digests.append(write_pdf(path, pdf, password=password))
             written.append(path)
         record_copies(session, meeting, edition, recipients, digests)
+        remove_unless_committed(session, written)
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)

@@ -32,6 +32,7 @@ from sqlalchemy.orm.attributes import get_history
 
 from dhr_tracker.model import AppMeta, AuditEntry, Case
 from dhr_tracker.model.base import utc_now
+from dhr_tracker.privacy.audit_names import AuditRedactor
 from dhr_tracker.security.writer_lock import current_user
 from dhr_tracker.vocabulary import AuditAction
 
@@ -189,8 +190,10 @@ def _record(session: Session, _flush_context: Any) -> None:
         user = current_user()
         at = utc_now()
         rows = []
+        redact = AuditRedactor(session)
         for action, obj, changes in pending:
             table = inspect(obj).mapper.local_table.name
+            changes = redact(obj, table, changes)  # no real name in the trail (dhr_tracker.privacy.audit_names)
             entity_id = _identity(obj)
             case_id = _case_id(session, obj)
             changes_json = json.dumps(changes, sort_keys=True, ensure_ascii=False, separators=(",", ":"))

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from dhr_tracker.privacy.pseudonyms import pseudonyms_holding_names, refusal as pseudonym_refusal
 from dhr_tracker.settings import BACKUPS_KEPT, Settings
 from dhr_tracker.storage import migrate
 from dhr_tracker.storage.backup import copy_encrypted
@@ -61,6 +62,7 @@ class BackupCheck:
     path: Path
     schema_revision: str
     counts: dict[str, int] = field(default_factory=dict)  # table -> rows
+    pseudonyms_holding_names: list[str] = field(default_factory=list)  # references (see privacy.pseudonyms)
 
     def summary_lines(self) -> list[str]:
         return [f"{label}: {self.counts.get(table, 0)}" for table, label in COUNTED_TABLES.items()]
@@ -89,6 +91,7 @@ def verify_backup(path: Path | str, passphrase: str) -> BackupCheck:
                 text("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
             ).scalars().all()
             counts = {name: connection.execute(text(f'SELECT count(*) FROM "{name}"')).scalar() for name in tables}
+            clashes = pseudonyms_holding_names(connection) if "dhr_case" in tables else []
     except BackupProblem:
         raise
     except StorageError:
@@ -97,7 +100,7 @@ def verify_backup(path: Path | str, passphrase: str) -> BackupCheck:
         raise BackupProblem(f"The backup {path} cannot be read ({error.__class__.__name__}). Choose an older backup.") from None
     finally:
         engine.dispose()
-    return BackupCheck(path, revision or "", counts)
+    return BackupCheck(path, revision or "", counts, clashes)
 
 
 def backup_to(database: Database, destination: Path | str) -> BackupCheck:
@@ -192,6 +195,8 @@ def restore_backup(database_path: Path | str, backup_path: Path | str, passphras
     if not database_path.parent.is_dir():
         raise BackupProblem(f"The folder {database_path.parent} does not exist. Create it first, or choose another folder.")
     check = verify_backup(backup_path, passphrase)
+    if check.pseudonyms_holding_names:
+        raise BackupProblem(pseudonym_refusal(check.pseudonyms_holding_names, f"{backup_path} was not restored"))
     lock = acquire_writer_lock(database_path)
     staged = database_path.with_name(f"{database_path.name}.restoring-{_stamp()}")
     kept: Path | None = None

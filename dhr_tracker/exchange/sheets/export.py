@@ -150,20 +150,21 @@ def export_tables(session: Session, references: Sequence[str] | None = None) -> 
 
 
 def _refuse_real_names(session: Session, tables: Iterable[Table]) -> None:
+    """Nothing is exported if any cell's text holds a real name; the refusal names the sheet, column and case."""
+    from dhr_tracker.privacy.channels import HOME_OFFICE_RETURN, SPREADSHEET_EXPORT
     from dhr_tracker.reports.pseudonyms import RealNameGuard
 
     guard = RealNameGuard.from_session(session)
-    if not guard.names:
-        return
-    found: set[str] = set()
     for table in tables:
-        found.update(guard.found_in("\x00".join(value for row in table.rows for value in row if isinstance(value, str))))
-    if found:
-        raise UserError(
-            f"Nothing was exported: the text of case {', '.join(sorted(found))} contains a real name stored for that case. "
-            "Exports show the reference and the pseudonym only: replace the real name with the pseudonym in its "
-            "recommendations and updates, then export again."
+        where = HOME_OFFICE_RETURN if table.name == "Home Office action plan" else SPREADSHEET_EXPORT
+        guard.check_fields(
+            ((f"'{header}' column of the '{table.name}' sheet", value)
+             for row in table.rows for header, value in zip(table.headers, row) if isinstance(value, str)),
+            where=where,
         )
+    # The sheet and column headers are ours, but a header is text that leaves too.
+    guard.check_fields((("sheet names and headers", " ".join((table.name, *table.headers))) for table in tables),
+                       where=SPREADSHEET_EXPORT)
 
 
 def _csv_value(value: object) -> object:

@@ -649,25 +649,19 @@ class _Importer:
             committed=not (dry_run or failed),
         )
 
-    def _name_pattern(self) -> re.Pattern[str] | None:
-        """One pattern for every real name, from the sheet and already in the database (spacing, hyphens and
-        "Surname, Forename" order included, as the reports' pseudonym guard matches them)."""
+    def _scrubbed(self, summaries: list[SheetSummary]) -> tuple[list[Problem], list[SheetSummary]]:
+        """The problems and sheet names with any text that holds a real name (from the sheet or already in the
+        database) withheld: the report must never show one (a sheet named after a victim included)."""
+        from dhr_tracker.privacy.guard import NameGuard
         from dhr_tracker.reports.pseudonyms import RealNameGuard
 
-        stored = RealNameGuard.from_session(self.session).names
-        sheet = RealNameGuard.from_names(("", name) for name in self.real_names).names
-        alternatives = sorted({pattern.pattern for _, pattern in stored + sheet}, key=len, reverse=True)
-        return re.compile("|".join(f"(?:{text})" for text in alternatives), re.IGNORECASE) if alternatives else None
-
-    def _scrubbed(self, summaries: list[SheetSummary]) -> tuple[list[Problem], list[SheetSummary]]:
-        """The problems and sheet names with any real name replaced: the report must never show one (a sheet
-        named after a victim included)."""
-        pattern = self._name_pattern()
-        if pattern is None:
+        sheet_guard = NameGuard(("", name) for name in self.real_names)
+        database_guard = RealNameGuard.from_session(self.session)
+        if not sheet_guard.names and not database_guard.names:
             return list(self.problems), summaries
 
         def clean(text: str) -> str:
-            return pattern.sub("[real name]", text) if text else text
+            return database_guard.redact(sheet_guard.redact(text)) if text else text
 
         problems = [
             Problem(clean(p.sheet), p.row, clean(p.column), clean(p.problem), clean(p.suggestion), p.severity, p.cell)
