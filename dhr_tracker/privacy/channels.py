@@ -60,6 +60,8 @@ JSON_EXPORT = output_channel("json-export", "JSON export", "dhr_tracker.exchange
 COMMAND_LINE = output_channel("command-line", "command's output", "dhr_tracker.cli.common")
 CLIPBOARD = output_channel("clipboard", "copy to the clipboard", "ui.security.clipboard")
 SCREENSHOTS = output_channel("screenshots", "screenshots", "ui.screenshots")
+UPDATE_PACK = output_channel("update-pack", "update pack (workbook and e-mail draft)", "dhr_tracker.exchange.packs.make")
+RECORD_REPORT = output_channel("record-report", "record report", "dhr_tracker.record.report")
 
 # Modules that write files or print but are not output channels, and why. A module that writes and is in
 # neither list fails tests/privacy/test_channels.py.

@@ -9,6 +9,7 @@ from pathlib import Path
 from dhr_tracker.errors import UserError
 from dhr_tracker.exchange.sheets.cells import safe_cell
 from dhr_tracker.record.runner import RECORDED, RecordRun
+from dhr_tracker.privacy.channels import RECORD_REPORT
 from dhr_tracker.reports.pseudonyms import RealNameGuard
 from dhr_tracker.storage.files import create_owner_only
 
@@ -27,7 +28,7 @@ def report_rows(run: RecordRun, *, dry_run: bool) -> list[list[str]]:
 def write_report(path: Path, run: RecordRun, guard: RealNameGuard, *, dry_run: bool) -> Path:
     """A new owner-only CSV (UTF-8 with a byte-order mark, for Excel); never replaces a file."""
     rows = report_rows(run, dry_run=dry_run)
-    guard.check([cell for row in rows for cell in row], where="record report")
+    guard.check([cell for row in rows for cell in row], where=RECORD_REPORT)
     try:
         descriptor = create_owner_only(path)
     except FileExistsError:

@@ -23,6 +23,7 @@ from dhr_tracker.exchange.packs.identity import new_identifier, new_signing_key,
 from dhr_tracker.exchange.packs.workbook import build_workbook, encrypt, pack_texts
 from dhr_tracker.exchange.sheets.export import _xlsx_bytes as workbook_bytes
 from dhr_tracker.model import UpdatePack, UpdateRound, utc_now
+from dhr_tracker.privacy.channels import UPDATE_PACK
 from dhr_tracker.reports.pseudonyms import RealNameGuard
 from dhr_tracker.settings import HANDLING_LINE, PACK_RETURN_TO, PROTECTIVE_MARKING, Settings
 from dhr_tracker.storage.files import create_owner_only
@@ -80,7 +81,7 @@ def make_packs(session: Session, round_: UpdateRound, out_dir: Path | str, *, ag
         subject = email_subject(content, marking)
         body = email_body(content, return_to=return_to, stamped=stamped, encrypted=password is not None)
         guard.check(pack_texts(content, marking, handling_line, return_to, stamped) + [subject, body],
-                    where=f"update pack for {content.agency_name}")
+                    where=UPDATE_PACK)
         stem = pack_file_stem(content)
         planned.append((content, identifier, key, stamped, subject, body, out_dir / f"{stem}.xlsx", out_dir / f"{stem}.eml"))
     taken = [path for *_, workbook, draft in planned for path in (workbook, draft) if path.exists()]

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '0006_update_packs'
-down_revision = '0001'
+down_revision = '0002_redact_audit_names'
 branch_labels = None
 depends_on = None
 
