@@ -82,10 +82,10 @@ def similar_recommendations(
     if not wanted:
         return []
     candidates = [rec for rec in _candidates(session) if rec.case_id != other_than_case_id]
-    scores = process.cdist([wanted], [normalise(rec.text) for rec in candidates], scorer=fuzz.token_sort_ratio)[0] \
-        if candidates else []
+    matches = process.extract(wanted, [normalise(rec.text) for rec in candidates], scorer=fuzz.token_sort_ratio,
+                              score_cutoff=threshold, limit=None)
     categories = current_categories(session)
-    found = [_view(rec, score, categories) for rec, score in zip(candidates, scores) if score >= threshold]
+    found = [_view(candidates[index], score, categories) for _, score, index in matches]
     return sorted(found, key=lambda s: (-s.score, s.reference, s.number))
 
 
@@ -115,8 +115,7 @@ def clusters(session: Session, *, threshold: int | None = None) -> list[Cluster]
     recs = _candidates(session)
     if len(recs) < 2:
         return []
-    matrix = process.cdist([normalise(r.text) for r in recs], [normalise(r.text) for r in recs],
-                           scorer=fuzz.token_sort_ratio, score_cutoff=threshold)
+    texts = [normalise(r.text) for r in recs]
     parent = list(range(len(recs)))
 
     def root(i: int) -> int:
@@ -127,9 +126,9 @@ def clusters(session: Session, *, threshold: int | None = None) -> list[Cluster]
 
     best = [0.0] * len(recs)
     for i in range(len(recs)):
-        for j in range(i + 1, len(recs)):
-            score = matrix[i][j]
-            if score >= threshold and recs[i].case_id != recs[j].case_id:
+        # extract (not cdist): cdist needs numpy, which DHR Tracker does not otherwise carry.
+        for _, score, j in process.extract(texts[i], texts, scorer=fuzz.token_sort_ratio, score_cutoff=threshold, limit=None):
+            if j > i and recs[i].case_id != recs[j].case_id:
                 parent[root(i)] = root(j)
                 best[i], best[j] = max(best[i], score), max(best[j], score)
     groups: dict[int, list[int]] = {}
