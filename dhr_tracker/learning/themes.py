@@ -170,3 +170,17 @@ def case_ids_touching(session: Session, theme: Theme) -> set[int]:
 def recommendation_ids_with(session: Session, theme: Theme) -> set[int]:
     return set(session.scalars(
         select(RecommendationTheme.recommendation_id).where(RecommendationTheme.theme_id == theme.id)))
+
+
+def case_ids_by_theme(session: Session) -> dict[str, frozenset[int]]:
+    """Every offered theme (and any retired one still in use) -> the reviews touching it: for list filters."""
+    touching: dict[int, set[int]] = defaultdict(set)
+    for theme_id, case_id in session.execute(select(CaseTheme.theme_id, CaseTheme.case_id)):
+        touching[theme_id].add(case_id)
+    for theme_id, case_id in session.execute(
+        select(RecommendationTheme.theme_id, Recommendation.case_id)
+        .join(Recommendation, RecommendationTheme.recommendation_id == Recommendation.id)
+    ):
+        touching[theme_id].add(case_id)
+    return {theme.name: frozenset(touching.get(theme.id, ())) for theme in list_themes(session, active_only=False)
+            if theme.active or touching.get(theme.id)}

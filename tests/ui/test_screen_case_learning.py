@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import select
+
 from dhr_tracker.actionplan.recommendations import add_recommendation
 from dhr_tracker.casework.cases import create_case
 from dhr_tracker.lifecycle.services import record_decision
@@ -149,3 +151,36 @@ def test_clear_forgets_the_learning(qtbot, ui_context, database):
     screen = open_screen(qtbot, ui_context, make_cases(database))
     screen.clear()
     assert screen.learning_tab.model.rowCount() == 0 and screen.learning_tab.themes_label.text() == ""
+
+
+def test_the_cases_list_filters_by_theme_through_the_review_or_its_recommendations(qtbot, ui_context, database):
+    from dhr_tracker.learning.themes import set_case_themes, set_recommendation_themes
+    from dhr_tracker.model import Case, Recommendation
+    from ui.screens.cases import CasesScreen
+
+    case_id = make_cases(database)
+    with database.transaction() as session:
+        set_case_themes(session, session.get(Case, case_id), ["Housing"])
+        [earlier_rec] = session.scalars(select(Recommendation)).all()
+        set_recommendation_themes(session, earlier_rec, ["Training and awareness"])
+    screen = CasesScreen(ui_context)
+    qtbot.addWidget(screen)
+    screen.show()
+    screen.refresh()
+    wait_for_tasks(qtbot, ui_context)
+
+    def shown():
+        return sorted(screen.proxy.object_at(row).reference for row in range(screen.proxy.rowCount()))
+
+    assert shown() == ["DHR-2025-01", "DHR-2026-01"]
+    screen.theme_filter.setCurrentIndex(screen.theme_filter.findData("Housing"))
+    assert shown() == ["DHR-2026-01"] and screen.count_label.text() == "1 of 2 cases shown"
+    screen.theme_filter.setCurrentIndex(screen.theme_filter.findData("Training and awareness"))
+    assert shown() == ["DHR-2025-01"]
+    screen.theme_filter.setCurrentIndex(screen.theme_filter.findData("Stalking"))
+    assert shown() == []
+    screen.refresh()  # a reload keeps the chosen theme
+    wait_for_tasks(qtbot, ui_context)
+    assert screen.theme_filter.currentData() == "Stalking" and shown() == []
+    screen.clear()
+    assert screen.theme_filter.count() == 1 and screen.proxy.rowCount() == 0
