@@ -136,7 +136,8 @@ def _recompute(deadlines: list[dict], archive: dict, year: int, as_of: D) -> dic
             signoff.setdefault(m["case_id"], D.fromisoformat(m["occurred_on"]))
     waits = [(D.fromisoformat(p["published_on"]) - signoff[p["case_id"]]).days for p in t["publication"]
              if in_year(p["published_on"]) and p["case_id"] in signoff]
-    result[("signoff_to_publication", "Median days")] = (round(statistics.median(waits)) if waits else 0, None)
+    if waits:
+        result[("signoff_to_publication", "Median days")] = (round(statistics.median(waits)), None)
     latest = {}
     for a in sorted(t["implementation_assessment"], key=lambda a: (a["assessed_on"], a["id"])):
         if D.fromisoformat(a["assessed_on"]) <= as_of:

@@ -208,10 +208,10 @@ def annual_figures(session: Session, year: int, *, today: dt.date | None = None)
         case = cases[p.case_id]
         lines.append(CaseLine(case.reference, case.pseudonym, f"signed off {format_date(signoffs[p.case_id])}, published "
                                                               f"{format_date(p.published_on)}: {days} days"))
-    figures.append(Figure("signoff_to_publication", "From partnership sign-off to publication", (
-        FigureRow("Median days", round(statistics.median(waits)) if waits else 0, None, tuple(lines)),
+    median = (FigureRow("Median days", round(statistics.median(waits)), None, tuple(lines)),) if waits else ()
+    figures.append(Figure("signoff_to_publication", "From partnership sign-off to publication", median + (
         FigureRow("Reviews published with a recorded sign-off", len(waits), None, tuple(lines)),
-    ), "Reviews published in the year."))
+    ), "Reviews published in the year; no median without one."))
 
     # Recommendations by implementation category, as assessed by the year's end.
     recs = {rec.id: rec for rec in session.scalars(select(Recommendation))}

@@ -67,6 +67,8 @@ class CasesScreen(Screen):
         self.theme_filter.setObjectName("theme_filter")
         name_combo(self.theme_filter, "Filter by learning theme")
         self.theme_filter.addItem("Any theme", "")
+        self.theme_filter.setMinimumContentsLength(16)  # theme names are long; the full name shows when it opens
+        self.theme_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.theme_filter.currentIndexChanged.connect(self._theme_changed)
         self.case_ids_by_theme: dict[str, frozenset[int]] = {}
 

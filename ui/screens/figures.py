@@ -95,6 +95,8 @@ class FiguresScreen(Screen):
         lower_layout.addLayout(row)
         lower_layout.addWidget(self.case_table)
         splitter.addWidget(lower)
+        splitter.setStretchFactor(0, 3)  # the figures matter most; the cases open beneath on demand
+        splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addLayout(bar)

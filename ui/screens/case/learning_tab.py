@@ -27,8 +27,8 @@ class LearningModel(RowTableModel[RecommendationLearning]):
     NUMBER, RECOMMENDATION, THEMES, IMPLEMENTATION, RECHECK, EVIDENCE, DEPARTMENT = range(7)
     COLUMNS = (
         Column("No.", lambda r: r.number, sort_key=lambda r: number_key(r.number)),
-        Column("Recommendation", lambda r: r.text),
-        Column("Themes", lambda r: "; ".join(r.themes)),
+        Column("Recommendation", lambda r: r.text, tooltip=lambda r: r.text),
+        Column("Themes", lambda r: "; ".join(r.themes), tooltip=lambda r: "\n".join(r.themes)),
         Column("Implementation", lambda r: r.implementation,
                tooltip=lambda r: f"Assessed {date_text(r.assessed_on)}" if r.assessed_on else "Not yet assessed"),
         Column("Re-check", lambda r: date_text(r.recheck_on), sort_key=lambda r: date_key(r.recheck_on)),
@@ -81,7 +81,7 @@ class LearningTab(QWidget):
         self.learning = learning
         self.themes_label.setText("Themes of this review: " + ("; ".join(learning.themes) or "none yet"))
         self.model.set_rows(learning.recommendations)
-        fit_columns(self.table, maximum=380)
+        fit_columns(self.table, maximum=200)  # the recommendation's text takes the rest
         if selected is not None:
             for row in range(self.table.model().rowCount()):
                 if self.table.model().object_at(row).id == selected.id:
