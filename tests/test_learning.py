@@ -382,3 +382,32 @@ def test_an_edited_vocabulary_and_its_tags_round_trip_through_the_archive(databa
     assert cases[0][-1] == "Themes" and cases[1][-1] == "Digital abuse \u00e9\u4e2d; Housing and homelessness"
     recs = list(book["Recommendations"].iter_rows(values_only=True))
     assert recs[1][-2:] == ("Housing and homelessness", "Partly met")
+
+
+def test_an_imported_recommendation_made_before_is_pointed_out(database_path, tmp_path, monkeypatch, capsys):
+    import openpyxl
+
+    from dhr_tracker.storage.database import open_database
+
+    monkeypatch.setenv("DHR_TRACKER_PASSPHRASE", PASSPHRASE)
+    with open_database(database_path, PASSPHRASE) as database, database.transaction() as session:
+        add(session, make_case(session, "DHR-2024-02", "Robin", real_name=None), text=MUST_MATCH[2][0], lead="Kent Police")
+    book = openpyxl.Workbook()
+    cases = book.active
+    cases.title = "Cases"
+    cases.append(["Reference", "Pseudonym", "Date notified", "CSP area"])
+    cases.append(["DHR-2025-21", "Avery", "14/02/2025", "Folkestone & Hythe"])
+    recs = book.create_sheet("Recommendations")
+    recs.append(["Case reference", "No", "Recommendation", "Lead agency"])
+    recs.append(["DHR-2025-21", "1", MUST_MATCH[2][1], "Kent Police"])
+    recs.append(["DHR-2025-21", "2", MUST_NOT_MATCH[0][1], "Kent Police"])
+    book.save(tmp_path / "in.xlsx")
+    assert main(["import-sheet", "--db", str(database_path), str(tmp_path / "in.xlsx"), "--dry-run"]) == 0
+    assert "Made before?" not in capsys.readouterr().out  # a dry run adds nothing to compare
+    assert main(["import-sheet", "--db", str(database_path), str(tmp_path / "in.xlsx")]) == 0
+    out = capsys.readouterr().out
+    assert ("Made before? Recommendation 1 of DHR-2025-21 is worded like 1 recommendation of other reviews: "
+            "dhr-tracker repeated --case DHR-2025-21 --recommendation 1") in out
+    assert "Recommendation 2 of" not in out
+    assert main(["repeated", "--db", str(database_path), "--case", "DHR-2025-21", "--recommendation", "1"]) == 0
+    assert "DHR-2024-02" in capsys.readouterr().out

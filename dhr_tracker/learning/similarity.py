@@ -141,3 +141,17 @@ def clusters(session: Session, *, threshold: int | None = None) -> list[Cluster]
         for members in groups.values()
     ]
     return sorted(result, key=lambda c: (-len(c.members), c.members[0].reference, c.members[0].number))
+
+
+def newest_recommendation_id(session: Session) -> int:
+    """The highest recommendation id so far (0 if none): mark it before an import to find what the import added."""
+    from sqlalchemy import func
+
+    return session.scalar(select(func.max(Recommendation.id))) or 0
+
+
+def made_before_since(session: Session, after_id: int) -> list[tuple[Recommendation, list[SimilarRecommendation]]]:
+    """Each recommendation added after `after_id` that resembles recommendations of other reviews, with them."""
+    added = session.scalars(select(Recommendation).where(Recommendation.id > after_id).order_by(Recommendation.id))
+    found = [(rec, similar_to(session, rec)) for rec in added]
+    return [(rec, similar) for rec, similar in found if similar]
