@@ -16,7 +16,7 @@ from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer
+from reportlab.platypus import CondPageBreak, Paragraph, Spacer
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -112,8 +112,11 @@ def _period(data: PackData) -> str:
     return "all reviews on record"
 
 
-def _chart(data: PackData) -> Drawing:
+def _chart(data: PackData) -> Drawing | Paragraph:
     """Recommendations by implementation category; a suppressed count has no bar, only its words."""
+    if not any(count and not is_suppressed(count, data.threshold) for _, count in data.by_category):
+        return Paragraph(f"No chart: every implementation category holds fewer than {data.threshold} recommendations "
+                         "(or none), and bars would show the small numbers.", report_styles().small)
     width, height = content_width(), 58 * mm
     drawing = Drawing(width, height)
     drawing.add(String(0, height - 10, "Recommendations under this theme, by implementation", fontName=BOLD, fontSize=9))
@@ -162,6 +165,7 @@ def pack_story(data: PackData) -> list:
         ], [width * 0.7, width * 0.3]),
         Spacer(1, 3 * mm),
         _chart(data),
+        CondPageBreak(30 * mm),  # never a heading alone at the foot of a page
         Paragraph("The reviews", styles.h2),
     ]
     if data.reviews:
@@ -170,12 +174,12 @@ def pack_story(data: PackData) -> list:
                                 [width * 0.22, width * 0.28, width * 0.12, width * 0.38]))
     else:
         story.append(Paragraph("No review on record touches this theme in the period.", styles.body))
-    story.append(Paragraph("The learning and recommendations", styles.h2))
+    story += [CondPageBreak(30 * mm), Paragraph("The learning and recommendations", styles.h2)]
     if data.recommendations:
         story.append(data_table(
             ("Review", "No.", "Recommendation", "Lead agency", "Status", "Implementation"),
             [(r.reference, r.number, r.text, r.lead_agency, r.status, r.implementation) for r in data.recommendations],
-            [width * 0.14, width * 0.07, width * 0.37, width * 0.16, width * 0.13, width * 0.13],
+            [width * 0.13, width * 0.06, width * 0.36, width * 0.17, width * 0.13, width * 0.15],
         ))
     else:
         story.append(Paragraph("No recommendation in these reviews is tagged with this theme.", styles.body))
