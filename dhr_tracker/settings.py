@@ -210,7 +210,7 @@ DARDR_COPY_WORKING_DAYS = declare(Setting(
     kind=int, minimum=1, maximum=250,
 ))
 QA_BODY_NAME = declare(Setting(
-    "process.home_office_qa_body", "Name of the Home Office quality assurance body", "Quality Assurance Panel",
+    "reports.home_office_qa_body", "Name of the Home Office quality assurance body", "Quality Assurance Panel",
     "What the Home Office calls the body that quality-assures reviews ('Quality Assurance Panel'; 'Quality Assurance "
     "Board' from 2025). Printed after 'Home Office' in reports.",
 ))

@@ -41,6 +41,7 @@ GROUP_TITLES = {
     "timescales": "Timescales",
     "escalation": "Escalation ladder and letters",
     "rag": "Case colours (red, amber, green)",
+    "learning": "Learning across reviews",
 }
 
 

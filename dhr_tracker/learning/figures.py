@@ -43,7 +43,7 @@ from dhr_tracker.model import (
     UpdateRequest,
     UpdateRound,
 )
-from dhr_tracker.settings import Settings
+from dhr_tracker.settings import QA_BODY_NAME, Settings
 from dhr_tracker.vocabulary import ImplementationCategory, MilestoneKind
 
 NATIONAL_SOURCE = "BBC analysis of the Home Office DHR library, June 2025"
@@ -189,7 +189,7 @@ def annual_figures(session: Session, year: int, *, today: dt.date | None = None)
             continue
         case = cases[r.case_id]
         outcomes[(r.round_number, r.outcome.label)].append(CaseLine(case.reference, case.pseudonym, f"round {r.round_number}, {format_date(day)}"))
-    qa_body = Settings(session).get("process.home_office_qa_body")
+    qa_body = Settings(session).get(QA_BODY_NAME)
     figures.append(Figure("qa_outcomes_by_round", f"Home Office {qa_body}: outcomes by round", tuple(
         FigureRow(f"Round {number}: {label}", len(lines), None, tuple(lines)) for (number, label), lines in sorted(outcomes.items())
     ), "Rounds whose feedback letter (or, without one, the panel) fell in the year."))
