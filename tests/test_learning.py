@@ -411,3 +411,32 @@ def test_an_imported_recommendation_made_before_is_pointed_out(database_path, tm
     assert "Recommendation 2 of" not in out
     assert main(["repeated", "--db", str(database_path), "--case", "DHR-2025-21", "--recommendation", "1"]) == 0
     assert "DHR-2024-02" in capsys.readouterr().out
+
+
+def test_tags_assessments_and_evidence_are_in_the_case_audit_trail(database):
+    from dhr_tracker.security.audit import entries_for_case
+
+    with database.transaction() as session:
+        case = make_case(session)
+        rec = _completed(session, case)
+        themes.set_case_themes(session, case, ["Housing"])
+        themes.set_recommendation_themes(session, rec, ["Housing"])
+        assess(session, rec, C.PARTLY_MET, on=dt.date(2026, 2, 3), by="SG", today=TODAY)
+        record_evidence(session, rec, reference="Audit", seen_on=dt.date(2026, 2, 3), checked_by="Coordinator", today=TODAY)
+        case_id = case.id
+    with database.transaction() as session:
+        entities = {entry.entity for entry in entries_for_case(session, case_id)}
+    assert {"case_theme", "recommendation_theme", "implementation_assessment", "implementation_evidence"} <= entities
+
+
+def test_clusters_of_a_large_caseload_link_through_a_chain(database):
+    """A is like B and B like C, though A and C are further apart: one cluster of three reviews."""
+    with database.transaction() as session:
+        texts = ["Train housing officers to recognise coercive control and economic abuse.",
+                 "Train all housing officers to recognise coercive control.",
+                 "Train all housing officers to recognise control."]
+        for n, text in enumerate(texts, start=1):
+            add(session, make_case(session, f"DHR-2025-0{n}", f"P{n}", real_name=None), text=text)
+        assert similarity(texts[0], texts[2]) < 80 <= min(similarity(texts[0], texts[1]), similarity(texts[1], texts[2]))
+        [cluster] = clusters(session)
+        assert cluster.reviews == 3

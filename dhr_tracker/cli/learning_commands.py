@@ -83,6 +83,7 @@ def run_themes(args: argparse.Namespace) -> int:
             print(f"The theme '{theme.name}' is {'offered again' if theme.active else 'retired (its tags stay)'}.")
             return 0
         rows = [(t.name, t.facet, "yes" if t.active else "retired") for t in service.list_themes(session, active_only=not args.all)]
+        RealNameGuard.from_session(session).check([name for name, _, _ in rows], where="themes list")  # typed by people
     if args.format == "json":
         print_json([{"name": name, "facet": facet.value, "active": active == "yes"} for name, facet, active in rows])
     else:

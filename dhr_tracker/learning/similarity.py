@@ -1,8 +1,8 @@
 """Repeated recommendations: fuzzy matching over normalised wording, across reviews.
 
 Normalised text: Unicode NFKC, case folded, punctuation to spaces, and the small words that every
-recommendation shares ("should", "ensure", "the"...) dropped. The score is rapidfuzz's token-sort ratio
-(0-100: the words sorted, then an edit-distance ratio), so word order and phrasing like "X should train Y" /
+recommendation shares ("should", "ensure", "the"...) dropped. The score is the token-sort ratio (0-100: the
+words sorted, then rapidfuzz's edit-distance ratio; the sorted form is made once per recommendation), so word order and phrasing like "X should train Y" /
 "Y to be trained by X" matter little while different subjects score low. Two recommendations are similar
 when they score at least the `learning.similarity_threshold` setting. The coordinator judges each match: two
 recommendations worded alike but for one word ("older" / "male" victims) will match.
@@ -34,9 +34,14 @@ def normalise(text: str) -> str:
     return " ".join(word for word in words if word not in FILLER_WORDS)
 
 
+def _sorted_words(text: str) -> str:
+    """The normalised words in alphabetical order: fuzz.ratio on these is the token-sort ratio, computed once."""
+    return " ".join(sorted(normalise(text).split()))
+
+
 def similarity(first: str, second: str) -> float:
-    """0-100: how alike two recommendations' wordings are after normalising."""
-    return fuzz.token_sort_ratio(normalise(first), normalise(second))
+    """0-100: how alike two recommendations' wordings are after normalising (the token-sort ratio)."""
+    return fuzz.ratio(_sorted_words(first), _sorted_words(second))
 
 
 @dataclass(frozen=True)
@@ -78,11 +83,11 @@ def similar_recommendations(
 ) -> list[SimilarRecommendation]:
     """Recommendations of other reviews worded like `text`, best match first, with their status and category."""
     threshold = threshold_of(session) if threshold is None else threshold
-    wanted = normalise(text)
+    wanted = _sorted_words(text)
     if not wanted:
         return []
     candidates = [rec for rec in _candidates(session) if rec.case_id != other_than_case_id]
-    matches = process.extract(wanted, [normalise(rec.text) for rec in candidates], scorer=fuzz.token_sort_ratio,
+    matches = process.extract(wanted, [_sorted_words(rec.text) for rec in candidates], scorer=fuzz.ratio,
                               score_cutoff=threshold, limit=None)
     categories = current_categories(session)
     found = [_view(candidates[index], score, categories) for _, score, index in matches]
@@ -115,7 +120,7 @@ def clusters(session: Session, *, threshold: int | None = None) -> list[Cluster]
     recs = _candidates(session)
     if len(recs) < 2:
         return []
-    texts = [normalise(r.text) for r in recs]
+    texts = [_sorted_words(r.text) for r in recs]
     parent = list(range(len(recs)))
 
     def root(i: int) -> int:
@@ -124,13 +129,38 @@ def clusters(session: Session, *, threshold: int | None = None) -> list[Cluster]
             i = parent[i]
         return i
 
+    def link(i: int, j: int, score: float) -> None:
+        if recs[i].case_id != recs[j].case_id:
+            parent[root(i)] = root(j)
+            best[i], best[j] = max(best[i], score), max(best[j], score)
+
     best = [0.0] * len(recs)
-    for i in range(len(recs)):
+    # Identical wording is compared once: the members of each group are linked to its first.
+    groups_by_text: dict[str, list[int]] = {}
+    for index, text in enumerate(texts):
+        groups_by_text.setdefault(text, []).append(index)
+    unique = sorted(groups_by_text, key=len)
+    for members in groups_by_text.values():
+        for j in members[1:]:
+            for i in members[:members.index(j)]:
+                link(i, j, 100.0)
+    # fuzz.ratio is 2*matches/(len a + len b), so a text more than (200/threshold - 1) times longer than
+    # another cannot reach the threshold: compare each text only with those of a possible length.
+    stretch = 200 / max(threshold, 1) - 1
+    for position, text in enumerate(unique):
+        longest = len(text) * stretch
+        window = []
+        for other in unique[position + 1:]:
+            if len(other) > longest:
+                break
+            window.append(other)
+        if not window:
+            continue
         # extract (not cdist): cdist needs numpy, which DHR Tracker does not otherwise carry.
-        for _, score, j in process.extract(texts[i], texts, scorer=fuzz.token_sort_ratio, score_cutoff=threshold, limit=None):
-            if j > i and recs[i].case_id != recs[j].case_id:
-                parent[root(i)] = root(j)
-                best[i], best[j] = max(best[i], score), max(best[j], score)
+        for other, score, _ in process.extract(text, window, scorer=fuzz.ratio, score_cutoff=threshold, limit=None):
+            for i in groups_by_text[text]:
+                for j in groups_by_text[other]:
+                    link(i, j, score)
     groups: dict[int, list[int]] = {}
     for i in range(len(recs)):
         if best[i]:
