@@ -440,3 +440,21 @@ def test_clusters_of_a_large_caseload_link_through_a_chain(database):
         assert similarity(texts[0], texts[2]) < 80 <= min(similarity(texts[0], texts[1]), similarity(texts[1], texts[2]))
         [cluster] = clusters(session)
         assert cluster.reviews == 3
+
+
+def test_the_implementation_command_assesses_records_evidence_and_refuses_clearly(database_path, monkeypatch, capsys):
+    from dhr_tracker.storage.database import open_database
+
+    monkeypatch.setenv("DHR_TRACKER_PASSPHRASE", PASSPHRASE)
+    with open_database(database_path, PASSPHRASE) as database, database.transaction() as session:
+        _completed(session, make_case(session))
+    base = ["implementation", "--db", str(database_path), "--case", "DHR-2025-03", "--recommendation", "1"]
+    assert main([*base, "--assess", "partly_met", "--by", "Steering Group", "--on", "2026-02-03", "--recheck", "2026-06-01"]) == 0
+    assert main([*base, "--evidence", "Training register", "--checked-by", "Coordinator", "--on", "2026-02-04"]) == 0
+    out = capsys.readouterr().out
+    assert "Implementation: Partly met (assessed 03/02/2026); re-check 01/06/2026" in out
+    assert "Evidence seen: Training register, seen 04/02/2026, checked by Coordinator" in out
+    assert main([*base, "--assess", "done", "--by", "SG"]) == 1
+    assert "fully_implemented" in capsys.readouterr().err
+    assert main([*base, "--department", "sent"]) == 1
+    assert "not national" in capsys.readouterr().err

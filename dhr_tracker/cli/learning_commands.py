@@ -11,7 +11,7 @@ from dhr_tracker.cli.common import add_database_arguments, add_format_argument, 
 from dhr_tracker.dates import format_date, parse_iso_date, today_uk
 from dhr_tracker.errors import UserError
 from dhr_tracker.reports.pseudonyms import RealNameGuard
-from dhr_tracker.vocabulary import ThemeFacet
+from dhr_tracker.vocabulary import DepartmentStep, ThemeFacet
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -35,6 +35,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     tag.add_argument("--theme", action="append", default=[], metavar="NAME",
                      help="a theme (repeat for several; none clears the tags)")
     tag.set_defaults(run=run_tag)
+
+    implementation = subparsers.add_parser(
+        "implementation", help="a recommendation's implementation: show it, assess it, record evidence seen, or a "
+        "step with its government department",
+        description="Without an action, shows the recommendation's current assessment, evidence seen and department "
+        "trail. A recommendation can be signed off only once evidence seen by the sign-off date is recorded.")
+    add_database_arguments(implementation)
+    implementation.add_argument("--case", required=True, metavar="REF")
+    implementation.add_argument("--recommendation", required=True, metavar="NUMBER")
+    action = implementation.add_mutually_exclusive_group()
+    action.add_argument("--assess", metavar="CATEGORY",
+                        help="fully_implemented, already_happening, partly_met, not_met or no_information (with --by)")
+    action.add_argument("--evidence", metavar="REFERENCE", help="evidence seen, e.g. 'Audit report 2026/4' (with --checked-by)")
+    action.add_argument("--department", metavar="STEP", choices=[s.value for s in DepartmentStep],
+                        help="sent, acknowledged or answered: a national recommendation's trail")
+    implementation.add_argument("--by", metavar="NAME", default="", help="with --assess: who assessed it")
+    implementation.add_argument("--checked-by", metavar="NAME", default="", help="with --evidence: who checked it")
+    implementation.add_argument("--on", metavar="YYYY-MM-DD", help="the date of the assessment, evidence or step (default: today)")
+    implementation.add_argument("--recheck", metavar="YYYY-MM-DD", help="with --assess: when to look again")
+    implementation.add_argument("--reference", default="", metavar="TEXT", help="with --department: the letter's reference")
+    implementation.add_argument("--note", default="", metavar="TEXT")
+    implementation.set_defaults(run=run_implementation)
 
     repeated = subparsers.add_parser(
         "repeated", help="recommendations made before: clusters of similar recommendations across reviews, or those "
@@ -105,6 +127,37 @@ def run_tag(args: argparse.Namespace) -> int:
             chosen = set_case_themes(session, case, args.theme)
             what = case.reference
     print(f"{what} is tagged: {'; '.join(t.name for t in chosen) or 'no themes'}.")
+    return 0
+
+
+def run_implementation(args: argparse.Namespace) -> int:
+    from dhr_tracker.actionplan.recommendations import find_recommendation
+    from dhr_tracker.learning import implementation as service
+
+    today = today_uk()
+    on = parse_iso_date(args.on, field="--on date") if args.on else today
+    changing = bool(args.assess or args.evidence or args.department)
+    with open_from_args(args, read_only=not changing) as database, database.transaction() as session:
+        rec = find_recommendation(session, find_case(session, args.case), args.recommendation)
+        if args.assess:
+            recheck = parse_iso_date(args.recheck, field="--recheck date") if args.recheck else None
+            service.assess(session, rec, args.assess, on=on, by=args.by, recheck_on=recheck, note=args.note, today=today)
+        elif args.evidence:
+            service.record_evidence(session, rec, reference=args.evidence, seen_on=on, checked_by=args.checked_by,
+                                    note=args.note, today=today)
+        elif args.department:
+            service.record_department_step(session, rec, args.department, on=on, reference=args.reference, note=args.note,
+                                           today=today)
+        view = service.implementation_view(session, rec)
+        reference, number, status = rec.case.reference, rec.number, rec.status.label
+        RealNameGuard.from_session(session).check([*view.evidence, *view.department_trail], where="implementation")
+    print(f"Recommendation {number} of {reference}: {status}")
+    print(f"Implementation: {view.category.label if view.category else 'not assessed'}"
+          + (f" (assessed {format_date(view.assessed_on)})" if view.assessed_on else "")
+          + (f"; re-check {format_date(view.recheck_on)}" if view.recheck_on else ""))
+    print("Evidence seen: " + ("; ".join(view.evidence) or "none recorded"))
+    if view.department_trail:
+        print("Government department: " + "; ".join(view.department_trail))
     return 0
 
 
