@@ -216,7 +216,7 @@ def run_learning(args: argparse.Namespace) -> int:
 
 def run_kpi(args: argparse.Namespace) -> int:
     from dhr_tracker.learning.figures import annual_figures
-    from dhr_tracker.reports.kpi import OUTPUT_NAME, _texts, write_figures
+    from dhr_tracker.reports.kpi import OUTPUT_NAME, figures_texts, write_figures
 
     today = parse_iso_date(args.as_of, field="--as-of date") if args.as_of else today_uk()
     with open_from_args(args, read_only=True) as database, database.transaction() as session:
@@ -225,7 +225,7 @@ def run_kpi(args: argparse.Namespace) -> int:
             print(f"Wrote the {args.year} figures to {path}.")
             return 0
         figures = annual_figures(session, args.year, today=today)
-        RealNameGuard.from_session(session).check(_texts(figures), where=OUTPUT_NAME)
+        RealNameGuard.from_session(session).check(figures_texts(figures), where=OUTPUT_NAME)
     if args.figure:
         figure = figures.figure(args.figure)
         rows = [(row.label, line.reference, line.pseudonym, line.detail) for row in figure.rows for line in row.cases]

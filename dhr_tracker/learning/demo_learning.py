@@ -1,4 +1,5 @@
-"""Learning for the fictional demo caseload: theme tags, implementation assessments and evidence seen.
+"""Learning for the fictional demo caseload: theme tags, implementation assessments and evidence seen, and the
+DARDR copy to the Secretary of State and the Commissioner for reviews that have gone on to the Home Office.
 
 A separate pass with its own random stream, so that the rest of the demo stays exactly as it was.
 """
@@ -14,13 +15,14 @@ from sqlalchemy.orm import Session
 from dhr_tracker.model import (
     Case,
     CaseTheme,
+    Milestone,
     ImplementationAssessment,
     ImplementationEvidence,
     Recommendation,
     RecommendationTheme,
     Theme,
 )
-from dhr_tracker.vocabulary import Decision, ImplementationCategory as C, RecommendationStatus as S
+from dhr_tracker.vocabulary import Decision, GuidanceProfile, ImplementationCategory as C, MilestoneKind, RecommendationStatus as S
 
 # The themes each demo recommendation is about (matched on the start of its wording).
 THEMES_BY_WORDING = {
@@ -49,6 +51,12 @@ def add_demo_learning(session: Session, *, seed: int, anchor: dt.date) -> None:
     for case in session.scalars(select(Case).order_by(Case.reference)):
         if case.decision is Decision.NO_REVIEW:
             continue
+        completed = [m.occurred_on for m in case.milestones if m.kind is MilestoneKind.PARTNERSHIP_SIGNOFF]
+        if case.guidance_profile is GuidanceProfile.DARDR and completed and case.qa_rounds:
+            # Sent once the review has gone to the Home Office; one still at sign-off shows the step due.
+            sent = min(anchor, completed[0] + dt.timedelta(days=rng.randint(7, 21)))
+            session.add(Milestone(case_id=case.id, kind=MilestoneKind.COPY_TO_SECRETARY_OF_STATE, occurred_on=sent,
+                                  note="Report copied to the Secretary of State and the Domestic Abuse Commissioner"))
         for name in {rng.choice(DEATH_TYPES), *rng.sample(CASE_THEMES, 2)}:
             session.add(CaseTheme(case_id=case.id, theme_id=themes[name].id))
     for rec in session.scalars(select(Recommendation).order_by(Recommendation.id)):

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from dhr_tracker.learning.implementation import current_categories
@@ -175,8 +175,6 @@ def clusters(session: Session, *, threshold: int | None = None) -> list[Cluster]
 
 def newest_recommendation_id(session: Session) -> int:
     """The highest recommendation id so far (0 if none): mark it before an import to find what the import added."""
-    from sqlalchemy import func
-
     return session.scalar(select(func.max(Recommendation.id))) or 0
 
 

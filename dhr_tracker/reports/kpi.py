@@ -59,7 +59,7 @@ def figures_tables(figures: AnnualFigures) -> list[Table]:
     ]
 
 
-def _texts(figures: AnnualFigures) -> list[str]:
+def figures_texts(figures: AnnualFigures) -> list[str]:
     return [str(value) for table in figures_tables(figures) for row in table.rows for value in row if value is not None]
 
 
@@ -74,7 +74,7 @@ def write_figures(session: Session, year: int, out: Path, *, today: dt.date | No
     figures = annual_figures(session, year, today=today)
     guard = RealNameGuard.from_session(session)
     if kind == ".xlsx":
-        guard.check(_texts(figures), where=OUTPUT_NAME)
+        guard.check(figures_texts(figures), where=OUTPUT_NAME)
         return write_xlsx(figures_tables(figures), out)
     info = DocumentInfo(title=f"DHR annual figures {year}", subject="Domestic Homicide Reviews: the partnership's annual figures",
                         running_title=f"DHR annual figures {year}")
