@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "dhr_tracker.cli.escalation_commands",
     "dhr_tracker.cli.lifecycle_commands",
     "dhr_tracker.cli.screenshot_commands",
+    "dhr_tracker.cli.record_commands",
     "dhr_tracker.cli.learning_commands",
 ]
 
