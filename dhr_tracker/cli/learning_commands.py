@@ -8,7 +8,8 @@ from pathlib import Path
 
 from dhr_tracker.casework.cases import find_case
 from dhr_tracker.cli.common import add_database_arguments, add_format_argument, open_from_args, print_json, print_table
-from dhr_tracker.dates import format_date, parse_iso_date, today_uk
+from dhr_tracker.cli.date_options import DATE_METAVAR, date_option
+from dhr_tracker.dates import format_date, today_uk
 from dhr_tracker.errors import UserError
 from dhr_tracker.reports.pseudonyms import RealNameGuard
 from dhr_tracker.vocabulary import DepartmentStep, ThemeFacet
@@ -52,8 +53,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="sent, acknowledged or answered: a national recommendation's trail")
     implementation.add_argument("--by", metavar="NAME", default="", help="with --assess: who assessed it")
     implementation.add_argument("--checked-by", metavar="NAME", default="", help="with --evidence: who checked it")
-    implementation.add_argument("--on", metavar="YYYY-MM-DD", help="the date of the assessment, evidence or step (default: today)")
-    implementation.add_argument("--recheck", metavar="YYYY-MM-DD", help="with --assess: when to look again")
+    implementation.add_argument("--on", type=date_option("--on date", future=False), metavar=DATE_METAVAR,
+                                help="the date of the assessment, evidence or step (default: today)")
+    implementation.add_argument("--recheck", type=date_option("--recheck date"), metavar=DATE_METAVAR,
+                                help="with --assess: when to look again")
     implementation.add_argument("--reference", default="", metavar="TEXT", help="with --department: the letter's reference")
     implementation.add_argument("--note", default="", metavar="TEXT")
     implementation.set_defaults(run=run_implementation)
@@ -71,8 +74,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     learning = subparsers.add_parser("learning", help="write the seminar pack for a learning theme (marked PDF)")
     add_database_arguments(learning)
     learning.add_argument("--theme", required=True, metavar="NAME", help="the theme, e.g. 'Information sharing'")
-    learning.add_argument("--from", dest="period_from", metavar="YYYY-MM-DD", help="reviews notified on or after this date")
-    learning.add_argument("--to", dest="period_to", metavar="YYYY-MM-DD", help="reviews notified on or before this date")
+    learning.add_argument("--from", dest="period_from", type=date_option("--from date"), metavar=DATE_METAVAR,
+                          help="reviews notified on or after this date")
+    learning.add_argument("--to", dest="period_to", type=date_option("--to date"), metavar=DATE_METAVAR,
+                          help="reviews notified on or before this date")
     learning.add_argument("--out", required=True, type=Path, metavar="PATH.pdf", help="the PDF to write (never replaced)")
     learning.set_defaults(run=run_learning)
 
@@ -82,7 +87,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     kpi.add_argument("--year", required=True, type=int, metavar="YYYY")
     kpi.add_argument("--out", type=Path, metavar="FILE.pdf|FILE.xlsx", help="write the figures to this new file")
     kpi.add_argument("--figure", metavar="NAME", help="list the cases behind this figure (names as in --format json)")
-    kpi.add_argument("--as-of", metavar="YYYY-MM-DD", help="treat this as today (default: today)")
+    kpi.add_argument("--as-of", type=date_option("--as-of date"), metavar=DATE_METAVAR,
+                     help="treat this as today (default: today)")
     add_format_argument(kpi)
     kpi.set_defaults(run=run_kpi)
 
@@ -135,13 +141,12 @@ def run_implementation(args: argparse.Namespace) -> int:
     from dhr_tracker.learning import implementation as service
 
     today = today_uk()
-    on = parse_iso_date(args.on, field="--on date") if args.on else today
+    on = args.on or today
     changing = bool(args.assess or args.evidence or args.department)
     with open_from_args(args, read_only=not changing) as database, database.transaction() as session:
         rec = find_recommendation(session, find_case(session, args.case), args.recommendation)
         if args.assess:
-            recheck = parse_iso_date(args.recheck, field="--recheck date") if args.recheck else None
-            service.assess(session, rec, args.assess, on=on, by=args.by, recheck_on=recheck, note=args.note, today=today)
+            service.assess(session, rec, args.assess, on=on, by=args.by, recheck_on=args.recheck, note=args.note, today=today)
         elif args.evidence:
             service.record_evidence(session, rec, reference=args.evidence, seen_on=on, checked_by=args.checked_by,
                                     note=args.note, today=today)
@@ -206,10 +211,8 @@ def run_repeated(args: argparse.Namespace) -> int:
 def run_learning(args: argparse.Namespace) -> int:
     from dhr_tracker.reports.learning_pack import write_pack
 
-    period_from = parse_iso_date(args.period_from, field="--from date") if args.period_from else None
-    period_to = parse_iso_date(args.period_to, field="--to date") if args.period_to else None
     with open_from_args(args, read_only=True) as database, database.transaction() as session:
-        path = write_pack(session, args.theme, args.out, period_from=period_from, period_to=period_to)
+        path = write_pack(session, args.theme, args.out, period_from=args.period_from, period_to=args.period_to)
     print(f"Wrote the seminar pack for '{args.theme}' to {path}.")
     return 0
 
@@ -218,7 +221,7 @@ def run_kpi(args: argparse.Namespace) -> int:
     from dhr_tracker.learning.figures import annual_figures
     from dhr_tracker.reports.kpi import OUTPUT_NAME, figures_texts, write_figures
 
-    today = parse_iso_date(args.as_of, field="--as-of date") if args.as_of else today_uk()
+    today = args.as_of or today_uk()
     with open_from_args(args, read_only=True) as database, database.transaction() as session:
         if args.out:
             path = write_figures(session, args.year, args.out, today=today)
