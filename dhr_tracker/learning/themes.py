@@ -8,6 +8,7 @@ from __future__ import annotations
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -184,3 +185,31 @@ def case_ids_by_theme(session: Session) -> dict[str, frozenset[int]]:
         touching[theme_id].add(case_id)
     return {theme.name: frozenset(touching.get(theme.id, ())) for theme in list_themes(session, active_only=False)
             if theme.active or touching.get(theme.id)}
+
+
+@dataclass(frozen=True)
+class ThemeRow:
+    """One theme as screens show it (no ORM object crosses to the desktop app's widgets)."""
+
+    id: int
+    name: str
+    facet: ThemeFacet
+    active: bool
+    tagged: int  # how many reviews and recommendations carry it
+
+
+def theme_rows(session: Session) -> list[ThemeRow]:
+    """Every theme, offered or retired, by facet then name, with how often it is used."""
+    used: dict[int, int] = defaultdict(int)
+    for theme_id in session.scalars(select(CaseTheme.theme_id)):
+        used[theme_id] += 1
+    for theme_id in session.scalars(select(RecommendationTheme.theme_id)):
+        used[theme_id] += 1
+    return [ThemeRow(t.id, t.name, t.facet, t.active, used[t.id]) for t in list_themes(session, active_only=False)]
+
+
+def theme_by_id(session: Session, theme_id: int) -> Theme:
+    theme = session.get(Theme, theme_id)
+    if theme is None:
+        raise NotFound("That theme is no longer on the list. Reload the list and try again.")
+    return theme

@@ -184,3 +184,35 @@ def test_the_cases_list_filters_by_theme_through_the_review_or_its_recommendatio
     assert screen.theme_filter.currentData() == "Stalking" and shown() == []
     screen.clear()
     assert screen.theme_filter.count() == 1 and screen.proxy.rowCount() == 0
+
+
+def test_the_themes_vocabulary_is_edited_in_settings(qtbot, ui_context, database, prompter):
+    from ui.settings_screen import SettingsScreen
+
+    screen = SettingsScreen(ui_context)
+    qtbot.addWidget(screen)
+    screen.show()
+    screen.refresh()
+    editor = screen.themes
+    assert editor.model.rowCount() == 46
+    editor.name.setText("  Digital   abuse ")
+    editor.add_clicked()
+    assert editor.message.text() == "'Digital abuse' added." and editor.name.text() == ""
+    editor.name.setText("information sharing")
+    editor.add_clicked()
+    assert editor.message.text() == "The theme 'Information sharing' is already on the list."
+    row = next(i for i, t in enumerate(editor.model.rows()) if t.name == "Housing")
+    editor.table.selectRow(row)
+    prompter.answer("Housing and homelessness", kind="ask_text")
+    editor.rename_clicked()
+    editor.table.selectRow(next(i for i, t in enumerate(editor.model.rows()) if t.name == "Housing and homelessness"))
+    editor.retire_clicked()
+    housing = next(t for t in editor.model.rows() if t.name == "Housing and homelessness")
+    assert not housing.active and "retired; its tags stay" in editor.message.text()
+    with database.transaction() as session:
+        from dhr_tracker.learning.themes import list_themes
+
+        offered = {t.name for t in list_themes(session)}
+    assert "Digital abuse" in offered and "Housing and homelessness" not in offered and "Housing" not in offered
+    screen.clear()
+    assert editor.model.rowCount() == 0

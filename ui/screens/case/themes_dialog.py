@@ -29,7 +29,7 @@ class ThemesDialog(QDialog):
         self.setModal(True)
         self.setMinimumSize(480, 520)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Tick every theme that applies. The list is edited with 'dhr-tracker themes'.", self))
+        layout.addWidget(QLabel("Tick every theme that applies. The list itself is edited under Settings, Learning themes.", self))
         self.filter = QLineEdit(self)
         self.filter.setPlaceholderText("Type to narrow the list")
         self.filter.setAccessibleName("Filter the themes")
