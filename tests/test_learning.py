@@ -458,3 +458,17 @@ def test_the_implementation_command_assesses_records_evidence_and_refuses_clearl
     assert "fully_implemented" in capsys.readouterr().err
     assert main([*base, "--department", "sent"]) == 1
     assert "not national" in capsys.readouterr().err
+
+
+def test_the_briefing_names_the_qa_body_as_the_setting_says(database):
+    from dhr_tracker.meetings.meetings import add_meeting
+    from dhr_tracker.reports.briefing_data import gather_briefing
+
+    with database.transaction() as session:
+        case = create_case(session, today=TODAY, reference="DHR-2025-08", pseudonym="Kit", notified_on=dt.date(2025, 3, 4),
+                           csp_area="Swale")
+        services.record_decision(session, case, Decision.REVIEW, dt.date(2025, 3, 20), today=TODAY)
+        meeting = add_meeting(session, held_on=dt.date(2026, 12, 10))
+        Settings(session).set("reports.home_office_qa_body", "Quality Assurance Board")
+        data = gather_briefing(session, meeting, as_of=TODAY)
+    assert [r.qa_position for r in data.reviews] == ["Not yet submitted to the Home Office Quality Assurance Board."]
