@@ -1,7 +1,7 @@
 """The seminar pack for one learning theme: for a lessons-learnt seminar or a seven-minute briefing.
 
 The reviews touching the theme (reference, pseudonym, year, area only), the recommendations tagged with it,
-their implementation in the Commissioner's categories, and a chart. Counts under the small-number threshold
+their implementation in the Commissioner's categories, and charts (by implementation, by year). Counts under the small-number threshold
 read "fewer than N" (in the text and on the chart, whose suppressed bars are drawn empty). Marked like every
 report; the real-name guard runs on every word before anything is drawn.
 """
@@ -112,21 +112,21 @@ def _period(data: PackData) -> str:
     return "all reviews on record"
 
 
-def _chart(data: PackData) -> Drawing | Paragraph:
-    """Recommendations by implementation category; a suppressed count has no bar, only its words."""
-    if not any(count and not is_suppressed(count, data.threshold) for _, count in data.by_category):
-        return Paragraph(f"No chart: every implementation category holds fewer than {data.threshold} recommendations "
-                         "(or none), and bars would show the small numbers.", report_styles().small)
-    width, height = content_width(), 58 * mm
+def _chart(title: str, pairs: tuple[tuple[str, int], ...], threshold: int) -> Drawing | Paragraph:
+    """A horizontal bar chart of counts; a suppressed count has no bar, only its words ("fewer than 5")."""
+    if not any(count and not is_suppressed(count, threshold) for _, count in pairs):
+        return Paragraph(f"{escape(title)}: no chart, as every count is under {threshold} (or nought) and bars "
+                         "would show the small numbers.", report_styles().small)
+    width, height = content_width(), (22 + 9 * len(pairs)) * mm * 0.5 + 12 * mm
     drawing = Drawing(width, height)
-    drawing.add(String(0, height - 10, "Recommendations under this theme, by implementation", fontName=BOLD, fontSize=9))
+    drawing.add(String(0, height - 10, title, fontName=BOLD, fontSize=9))
     chart = HorizontalBarChart()
     chart.x, chart.y = 130, 10
     chart.width, chart.height = width - 130 - 90, height - 28
-    values = [0 if is_suppressed(count, data.threshold) else count for _, count in data.by_category]
+    values = [0 if is_suppressed(count, threshold) else count for _, count in pairs]
     chart.data = [values]
     chart.bars[0].fillColor = BAR_COLOUR
-    chart.categoryAxis.categoryNames = [label for label, _ in data.by_category]
+    chart.categoryAxis.categoryNames = [label for label, _ in pairs]
     chart.categoryAxis.reverseDirection = 1
     chart.categoryAxis.labels.fontName = REGULAR
     chart.categoryAxis.labels.fontSize = 7.5
@@ -139,13 +139,18 @@ def _chart(data: PackData) -> Drawing | Paragraph:
     chart.valueAxis.valueMax = (highest // step + 1) * step
     chart.barLabelFormat = lambda value: ""  # the words are drawn beside each bar below
     drawing.add(chart)
-    band = chart.height / len(data.by_category)
+    band = chart.height / len(pairs)
     scale = chart.width / chart.valueAxis.valueMax
-    for index, (_, count) in enumerate(data.by_category):
+    for index, (_, count) in enumerate(pairs):
         y = chart.y + chart.height - band * (index + 0.5) - 3
-        x = chart.x + (0 if is_suppressed(count, data.threshold) else count * scale) + 4
-        drawing.add(String(x, y, data.shown(count), fontName=REGULAR, fontSize=7.5))
+        x = chart.x + (0 if is_suppressed(count, threshold) else count * scale) + 4
+        drawing.add(String(x, y, shown_count(count, threshold), fontName=REGULAR, fontSize=7.5))
     return drawing
+
+
+def _by_year(data: PackData) -> tuple[tuple[str, int], ...]:
+    years = sorted({review.year for review in data.reviews})
+    return tuple((str(year), sum(1 for review in data.reviews if review.year == year)) for year in years)
 
 
 def pack_story(data: PackData) -> list:
@@ -164,7 +169,9 @@ def pack_story(data: PackData) -> list:
             *[(f"\u2026 {label.lower()}", data.shown(count)) for label, count in data.by_category],
         ], [width * 0.7, width * 0.3]),
         Spacer(1, 3 * mm),
-        _chart(data),
+        _chart("Recommendations under this theme, by implementation", data.by_category, data.threshold),
+        Spacer(1, 2 * mm),
+        _chart("Reviews touching this theme, by year notified", _by_year(data), data.threshold),
         CondPageBreak(30 * mm),  # never a heading alone at the foot of a page
         Paragraph("The reviews", styles.h2),
     ]
