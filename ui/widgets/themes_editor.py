@@ -10,7 +10,7 @@ from dhr_tracker.errors import UserError
 from dhr_tracker.learning.themes import ThemeRow, add_theme, rename_theme, set_theme_active, theme_by_id, theme_rows
 from dhr_tracker.vocabulary import ThemeFacet
 from ui.models.base import Column, RowTableModel
-from ui.screens.forms import fit_columns, make_table, selected_object
+from ui.screens.forms import fit_columns, make_table, name_combo, selected_object
 from ui.widgets.inline_message import InlineMessage
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ class ThemesEditor(QWidget):
         self.name.returnPressed.connect(self.add_clicked)
         self.facet = QComboBox(self)
         self.facet.setObjectName("theme_facet")
-        self.facet.setAccessibleName("Facet of the theme to add")
+        name_combo(self.facet, "Facet of the theme to add")
         for facet in ThemeFacet:
             self.facet.addItem(facet.label, facet.value)
         self.facet.setCurrentIndex(list(ThemeFacet).index(ThemeFacet.LEARNING))
