@@ -202,6 +202,34 @@ RAG_RED_AFTER_DAYS = declare(Setting(
 ))
 
 
+# --- Learning (dhr_tracker/learning/) ----------------------------------------------------------------
+SIMILARITY_THRESHOLD = declare(Setting(
+    "learning.similarity_threshold", "Similar recommendations: match score at least (0-100)", 80,
+    "Two recommendations count as similar (shown when one is added, grouped in the repeated-recommendations report) "
+    "when their wording scores at least this much out of 100 after normalising case, punctuation and agency names. "
+    "Higher: fewer, closer matches.",
+    kind=int, minimum=50, maximum=100,
+))
+SMALL_NUMBER_THRESHOLD = declare(Setting(
+    "learning.small_number_threshold", "Show counts below this as 'fewer than'", 5,
+    "In anything shared beyond the coordinator (the seminar pack), a count of 1 up to one less than this is printed as "
+    "'fewer than N', so that a family cannot be identified from small numbers. 1 shows every count.",
+    kind=int, minimum=1, maximum=50,
+))
+DARDR_COPY_WORKING_DAYS = declare(Setting(
+    "timescales.dardr.copy_to_secretary_of_state_working_days",
+    "DARDR: copy the completed report to the Secretary of State and the Commissioner within (working days)", 20,
+    "The Victims and Prisoners Act 2024 s.19 asks for the copy 'as soon as reasonably practicable' after completion "
+    "(not publication); this is the working days the tracker allows before it shows the step overdue.",
+    kind=int, minimum=1, maximum=250,
+))
+QA_BODY_NAME = declare(Setting(
+    "reports.home_office_qa_body", "Name of the Home Office quality assurance body", "Quality Assurance Panel",
+    "What the Home Office calls the body that quality-assures reviews ('Quality Assurance Panel'; 'Quality Assurance "
+    "Board' from 2025). Printed after 'Home Office' in reports.",
+))
+
+
 class Settings:
     """Read and change settings through a session; changes are part of the caller's transaction."""
 

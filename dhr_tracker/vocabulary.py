@@ -74,6 +74,10 @@ class MilestoneKind(LabelledEnum):
     ACTION_PLAN_COMPLETE = "action_plan_complete", "Action plan complete"
     CLOSED = "closed", "Case closed"
     REOPENED = "reopened", "Case re-opened"
+    # DARDR (Victims and Prisoners Act 2024 s.19): after completion, not publication.
+    COPY_TO_SECRETARY_OF_STATE = (
+        "copy_to_secretary_of_state", "Report copied to the Secretary of State and the Domestic Abuse Commissioner"
+    )
 
 
 class QAOutcome(LabelledEnum):
@@ -140,6 +144,33 @@ class RecommendationStatus(LabelledEnum):
     @property
     def is_open(self) -> bool:
         return self not in (RecommendationStatus.IMPLEMENTED, RecommendationStatus.NOT_ACCEPTED)
+
+
+class ImplementationCategory(LabelledEnum):
+    """The Domestic Abuse Commissioner's categories ("Learning from loss", 2025), in her order."""
+
+    FULLY_IMPLEMENTED = "fully_implemented", "Fully implemented"
+    ALREADY_HAPPENING = "already_happening", "Already happening"
+    PARTLY_MET = "partly_met", "Partly met"
+    NOT_MET = "not_met", "Not met"
+    NO_INFORMATION = "no_information", "No information"
+
+
+class ThemeFacet(LabelledEnum):
+    """The facets of the learning themes (DOMAIN.md, "Learning"): there is no single national taxonomy."""
+
+    CASE_CHARACTERISTIC = "case_characteristic", "Case characteristic"
+    DEATH_TYPE = "death_type", "Type of death"
+    LEARNING = "learning", "Learning theme"
+    SYSTEM_LEVEL = "system_level", "System level"
+
+
+class DepartmentStep(LabelledEnum):
+    """The trail of a national recommendation with its government department, in order."""
+
+    SENT = "sent", "Sent to the department"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged by the department"
+    ANSWERED = "answered", "Answered by the department"
 
 
 class ContactMethod(LabelledEnum):

@@ -77,7 +77,7 @@ def test_every_event_type_is_recorded_and_reads_back_through_the_services(databa
     with database.transaction() as session:
         audit_before = session.scalar(select(func.count()).select_from(AuditEntry))
         run = apply_lines(session, lines, today=TODAY)
-    assert run.recorded == len(lines) == 39
+    assert run.recorded == len(lines) == 41
 
     with database.transaction() as session:
         case = find_case(session, "DHR-2024-01")
@@ -111,6 +111,11 @@ def test_every_event_type_is_recorded_and_reads_back_through_the_services(databa
         assert one.status is RecommendationStatus.IMPLEMENTED and one.signed_off_on == D(2025, 11, 5)
         assert one.signoff_minute_reference == "SG 25/11 item 4" and one.completed_on == D(2025, 10, 1)
         assert one.outcome == "Risk assessment in use" and one.target_on == D(2025, 12, 31)
+        from dhr_tracker.learning.implementation import current_assessment, evidence_for
+
+        assert [(e.reference, e.seen_on, e.checked_by) for e in evidence_for(session, one)] == [
+            ("Audit of risk assessments, October 2025", D(2025, 10, 20), "DHR Coordinator")]
+        assert current_assessment(session, one).category.value == "fully_implemented"
         assert two.status is RecommendationStatus.NOT_ACCEPTED and two.not_accepted_reason == "Superseded by national training"
         assert [a.name for a in two.supporting_agencies] == ["Kent Police"] and two.action == "Training for all front-line staff"
         assert [u.text for u in current_updates(two)] == ["Training booked for October"]  # the correction replaces it
@@ -198,7 +203,7 @@ def test_record_from_a_file_and_from_standard_input(database_path, passphrase_en
     assert "Recorded all 20 events" in capsys.readouterr().out
     monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines[20:])))
     assert main(["record", "-", "--db", str(database_path)]) == 0
-    assert "Recorded all 19 events from standard input (lines 1-19)" in capsys.readouterr().out
+    assert "Recorded all 21 events from standard input (lines 1-21)" in capsys.readouterr().out
     with open_database(database_path, PASSPHRASE, read_only=True) as database, database.transaction() as session:
         assert facts_from_case(find_case(session, "DHR-2024-01")).reopened_on == D(2026, 1, 10)
 
@@ -209,10 +214,10 @@ def test_a_dry_run_checks_every_line_reports_each_and_saves_nothing(database_pat
     before = state_of(database_path)
     report = tmp_path / "report.csv"
     assert main(["record", str(file), "--db", str(database_path), "--dry-run", "--report", str(report)]) == 0
-    assert "Dry run: all 39 events" in capsys.readouterr().out
+    assert "Dry run: all 41 events" in capsys.readouterr().out
     assert state_of(database_path) == before
     rows = list(csv.DictReader(report.open(encoding="utf-8-sig")))
-    assert len(rows) == 39 and {row["outcome"] for row in rows} == {"would be recorded"}
+    assert len(rows) == 41 and {row["outcome"] for row in rows} == {"would be recorded"}
     assert rows[0] == {"line": "1", "event": "case_created", "case": "DHR-2024-01", "outcome": "would be recorded",
                        "detail": "case DHR-2024-01 created, notified 15/01/2024", "rule": ""}
     assert report.stat().st_mode & 0o077 == 0  # owner-only
@@ -230,7 +235,7 @@ def test_a_refused_file_reports_where_it_stopped(database_path, passphrase_env, 
     assert f"Nothing from {file} was recorded." in err and "Traceback" not in err
     assert state_of(database_path) == before
     outcomes = [row["outcome"] for row in csv.DictReader(report.open(encoding="utf-8-sig"))]
-    assert outcomes == ["recorded"] * 9 + ["refused"] + ["not reached"] * 29
+    assert outcomes == ["recorded"] * 9 + ["refused"] + ["not reached"] * 31
 
 
 def test_the_report_is_not_written_if_it_would_show_a_real_name(database_path, passphrase_env, tmp_path, capsys):
@@ -269,3 +274,14 @@ def test_every_event_leaves_its_own_audit_entries(database):
             if not session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.id > before)):
                 silent.append(number)
     assert silent == []
+
+
+def test_a_sign_off_without_evidence_seen_is_refused_with_its_rule(database):
+    lines = example_lines()
+    evidence = line_of(lines, "implementation_evidence")
+    lines = lines[: evidence - 1] + lines[evidence:]
+    signoff = line_of(lines, "recommendation_status", status="implemented")
+    with pytest.raises(RecordRefused) as refused, database.transaction() as session:
+        apply_lines(session, lines, today=TODAY)
+    assert (refused.value.line, refused.value.rule) == (signoff, "evidence_required")
+    assert "no evidence of implementation seen by then" in str(refused.value)

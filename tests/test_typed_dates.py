@@ -103,6 +103,11 @@ DATE_OPTIONS = [
     ["meetings", "--add"],
     ["copies", "--meeting"],
     ["copies", "--meeting", "2026-12-01", "--on"],
+    ["learning", "--theme", "Housing", "--out", "x.pdf", "--from"],
+    ["learning", "--theme", "Housing", "--out", "x.pdf", "--to"],
+    ["kpi", "--year", "2026", "--as-of"],
+    ["implementation", "--case", "DHR-2025-01", "--recommendation", "1", "--on"],
+    ["implementation", "--case", "DHR-2025-01", "--recommendation", "1", "--recheck"],
 ]
 
 
@@ -118,7 +123,7 @@ def test_every_date_option_refuses_a_bad_date_plainly(command, typed, words, cap
         main([*command, typed])
     err = capsys.readouterr().err
     assert usage.value.code == 2
-    if command[-1] == "--on" and typed == "9999-12-31":
+    if command[-1] == "--on" and typed == "9999-12-31":  # copies --on and implementation --on
         words = "is in the future"  # a return date cannot be in the future at all
     assert words in err and "Traceback" not in err and "Overflow" not in err
 

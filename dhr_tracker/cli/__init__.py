@@ -31,6 +31,7 @@ COMMAND_MODULES = [
     "dhr_tracker.cli.lifecycle_commands",
     "dhr_tracker.cli.screenshot_commands",
     "dhr_tracker.cli.record_commands",
+    "dhr_tracker.cli.learning_commands",
 ]
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3

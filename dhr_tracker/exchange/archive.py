@@ -31,7 +31,7 @@ REAL_NAME_COLUMNS = {"dhr_case": ("victim_real_name", "perpetrator_real_name")}
 # The marker of ownership is written by create_database itself, not carried between files.
 NOT_ARCHIVED = {"app_meta"}
 # Reference tables that a new database is seeded with; an import replaces them with the archive's.
-SEEDED = ("agency", "csp_area")
+SEEDED = ("agency", "csp_area", "theme")
 
 
 def archived_tables() -> list[Table]:

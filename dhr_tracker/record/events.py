@@ -26,7 +26,7 @@ from dhr_tracker.meetings.meetings import add_meeting, set_attendees
 from dhr_tracker.record.fields import ATTENDEES, CHOICE, DATE, INTEGER, REPLY_UPDATES, TEXT, TEXTS, Field, did_you_mean
 from dhr_tracker.record.lookups import Lookups
 from dhr_tracker.vocabulary import (
-    ContactMethod, Decision, GuidanceProfile, MeetingKind, MilestoneKind, ParallelProcessKind, ProcessStatus, QAOutcome,
+    ContactMethod, Decision, GuidanceProfile, ImplementationCategory, MeetingKind, MilestoneKind, ParallelProcessKind, ProcessStatus, QAOutcome,
     RecommendationSource, RecommendationStatus, Scope,
 )
 
@@ -284,6 +284,26 @@ def _progress_update(ctx: Context, v: dict[str, Any]) -> Applied:
     return Applied(case.reference, f"recommendation {rec.number}: {what} received {format_date(update.received_on)}")
 
 
+def _implementation_evidence(ctx: Context, v: dict[str, Any]) -> Applied:
+    from dhr_tracker.learning.implementation import record_evidence
+
+    case = ctx.lookups.case(v["case"])
+    rec = ctx.lookups.recommendation(case, v["number"])
+    record_evidence(ctx.session, rec, reference=_text(v["reference"]), seen_on=v["on"], checked_by=_text(v["checked_by"]),
+                    note=_text(v["note"]), today=ctx.today)
+    return Applied(case.reference, f"recommendation {rec.number}: evidence seen {format_date(v['on'])}")
+
+
+def _implementation_assessment(ctx: Context, v: dict[str, Any]) -> Applied:
+    from dhr_tracker.learning.implementation import assess
+
+    case = ctx.lookups.case(v["case"])
+    rec = ctx.lookups.recommendation(case, v["number"])
+    assess(ctx.session, rec, v["category"], on=v["on"], by=_text(v["by"]), recheck_on=v["recheck_on"],
+           note=_text(v["note"]), today=ctx.today)
+    return Applied(case.reference, f"recommendation {rec.number} assessed {v['category'].value} on {format_date(v['on'])}")
+
+
 UPDATE_FIELDS = (
     CASE,
     Field("number", TEXT, "the recommendation number", required=True),
@@ -425,6 +445,20 @@ EVENTS: tuple[EventType, ...] = (
                   Field("minute_reference", TEXT, "for implemented: the Steering Group minute of the sign-off"),
                   Field("outcome", TEXT, "for completed_awaiting_evidence or implemented: the outcome")),
               _recommendation_status),
+    EventType("implementation_evidence", "Evidence of a recommendation's implementation was seen (sign-off needs it)",
+              "learning.implementation.record_evidence", (
+                  CASE, Field("number", TEXT, "the recommendation number", required=True),
+                  Field("reference", TEXT, "what the evidence is, e.g. an audit report's reference", required=True),
+                  Field("on", DATE, "the date it was seen", required=True),
+                  Field("checked_by", TEXT, "who checked it", required=True), NOTE), _implementation_evidence),
+    EventType("implementation_assessment", "A recommendation's implementation assessed in the Commissioner's categories",
+              "learning.implementation.assess", (
+                  CASE, Field("number", TEXT, "the recommendation number", required=True),
+                  Field("category", CHOICE, "fully_implemented, already_happening, partly_met, not_met or no_information",
+                        required=True, choices=ImplementationCategory),
+                  Field("on", DATE, "the date of the assessment", required=True),
+                  Field("by", TEXT, "who assessed it", required=True),
+                  Field("recheck_on", DATE, "when to look again"), NOTE), _implementation_assessment),
     EventType("progress_update", "A progress update on a recommendation", "actionplan.progress.add_progress_update",
               UPDATE_FIELDS, _progress_update),
     EventType("progress_correction", "A correction of an earlier progress update",

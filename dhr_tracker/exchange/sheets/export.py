@@ -82,10 +82,14 @@ def export_tables(session: Session, references: Sequence[str] | None = None) -> 
         .where(Milestone.kind == MilestoneKind.DECISION, Milestone.case_id.in_(case_ids)).group_by(Milestone.case_id)
     ).all()) if case_ids else {}
 
+    from dhr_tracker.learning.implementation import current_categories
+    from dhr_tracker.learning.themes import themes_by_case, themes_by_recommendation
+
+    case_themes, rec_themes, categories = themes_by_case(session), themes_by_recommendation(session), current_categories(session)
     case_rows = [
         (case.reference, case.pseudonym, case.stage.label, case.csp_area.name if case.csp_area else "",
          case.commissioning_partnership, case.guidance_profile.value, case.notified_on, decisions.get(case.id),
-         case.independent_chair)
+         case.independent_chair, "; ".join(case_themes.get(case.id, [])))
         for case in cases
     ]
 
@@ -104,7 +108,8 @@ def export_tables(session: Session, references: Sequence[str] | None = None) -> 
             case.reference, case.pseudonym, rec.number, rec.text, rec.scope.label, rec.action, rec.lead_agency.name,
             supporting, rec.key_milestones, rec.target_on, rec.completed_on, rec.outcome, rec.status.label,
             rec.source.label, rec.source_agency.name if rec.source_agency else "", rec.signed_off_on,
-            rec.signoff_minute_reference, rec.not_accepted_reason,
+            rec.signoff_minute_reference, rec.not_accepted_reason, "; ".join(rec_themes.get(rec.id, [])),
+            categories[rec.id].label if rec.id in categories else "",
         ))
         completion = " - ".join(part for part in (format_date(rec.completed_on), rec.outcome) if part)
         lead = rec.lead_agency.name + (f" (supported by {supporting})" if supporting else "")
@@ -134,11 +139,12 @@ def export_tables(session: Session, references: Sequence[str] | None = None) -> 
 
     tables = [
         Table("Cases", ("Case reference", "Pseudonym", "Stage", "CSP area", "Commissioning partnership",
-                        "Guidance profile", "Date notified", "Date of decision", "Independent chair"), case_rows),
+                        "Guidance profile", "Date notified", "Date of decision", "Independent chair", "Themes"), case_rows),
         Table("Recommendations", ("Case reference", "Pseudonym", "Number", "Recommendation", "Scope", "Action to take",
                                   "Lead agency", "Supporting agencies", "Key milestones achieved", "Target date",
                                   "Date of completion", "Outcome", "Status", "Source", "IMR agency", "Signed off on",
-                                  "Sign-off minute reference", "Reason not accepted"), recommendation_rows),
+                                  "Sign-off minute reference", "Reason not accepted", "Themes",
+                                  "Implementation (the Commissioner's category)"), recommendation_rows),
         Table("Updates", ("Case reference", "Pseudonym", "Recommendation number", "Lead agency", "Received on",
                           "From", "Update", "Evidence reference", "Correction"), update_rows),
         Table("Home Office action plan", ("Case reference", "Pseudonym", "Recommendation", "Scope (local / regional / national)",
