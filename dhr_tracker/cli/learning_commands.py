@@ -219,7 +219,8 @@ def run_learning(args: argparse.Namespace) -> int:
 
 def run_kpi(args: argparse.Namespace) -> int:
     from dhr_tracker.learning.figures import annual_figures
-    from dhr_tracker.reports.kpi import OUTPUT_NAME, figures_texts, write_figures
+    from dhr_tracker.privacy.channels import ANNUAL_FIGURES
+    from dhr_tracker.reports.kpi import figures_texts, write_figures
 
     today = args.as_of or today_uk()
     with open_from_args(args, read_only=True) as database, database.transaction() as session:
@@ -228,7 +229,7 @@ def run_kpi(args: argparse.Namespace) -> int:
             print(f"Wrote the {args.year} figures to {path}.")
             return 0
         figures = annual_figures(session, args.year, today=today)
-        RealNameGuard.from_session(session).check(figures_texts(figures), where=OUTPUT_NAME)
+        RealNameGuard.from_session(session).check(figures_texts(figures), where=ANNUAL_FIGURES)
     if args.figure:
         figure = figures.figure(args.figure)
         rows = [(row.label, line.reference, line.pseudonym, line.detail) for row in figure.rows for line in row.cases]

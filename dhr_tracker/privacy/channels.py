@@ -61,6 +61,8 @@ COMMAND_LINE = output_channel("command-line", "command's output", "dhr_tracker.c
 CLIPBOARD = output_channel("clipboard", "copy to the clipboard", "ui.security.clipboard")
 SCREENSHOTS = output_channel("screenshots", "screenshots", "ui.screenshots")
 UPDATE_PACK = output_channel("update-pack", "update pack (workbook and e-mail draft)", "dhr_tracker.exchange.packs.make")
+LEARNING_PACK = output_channel("learning-pack", "seminar pack", "dhr_tracker.reports.learning_pack")
+ANNUAL_FIGURES = output_channel("annual-figures", "annual figures", "dhr_tracker.reports.kpi")
 RECORD_REPORT = output_channel("record-report", "record report", "dhr_tracker.record.report")
 
 # Modules that write files or print but are not output channels, and why. A module that writes and is in

@@ -16,9 +16,9 @@ from dhr_tracker.errors import UserError
 from dhr_tracker.exchange.sheets.export import Table, write_xlsx
 from dhr_tracker.learning.figures import AnnualFigures, annual_figures
 from dhr_tracker.reports.frame import DocumentInfo, Marking, content_width, data_table, escape, render_pdf, report_styles, write_pdf
+from dhr_tracker.privacy.channels import ANNUAL_FIGURES
 from dhr_tracker.reports.pseudonyms import RealNameGuard
 
-OUTPUT_NAME = "annual figures"
 
 
 def figures_story(figures: AnnualFigures) -> list:
@@ -73,8 +73,8 @@ def write_figures(session: Session, year: int, out: Path, *, today: dt.date | No
         raise UserError(f"{out} already exists. Choose another file name, or move the old file away first.")
     figures = annual_figures(session, year, today=today)
     guard = RealNameGuard.from_session(session)
+    guard.check(figures_texts(figures), where=ANNUAL_FIGURES)  # the source text, for the PDF and the workbook
     if kind == ".xlsx":
-        guard.check(figures_texts(figures), where=OUTPUT_NAME)
         return write_xlsx(figures_tables(figures), out)
     info = DocumentInfo(title=f"DHR annual figures {year}", subject="Domestic Homicide Reviews: the partnership's annual figures",
                         running_title=f"DHR annual figures {year}")

@@ -28,6 +28,7 @@ from dhr_tracker.learning.themes import case_ids_touching, find_theme, recommend
 from dhr_tracker.model import Case, Recommendation
 from dhr_tracker.reports.fonts import BOLD, REGULAR
 from dhr_tracker.reports.frame import DocumentInfo, Marking, content_width, data_table, escape, render_pdf, report_styles, write_pdf
+from dhr_tracker.privacy.channels import LEARNING_PACK
 from dhr_tracker.reports.pseudonyms import RealNameGuard
 from dhr_tracker.settings import SMALL_NUMBER_THRESHOLD, Settings
 from dhr_tracker.vocabulary import ImplementationCategory
@@ -201,9 +202,11 @@ def write_pack(session: Session, theme: str, out: Path, *, period_from: dt.date 
     if out.exists():
         raise UserError(f"{out} already exists. Choose another file name, or move the old file away first.")
     data = gather_pack(session, theme, period_from=period_from, period_to=period_to)
+    guard = RealNameGuard.from_session(session)
+    guard.check_data(data, where=LEARNING_PACK)  # the source text, before it becomes markup
     info = DocumentInfo(title=f"Learning from reviews: {data.theme}", subject="Lessons-learnt seminar pack",
                         running_title="Learning from Domestic Homicide Reviews")
     pdf = render_pdf(pack_story(data), info=info, marking=Marking.from_settings(session, with_handling_line=False),
-                     guard=RealNameGuard.from_session(session))
+                     guard=guard)
     write_pdf(out, pdf, password=password)
     return out
