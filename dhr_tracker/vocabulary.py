@@ -159,3 +159,5 @@ class AuditAction(LabelledEnum):
     CREATE = "create", "Created"
     UPDATE = "update", "Changed"
     DELETE = "delete", "Deleted"
+    BASELINE = "baseline", "Baseline recorded"  # the state of a whole table, where it did not come through the app
+    IMPORT = "import", "Archive imported"  # opens a new chain: names the archive and the head of its trail

@@ -14,7 +14,6 @@ worker, a CLI command run in-process by a test) is allowed and counted.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import json
 import logging
 import os
@@ -23,6 +22,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from dhr_tracker.security.os_user import os_user
 from dhr_tracker.storage.errors import DatabaseInUse
 from dhr_tracker.storage.files import OWNER_ONLY
 
@@ -68,10 +68,8 @@ def lock_path_for(database_path: Path) -> Path:
 
 
 def current_user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no user name in the environment or the password database
-        return "unknown"
+    """The operating-system user (from the OS itself, never the environment: `security.os_user`)."""
+    return os_user()
 
 
 @dataclass(frozen=True)

@@ -235,10 +235,12 @@ def create_database(path: Path | str, passphrase: str, confirmation: str | None 
             )
         from dhr_tracker.reference_data import seed_reference_data
 
-        # The reference data every new database starts with is not an edit: seeded outside the audit trail,
-        # which therefore starts empty (and an archive's trail can be imported into a new database as is).
+        # The reference data every new database starts with is not an edit: it is seeded outside the audit
+        # trail's sessions, then recorded as the trail's first baseline, so every row is accounted for.
         with Session(engine) as session, session.begin():
             seed_reference_data(session)
+            session.flush()
+            audit.record_baseline(session.connection(), "new database: the reference data it starts with")
         database = Database(path, engine, writer_lock=writer_lock)
     except BaseException:
         engine.dispose()

@@ -21,6 +21,8 @@ class DatabaseMissing(StorageError):
 
 
 class DatabaseEmpty(StorageError):
+    exit_code = 3  # "not a DHR Tracker database", as documented
+
     def __init__(self, path: Path):
         super().__init__(
             f"{path} is an empty file, not a DHR Tracker database. Choose another file, "
@@ -29,6 +31,8 @@ class DatabaseEmpty(StorageError):
 
 
 class PlainSQLiteFile(StorageError):
+    exit_code = 3  # "not a DHR Tracker database", as documented
+
     def __init__(self, path: Path):
         super().__init__(
             f"{path} is an unencrypted SQLite file, not a DHR Tracker database. DHR Tracker only opens "
@@ -37,6 +41,8 @@ class PlainSQLiteFile(StorageError):
 
 
 class NotDhrTrackerDatabase(StorageError):
+    exit_code = 3  # "not a DHR Tracker database", as documented
+
     def __init__(self, path: Path):
         super().__init__(
             f"{path} is an encrypted database, and the passphrase opened it, but it does not belong to "
