@@ -300,3 +300,46 @@ def test_the_os_user_comes_from_the_os_not_the_environment(database, monkeypatch
     who = {row[0] for row in shell(database.path, "SELECT os_user FROM audit_entry WHERE action = 'create'",
                                    drop_guards=False)[0]}
     assert who == {pwd.getpwuid(os.geteuid()).pw_name}
+
+
+def old_database_with_a_trail(tmp_path):
+    """A copy of the schema-0001 fixture with three entries chained the way version 0001 chained them."""
+    from tests.test_migrations import FIXTURES
+
+    path = tmp_path / "old.dhrdb"
+    shutil.copyfile(FIXTURES / "schema-0001.dhrdb", path)
+    at = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.timezone.utc)
+    previous, statements = "0" * 64, []
+    for entry_id in (1, 2, 3):
+        changes = json.dumps({"notes": ["", f"note {entry_id}"]}, separators=(",", ":"))
+        digest = entry_hash(previous, entry_id, at, "coordinator", "update", "dhr_case", "1", 1, changes)
+        statements.append(
+            "INSERT INTO audit_entry (id, at, os_user, action, entity, entity_id, case_id, changes_json, previous_hash, entry_hash) "
+            f"VALUES ({entry_id}, '2026-11-23 09:30:00.000000', 'coordinator', 'update', 'dhr_case', '1', 1, '{changes}', "
+            f"'{previous}', '{digest}')"
+        )
+        previous = digest
+    statements.append(f"INSERT INTO app_meta (key, value) VALUES ('audit_chain_head', '3 {previous}')")
+    shell(path, *statements, drop_guards=False)
+    return path
+
+
+def test_upgrading_a_0001_database_records_a_baseline_that_verifies(tmp_path):
+    path = old_database_with_a_trail(tmp_path)
+    before = one(path, "SELECT count(*) FROM audit_entry")
+    open_database(path, PASSPHRASE).close()
+    report = report_of(path)
+    assert report.ok, report.problems()
+    baselines = shell(path, "SELECT entity FROM audit_entry WHERE action = 'baseline'", drop_guards=False)[0]
+    assert {"dhr_case", "recommendation", "agency"} <= {entity for (entity,) in baselines}
+    assert before == 3 and report.entries == before + len(baselines)
+
+
+def test_a_0001_database_whose_trail_is_broken_is_not_upgraded(tmp_path):
+    from dhr_tracker.storage.errors import StorageError
+    path = old_database_with_a_trail(tmp_path)
+    shell(path, "UPDATE audit_entry SET os_user = 'mallory' WHERE id = 3")
+    restore_guards(path)
+    with pytest.raises(StorageError, match="does not verify .*entry 3"):
+        open_database(path, PASSPHRASE)
+    assert one(path, "SELECT version_num FROM alembic_version") == "0001"
