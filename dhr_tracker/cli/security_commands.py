@@ -94,6 +94,8 @@ def run_backup(args: argparse.Namespace) -> int:
             check = verify_backup(path, database.engine.url.password or "")
     print(f"Wrote an encrypted backup to {check.path}; it opens with the database's current passphrase and passed its checks.")
     print("It holds " + ", ".join(check.summary_lines()) + ".")
+    if check.checkpoint:
+        print(f"Its audit checkpoint {check.checkpoint} is written beside it ({check.path.name}.checkpoint.txt).")
     return 0
 
 

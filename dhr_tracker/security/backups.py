@@ -21,9 +21,10 @@ from dhr_tracker.storage import migrate
 from dhr_tracker.storage.backup import copy_encrypted
 from dhr_tracker.storage.database import SQLITE_PLAIN_HEADER, Database, _check_file, _engine, _verify
 from dhr_tracker.storage.errors import NewerSchema, StorageError
-from dhr_tracker.storage.files import OWNER_ONLY, copy_to_new_owner_only_file, restrict_to_owner
+from dhr_tracker.storage.files import OWNER_ONLY, copy_to_new_owner_only_file, create_owner_only, restrict_to_owner
 
 BACKUP_SUFFIX = ".dhrbak"
+CHECKPOINT_SIDECAR_SUFFIX = ".checkpoint.txt"
 BACKUP_FOLDER_NAME = "backups"
 # What a restore shows and a backup's check reports, in this order: table -> label.
 COUNTED_TABLES = {
@@ -61,6 +62,7 @@ class BackupCheck:
     path: Path
     schema_revision: str
     counts: dict[str, int] = field(default_factory=dict)  # table -> rows
+    checkpoint: str = ""  # the head of the backup's audit trail, COUNT:HASH (security.audit.Checkpoint)
 
     def summary_lines(self) -> list[str]:
         return [f"{label}: {self.counts.get(table, 0)}" for table, label in COUNTED_TABLES.items()]
@@ -89,6 +91,8 @@ def verify_backup(path: Path | str, passphrase: str) -> BackupCheck:
                 text("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
             ).scalars().all()
             counts = {name: connection.execute(text(f'SELECT count(*) FROM "{name}"')).scalar() for name in tables}
+            last = connection.execute(text("SELECT id, entry_hash FROM audit_entry ORDER BY id DESC LIMIT 1")).first()
+            checkpoint = f"{last[0]}:{last[1]}" if last else ""
     except BackupProblem:
         raise
     except StorageError:
@@ -97,7 +101,7 @@ def verify_backup(path: Path | str, passphrase: str) -> BackupCheck:
         raise BackupProblem(f"The backup {path} cannot be read ({error.__class__.__name__}). Choose an older backup.") from None
     finally:
         engine.dispose()
-    return BackupCheck(path, revision or "", counts)
+    return BackupCheck(path, revision or "", counts, checkpoint)
 
 
 def backup_to(database: Database, destination: Path | str) -> BackupCheck:
@@ -117,10 +121,27 @@ def backup_to(database: Database, destination: Path | str) -> BackupCheck:
             destination.unlink()
             raise BackupProblem(f"{database.path} is not encrypted; no backup was written.")
     try:
-        return verify_backup(destination, database.engine.url.password or "")
+        check = verify_backup(destination, database.engine.url.password or "")
+        write_checkpoint_sidecar(check)
+        return check
     except BaseException:
         destination.unlink(missing_ok=True)
+        checkpoint_sidecar(destination).unlink(missing_ok=True)
         raise
+
+
+def checkpoint_sidecar(backup: Path) -> Path:
+    """The small text file beside a backup that holds its audit checkpoint, readable without the passphrase."""
+    return backup.with_name(backup.name + CHECKPOINT_SIDECAR_SUFFIX)
+
+
+def write_checkpoint_sidecar(check: BackupCheck) -> Path:
+    """Write the backup's audit checkpoint beside it: a later rewrite of the trail will not agree with it."""
+    sidecar = checkpoint_sidecar(check.path)
+    with os.fdopen(create_owner_only(sidecar), "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(f"DHR Tracker backup {check.path.name}\naudit checkpoint {check.checkpoint}\n"
+                     f"check it with: dhr-tracker audit verify --checkpoint {check.checkpoint}\n")
+    return sidecar
 
 
 def automatic_backup(database: Database, folder: Path | str | None = None, *, keep: int | None = None) -> Path:
@@ -152,6 +173,7 @@ def prune_automatic_backups(database_path: Path, folder: Path, keep: int) -> lis
     removed = backups[: max(0, len(backups) - keep)]
     for path in removed:
         path.unlink(missing_ok=True)
+        checkpoint_sidecar(path).unlink(missing_ok=True)
     return removed
 
 
@@ -217,6 +239,6 @@ def restore_backup(database_path: Path | str, backup_path: Path | str, passphras
 
 
 __all__ = [
-    "BACKUP_SUFFIX", "BackupCheck", "BackupProblem", "COUNTED_TABLES", "OWNER_ONLY", "RestoreResult", "automatic_backup",
+    "BACKUP_SUFFIX", "CHECKPOINT_SIDECAR_SUFFIX", "BackupCheck", "BackupProblem", "COUNTED_TABLES", "OWNER_ONLY", "RestoreResult", "automatic_backup",
     "automatic_backups", "backup_to", "default_backup_folder", "prune_automatic_backups", "restore_backup", "verify_backup",
 ]
