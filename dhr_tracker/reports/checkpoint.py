@@ -26,3 +26,11 @@ def with_checkpoint(story: list, info: DocumentInfo, checkpoint: str) -> tuple[l
     styles = report_styles()
     closing = KeepTogether([Spacer(1, 6 * mm), Paragraph(checkpoint_sentence(checkpoint), styles.small)])
     return story + [closing], dataclasses.replace(info, subject=f"{info.subject} (audit checkpoint {checkpoint})".strip())
+
+
+def with_checkpoint_line(text: str, marking: str, checkpoint: str) -> str:
+    """A plain-text document with the checkpoint sentence just above its closing marking line."""
+    body, found, _ = text.rstrip("\n").rpartition("\n" + marking)
+    if not found:
+        return text.rstrip("\n") + "\n\n" + checkpoint_sentence(checkpoint) + "\n"
+    return f"{body}\n{checkpoint_sentence(checkpoint)}\n\n{marking}\n"
