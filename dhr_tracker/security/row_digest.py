@@ -101,12 +101,21 @@ def digest_of(state: str) -> str:
 
 
 def table_digests(connection: Connection, table_name: str) -> dict[str, str]:
-    """entity_id -> digest for every row of the table."""
+    """entity_id -> digest for every row of the table.
+
+    Reads through the driver's own cursor: `audit verify` digests every row of the database (650,000 at
+    national scale), and SQLAlchemy's per-row result handling would double its time.
+    """
     sql, width = _state_select(table_name)
-    return {
-        entity_id(row[:width]) if width > 1 else str(row[0]): digest_of(row[width])
-        for row in connection.exec_driver_sql(sql)
-    }
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        rows = cursor.execute(sql).fetchall()
+    finally:
+        cursor.close()
+    sha256 = hashlib.sha256
+    if width == 1:
+        return {str(key): sha256(state.encode("utf-8")).hexdigest() for key, state in rows}
+    return {entity_id(row[:width]): sha256(row[width].encode("utf-8")).hexdigest() for row in rows}
 
 
 def digests_for(connection: Connection, table_name: str, keys: Iterable[Sequence[Any]]) -> dict[str, str]:
