@@ -225,9 +225,12 @@ def restore_backup(database_path: Path | str, backup_path: Path | str, passphras
             copy_to_new_owner_only_file(database_path, kept)
             if journal.exists():  # a crashed writer's hot journal belongs with the file it was written for
                 copy_to_new_owner_only_file(journal, Path(f"{kept}-journal"))
-        # A journal left beside the path would be "rolled back" into the restored file and damage it.
-        journal.unlink(missing_ok=True)
+        # Swap first, then remove the old file's journal (a copy is kept with the kept file above): removing it
+        # first would leave the old file torn, without its journal, if the restore stopped in between. If it
+        # stops after the swap, the next open finds the journal identical to the kept one and removes it before
+        # SQLite could roll it into the restored file (storage.leftovers).
         os.replace(staged, database_path)
+        journal.unlink(missing_ok=True)
         restrict_to_owner(database_path)
         _fsync_directory(database_path.parent)
     except BaseException:

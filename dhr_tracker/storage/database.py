@@ -24,6 +24,7 @@ from dhr_tracker.storage.errors import (
     DatabaseEmpty,
     DatabaseExists,
     DatabaseMissing,
+    FirstPageDamaged,
     NewerSchema,
     NotDhrTrackerDatabase,
     PlainSQLiteFile,
@@ -31,6 +32,8 @@ from dhr_tracker.storage.errors import (
     WrongPassphraseOrNotDatabase,
 )
 from dhr_tracker.storage.files import create_owner_only, restrict_to_owner
+from dhr_tracker.storage.leftovers import clear_leftovers, refuse_reading_over_a_restore_journal
+from dhr_tracker.storage.page_check import first_page_damaged
 from dhr_tracker.storage.passphrase import check_new_passphrase
 from dhr_tracker.security import audit
 from dhr_tracker.security.writer_lock import WriterLock, acquire_writer_lock
@@ -171,6 +174,8 @@ def _verify(engine: Engine, path: Path) -> str | None:
             return migrate.current_revision(connection)
     except exc.DatabaseError as error:
         if "not a database" in str(error.orig) or "encrypted" in str(error.orig):
+            if first_page_damaged(path, engine.url.password or ""):
+                raise FirstPageDamaged(path) from None
             raise WrongPassphraseOrNotDatabase(path) from None
         raise
 
@@ -184,8 +189,18 @@ def open_database(path: Path | str, passphrase: str, *, upgrade: bool = True, re
     """
     path = Path(path)
     _check_file(path)
-    engine = _engine(path, passphrase, read_only=read_only)
     writer_lock = None
+    if read_only:
+        refuse_reading_over_a_restore_journal(path)
+    else:
+        # The lock first: files a crash left are cleared before SQLite opens the file (see storage.leftovers).
+        writer_lock = acquire_writer_lock(path)
+        try:
+            clear_leftovers(path)
+        except BaseException:
+            writer_lock.release()
+            raise
+    engine = _engine(path, passphrase, read_only=read_only)
     try:
         revision = _verify(engine, path)
         if revision not in migrate.known_revisions():
@@ -195,8 +210,6 @@ def open_database(path: Path | str, passphrase: str, *, upgrade: bool = True, re
                 f"{path} was written by an older version of DHR Tracker. Open it once for changes (in the app, "
                 "or with a command that changes it) to bring it up to date; a backup is made first."
             )
-        if not read_only:
-            writer_lock = acquire_writer_lock(path)
         if revision != migrate.head_revision() and upgrade:
             from dhr_tracker.storage.backup import backup_before_upgrade
 

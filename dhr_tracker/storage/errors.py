@@ -60,6 +60,15 @@ class WrongPassphraseOrNotDatabase(StorageError):
         )
 
 
+class FirstPageDamaged(StorageError):
+    def __init__(self, path: Path):
+        super().__init__(
+            f"{path} is damaged: the passphrase is right (it unlocks the rest of the file), but the file's first page, "
+            "which holds the database's header, has been changed or overwritten. Restore the newest backup "
+            "(dhr-tracker restore --from FILE); keep this file for investigation."
+        )
+
+
 class NewerSchema(StorageError):
     def __init__(self, path: Path, revision: str):
         super().__init__(
