@@ -62,7 +62,7 @@ def run_import(args: argparse.Namespace) -> int:
     database = create_database(path, passphrase, confirmation)
     try:
         with database.transaction() as session:
-            counts = load_archive(session, archive, sha256=archive_sha256(args.archive))
+            counts = load_archive(session, archive, sha256=archive_sha256(args.archive), source=str(args.archive))
     except BaseException:
         database.close()
         path.unlink(missing_ok=True)

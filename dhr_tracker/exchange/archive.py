@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from dhr_tracker import __version__
 from dhr_tracker.errors import UserError
+from dhr_tracker.exchange.archive_rules import derive_stages, rule_breaches
 from dhr_tracker.model import Base
 from dhr_tracker.model.base import UTCDateTime
 from dhr_tracker.storage import migrate
@@ -170,7 +171,23 @@ def _check_against_trail(session: Session, expected: dict[str, dict[str, str | N
                 )
 
 
-def load_archive(session: Session, archive: dict[str, Any], *, sha256: str = "") -> dict[str, int]:
+MAX_REPORTED_BREACHES = 30
+
+
+def _check_rules(session: Session, source: str, today: dt.date) -> None:
+    """Refuse the whole archive, with a report, if any row breaks a rule the app's services apply."""
+    breaches = rule_breaches(session, today)
+    if breaches:
+        shown = "\n".join(breach.line(source) for breach in breaches[:MAX_REPORTED_BREACHES])
+        more = f"\n... and {len(breaches) - MAX_REPORTED_BREACHES} more." if len(breaches) > MAX_REPORTED_BREACHES else ""
+        raise UserError(
+            f"The archive breaks {len(breaches)} of the rules DHR Tracker applies to every record, so nothing was "
+            f"imported:\n{shown}{more}\nCorrect them in the database the archive came from and export it again."
+        )
+
+
+def load_archive(session: Session, archive: dict[str, Any], *, sha256: str = "", source: str = "the archive",
+                 today: dt.date | None = None) -> dict[str, int]:
     """Load an archive into a database that holds no cases yet, replacing its seeded reference data.
 
     The archive's audit trail is verified first and kept as a closed segment (`audit_imported_entry`);
@@ -205,7 +222,9 @@ def load_archive(session: Session, archive: dict[str, Any], *, sha256: str = "")
         if cleaned:
             session.execute(insert(table), cleaned)
         counts[table.name] = len(cleaned)
+    _check_rules(session, source, today or dt.date.today())
     _check_against_trail(session, expected, real_names=bool(archive.get("includes_real_names")))
+    stages = derive_stages(session)
     segment = known["audit_imported_entry"]
     columns = {column.name: column for column in segment.columns}
     if trail:
@@ -219,5 +238,6 @@ def load_archive(session: Session, archive: dict[str, Any], *, sha256: str = "")
     record_baseline(session.connection(), f"imported from archive {sha256}", opening={
         "archive_sha256": sha256, "segment_head": segment_head, "exported_at": archive.get("exported_at"),
         "written_by": archive.get("written_by"),
+        "stages_derived": {reference: {"in_file": old, "derived": new} for reference, (old, new) in stages.items()},
     })
     return counts
