@@ -548,17 +548,9 @@ def _row_problems(session: Session, expected: dict[str, dict[str, str | None]]) 
     connection = session.connection()
     found: list[tuple[str, str, str]] = []
     for table in row_digest.audited_tables():
-        current = row_digest.table_digests(connection, table.name)
-        recorded = expected.get(table.name, {})
-        if current == recorded:
-            continue
-        for name, digest in current.items():
-            wanted = recorded.get(name)
-            if wanted is None:
-                found.append((table.name, name, "added"))
-            elif wanted != digest:
-                found.append((table.name, name, "changed"))
-        found.extend((table.name, name, "deleted") for name, digest in recorded.items() if digest is not None and name not in current)
+        found.extend((table.name, name, kind) for name, kind in row_digest.differing_rows(
+            connection, table.name, expected.get(table.name, {})
+        ))
     found.extend((table, name, "added") for table, name in row_digest.orphan_link_rows(connection))
     problems = []
     for position, (table, name, kind) in enumerate(found):
