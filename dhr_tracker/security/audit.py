@@ -1,14 +1,17 @@
-"""The audit trail: every create, change and delete of a record, chained by SHA-256 hashes.
+"""The audit trail: every create, change and delete of a record, chained by SHA-256 hashes, tied to the data.
 
 It is recorded by the database's sessions themselves (`install(sessionmaker)`, done by
 `storage.database.Database`), so no service has to remember it: after each flush, one entry per
-created, changed or deleted object goes into `audit_entry` on the same connection, in the same
-transaction, so an entry exists exactly when its change does.
+created, changed or deleted record goes into `audit_entry` on the same connection, in the same
+transaction, so an entry exists exactly when its change does. Rows the database deletes or blanks
+itself (ON DELETE) are noted before the flush and recorded with it.
 
-Each entry stores the hash of the entry before it and a hash of that previous hash plus its own
-canonical content (`entry_hash`). The table refuses UPDATE and DELETE (triggers, migration 0001), and
-`app_meta.audit_chain_head` remembers the last entry, so `verify_chain` finds a row that was altered,
-removed from the middle or cut from the end by someone who dropped the triggers.
+Each entry stores the digest of the record's stored state after the change (`row_digest`, None for a
+delete), the hash of the entry before it, and a hash of that previous hash plus its own canonical
+content. The table refuses UPDATE and DELETE (triggers, `audit_guard`), and `app_meta.audit_chain_head`
+remembers the last entry. `verify_chain` checks the links, the head, imported segments, the triggers
+and every record against its latest entry; a `Checkpoint` (COUNT:HASH) held outside the file proves
+the trail still holds that prefix. docs/SECURITY.md says what this does and does not prove.
 
 What the text exposes: the trail lives inside the encrypted database, but it can never be corrected
 or erased. Real names are therefore recorded as changed without their values (a name entered by mistake
