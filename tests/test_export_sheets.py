@@ -44,7 +44,7 @@ def test_the_tables_are_pseudonymised(filled):
     with filled.transaction() as session:
         tables = {table.name: table for table in export_tables(session)}
     assert tables["Cases"].rows == [("DHR-2024-07", "Harley", "Notification", "Canterbury", "KCSP", "DHR-2016",
-                                     dt.date(2024, 2, 1), None, "")]
+                                     dt.date(2024, 2, 1), None, None, "")]  # no decision, no Home Office told
     assert [row[:3] for row in tables["Recommendations"].rows] == [("DHR-2024-07", "Harley", "1"), ("DHR-2024-07", "Harley", "2")]
     assert tables["Recommendations"].rows[0][7] == "KCC Adult Social Care"
     assert tables["Updates"].rows == [("DHR-2024-07", "Harley", "1", "Kent Police", dt.date(2025, 3, 3), "Pat Example",
