@@ -343,3 +343,25 @@ def test_a_0001_database_whose_trail_is_broken_is_not_upgraded(tmp_path):
     with pytest.raises(StorageError, match="does not verify .*entry 3"):
         open_database(path, PASSPHRASE)
     assert one(path, "SELECT version_num FROM alembic_version") == "0001"
+
+
+def test_changes_the_app_makes_to_links_and_through_set_null_keep_the_trail_whole(demo):
+    """A recommendation's supporting agencies changed, and a contact removed (the database blanks the updates
+    that named it): the trail follows both, so verify stays clean."""
+    from sqlalchemy import select
+
+    from dhr_tracker.actionplan.recommendations import edit_recommendation
+    from dhr_tracker.model import Agency, AgencyContact, Recommendation
+
+    with open_database(demo, PASSPHRASE) as database:
+        with database.transaction() as session:
+            rec = session.scalars(select(Recommendation).order_by(Recommendation.id)).first()
+            others = [a for a in session.scalars(select(Agency).order_by(Agency.id)) if a.id != rec.lead_agency_id][:2]
+            edit_recommendation(session, rec, supporting_agencies=others)
+        contact_id = one(demo, "SELECT contact_id FROM progress_update WHERE contact_id IS NOT NULL LIMIT 1")
+        with database.transaction() as session:
+            session.delete(session.get(AgencyContact, contact_id))
+        with database.session() as session:
+            report = verify_chain(session)
+    assert report.ok, report.problems()
+    assert one(demo, f"SELECT count(*) FROM progress_update WHERE contact_id = {contact_id}") == 0
