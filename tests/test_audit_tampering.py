@@ -365,3 +365,22 @@ def test_changes_the_app_makes_to_links_and_through_set_null_keep_the_trail_whol
             report = verify_chain(session)
     assert report.ok, report.problems()
     assert one(demo, f"SELECT count(*) FROM progress_update WHERE contact_id = {contact_id}") == 0
+
+
+def test_an_orphan_the_orm_deletes_has_its_database_dependents_recorded_too(demo):
+    from sqlalchemy import select
+
+    from dhr_tracker.model import ProgressUpdate, Recommendation
+
+    update_id = one(demo, "SELECT progress_update_id FROM update_request_item WHERE progress_update_id IS NOT NULL AND "
+                          "progress_update_id NOT IN (SELECT corrects_id FROM progress_update WHERE corrects_id IS NOT NULL) "
+                          "LIMIT 1")
+    with open_database(demo, PASSPHRASE) as database:
+        with database.transaction() as session:
+            update = session.get(ProgressUpdate, update_id)
+            rec = session.get(Recommendation, update.recommendation_id)
+            rec.updates.remove(update)  # delete-orphan: the ORM deletes it at the flush; the database blanks the item
+        with database.session() as session:
+            report = verify_chain(session)
+            assert session.scalar(select(ProgressUpdate.id).where(ProgressUpdate.id == update_id)) is None
+    assert report.ok, report.problems()

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, event, inspect, insert, select, text
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, object_session, sessionmaker
 from sqlalchemy.orm.attributes import get_history
 
 from dhr_tracker.model import AuditEntry, Case
@@ -49,6 +49,7 @@ WITHHELD_FIELDS = {("dhr_case", "victim_real_name"), ("dhr_case", "perpetrator_r
 NOT_AUDITED = row_digest.NOT_AUDITED
 _INSTALLED_FLAG = "_dhr_audit_installed"
 _DEPENDENTS_KEY = "_dhr_audit_database_dependents"
+_DELETED_KEY = "_dhr_audit_deleted_by_the_flush"
 
 
 # --- Recording -------------------------------------------------------------------------------------
@@ -167,6 +168,9 @@ def entry_hash(previous_hash: str, entry_id: int, at: dt.datetime, os_user: str,
 
 
 def _pending_entries(session: Session) -> list[tuple[AuditAction, Any, dict[str, Any]]]:
+    # session.deleted misses what the flush itself decides to delete (orphans): the before_delete event saw all.
+    deleted = list(dict.fromkeys([*session.deleted, *session.info.pop(_DELETED_KEY, [])]))
+    gone = set(map(id, deleted))
     entries: list[tuple[AuditAction, Any, dict[str, Any]]] = []
     for obj in session.new:
         table = inspect(obj).mapper.local_table.name
@@ -174,12 +178,12 @@ def _pending_entries(session: Session) -> list[tuple[AuditAction, Any, dict[str,
             entries.append((AuditAction.CREATE, obj, _column_values(obj, table)))
     for obj in session.dirty:
         table = inspect(obj).mapper.local_table.name
-        if table in NOT_AUDITED or obj in session.deleted:
+        if table in NOT_AUDITED or id(obj) in gone:
             continue
         changes = _changes(obj, table)
         if changes:
             entries.append((AuditAction.UPDATE, obj, changes))
-    for obj in session.deleted:
+    for obj in deleted:
         table = inspect(obj).mapper.local_table.name
         if table not in NOT_AUDITED:
             entries.append((AuditAction.DELETE, obj, _column_values(obj, table)))
@@ -192,17 +196,21 @@ def _stored_identity(obj: Any) -> tuple:
     return tuple(row_digest.stored_key(part) for part in identity)
 
 
-def _note_database_dependents(session: Session, _flush_context: Any, _instances: Any) -> None:
-    """before_flush: rows the database will delete or blank itself (ON DELETE) when these objects go."""
-    doomed = [obj for obj in session.deleted if inspect(obj).mapper.local_table.name not in NOT_AUDITED]
-    if not doomed:
+def _note_database_dependents(mapper: Any, connection: Connection, target: Any) -> None:
+    """before_delete (each row, just before its DELETE): rows the database will delete or blank itself (ON DELETE).
+
+    A mapper event rather than before_flush, so that rows the ORM deletes on its own during the flush
+    (cascades, orphans) are covered too. Noted in the session; `_record` writes them after the flush.
+    """
+    session = object_session(target)
+    table = mapper.local_table.name
+    if session is None or table in NOT_AUDITED:
         return
-    connection = session.connection()
+    session.info.setdefault(_DELETED_KEY, []).append(target)
+    key = _stored_identity(target)
     noted = session.info.setdefault(_DEPENDENTS_KEY, [])
-    for obj in doomed:
-        table = inspect(obj).mapper.local_table.name
-        for child, key, effect in row_digest.database_dependents(connection, table, _stored_identity(obj)):
-            noted.append((child, key, effect, f"{table} {row_digest.entity_id(_stored_identity(obj))}"))
+    for child, child_key, effect in row_digest.database_dependents(connection, table, key):
+        noted.append((child, child_key, effect, f"{table} {row_digest.entity_id(key)}"))
 
 
 def _record(session: Session, _flush_context: Any) -> None:
@@ -320,7 +328,10 @@ def install(sessions: sessionmaker) -> None:
     """Record the audit trail for every session this sessionmaker makes."""
     if getattr(sessions, _INSTALLED_FLAG, False):
         return
-    event.listen(sessions, "before_flush", _note_database_dependents)
+    from dhr_tracker.model import Base
+
+    if not event.contains(Base, "before_delete", _note_database_dependents):
+        event.listen(Base, "before_delete", _note_database_dependents, propagate=True)
     event.listen(sessions, "after_flush", _record)
     setattr(sessions, _INSTALLED_FLAG, True)
 
