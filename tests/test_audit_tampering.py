@@ -92,7 +92,7 @@ def test_a_direct_edit_of_a_pseudonym_names_the_case_row_and_the_field(demo, cap
     assert problem.fields == ("pseudonym",)
     assert main(["audit", "verify", "--db", str(demo)]) == 1
     out = capsys.readouterr().out
-    assert f"dhr_case row {case_id} was changed outside DHR Tracker (pseudonym differ)" in out
+    assert f"dhr_case row {case_id} was changed outside DHR Tracker (differs in pseudonym)" in out
 
 
 def test_a_direct_edit_of_a_recommendation_status_is_named(demo):

@@ -425,7 +425,7 @@ class RowProblem:
             return f"{where} was added outside DHR Tracker (no audit entry records it)"
         if self.kind == "deleted":
             return f"{where} was deleted outside DHR Tracker (entry {self.entry_id} records it as present)"
-        detail = f" ({', '.join(self.fields)} differ)" if self.fields else ""
+        detail = f" (differs in {', '.join(self.fields)})" if self.fields else ""
         return f"{where} was changed outside DHR Tracker{detail}: it no longer matches entry {self.entry_id}"
 
 
