@@ -92,11 +92,22 @@ def _table_digests(connection, table):
 
 
 def _os_user():
-    if os.name == "nt":
-        return "windows-user"
-    import pwd
+    """From the operating system, never the environment (as security.os_user, copied: migrations are frozen)."""
+    try:
+        if os.name == "nt":
+            import ctypes
+            from ctypes import wintypes
 
-    return pwd.getpwuid(os.geteuid()).pw_name
+            size = wintypes.DWORD(257)
+            buffer = ctypes.create_unicode_buffer(size.value)
+            if not ctypes.windll.advapi32.GetUserNameW(buffer, ctypes.byref(size)):
+                return "unknown"
+            return buffer.value
+        import pwd
+
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except (OSError, KeyError, AttributeError, ImportError):
+        return "unknown"
 
 
 def upgrade() -> None:
