@@ -56,3 +56,17 @@ def test_the_import_entry_names_the_stages_it_derived(demo, tmp_path):  # noqa: 
     assert main(["import", "--db", str(copy), str(archive)]) == 0
     opening = json.loads(one(copy, "SELECT changes_json FROM audit_entry WHERE action = 'import'"))
     assert opening["stages_derived"] == {}  # the demo's stages were right
+
+
+def test_the_home_office_told_before_the_decision_is_refused(demo, tmp_path, capsys):  # noqa: F811
+    archive, data = exported(demo, tmp_path)
+    milestones = data["tables"]["milestone"]
+    decisions = {m["case_id"]: m["occurred_on"] for m in milestones if m["kind"] == "decision"}
+    told = next(m for m in milestones if m["kind"] == "home_office_informed" and m["case_id"] in decisions)
+    notified = next(c["notified_on"] for c in data["tables"]["dhr_case"] if c["id"] == told["case_id"])
+    told["occurred_on"] = notified  # the day of notification: after it, but before the decision
+    assert notified < decisions[told["case_id"]]
+    archive.write_text(json.dumps(data))
+    capsys.readouterr()
+    assert main(["import", "--db", str(tmp_path / "copy.dhrdb"), str(archive)]) == 1
+    assert f"milestone row {told['id']}: informed_before_decision" in capsys.readouterr().err

@@ -55,6 +55,18 @@ SEQUENCES: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
+# Events that follow the case's decision (first decision milestone): (table, rule, SQL giving id, date, decision).
+_DECISION = "(SELECT min(d.occurred_on) FROM milestone d WHERE d.case_id = {alias}.case_id AND d.kind = 'decision')"
+AFTER_THE_DECISION: tuple[tuple[str, str, str], ...] = (
+    ("milestone", "informed_before_decision",
+     f"SELECT m.id, m.occurred_on, {_DECISION.format(alias='m')} AS decided FROM milestone m "
+     "WHERE m.kind = 'home_office_informed' AND m.occurred_on < decided ORDER BY m.id"),
+    ("qa_round", "before_decision",
+     f"SELECT q.id, q.submitted_on, {_DECISION.format(alias='q')} AS decided FROM qa_round q "
+     "WHERE q.submitted_on < decided ORDER BY q.id"),
+)
+
+
 @dataclass(frozen=True)
 class RuleBreach:
     table: str
@@ -92,6 +104,9 @@ def rule_breaches(session: Session, today: dt.date) -> list[RuleBreach]:
             )):
                 breaches.append(RuleBreach(table, str(row_id), "before_notification",
                                            f"{column} {_day(value)} is before the case's notification on {_day(notified)}"))
+    for table, rule, sql in AFTER_THE_DECISION:
+        for row_id, late, decided in connection.execute(text(sql)):
+            breaches.append(RuleBreach(table, str(row_id), rule, f"{_day(late)} is before the decision on {_day(decided)}"))
     for table, later, earlier, rule in SEQUENCES:
         for row_id, late, early in connection.execute(text(
             f'SELECT id, "{later}", "{earlier}" FROM "{table}" WHERE "{later}" < "{earlier}" ORDER BY id'
