@@ -154,15 +154,15 @@ def _stamp(at: dt.datetime) -> str:
 
 
 def entry_hash(previous_hash: str, entry_id: int, at: dt.datetime, os_user: str, action: str, entity: str,
-               entity_id: str, case_id: int | None, changes_json: str, row_digest: str | None = None) -> str:
+               entity_id: str, case_id: int | None, changes_json: str, state_digest: str | None = None) -> str:
     """SHA-256 of the previous entry's hash and this entry's canonical content.
 
-    The row digest joins the content only when there is one, so entries written before it existed
-    keep their hashes.
+    The record's state digest joins the content only when there is one, so entries written before it
+    existed keep their hashes.
     """
     fields = [entry_id, _stamp(at), os_user, action, entity, entity_id, case_id, changes_json]
-    if row_digest is not None:
-        fields.append(row_digest)
+    if state_digest is not None:
+        fields.append(state_digest)
     content = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256((previous_hash + "\n" + content).encode("utf-8")).hexdigest()
 
@@ -324,6 +324,12 @@ def record_chain_head(session: Session) -> None:
     )
 
 
+def _forget_noted_deletions(session: Session) -> None:
+    """A flush that failed after some DELETEs must not leave them to be recorded by the next one."""
+    session.info.pop(_DELETED_KEY, None)
+    session.info.pop(_DEPENDENTS_KEY, None)
+
+
 def install(sessions: sessionmaker) -> None:
     """Record the audit trail for every session this sessionmaker makes."""
     if getattr(sessions, _INSTALLED_FLAG, False):
@@ -333,6 +339,7 @@ def install(sessions: sessionmaker) -> None:
     if not event.contains(Base, "before_delete", _note_database_dependents):
         event.listen(Base, "before_delete", _note_database_dependents, propagate=True)
     event.listen(sessions, "after_flush", _record)
+    event.listen(sessions, "after_rollback", _forget_noted_deletions)
     setattr(sessions, _INSTALLED_FLAG, True)
 
 
