@@ -236,6 +236,9 @@ def _lock_database_file(database_path: Path) -> int | None:
 
     `flock` on Linux is independent of the POSIX record locks SQLite takes on the same file, so this
     never gets in SQLite's way; elsewhere the lock file alone is used (documented in docs/SECURITY.md).
+    Closing this descriptor drops any POSIX lock this process holds on the file (a POSIX rule), so it is
+    closed only when the last writer of the file in this process has closed its connections, or at once
+    before any connection exists, as `copy_encrypted`'s own read of the file already relies on.
     """
     if not sys.platform.startswith("linux") or not database_path.exists():
         return None
