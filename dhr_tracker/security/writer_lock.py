@@ -237,8 +237,9 @@ def _lock_database_file(database_path: Path) -> int | None:
     `flock` on Linux is independent of the POSIX record locks SQLite takes on the same file, so this
     never gets in SQLite's way; elsewhere the lock file alone is used (documented in docs/SECURITY.md).
     Closing this descriptor drops any POSIX lock this process holds on the file (a POSIX rule), so it is
-    closed only when the last writer of the file in this process has closed its connections, or at once
-    before any connection exists, as `copy_encrypted`'s own read of the file already relies on.
+    closed only when the last writer of the file in this process has closed its connections (or at once,
+    when the file is busy); a read-only connection of this process to the same file, mid-read at that
+    moment, would lose its lock, the same hazard `storage.backup.copy_encrypted` has when it closes its copy.
     """
     if not sys.platform.startswith("linux") or not database_path.exists():
         return None
