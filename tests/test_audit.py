@@ -200,6 +200,7 @@ def test_a_trail_imported_with_an_archive_verifies(tmp_path, monkeypatch, capsys
         opening = session.scalars(select(AuditEntry).where(AuditEntry.action == AuditAction.IMPORT)).one()
         segment = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
     assert report.ok
+    assert opening.id == 1  # the new database's trail starts with the entry that names the archive
     assert json.loads(opening.changes_json)["archive_sha256"] == hashlib.sha256(archive.read_bytes()).hexdigest()
     exported = json.loads(archive.read_text())["tables"]["audit_entry"]
     assert json.loads(opening.changes_json)["segment_head"] == f"{len(exported)}:{exported[-1]['entry_hash']}"

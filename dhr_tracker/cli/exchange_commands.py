@@ -59,7 +59,7 @@ def run_import(args: argparse.Namespace) -> int:
     archive = read_archive(args.archive)  # checked before a database file is created
     path = database_path(args)
     passphrase, confirmation = read_passphrase(args, prompt="Passphrase for the new database: ", confirm=True)
-    database = create_database(path, passphrase, confirmation)
+    database = create_database(path, passphrase, confirmation, with_reference_data=False)
     try:
         with database.transaction() as session:
             counts = load_archive(session, archive, sha256=archive_sha256(args.archive), source=str(args.archive))

@@ -224,8 +224,13 @@ def open_database(path: Path | str, passphrase: str, *, upgrade: bool = True, re
     return Database(path, engine, writer_lock=writer_lock, read_only=read_only)
 
 
-def create_database(path: Path | str, passphrase: str, confirmation: str | None = None) -> Database:
-    """Create a new encrypted database holding the reference data, or write nothing at all."""
+def create_database(path: Path | str, passphrase: str, confirmation: str | None = None, *,
+                    with_reference_data: bool = True) -> Database:
+    """Create a new encrypted database holding the reference data, or write nothing at all.
+
+    An archive import asks for none (`with_reference_data=False`): the archive brings its own, and the
+    new database's trail then starts with the entry that names the archive.
+    """
     path = Path(path)
     check_new_passphrase(passphrase, passphrase if confirmation is None else confirmation)
     if path.exists():
@@ -250,10 +255,11 @@ def create_database(path: Path | str, passphrase: str, confirmation: str | None 
 
         # The reference data every new database starts with is not an edit: it is seeded outside the audit
         # trail's sessions, then recorded as the trail's first baseline, so every row is accounted for.
-        with Session(engine) as session, session.begin():
-            seed_reference_data(session)
-            session.flush()
-            audit.record_baseline(session.connection(), "new database: the reference data it starts with")
+        if with_reference_data:
+            with Session(engine) as session, session.begin():
+                seed_reference_data(session)
+                session.flush()
+                audit.record_baseline(session.connection(), "new database: the reference data it starts with")
         database = Database(path, engine, writer_lock=writer_lock)
     except BaseException:
         engine.dispose()
