@@ -56,7 +56,7 @@ CACHE = RESULTS / "cache"
 # The targets of issue #9 (seconds unless said otherwise), for a 2-core machine.
 TARGETS = {
     "unlock": 0.5, "dashboard": 0.3, "deadlines": 1.0, "escalations": 1.0, "keystroke_ms": 16.0,
-    "briefing_100": 5.0, "briefing_40x20": 5.0, "peak_memory_mb": 400.0,
+    "briefing_100": 5.0, "briefing_40x20": 5.0, "peak_memory_mb": 400.0, "audit_verify": 1.0,
     "packs_make_40": 5.0, "packs_dry_run_200": 1.0, "packs_import_200": 1.0,  # issue #15
 }
 MAX_RATIO = 2.0
@@ -348,6 +348,17 @@ def run_measures(bench: Bench, national: Path, plain: Path, briefings: dict[str,
     bench.measure("escalations", "Escalations for every agency", in_session(escalations),
                   lambda: baseline.escalations(connection, today), target=TARGETS["escalations"],
                   note="escalation.service.escalations")
+
+    def audit_verify(session):
+        from dhr_tracker.security.audit import verify_chain
+
+        report = verify_chain(session)
+        if not report.ok:
+            raise RuntimeError("; ".join(report.problems()[:3]))
+        return report
+
+    bench.measure("audit_verify", "Audit verify (every link, every record against its latest entry, the guards)",
+                  in_session(audit_verify), target=TARGETS["audit_verify"], note="security.audit.verify_chain")
 
     connection.close()
     database.close()

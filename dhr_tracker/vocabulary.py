@@ -191,3 +191,5 @@ class AuditAction(LabelledEnum):
     UPDATE = "update", "Changed"
     DELETE = "delete", "Deleted"
     REDACT = "redact", "Redacted"  # real names taken out of earlier entries (migration 0002)
+    BASELINE = "baseline", "Baseline recorded"  # the state of a whole table, where it did not come through the app
+    IMPORT = "import", "Archive imported"  # opens a new chain: names the archive and the head of its trail

@@ -17,6 +17,7 @@ import getpass
 import io
 import json
 import os
+import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -55,6 +56,16 @@ def read_passphrase(args: argparse.Namespace, *, prompt: str = "Passphrase: ", c
     return passphrase_from(args.passphrase_file, PASSPHRASE_VARIABLE, "--passphrase-file", prompt=prompt, confirm=confirm)
 
 
+def _warn_if_others_can_read(file: Path, what: str) -> None:
+    """Warn (not refuse: scripts keep working) when a passphrase file is readable by other users (POSIX)."""
+    if os.name != "posix":
+        return  # Windows: the file's ACL, not a mode, decides; the user profile folder is private by default
+    mode = stat.S_IMODE(file.stat().st_mode)
+    if mode & 0o077:
+        print(f"Warning: the {what} file {file} can be read by other users (mode {mode:o}). "
+              f"Make it owner-only: chmod 600 {file}", file=sys.stderr)
+
+
 def passphrase_from(
     file: Path | None, variable: str, file_option: str, *, prompt: str, confirm: bool, what: str = "passphrase"
 ) -> tuple[str, str]:
@@ -62,9 +73,13 @@ def passphrase_from(
     Never from a command-line argument."""
     if file is not None:
         try:
-            lines = file.read_text(encoding="utf-8").splitlines()
+            # utf-8-sig: Notepad and friends start a file with a byte-order mark, which is not part of the passphrase.
+            lines = file.read_bytes().decode("utf-8-sig").splitlines()
         except OSError as error:
             raise UserError(f"Cannot read the {what} file {file}: {error.strerror}.") from None
+        except UnicodeDecodeError:
+            raise UserError(f"The {what} file {file} is not UTF-8 text. Save it as UTF-8 and try again.") from None
+        _warn_if_others_can_read(file, what)
         passphrase = lines[0] if lines else ""
         return passphrase, passphrase
     if os.environ.get(variable):

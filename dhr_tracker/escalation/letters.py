@@ -27,7 +27,9 @@ from dhr_tracker.escalation.letter_wording import template_key
 from dhr_tracker.escalation.service import escalations, recipient_for
 from dhr_tracker.model import Agency
 from dhr_tracker.privacy.channels import LETTERS
+from dhr_tracker.reports.checkpoint import with_checkpoint_line
 from dhr_tracker.reports import DocumentInfo, Marking, RealNameGuard, content_width, data_table, escape, render_pdf, report_styles, write_pdf
+from dhr_tracker.security.audit import current_checkpoint
 from dhr_tracker.settings import LETTER_TEMPLATES, PROTECTIVE_MARKING, Settings
 from dhr_tracker.storage.files import create_owner_only
 
@@ -182,7 +184,7 @@ def write_letters(session: Session, as_of: dt.date, out_dir: Path) -> list[Path]
     rendered = []
     for letter in letters:
         guard.check_data(letter, where=LETTERS)
-        text = letter_text(letter, marking_text)
+        text = with_checkpoint_line(letter_text(letter, marking_text), marking_text, str(current_checkpoint(session)))
         guard.check([text], where=LETTERS, field="plain-text letter")
         rendered.append((letter, letter_pdf(letter, marking=marking, guard=guard), text))
     out_dir = Path(out_dir)

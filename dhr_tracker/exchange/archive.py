@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from dhr_tracker import __version__
 from dhr_tracker.errors import UserError
+from dhr_tracker.exchange.archive_rules import derive_stages, rule_breaches
 from dhr_tracker.model import Base
 from dhr_tracker.model.base import UTCDateTime
 from dhr_tracker.privacy.channels import JSON_EXPORT
@@ -159,21 +160,97 @@ def read_archive(path: Path) -> dict[str, Any]:
     return archive
 
 
-def load_archive(session: Session, archive: dict[str, Any]) -> dict[str, int]:
+def archive_sha256(path: Path) -> str:
+    """The SHA-256 of the archive file as given: named in the importing database's trail."""
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _imported_trail(archive: dict[str, Any]) -> tuple[list[tuple], str, dict[str, dict[str, str | None]]]:
+    """The archive's own audit trail, verified: its entries as rows, its head `COUNT:HASH`, the state it expects."""
+    from dhr_tracker.security.audit import walk_segment
+
+    fields = ("id", "at", "os_user", "action", "entity", "entity_id", "case_id", "changes_json", "previous_hash",
+              "entry_hash", "row_digest")
+    entries = archive["tables"].get("audit_entry", [])
+    if not isinstance(entries, list) or not all(isinstance(row, dict) for row in entries):
+        raise UserError("The archive's 'audit_entry' entry is not a list of rows.")
+    rows = [tuple(row.get(name) for name in fields) for row in sorted(entries, key=lambda row: row.get("id") or 0)]
+    try:
+        count, broken_at, problem, head, expected = walk_segment(rows)
+    except (TypeError, ValueError, KeyError) as error:
+        raise UserError(f"The archive's audit trail cannot be read ({error}). Nothing was imported.") from None
+    if broken_at is not None:
+        raise UserError(
+            f"The archive's audit trail is broken at entry {broken_at}: {problem}. The archive was changed after it "
+            "was exported; nothing was imported. Export it again from the original database."
+        )
+    return rows, f"{count}:{head}", expected
+
+
+def _check_against_trail(session: Session, expected: dict[str, dict[str, str | None]], *, real_names: bool) -> None:
+    """Every imported record must be in the state the archive's own trail last recorded for it."""
+    from dhr_tracker.security import row_digest
+
+    connection = session.connection()
+    for table in row_digest.audited_tables():
+        if table.name == "dhr_case" and not real_names:
+            continue  # exported without real names, so the stored state differs from the one the trail recorded
+        recorded = expected.get(table.name, {})
+        for name, digest in row_digest.table_digests(connection, table.name).items():
+            if recorded.get(name) != digest:
+                raise UserError(
+                    f"The archive's {table.name} row {name} is not in the state its own audit trail last recorded: "
+                    "the archive was edited after it was exported. Nothing was imported."
+                )
+        for name, digest in recorded.items():
+            if digest is not None and name not in {**row_digest.table_digests(connection, table.name)}:
+                raise UserError(
+                    f"The archive's trail records {table.name} row {name}, but the archive does not hold it: "
+                    "a record was removed from the archive after it was exported. Nothing was imported."
+                )
+
+
+MAX_REPORTED_BREACHES = 30
+
+
+def _check_rules(session: Session, source: str, today: dt.date) -> None:
+    """Refuse the whole archive, with a report, if any row breaks a rule the app's services apply."""
+    breaches = rule_breaches(session, today)
+    if breaches:
+        shown = "\n".join(breach.line(source) for breach in breaches[:MAX_REPORTED_BREACHES])
+        more = f"\n... and {len(breaches) - MAX_REPORTED_BREACHES} more." if len(breaches) > MAX_REPORTED_BREACHES else ""
+        raise UserError(
+            f"The archive breaks {len(breaches)} of the rules DHR Tracker applies to every record, so nothing was "
+            f"imported:\n{shown}{more}\nCorrect them in the database the archive came from and export it again."
+        )
+
+
+def load_archive(session: Session, archive: dict[str, Any], *, sha256: str = "", source: str = "the archive",
+                 today: dt.date | None = None) -> dict[str, int]:
     """Load an archive into a database that holds no cases yet, replacing its seeded reference data.
 
-    All or nothing: the caller's transaction is rolled back on any error.
+    The archive's audit trail is verified first and kept as a closed segment (`audit_imported_entry`);
+    every record must be in the state that trail last recorded (an edited archive is refused); then the
+    database's own chain records an `import` entry naming the archive's SHA-256 and the segment's head,
+    and a baseline of what was loaded. All or nothing: the caller's transaction is rolled back on any error.
     """
+    from dhr_tracker.security.audit import record_baseline
+
     if session.scalar(select(func.count()).select_from(Base.metadata.tables["dhr_case"])):
         raise UserError("This database already holds cases. Import an archive into a new database.")
     known = {table.name: table for table in archived_tables()}
     unknown = set(archive["tables"]) - set(known)
     if unknown:
         raise UserError(f"The archive has tables this version does not know: {', '.join(sorted(unknown))}.")
+    trail, segment_head, expected = _imported_trail(archive)
     for name in SEEDED:
         session.execute(delete(known[name]))
     counts: dict[str, int] = {}
     for table in archived_tables():
+        if table.name == "audit_entry":
+            continue  # kept as the imported segment below, never as this database's own entries
         rows = archive["tables"].get(table.name, [])
         if not isinstance(rows, list):
             raise UserError(f"The archive's '{table.name}' entry is not a list of rows.")
@@ -189,4 +266,22 @@ def load_archive(session: Session, archive: dict[str, Any]) -> dict[str, int]:
     clashes = pseudonyms_holding_names(session)
     if clashes:
         raise UserError(pseudonym_refusal(clashes, "Nothing was imported"))
+    _check_rules(session, source, today or dt.date.today())
+    _check_against_trail(session, expected, real_names=bool(archive.get("includes_real_names")))
+    stages = derive_stages(session)
+    segment = known["audit_imported_entry"]
+    columns = {column.name: column for column in segment.columns}
+    if trail:
+        names = ("id", "at", "os_user", "action", "entity", "entity_id", "case_id", "changes_json", "previous_hash",
+                 "entry_hash", "row_digest")
+        session.execute(insert(segment), [
+            {"archive_sha256": sha256, **{name: _from_json(value, columns[name]) for name, value in zip(names, row)}}
+            for row in trail
+        ])
+    counts["audit_entry"] = len(trail)
+    record_baseline(session.connection(), f"imported from archive {sha256}", opening={
+        "archive_sha256": sha256, "segment_head": segment_head, "exported_at": archive.get("exported_at"),
+        "written_by": archive.get("written_by"),
+        "stages_derived": {reference: {"in_file": old, "derived": new} for reference, (old, new) in stages.items()},
+    })
     return counts

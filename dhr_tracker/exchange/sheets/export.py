@@ -77,10 +77,14 @@ def export_tables(session: Session, references: Sequence[str] | None = None) -> 
     cases = list(session.scalars(case_query))
     case_ids = [case.id for case in cases]
     by_id = {case.id: case for case in cases}
-    decisions = dict(session.execute(
-        select(Milestone.case_id, func.min(Milestone.occurred_on))
-        .where(Milestone.kind == MilestoneKind.DECISION, Milestone.case_id.in_(case_ids)).group_by(Milestone.case_id)
-    ).all()) if case_ids else {}
+    def first(kind: MilestoneKind) -> dict:
+        return dict(session.execute(
+            select(Milestone.case_id, func.min(Milestone.occurred_on))
+            .where(Milestone.kind == kind, Milestone.case_id.in_(case_ids)).group_by(Milestone.case_id)
+        ).all()) if case_ids else {}
+
+    decisions = first(MilestoneKind.DECISION)
+    informed = first(MilestoneKind.HOME_OFFICE_INFORMED)  # read back by the sheet import, so a round trip keeps it
 
     from dhr_tracker.learning.implementation import current_categories
     from dhr_tracker.learning.themes import themes_by_case, themes_by_recommendation
@@ -89,7 +93,7 @@ def export_tables(session: Session, references: Sequence[str] | None = None) -> 
     case_rows = [
         (case.reference, case.pseudonym, case.stage.label, case.csp_area.name if case.csp_area else "",
          case.commissioning_partnership, case.guidance_profile.value, case.notified_on, decisions.get(case.id),
-         case.independent_chair, "; ".join(case_themes.get(case.id, [])))
+         informed.get(case.id), case.independent_chair, "; ".join(case_themes.get(case.id, [])))
         for case in cases
     ]
 
@@ -139,7 +143,8 @@ def export_tables(session: Session, references: Sequence[str] | None = None) -> 
 
     tables = [
         Table("Cases", ("Case reference", "Pseudonym", "Stage", "CSP area", "Commissioning partnership",
-                        "Guidance profile", "Date notified", "Date of decision", "Independent chair", "Themes"), case_rows),
+                        "Guidance profile", "Date notified", "Date of decision", "Date Home Office told",
+                        "Independent chair", "Themes"), case_rows),
         Table("Recommendations", ("Case reference", "Pseudonym", "Number", "Recommendation", "Scope", "Action to take",
                                   "Lead agency", "Supporting agencies", "Key milestones achieved", "Target date",
                                   "Date of completion", "Outcome", "Status", "Source", "IMR agency", "Signed off on",
