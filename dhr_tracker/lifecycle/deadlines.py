@@ -17,7 +17,12 @@ deadlines: the other partnership owns the rest. A closed case keeps its met dead
 
 Pauses extend every deadline whose clock they overlap by the length of the overlap (calendar days for months,
 working days for working-day deadlines); a pause still in force counts up to `as_of`, and the deadline's
-status is "paused". Facts dated after `as_of` are ignored, so a past `as_of` shows the position on that day.
+status is "paused". A pause stops counting for a deadline once it is met. The facts are first cut to the
+ones dated on or before `as_of` (`CaseFacts.as_of`), so a past `as_of` shows the position on that day.
+
+Units: every count of days on a Deadline (`days_overdue`, `slippage_days`, `paused_days`) is in the
+deadline's own unit, `unit`: working days for working-day deadlines (Home Office informed, IMRs),
+calendar days for deadlines counted in months.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from dhr_tracker.vocabulary import Decision, GuidanceProfile, MilestoneKind
 from dhr_tracker.workdays import WorkingDayCalendar
 
 MONTHS, WORKING_DAYS = "months", "working_days"
+CALENDAR_DAYS = "days"  # the unit of the counts on a deadline whose timescale is in months
 ONE_DAY = dt.timedelta(days=1)
 
 
@@ -133,10 +139,28 @@ class Deadline:
     paused_days: int = 0
     agency: str = ""
     case_id: int | None = None
+    unit: str = CALENDAR_DAYS  # the unit of the three counts: WORKING_DAYS or CALENDAR_DAYS
 
     @property
     def label(self) -> str:
         return f"{self.milestone.label} ({self.agency})" if self.agency else self.milestone.label
+
+    @property
+    def met_late(self) -> bool:
+        return self.status is DeadlineStatus.MET and self.slippage_days > 0
+
+    def days_text(self, count: int) -> str:
+        """A count of this deadline's days, naming them: "1 working day", "108 days"."""
+        return days_text(count, self.unit)
+
+    @property
+    def verdict(self) -> str:
+        """The status in words, honest about lateness: "Met late (108 days)", "Overdue by 3 working days"."""
+        if self.status is DeadlineStatus.MET:
+            return f"Met late ({self.days_text(self.slippage_days)})" if self.slippage_days else "Met"
+        if self.status is DeadlineStatus.OVERDUE:
+            return f"Overdue by {self.days_text(self.days_overdue)}"
+        return self.status.label
 
     def to_dict(self) -> dict:
         """Plain JSON-ready values: dates as ISO strings, enums as their values."""
@@ -147,7 +171,14 @@ class Deadline:
             elif isinstance(value, StrEnum):
                 data[key] = value.value
         data["label"] = self.label
+        data["verdict"] = self.verdict
         return data
+
+
+def days_text(count: int, unit: str) -> str:
+    """`count` days of `unit` in words: "1 working day", "5 working days", "1 day", "108 days"."""
+    noun = "working day" if unit == WORKING_DAYS else "day"
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 @lru_cache(maxsize=64)
@@ -186,26 +217,39 @@ def _deadline(
         met_on = None
     base_due = advance(starts_on, timescale, calendar)
     due, paused_days, paused_now = base_due, 0, False
+    in_working_days = timescale.unit == WORKING_DAYS
     for start, end, open_now in _pause_periods(facts.pauses, as_of):
         if end <= starts_on:
             continue  # the pause ended before this clock started
         if start > due or (met_on is not None and start > met_on):
             break  # the pause began after the deadline (or after the milestone was met)
+        if met_on is not None and end > met_on:
+            end, open_now = met_on, False  # a pause stops counting once the deadline is met
         first = max(start, starts_on + ONE_DAY)
-        length = (end - first).days + 1
-        paused_days += length
-        if timescale.unit == MONTHS:
-            due += dt.timedelta(days=length)
+        if in_working_days:
+            length = calendar.working_days_between(first - ONE_DAY, end)
+            due = calendar.add_working_days(due, length)
         else:
-            due = calendar.add_working_days(due, calendar.working_days_between(first - ONE_DAY, end))
+            length = (end - first).days + 1
+            due += dt.timedelta(days=length)
+        paused_days += length
         paused_now = paused_now or open_now
 
+    def late(day: dt.date) -> int:
+        """How far `day` is past the due date, in the deadline's unit (0 if not past it)."""
+        if day <= due:
+            return 0
+        if in_working_days:
+            # A weekend or bank holiday just after the due date is already late, though no working day has passed.
+            return max(1, calendar.working_days_between(due, day))
+        return (day - due).days
+
     if met_on is not None:
-        status, days_overdue, slippage = DeadlineStatus.MET, 0, max(0, (met_on - due).days)
+        status, days_overdue, slippage = DeadlineStatus.MET, 0, late(met_on)
     elif paused_now:
         status, days_overdue, slippage = DeadlineStatus.PAUSED, 0, 0
     elif as_of > due:
-        status, days_overdue = DeadlineStatus.OVERDUE, (as_of - due).days
+        status, days_overdue = DeadlineStatus.OVERDUE, late(as_of)
         slippage = days_overdue
     else:
         status, days_overdue, slippage = DeadlineStatus.DUE, 0, 0
@@ -213,6 +257,7 @@ def _deadline(
         reference=facts.reference, milestone=milestone, starts_on=starts_on, base_due=base_due, due=due,
         status=status, met_on=met_on, days_overdue=days_overdue, slippage_days=slippage,
         paused_days=paused_days, agency=agency, case_id=facts.case_id,
+        unit=WORKING_DAYS if in_working_days else CALENDAR_DAYS,
     )
 
 
@@ -232,6 +277,7 @@ def compute_deadlines(
     scale = timescales[facts.guidance_profile]
     if facts.notified_on > as_of:
         return []
+    facts = facts.as_of(as_of)
     closed = facts.closed_on is not None and facts.closed_on <= as_of
     decided_on = _on_or_before(facts.decided_on, as_of)
     reviewing = decided_on is not None and facts.decision is Decision.REVIEW

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cached_property
 
 from sqlalchemy import select, true
 from sqlalchemy.orm import Session
@@ -153,6 +154,74 @@ class CaseFacts:
         """When the Home Office QA panel's approval took effect (None if not approved)."""
         latest = self.latest_qa_round
         return latest.approved_on if latest else None
+
+    @cached_property
+    def last_dated_on(self) -> dt.date:
+        """The latest date of any recorded fact (plans such as an expected end are not facts)."""
+        days = [self.notified_on, *(m.occurred_on for m in self.milestones)]
+        for r in self.qa_rounds:
+            days += [r.submitted_on, r.panel_on, r.feedback_letter_on, r.revisions_made_on]
+        if self.publication is not None:
+            p = self.publication
+            days += [p.published_on, p.sent_to_library_on, p.family_told_on, p.sent_to_commissioner_on]
+        for process in self.parallel_processes:
+            days += [process.started_on, process.concluded_on]
+        for pause in self.pauses:
+            days += [pause.starts_on, pause.ends_on, pause.home_office_told_on]
+        return max(day for day in days if day is not None)
+
+    def as_of(self, day: dt.date) -> CaseFacts:
+        """The case as it stood at the end of `day`: only the facts dated on or before it, and the stage they show.
+
+        This is the one as-of rule: the deadlines, the RAG rating, the stage, the open set, the timeline and
+        every screen and report built on them see a past date through it, so "where were we on 15 November?"
+        gets the answer the records held that evening. A fact dated after `day` did not exist yet: a
+        milestone, QA round, pause or publication dated later is left out, and a later date on a fact that
+        had begun (a round's letter, a pause's end, a process's conclusion) is blanked, as it was then.
+        A case notified after `day` keeps only its notification (callers leave it out of the caseload).
+        """
+        if self.last_dated_on <= day:
+            return self
+        from dhr_tracker.lifecycle.stages import derive_stage
+
+        milestones = tuple(m for m in self.milestones if m.occurred_on <= day)
+        cut = replace(
+            self,
+            milestones=milestones,
+            decision=self.decision if any(m.kind is MilestoneKind.DECISION for m in milestones) else None,
+            qa_rounds=tuple(_round_as_of(r, day) for r in self.qa_rounds if r.submitted_on <= day),
+            publication=_publication_as_of(self.publication, day),
+            parallel_processes=tuple(_process_as_of(p, day) for p in self.parallel_processes
+                                     if p.started_on is None or p.started_on <= day),
+            pauses=tuple(replace(p, ends_on=_by(p.ends_on, day), home_office_told_on=_by(p.home_office_told_on, day))
+                         for p in self.pauses if p.starts_on <= day),
+        )
+        return replace(cut, stage=derive_stage(cut))
+
+
+def _by(on: dt.date | None, day: dt.date) -> dt.date | None:
+    """`on` if it had happened by the end of `day`, else None."""
+    return on if on is not None and on <= day else None
+
+
+def _round_as_of(r: QARoundFact, day: dt.date) -> QARoundFact:
+    if r.feedback_letter_on is not None and r.feedback_letter_on > day:
+        # The letter carries the outcome: before it arrived the round was awaiting its feedback.
+        return QARoundFact(r.round_number, r.submitted_on, _by(r.panel_on, day))
+    return replace(r, panel_on=_by(r.panel_on, day), revisions_made_on=_by(r.revisions_made_on, day))
+
+
+def _publication_as_of(p: PublicationFact | None, day: dt.date) -> PublicationFact | None:
+    if p is None or p.published_on > day:
+        return None
+    return replace(p, sent_to_library_on=_by(p.sent_to_library_on, day), family_told_on=_by(p.family_told_on, day),
+                   sent_to_commissioner_on=_by(p.sent_to_commissioner_on, day))
+
+
+def _process_as_of(p: ParallelProcessFact, day: dt.date) -> ParallelProcessFact:
+    if p.concluded_on is None or p.concluded_on <= day:
+        return p
+    return replace(p, status=ProcessStatus.ONGOING, concluded_on=None)
 
 
 # --- Building facts from the database ------------------------------------------------------------

@@ -1,0 +1,158 @@
+"""The caseload overview: every case's position (stage, deadlines, RAG) as of a date, computed once.
+
+The Dashboard, the Cases screen, `deadlines`, `case show` and the briefing all read it, so they say the
+same thing and none of them recomputes the caseload:
+
+    caseload = caseload_for(session)                 # one per unlocked Database (uncached otherwise)
+    caseload.positions(session, as_of)               # every case notified by as_of, by reference
+    caseload.positions(session, as_of, open_only=True)   # the cases open that day (closed since: listed)
+    caseload.position(session, case_id, as_of)       # one case (None if not notified by as_of)
+
+It loads the timescales, the working-day calendar, the RAG rules and every case's facts once, and keeps
+the positions per (as-of date, data version). When a write commits, the database's `ChangeLog`
+(`storage.changes`) says which cases it touched, and only those are reloaded and recomputed; a change
+to a setting, a closure day or a name reloads everything. A session holding uncommitted changes is
+served fresh figures from its own view of the data, never the cache.
+
+Every position is computed from `CaseFacts.as_of(as_of)`: the facts dated on or before the date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import weakref
+from collections import OrderedDict
+
+from sqlalchemy.orm import Session
+
+from dhr_tracker.lifecycle.deadlines import Timescales, compute_deadlines, timescales_from_settings
+from dhr_tracker.lifecycle.facts import CaseFacts, load_case_facts
+from dhr_tracker.lifecycle.overview import CaseOverview
+from dhr_tracker.lifecycle.rag import RagRules, rag_for, rag_rules_from_settings
+from dhr_tracker.storage.changes import ChangeLog, change_log_of, has_uncommitted_changes
+from dhr_tracker.vocabulary import GuidanceProfile, Stage
+from dhr_tracker.workdays import WorkingDayCalendar, calendar_for
+
+DATES_KEPT = 4  # today, and a few past dates someone is looking at
+
+
+def position_of(facts: CaseFacts, as_of: dt.date, timescales: dict[GuidanceProfile, Timescales],
+                calendar: WorkingDayCalendar, rules: RagRules) -> CaseOverview:
+    """One case as it stood on `as_of`: the facts dated by then, the stage they show, deadlines and RAG."""
+    facts = facts.as_of(as_of)
+    deadlines = compute_deadlines(facts, as_of, timescales, calendar)
+    return CaseOverview(facts, tuple(deadlines), rag_for(facts, deadlines, as_of, rules))
+
+
+class Caseload:
+    """The positions of every case, kept per as-of date and brought up to date commit by commit."""
+
+    def __init__(self, change_log: ChangeLog | None = None):
+        self._changes = change_log
+        self._lock = threading.Lock()
+        self._version: int | None = None  # the data version the loaded facts are at (None: nothing loaded)
+        self._facts: dict[int, CaseFacts] = {}
+        self._timescales: dict[GuidanceProfile, Timescales] = {}
+        self._calendar = WorkingDayCalendar()
+        self._rules = RagRules()
+        self._positions: OrderedDict[dt.date, dict[int, CaseOverview | None]] = OrderedDict()
+
+    # --- reading ---------------------------------------------------------------------------------
+
+    def positions(self, session: Session, as_of: dt.date, *, open_only: bool = False) -> list[CaseOverview]:
+        """Every case notified by `as_of` (or those open on that day), ordered by reference."""
+        if self._changes is None or has_uncommitted_changes(session):
+            return _fresh(session, as_of, open_only)
+        with self._lock:
+            self._catch_up(session)
+            day = self._day(as_of)
+            result = []
+            for case_id, facts in self._facts.items():
+                if case_id not in day:
+                    day[case_id] = self._compute(facts, as_of)
+                overview = day[case_id]
+                if overview is not None and not (open_only and overview.facts.stage is Stage.CLOSED):
+                    result.append(overview)
+        return result
+
+    def position(self, session: Session, case_id: int, as_of: dt.date) -> CaseOverview | None:
+        """One case as of `as_of`; None if there is no such case or it was not yet notified."""
+        if self._changes is None or has_uncommitted_changes(session):
+            facts = load_case_facts(session, case_ids=[case_id])
+            settings = _settings(session)
+            return position_of(facts[0], as_of, *settings) if facts and facts[0].notified_on <= as_of else None
+        with self._lock:
+            self._catch_up(session)
+            facts = self._facts.get(case_id)
+            if facts is None:
+                return None
+            day = self._day(as_of)
+            if case_id not in day:
+                day[case_id] = self._compute(facts, as_of)
+            return day[case_id]
+
+    # --- keeping up to date ----------------------------------------------------------------------
+
+    def _compute(self, facts: CaseFacts, as_of: dt.date) -> CaseOverview | None:
+        if facts.notified_on > as_of:
+            return None
+        return position_of(facts, as_of, self._timescales, self._calendar, self._rules)
+
+    def _day(self, as_of: dt.date) -> dict[int, CaseOverview | None]:
+        day = self._positions.get(as_of)
+        if day is None:
+            day = self._positions[as_of] = {}
+            while len(self._positions) > DATES_KEPT:
+                self._positions.popitem(last=False)
+        else:
+            self._positions.move_to_end(as_of)
+        return day
+
+    def _catch_up(self, session: Session) -> None:
+        assert self._changes is not None
+        version = self._changes.version  # read before loading: a commit meanwhile is caught next time
+        touched = None if self._version is None else self._changes.changed_since(self._version)
+        if touched is None:
+            self._timescales, self._calendar, self._rules = _settings(session)
+            self._facts = {facts.case_id: facts for facts in load_case_facts(session)}
+            self._positions.clear()
+        elif touched:
+            for case_id in touched:
+                self._facts.pop(case_id, None)
+                for day in self._positions.values():
+                    day.pop(case_id, None)
+            self._facts.update((facts.case_id, facts) for facts in load_case_facts(session, case_ids=touched))
+            self._facts = dict(sorted(self._facts.items(), key=lambda item: item[1].reference))
+        self._version = version
+
+
+def _settings(session: Session) -> tuple[dict[GuidanceProfile, Timescales], WorkingDayCalendar, RagRules]:
+    return timescales_from_settings(session), calendar_for(session), rag_rules_from_settings(session)
+
+
+def _fresh(session: Session, as_of: dt.date, open_only: bool) -> list[CaseOverview]:
+    settings = _settings(session)
+    result = []
+    for facts in load_case_facts(session):
+        if facts.notified_on <= as_of:
+            overview = position_of(facts, as_of, *settings)
+            if not (open_only and overview.facts.stage is Stage.CLOSED):
+                result.append(overview)
+    return result
+
+
+_CASELOADS: weakref.WeakKeyDictionary[ChangeLog, Caseload] = weakref.WeakKeyDictionary()
+_CASELOADS_LOCK = threading.Lock()
+
+
+def caseload_for(session: Session) -> Caseload:
+    """The caseload overview of the database `session` belongs to (an uncached one for any other session)."""
+    log = change_log_of(session)
+    if log is None:
+        return Caseload(None)
+    with _CASELOADS_LOCK:
+        caseload = _CASELOADS.get(log)
+        if caseload is None:
+            caseload = _CASELOADS[log] = Caseload(log)
+        return caseload
