@@ -79,7 +79,7 @@ def rag_for(facts: CaseFacts, deadlines: list[Deadline], as_of: dt.date, rules: 
         elif deadline.status is DeadlineStatus.DUE and (deadline.due - as_of).days <= rules.due_soon_days:
             amber.append(f"{deadline.label} due {format_date(deadline.due)}")
         elif deadline.met_late and deadline.milestone in LATENESS_REPORTED:
-            history.append(f"{deadline.label} met late ({deadline.days_text(deadline.slippage_days)}): "
+            history.append(f"{deadline.label}: met late ({deadline.days_text(deadline.slippage_days)}), "
                            f"due {format_date(deadline.due)}, met {format_date(deadline.met_on)}")
     latest = facts.latest_qa_round
     if latest is not None and latest.outcome is QAOutcome.RESUBMISSION_REQUIRED:

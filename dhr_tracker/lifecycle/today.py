@@ -57,6 +57,8 @@ class Caseload:
         self._calendar = WorkingDayCalendar()
         self._rules = RagRules()
         self._positions: OrderedDict[dt.date, dict[int, CaseOverview | None]] = OrderedDict()
+        self._other: dict[tuple, object] = {}  # views built on more than the case facts (escalations, meetings)
+        self._other_version: int | None = None
 
     # --- reading ---------------------------------------------------------------------------------
 
@@ -92,7 +94,34 @@ class Caseload:
                 day[case_id] = self._compute(facts, as_of)
             return day[case_id]
 
+    def escalations(self, session: Session, as_of: dt.date) -> list:
+        """Each agency late with an update on `as_of` (`escalation.service.escalations`), kept until a commit
+        touches something other than a case's dated facts (a milestone or a pause leaves it standing)."""
+        from dhr_tracker.escalation.service import escalations
+
+        return self._beyond_facts(session, ("escalations", as_of), lambda: escalations(session, as_of))
+
+    def meetings(self, session: Session) -> list:
+        """Every meeting, latest first (`meetings.meetings.list_meetings`), kept like `escalations`."""
+        from dhr_tracker.meetings.meetings import list_meetings
+
+        return self._beyond_facts(session, ("meetings",), lambda: list_meetings(session))
+
     # --- keeping up to date ----------------------------------------------------------------------
+
+    def _beyond_facts(self, session: Session, key: tuple, compute):  # noqa: ANN001, ANN202
+        if self._changes is None or has_uncommitted_changes(session):
+            return compute()
+        with self._lock:
+            version = self._changes.version
+            if self._other_version is None or self._changes.beyond_case_facts_since(self._other_version):
+                self._other.clear()
+                self._other_version = version
+            if key not in self._other:
+                if len(self._other) > 2 * DATES_KEPT:
+                    self._other.clear()
+                self._other[key] = compute()
+            return self._other[key]
 
     def _compute(self, facts: CaseFacts, as_of: dt.date) -> CaseOverview | None:
         if facts.notified_on > as_of:

@@ -26,6 +26,7 @@ EVERYTHING = None  # a change every case's derived view depends on
 CASE_TABLES = {"dhr_case", "milestone", "qa_round", "publication", "parallel_process", "pause"}
 # Tables every case's view depends on: timescales and RAG rules, the working-day calendar, names shown.
 SHARED_TABLES = {"setting_value", "closure_day", "agency", "csp_area"}
+NOT_A_CHANGE = {"audit_entry", "app_meta"}  # the trail of a change, not a change of data
 KEPT_ENTRIES = 1000
 
 
@@ -35,12 +36,24 @@ class ChangeLog:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.version = 0
-        self._entries: deque[tuple[int, frozenset[int] | None]] = deque(maxlen=KEPT_ENTRIES)
+        self._entries: deque[tuple[int, frozenset[int] | None, bool]] = deque(maxlen=KEPT_ENTRIES)
 
-    def record(self, case_ids: set[int] | None) -> None:
+    def record(self, case_ids: set[int] | None, *, beyond_case_facts: bool = True) -> None:
+        """A commit: the cases whose facts it touched (None: every case), and whether it touched other rows."""
         with self._lock:
             self.version += 1
-            self._entries.append((self.version, EVERYTHING if case_ids is None else frozenset(case_ids)))
+            self._entries.append((self.version, EVERYTHING if case_ids is None else frozenset(case_ids),
+                                  beyond_case_facts or case_ids is None))
+
+    def beyond_case_facts_since(self, version: int) -> bool:
+        """Whether a commit after `version` touched anything but a case's dated facts (recommendations,
+        updates, escalation, meetings, settings, a case's own row): views built on those must be rebuilt."""
+        with self._lock:
+            if version == self.version:
+                return False
+            if not self._entries or self._entries[0][0] > version + 1:
+                return True
+            return any(other for entry_version, _ids, other in self._entries if entry_version > version)
 
     def changed_since(self, version: int) -> set[int] | None:
         """The case ids touched by the commits after `version`; None if every case may have changed."""
@@ -50,7 +63,7 @@ class ChangeLog:
             if not self._entries or self._entries[0][0] > version + 1:
                 return EVERYTHING  # older than what is remembered
             touched: set[int] = set()
-            for entry_version, ids in self._entries:
+            for entry_version, ids, _other in self._entries:
                 if entry_version > version:
                     if ids is None:
                         return EVERYTHING
@@ -73,23 +86,27 @@ def _case_id(obj: object) -> int | None | bool:
 def _after_flush(session: Session, _context) -> None:  # noqa: ANN001
     pending = session.info.get(PENDING_KEY)
     if pending is None:
-        pending = session.info[PENDING_KEY] = {"ids": set(), "everything": False, "any": False}
+        pending = session.info[PENDING_KEY] = {"ids": set(), "everything": False, "any": False, "other": False}
     for obj in (*session.new, *session.dirty, *session.deleted):
+        if getattr(obj, "__tablename__", "") in NOT_A_CHANGE:
+            continue
+        pending["any"] = True
         case_id = _case_id(obj)
         if case_id is False:
-            pending["any"] = True
+            pending["other"] = True
         elif case_id is None:
-            pending["everything"] = pending["any"] = True
+            pending["everything"] = pending["other"] = True
         else:
             pending["ids"].add(case_id)
-            pending["any"] = True
+            # A case's own row carries its reference and pseudonym, which other views show.
+            pending["other"] = pending["other"] or getattr(obj, "__tablename__", "") == "dhr_case"
 
 
 def _after_commit(session: Session) -> None:
     pending = session.info.pop(PENDING_KEY, None)
     log = session.info.get(CHANGE_LOG_KEY)
     if pending and pending["any"] and log is not None:
-        log.record(None if pending["everything"] else pending["ids"])
+        log.record(None if pending["everything"] else pending["ids"], beyond_case_facts=pending["other"])
 
 
 def _after_rollback(session: Session) -> None:
