@@ -17,6 +17,7 @@ from collections import deque
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.attributes import get_history
 
 PENDING_KEY = "dhr_changes_pending"  # session.info: what this session's uncommitted flushes touched
 CHANGE_LOG_KEY = "dhr_change_log"  # session.info: the database's ChangeLog
@@ -28,6 +29,8 @@ CASE_TABLES = {"dhr_case", "milestone", "qa_round", "publication", "parallel_pro
 SHARED_TABLES = {"setting_value", "closure_day", "agency", "csp_area"}
 NOT_A_CHANGE = {"audit_entry", "app_meta"}  # the trail of a change, not a change of data
 KEPT_ENTRIES = 1000
+# A case row's columns that views beyond the case's own position show (escalations name the case).
+SHOWN_ELSEWHERE = ("reference", "pseudonym")
 
 
 class ChangeLog:
@@ -87,6 +90,7 @@ def _after_flush(session: Session, _context) -> None:  # noqa: ANN001
     pending = session.info.get(PENDING_KEY)
     if pending is None:
         pending = session.info[PENDING_KEY] = {"ids": set(), "everything": False, "any": False, "other": False}
+    dirty = set(map(id, session.dirty))
     for obj in (*session.new, *session.dirty, *session.deleted):
         if getattr(obj, "__tablename__", "") in NOT_A_CHANGE:
             continue
@@ -98,8 +102,10 @@ def _after_flush(session: Session, _context) -> None:  # noqa: ANN001
             pending["everything"] = pending["other"] = True
         else:
             pending["ids"].add(case_id)
-            # A case's own row carries its reference and pseudonym, which other views show.
-            pending["other"] = pending["other"] or getattr(obj, "__tablename__", "") == "dhr_case"
+            if getattr(obj, "__tablename__", "") == "dhr_case" and (
+                id(obj) not in dirty or any(get_history(obj, name).has_changes() for name in SHOWN_ELSEWHERE)
+            ):
+                pending["other"] = True  # a new or deleted case, or a new reference or pseudonym
 
 
 def _after_commit(session: Session) -> None:

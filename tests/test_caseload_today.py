@@ -1,0 +1,102 @@
+"""The caseload overview (`lifecycle.today`): computed once, brought up to date by the cases a commit touched."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tests.scenario_events import apply_events
+from dhr_tracker.casework.cases import find_case
+from dhr_tracker.lifecycle import services
+from dhr_tracker.lifecycle.today import caseload_for
+from dhr_tracker.settings import RAG_DUE_SOON_DAYS, Settings
+from dhr_tracker.vocabulary import MilestoneKind
+
+D = dt.date
+TODAY = D(2025, 3, 20)
+
+# Two cases decided on 10/03/2025: decision due 03/04 (notified 03/03 + 1 month), Home Office told the same day.
+TWO_CASES = [
+    {"event": "case", "case": "DHR-2025-21", "pseudonym": "Ellis", "notified_on": "2025-03-03"},
+    {"event": "decision", "case": "DHR-2025-21", "decision": "review", "on": "2025-03-10", "home_office_informed_on": "2025-03-10"},
+    {"event": "case", "case": "DHR-2025-22", "pseudonym": "Harley", "notified_on": "2025-03-04"},
+    {"event": "decision", "case": "DHR-2025-22", "decision": "review", "on": "2025-03-10", "home_office_informed_on": "2025-03-10"},
+]
+
+
+def positions(database, as_of=TODAY, **options):
+    with database.transaction() as session:
+        return {p.reference: p for p in caseload_for(session).positions(session, as_of, **options)}
+
+
+def test_a_write_recomputes_only_the_case_it_touched(database):
+    with database.transaction() as session:
+        apply_events(session, TWO_CASES, today=TODAY)
+    before = positions(database)
+    assert positions(database)["DHR-2025-21"] is before["DHR-2025-21"]  # served from the cache
+    version = database.changes.version
+    with database.transaction() as session:
+        services.record_milestone(session, find_case(session, "DHR-2025-21"), MilestoneKind.CHAIR_APPOINTED, D(2025, 3, 18),
+                                  today=TODAY)
+    assert database.changes.version == version + 1
+    after = positions(database)
+    assert after["DHR-2025-21"].facts.stage.value == "commissioning"  # the write is seen at once
+    assert after["DHR-2025-21"] is not before["DHR-2025-21"]
+    assert after["DHR-2025-22"] is before["DHR-2025-22"]  # the other case was not recomputed
+    assert list(after) == ["DHR-2025-21", "DHR-2025-22"]
+
+
+def test_a_rolled_back_write_leaves_the_overview_as_it_was_and_a_session_sees_its_own_changes(database):
+    with database.transaction() as session:
+        apply_events(session, TWO_CASES, today=TODAY)
+    before = positions(database)
+    version = database.changes.version
+    session = database.session()
+    try:
+        session.begin()
+        services.record_milestone(session, find_case(session, "DHR-2025-22"), MilestoneKind.CHAIR_APPOINTED, D(2025, 3, 18),
+                                  today=TODAY)
+        seen = {p.reference: p for p in caseload_for(session).positions(session, TODAY)}
+        assert seen["DHR-2025-22"].facts.stage.value == "commissioning"  # its own uncommitted change
+        session.rollback()
+    finally:
+        session.close()
+    assert database.changes.version == version
+    assert positions(database)["DHR-2025-22"] is before["DHR-2025-22"]
+    assert positions(database)["DHR-2025-22"].facts.stage.value == "decision"
+
+
+def test_a_changed_setting_recomputes_every_case(database):
+    with database.transaction() as session:
+        apply_events(session, TWO_CASES, today=TODAY)
+    # On 20/03/2025 the decisions are met and nothing else is due: green, until "due soon" is long enough
+    # to reach the completion deadline of 10/09/2025 (10/03 + 6 months): 174 days away.
+    assert {p.rag.rating.value for p in positions(database).values()} == {"green"}
+    with database.transaction() as session:
+        Settings(session).set(RAG_DUE_SOON_DAYS, 180)
+    assert {p.rag.rating.value for p in positions(database).values()} == {"amber"}
+
+
+def test_positions_are_kept_per_as_of_date(database):
+    with database.transaction() as session:
+        apply_events(session, TWO_CASES, today=TODAY)
+    # On 03/03/2025 only the first case had been notified, and it had no decision yet.
+    earlier = positions(database, D(2025, 3, 3))
+    assert list(earlier) == ["DHR-2025-21"] and earlier["DHR-2025-21"].facts.stage.value == "notification"
+    assert positions(database)["DHR-2025-21"].facts.stage.value == "decision"
+    assert positions(database, D(2025, 3, 3))["DHR-2025-21"] is earlier["DHR-2025-21"]
+
+
+def test_escalations_are_kept_across_a_milestone_but_not_across_other_writes(database):
+    with database.transaction() as session:
+        apply_events(session, TWO_CASES, today=TODAY)
+    with database.transaction() as session:
+        first = caseload_for(session).escalations(session, TODAY)
+    with database.transaction() as session:
+        services.record_milestone(session, find_case(session, "DHR-2025-21"), MilestoneKind.CHAIR_APPOINTED, D(2025, 3, 18),
+                                  today=TODAY)
+    with database.transaction() as session:
+        assert caseload_for(session).escalations(session, TODAY) is first
+    with database.transaction() as session:
+        Settings(session).set(RAG_DUE_SOON_DAYS, 20)
+    with database.transaction() as session:
+        assert caseload_for(session).escalations(session, TODAY) is not first
