@@ -1,5 +1,5 @@
 """The day-by-day replay: every demo case as of day D equals the same case on a database that holds only
-the facts dated up to D (issue #14, "one as-of rule").
+the facts dated up to D (issue #14, "one as-of rule"); and so do the escalation levels.
 
 For each day the test takes the full demo database and, in a transaction it then rolls back, removes
 every fact dated after D with plain ORM edits written here, independently of `CaseFacts.as_of` (later
@@ -24,9 +24,10 @@ from dhr_tracker.lifecycle.overview import case_overview, caseload_overview
 from dhr_tracker.lifecycle.deadlines import timescales_from_settings
 from dhr_tracker.lifecycle.rag import rag_rules_from_settings
 from dhr_tracker.lifecycle.timeline import build_timeline
-from dhr_tracker.lifecycle.today import position_of
+from dhr_tracker.escalation.service import escalations
+from dhr_tracker.lifecycle.today import caseload_for, position_of
 from dhr_tracker.workdays import calendar_for
-from dhr_tracker.model import Case, Milestone, ParallelProcess, Pause, Publication, QARound
+from dhr_tracker.model import Case, UpdateRequest, UpdateRound
 from dhr_tracker.vocabulary import MilestoneKind, ProcessStatus, Stage
 
 TODAY = dt.date(2026, 11, 23)
@@ -134,3 +135,50 @@ def test_every_demo_case_as_of_every_day_equals_the_database_cut_to_that_day(dat
     # Every day from the day before the first notification to today, through every stage of a review.
     assert days_checked == (TODAY - changes[0]).days + 2
     assert checked_stages == set(Stage)
+
+
+def cut_escalation_facts(session, cut: dt.date) -> None:  # noqa: ANN001 - a Session
+    """Leave only the update requests, replies and escalation steps dated on or before `cut`."""
+    for update_round in session.query(UpdateRound).all():
+        if update_round.requested_on > cut:
+            session.delete(update_round)
+            continue
+        for request in list(update_round.requests):
+            if request.requested_on > cut:
+                update_round.requests.remove(request)
+                continue
+            if later(request.received_on, cut):
+                request.received_on = None
+            for action in [a for a in request.actions if a.taken_on > cut]:
+                request.actions.remove(action)
+            for item in request.items:
+                if later(item.settled_on, cut):
+                    item.settled_on = None
+    session.flush()
+
+
+def test_escalation_levels_as_of_any_day_equal_the_database_cut_to_that_day(database):
+    with database.transaction() as session:
+        build_demo_caseload(session, cases=14, anchor=TODAY, update_rounds=True)
+        dated = set()
+        for request in session.query(UpdateRequest):
+            dated |= {request.requested_on, request.received_on, *(a.taken_on for a in request.actions),
+                      *(item.settled_on for item in request.items)}
+    dated.discard(None)
+    days = sorted({day + shift for day in dated for shift in (-ONE_DAY, dt.timedelta(0), ONE_DAY)} | {TODAY})
+    assert len(dated) > 5
+    levels_seen: set[int] = set()
+    for day in days:
+        with database.transaction() as session:
+            full = caseload_for(session).escalations(session, day)
+        session = database.session()
+        try:
+            session.begin()
+            cut_escalation_facts(session, day)
+            cut = escalations(session, day)
+        finally:
+            session.rollback()
+            session.close()
+        assert full == cut, day
+        levels_seen |= {position.level.level for position in full if position.level is not None}
+    assert len(levels_seen) >= 3  # the replay saw agencies at several levels of the ladder

@@ -138,7 +138,7 @@ def test_a_completion_met_late_says_so_and_is_not_on_track(caseload, capsys):
     shown = show(capsys, caseload, "DHR-2024-13", "2025-04-02")
     completion = next(d for d in shown["deadlines"] if d["milestone"] == "completion")
     assert (completion["due"], completion["met_on"], completion["slippage_days"], completion["unit"]) == (
-        "2024-12-14", "2025-04-01", 108, "days")
+        "2024-12-14", "2025-04-01", 108, "calendar_days")
     assert completion["verdict"] == "Met late (108 days)"
     assert shown["rag"] == "green"  # nothing is at risk now...
     assert shown["rag_reasons"] == ["Review completed: met late (108 days), due 14/12/2024, met 01/04/2025"]

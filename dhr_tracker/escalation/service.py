@@ -51,8 +51,16 @@ def _open_request_filter(as_of: dt.date, agency_id: int | None):
     return condition
 
 
+def _by(day: dt.date | None, as_of: dt.date) -> dt.date | None:
+    """`day` if it had come by `as_of`; a reply or settlement dated later had not happened yet."""
+    return day if day is not None and day <= as_of else None
+
+
 def load_open_requests(session: Session, as_of: dt.date, agency_id: int | None = None) -> list[RequestFacts]:
-    """Every request sent by `as_of` and not answered by then, with its items and actions: three queries."""
+    """Every request sent by `as_of` and not answered by then, with its items and actions: three queries.
+
+    Only facts dated on or before `as_of` are given: a later reply or settlement date is left blank.
+    """
     condition = _open_request_filter(as_of, agency_id)
     open_ids = select(UpdateRequest.id).where(condition).scalar_subquery()
     items: dict[int, list[ItemFacts]] = {}
@@ -65,7 +73,8 @@ def load_open_requests(session: Session, as_of: dt.date, agency_id: int | None =
         .join(Case, Recommendation.case_id == Case.id)
         .where(UpdateRequestItem.request_id.in_(open_ids))
     ):
-        items.setdefault(request_id, []).append(ItemFacts(rec_id, reference, pseudonym, number, text, settled_on))
+        items.setdefault(request_id, []).append(
+            ItemFacts(rec_id, reference, pseudonym, number, text, _by(settled_on, as_of)))
     actions: dict[int, list[ActionFacts]] = {}
     for request_id, level, taken_on, recipient, role, method in session.execute(
         select(
@@ -87,7 +96,7 @@ def load_open_requests(session: Session, as_of: dt.date, agency_id: int | None =
     )
     return [
         RequestFacts(
-            request_id, agency, name, requested_on, due_on, received_on,
+            request_id, agency, name, requested_on, due_on, _by(received_on, as_of),
             tuple(items.get(request_id, ())), tuple(actions.get(request_id, ())), round_id, meeting_on,
         )
         for request_id, agency, name, requested_on, due_on, received_on, round_id, meeting_on in rows

@@ -39,7 +39,7 @@ from dhr_tracker.vocabulary import Decision, GuidanceProfile, MilestoneKind
 from dhr_tracker.workdays import WorkingDayCalendar
 
 MONTHS, WORKING_DAYS = "months", "working_days"
-CALENDAR_DAYS = "days"  # the unit of the counts on a deadline whose timescale is in months
+CALENDAR_DAYS = "calendar_days"  # the unit of the counts on a deadline whose timescale is in months
 ONE_DAY = dt.timedelta(days=1)
 
 

@@ -72,6 +72,8 @@ class Caseload:
             result = []
             for case_id, facts in self._facts.items():
                 if case_id not in day:
+                    if open_only and facts.notified_on <= as_of and facts.as_of(as_of).stage is Stage.CLOSED:
+                        continue  # closed that day: its position is worked out only if asked for
                     day[case_id] = self._compute(facts, as_of)
                 overview = day[case_id]
                 if overview is not None and not (open_only and overview.facts.stage is Stage.CLOSED):
@@ -164,10 +166,8 @@ def _fresh(session: Session, as_of: dt.date, open_only: bool) -> list[CaseOvervi
     settings = _settings(session)
     result = []
     for facts in load_case_facts(session):
-        if facts.notified_on <= as_of:
-            overview = position_of(facts, as_of, *settings)
-            if not (open_only and overview.facts.stage is Stage.CLOSED):
-                result.append(overview)
+        if facts.notified_on <= as_of and not (open_only and facts.as_of(as_of).stage is Stage.CLOSED):
+            result.append(position_of(facts, as_of, *settings))
     return result
 
 
