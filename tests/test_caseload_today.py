@@ -100,3 +100,18 @@ def test_escalations_are_kept_across_a_milestone_but_not_across_other_writes(dat
         Settings(session).set(RAG_DUE_SOON_DAYS, 20)
     with database.transaction() as session:
         assert caseload_for(session).escalations(session, TODAY) is not first
+
+
+def test_a_bulk_statement_through_the_session_counts_as_a_change_to_everything(database):
+    from sqlalchemy import update
+
+    from dhr_tracker.model import Case
+
+    with database.transaction() as session:
+        apply_events(session, TWO_CASES, today=TODAY)
+    before = positions(database)
+    with database.transaction() as session:
+        session.execute(update(Case).where(Case.reference == "DHR-2025-22").values(pseudonym="Kit"))
+    after = positions(database)
+    assert after["DHR-2025-22"].facts.pseudonym == "Kit"
+    assert after["DHR-2025-21"] is not before["DHR-2025-21"]  # it cannot say which case: all are reloaded

@@ -6,8 +6,8 @@ case ids touched (or "everything" for a change every case depends on: a setting,
 agency's or area's name). A rolled-back transaction leaves no trace. A cache asks `changed_since(version)`
 and reloads only those cases (`lifecycle.today` does this for the caseload overview).
 
-Only ORM flushes are seen: a bulk `session.execute(update(...))` is invisible here, as it is to the
-audit trail (see DEVELOPERS.md), so services never use one.
+ORM flushes say which rows changed. A statement run through `session.execute` that writes (an archive's
+bulk insert, say) cannot say which cases it touched, so it counts as a change to everything.
 """
 
 from __future__ import annotations
@@ -87,9 +87,7 @@ def _case_id(obj: object) -> int | None | bool:
 
 
 def _after_flush(session: Session, _context) -> None:  # noqa: ANN001
-    pending = session.info.get(PENDING_KEY)
-    if pending is None:
-        pending = session.info[PENDING_KEY] = {"ids": set(), "everything": False, "any": False, "other": False}
+    pending = _pending(session)
     dirty = set(map(id, session.dirty))
     for obj in (*session.new, *session.dirty, *session.deleted):
         if getattr(obj, "__tablename__", "") in NOT_A_CHANGE:
@@ -106,6 +104,19 @@ def _after_flush(session: Session, _context) -> None:  # noqa: ANN001
                 id(obj) not in dirty or any(get_history(obj, name).has_changes() for name in SHOWN_ELSEWHERE)
             ):
                 pending["other"] = True  # a new or deleted case, or a new reference or pseudonym
+
+
+def _pending(session: Session) -> dict:
+    pending = session.info.get(PENDING_KEY)
+    if pending is None:
+        pending = session.info[PENDING_KEY] = {"ids": set(), "everything": False, "any": False, "other": False}
+    return pending
+
+
+def _on_statement(state) -> None:  # noqa: ANN001 - an ORMExecuteState
+    if state.is_insert or state.is_update or state.is_delete:
+        pending = _pending(state.session)
+        pending["any"] = pending["everything"] = pending["other"] = True
 
 
 def _after_commit(session: Session) -> None:
@@ -129,6 +140,7 @@ def install(sessions: sessionmaker, log: ChangeLog) -> None:
     """Make every session of `sessions` report its committed changes to `log`."""
     sessions.configure(info={CHANGE_LOG_KEY: log})
     event.listen(sessions, "after_flush", _after_flush)
+    event.listen(sessions, "do_orm_execute", _on_statement)
     event.listen(sessions, "after_commit", _after_commit)
     event.listen(sessions, "after_rollback", _after_rollback)
 
