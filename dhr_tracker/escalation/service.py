@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
 
 from sqlalchemy import and_, case as sql_case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -21,7 +20,7 @@ from dhr_tracker.model import (
 )
 from dhr_tracker.settings import ESCALATION_LADDER, Settings
 from dhr_tracker.vocabulary import ContactMethod, MeetingKind
-from dhr_tracker.workdays import WorkingDayCalendar, calendar_for
+from dhr_tracker.workdays import CachedCalendar, calendar_for
 
 
 def current_ladder(session: Session) -> tuple[LadderLevel, ...]:
@@ -30,15 +29,6 @@ def current_ladder(session: Session) -> tuple[LadderLevel, ...]:
 
 def kcsp_meeting_dates(session: Session) -> list[dt.date]:
     return list(session.scalars(select(Meeting.held_on).where(Meeting.kind == MeetingKind.KCSP).order_by(Meeting.held_on)))
-
-
-class CachedCalendar:
-    """The working-day calendar with its answers remembered: many requests share a due date."""
-
-    def __init__(self, calendar: WorkingDayCalendar):
-        self.calendar = calendar
-        self.add_working_days = lru_cache(maxsize=4096)(calendar.add_working_days)
-        self.working_days_between = lru_cache(maxsize=8192)(calendar.working_days_between)
 
 
 def _open_request_filter(as_of: dt.date, agency_id: int | None):

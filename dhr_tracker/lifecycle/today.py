@@ -32,7 +32,7 @@ from dhr_tracker.lifecycle.overview import CaseOverview
 from dhr_tracker.lifecycle.rag import RagRules, rag_for, rag_rules_from_settings
 from dhr_tracker.storage.changes import ChangeLog, change_log_of, has_uncommitted_changes
 from dhr_tracker.vocabulary import GuidanceProfile, Stage
-from dhr_tracker.workdays import WorkingDayCalendar, calendar_for
+from dhr_tracker.workdays import CachedCalendar, WorkingDayCalendar, calendar_for
 
 DATES_KEPT = 4  # today, and a few past dates someone is looking at
 
@@ -159,7 +159,8 @@ class Caseload:
 
 
 def _settings(session: Session) -> tuple[dict[GuidanceProfile, Timescales], WorkingDayCalendar, RagRules]:
-    return timescales_from_settings(session), calendar_for(session), rag_rules_from_settings(session)
+    # The calendar remembers its answers: many deadlines share their start and due dates.
+    return timescales_from_settings(session), CachedCalendar(calendar_for(session)), rag_rules_from_settings(session)
 
 
 def _fresh(session: Session, as_of: dt.date, open_only: bool) -> list[CaseOverview]:
