@@ -188,3 +188,20 @@ def test_a_pause_stops_counting_for_a_deadline_once_it_is_met():
     imr = next(d for d in compute_deadlines(case, D(2025, 6, 30)) if d.milestone is DeadlineKind.IMR)
     # Due Fri 16/05 + 4 working days = Thu 22/05/2025; met 09/05, on time.
     assert (imr.status.value, imr.paused_days, imr.due, imr.slippage_days) == ("met", 4, D(2025, 5, 22), 0)
+
+
+def test_the_briefing_position_as_at_a_past_date(caseload):
+    from dhr_tracker.meetings.meetings import add_meeting
+    from dhr_tracker.reports.briefing_data import gather_briefing
+
+    with open_database(caseload, PASSPHRASE) as database, database.transaction() as session:
+        meeting = add_meeting(session, held_on=D(2025, 4, 10), agenda_item="6")
+        data = gather_briefing(session, meeting, as_of=D(2025, 4, 9))
+    reviews = {review.reference: review for review in data.reviews}
+    # Notified by 09/04/2025: all four; DHR-2025-12 was closed on 10/04, so it was still open and is reported.
+    assert set(reviews) == {"DHR-2025-11", "DHR-2025-12", "DHR-2024-13", "DHR-2025-14"}
+    assert reviews["DHR-2025-12"].rag == "Red" and reviews["DHR-2025-12"].stage.value == "decision"
+    # DHR-2025-11 had not been signed off or submitted yet (sign-off 01/07/2025).
+    assert reviews["DHR-2025-11"].qa_position == "Not yet submitted to the Home Office QA Panel."
+    # DHR-2024-13's completion, due 14/12/2024, was met by the sign-off of 01/04/2025: 108 days late (worked above).
+    assert "Review completed: due 14/12/2024, met late 01/04/2025 (108 days)." in reviews["DHR-2024-13"].deadlines
