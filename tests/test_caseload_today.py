@@ -115,3 +115,16 @@ def test_a_bulk_statement_through_the_session_counts_as_a_change_to_everything(d
     after = positions(database)
     assert after["DHR-2025-22"].facts.pseudonym == "Kit"
     assert after["DHR-2025-21"] is not before["DHR-2025-21"]  # it cannot say which case: all are reloaded
+
+
+def test_closing_the_database_drops_the_overview(database_path):
+    from tests.conftest import PASSPHRASE
+    from dhr_tracker.storage.database import open_database
+
+    database = open_database(database_path, PASSPHRASE)
+    with database.transaction() as session:
+        apply_events(session, TWO_CASES, today=TODAY)
+    assert len(positions(database)) == 2
+    assert "caseload" in database.changes.views
+    database.close()  # the app's lock closes the database: no view of its data may stay in memory
+    assert database.changes.views == {}

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-import weakref
 from collections import OrderedDict
 
 from sqlalchemy.orm import Session
@@ -172,17 +171,12 @@ def _fresh(session: Session, as_of: dt.date, open_only: bool) -> list[CaseOvervi
     return result
 
 
-_CASELOADS: weakref.WeakKeyDictionary[ChangeLog, Caseload] = weakref.WeakKeyDictionary()
-_CASELOADS_LOCK = threading.Lock()
-
-
 def caseload_for(session: Session) -> Caseload:
-    """The caseload overview of the database `session` belongs to (an uncached one for any other session)."""
+    """The caseload overview of the database `session` belongs to (an uncached one for any other session).
+
+    It is kept with the database's ChangeLog, so it lives while the database is open and goes when it closes.
+    """
     log = change_log_of(session)
     if log is None:
         return Caseload(None)
-    with _CASELOADS_LOCK:
-        caseload = _CASELOADS.get(log)
-        if caseload is None:
-            caseload = _CASELOADS[log] = Caseload(log)
-        return caseload
+    return log.view("caseload", lambda: Caseload(log))

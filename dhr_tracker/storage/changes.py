@@ -39,6 +39,9 @@ class ChangeLog:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.version = 0
+        # Caches of views derived from this database (lifecycle.today's caseload overview), by name: they
+        # live as long as the database is open and are dropped when it closes (the app's lock closes it).
+        self.views: dict[str, object] = {}
         self._entries: deque[tuple[int, frozenset[int] | None, bool]] = deque(maxlen=KEPT_ENTRIES)
 
     def record(self, case_ids: set[int] | None, *, beyond_case_facts: bool = True) -> None:
@@ -57,6 +60,20 @@ class ChangeLog:
             if not self._entries or self._entries[0][0] > version + 1:
                 return True
             return any(other for entry_version, _ids, other in self._entries if entry_version > version)
+
+    def view(self, name: str, build):  # noqa: ANN001, ANN201 - a factory, and whatever it builds
+        """The cached view called `name`, built by `build()` the first time it is asked for."""
+        with self._lock:
+            if name not in self.views:
+                self.views[name] = build()
+            return self.views[name]
+
+    def close(self) -> None:
+        """The database is closing: drop every cached view and forget the history."""
+        with self._lock:
+            self.views.clear()
+            self._entries.clear()
+            self.version += 1
 
     def changed_since(self, version: int) -> set[int] | None:
         """The case ids touched by the commits after `version`; None if every case may have changed."""

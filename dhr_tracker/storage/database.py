@@ -89,6 +89,7 @@ class Database:
         The object cannot be used afterwards; closing twice is harmless.
         """
         self._closed = True
+        self.changes.close()  # no cached view of the data outlives the database being open
         self.engine.dispose()
         if self._writer_lock is not None:
             self._writer_lock.release()
