@@ -205,3 +205,22 @@ def test_the_briefing_position_as_at_a_past_date(caseload):
     assert reviews["DHR-2025-11"].qa_position == "Not yet submitted to the Home Office QA Panel."
     # DHR-2024-13's completion, due 14/12/2024, was met by the sign-off of 01/04/2025: 108 days late (worked above).
     assert "Review completed: due 14/12/2024, met late 01/04/2025 (108 days)." in reviews["DHR-2024-13"].deadlines
+
+
+def test_the_rag_engine_itself_ignores_a_home_office_round_dated_after_the_as_of_date():
+    from dhr_tracker.lifecycle.facts import QARoundFact
+    from dhr_tracker.lifecycle.rag import Rag, rag_for
+    from dhr_tracker.vocabulary import QAOutcome
+
+    # The facts as loaded today (round 2 approved on 10/11/2025), asked about 01/10/2025 without being cut first.
+    case = CaseFacts(
+        reference="DHR-2025-11", notified_on=D(2025, 1, 6), decision=Decision.REVIEW,
+        milestones=(MilestoneFact(K.DECISION, D(2025, 1, 31)), MilestoneFact(K.HOME_OFFICE_INFORMED, D(2025, 2, 3)),
+                    MilestoneFact(K.PARTNERSHIP_SIGNOFF, D(2025, 7, 1)), MilestoneFact(K.PARTNERSHIP_SIGNOFF, D(2025, 10, 2))),
+        qa_rounds=(QARoundFact(1, D(2025, 7, 7), feedback_letter_on=D(2025, 9, 15), outcome=QAOutcome.RESUBMISSION_REQUIRED),
+                   QARoundFact(2, D(2025, 10, 6), feedback_letter_on=D(2025, 11, 10), outcome=QAOutcome.APPROVED)),
+    )
+    as_of = D(2025, 10, 1)
+    rag = rag_for(case, compute_deadlines(case, as_of), as_of)
+    assert rag.rating is Rag.AMBER and rag.reasons == ("Home Office asked for resubmission (round 1), letter of 15/09/2025",)
+    assert case.as_of(as_of).stage.value == "drafting" and case.as_of(D(2025, 11, 10)).stage.value == "publication"
