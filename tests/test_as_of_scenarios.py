@@ -18,7 +18,7 @@ from dhr_tracker.cli import main
 from dhr_tracker.lifecycle.deadlines import DeadlineKind, compute_deadlines
 from dhr_tracker.lifecycle.facts import CaseFacts, MilestoneFact, PauseFact
 from dhr_tracker.storage.database import open_database
-from dhr_tracker.vocabulary import Decision, MilestoneKind as K
+from dhr_tracker.vocabulary import Decision, MilestoneKind as K, Stage
 
 D = dt.date
 TODAY = D(2026, 11, 23)
@@ -214,7 +214,7 @@ def test_the_rag_engine_itself_ignores_a_home_office_round_dated_after_the_as_of
 
     # The facts as loaded today (round 2 approved on 10/11/2025), asked about 01/10/2025 without being cut first.
     case = CaseFacts(
-        reference="DHR-2025-11", notified_on=D(2025, 1, 6), decision=Decision.REVIEW,
+        reference="DHR-2025-11", notified_on=D(2025, 1, 6), decision=Decision.REVIEW, stage=Stage.PUBLICATION,
         milestones=(MilestoneFact(K.DECISION, D(2025, 1, 31)), MilestoneFact(K.HOME_OFFICE_INFORMED, D(2025, 2, 3)),
                     MilestoneFact(K.PARTNERSHIP_SIGNOFF, D(2025, 7, 1)), MilestoneFact(K.PARTNERSHIP_SIGNOFF, D(2025, 10, 2))),
         qa_rounds=(QARoundFact(1, D(2025, 7, 7), feedback_letter_on=D(2025, 9, 15), outcome=QAOutcome.RESUBMISSION_REQUIRED),

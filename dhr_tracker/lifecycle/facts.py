@@ -179,6 +179,8 @@ class CaseFacts:
         milestone, QA round, pause or publication dated later is left out, and a later date on a fact that
         had begun (a round's letter, a pause's end, a process's conclusion) is blanked, as it was then.
         A case notified after `day` keeps only its notification (callers leave it out of the caseload).
+        When every fact is dated by `day` the facts are returned as they are, with the stage stored for the
+        case (the services keep it in step with the facts; an imported case may carry its sheet's stage).
         """
         if self.last_dated_on <= day:
             return self
