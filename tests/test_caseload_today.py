@@ -128,3 +128,26 @@ def test_closing_the_database_drops_the_overview(database_path):
     assert "caseload" in database.changes.views
     database.close()  # the app's lock closes the database: no view of its data may stay in memory
     assert database.changes.views == {}
+
+
+def test_a_closed_case_is_loaded_only_for_a_day_it_may_have_been_open(database):
+    from dhr_tracker.lifecycle.facts import ClosedCase
+
+    with database.transaction() as session:
+        apply_events(session, TWO_CASES + [
+            {"event": "case", "case": "DHR-2025-23", "pseudonym": "Lee", "notified_on": "2025-03-03"},
+            # No review, Home Office told Wed 12/03/2025: closed that day.
+            {"event": "decision", "case": "DHR-2025-23", "decision": "no_review", "on": "2025-03-10",
+             "home_office_informed_on": "2025-03-12"},
+        ], today=TODAY)
+    database.changes.close()  # start from an empty overview, as after unlocking
+    assert list(positions(database, open_only=True)) == ["DHR-2025-21", "DHR-2025-22"]
+    with database.transaction() as session:
+        caseload = caseload_for(session)
+        closed_id = find_case(session, "DHR-2025-23").id
+    assert isinstance(caseload._facts[closed_id], ClosedCase)  # today's open set never needed its facts
+    # On Tue 11/03/2025 it was open, at the decision stage, the Home Office not yet told (due Mon 17/03).
+    on_the_11th = positions(database, D(2025, 3, 11), open_only=True)
+    assert list(on_the_11th) == ["DHR-2025-21", "DHR-2025-22", "DHR-2025-23"]
+    assert on_the_11th["DHR-2025-23"].facts.stage.value == "decision"
+    assert positions(database)["DHR-2025-23"].rag.rating.value == "closed"  # every case: listed, no rating

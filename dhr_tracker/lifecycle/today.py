@@ -26,7 +26,7 @@ from collections import OrderedDict
 from sqlalchemy.orm import Session
 
 from dhr_tracker.lifecycle.deadlines import Timescales, compute_deadlines, timescales_from_settings
-from dhr_tracker.lifecycle.facts import CaseFacts, load_case_facts
+from dhr_tracker.lifecycle.facts import CaseFacts, ClosedCase, load_case_facts, load_closed_cases
 from dhr_tracker.lifecycle.overview import CaseOverview
 from dhr_tracker.lifecycle.rag import RagRules, rag_for, rag_rules_from_settings
 from dhr_tracker.storage.changes import ChangeLog, change_log_of, has_uncommitted_changes
@@ -51,7 +51,7 @@ class Caseload:
         self._changes = change_log
         self._lock = threading.Lock()
         self._version: int | None = None  # the data version the loaded facts are at (None: nothing loaded)
-        self._facts: dict[int, CaseFacts] = {}
+        self._facts: dict[int, CaseFacts | ClosedCase] = {}  # by reference; closed cases loaded when needed
         self._timescales: dict[GuidanceProfile, Timescales] = {}
         self._calendar = WorkingDayCalendar()
         self._rules = RagRules()
@@ -67,10 +67,16 @@ class Caseload:
             return _fresh(session, as_of, open_only)
         with self._lock:
             self._catch_up(session)
+            self._load_closed(session, [
+                case_id for case_id, facts in self._facts.items()
+                if isinstance(facts, ClosedCase) and (not open_only or facts.may_be_open_on(as_of))
+            ])
             day = self._day(as_of)
             result = []
             for case_id, facts in self._facts.items():
                 if case_id not in day:
+                    if isinstance(facts, ClosedCase):
+                        continue  # closed on that day and not asked for: its facts stay unloaded
                     if open_only and facts.notified_on <= as_of and facts.as_of(as_of).stage is Stage.CLOSED:
                         continue  # closed that day: its position is worked out only if asked for
                     day[case_id] = self._compute(facts, as_of)
@@ -87,6 +93,7 @@ class Caseload:
             return position_of(facts[0], as_of, *settings) if facts and facts[0].notified_on <= as_of else None
         with self._lock:
             self._catch_up(session)
+            self._load_closed(session, [case_id] if isinstance(self._facts.get(case_id), ClosedCase) else [])
             facts = self._facts.get(case_id)
             if facts is None:
                 return None
@@ -144,8 +151,11 @@ class Caseload:
         version = self._changes.version  # read before loading: a commit meanwhile is caught next time
         touched = None if self._version is None else self._changes.changed_since(self._version)
         if touched is None:
+            # The open cases' facts now; a closed case's only when a view needs it (a past date before its
+            # closure, or every case): most of a caseload's history is closed reviews no screen shows today.
             self._timescales, self._calendar, self._rules = _settings(session)
-            self._facts = {facts.case_id: facts for facts in load_case_facts(session)}
+            cases: list[CaseFacts | ClosedCase] = [*load_case_facts(session, open_only=True), *load_closed_cases(session)]
+            self._facts = {case.case_id: case for case in sorted(cases, key=lambda case: case.reference)}
             self._positions.clear()
         elif touched:
             for case_id in touched:
@@ -155,6 +165,12 @@ class Caseload:
             self._facts.update((facts.case_id, facts) for facts in load_case_facts(session, case_ids=touched))
             self._facts = dict(sorted(self._facts.items(), key=lambda item: item[1].reference))
         self._version = version
+
+    def _load_closed(self, session: Session, case_ids: list[int]) -> None:
+        """Load the facts of these closed cases (in their place: the order by reference stays)."""
+        if case_ids:
+            for facts in load_case_facts(session, case_ids=case_ids):
+                self._facts[facts.case_id] = facts
 
 
 def _settings(session: Session) -> tuple[dict[GuidanceProfile, Timescales], WorkingDayCalendar, RagRules]:
