@@ -224,3 +224,15 @@ def test_the_rag_engine_itself_ignores_a_home_office_round_dated_after_the_as_of
     rag = rag_for(case, compute_deadlines(case, as_of), as_of)
     assert rag.rating is Rag.AMBER and rag.reasons == ("Home Office asked for resubmission (round 1), letter of 15/09/2025",)
     assert case.as_of(as_of).stage.value == "drafting" and case.as_of(D(2025, 11, 10)).stage.value == "publication"
+
+
+def test_calendar_months_agree_with_relativedelta_over_eleven_years():
+    from dateutil.relativedelta import relativedelta
+
+    from dhr_tracker.lifecycle.deadlines import add_months
+
+    day = D(2019, 1, 1)
+    while day < D(2030, 1, 1):  # every day, including 29 February 2020, 2024 and 2028
+        for months in (1, 6, 12, 13):
+            assert add_months(day, months) == day + relativedelta(months=months), (day, months)
+        day += dt.timedelta(days=1)

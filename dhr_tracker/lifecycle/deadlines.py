@@ -11,7 +11,7 @@ Rules (written for users in docs/USER_GUIDE.md, "Deadlines"):
   is received.
 - completion: `completion_months` after a decision to review; met by partnership sign-off or the first Home
   Office submission, whichever is earlier.
-Calendar months use relativedelta (31 January + 1 month = 28 or 29 February). A decision not to review needs
+Calendar months clamp to the month's end (31 January + 1 month = 28 or 29 February). A decision not to review needs
 no completion, scoping or IMRs. Cross-border cases (commissioned by another partnership) have only the IMR
 deadlines: the other partnership owns the rest. A closed case keeps its met deadlines; unmet ones lapse.
 
@@ -28,11 +28,10 @@ calendar days for deadlines counted in months.
 from __future__ import annotations
 
 import datetime as dt
+from calendar import monthrange
 from dataclasses import asdict, dataclass
 from enum import StrEnum
-from functools import lru_cache
 
-from dateutil.relativedelta import relativedelta
 
 from dhr_tracker.lifecycle.facts import CaseFacts, PauseFact
 from dhr_tracker.vocabulary import Decision, GuidanceProfile, MilestoneKind
@@ -181,15 +180,18 @@ def days_text(count: int, unit: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-@lru_cache(maxsize=64)
-def _months(count: int) -> relativedelta:
-    return relativedelta(months=count)
+def add_months(start: dt.date, count: int) -> dt.date:
+    """`start` plus `count` calendar months, the day clamped to the month's end (as relativedelta does:
+    31 January + 1 month = 28 or 29 February); a few integer steps, as the overview asks thousands of times."""
+    months = start.month - 1 + count
+    year, month = start.year + months // 12, months % 12 + 1
+    return dt.date(year, month, min(start.day, monthrange(year, month)[1]))
 
 
 def advance(start: dt.date, timescale: Timescale, calendar: WorkingDayCalendar) -> dt.date:
     """`start` plus the timescale: calendar months (end-of-month clamped) or working days."""
     if timescale.unit == MONTHS:
-        return start + _months(timescale.amount)
+        return add_months(start, timescale.amount)
     return calendar.add_working_days(start, timescale.amount)
 
 

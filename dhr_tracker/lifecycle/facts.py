@@ -111,7 +111,7 @@ class CaseFacts:
     parallel_processes: tuple[ParallelProcessFact, ...] = ()
     pauses: tuple[PauseFact, ...] = ()
 
-    @property
+    @cached_property
     def is_cross_border(self) -> bool:
         """Commissioned by another partnership: Kent agencies contribute, the timescales are not ours."""
         return self.commissioning_partnership.strip().upper() != KCSP
