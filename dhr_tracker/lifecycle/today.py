@@ -7,12 +7,17 @@ same thing and none of them recomputes the caseload:
     caseload.positions(session, as_of)               # every case notified by as_of, by reference
     caseload.positions(session, as_of, open_only=True)   # the cases open that day (closed since: listed)
     caseload.position(session, case_id, as_of)       # one case (None if not notified by as_of)
+    caseload.escalations(session, as_of)             # agencies late with updates (escalation.service)
+    caseload.meetings(session)                       # every meeting, latest first (meetings.meetings)
 
-It loads the timescales, the working-day calendar, the RAG rules and every case's facts once, and keeps
-the positions per (as-of date, data version). When a write commits, the database's `ChangeLog`
+It loads the timescales, the working-day calendar, the RAG rules and the open cases' facts once (a closed
+case's facts only when a view needs them: a date before its closure, or every case), and keeps the
+positions per (as-of date, data version). When a write commits, the database's `ChangeLog`
 (`storage.changes`) says which cases it touched, and only those are reloaded and recomputed; a change
 to a setting, a closure day or a name reloads everything. A session holding uncommitted changes is
-served fresh figures from its own view of the data, never the cache.
+served fresh figures from its own view of the data, never the cache. Escalations and meetings are kept
+until a commit touches anything but a case's dated facts. Another process cannot write meanwhile: the
+single-writer lock (`security.writer_lock`) keeps the app the only writer while it is open.
 
 Every position is computed from `CaseFacts.as_of(as_of)`: the facts dated on or before the date.
 """
