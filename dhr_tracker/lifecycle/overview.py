@@ -17,7 +17,8 @@ from dhr_tracker.workdays import calendar_for
 
 @dataclass(frozen=True)
 class CaseOverview:
-    """One case as of a date: its facts, its deadlines (by due date) and its RAG rating with reasons."""
+    """One case as of a date: its facts as they stood then (`CaseFacts.as_of`, with that day's stage), its
+    deadlines (by due date) and its RAG rating with reasons."""
 
     facts: CaseFacts
     deadlines: tuple[Deadline, ...]
@@ -26,10 +27,6 @@ class CaseOverview:
     @property
     def reference(self) -> str:
         return self.facts.reference
-
-    @property
-    def worst_slippage_days(self) -> int:
-        return max((d.slippage_days for d in self.deadlines if d.status.value != "met"), default=0)
 
 
 def caseload_overview(session: Session, as_of: dt.date, *, open_only: bool = True) -> list[CaseOverview]:
