@@ -4,8 +4,7 @@ the facts dated up to D (issue #14, "one as-of rule"); and so do the escalation 
 For each day the test takes the full demo database and, in a transaction it then rolls back, removes
 every fact dated after D with plain ORM edits written here, independently of `CaseFacts.as_of` (later
 milestones, rounds, pauses and publications deleted; later letters, ends and conclusions blanked), and
-lets the services set each case's stage from what is left (`refresh_stage`). The views on that cut
-database as of D - the open set, each case's stage, deadlines, RAG with reasons, and timeline - must
+sets each case's stage from what is left, as the services do. The views on that cut database as of D - the open set, each case's stage, deadlines, RAG with reasons, and timeline - must
 equal the views of the full database as of D (served by the caseload overview, cached per date).
 
 Which days: every day from the day before the first notification to today. The facts change only on the
@@ -17,18 +16,21 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
 from dhr_tracker.demo import build_demo_caseload
-from dhr_tracker.lifecycle import services
-from dhr_tracker.lifecycle.facts import load_case_facts
-from dhr_tracker.lifecycle.overview import case_overview, caseload_overview
-from dhr_tracker.lifecycle.deadlines import timescales_from_settings
-from dhr_tracker.lifecycle.rag import rag_rules_from_settings
-from dhr_tracker.lifecycle.timeline import build_timeline
 from dhr_tracker.escalation.service import escalations
+from dhr_tracker.lifecycle.deadlines import timescales_from_settings
+from dhr_tracker.lifecycle.facts import facts_from_case, load_case_facts
+from dhr_tracker.lifecycle.overview import case_overview, caseload_overview
+from dhr_tracker.lifecycle.rag import rag_rules_from_settings
+from dhr_tracker.lifecycle.stages import derive_stage
+from dhr_tracker.lifecycle.timeline import build_timeline
 from dhr_tracker.lifecycle.today import caseload_for, position_of
-from dhr_tracker.workdays import calendar_for
-from dhr_tracker.model import Case, UpdateRequest, UpdateRound
+from dhr_tracker.model import Case, Milestone, Pause, UpdateRequest, UpdateRound
 from dhr_tracker.vocabulary import MilestoneKind, ProcessStatus, Stage
+from dhr_tracker.workdays import calendar_for
 
 TODAY = dt.date(2026, 11, 23)
 ONE_DAY = dt.timedelta(days=1)
@@ -47,7 +49,12 @@ def later(day: dt.date | None, cut: dt.date) -> bool:
 
 def cut_database(session, cut: dt.date) -> None:  # noqa: ANN001 - a Session
     """Leave only the facts dated on or before `cut` (a plain ORM edit; the caller rolls it back)."""
-    for case in session.query(Case).all():
+    cases = session.scalars(select(Case).options(
+        selectinload(Case.milestones).selectinload(Milestone.agency), selectinload(Case.qa_rounds),
+        selectinload(Case.publication), selectinload(Case.parallel_processes),
+        selectinload(Case.pauses).selectinload(Pause.parallel_process), selectinload(Case.csp_area),
+    )).all()  # every relation in a few queries: this runs once for each of some two hundred event dates
+    for case in cases:
         for milestone in [m for m in case.milestones if m.occurred_on > cut]:
             case.milestones.remove(milestone)
         if not any(m.kind is MilestoneKind.DECISION for m in case.milestones):
@@ -86,8 +93,10 @@ def cut_database(session, cut: dt.date) -> None:  # noqa: ANN001 - a Session
                 case.parallel_processes.remove(process)
             elif later(process.concluded_on, cut):
                 process.concluded_on, process.status = None, ProcessStatus.ONGOING
-        session.flush()
-        services.refresh_stage(session, case)
+    session.flush()
+    for case in cases:
+        case.stage = derive_stage(facts_from_case(case))  # what lifecycle.services.refresh_stage does
+    session.flush()
 
 
 def test_every_demo_case_as_of_every_day_equals_the_database_cut_to_that_day(database):
