@@ -58,6 +58,8 @@ TARGETS = {
     "unlock": 0.5, "dashboard": 0.3, "deadlines": 1.0, "escalations": 1.0, "keystroke_ms": 16.0,
     "briefing_100": 5.0, "briefing_40x20": 5.0, "peak_memory_mb": 400.0, "audit_verify": 1.0,
     "packs_make_40": 5.0, "packs_dry_run_200": 1.0, "packs_import_200": 1.0,  # issue #15
+    # issue #19: the caseload overview (lifecycle.today) computed once, brought up to date by each write
+    "first_load": 0.3, "dashboard_after_write": 0.05, "case_rows_after_write": 0.05,
 }
 MAX_RATIO = 2.0
 
@@ -186,6 +188,21 @@ def timed(function: Callable[[], object], repeat: int) -> tuple[list[float], lis
     return walls, cpus
 
 
+def timed_after(prepare: Callable[[], object], function: Callable[[], object], repeat: int) -> tuple[list[float], list[float]]:
+    """Like `timed`, with `prepare()` (a write, an unlock) run before each run and left out of its time."""
+    prepare()
+    function()
+    walls, cpus = [], []
+    for _ in range(repeat):
+        prepare()
+        gc.collect()
+        started, cpu_started = time.perf_counter(), time.process_time()
+        function()
+        walls.append(time.perf_counter() - started)
+        cpus.append(time.process_time() - cpu_started)
+    return walls, cpus
+
+
 def python_peak_mb(function: Callable[[], object]) -> float:
     gc.collect()
     tracemalloc.start()
@@ -204,13 +221,14 @@ class Bench:
 
     def measure(self, key: str, label: str, app: Callable[[], object], plain: Callable[[], object] | None = None, *,
                 repeat: int | None = None, target: float | None = None, data_measure: bool = True, note: str = "",
-                memory: bool = True) -> Measure:
+                memory: bool = True, prepare: Callable[[], object] | None = None) -> Measure:
+        """Time `app` (after `prepare`, untimed, before each run, if given) beside `plain`, the baseline."""
         measure = Measure(key, label, target=target, data_measure=data_measure, note=note)
         self.measures.append(measure)
         repeat = repeat or self.args.repeat
         print(f"  {label} ...", end="", flush=True)
         try:
-            measure.runs, measure.cpu_runs = timed(app, repeat)
+            measure.runs, measure.cpu_runs = timed_after(prepare, app, repeat) if prepare else timed(app, repeat)
             measure.seconds, measure.cpu_seconds = statistics.median(measure.runs), statistics.median(measure.cpu_runs)
             if plain is not None:
                 measure.baseline_runs, measure.baseline_cpu_runs = timed(plain, repeat)
@@ -360,8 +378,9 @@ def run_measures(bench: Bench, national: Path, plain: Path, briefings: dict[str,
     bench.measure("audit_verify", "Audit verify (every link, every record against its latest entry, the guards)",
                   in_session(audit_verify), target=TARGETS["audit_verify"], note="security.audit.verify_chain")
 
-    connection.close()
     database.close()
+    overview_measures(bench, national, connection)
+    connection.close()
 
     for key, (path, plain_path, copies, label) in briefings.items():
         briefing_measures(bench, key, label, path, plain_path, copies)
@@ -379,6 +398,78 @@ def pack_measures(bench: Bench) -> None:
                           repeat=1 if target is None else min(bench.args.repeat, 3))
     finally:
         generator.close()
+
+
+def overview_measures(bench: Bench, national: Path, connection) -> None:  # noqa: ANN001 - a sqlite3 connection
+    """The caseload overview (lifecycle.today): the first load after unlock, then screens after a write.
+
+    The writes go to a scratch copy of the database (the cached one stays as built). Each write records a
+    panel meeting on one open review through the lifecycle service, in its own committed transaction, as
+    the app does; the screen's load is timed after it. The baseline recomputes the same screen in full.
+    """
+    from sqlalchemy import select
+
+    from dhr_tracker.lifecycle import services
+    from dhr_tracker.model import Case
+    from dhr_tracker.storage.database import open_database
+    from dhr_tracker.vocabulary import MilestoneKind, Stage
+    from ui.models.loaders import load_case_rows
+    from ui.screens.dashboard import load_dashboard
+
+    today = bench.anchor
+    scratch = Path(tempfile.mkdtemp(prefix="dhr-bench-writes-"))
+    try:
+        copy = scratch / national.name
+        shutil.copyfile(national, copy)
+        unlocked: list = []
+
+        def unlock() -> None:
+            while unlocked:
+                unlocked.pop().close()
+            unlocked.append(open_database(copy, PASSPHRASE))
+
+        def dashboard() -> object:
+            with unlocked[0].session() as session:
+                return load_dashboard(session, today)
+
+        bench.measure("first_load", "Dashboard data, first load after unlock (the whole caseload overview)", dashboard,
+                      lambda: baseline.dashboard(connection, today), prepare=unlock, target=TARGETS["first_load"],
+                      memory=False, note="unlock (key derivation) untimed; lifecycle.today loads and computes every case")
+
+        database = unlocked[0]
+        with database.session() as session:
+            drafting = list(session.scalars(select(Case.id).where(Case.stage.in_((Stage.COMMISSIONING, Stage.INFORMATION_GATHERING, Stage.DRAFTING))).order_by(Case.id).limit(50)))
+        turn = iter(drafting * 4)
+
+        def write() -> None:
+            with database.transaction() as session:
+                case = session.get(Case, next(turn))
+                services.record_milestone(session, case, MilestoneKind.PANEL_MEETING, today, today=today)
+
+        def case_rows() -> object:
+            with database.session() as session:
+                return load_case_rows(session, today)
+
+        def plain_rows() -> object:
+            from dhr_tracker.lifecycle.deadlines import compute_deadlines
+            from dhr_tracker.lifecycle.rag import RagRules, rag_for
+
+            scales, days = baseline.timescales(connection), baseline.calendar(connection)
+            get = baseline.settings(connection)
+            rules = RagRules(get("rag.due_soon_days"), get("rag.red_after_days_overdue"))
+            return [(facts, found, rag_for(facts, found, today, rules))
+                    for facts in baseline.case_facts(connection) for found in [compute_deadlines(facts, today, scales, days)]]
+
+        bench.measure("dashboard_after_write", "Dashboard data after a write to one review", dashboard,
+                      lambda: baseline.dashboard(connection, today), prepare=write, target=TARGETS["dashboard_after_write"],
+                      memory=False, note="record_milestone (committed, untimed), then load_dashboard: one case recomputed")
+        bench.measure("case_rows_after_write", "Cases screen list after a write to one review", case_rows, plain_rows,
+                      prepare=write, target=TARGETS["case_rows_after_write"], memory=False,
+                      note="record_milestone (committed, untimed), then load_case_rows: one case recomputed")
+        while unlocked:
+            unlocked.pop().close()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def briefing_measures(bench: Bench, key: str, label: str, path: Path, plain: Path, copies: int | None) -> None:

@@ -104,6 +104,7 @@ class WorkingDayCalendar:
     def __init__(self, closure_days: Iterable[dt.date] = ()) -> None:
         self.closure_days: frozenset[dt.date] = frozenset(closure_days)
         self._off_by_year: dict[int, tuple[dt.date, ...]] = {}
+        self._whole_years: dict[tuple[int, int], int] = {}
 
     def bank_holidays(self, year: int) -> dict[dt.date, str]:
         """Date -> name of each bank holiday in `year`, including substitute days and one-off holidays."""
@@ -164,11 +165,15 @@ class WorkingDayCalendar:
 
     def _off_weekdays_between(self, start: dt.date, end: dt.date) -> int:
         """How many weekday bank holidays and closure days fall after `start`, up to and including `end`."""
-        total = 0
-        for year in range(start.year, end.year + 1):
-            off = self._off_weekdays(year)
-            total += bisect_right(off, end) - bisect_right(off, start)
-        return total
+        # (days off up to `end`) - (days off up to `start`), counting whole years between them once per pair of
+        # years: an overdue deadline years old is asked about on every screen load.
+        whole_years = 0
+        if end.year > start.year:
+            key = (start.year, end.year)
+            whole_years = self._whole_years.get(key)
+            if whole_years is None:
+                whole_years = self._whole_years[key] = sum(len(self._off_weekdays(y)) for y in range(start.year, end.year))
+        return whole_years + bisect_right(self._off_weekdays(end.year), end) - bisect_right(self._off_weekdays(start.year), start)
 
 
 def _add_weekdays(day: dt.date, count: int) -> dt.date:
@@ -183,6 +188,19 @@ def _add_weekdays(day: dt.date, count: int) -> dt.date:
         if day.weekday() < SATURDAY:
             rest -= 1
     return day
+
+
+class CachedCalendar:
+    """The working-day calendar with its answers remembered: many requests and deadlines share dates.
+
+    Offers the two questions the deadline and escalation engines ask; build one per computation (or per
+    loaded calendar), as closure days change only with the settings.
+    """
+
+    def __init__(self, calendar: WorkingDayCalendar):
+        self.calendar = calendar
+        self.add_working_days = lru_cache(maxsize=4096)(calendar.add_working_days)
+        self.working_days_between = lru_cache(maxsize=8192)(calendar.working_days_between)
 
 
 def calendar_for(session) -> WorkingDayCalendar:  # noqa: ANN001 - a SQLAlchemy Session

@@ -38,14 +38,16 @@ def test_notified_on_31_january_the_decision_is_due_on_28_february():
 
 
 def test_decided_on_31_january_with_the_home_office_told_a_week_later():
-    # Decided Fri 31/01/2025: Home Office due 5 working days later, Fri 07/02/2025; told Mon 10/02 (3 days late).
+    # Decided Fri 31/01/2025: Home Office due 5 working days later, Fri 07/02/2025; told Mon 10/02, the first
+    # working day after the due date: 1 working day late (a working-day deadline counts its lateness in working days).
     case = facts(D(2025, 1, 6), MilestoneFact(K.DECISION, D(2025, 1, 31)), MilestoneFact(K.HOME_OFFICE_INFORMED, D(2025, 2, 10)),
                  decision=Decision.REVIEW)
     deadlines = compute_deadlines(case, D(2025, 3, 1))
     decision = by_kind(deadlines, DeadlineKind.DECISION)
     assert (decision.due, decision.met_on, decision.status, decision.slippage_days) == (D(2025, 2, 6), D(2025, 1, 31), DeadlineStatus.MET, 0)
     informed = by_kind(deadlines, DeadlineKind.HOME_OFFICE_INFORMED)
-    assert (informed.due, informed.status, informed.slippage_days) == (D(2025, 2, 7), DeadlineStatus.MET, 3)
+    assert (informed.due, informed.status, informed.slippage_days, informed.unit) == (D(2025, 2, 7), DeadlineStatus.MET, 1, "working_days")
+    assert informed.verdict == "Met late (1 working day)"
     # 31 January + 6 months = 31 July 2025.
     assert by_kind(deadlines, DeadlineKind.COMPLETION).due == D(2025, 7, 31)
 
@@ -89,7 +91,9 @@ def test_a_review_spanning_christmas_and_easter_with_substitute_bank_holidays():
     deadlines = compute_deadlines(case, D(2028, 6, 1))
     assert by_kind(deadlines, DeadlineKind.DECISION).status is DeadlineStatus.MET
     informed = by_kind(deadlines, DeadlineKind.HOME_OFFICE_INFORMED)
-    assert (informed.due, informed.status, informed.days_overdue) == (D(2028, 1, 5), DeadlineStatus.OVERDUE, 148)
+    # Overdue on Thu 01/06/2028, counted in working days: 148 calendar days after Wed 05/01 are 21 weeks (105
+    # weekdays) and Thu 01/06 (106), less Good Friday 14/04, Easter Monday 17/04, 01/05 and 29/05: 102.
+    assert (informed.due, informed.status, informed.days_overdue) == (D(2028, 1, 5), DeadlineStatus.OVERDUE, 102)
     imr = by_kind(deadlines, DeadlineKind.IMR, "Kent Police")
     assert (imr.due, imr.status, imr.slippage_days, imr.label) == (D(2028, 5, 31), DeadlineStatus.MET, 0, "IMR received (Kent Police)")
     assert by_kind(deadlines, DeadlineKind.COMPLETION).due == D(2028, 6, 24)
@@ -185,9 +189,11 @@ def test_a_cross_border_case_has_only_the_kent_agencies_imr_deadlines():
     )
     deadlines = compute_deadlines(case, D(2025, 5, 1))
     # 30 working days from Mon 03/03/2025 (six whole weeks, no bank holiday): Mon 14/04/2025.
+    # Overdue on Thu 01/05/2025 by working days: Tue 15-Thu 17 (3), Good Friday 18/04 and Easter Monday 21/04
+    # off, Tue 22-Fri 25 (4), Mon 28-Thu 01/05 (4): 11 working days (17 calendar days).
     # The decision, the Home Office and completion belong to the commissioning partnership: no deadlines.
     assert [(d.milestone, d.due, d.status, d.days_overdue) for d in deadlines] == [
-        (DeadlineKind.IMR, D(2025, 4, 14), DeadlineStatus.OVERDUE, 17),
+        (DeadlineKind.IMR, D(2025, 4, 14), DeadlineStatus.OVERDUE, 11),
     ]
     assert rag_for(case, deadlines, D(2025, 5, 1)).rating is Rag.RED
 

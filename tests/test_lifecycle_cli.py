@@ -50,8 +50,11 @@ def test_deadlines_as_json(caseload, capsys):
     assert (completion["due"], completion["status"], completion["days_overdue"], completion["paused_days"]) == (
         "2025-10-15", "due", 0, 92)
     informed = by_key[("DHR-2025-02", "home_office_informed")]
-    # Decided Mon 10/03/2025: due Mon 17/03/2025; never recorded: 198 days overdue on 01/10/2025.
-    assert (informed["due"], informed["status"], informed["days_overdue"]) == ("2025-03-17", "overdue", 198)
+    # Decided Mon 10/03/2025: due Mon 17/03/2025; never recorded: on Wed 01/10/2025, 198 calendar days later,
+    # 28 weeks (140 weekdays) and Tue 30/09, Wed 01/10 (142), less Good Friday 18/04, Easter Monday 21/04,
+    # 05/05, 26/05 and 25/08: 137 working days overdue, in the deadline's own unit.
+    assert (informed["due"], informed["status"], informed["days_overdue"], informed["unit"]) == (
+        "2025-03-17", "overdue", 137, "working_days")
     assert by_key[("DHR-2025-02", "completion")]["status"] == "met"
     assert all(set(row) >= {"reference", "milestone", "due", "status", "days_overdue"} for row in rows)
 

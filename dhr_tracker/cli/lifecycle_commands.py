@@ -7,7 +7,13 @@ import argparse
 from dhr_tracker.cli.common import add_database_arguments, add_format_argument, open_from_args, print_json, print_table
 from dhr_tracker.cli.date_options import DATE_METAVAR, date_option
 from dhr_tracker.dates import format_date, parse_iso_date, today_uk
+from dhr_tracker.lifecycle.deadlines import CALENDAR_DAYS, WORKING_DAYS
 from dhr_tracker.lifecycle.overview import case_overview, caseload_overview
+
+# A deadline counts its days in its own unit (working days for the Home Office and IMR deadlines, calendar
+# days for those in months): the "Counted in" column says which, and the count columns say so.
+UNIT_WORDS = {WORKING_DAYS: "working days", CALENDAR_DAYS: "calendar days"}
+COUNT_HEADINGS = ("Counted in", "Overdue (days counted)", "Slippage (days counted)", "Paused (days counted)")
 
 
 def _add_as_of(parser: argparse.ArgumentParser) -> None:
@@ -58,10 +64,10 @@ def run_deadlines(args: argparse.Namespace) -> int:
         return 0
     print(f"Deadlines as of {format_date(as_of)}: {len(rows)} in {len(overviews)} case{'s' if len(overviews) != 1 else ''}")
     print_table(
-        [(r["reference"], r["pseudonym"], r["label"], parse_iso_date(r["due"]), r["status"].capitalize(),
+        [(r["reference"], r["pseudonym"], r["label"], parse_iso_date(r["due"]), r["verdict"], UNIT_WORDS[r["unit"]],
           r["days_overdue"] or "", r["slippage_days"] or "", r["paused_days"] or "", r["rag"].capitalize())
          for r in rows],
-        ("Reference", "Pseudonym", "Milestone", "Due", "Status", "Days overdue", "Slippage", "Paused days", "RAG"),
+        ("Reference", "Pseudonym", "Milestone", "Due", "Status", *COUNT_HEADINGS, "RAG"),
     )
     return 0
 
@@ -82,7 +88,7 @@ def run_case_show(args: argparse.Namespace) -> int:
             "timeline": [event.to_dict() for event in timeline],
         })
         return 0
-    print(f"{facts.reference} ({facts.pseudonym})")
+    print(f"{facts.reference} ({facts.pseudonym})" + ("" if as_of == today_uk() else f", as it stood on {format_date(as_of)}"))
     print(f"Stage: {facts.stage.label}")
     print(f"Guidance: {facts.guidance_profile.label}")
     print(f"Commissioned by: {facts.commissioning_partnership}" + (f"; CSP area: {facts.csp_area}" if facts.csp_area else ""))
@@ -90,9 +96,9 @@ def run_case_show(args: argparse.Namespace) -> int:
     print()
     print("Deadlines")
     print_table(
-        [(d.label, d.due, d.status.label, d.met_on, d.days_overdue or "", d.slippage_days or "", d.paused_days or "")
-         for d in overview.deadlines],
-        ("Milestone", "Due", "Status", "Met on", "Days overdue", "Slippage", "Paused days"),
+        [(d.label, d.due, d.verdict, d.met_on, UNIT_WORDS[d.unit], d.days_overdue or "", d.slippage_days or "",
+          d.paused_days or "") for d in overview.deadlines],
+        ("Milestone", "Due", "Status", "Met on", *COUNT_HEADINGS),
     )
     print()
     print("Timeline")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
 
 from sqlalchemy import and_, case as sql_case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -21,7 +20,7 @@ from dhr_tracker.model import (
 )
 from dhr_tracker.settings import ESCALATION_LADDER, Settings
 from dhr_tracker.vocabulary import ContactMethod, MeetingKind
-from dhr_tracker.workdays import WorkingDayCalendar, calendar_for
+from dhr_tracker.workdays import CachedCalendar, calendar_for
 
 
 def current_ladder(session: Session) -> tuple[LadderLevel, ...]:
@@ -30,15 +29,6 @@ def current_ladder(session: Session) -> tuple[LadderLevel, ...]:
 
 def kcsp_meeting_dates(session: Session) -> list[dt.date]:
     return list(session.scalars(select(Meeting.held_on).where(Meeting.kind == MeetingKind.KCSP).order_by(Meeting.held_on)))
-
-
-class CachedCalendar:
-    """The working-day calendar with its answers remembered: many requests share a due date."""
-
-    def __init__(self, calendar: WorkingDayCalendar):
-        self.calendar = calendar
-        self.add_working_days = lru_cache(maxsize=4096)(calendar.add_working_days)
-        self.working_days_between = lru_cache(maxsize=8192)(calendar.working_days_between)
 
 
 def _open_request_filter(as_of: dt.date, agency_id: int | None):
@@ -51,12 +41,24 @@ def _open_request_filter(as_of: dt.date, agency_id: int | None):
     return condition
 
 
+def _by(day: dt.date | None, as_of: dt.date) -> dt.date | None:
+    """`day` if it had come by `as_of`; a reply or settlement dated later had not happened yet."""
+    return day if day is not None and day <= as_of else None
+
+
 def load_open_requests(session: Session, as_of: dt.date, agency_id: int | None = None) -> list[RequestFacts]:
-    """Every request sent by `as_of` and not answered by then, with its items and actions: three queries."""
+    """Every request sent by `as_of` and not answered by then, with its items and actions: three queries.
+
+    Only facts dated on or before `as_of` are given: a later reply or settlement date is left blank.
+    """
+    # Plain Core rows on the session's connection: at national scale (30,000 requests) the ORM's row
+    # loading costs more than the queries, and these are values, not objects to track.
+    session.flush()
+    connection = session.connection()
     condition = _open_request_filter(as_of, agency_id)
     open_ids = select(UpdateRequest.id).where(condition).scalar_subquery()
     items: dict[int, list[ItemFacts]] = {}
-    for request_id, rec_id, reference, pseudonym, number, text, settled_on in session.execute(
+    for request_id, rec_id, reference, pseudonym, number, text, settled_on in connection.execute(
         select(
             UpdateRequestItem.request_id, Recommendation.id, Case.reference, Case.pseudonym, Recommendation.number,
             Recommendation.text, UpdateRequestItem.settled_on,
@@ -65,9 +67,10 @@ def load_open_requests(session: Session, as_of: dt.date, agency_id: int | None =
         .join(Case, Recommendation.case_id == Case.id)
         .where(UpdateRequestItem.request_id.in_(open_ids))
     ):
-        items.setdefault(request_id, []).append(ItemFacts(rec_id, reference, pseudonym, number, text, settled_on))
+        items.setdefault(request_id, []).append(
+            ItemFacts(rec_id, reference, pseudonym, number, text, _by(settled_on, as_of)))
     actions: dict[int, list[ActionFacts]] = {}
-    for request_id, level, taken_on, recipient, role, method in session.execute(
+    for request_id, level, taken_on, recipient, role, method in connection.execute(
         select(
             EscalationAction.request_id, EscalationAction.level, EscalationAction.taken_on, EscalationAction.recipient,
             EscalationAction.recipient_role, EscalationAction.method,
@@ -76,7 +79,7 @@ def load_open_requests(session: Session, as_of: dt.date, agency_id: int | None =
         .order_by(EscalationAction.taken_on, EscalationAction.id)
     ):
         actions.setdefault(request_id, []).append(ActionFacts(level, taken_on, recipient, role, method.value, request_id))
-    rows = session.execute(
+    rows = connection.execute(
         select(
             UpdateRequest.id, UpdateRequest.agency_id, Agency.name, UpdateRequest.requested_on, UpdateRequest.due_on,
             UpdateRequest.received_on, UpdateRequest.round_id, UpdateRound.meeting_on,
@@ -87,7 +90,7 @@ def load_open_requests(session: Session, as_of: dt.date, agency_id: int | None =
     )
     return [
         RequestFacts(
-            request_id, agency, name, requested_on, due_on, received_on,
+            request_id, agency, name, requested_on, due_on, _by(received_on, as_of),
             tuple(items.get(request_id, ())), tuple(actions.get(request_id, ())), round_id, meeting_on,
         )
         for request_id, agency, name, requested_on, due_on, received_on, round_id, meeting_on in rows

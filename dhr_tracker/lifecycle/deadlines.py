@@ -13,29 +13,34 @@ Rules (written for users in docs/USER_GUIDE.md, "Deadlines"):
   Office submission, whichever is earlier.
 - copy to the Secretary of State and the Domestic Abuse Commissioner (DARDR only): the
   `copy_to_secretary_of_state_working_days` setting after completion; met by that milestone.
-Calendar months use relativedelta (31 January + 1 month = 28 or 29 February). A decision not to review needs
+Calendar months clamp to the month's end (31 January + 1 month = 28 or 29 February). A decision not to review needs
 no completion, scoping or IMRs. Cross-border cases (commissioned by another partnership) have only the IMR
 deadlines: the other partnership owns the rest. A closed case keeps its met deadlines; unmet ones lapse.
 
 Pauses extend every deadline whose clock they overlap by the length of the overlap (calendar days for months,
 working days for working-day deadlines); a pause still in force counts up to `as_of`, and the deadline's
-status is "paused". Facts dated after `as_of` are ignored, so a past `as_of` shows the position on that day.
+status is "paused". A pause stops counting for a deadline once it is met. The facts are first cut to the
+ones dated on or before `as_of` (`CaseFacts.as_of`), so a past `as_of` shows the position on that day.
+
+Units: every count of days on a Deadline (`days_overdue`, `slippage_days`, `paused_days`) is in the
+deadline's own unit, `unit`: working days for working-day deadlines (Home Office informed, IMRs),
+calendar days for deadlines counted in months.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from calendar import monthrange
 from dataclasses import asdict, dataclass
 from enum import StrEnum
-from functools import lru_cache
 
-from dateutil.relativedelta import relativedelta
 
 from dhr_tracker.lifecycle.facts import CaseFacts, PauseFact
 from dhr_tracker.vocabulary import Decision, GuidanceProfile, MilestoneKind
 from dhr_tracker.workdays import WorkingDayCalendar
 
 MONTHS, WORKING_DAYS = "months", "working_days"
+CALENDAR_DAYS = "calendar_days"  # the unit of the counts on a deadline whose timescale is in months
 ONE_DAY = dt.timedelta(days=1)
 
 
@@ -140,10 +145,28 @@ class Deadline:
     paused_days: int = 0
     agency: str = ""
     case_id: int | None = None
+    unit: str = CALENDAR_DAYS  # the unit of the three counts: WORKING_DAYS or CALENDAR_DAYS
 
     @property
     def label(self) -> str:
         return f"{self.milestone.label} ({self.agency})" if self.agency else self.milestone.label
+
+    @property
+    def met_late(self) -> bool:
+        return self.status is DeadlineStatus.MET and self.slippage_days > 0
+
+    def days_text(self, count: int) -> str:
+        """A count of this deadline's days, naming them: "1 working day", "108 days"."""
+        return days_text(count, self.unit)
+
+    @property
+    def verdict(self) -> str:
+        """The status in words, honest about lateness: "Met late (108 days)", "Overdue by 3 working days"."""
+        if self.status is DeadlineStatus.MET:
+            return f"Met late ({self.days_text(self.slippage_days)})" if self.slippage_days else "Met"
+        if self.status is DeadlineStatus.OVERDUE:
+            return f"Overdue by {self.days_text(self.days_overdue)}"
+        return self.status.label
 
     def to_dict(self) -> dict:
         """Plain JSON-ready values: dates as ISO strings, enums as their values."""
@@ -154,18 +177,28 @@ class Deadline:
             elif isinstance(value, StrEnum):
                 data[key] = value.value
         data["label"] = self.label
+        data["verdict"] = self.verdict
         return data
 
 
-@lru_cache(maxsize=64)
-def _months(count: int) -> relativedelta:
-    return relativedelta(months=count)
+def days_text(count: int, unit: str) -> str:
+    """`count` days of `unit` in words: "1 working day", "5 working days", "1 day", "108 days"."""
+    noun = "working day" if unit == WORKING_DAYS else "day"
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def add_months(start: dt.date, count: int) -> dt.date:
+    """`start` plus `count` calendar months, the day clamped to the month's end (as relativedelta does:
+    31 January + 1 month = 28 or 29 February); a few integer steps, as the overview asks thousands of times."""
+    months = start.month - 1 + count
+    year, month = start.year + months // 12, months % 12 + 1
+    return dt.date(year, month, min(start.day, monthrange(year, month)[1]))
 
 
 def advance(start: dt.date, timescale: Timescale, calendar: WorkingDayCalendar) -> dt.date:
     """`start` plus the timescale: calendar months (end-of-month clamped) or working days."""
     if timescale.unit == MONTHS:
-        return start + _months(timescale.amount)
+        return add_months(start, timescale.amount)
     return calendar.add_working_days(start, timescale.amount)
 
 
@@ -193,26 +226,39 @@ def _deadline(
         met_on = None
     base_due = advance(starts_on, timescale, calendar)
     due, paused_days, paused_now = base_due, 0, False
+    in_working_days = timescale.unit == WORKING_DAYS
     for start, end, open_now in _pause_periods(facts.pauses, as_of):
         if end <= starts_on:
             continue  # the pause ended before this clock started
         if start > due or (met_on is not None and start > met_on):
             break  # the pause began after the deadline (or after the milestone was met)
+        if met_on is not None and end > met_on:
+            end, open_now = met_on, False  # a pause stops counting once the deadline is met
         first = max(start, starts_on + ONE_DAY)
-        length = (end - first).days + 1
-        paused_days += length
-        if timescale.unit == MONTHS:
-            due += dt.timedelta(days=length)
+        if in_working_days:
+            length = calendar.working_days_between(first - ONE_DAY, end)
+            due = calendar.add_working_days(due, length)
         else:
-            due = calendar.add_working_days(due, calendar.working_days_between(first - ONE_DAY, end))
+            length = (end - first).days + 1
+            due += dt.timedelta(days=length)
+        paused_days += length
         paused_now = paused_now or open_now
 
+    def late(day: dt.date) -> int:
+        """How far `day` is past the due date, in the deadline's unit (0 if not past it)."""
+        if day <= due:
+            return 0
+        if in_working_days:
+            # A weekend or bank holiday just after the due date is already late, though no working day has passed.
+            return max(1, calendar.working_days_between(due, day))
+        return (day - due).days
+
     if met_on is not None:
-        status, days_overdue, slippage = DeadlineStatus.MET, 0, max(0, (met_on - due).days)
+        status, days_overdue, slippage = DeadlineStatus.MET, 0, late(met_on)
     elif paused_now:
         status, days_overdue, slippage = DeadlineStatus.PAUSED, 0, 0
     elif as_of > due:
-        status, days_overdue = DeadlineStatus.OVERDUE, (as_of - due).days
+        status, days_overdue = DeadlineStatus.OVERDUE, late(as_of)
         slippage = days_overdue
     else:
         status, days_overdue, slippage = DeadlineStatus.DUE, 0, 0
@@ -220,6 +266,7 @@ def _deadline(
         reference=facts.reference, milestone=milestone, starts_on=starts_on, base_due=base_due, due=due,
         status=status, met_on=met_on, days_overdue=days_overdue, slippage_days=slippage,
         paused_days=paused_days, agency=agency, case_id=facts.case_id,
+        unit=WORKING_DAYS if in_working_days else CALENDAR_DAYS,
     )
 
 
@@ -239,6 +286,7 @@ def compute_deadlines(
     scale = timescales[facts.guidance_profile]
     if facts.notified_on > as_of:
         return []
+    facts = facts.as_of(as_of)
     closed = facts.closed_on is not None and facts.closed_on <= as_of
     decided_on = _on_or_before(facts.decided_on, as_of)
     reviewing = decided_on is not None and facts.decision is Decision.REVIEW

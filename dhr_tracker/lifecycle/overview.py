@@ -8,16 +8,17 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from dhr_tracker.casework.cases import find_case
-from dhr_tracker.lifecycle.deadlines import Deadline, compute_deadlines, timescales_from_settings
-from dhr_tracker.lifecycle.facts import CaseFacts, facts_from_case, load_case_facts
-from dhr_tracker.lifecycle.rag import RagStatus, rag_for, rag_rules_from_settings
+from dhr_tracker.lifecycle.deadlines import Deadline, timescales_from_settings
+from dhr_tracker.lifecycle.facts import CaseFacts, facts_from_case
+from dhr_tracker.lifecycle.rag import RagStatus, rag_rules_from_settings
 from dhr_tracker.lifecycle.timeline import TimelineEvent, build_timeline
 from dhr_tracker.workdays import calendar_for
 
 
 @dataclass(frozen=True)
 class CaseOverview:
-    """One case as of a date: its facts, its deadlines (by due date) and its RAG rating with reasons."""
+    """One case as of a date: its facts as they stood then (`CaseFacts.as_of`, with that day's stage), its
+    deadlines (by due date) and its RAG rating with reasons."""
 
     facts: CaseFacts
     deadlines: tuple[Deadline, ...]
@@ -27,30 +28,26 @@ class CaseOverview:
     def reference(self) -> str:
         return self.facts.reference
 
-    @property
-    def worst_slippage_days(self) -> int:
-        return max((d.slippage_days for d in self.deadlines if d.status.value != "met"), default=0)
-
 
 def caseload_overview(session: Session, as_of: dt.date, *, open_only: bool = True) -> list[CaseOverview]:
-    """Every case (open ones by default) with deadlines and RAG as of `as_of`, ordered by reference.
+    """Every case (those open on `as_of` by default) with deadlines and RAG as of `as_of`, by reference.
 
-    Loads everything in a handful of queries (settings, closure days, then six for the facts), then
-    computes in memory: suitable for the dashboard, the briefing and 2,000 cases.
+    Read from the caseload overview (`lifecycle.today`), computed once per as-of date and data version.
+    The open set is the cases open on that day: a case closed since is listed, one notified later is not.
     """
-    timescales = timescales_from_settings(session)
-    calendar = calendar_for(session)
-    rules = rag_rules_from_settings(session)
-    result = []
-    for facts in load_case_facts(session, open_only=open_only):
-        deadlines = compute_deadlines(facts, as_of, timescales, calendar)
-        result.append(CaseOverview(facts, tuple(deadlines), rag_for(facts, deadlines, as_of, rules)))
-    return result
+    from dhr_tracker.lifecycle.today import caseload_for
+
+    return caseload_for(session).positions(session, as_of, open_only=open_only)
 
 
 def case_overview(session: Session, reference: str, as_of: dt.date) -> tuple[CaseOverview, list[TimelineEvent]]:
-    """One case by reference (NotFound if there is none): its overview and its timeline."""
-    facts = facts_from_case(find_case(session, reference))
-    deadlines = compute_deadlines(facts, as_of, timescales_from_settings(session), calendar_for(session))
-    overview = CaseOverview(facts, tuple(deadlines), rag_for(facts, deadlines, as_of, rag_rules_from_settings(session)))
-    return overview, build_timeline(facts)
+    """One case by reference as it stood on `as_of` (NotFound if there is none): its overview and its
+    timeline, both from the facts dated on or before `as_of` (that day's stage, no later events)."""
+    from dhr_tracker.lifecycle.today import caseload_for, position_of
+
+    case = find_case(session, reference)
+    overview = caseload_for(session).position(session, case.id, as_of)
+    if overview is None:  # not yet notified on that day: show the notification alone
+        overview = position_of(facts_from_case(case), as_of, timescales_from_settings(session), calendar_for(session),
+                               rag_rules_from_settings(session))
+    return overview, build_timeline(overview.facts.as_of(as_of))

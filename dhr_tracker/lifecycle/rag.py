@@ -7,9 +7,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from dhr_tracker.dates import format_date
-from dhr_tracker.lifecycle.deadlines import Deadline, DeadlineStatus
+from dhr_tracker.lifecycle.deadlines import Deadline, DeadlineKind, DeadlineStatus
 from dhr_tracker.lifecycle.facts import CaseFacts
 from dhr_tracker.vocabulary import QAOutcome
+
+
+# Lateness that stays part of a review's story once met (a late IMR once received no longer slips the review).
+LATENESS_REPORTED = (DeadlineKind.DECISION, DeadlineKind.COMPLETION)
 
 
 class Rag(StrEnum):
@@ -34,7 +38,7 @@ class RagRules:
 @dataclass(frozen=True)
 class RagStatus:
     rating: Rag
-    reasons: tuple[str, ...]  # one sentence per reason, worst first; empty for green "on track"
+    reasons: tuple[str, ...]  # one sentence per reason, worst first, then lateness met; empty: "On track"
 
     @property
     def summary(self) -> str:
@@ -51,31 +55,38 @@ def rag_rules_from_settings(session) -> RagRules:  # noqa: ANN001 - a Session
 def rag_for(facts: CaseFacts, deadlines: list[Deadline], as_of: dt.date, rules: RagRules = RagRules()) -> RagStatus:
     """The case's rating as of `as_of`, from its deadlines (`compute_deadlines(facts, as_of)`).
 
-    Red: a deadline overdue by more than `red_after_days_overdue` days.
+    Only the facts dated on or before `as_of` count (`CaseFacts.as_of`): a Home Office round dated later
+    had not happened yet.
+    Red: a deadline overdue by more than `red_after_days_overdue` days (counted in the deadline's own days).
     Amber: a deadline overdue by fewer days; a deadline paused; a deadline due within `due_soon_days`;
     or the Home Office asked for resubmission and the report has not yet gone back.
     Green: none of these. A closed case has no rating (Rag.CLOSED).
+    The decision or the review completed late is said as well (after the reasons for the rating), so a
+    review finished months late is never summed up as "On track".
     """
+    facts = facts.as_of(as_of)
     if facts.closed_on is not None and facts.closed_on <= as_of:
         return RagStatus(Rag.CLOSED, ())
     red: list[str] = []
     amber: list[str] = []
+    history: list[str] = []
     for deadline in deadlines:
         if deadline.status is DeadlineStatus.OVERDUE:
-            sentence = (f"{deadline.label} overdue by {deadline.days_overdue} day{'s' if deadline.days_overdue != 1 else ''}"
-                        f" (due {format_date(deadline.due)})")
+            sentence = f"{deadline.label} overdue by {deadline.days_text(deadline.days_overdue)} (due {format_date(deadline.due)})"
             (red if deadline.days_overdue > rules.red_after_days_overdue else amber).append(sentence)
         elif deadline.status is DeadlineStatus.PAUSED:
             amber.append(f"{deadline.label} paused (due date moves with the pause, {format_date(deadline.due)} so far)")
         elif deadline.status is DeadlineStatus.DUE and (deadline.due - as_of).days <= rules.due_soon_days:
             amber.append(f"{deadline.label} due {format_date(deadline.due)}")
+        elif deadline.met_late and deadline.milestone in LATENESS_REPORTED:
+            history.append(f"{deadline.label}: met late ({deadline.days_text(deadline.slippage_days)}), "
+                           f"due {format_date(deadline.due)}, met {format_date(deadline.met_on)}")
     latest = facts.latest_qa_round
-    if latest is not None and latest.outcome is QAOutcome.RESUBMISSION_REQUIRED and (
-        latest.feedback_letter_on is None or latest.feedback_letter_on <= as_of
-    ):
-        amber.append(f"Home Office asked for resubmission (round {latest.round_number})")
+    if latest is not None and latest.outcome is QAOutcome.RESUBMISSION_REQUIRED:
+        amber.append(f"Home Office asked for resubmission (round {latest.round_number})"
+                     + (f", letter of {format_date(latest.feedback_letter_on)}" if latest.feedback_letter_on else ""))
     if red:
-        return RagStatus(Rag.RED, tuple(red + amber))
+        return RagStatus(Rag.RED, tuple(red + amber + history))
     if amber:
-        return RagStatus(Rag.AMBER, tuple(amber))
-    return RagStatus(Rag.GREEN, ())
+        return RagStatus(Rag.AMBER, tuple(amber + history))
+    return RagStatus(Rag.GREEN, tuple(history))

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from dhr_tracker.dates import format_date
 from dhr_tracker.errors import NotFound, ValidationError
@@ -117,7 +117,8 @@ def previous_meeting(session: Session, meeting: Meeting) -> Meeting | None:
 
 def list_meetings(session: Session, kind: MeetingKind | None = None) -> list[MeetingRecord]:
     """Meetings, latest first."""
-    query = select(Meeting).order_by(Meeting.held_on.desc(), Meeting.kind)
+    # The attendees of every meeting in one more query, not one query per meeting.
+    query = select(Meeting).options(selectinload(Meeting.attendees)).order_by(Meeting.held_on.desc(), Meeting.kind)
     if kind is not None:
         query = query.where(Meeting.kind == kind)
     return [meeting_record(meeting) for meeting in session.scalars(query)]

@@ -55,7 +55,7 @@ class ReviewSection:
     deadlines: tuple[str, ...]  # the deadline engine's verdicts worth reporting, one sentence each
     rag: str
     rag_reasons: tuple[str, ...]
-    slippage_days: int  # the worst number of days an unmet deadline is overdue (0: nothing overdue)
+    slippage_days: int  # the worst count an unmet deadline is overdue by, in its own days (0: nothing overdue)
     slippage_reason: str
     qa_position: str
     parallel_processes: tuple[str, ...]
@@ -129,14 +129,15 @@ class BriefingData:
 
 def _deadline_line(deadline: Deadline) -> str | None:
     """A sentence for each deadline worth a reader's attention: unmet ones, and ones met late."""
-    paused = f" (extended {deadline.paused_days} days for pauses)" if deadline.paused_days else ""
+    paused = f" (extended {deadline.days_text(deadline.paused_days)} for pauses)" if deadline.paused_days else ""
     label = f"{deadline.milestone.label} from {deadline.agency}" if deadline.agency else deadline.milestone.label
     if deadline.status is DeadlineStatus.MET:
         if not deadline.slippage_days or deadline.milestone not in (DeadlineKind.DECISION, DeadlineKind.COMPLETION):
             return None  # history: a late IMR once received no longer slips the review
-        return f"{label}: due {format_date(deadline.due)}, met {format_date(deadline.met_on)}, {deadline.slippage_days} days late{paused}."
+        return (f"{label}: due {format_date(deadline.due)}, met late {format_date(deadline.met_on)} "
+                f"({deadline.days_text(deadline.slippage_days)}){paused}.")
     if deadline.status is DeadlineStatus.OVERDUE:
-        return f"{label}: due {format_date(deadline.due)}{paused}, overdue by {deadline.days_overdue} days."
+        return f"{label}: due {format_date(deadline.due)}{paused}, overdue by {deadline.days_text(deadline.days_overdue)}."
     if deadline.status is DeadlineStatus.PAUSED:
         return f"{label}: paused; due {format_date(deadline.due)} so far{paused}."
     return f"{label}: due {format_date(deadline.due)}{paused}."

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from dhr_tracker import APPLICATION_ID, __version__
-from dhr_tracker.storage import migrate
+from dhr_tracker.storage import changes, migrate
 from dhr_tracker.storage.errors import (
     DatabaseEmpty,
     DatabaseExists,
@@ -58,6 +58,9 @@ class Database:
         self._closed = False
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         audit.install(self._sessions)
+        # The data version: caches of derived views (lifecycle.today) reload only the cases a commit touched.
+        self.changes = changes.ChangeLog()
+        changes.install(self._sessions, self.changes)
 
     @property
     def is_open(self) -> bool:
@@ -89,6 +92,7 @@ class Database:
         The object cannot be used afterwards; closing twice is harmless.
         """
         self._closed = True
+        self.changes.close()  # no cached view of the data outlives the database being open
         self.engine.dispose()
         if self._writer_lock is not None:
             self._writer_lock.release()

@@ -13,14 +13,14 @@ from typing import Any
 from dhr_tracker.actionplan.progress import current_updates
 from dhr_tracker.actionplan.recommendations import action_plan, find_recommendation
 from dhr_tracker.dates import format_date
-from dhr_tracker.lifecycle.deadlines import DeadlineStatus, compute_deadlines, timescales_from_settings
-from dhr_tracker.lifecycle.facts import facts_from_case, load_case_facts
-from dhr_tracker.lifecycle.rag import Rag, rag_for, rag_rules_from_settings
+from dhr_tracker.lifecycle.deadlines import DeadlineStatus
+from dhr_tracker.lifecycle.facts import facts_from_case
+from dhr_tracker.lifecycle.rag import Rag, RagStatus
 from dhr_tracker.lifecycle.timeline import build_timeline
+from dhr_tracker.lifecycle.today import caseload_for
 from dhr_tracker.model import Case
 from dhr_tracker.reference_lists import csp_area_names
 from dhr_tracker.vocabulary import Decision, Stage
-from dhr_tracker.workdays import calendar_for
 from ui.models.actionplan import RecommendationRow, UpdateRow
 from ui.models.case_detail import AuditRow, PauseRow, ProcessRow, QARoundRow, TimelineRow
 from ui.models.cases import CaseRow
@@ -28,14 +28,10 @@ from ui.screens.case_form import case_values
 
 
 def load_case_rows(session, today: dt.date) -> list[CaseRow]:  # noqa: ANN001 - a Session
-    """Every case with its RAG rating and next unmet deadline as of `today`."""
-    timescales = timescales_from_settings(session)
-    rules = rag_rules_from_settings(session)
-    calendar = calendar_for(session)
+    """Every case with its RAG rating and next unmet deadline as of `today` (read from the caseload overview)."""
     rows = []
-    for facts in load_case_facts(session):
-        deadlines = compute_deadlines(facts, today, timescales, calendar)
-        rag = rag_for(facts, deadlines, today, rules)
+    for position in caseload_for(session).positions(session, today):
+        facts, deadlines, rag = position.facts, position.deadlines, position.rag
         pending = [d for d in deadlines if d.status is not DeadlineStatus.MET]
         upcoming = min(pending, key=lambda d: d.due, default=None)
         rows.append(CaseRow(
@@ -114,14 +110,15 @@ def load_case_detail(session, case_id: int, today: dt.date) -> CaseDetail:  # no
         from dhr_tracker.errors import NotFound
 
         raise NotFound("That case no longer exists. Choose another on the Cases screen.")
-    facts = facts_from_case(case)
-    deadlines = compute_deadlines(facts, today, timescales_from_settings(session), calendar_for(session))
-    rag = rag_for(facts, deadlines, today, rag_rules_from_settings(session))
+    position = caseload_for(session).position(session, case.id, today)
+    facts = position.facts if position is not None else facts_from_case(case)
+    deadlines = position.deadlines if position is not None else ()
+    rag = position.rag if position is not None else RagStatus(Rag.GREEN, ())
     deadline_lines = [
-        DeadlineLine(d.label, d.due, d.status.label,
-                     f"met {format_date(d.met_on)}" + (f", {d.slippage_days} days late" if d.slippage_days else "")
-                     if d.met_on else (f"{d.days_overdue} days overdue" if d.days_overdue else
-                                       (f"moved {d.paused_days} days by pauses" if d.paused_days else "")))
+        DeadlineLine(d.label, d.due, "Met late" if d.met_late else d.status.label,
+                     f"met {format_date(d.met_on)}" + (f", {d.days_text(d.slippage_days)} late" if d.slippage_days else "")
+                     if d.met_on else (f"{d.days_text(d.days_overdue)} overdue" if d.days_overdue else
+                                       (f"moved {d.days_text(d.paused_days)} by pauses" if d.paused_days else "")))
         for d in deadlines
     ]
     timeline = [TimelineRow(event.on, event.label, event.detail, event.kind) for event in build_timeline(facts)]

@@ -11,15 +11,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from dhr_tracker.dates import format_date
-from dhr_tracker.escalation.service import escalations
 from dhr_tracker.exchange.packs.proposals import pending_count
 from dhr_tracker.exchange.packs.register import returns_awaiting_import
-from dhr_tracker.lifecycle.deadlines import DeadlineStatus, compute_deadlines, timescales_from_settings
-from dhr_tracker.lifecycle.facts import load_case_facts
-from dhr_tracker.lifecycle.rag import Rag, rag_for, rag_rules_from_settings
-from dhr_tracker.meetings.meetings import list_meetings
+from dhr_tracker.lifecycle.deadlines import DeadlineStatus
+from dhr_tracker.lifecycle.rag import Rag, rag_rules_from_settings
+from dhr_tracker.lifecycle.today import caseload_for
 from dhr_tracker.vocabulary import Stage
-from dhr_tracker.workdays import calendar_for
 from ui.charts import RAG_PIE_COLOURS, BarChart, PieChart
 from ui.models.dashboard import (
     DUE_SOON, ESCALATION, KIND_LABELS, MEETING, MILESTONE, OVERDUE, UPCOMING, UPDATE, DashboardFilterProxy, DashboardItem,
@@ -56,27 +53,26 @@ class DashboardData:
 def load_dashboard(session, today: dt.date) -> DashboardData:  # noqa: ANN001 - a Session
     """Everything the dashboard shows as of `today`, from the lifecycle, escalation and meeting services."""
     items: list[DashboardItem] = []
-    rules = rag_rules_from_settings(session)
-    soon = today + dt.timedelta(days=rules.due_soon_days)
-    timescales, calendar = timescales_from_settings(session), calendar_for(session)
+    soon = today + dt.timedelta(days=rag_rules_from_settings(session).due_soon_days)
     stages: Counter[Stage] = Counter()
     rags: Counter[str] = Counter()
-    for facts in load_case_facts(session, open_only=True):
+    caseload = caseload_for(session)
+    for position in caseload.positions(session, today, open_only=True):
+        facts, deadlines = position.facts, position.deadlines
         stages[facts.stage] += 1
-        deadlines = compute_deadlines(facts, today, timescales, calendar)
-        rating = rag_for(facts, deadlines, today, rules).rating
+        rating = position.rag.rating
         if rating is not Rag.CLOSED:
             rags[rating.label] += 1
         about = f"{facts.reference} ({facts.pseudonym})"
         for deadline in deadlines:
             if deadline.status is DeadlineStatus.OVERDUE:
                 items.append(DashboardItem(MILESTONE, deadline.due, OVERDUE, deadline.label, about, "case", facts.case_id,
-                                           f"Overdue by {plural(deadline.days_overdue, 'day')}"))
+                                           f"Overdue by {deadline.days_text(deadline.days_overdue)}"))
             elif deadline.status is DeadlineStatus.DUE and deadline.due <= soon:
                 items.append(DashboardItem(MILESTONE, deadline.due, DUE_SOON, deadline.label, about, "case", facts.case_id,
                                            f"Due in {plural((deadline.due - today).days, 'day')}"))
     levels: Counter[int] = Counter()
-    for position in escalations(session, today):
+    for position in caseload.escalations(session, today):
         overdue = position.overdue
         level = position.level
         if overdue:
@@ -94,7 +90,7 @@ def load_dashboard(session, today: dt.date) -> DashboardData:  # noqa: ANN001 - 
                 ESCALATION, today, DUE_SOON, f"Level {due.level}: {due.label}", position.agency_name, "escalations",
                 position.agency_id, f"Goes to: {due.recipient.label}", level=due.level,
             ))
-    upcoming = sorted((m for m in list_meetings(session) if m.held_on >= today), key=lambda m: m.held_on)
+    upcoming = sorted((m for m in caseload.meetings(session) if m.held_on >= today), key=lambda m: m.held_on)
     for meeting in upcoming[:MEETINGS_SHOWN]:
         items.append(DashboardItem(
             MEETING, meeting.held_on, DUE_SOON if meeting.held_on <= soon else UPCOMING,
