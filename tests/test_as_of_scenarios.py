@@ -202,7 +202,7 @@ def test_the_briefing_position_as_at_a_past_date(caseload):
     assert set(reviews) == {"DHR-2025-11", "DHR-2025-12", "DHR-2024-13", "DHR-2025-14"}
     assert reviews["DHR-2025-12"].rag == "Red" and reviews["DHR-2025-12"].stage.value == "decision"
     # DHR-2025-11 had not been signed off or submitted yet (sign-off 01/07/2025).
-    assert reviews["DHR-2025-11"].qa_position == "Not yet submitted to the Home Office QA Panel."
+    assert reviews["DHR-2025-11"].qa_position == "Not yet submitted to the Home Office Quality Assurance Panel."  # the QA body setting (issue 17)
     # DHR-2024-13's completion, due 14/12/2024, was met by the sign-off of 01/04/2025: 108 days late (worked above).
     assert "Review completed: due 14/12/2024, met late 01/04/2025 (108 days)." in reviews["DHR-2024-13"].deadlines
 
