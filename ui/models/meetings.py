@@ -29,7 +29,7 @@ class MeetingModel(RowTableModel[MeetingRow]):
         Column("Date", lambda r: date_text(r.held_on), sort_key=lambda r: date_key(r.held_on)),
         Column("Meeting", lambda r: r.kind),
         Column("Item", lambda r: r.agenda_item),
-        Column("Title", lambda r: r.title),
+        Column("Title", lambda r: r.title, free_text=True),
         Column("Attendees", lambda r: str(r.attendees), sort_key=lambda r: r.attendees, align_right=True),
         Column("Copies returned", lambda r: f"{r.copies_returned} of {r.copies}" if r.copies else "No copies yet",
                sort_key=lambda r: (r.copies - r.copies_returned, r.copies)),

@@ -58,7 +58,7 @@ def load_agency_rows(session, today: dt.date) -> list[AgencyRow]:  # noqa: ANN00
             agency.id, agency.name, agency.kind.label,
             outstanding=len(position.outstanding) if position else 0, overdue=len(position.overdue) if position else 0,
             level=level.level if level else None, level_label=level.label if level else "",
-            action_due=due.label if due else "", outside_kent=agency.outside_kent,
+            action_due=due.instruction if due else "", outside_kent=agency.outside_kent,
         ))
     return rows
 
@@ -154,10 +154,11 @@ class AgenciesScreen(Screen):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.filter_box)
         left_layout.addWidget(self.table)
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        # One above the other: both tables get the full width, so no column needs a horizontal scroll at 1280×720.
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setSizes([640, 560])
+        splitter.setSizes([420, 380])
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Agencies</h2>", self))
         layout.addWidget(splitter, 1)

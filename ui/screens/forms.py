@@ -6,7 +6,7 @@ import datetime as dt
 
 import shiboken6
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QFormLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QTableView, QWidget,
@@ -188,17 +188,72 @@ def make_table(model, name: str, parent: QWidget | None = None, *, sortable: boo
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(stretch_column is None)
     if stretch_column is not None:
-        header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
+        # Not Qt's Stretch mode: fit_columns gives this column the width left over, and takes width from free
+        # text first when there is too little, so that numbers and dates are never squeezed.
+        table.setProperty("fillColumn", stretch_column)
     return table
 
 
+FREE_TEXT_MINIMUM = 110  # pixels a free-text column keeps however narrow the window
+
+
+def _free_text_columns(table: QTableView) -> set[int]:
+    model = table.model()
+    while hasattr(model, "sourceModel") and model.sourceModel() is not None:
+        model = model.sourceModel()
+    free = getattr(model, "free_text_columns", None)
+    return free() if free is not None else set()
+
+
 def fit_columns(table: QTableView, maximum: int = 320) -> None:
-    """Size columns to their contents once, capped so that long text does not push others away."""
+    """Size columns to their contents: numbers, dates and labels whole; free text capped and shrunk to fit.
+
+    Free-text columns (Column.free_text) give up width first, down to FREE_TEXT_MINIMUM, so that the table
+    fits its viewport without a horizontal scroll where it can; they elide, with the full text in the tooltip.
+    The fit is made again whenever the table is resized.
+    """
     table.resizeColumnsToContents()
     header = table.horizontalHeader()
-    for column in range(header.count()):
-        if header.sectionResizeMode(column) != QHeaderView.ResizeMode.Stretch and header.sectionSize(column) > maximum:
+    free = _free_text_columns(table)
+    fill = table.property("fillColumn")
+    for column in free if free else set(range(header.count())) - {fill}:
+        if header.sectionSize(column) > maximum:
             header.resizeSection(column, maximum)
+    if free:
+        _shrink_free_text(table, free)
+    if fill is not None and 0 <= fill < header.count():
+        spare = table.viewport().width() - header.length()
+        if spare > 0:
+            header.resizeSection(fill, header.sectionSize(fill) + spare)
+    if table.property("fitsOnResize") is None:
+        table.setProperty("fitsOnResize", True)
+        table.installEventFilter(_ColumnFitter(table, maximum))
+
+
+def _shrink_free_text(table: QTableView, free: set[int]) -> None:
+    header = table.horizontalHeader()
+    visible = [c for c in range(header.count()) if not header.isSectionHidden(c)]
+    excess = sum(header.sectionSize(c) for c in visible) - table.viewport().width()
+    shrinkable = sorted((c for c in free if c in visible), key=header.sectionSize, reverse=True)
+    for column in shrinkable:
+        if excess <= 0:
+            break
+        give = min(excess, max(0, header.sectionSize(column) - FREE_TEXT_MINIMUM))
+        header.resizeSection(column, header.sectionSize(column) - give)
+        excess -= give
+
+
+class _ColumnFitter(QObject):
+    """Fits a table's columns again when the table changes size (a window resized, a pane moved)."""
+
+    def __init__(self, table: QTableView, maximum: int):
+        super().__init__(table)
+        self._maximum = maximum
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Resize and isinstance(watched, QTableView) and watched.model() is not None:
+            fit_columns(watched, self._maximum)
+        return False
 
 
 def shortcut(widget: QWidget, keys: str | QKeySequence, slot, *, context=Qt.ShortcutContext.WidgetWithChildrenShortcut) -> QShortcut:
