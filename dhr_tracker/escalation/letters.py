@@ -85,7 +85,9 @@ def addressee_for(agency: Agency, role: RecipientRole) -> Addressee:
 def letter_reference(prefix: str, level: int, agency_name: str, day: dt.date) -> str:
     """'KCST/DHR/L4/DGNT/20261201': prefix, level, the agency's initials and the date, for replies to quote."""
     words = [w for w in re.findall(r"[A-Za-z0-9]+", re.sub(r"['’]s\b", "", agency_name)) if w.casefold() not in {"and", "of", "the", "for"}]
-    initials = "".join(w if w.isupper() and len(w) <= 5 else w[0].upper() for w in words)[:8] or "AGENCY"
+    acronym = re.search(r"\(([A-Z]{2,8})\)", agency_name)  # "… Trust (KMPT)": the agency's own short name
+    initials = acronym.group(1) if acronym else "".join(w if w.isupper() and len(w) <= 5 else w[0].upper() for w in words)[:8]
+    initials = initials or "AGENCY"
     return f"{prefix}/L{level}/{initials}/{day:%Y%m%d}"
 
 
