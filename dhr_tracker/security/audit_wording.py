@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dhr_tracker.dates import format_date
+from dhr_tracker.wording import join_and
 from dhr_tracker.vocabulary import (
     AuditAction, ContactMethod, Decision, GuidanceProfile, MilestoneKind, ParallelProcessKind, ProcessStatus, QAOutcome,
     RecommendationSource, RecommendationStatus, Scope, Stage,
@@ -164,7 +165,7 @@ def describe(entry: Any, names: AuditNames | None = None) -> str:
             return f"Recorded the decision “{_label(table, 'decision', _value(entry, 'decision'))}”"
         if "stage" in changes:
             return f"Moved the case to {_label(table, 'stage', _value(entry, 'stage'))}"
-        return "Changed the case's " + _and(_field_label(column).lower() for column in changes if column not in _HIDDEN)
+        return "Changed the case's " + join_and(_field_label(column).lower() for column in changes if column not in _HIDDEN)
     if table == "milestone":
         phrase = _milestone_phrase(entry, names)
         if created:
@@ -179,7 +180,7 @@ def describe(entry: Any, names: AuditNames | None = None) -> str:
             return f"Removed {subject}"
         if "status" in changes:
             return f"Set {subject} to “{_label(table, 'status', _value(entry, 'status'))}”"
-        return f"Changed {subject}: " + _and(_field_label(column).lower() for column in changes if column not in _HIDDEN)
+        return f"Changed {subject}: " + join_and((_field_label(c).lower() for c in changes if c not in _HIDDEN), empty="details")
     if table == "progress_update":
         subject = names.recommendation(_value(entry, "recommendation_id"))
         received = on("received_on")
@@ -273,10 +274,3 @@ def describe_changes(entry: Any, names: AuditNames | None = None) -> str:
         elif entry.action is AuditAction.CREATE and change not in (None, "", []):
             parts.append(f"{label}: {_shown_value(entry.entity, column, change, names)}")
     return "; ".join(parts)
-
-
-def _and(words: Iterable[str]) -> str:
-    items = [word for word in words if word]
-    if len(items) <= 1:
-        return "".join(items) or "details"
-    return ", ".join(items[:-1]) + " and " + items[-1]
