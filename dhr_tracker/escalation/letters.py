@@ -33,7 +33,7 @@ from dhr_tracker.settings import (
     CHAIR_SENDER, LETTER_CONTACT, LETTER_REFERENCE_PREFIX, LETTER_SENDER, LETTER_TEMPLATES, LETTERHEAD, PROTECTIVE_MARKING,
     Settings,
 )
-from dhr_tracker.storage.files import create_owner_only
+from dhr_tracker.storage.files import create_owner_only, output_folder
 
 _ITEMS = "\x00items\x00"
 
@@ -295,10 +295,7 @@ def write_letters(session: Session, as_of: dt.date, out_dir: Path) -> list[Path]
         text = letter_text(letter, marking_text)
         guard.check([text], where="plain-text letter")
         rendered.append((letter, letter_pdf(letter, marking=marking, guard=guard), text))
-    out_dir = Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise UserError(f"{out_dir} is a file, not a folder. Choose a folder for the letters.")
-    out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    out_dir = output_folder(out_dir)
     for letter, _, _ in rendered:
         for suffix in (".pdf", ".txt"):
             if (out_dir / f"{letter.file_stem()}{suffix}").exists():

@@ -40,6 +40,7 @@ from dhr_tracker.reports.frame import (
     write_pdf,
 )
 from dhr_tracker.reports.pseudonyms import RealNameGuard
+from dhr_tracker.storage.files import output_file
 from dhr_tracker.wording import join_and
 
 BAR_COLOUR = colors.HexColor("#2f5d8a")
@@ -396,7 +397,7 @@ def write_briefing(
                 )
     recipients = list(recipients)
     check_recipients(recipients)
-    paths = copy_paths(out, len(recipients))
+    paths = copy_paths(output_file(out, ".pdf"), len(recipients))
     for path in paths:
         if path.exists():
             raise UserError(f"{path} already exists. Choose another file name, or move the old copies away first.")
