@@ -24,10 +24,14 @@ def clipped_cells(table: QTableView) -> list[str]:
     """Each visible number or date cell too narrow for its text, or beyond the right edge of the view."""
     model, header = table.model(), table.horizontalHeader()
     width = table.viewport().width()
+    source = model
+    while hasattr(source, "sourceModel") and source.sourceModel() is not None:
+        source = source.sourceModel()
+    free_text = source.free_text_columns() if hasattr(source, "free_text_columns") else set()
     problems = []
     for column in range(model.columnCount()):
-        if header.isSectionHidden(column):
-            continue
+        if header.isSectionHidden(column) or column in free_text:
+            continue  # free text may be elided (a date inside a sentence included); its tooltip has it whole
         size = header.sectionSize(column)
         right = header.sectionViewportPosition(column) + size
         for row in range(min(model.rowCount(), 60)):

@@ -59,7 +59,7 @@ def test_overview_shows_the_case_and_refusals_beside_the_field_with_nothing_save
         assert (case.pseudonym, case.notes) == ("Anya", "Chair met the family.")
     wait_for_tasks(qtbot, ui_context)
     audit = screen.audit_tab.model.rows()
-    assert "pseudonym: Anna → Anya" in audit[0].changes and audit[-1].what.startswith("Created case")
+    assert "Pseudonym: Anna → Anya" in audit[0].changes and audit[-1].what == "Opened the case"
     assert all("Real Person" not in row.changes for row in audit)
 
 
