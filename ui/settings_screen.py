@@ -252,6 +252,7 @@ class SettingsScreen(Screen):
         layout.addStretch(1)
 
         scroll = QScrollArea(self)
+        scroll.setAccessibleName("Settings")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(content)

@@ -75,3 +75,18 @@ def test_no_number_or_date_is_clipped_at_1280_by_720(qtbot, make_window, demo_co
         for table in tables:
             problems += clipped_cells(table)
     assert not problems, "\n".join(problems)
+
+
+def test_an_empty_table_says_so(qtbot, make_window, ui_context):
+    """On a database with no cases, the dashboard and cases tables say what to do instead of a blank grid."""
+    window = make_window(ui_context)
+    window.resize(1280, 720)
+    window.show()
+    window._on_unlocked()
+    for key, words in (("dashboard", "Nothing needs doing today"), ("cases", "Ctrl+N")):
+        screen = window.show_screen(key)
+        wait_for_tasks(qtbot, ui_context)
+        assert screen.table.is_empty() and words in screen.table.empty_text
+        image = screen.table.viewport().grab().toImage()
+        colours = {image.pixel(x, y) for x in range(0, image.width(), 3) for y in range(0, min(60, image.height()), 2)}
+        assert len(colours) > 2  # the message is drawn, not an empty grid

@@ -121,7 +121,8 @@ class AgenciesScreen(Screen):
         self.filter_box.setAccessibleName("Filter agencies")
         self.filter_box.setPlaceholderText("Filter agencies (Ctrl+F)")
         self.filter_box.textChanged.connect(self.proxy.set_text)
-        self.table = make_table(self.proxy, "Agencies", self, stretch_column=AgencyModel.KIND)
+        self.table = make_table(self.proxy, "Agencies", self, stretch_column=AgencyModel.KIND,
+                                empty_text="No agency matches the filter.")
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
         self.name_label = QLabel("", self)
@@ -136,6 +137,7 @@ class AgenciesScreen(Screen):
         self.history_model = EscalationHistoryModel(parent=self)
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName("About the agency")
+        self.tabs.tabBar().setAccessibleName("About the agency: parts")
         for model, label, stretch in ((self.outstanding_model, "&Outstanding", OutstandingModel.RECOMMENDATION),
                                       (self.history_model, "Escalation &history", EscalationHistoryModel.NOTE),
                                       (self.contact_model, "&Contacts", ContactModel.EMAIL)):

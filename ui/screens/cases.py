@@ -79,7 +79,8 @@ class CasesScreen(Screen):
         self.open_button.setToolTip("Open the selected case (Enter)")
         self.open_button.clicked.connect(self.open_selected)
 
-        self.table = make_table(self.proxy, "Cases", self, stretch_column=CaseTableModel.NEXT_DEADLINE_FOR)
+        self.table = make_table(self.proxy, "Cases", self, stretch_column=CaseTableModel.NEXT_DEADLINE_FOR,
+                                empty_text="No case to show. Press Ctrl+N for a new case, or clear the filters.")
         self.table.sortByColumn(CaseTableModel.NOTIFIED, Qt.SortOrder.DescendingOrder)
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
         self.table.activated.connect(lambda _index: self.open_selected())

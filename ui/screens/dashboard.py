@@ -163,7 +163,8 @@ class DashboardScreen(Screen):
         self.open_button.setObjectName("dashboard_open")
         self.open_button.setToolTip("Open what the selected item refers to (Enter)")
         self.open_button.clicked.connect(self.open_selected)
-        self.table = make_table(self.proxy, "What needs doing", self, stretch_column=DashboardModel.WHAT)
+        self.table = make_table(self.proxy, "What needs doing", self, stretch_column=DashboardModel.WHAT,
+                                empty_text="Nothing needs doing today: no deadline is due soon and no agency is late.")
         self.table.activated.connect(lambda _index: self.open_selected())
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
         self.stage_chart = BarChart("Open reviews by stage", self)

@@ -74,7 +74,8 @@ class EscalationsScreen(Screen):
         self.due_only.setObjectName("due_only")
         self.due_only.setChecked(True)
         self.due_only.toggled.connect(self.proxy.set_due_only)
-        self.table = make_table(self.proxy, "Escalations due", self, stretch_column=EscalationModel.CASES)
+        self.table = make_table(self.proxy, "Escalations due", self, stretch_column=EscalationModel.CASES,
+                                empty_text="No escalation step is due today. Untick the box to see every late agency.")
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.record_button = self._button("&Record the action taken…", "record_action", self.record_action)
         self.letters_button = self._button("Produce the &letters…", "produce_letters", self.produce_letters)

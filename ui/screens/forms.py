@@ -7,7 +7,7 @@ import datetime as dt
 import shiboken6
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QPainter, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QFormLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QTableView, QWidget,
 )
@@ -165,10 +165,33 @@ def text_of(widget: QWidget) -> str:
     return widget.text()
 
 
+class TableView(QTableView):
+    """A table that says so when it has no rows (`empty_text`), rather than showing a blank grid."""
+
+    def __init__(self, parent: QWidget | None = None, empty_text: str = "Nothing to show."):
+        super().__init__(parent)
+        self.empty_text = empty_text
+
+    def is_empty(self) -> bool:
+        return self.model() is None or self.model().rowCount() == 0
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().paintEvent(event)
+        if self.is_empty() and self.empty_text:
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            area = self.viewport().rect().adjusted(12, 12, -12, -12)
+            painter.drawText(area, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap),
+                             self.empty_text)
+            painter.end()
+
+
 def make_table(model, name: str, parent: QWidget | None = None, *, sortable: bool = True,
-               stretch_column: int | None = None) -> QTableView:
+               stretch_column: int | None = None, empty_text: str = "Nothing to show.") -> QTableView:
     """A read-only, row-selecting, keyboard-friendly table over `model` (usually a proxy)."""
-    table = QTableView(parent)
+    table = TableView(parent, empty_text)
+    for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved, model.layoutChanged):
+        signal.connect(table.viewport().update)
     table.setModel(model)
     table.setObjectName(name.lower().replace(" ", "_"))
     table.setAccessibleName(name)

@@ -82,7 +82,8 @@ class MeetingsScreen(Screen):
         self.model = MeetingModel(parent=self)
         proxy = RowProxyModel(self)
         proxy.setSourceModel(self.model)
-        self.table = make_table(proxy, "Meetings", self, stretch_column=MeetingModel.TITLE)
+        self.table = make_table(proxy, "Meetings", self, stretch_column=MeetingModel.TITLE,
+                                empty_text="No meeting yet. Add the next KCSP meeting to plan its briefing.")
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.attendee_model = AttendeeModel(parent=self)
         self.copy_model = BriefingCopyModel(parent=self)

@@ -60,7 +60,7 @@ class CaseScreen(Screen):
         self.rag_label.setObjectName("case_rag")
         self.rag_label.setWordWrap(True)
         self.deadline_model = DeadlineModel(parent=self)
-        self.deadlines_table = make_table(self.deadline_model, "Deadlines", body, sortable=False,
+        self.deadlines_table = make_table(self.deadline_model, "Deadlines", body, sortable=False, empty_text="No deadline yet.",
                                           stretch_column=DeadlineModel.DETAIL)
         self.deadlines_table.setObjectName("case_deadlines")
 
@@ -102,6 +102,7 @@ class CaseScreen(Screen):
         self.tabs = QTabWidget(body)
         self.tabs.setObjectName("case_tabs")
         self.tabs.setAccessibleName("Parts of the case")
+        self.tabs.tabBar().setAccessibleName("Parts of the case")
         for widget, label in ((overview, "&Overview"), (self.timeline_tab, "&Timeline"), (self.qa_tab, "Home Office &QA"),
                               (self.processes_tab, "Processes and &pauses"), (self.action_plan_tab, "&Action plan"),
                               (self.notes_tab, "&Notes"), (self.audit_tab, "A&udit")):
