@@ -15,7 +15,7 @@ from dhr_tracker.errors import ValidationError
 from dhr_tracker.escalation.engine import level_dates
 from dhr_tracker.escalation.rounds import ReplyEntry, change_request_due_date, create_update_round, record_reply
 from dhr_tracker.escalation.service import current_ladder, kcsp_meeting_dates, record_escalation_action
-from dhr_tracker.meetings.meetings import add_meeting
+from dhr_tracker.meetings.meetings import add_meeting, list_meetings
 from dhr_tracker.model import UpdateRequest, UpdateRound
 from dhr_tracker.vocabulary import ContactLevel, ContactMethod
 from dhr_tracker.workdays import calendar_for
@@ -53,8 +53,9 @@ def add_demo_update_rounds(session: Session, anchor: dt.date) -> None:
         # meeting is in the meeting list.
         old_meeting = _wednesday_on_or_after(anchor - dt.timedelta(days=270))
         if old_meeting not in meetings:
+            members = next((m.attendees for m in list_meetings(session) if m.attendees), ())
             add_meeting(session, held_on=old_meeting, agenda_item="7", title="Kent Community Safety Partnership",
-                        location="Sessions House, Maidstone")
+                        location="Sessions House, Maidstone", attendees=members)
             meetings = kcsp_meeting_dates(session)
         old = create_update_round(session, meeting_on=old_meeting, requested_on=old_meeting - dt.timedelta(days=42),
                                   due_on=old_meeting - dt.timedelta(days=21), note="Demo: an earlier round")

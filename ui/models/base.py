@@ -63,6 +63,7 @@ class Column(Generic[Row]):
     # Free text (a recommendation, a note, a long name) may be elided to fit the window, its full text in the
     # tooltip; every other column (numbers, dates, short labels) is always shown whole (see forms.fit_columns).
     free_text: bool = False
+    header_tooltip: str = ""  # what a short header means in full
 
     def key(self, row: Row) -> Any:
         return self.sort_key(row) if self.sort_key is not None else text_key(self.display(row))
@@ -158,6 +159,8 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.COLUMNS):
+            return self.COLUMNS[section].header_tooltip or None
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:

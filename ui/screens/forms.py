@@ -239,43 +239,76 @@ def fit_columns(table: QTableView, maximum: int = 320) -> None:
     header = table.horizontalHeader()
     free = _free_text_columns(table)
     fill = table.property("fillColumn")
+    natural = {column: header.sectionSize(column) for column in range(header.count())}
     for column in free if free else set(range(header.count())) - {fill}:
         if header.sectionSize(column) > maximum:
             header.resizeSection(column, maximum)
     if free:
         _shrink_free_text(table, free)
-    if fill is not None and 0 <= fill < header.count():
-        spare = table.viewport().width() - header.length()
-        if spare > 0:
-            header.resizeSection(fill, header.sectionSize(fill) + spare)
+    spare = _available_width(table) - header.length()
+    for column in sorted(free, key=lambda c: natural[c] - header.sectionSize(c)):
+        # Room left over goes first to free text that was capped, up to the width its text wants.
+        if spare <= 0:
+            break
+        grow = min(spare, natural[column] - header.sectionSize(column))
+        if grow > 0:
+            header.resizeSection(column, header.sectionSize(column) + grow)
+            spare -= grow
+    if fill is not None and 0 <= fill < header.count() and spare > 0:
+        header.resizeSection(fill, header.sectionSize(fill) + spare)
     if table.property("fitsOnResize") is None:
         table.setProperty("fitsOnResize", True)
-        table.installEventFilter(_ColumnFitter(table, maximum))
+        # On the viewport: it is resized with the window and also when a scroll bar comes or goes.
+        table.viewport().installEventFilter(_ColumnFitter(table, maximum))
+
+
+def _available_width(table: QTableView) -> int:
+    """The viewport's width, less the vertical scroll bar's when the rows will need one it does not show yet."""
+    width = table.viewport().width()
+    bar = table.verticalScrollBar()
+    if not bar.isVisible() and table.verticalHeader().length() > table.viewport().height():
+        width -= bar.sizeHint().width()
+    return width
 
 
 def _shrink_free_text(table: QTableView, free: set[int]) -> None:
+    """Take the width the table lacks from its free-text columns, in proportion to what each can give."""
     header = table.horizontalHeader()
     visible = [c for c in range(header.count()) if not header.isSectionHidden(c)]
-    excess = sum(header.sectionSize(c) for c in visible) - table.viewport().width()
-    shrinkable = sorted((c for c in free if c in visible), key=header.sectionSize, reverse=True)
-    for column in shrinkable:
-        if excess <= 0:
-            break
-        give = min(excess, max(0, header.sectionSize(column) - FREE_TEXT_MINIMUM))
-        header.resizeSection(column, header.sectionSize(column) - give)
-        excess -= give
+    excess = sum(header.sectionSize(c) for c in visible) - _available_width(table)
+    if excess <= 0:
+        return
+    model = table.model()
+    spare: dict[int, int] = {}
+    for column in (c for c in free if c in visible):
+        # Never narrower than its header (with room for the sort arrow), so every column stays named.
+        title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+        floor = max(FREE_TEXT_MINIMUM, header.fontMetrics().horizontalAdvance(title) + 28)
+        spare[column] = max(0, header.sectionSize(column) - floor)
+    total = sum(spare.values())
+    if total <= 0:
+        return
+    share = min(1.0, excess / total)
+    for column, room in spare.items():
+        header.resizeSection(column, header.sectionSize(column) - int(round(room * share)))
 
 
 class _ColumnFitter(QObject):
-    """Fits a table's columns again when the table changes size (a window resized, a pane moved)."""
+    """Fits a table's columns again when its viewport changes size (a window resized, a pane moved, a scroll bar)."""
 
     def __init__(self, table: QTableView, maximum: int):
         super().__init__(table)
+        self._table = table
         self._maximum = maximum
+        self._busy = False
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.Resize and isinstance(watched, QTableView) and watched.model() is not None:
-            fit_columns(watched, self._maximum)
+        if event.type() == QEvent.Type.Resize and not self._busy and self._table.model() is not None:
+            self._busy = True  # resizing sections can bring a scroll bar and so another resize: fit once
+            try:
+                fit_columns(self._table, self._maximum)
+            finally:
+                self._busy = False
         return False
 
 

@@ -90,9 +90,11 @@ class MeetingsScreen(Screen):
         self.copy_model.return_toggled.connect(self._toggle_returned)
         attendee_proxy = RowProxyModel(self)
         attendee_proxy.setSourceModel(self.attendee_model)
-        self.attendee_table = make_table(attendee_proxy, "Attendees", self, stretch_column=AttendeeModel.ORGANISATION)
+        self.attendee_table = make_table(attendee_proxy, "Attendees", self, stretch_column=AttendeeModel.ORGANISATION,
+                                         empty_text="No attendees yet: add them to give each a numbered copy.")
         self.copy_table = make_table(self.copy_model, "Copy register", self, sortable=False,
-                                     stretch_column=BriefingCopyModel.ORGANISATION)
+                                     stretch_column=BriefingCopyModel.ORGANISATION,
+                                     empty_text="No copies yet: produce the briefing to number and register them.")
         self.copy_table.setToolTip("Tick a copy when it comes back (Space ticks the selected copy)")
         self.copy_table.activated.connect(lambda index: self._toggle_from_keyboard(index))
 
