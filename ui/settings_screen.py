@@ -128,6 +128,7 @@ class SettingField(QWidget):
                 widget.setPlainText(json.dumps(value, indent=1) if self.setting.kind in (list, dict) else str(value or ""))
             else:
                 widget.setText("" if value is None else str(value))
+                widget.setCursorPosition(0)  # show the start of a long value, not its end
         finally:
             self._loading = False
         self.dirty = False
