@@ -18,7 +18,7 @@ from dhr_tracker.lifecycle.facts import load_case_facts
 from dhr_tracker.lifecycle.instructions import deadline_instruction
 from dhr_tracker.lifecycle.rag import Rag, rag_for, rag_rules_from_settings
 from dhr_tracker.meetings.meetings import list_meetings
-from dhr_tracker.vocabulary import Stage
+from dhr_tracker.vocabulary import MeetingKind, Stage
 from dhr_tracker.workdays import calendar_for
 from ui.charts import RAG_PIE_COLOURS, BarChart, PieChart
 from ui.models.dashboard import (
@@ -86,7 +86,7 @@ def load_dashboard(session, today: dt.date) -> DashboardData:  # noqa: ANN001 - 
     for meeting in upcoming[:MEETINGS_SHOWN]:
         items.append(DashboardItem(
             MEETING, meeting.held_on, DUE_SOON if meeting.held_on <= soon else UPCOMING,
-            meeting.title or meeting.kind.label, meeting.kind.label + (f", item {meeting.agenda_item}" if meeting.agenda_item else ""),
+            meeting_instruction(meeting), meeting.kind.label + (f", item {meeting.agenda_item}" if meeting.agenda_item else ""),
             "meetings", meeting.id, plural(len(meeting.attendees), "attendee"),
         ))
     return DashboardData(
@@ -95,6 +95,14 @@ def load_dashboard(session, today: dt.date) -> DashboardData:  # noqa: ANN001 - 
         rag_counts=[(label, rags[label]) for label in ("Red", "Amber", "Green")],
         agencies_by_level=[(f"Level {level}", levels[level]) for level in sorted(levels) if levels[level]],
     )
+
+
+def meeting_instruction(meeting) -> str:  # noqa: ANN001 - a meetings.MeetingRecord
+    """What an upcoming meeting asks of the coordinator: the briefing for a KCSP meeting, else to prepare."""
+    name = meeting.title or meeting.kind.label
+    if meeting.kind is MeetingKind.KCSP:
+        return f"Produce the briefing for the {name} meeting"
+    return f"Prepare for the {name} meeting"
 
 
 def _agency_item(position: AgencyPosition, today: dt.date) -> DashboardItem | None:
