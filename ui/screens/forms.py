@@ -323,6 +323,9 @@ def shortcut(widget: QWidget, keys: str | QKeySequence, slot, *, context=Qt.Shor
 def selected_object(table: QTableView):
     """The row object of the selected row of `table` (whose model is a RowProxyModel or RowTableModel)."""
     indexes = table.selectionModel().selectedRows() if table.selectionModel() else []
+    if not indexes and table.currentIndex().isValid() and table.hasFocus():
+        # Ctrl+Home, Ctrl+End and Ctrl+arrows move the current row without selecting it: Enter still opens it.
+        indexes = [table.currentIndex()]
     if not indexes:
         return None
     model = table.model()
