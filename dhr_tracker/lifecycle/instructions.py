@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dhr_tracker.lifecycle.deadlines import Deadline, DeadlineKind
+from dhr_tracker.vocabulary import Stage
 
 _INSTRUCTIONS = {
     DeadlineKind.DECISION: "Decide whether to hold a review",
@@ -19,3 +20,18 @@ def deadline_instruction(deadline: Deadline) -> str:
     if deadline.milestone is DeadlineKind.IMR and deadline.agency:
         return f"{text} from {deadline.agency}"
     return f"{text} ({deadline.agency})" if deadline.agency else text
+
+
+# The next step of a review in a stage the deadline engine sets no timescale for (from partnership sign-off on).
+_NEXT_STEP = {
+    Stage.PARTNERSHIP_SIGNOFF: "Submit the report to the Home Office QA Panel",
+    Stage.HOME_OFFICE_QA: "Await the QA Panel's feedback, then make any revisions",
+    Stage.PUBLICATION: "Publish the report and tell the family",
+    Stage.ACTION_PLAN_MONITORING: "Collect updates on the action plan",
+    Stage.CLOSED: "nothing, the case is closed",
+}
+
+
+def next_step(stage: Stage) -> str:
+    """What comes next for a review with no deadline running: never a blank."""
+    return _NEXT_STEP.get(stage, "Record the next step")

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from dhr_tracker.dates import format_date
 from dhr_tracker.errors import UserError, ValidationError
+from dhr_tracker.lifecycle.instructions import next_step
 from dhr_tracker.meetings.copies import Recipient, check_recipients, next_edition, record_copies
 from dhr_tracker.model import Meeting
 from dhr_tracker.reports.briefing_data import BriefingData, ReviewSection, gather_briefing
@@ -328,7 +329,7 @@ def _at_a_glance(data: BriefingData) -> list:
     reviews = sorted(data.reviews, key=lambda r: (order.get(r.rag, 3), -r.slippage_days, r.reference))
     rows = [
         [r.reference, r.pseudonym, r.stage.label, r.rag, format_date(r.next_deadline_on) or "\u2013",
-         r.next_deadline or "None in this stage", str(r.slippage_days)]
+         r.next_deadline or f"Next: {next_step(r.stage)}", str(r.slippage_days)]
         for r in reviews
     ]
     table = data_table(

@@ -43,7 +43,7 @@ def test_cells_show_en_gb_dates_and_labels(qapp):
     assert model.data(model.index(0, CaseTableModel.NEXT_DEADLINE)) == "01/09/2024"  # no day given: no overdue mark
     assert model.data(model.index(0, CaseTableModel.NEXT_DEADLINE_FOR)) == "Completion"
     assert model.data(model.index(2, CaseTableModel.NEXT_DEADLINE)) == ""
-    assert model.data(model.index(2, CaseTableModel.NEXT_DEADLINE_FOR)) == "No deadline in this stage"
+    assert model.data(model.index(2, CaseTableModel.NEXT_DEADLINE_FOR)) == "Next: nothing, the case is closed"
     # Loaded for 02/09/2024, the day after: marked overdue in words and with a shape, not only in colour.
     model.set_rows([replace(row, as_of=dt.date(2024, 9, 2)) for row in rows()])
     assert model.data(model.index(0, CaseTableModel.NEXT_DEADLINE)) == "▲ 01/09/2024 overdue"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex
 
+from dhr_tracker.lifecycle.instructions import next_step
 from dhr_tracker.vocabulary import Stage
 from ui.models.base import RAG_COLOURS, Column, rag_text, RowProxyModel, RowTableModel, date_key, date_text, text_key
 
@@ -65,7 +66,7 @@ class CaseTableModel(RowTableModel[CaseRow]):
         ),
         Column("Next deadline", lambda r: r.deadline_text, sort_key=lambda r: date_key(r.next_deadline),
                background=lambda r: RAG_COLOURS["red"] if r.deadline_overdue else None),
-        Column("Deadline for", lambda r: r.next_deadline_label if r.next_deadline else "No deadline in this stage",
+        Column("Deadline for", lambda r: r.next_deadline_label if r.next_deadline else f"Next: {next_step(r.stage)}",
                free_text=True),
     )
 
