@@ -58,7 +58,7 @@ class CaseTableModel(RowTableModel[CaseRow]):
         Column("Reference", lambda r: r.reference),
         Column("Pseudonym", lambda r: r.pseudonym),
         Column("Stage", lambda r: r.stage.label, sort_key=lambda r: STAGE_ORDER[r.stage]),
-        Column("CSP area", lambda r: r.csp_area),
+        Column("CSP area", lambda r: r.csp_area, free_text=True),
         Column("Notified", lambda r: date_text(r.notified_on), sort_key=lambda r: date_key(r.notified_on)),
         Column(
             "RAG", lambda r: rag_text(r.rag), sort_key=lambda r: RAG_ORDER.get(r.rag, 3),
