@@ -18,6 +18,11 @@ def format_date(day: dt.date | None) -> str:
     return day.strftime(UK_DATE_FORMAT) if day else ""
 
 
+def format_long_date(day: dt.date | None) -> str:
+    """'1 December 2026', as a letter is dated; an empty string for no date."""
+    return f"{day.day} {day:%B %Y}" if day else ""
+
+
 def format_local_time(moment: dt.datetime | None) -> str:
     """A stored UTC timestamp shown in UK local time (GMT or BST), e.g. '23/11/2026 14:05'."""
     if moment is None:

@@ -47,6 +47,7 @@ from dhr_tracker.vocabulary import (
     Scope,
     Stage,
 )
+from dhr_tracker.workdays import calendar_for
 
 FIRST_NAMES = ["Imogen", "Delphine", "Marguerite", "Rosalind", "Petronella", "Ottoline", "Wilhelmina", "Clementine",
                "Aurelia", "Philippa", "Georgiana", "Henrietta", "Evangeline", "Seraphina", "Lavinia", "Euphemia"]
@@ -97,6 +98,7 @@ class _DemoBuilder:
         self.session = session
         self.random = random.Random(seed)
         self.anchor = anchor
+        self.calendar = calendar_for(session)
         self.areas = list(session.scalars(select(CspArea).order_by(CspArea.name)))
         self.agencies = list(session.scalars(select(Agency).order_by(Agency.name)))
         self.local_agencies = [a for a in self.agencies if a.kind is not AgencyKind.GOVERNMENT_DEPARTMENT]
@@ -104,6 +106,18 @@ class _DemoBuilder:
 
     def day(self, start: dt.date, low: int, high: int) -> dt.date:
         return min(start + dt.timedelta(days=self.random.randint(low, high)), self.anchor)
+
+    def working_day(self, start: dt.date, low: int, high: int) -> dt.date:
+        """A day as `day` gives, moved to the next working day (or, past the anchor, the one before) if it is not one."""
+        day = self.day(start, low, high)
+        later = day
+        while not self.calendar.is_working_day(later):
+            later += dt.timedelta(days=1)
+        if later <= self.anchor:
+            return later
+        while not self.calendar.is_working_day(day) and day > start:
+            day -= dt.timedelta(days=1)
+        return day
 
     def contact_name(self) -> str:
         return f"{self.random.choice(CONTACT_FIRST)} {self.random.choice(CONTACT_LAST)}"
@@ -177,9 +191,10 @@ class _DemoBuilder:
         on = self.milestone(case, MilestoneKind.TERMS_OF_REFERENCE_AGREED, self.day(on, 14, 30))
         imr_agencies = rng.sample(self.local_agencies, k=rng.randint(3, 6))
         for agency in imr_agencies:
-            asked = self.milestone(case, MilestoneKind.IMR_REQUESTED, self.day(on, 1, 5), agency)
+            # Letters go out, and IMRs arrive, on working days.
+            asked = self.milestone(case, MilestoneKind.IMR_REQUESTED, self.working_day(on, 1, 5), agency)
             if reached > order.index(Stage.INFORMATION_GATHERING) or rng.random() < 0.5:
-                self.milestone(case, MilestoneKind.IMR_RECEIVED, self.day(asked, 30, 70), agency)
+                self.milestone(case, MilestoneKind.IMR_RECEIVED, self.working_day(asked, 30, 70), agency)
         self.milestone(case, MilestoneKind.FAMILY_CONTACTED, self.day(on, 5, 20), note="Advocate offered (AAFDA)")
         if rng.random() < 0.4:
             trial = ParallelProcess(kind=ParallelProcessKind.CRIMINAL_TRIAL, started_on=self.day(case.notified_on, 20, 60),

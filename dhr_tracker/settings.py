@@ -109,6 +109,31 @@ PACK_RETURN_TO = declare(Setting(
     "Printed on every update pack and in its covering e-mail: who the agencies send the completed pack back to.",
 ))
 
+LETTERHEAD = declare(Setting(
+    "reports.letterhead", "Letterhead",
+    "Kent Community Safety Partnership\nKent Community Safety Team\nKent County Council\nSessions House, County Road, "
+    "Maidstone ME14 1XQ",
+    "The lines at the top right of every escalation letter, first line in bold: the partnership, the team and the address.",
+))
+LETTER_CONTACT = declare(Setting(
+    "reports.letter_contact", "Letter contact line",
+    "If you have any questions about this letter, please contact the DHR Coordinator, Kent Community Safety Team.",
+    "Printed at the foot of every escalation letter: whom to contact about it (add the e-mail address and telephone).",
+))
+LETTER_SENDER = declare(Setting(
+    "reports.letter_sender", "Letters are sent by",
+    "DHR Coordinator, Kent Community Safety Team",
+    "Who sends the escalation letters, shown under 'From' (the letter from the KCSP Chair names the Chair instead).",
+))
+CHAIR_SENDER = declare(Setting(
+    "reports.chair_sender", "Letters from the Chair are sent by", "Chair, Kent Community Safety Partnership",
+    "Who sends the letter to an agency's chief officer, shown under 'From'.",
+))
+LETTER_REFERENCE_PREFIX = declare(Setting(
+    "reports.letter_reference_prefix", "Letter reference prefix", "KCST/DHR",
+    "The start of 'Our reference' on every escalation letter; the level, the agency and the date follow it.",
+))
+
 # --- Timescales ------------------------------------------------------------------------------------
 PUBLICATION_MONTHS = declare(Setting(
     "timescales.publication_months", "Keep published reports online (months)", 12,

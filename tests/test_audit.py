@@ -180,7 +180,7 @@ def test_cli_audit_verify_and_case(three_changes, database_path, monkeypatch, ca
     shown = json.loads(capsys.readouterr().out)
     assert [entry["action"] for entry in shown] == ["update", "update", "create"]
     assert main(["audit", "case", "--db", str(database_path), "DHR-2025-03"]) == 0
-    assert "Changed case" in capsys.readouterr().out
+    assert "Changed the case's notes" in capsys.readouterr().out  # a sentence, not 'Changed dhr_case 1: notes'
     tamper(three_changes, "UPDATE audit_entry SET entity_id = '99' WHERE id = 4")
     assert main(["audit", "verify", "--db", str(database_path)]) == 1
     assert "BROKEN at entry 4" in capsys.readouterr().out

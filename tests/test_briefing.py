@@ -187,3 +187,62 @@ def test_existing_files_are_never_replaced(caseload, tmp_path):
         write_briefing(session, find_meeting(session, meeting_on), out / "b.pdf", copies=2, as_of=TODAY)
     assert sorted(p.name for p in out.iterdir()) == ["b-copy-02-of-02.pdf"]
     assert (out / "b-copy-02-of-02.pdf").read_bytes() == b"keep me"
+
+
+def test_the_page_after_the_cover_is_the_overview_a_board_member_scans(caseload, tmp_path):
+    database, meeting_on = caseload
+    with database.transaction() as session:
+        result = write_briefing(session, find_meeting(session, meeting_on), tmp_path / "b.pdf", copies=1, as_of=TODAY)
+        open_cases = session.execute(select(Case.reference, Case.pseudonym).where(Case.stage != "closed")).all()
+        paused = {reference for (reference,) in session.execute(select(Case.reference).join(Pause, Pause.case_id == Case.id))}
+    pages, _ = read_pdf(result.files[0].read_bytes())
+    overview = " ".join(pages[1].split())
+    assert "1. Open reviews at a glance" in overview
+    for header in ("Reference", "Pseudonym", "Stage", "RAG", "Next deadline", "Days beyond timescale"):
+        assert header in overview
+    for reference, pseudonym in open_cases:  # every open review, on the one page
+        assert reference in overview and pseudonym in overview
+    assert "2. Summary figures" not in overview  # the overview has the page to itself
+    everything = "\n".join(pages)
+    assert "Pauses and reasons" not in everything and "Last update: None" not in everything
+    # A review never paused says so, even when a parallel process (an inquest) is running.
+    sections = everything.split("DHR-")
+    for section in sections:
+        reference = "DHR-" + section.split()[0] if section.split() else ""
+        if "Pauses" in section and reference not in paused and "Guidance" in section:
+            after = section.split("Pauses", 1)[1].split()
+            assert after[0] == "None.", (reference, after[:6])
+    # No page is only a repeated table header and a totals row.
+    for number, text in enumerate(pages, start=1):
+        body = [line for line in text.splitlines() if line.strip() and "OFFICIAL-SENSITIVE" not in line
+                and "Copy 1 of 1" not in line and "Schedule 12A" not in line and "DHR progress report" not in line]
+        if any(line.startswith("All agencies") for line in body):
+            assert len(body) > 12, f"page {number} holds only the header and the totals: {body}"
+
+
+def test_numbers_are_right_aligned_in_the_tables(caseload, tmp_path):
+    """The agencies table's figures end at the same x position, whatever their width (read from the PDF)."""
+    database, meeting_on = caseload
+    with database.transaction() as session:
+        result = write_briefing(session, find_meeting(session, meeting_on), tmp_path / "b.pdf", copies=1, as_of=TODAY)
+    reader = pypdf.PdfReader(io.BytesIO(result.files[0].read_bytes()))
+    ends: dict[str, list[float]] = {}
+    for page in reader.pages:
+        if "All agencies" not in (page.extract_text() or ""):
+            continue
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        from dhr_tracker.reports.fonts import BOLD
+
+        def visit(text, cm, tm, font_dict, font_size):  # noqa: ANN001 - pypdf's visitor
+            if text.strip().isdigit():
+                ends.setdefault(text.strip(), []).append(round(tm[4] + stringWidth(text.strip(), BOLD, font_size), 0))
+
+        page.extract_text(visitor_text=visit)
+    by_digits: dict[int, set[float]] = {}
+    for number, edges in ends.items():
+        by_digits.setdefault(len(number), set()).update(edges)
+    # Right-aligned, a one-digit and a two-digit figure in the same column end at the same x; left-aligned, they
+    # would start together and end a digit's width apart.
+    assert by_digits.get(1) and by_digits.get(2)
+    assert by_digits[1] & by_digits[2]

@@ -14,8 +14,8 @@ from dhr_tracker.casework.cases import create_case
 from dhr_tracker.cli import main
 from dhr_tracker.errors import UserError
 from dhr_tracker.exchange.sheets.export import export_file, export_tables
+from dhr_tracker.model import Agency, Case, ProgressUpdate
 from dhr_tracker.vocabulary import Stage
-from dhr_tracker.model import Agency, ProgressUpdate
 from tests.conftest import PASSPHRASE
 
 TODAY = dt.date(2026, 11, 23)
@@ -69,7 +69,11 @@ def test_csv_export_is_formula_safe_owner_only_and_holds_no_real_name(filled, tm
     assert [path.name for path in result.paths] == ["cases.csv", "recommendations.csv", "updates.csv", "home-office-action-plan.csv"]
     for path in result.paths:
         assert path.stat().st_mode & 0o777 == 0o600
-    rows = list(csv.DictReader((tmp_path / "out" / "recommendations.csv").open(encoding="utf-8-sig")))
+    for path in result.paths:  # the protective marking is the first line of every file, alone
+        assert path.read_text(encoding="utf-8-sig").splitlines()[0] == "OFFICIAL-SENSITIVE"
+    handle = (tmp_path / "out" / "recommendations.csv").open(encoding="utf-8-sig")
+    next(handle)
+    rows = list(csv.DictReader(handle))
     assert rows[0]["Recommendation"] == "'=HYPERLINK(\"http://x\",\"click\")"
     assert rows[0]["Action to take"] == "'+train staff"
     assert rows[0]["Outcome"] == "'@Training delivered"
@@ -87,6 +91,8 @@ def test_xlsx_export_has_date_cells_no_formulas_and_no_real_name(filled, tmp_pat
     assert out.stat().st_mode & 0o777 == 0o600
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == ["Cases", "Recommendations", "Updates", "Home Office action plan"]
+    for sheet in book.worksheets:  # printed at the top and bottom of every page
+        assert sheet.oddHeader.center.text == "OFFICIAL-SENSITIVE" == sheet.oddFooter.center.text
     recs = book["Recommendations"]
     assert recs["D2"].data_type == "s" and recs["D2"].value == "'=HYPERLINK(\"http://x\",\"click\")"
     assert recs["J2"].value == dt.datetime(2025, 6, 30) and recs["J2"].number_format == "dd/mm/yyyy"
@@ -104,6 +110,25 @@ def test_a_real_name_in_free_text_stops_the_export_and_writes_nothing(filled, tm
     with pytest.raises(UserError, match="Updates. sheet.*contains a real name stored for case DHR-2024-07"), filled.transaction() as session:
         export_file(session, "xlsx", tmp_path / "x.xlsx")
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_exports_letters_and_reports_treat_folders_and_extensions_one_way(filled, tmp_path):
+    from dhr_tracker.reports.action_plan import write_action_plan
+
+    with filled.transaction() as session:
+        # A missing folder is created; a name without an extension gets the right one.
+        [written] = export_file(session, "xlsx", tmp_path / "new" / "deeper" / "partners").paths
+        assert written == tmp_path / "new" / "deeper" / "partners.xlsx" and written.exists()
+        assert (tmp_path / "new").stat().st_mode & 0o777 == 0o700
+        reference = session.scalar(select(Case.reference))
+        plan = write_action_plan(session, reference, tmp_path / "plans" / "plan", as_of=dt.date(2025, 6, 1))
+        assert plan == tmp_path / "plans" / "plan.pdf" and plan.exists()
+        # Another extension is refused the same way everywhere, and nothing is written.
+        with pytest.raises(UserError, match=r"partners.csv should end in .xlsx"):
+            export_file(session, "xlsx", tmp_path / "partners.csv")
+        with pytest.raises(UserError, match=r"plan.docx should end in .pdf"):
+            write_action_plan(session, reference, tmp_path / "plan.docx", as_of=dt.date(2025, 6, 1))
+    assert not (tmp_path / "partners.csv").exists() and not (tmp_path / "plan.docx").exists()
 
 
 def test_exports_never_overwrite_and_name_unknown_cases(filled, tmp_path):
@@ -213,6 +238,8 @@ def test_xlsx_export_and_import_write_nothing_to_the_temporary_folder(filled, tm
     assert opened == [] and list(folder.iterdir()) == []
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == ["Cases", "Recommendations", "Updates", "Home Office action plan"]
+    for sheet in book.worksheets:  # printed at the top and bottom of every page
+        assert sheet.oddHeader.center.text == "OFFICIAL-SENSITIVE" == sheet.oddFooter.center.text
     assert [cell.value for cell in book["Cases"][2]][:3] == ["DHR-2024-07", "Harley", "Notification"]
     assert book["Recommendations"].max_row == 3 and book["Updates"]["G2"].value == "Half the teams trained"
     assert book["Cases"].freeze_panes == "C2" and book["Cases"]["A1"].font.bold

@@ -93,7 +93,7 @@ def test_each_level_uses_its_own_editable_wording(database):
         police = letters["Kent Police"]
         assert police.level.level == 1 and police.salutation == "Pat Lead"
         text = letter_text(police, "OFFICIAL-SENSITIVE")
-        assert "Still waiting since 02/02/2026." in text and "Thanks" in text
+        assert "Still waiting since 2 February 2026." in text and "Thanks" in text  # letters use long dates
         kmpt = letter_text(letters["Kent and Medway Partnership Trust (KMPT)"], "OFFICIAL-SENSITIVE")
         assert "Dear Dr Lee" in kmpt and "Still waiting" in kmpt
 
@@ -110,6 +110,53 @@ def test_a_missing_contact_gets_a_generic_address_and_the_chief_officer_letter_c
         assert letter.level.level == 4 and letter.recipient == "Chief Officer, Kent Police"
         text = letter_text(letter, "RESTRICTED")
         assert "Dear Chief Officer," in text and "Chair, Kent Community Safety Partnership" in text
+
+
+# Kent Police on the default ladder, due Mon 02/02/2026 (requested Mon 19/01/2026): level 1 five working days after
+# the due date (Mon 09/02), level 2 fifteen (Mon 23/02), level 3 twenty-five (Mon 09/03/2026; no bank holiday in
+# between), level 4 at the next KCSP meeting after that (put on Thu 18/06/2026). Kent Police has a lead contact and a
+# senior manager but no chief officer on record; KMPT has only a lead contact.
+LEVELS = (
+    (0, D(2026, 1, 19), "Pat Lead", "Pat Lead", "", "From: DHR Coordinator"),
+    (1, D(2026, 2, 9), "Pat Lead", "Pat Lead", "", "From: DHR Coordinator"),
+    (2, D(2026, 2, 23), "Supt Morgan", "Supt Morgan", "", "From: DHR Coordinator"),
+    (3, D(2026, 3, 9), "Supt Morgan", "Supt Morgan", "Copy to: KCSP Working Group", "From: DHR Coordinator"),
+    (4, D(2026, 6, 18), "The Chief Officer", "Chief Officer", "", "From: Chair, Kent Community Safety Partnership"),
+)
+
+
+@pytest.mark.parametrize("level, as_of, first_address_line, dear, copy_line, sender", LEVELS)
+def test_each_level_is_addressed_to_the_person_it_greets(database, tmp_path, level, as_of, first_address_line, dear,
+                                                          copy_line, sender):
+    from dhr_tracker.model import Meeting
+    from dhr_tracker.vocabulary import MeetingKind
+
+    with database.transaction() as session:
+        build(session)
+        session.add(Meeting(kind=MeetingKind.KCSP, held_on=D(2026, 6, 18)))
+    with database.transaction() as session:
+        paths = write_letters(session, as_of, tmp_path / "letters")
+    police_pdf = next(p for p in paths if p.suffix == ".pdf" and "kent-police" in p.name)
+    lines = [line.strip() for line in pdf_text(police_pdf).splitlines() if line.strip()]
+    # The address block comes straight after the letterhead (whose last line is the address in the settings).
+    start = lines.index("Sessions House, County Road, Maidstone ME14 1XQ") + 1
+    assert lines[start] == first_address_line and "Kent Police" in lines[start:start + 3]
+    assert f"Dear {dear}," in lines
+    if first_address_line != "The Chief Officer":
+        assert dear == lines[start]  # the greeting names the person the letter is addressed to
+    assert (copy_line in lines) if copy_line else not any(line.startswith("Copy to:") for line in lines)
+    assert any(line.startswith(sender) for line in lines)
+    assert "OFFICIAL-SENSITIVE" in lines and "Kent Community Safety Partnership" in lines  # marking; letterhead
+    long_date = f"{as_of.day} {as_of:%B %Y}"  # e.g. "9 February 2026"
+    assert f"Date: {long_date}" in lines and f"Our reference: KCST/DHR/L{level}/KP/{as_of:%Y%m%d}" in lines
+    assert any("please contact the DHR Coordinator" in line for line in lines)
+    plain = police_pdf.with_suffix(".txt").read_text(encoding="utf-8")
+    assert f"Dear {dear}," in plain and f"To: {first_address_line}" in plain
+
+    if level == 2:  # KMPT has no senior manager or Steering Group member on record: the letter goes to the role
+        kmpt = next(p for p in paths if p.suffix == ".txt" and "kmpt" in p.name).read_text(encoding="utf-8")
+        assert "To: The Senior Manager, Kent and Medway Partnership Trust (KMPT)" in kmpt
+        assert "Dear Senior Manager," in kmpt
 
 
 def test_a_real_name_in_a_recommendation_stops_the_letters(database, tmp_path):

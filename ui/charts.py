@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCharts import (
-    QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QHorizontalBarSeries, QPieSeries, QValueAxis,
+    QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QPieSeries, QValueAxis,
 )
 from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor, QFont, QPainter
@@ -28,7 +28,7 @@ class ChartView(QChartView):
         super().__init__(chart, parent)
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setAccessibleName(title)
-        self.setMinimumHeight(260)
+        self.setMinimumHeight(120)  # the dashboard caps the charts at a quarter of its height
         self.title = title
         self.figures: list[tuple[str, int]] = []
 
@@ -46,7 +46,7 @@ class ChartView(QChartView):
 
 
 class BarChart(ChartView):
-    """Categories down the side, one bar each (horizontal bars keep long stage names readable)."""
+    """Categories along the bottom, one column each, with short names: it fits the quarter of the height it gets."""
 
     def set_data(self, figures: Sequence[tuple[str, int]], empty_text: str = "None") -> None:
         self.clear()
@@ -58,7 +58,7 @@ class BarChart(ChartView):
         bars.setColor(QColor(BAR_COLOUR))
         for _label, value in figures:
             bars.append(value)
-        series = QHorizontalBarSeries()
+        series = QBarSeries()
         series.append(bars)
         series.setLabelsVisible(True)
         series.setLabelsPosition(QBarSeries.LabelsPosition.LabelsInsideEnd)
@@ -69,14 +69,15 @@ class BarChart(ChartView):
         font.setPointSizeF(max(7.0, font.pointSizeF() - 1))
         categories.setLabelsFont(font)
         categories.setTruncateLabels(False)
-        chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
+        chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(categories)
         values = QValueAxis()
         values.setLabelFormat("%d")
         top = max((value for _label, value in figures), default=0)
         values.setRange(0, max(1, top))
         values.setTickCount(min(max(2, top + 1), 6))
-        chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
+        values.setLabelsVisible(False)  # each column carries its figure; axis numbers would only crowd a short chart
+        chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(values)
         self._describe(figures)
 

@@ -184,6 +184,9 @@ class MainWindow(QMainWindow):
         self.new_case_action = self._action("&New case", QKeySequence.StandardKey.New, self.new_case, name="action_new_case")
         self.close_database_action = self._action("&Close database", None, self.close_database, name="action_close_database")
         self.quit_action = self._action("&Quit", "Ctrl+Q", self.close, name="action_quit")
+        self.guide_action = self._action("&User guide", QKeySequence.StandardKey.HelpContents, self.show_user_guide,
+                                         name="action_user_guide")
+        self.about_action = self._action("&About DHR Tracker", None, self.show_about, name="action_about")
         self.screen_actions = []
         for index, screen in enumerate(self.screens[:9]):
             action = self._action(screen.title, f"Ctrl+{index + 1}", lambda _=False, i=index: self.show_screen(i),
@@ -201,6 +204,9 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         for action in self.screen_actions:
             view.addAction(action)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self.guide_action)
+        help_menu.addAction(self.about_action)
 
         toolbar = QToolBar("Main", self)
         toolbar.setObjectName("main_toolbar")
@@ -218,6 +224,18 @@ class MainWindow(QMainWindow):
             action.setEnabled(unlocked)
         self.toolbar.setVisible(unlocked)
         self.menuBar().setVisible(True)
+
+    def show_user_guide(self) -> None:
+        from ui.help.dialogs import UserGuideDialog
+
+        self.guide_dialog = UserGuideDialog(self)
+        self.guide_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.guide_dialog.open()
+
+    def show_about(self) -> None:
+        from ui.help.dialogs import show_about
+
+        show_about(self.context)
 
     def find(self) -> None:
         screen = self.current_screen()

@@ -23,15 +23,29 @@ def _parse_size(text: str) -> tuple[int, int]:
         width, height = (int(part) for part in text.lower().split("x"))
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a size like 1360x860") from None
+    if not (640 <= width <= 7680 and 480 <= height <= 4320):
+        raise argparse.ArgumentTypeError(f"'{text}' is outside 640x480 to 7680x4320")
     return width, height
+
+
+def _parse_scale(text: str) -> float:
+    try:
+        scale = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number like 2") from None
+    if not 0.5 <= scale <= 4:  # Qt crashes on a scale of 0 or less rather than refuse it
+        raise argparse.ArgumentTypeError(f"{text} is outside 0.5 to 4")
+    return scale
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m ui.screenshots", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True, help="folder to write the PNG files into (created if needed)")
     parser.add_argument("--cases", type=int, default=24, help="how many demo cases (default 24)")
-    parser.add_argument("--size", type=_parse_size, default=DEFAULT_SIZE, help="window size, e.g. 1360x860")
-    parser.add_argument("--scale", type=float, default=1.0, help="device pixel ratio, e.g. 2 for a high-DPI check")
+    parser.add_argument("--size", type=_parse_size, action="append",
+                        help="window size, e.g. 1280x720; more than once for several sizes, each in a sub-folder "
+                             "named after it (default 1360x860)")
+    parser.add_argument("--scale", type=_parse_scale, default=1.0, help="device pixel ratio, e.g. 2 for a high-DPI check")
     parser.add_argument("--seed", type=int, default=1, help="demo data seed")
     return parser
 
@@ -163,8 +177,11 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     if args.scale != 1.0:
         os.environ["QT_SCALE_FACTOR"] = str(args.scale)
+    sizes = args.size or [DEFAULT_SIZE]
     try:
-        render(args.out, cases=args.cases, size=args.size, seed=args.seed)
+        for size in sizes:
+            out = args.out if len(sizes) == 1 else args.out / f"{size[0]}x{size[1]}"
+            render(out, cases=args.cases, size=size, seed=args.seed)
     except Exception as error:  # noqa: BLE001 - a clear line, never a traceback, for a command
         print(f"Could not render the screenshots: {type(error).__name__}: {error}", file=sys.stderr)
         return 1

@@ -129,6 +129,7 @@ class SettingField(QWidget):
                 widget.setPlainText(json.dumps(value, indent=1) if self.setting.kind in (list, dict) else str(value or ""))
             else:
                 widget.setText("" if value is None else str(value))
+                widget.setCursorPosition(0)  # show the start of a long value, not its end
         finally:
             self._loading = False
         self.dirty = False
@@ -267,6 +268,7 @@ class SettingsScreen(Screen):
         layout.addStretch(1)
 
         scroll = QScrollArea(self)
+        scroll.setAccessibleName("Settings")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(content)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from typing import Any
 
 from sqlalchemy import select
@@ -25,11 +26,24 @@ def resolve_agency(session: Session, value: Any, field: str, label: str) -> Agen
     elif value in (None, ""):
         raise ValidationError(f"{label} is required.", field=field, rule="required")
     if agency is None:
-        raise ValidationError(
-            f"{label}: '{value}' is not an agency on the list. Add it to the agencies first, or choose another.",
-            field=field, rule="unknown_agency",
-        )
+        close = similar_agency_names(session, str(value))
+        hint = (" Did you mean " + ", ".join(f"'{name}'" for name in close[:-1]) + (" or " if len(close) > 1 else "")
+                + f"'{close[-1]}'?") if close else " Add it to the agencies first, or choose another."
+        raise ValidationError(f"{label}: '{value}' is not an agency on the list.{hint}", field=field, rule="unknown_agency")
     return agency
+
+
+def similar_agency_names(session: Session, text: str, limit: int = 3) -> list[str]:
+    """Agencies a mistyped or shortened name probably meant: those containing it ("dartford"), else the closest."""
+    names = list(session.scalars(select(Agency.name).order_by(Agency.name)))
+    wanted = " ".join(text.casefold().split())
+    if not wanted:
+        return []
+    containing = [name for name in names if wanted in name.casefold()]
+    if containing:
+        return containing[:limit]
+    folded = {name.casefold(): name for name in names}
+    return [folded[match] for match in difflib.get_close_matches(wanted, list(folded), n=limit, cutoff=0.6)]
 
 
 def decision_date(session: Session, case: Case) -> dt.date | None:

@@ -81,6 +81,12 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not argv:
         return start_desktop_app()
+    if any(arg == "--passphrase" or arg.startswith("--passphrase=") for arg in argv):
+        # Refused before argparse, whose usage error would repeat the passphrase on the screen.
+        print("dhr-tracker: there is no --passphrase option (a passphrase typed on the command line stays in the "
+              "shell's history). Use --passphrase-file FILE, or set DHR_TRACKER_PASSPHRASE, or leave both out to be "
+              "asked for it.", file=sys.stderr)
+        return EXIT_USAGE
     parser = build_parser()
     args = parser.parse_args(argv)  # exits with 2 on a usage error
     if not hasattr(args, "run"):
@@ -115,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("DHR_TRACKER_DEBUG"):
             raise
         print(
-            f"DHR Tracker met an unexpected problem ({type(error).__name__}) and stopped; the last change was not saved. "
+            # True of every command: a writing command rolls its transaction back, a reading one changed nothing.
+            f"DHR Tracker met an unexpected problem ({type(error).__name__}) and stopped; nothing was changed by this command. "
             "Set DHR_TRACKER_DEBUG=1 to see the details for a bug report.",
             file=sys.stderr,
         )

@@ -32,9 +32,18 @@ def run_init(args: argparse.Namespace) -> int:
     path = database_path(args)
     make_private_folder(path.parent)
     passphrase, confirmation = read_passphrase(args, prompt="New passphrase (at least 12 characters): ", confirm=True)
+    strength = check_new_passphrase(passphrase, confirmation)
     create_database(path, passphrase, confirmation).close()
     print(f"Created an empty encrypted database at {path}.")
+    _warn_if_weak(strength)
     return 0
+
+
+def _warn_if_weak(strength) -> None:  # noqa: ANN001 - a storage.passphrase.Strength
+    """The same warning the app's meter and the passphrase command give below 'Good'."""
+    if not strength.is_good:
+        print(f"Note: the passphrase is rated {strength.label}. {strength.advice} "
+              "Change it with dhr-tracker passphrase.".replace("  ", " ").strip())
 
 
 def positive_count(text: str) -> int:
@@ -53,9 +62,10 @@ def run_demo(args: argparse.Namespace) -> int:
     path = database_path(args)
     make_private_folder(path.parent)
     passphrase, confirmation = read_passphrase(args, prompt="New passphrase (at least 12 characters): ", confirm=True)
-    check_new_passphrase(passphrase, confirmation)
+    strength = check_new_passphrase(passphrase, confirmation)
     create_demo_database(path, passphrase, cases=args.cases, seed=args.seed).close()
     print(f"Created a demo database with {args.cases} fictional cases at {path}.")
+    _warn_if_weak(strength)
     return 0
 
 

@@ -189,6 +189,12 @@ def run_copies(args: argparse.Namespace) -> int:
         meeting = find_meeting(session, meeting_on)
         if args.returned:
             returned_on = args.on or meeting.held_on
+            if not args.on and meeting.held_on > today_uk():
+                raise UserError(
+                    f"The meeting on {format_date(meeting.held_on)} has not happened yet, so no copy can have come back. "
+                    "Run this again on or after the meeting day: copies are marked as returned on the meeting day, or "
+                    "on the day given with --on DATE if they came back later."
+                )
             changed = mark_returned(session, meeting, args.returned, returned_on=returned_on, edition=args.edition)
             print(f"Marked {len(changed)} cop{'y' if len(changed) == 1 else 'ies'} as returned on {format_date(returned_on)}.")
         if args.outstanding:

@@ -184,14 +184,18 @@ def run_audit_case(args: argparse.Namespace) -> int:
     from dhr_tracker.casework.cases import find_case
     from dhr_tracker.security.audit import entries_for_case
 
+    from dhr_tracker.security.audit_wording import AuditNames, describe, describe_changes
+
     with _open_read_only(args) as database, database.session() as session:
         case = find_case(session, args.reference)
         entries = entries_for_case(session, case.id)
+        names = AuditNames.load(session, entries)
     if args.format == "json":
         print_json([
             {"id": e.id, "at": e.at, "os_user": e.os_user, "action": e.action.value, "entity": e.entity,
              "entity_id": e.entity_id, "changes": e.changes} for e in entries
         ])
     else:
-        print_table([(e.id, format_local_time(e.at), e.os_user, e.summary) for e in entries], ("Entry", "When", "Who", "What"))
+        print_table([(format_local_time(e.at), e.os_user, describe(e, names), describe_changes(e, names)) for e in entries],
+                    ("When (UK time)", "Who", "What", "Details"))
     return 0

@@ -15,6 +15,7 @@ from dhr_tracker.errors import ValidationError
 from dhr_tracker.escalation.engine import level_dates
 from dhr_tracker.escalation.rounds import ReplyEntry, change_request_due_date, create_update_round, record_reply
 from dhr_tracker.escalation.service import current_ladder, kcsp_meeting_dates, record_escalation_action
+from dhr_tracker.meetings.meetings import add_meeting, list_meetings
 from dhr_tracker.model import UpdateRequest, UpdateRound
 from dhr_tracker.vocabulary import ContactLevel, ContactMethod
 from dhr_tracker.workdays import calendar_for
@@ -35,7 +36,7 @@ def add_demo_update_rounds(session: Session, anchor: dt.date) -> None:
         contact = request.agency.contact_at(ContactLevel.LEAD)
         record_reply(
             session, request, received_on=on, contact=contact, contact_name=contact.name if contact else "Lead contact",
-            entries=[ReplyEntry(item.recommendation_id, "Progress as planned; evidence attached.", "EV-ROUND")
+            entries=[ReplyEntry(item.recommendation_id, _reply_text(item.recommendation, on), "EV-ROUND")
                      for item in request.items],
             today=anchor,
         )
@@ -48,7 +49,14 @@ def add_demo_update_rounds(session: Session, anchor: dt.date) -> None:
                 record_escalation_action(session, request, level=step.level, taken_on=day, method=method, today=anchor)
 
     try:
-        old_meeting = anchor - dt.timedelta(days=270)
+        # The earlier round is for a real meeting, about nine months back (a Wednesday), so that every round's
+        # meeting is in the meeting list.
+        old_meeting = _wednesday_on_or_after(anchor - dt.timedelta(days=270))
+        if old_meeting not in meetings:
+            members = next((m.attendees for m in list_meetings(session) if m.attendees), ())
+            add_meeting(session, held_on=old_meeting, agenda_item="7", title="Kent Community Safety Partnership",
+                        location="Sessions House, Maidstone", attendees=members)
+            meetings = kcsp_meeting_dates(session)
         old = create_update_round(session, meeting_on=old_meeting, requested_on=old_meeting - dt.timedelta(days=42),
                                   due_on=old_meeting - dt.timedelta(days=21), note="Demo: an earlier round")
         recent = create_update_round(session, meeting_on=upcoming, requested_on=base_due - dt.timedelta(days=15),
@@ -87,6 +95,17 @@ def add_demo_update_rounds(session: Session, anchor: dt.date) -> None:
             escalate(request, up_to={LEVEL_3: 2, LEVEL_2: 1, LEVEL_1: 0, NOT_YET_DUE: 0}[kind])
     session.flush()
 
+
+
+def _wednesday_on_or_after(day: dt.date) -> dt.date:
+    return day + dt.timedelta(days=(2 - day.weekday()) % 7)
+
+
+def _reply_text(recommendation, on: dt.date) -> str:  # noqa: ANN001 - a model Recommendation
+    """What an agency would say on `on`: a recommendation already completed is not 'progressing as planned'."""
+    if recommendation.completed_on is not None and recommendation.completed_on <= on:
+        return "Completed; evidence of the change attached."
+    return "Progress as planned; evidence attached."
 
 
 def _drop_items_decided_later(session: Session, round_: UpdateRound) -> None:

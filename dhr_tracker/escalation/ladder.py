@@ -53,6 +53,11 @@ class LadderLevel:
             return "when the request is sent"
         return f"{self.working_days} working days after the due date"
 
+    @property
+    def instruction(self) -> str:
+        """What the coordinator must do now this level is reached, in the imperative (see `action_instruction`)."""
+        return action_instruction(self)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "level": self.level,
@@ -60,6 +65,26 @@ class LadderLevel:
             "recipient": self.recipient.value,
             "label": self.label,
         }
+
+
+_SEND_TO = {
+    RecipientRole.LEAD_CONTACT: "to the lead contact",
+    RecipientRole.SENIOR_MANAGER: "to the senior manager",
+    RecipientRole.STEERING_GROUP_MEMBER: "to the Steering Group member",
+    RecipientRole.CHIEF_OFFICER: "from the KCSP Chair to the chief officer",
+}
+
+
+def action_instruction(level: LadderLevel) -> str:
+    """The action a reached level asks for, said as an instruction: "Send the level-4 letter from the KCSP Chair
+    to the chief officer". Built from the level's number and recipient, never its editable label, so that a
+    label written as a past event ("Reported to ...") still reads as something to do.
+    """
+    if level.working_days == 0:
+        return "Send the update request to the lead contact"
+    if level.recipient is RecipientRole.KCSP_WORKING_GROUP:
+        return f"Report to the KCSP Working Group; send the level-{level.level} letter to the senior manager"
+    return f"Send the level-{level.level} letter {_SEND_TO[level.recipient]}"
 
 
 DEFAULT_LADDER: list[dict[str, Any]] = [

@@ -14,15 +14,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from dhr_tracker.dates import format_date
+from dhr_tracker.dates import format_date, format_long_date
 from dhr_tracker.errors import UserError
 from dhr_tracker.escalation.engine import AgencyPosition
-from dhr_tracker.escalation.ladder import LadderLevel
+from dhr_tracker.escalation.ladder import LadderLevel, RecipientRole
 from dhr_tracker.escalation.letter_wording import template_key
 from dhr_tracker.escalation.service import escalations, recipient_for
 from dhr_tracker.model import Agency
@@ -30,8 +32,11 @@ from dhr_tracker.privacy.channels import LETTERS
 from dhr_tracker.reports.checkpoint import with_checkpoint_line
 from dhr_tracker.reports import DocumentInfo, Marking, RealNameGuard, content_width, data_table, escape, render_pdf, report_styles, write_pdf
 from dhr_tracker.security.audit import current_checkpoint
-from dhr_tracker.settings import LETTER_TEMPLATES, PROTECTIVE_MARKING, Settings
-from dhr_tracker.storage.files import create_owner_only
+from dhr_tracker.settings import (
+    CHAIR_SENDER, LETTER_CONTACT, LETTER_REFERENCE_PREFIX, LETTER_SENDER, LETTER_TEMPLATES, LETTERHEAD, PROTECTIVE_MARKING,
+    Settings,
+)
+from dhr_tracker.storage.files import create_owner_only, output_folder
 
 _ITEMS = "\x00items\x00"
 
@@ -43,6 +48,69 @@ class LetterItem:
     number: str
     text: str
     due_on: dt.date
+
+
+# How a letter addresses someone at a level when the agency has no named contact there.
+_ROLE_TITLES = {
+    RecipientRole.LEAD_CONTACT: "DHR Lead Contact",
+    RecipientRole.SENIOR_MANAGER: "Senior Manager",
+    RecipientRole.STEERING_GROUP_MEMBER: "DHR Steering Group Member",
+    RecipientRole.KCSP_WORKING_GROUP: "Senior Manager",
+    RecipientRole.CHIEF_OFFICER: "Chief Officer",
+}
+
+
+@dataclass(frozen=True)
+class Addressee:
+    """Whom a letter is written to: the address block, the salutation that must agree with it, and any copy."""
+
+    lines: tuple[str, ...]
+    salutation: str  # the name after "Dear"
+    copy_to: str = ""
+
+
+def addressee_for(agency: Agency, role: RecipientRole) -> Addressee:
+    """The person at `agency` a letter at a level going to `role` is written to.
+
+    A level reported to the KCSP Working Group is written to the agency's senior manager (copied to the Working
+    Group), so the address and the "Dear ..." always name the same person; without a named contact the letter is
+    addressed to the role ("The Chief Officer", "Dear Chief Officer").
+    """
+    contact = next((c for level in role.contact_levels if (c := agency.contact_at(level)) is not None), None)
+    title = _ROLE_TITLES[role]
+    copy_to = "KCSP Working Group" if role is RecipientRole.KCSP_WORKING_GROUP else ""
+    if contact is not None:
+        lines = (contact.name, contact.job_title or contact.level.label, agency.name)
+        return Addressee(tuple(line for line in lines if line), contact.name, copy_to)
+    return Addressee((f"The {title}", agency.name), title, copy_to)
+
+
+def letter_reference(prefix: str, level: int, agency_name: str, day: dt.date) -> str:
+    """'KCST/DHR/L4/DGNT/20261201': prefix, level, the agency's initials and the date, for replies to quote."""
+    words = [w for w in re.findall(r"[A-Za-z0-9]+", re.sub(r"['’]s\b", "", agency_name)) if w.casefold() not in {"and", "of", "the", "for"}]
+    acronym = re.search(r"\(([A-Z]{2,8})\)", agency_name)  # "… Trust (KMPT)": the agency's own short name
+    initials = acronym.group(1) if acronym else "".join(w if w.isupper() and len(w) <= 5 else w[0].upper() for w in words)[:8]
+    initials = initials or "AGENCY"
+    return f"{prefix}/L{level}/{initials}/{day:%Y%m%d}"
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """The house style around every letter, from the settings."""
+
+    lines: tuple[str, ...]
+    contact_line: str
+    sender: str
+    chair_sender: str
+    reference_prefix: str
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Letterhead:
+        return cls(
+            tuple(line.strip() for line in settings.get(LETTERHEAD).splitlines() if line.strip()),
+            settings.get(LETTER_CONTACT), settings.get(LETTER_SENDER), settings.get(CHAIR_SENDER),
+            settings.get(LETTER_REFERENCE_PREFIX),
+        )
 
 
 @dataclass(frozen=True)
@@ -61,6 +129,16 @@ class Letter:
     meeting_on: dt.date | None
     items: tuple[LetterItem, ...]
     paragraphs: tuple[str, ...]  # the template filled in; _ITEMS marks where the list goes
+    addressee: Addressee | None = None
+    letterhead: Letterhead | None = None
+    reference: str = ""
+
+    @property
+    def sender(self) -> str:
+        if self.letterhead is None:
+            return ""
+        chair = self.level.recipient is RecipientRole.CHIEF_OFFICER
+        return self.letterhead.chair_sender if chair else self.letterhead.sender
 
     @property
     def subject(self) -> str:
@@ -68,6 +146,8 @@ class Letter:
 
     @property
     def address_lines(self) -> tuple[str, ...]:
+        if self.addressee is not None:
+            return self.addressee.lines
         if self.recipient.endswith(self.agency_name):
             return (self.recipient,)
         return (self.recipient, self.agency_name)
@@ -104,18 +184,22 @@ def letters_due(session: Session, as_of: dt.date) -> list[Letter]:
         )
     }
     settings = Settings(session)
+    letterhead = Letterhead.from_settings(settings)
     templates: dict[str, str] = {}
     letters = []
     for position in positions:
         level = position.action_due
         oldest = position.requests[0].request
-        recipient, salutation, _ = recipient_for(agencies[position.agency_id], level.recipient)
+        agency = agencies[position.agency_id]
+        recipient, _, _ = recipient_for(agency, level.recipient)
+        addressee = addressee_for(agency, level.recipient)
+        salutation = addressee.salutation
         items = _items(position)
         values = {
-            "recipient": salutation, "agency": position.agency_name, "requested_date": format_date(oldest.requested_on),
-            "due_date": format_date(position.due_on), "working_days_late": str(position.working_days_late),
-            "item_count": str(len(items)), "meeting_date": format_date(oldest.meeting_on) or "the next meeting",
-            "date": format_date(as_of),
+            "recipient": salutation, "agency": position.agency_name, "requested_date": format_long_date(oldest.requested_on),
+            "due_date": format_long_date(position.due_on), "working_days_late": str(position.working_days_late),
+            "item_count": str(len(items)), "meeting_date": format_long_date(oldest.meeting_on) or "the next meeting",
+            "date": format_long_date(as_of),
         }
         key = template_key(level.level)
         if key not in templates:
@@ -124,13 +208,22 @@ def letters_due(session: Session, as_of: dt.date) -> list[Letter]:
         letters.append(Letter(
             position.agency_id, position.agency_name, level, recipient, salutation, as_of, oldest.requested_on,
             position.due_on, position.working_days_late, oldest.meeting_on, items, _paragraphs(template, values),
+            addressee=addressee, letterhead=letterhead,
+            reference=letter_reference(letterhead.reference_prefix, level.level, position.agency_name, as_of),
         ))
     return letters
 
 
 def letter_text(letter: Letter, marking: str) -> str:
     """The letter as plain text for secure e-mail, marked at the top and the bottom."""
-    lines = [marking, "", format_date(letter.date), "", "To: " + ", ".join(letter.address_lines), ""]
+    lines = [marking, ""]
+    if letter.letterhead is not None:
+        lines += [*letter.letterhead.lines, ""]
+    lines += _reference_lines(letter)
+    lines += ["", "To: " + ", ".join(letter.address_lines)]
+    if letter.addressee is not None and letter.addressee.copy_to:
+        lines.append("Copy to: " + letter.addressee.copy_to)
+    lines.append("")
     for paragraph in letter.paragraphs:
         if paragraph == _ITEMS:
             for item in letter.items:
@@ -139,20 +232,37 @@ def letter_text(letter: Letter, marking: str) -> str:
         else:
             lines.append(paragraph)
         lines.append("")
+    if letter.letterhead is not None:
+        lines += [letter.letterhead.contact_line, ""]
     lines.append(marking)
     return "\n".join(lines) + "\n"
+
+
+def _reference_lines(letter: Letter) -> list[str]:
+    lines = [f"Our reference: {letter.reference}"] if letter.reference else []
+    if letter.sender:
+        lines.append(f"From: {letter.sender}")
+    return lines + [f"Date: {format_long_date(letter.date)}"]
 
 
 def letter_pdf(letter: Letter, *, marking: Marking, guard: RealNameGuard) -> bytes:
     """The letter as a PDF in the marked-document frame. Raises RealNameFound rather than print a real name."""
     styles = report_styles()
     width = content_width()
-    story: list = [
-        Paragraph(escape(format_date(letter.date)), styles.body),
-        Spacer(1, 4 * mm),
+    story: list = []
+    if letter.letterhead is not None and letter.letterhead.lines:
+        head, *rest = letter.letterhead.lines
+        right = ParagraphStyle("letterhead", parent=styles.body, alignment=TA_RIGHT)
+        story += [Paragraph("<br/>".join([f"<b>{escape(head)}</b>", *(escape(line) for line in rest)]), right),
+                  Spacer(1, 6 * mm)]
+    story += [
         Paragraph("<br/>".join(escape(line) for line in letter.address_lines), styles.body),
-        Spacer(1, 6 * mm),
+        Spacer(1, 4 * mm),
     ]
+    if letter.addressee is not None and letter.addressee.copy_to:
+        story += [Paragraph(f"Copy to: {escape(letter.addressee.copy_to)}", styles.body), Spacer(1, 4 * mm)]
+    story += [Paragraph("<br/>".join(escape(line) for line in _reference_lines(letter)), styles.body),
+              Spacer(1, 6 * mm)]
     for index, paragraph in enumerate(letter.paragraphs):
         if paragraph == _ITEMS:
             story.append(data_table(
@@ -165,6 +275,8 @@ def letter_pdf(letter: Letter, *, marking: Marking, guard: RealNameGuard) -> byt
         text = "<br/>".join(escape(line) for line in paragraph.split("\n"))
         heading = index == 1 and "\n" not in paragraph and len(paragraph) < 120  # the subject line after "Dear ..."
         story.append(Paragraph(f"<b>{text}</b>" if heading else text, styles.body))
+    if letter.letterhead is not None:
+        story += [Spacer(1, 6 * mm), Paragraph(escape(letter.letterhead.contact_line), styles.body)]
     info = DocumentInfo(
         title=letter.subject, subject="Domestic Homicide Review recommendations: update request and escalation",
         running_title=f"Domestic Homicide Review recommendations: {letter.agency_name}",
@@ -187,10 +299,7 @@ def write_letters(session: Session, as_of: dt.date, out_dir: Path) -> list[Path]
         text = with_checkpoint_line(letter_text(letter, marking_text), marking_text, str(current_checkpoint(session)))
         guard.check([text], where=LETTERS, field="plain-text letter")
         rendered.append((letter, letter_pdf(letter, marking=marking, guard=guard), text))
-    out_dir = Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise UserError(f"{out_dir} is a file, not a folder. Choose a folder for the letters.")
-    out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    out_dir = output_folder(out_dir)
     for letter, _, _ in rendered:
         for suffix in (".pdf", ".txt"):
             if (out_dir / f"{letter.file_stem()}{suffix}").exists():
@@ -208,4 +317,4 @@ def write_letters(session: Session, as_of: dt.date, out_dir: Path) -> list[Path]
     return paths
 
 
-__all__ = ["Letter", "LetterItem", "letter_pdf", "letter_text", "letters_due", "write_letters"]
+__all__ = ["Addressee", "Letter", "LetterItem", "Letterhead", "addressee_for", "letter_pdf", "letter_text", "letters_due", "write_letters"]

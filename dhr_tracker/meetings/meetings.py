@@ -102,7 +102,8 @@ def find_meeting(session: Session, held_on: dt.date, kind: MeetingKind = Meeting
     if meeting is None:
         raise NotFound(
             f"There is no {kind.label} meeting on {format_date(held_on)}. "
-            f"Add it first (dhr-tracker meeting add --date {held_on.isoformat()} --item N)."
+            f"Add it first (dhr-tracker meetings --add {held_on.isoformat()} --item N), or give the date of a meeting "
+            "listed by dhr-tracker meetings."
         )
     return meeting
 

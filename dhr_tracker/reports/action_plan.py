@@ -23,6 +23,7 @@ from dhr_tracker.model import Recommendation
 from dhr_tracker.reports.frame import DocumentInfo, Marking, content_width, data_table, escape, render_pdf, report_styles, write_pdf
 from dhr_tracker.privacy.channels import ACTION_PLAN
 from dhr_tracker.reports.pseudonyms import RealNameGuard
+from dhr_tracker.storage.files import output_file
 from dhr_tracker.vocabulary import RecommendationSource, RecommendationStatus
 
 COLUMNS = (
@@ -147,7 +148,7 @@ def action_plan_info(data: ActionPlanData) -> DocumentInfo:
 
 def write_action_plan(session: Session, reference: str, out: Path, *, as_of: dt.date, password: str | None = None) -> Path:
     """Write the action plan PDF (landscape) for one case, owner-only, refusing to replace a file."""
-    out = Path(out)
+    out = output_file(out, ".pdf")
     if out.exists():
         raise UserError(f"{out} already exists. Choose another file name, or move the old file away first.")
     data = gather_action_plan(session, reference, as_of=as_of)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from dhr_tracker.dates import format_date
 from dhr_tracker.errors import UserError, ValidationError
+from dhr_tracker.lifecycle.instructions import next_step
 from dhr_tracker.meetings.copies import Recipient, check_recipients, next_edition, record_copies, remove_unless_committed
 from dhr_tracker.model import Meeting
 from dhr_tracker.reports.briefing_data import BriefingData, ReviewSection, gather_briefing
@@ -43,6 +44,8 @@ from dhr_tracker.privacy.channels import BRIEFING
 from dhr_tracker.reports.checkpoint import with_checkpoint
 from dhr_tracker.reports.pseudonyms import RealNameGuard
 from dhr_tracker.security.audit import current_checkpoint
+from dhr_tracker.storage.files import output_file
+from dhr_tracker.wording import join_and
 
 BAR_COLOUR = colors.HexColor("#2f5d8a")
 LEVEL_COLOUR = colors.HexColor("#b0413e")
@@ -112,8 +115,8 @@ def _cover(data: BriefingData, marking: Marking, total: int) -> list:
         ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
     ]))
     contents = [
-        "1. Summary figures", "2. Open reviews", "3. Recommendations: implementation by agency",
-        "4. Agencies at each escalation level", "5. Decisions asked of the Partnership",
+        "1. Open reviews at a glance", "2. Summary figures", "3. Open reviews", "4. Recommendations: implementation by agency",
+        "5. Agencies at each escalation level", "6. Decisions asked of the Partnership",
     ]
     return [
         Spacer(1, 8 * mm),
@@ -197,7 +200,7 @@ def _summary(data: BriefingData) -> list:
     since = (f"since the last meeting ({format_date(data.previous_meeting_on)})" if data.previous_meeting_on
              else "(no earlier meeting recorded: all to date)")
     overdue_total = sum(count for _, count in data.overdue_by_level)
-    by_level = ", ".join(f"level {level}: {count}" for level, count in data.overdue_by_level) or "none"
+    by_level = join_and((f"level {level}: {count}" for level, count in data.overdue_by_level), empty="none")
     rows = [
         ("Open reviews", str(len(data.reviews))),
         ("Reviews running beyond the expected timescale", str(len(data.slipping))),
@@ -205,7 +208,7 @@ def _summary(data: BriefingData) -> list:
         ("Agency updates overdue", f"{overdue_total} ({by_level})"),
     ]
     return [
-        Paragraph("1. Summary figures", styles.h1),
+        Paragraph("2. Summary figures", styles.h1),
         _fact_table(rows, (width * 0.62, width * 0.38)),
         Spacer(1, 5 * mm),
         _chart(data),
@@ -234,7 +237,8 @@ def _review(review: ReviewSection) -> list:
         ("Key dates", key_dates),
         ("Timescales", timescale),
         ("Rating", rating),
-        ("Pauses and reasons", escape(review.slippage_reason) or ("No reason recorded." if review.slipping else "\u2013")),
+        ("Pauses", "<br/>".join(escape(p) for p in review.pauses) or "None."),
+        *([("Why beyond timescale", escape(review.slippage_reason) or "No reason recorded.")] if review.slipping else []),
         ("Home Office QA", escape(review.qa_position)),
         ("Parallel processes", processes),
         ("Recommendations", f"{review.recommendations_open} open of {review.recommendations_total}"
@@ -248,7 +252,7 @@ def _review(review: ReviewSection) -> list:
 def _agencies(data: BriefingData) -> list:
     styles = report_styles()
     width = content_width()
-    story = [CondPageBreak(60 * mm), Paragraph("3. Recommendations: implementation by agency", styles.h1)]
+    story = [CondPageBreak(60 * mm), Paragraph("4. Recommendations: implementation by agency", styles.h1)]
     if not data.agencies:
         return story + [Paragraph("No open review has recommendations yet.", styles.body)]
     number = width - 105 * mm
@@ -259,14 +263,15 @@ def _agencies(data: BriefingData) -> list:
     ]
     totals = [sum(getattr(a, f) for a in data.agencies) for f in
               ("total", "implemented", "awaiting_evidence", "in_progress", "not_started", "not_accepted", "past_target")]
-    rows.append(["All agencies", *(Paragraph(str(t), styles.cell_bold) for t in totals)])
+    rows.append(["All agencies", *(str(t) for t in totals)])
     story.append(Paragraph("Recommendations of the open reviews, by lead agency.", styles.body))
     table = data_table(
         ["Lead agency", "Total", "Signed off", "Awaiting evidence", "In progress", "Not started", "Not accepted",
          "Past target date"],
-        rows, [number] + [15 * mm] * 7, bold_first_column=True, header_size=7.5,
+        rows, [number] + [15 * mm] * 7, bold_first_column=True, header_size=7.5, align_right=range(1, 8),
+        keep_last_rows=3,
     )
-    table.setStyle(TableStyle([("BACKGROUND", (0, -1), (-1, -1), HEADER_FILL)]))
+    table.setStyle(TableStyle([("BACKGROUND", (0, -1), (-1, -1), HEADER_FILL), ("FONTNAME", (0, -1), (-1, -1), BOLD)]))
     story.append(table)
     if data.overdue_recommendations:
         story += [
@@ -274,7 +279,7 @@ def _agencies(data: BriefingData) -> list:
             Paragraph("Open recommendations past their target date", styles.h2),
             data_table(
                 ["Lead agency", "Review", "No.", "Status", "Target date", "Last update"],
-                [[r.agency, r.reference, r.number, r.status, format_date(r.target_on), format_date(r.last_update_on) or "None"]
+                [[r.agency, r.reference, r.number, r.status, format_date(r.target_on), format_date(r.last_update_on) or "No update yet"]
                  for r in data.overdue_recommendations],
                 [width - 118 * mm, 28 * mm, 14 * mm, 36 * mm, 20 * mm, 20 * mm],
             ),
@@ -285,7 +290,7 @@ def _agencies(data: BriefingData) -> list:
 def _escalations(data: BriefingData) -> list:
     styles = report_styles()
     width = content_width()
-    story = [Spacer(1, 4 * mm), CondPageBreak(50 * mm), Paragraph("4. Agencies at each escalation level", styles.h1)]
+    story = [Spacer(1, 4 * mm), CondPageBreak(50 * mm), Paragraph("5. Agencies at each escalation level", styles.h1)]
     if not data.escalations:
         return story + [Paragraph("No agency's update is overdue.", styles.body)]
     labels = dict(data.level_labels)
@@ -298,25 +303,54 @@ def _escalations(data: BriefingData) -> list:
             ["Agency", "Update due", "Working days late", "Items outstanding", "Reviews", "This step taken"],
             [[e.agency, format_date(e.due_on), str(e.working_days_late), str(e.items), ", ".join(e.references) or "\u2013",
               "Not yet recorded" if e.action_due else "Yes"] for e in entries],
-            [width - 132 * mm, 19 * mm, 17 * mm, 18 * mm, 58 * mm, 20 * mm], header_size=7.5,
+            [width - 132 * mm, 19 * mm, 17 * mm, 18 * mm, 58 * mm, 20 * mm], header_size=7.5, align_right=(2, 3),
         ))
     return story
 
 
 def _decisions(data: BriefingData) -> list:
     styles = report_styles()
-    story = [Spacer(1, 4 * mm), CondPageBreak(40 * mm), Paragraph("5. Decisions asked of the Partnership", styles.h1),
+    story = [Spacer(1, 4 * mm), CondPageBreak(40 * mm), Paragraph("6. Decisions asked of the Partnership", styles.h1),
              Paragraph("The Partnership is asked to:", styles.body)]
     for number, decision in enumerate(data.decisions, start=1):
         story.append(Paragraph(f"{number}. {escape(decision)}", styles.body))
     return story
 
 
+def _at_a_glance(data: BriefingData) -> list:
+    """One page a board member can scan: every open review, its stage, rating, next deadline and slippage."""
+    styles = report_styles()
+    width = content_width()
+    story = [Paragraph("1. Open reviews at a glance", styles.h1)]
+    if not data.reviews:
+        return story + [Paragraph("There are no open reviews.", styles.body), PageBreak()]
+    story.append(Paragraph(
+        f"The {len(data.reviews)} open review{'s' if len(data.reviews) != 1 else ''} on {format_date(data.as_of)}, "
+        "most urgent first. Days beyond timescale: how far the most overdue deadline is past its date (0: on time).",
+        styles.body))
+    order = {"Red": 0, "Amber": 1, "Green": 2}
+    reviews = sorted(data.reviews, key=lambda r: (order.get(r.rag, 3), -r.slippage_days, r.reference))
+    rows = [
+        [r.reference, r.pseudonym, r.stage.label, r.rag, format_date(r.next_deadline_on) or "\u2013",
+         r.next_deadline or f"Next: {next_step(r.stage)}", str(r.slippage_days)]
+        for r in reviews
+    ]
+    table = data_table(
+        ["Reference", "Pseudonym", "Stage", "RAG", "Next deadline", "Deadline for", "Days beyond timescale"],
+        rows, [24 * mm, 20 * mm, 36 * mm, 13 * mm, 20 * mm, width - 131 * mm, 18 * mm], header_size=7.5,
+        align_right=(6,),
+    )
+    colours = {"Red": colors.HexColor("#f4c7c3"), "Amber": colors.HexColor("#fce8b2"), "Green": colors.HexColor("#cde8d3")}
+    table.setStyle(TableStyle([("BACKGROUND", (3, row), (3, row), colours[r.rag])
+                               for row, r in enumerate(reviews, start=1) if r.rag in colours]))
+    return story + [table, PageBreak()]
+
+
 def briefing_story(data: BriefingData, marking: Marking, total: int) -> list:
     """The flowables of the briefing, the same for every copy (a fresh list each call: ReportLab consumes them)."""
     styles = report_styles()
-    story = _cover(data, marking, total) + _summary(data)
-    story += [CondPageBreak(80 * mm), Paragraph("2. Open reviews", styles.h1)]
+    story = _cover(data, marking, total) + _at_a_glance(data) + _summary(data)
+    story += [CondPageBreak(80 * mm), Paragraph("3. Open reviews", styles.h1)]
     if not data.reviews:
         story.append(Paragraph("There are no open reviews.", styles.body))
     for review in data.reviews:
@@ -367,7 +401,7 @@ def write_briefing(
                 )
     recipients = list(recipients)
     check_recipients(recipients)
-    paths = copy_paths(out, len(recipients))
+    paths = copy_paths(output_file(out, ".pdf"), len(recipients))
     for path in paths:
         if path.exists():
             raise UserError(f"{path} already exists. Choose another file name, or move the old copies away first.")

@@ -24,6 +24,7 @@ from dhr_tracker.meetings.meetings import previous_meeting
 from dhr_tracker.model import Agency, Case, Meeting, ProgressUpdate, Recommendation
 from dhr_tracker.settings import QA_BODY_NAME, Settings
 from dhr_tracker.vocabulary import MilestoneKind, ProcessStatus, QAOutcome, RecommendationStatus, Stage
+from dhr_tracker.wording import join_and
 
 KEY_DATE_KINDS = (
     MilestoneKind.DECISION, MilestoneKind.HOME_OFFICE_INFORMED, MilestoneKind.SCOPING_COMPLETED,
@@ -61,6 +62,9 @@ class ReviewSection:
     parallel_processes: tuple[str, ...]
     recommendations_total: int
     recommendations_open: int
+    pauses: tuple[str, ...] = ()  # each pause, with its dates; empty when the review was never paused
+    next_deadline_on: dt.date | None = None  # the earliest deadline not yet met
+    next_deadline: str = ""  # what it is for
 
     @property
     def slipping(self) -> bool:
@@ -143,13 +147,18 @@ def _deadline_line(deadline: Deadline) -> str | None:
     return f"{label}: due {format_date(deadline.due)}{paused}."
 
 
-def _slippage_reason(facts: CaseFacts) -> str:
-    reasons = []
+def _pause_lines(facts: CaseFacts) -> list[str]:
+    lines = []
     for pause in facts.pauses:
         span = f"from {format_date(pause.starts_on)}" + (f" to {format_date(pause.ends_on)}" if pause.ends_on else " (continuing)")
         told = (f"; Home Office told {format_date(pause.home_office_told_on)}" if pause.home_office_told_on
                 else "; Home Office not yet told")
-        reasons.append(f"{pause.reason} {span}{told}")
+        lines.append(f"{pause.reason} {span}{told}")
+    return lines
+
+
+def _slippage_reason(facts: CaseFacts) -> str:
+    reasons = _pause_lines(facts)
     paused_for = {pause.parallel_process for pause in facts.pauses}
     for process in facts.parallel_processes:
         if process.status is not ProcessStatus.CONCLUDED and process.kind not in paused_for:
@@ -207,6 +216,7 @@ def _review_section(overview: CaseOverview, recommendations: Counter, open_recom
     key_dates.sort(key=lambda key: key.on)
     lines = tuple(line for line in (_deadline_line(d) for d in overview.deadlines) if line)
     overdue = [d.days_overdue for d in overview.deadlines if d.status is DeadlineStatus.OVERDUE]
+    unmet = sorted((d for d in overview.deadlines if d.status is not DeadlineStatus.MET), key=lambda d: d.due)
     return ReviewSection(
         reference=facts.reference,
         pseudonym=facts.pseudonym,
@@ -224,6 +234,9 @@ def _review_section(overview: CaseOverview, recommendations: Counter, open_recom
         parallel_processes=tuple(_process_line(p) for p in facts.parallel_processes),
         recommendations_total=recommendations[facts.case_id],
         recommendations_open=open_recommendations[facts.case_id],
+        pauses=tuple(_pause_lines(facts)),
+        next_deadline_on=unmet[0].due if unmet else None,
+        next_deadline=unmet[0].label if unmet else "",
     )
 
 
@@ -310,22 +323,22 @@ def _decisions(reviews: Sequence[ReviewSection], escalations: Sequence[AgencyEsc
     if slipping:
         decisions.append(
             f"Note that {len(slipping)} review{'s are' if len(slipping) != 1 else ' is'} running beyond the expected "
-            f"timescale ({', '.join(slipping)}), and the reasons given."
+            f"timescale ({join_and(slipping)}), and the reasons given."
         )
     for_signoff = [r.reference for r in reviews if r.stage is Stage.PARTNERSHIP_SIGNOFF]
     if for_signoff:
-        decisions.append(f"Approve the overview report and action plan of {', '.join(for_signoff)} for submission to the Home Office.")
+        decisions.append(f"Approve the overview report and action plan of {join_and(for_signoff)} for submission to the Home Office.")
     written = sorted({e.agency for e in escalations if e.level >= 4})
     if written:
         decisions.append(
             "Note that the KCSP Chair has written, or will write, to the chief officer of "
-            f"{', '.join(written)}, whose updates remain outstanding."
+            f"{join_and(written)}, whose updates remain outstanding."
         )
     to_chair = sorted({e.agency for e in escalations if e.level == 3} - set(written))
     if to_chair:
         decisions.append(
             "Agree escalation to the KCSP Chair: a letter from the Chair to the chief officer of "
-            f"{', '.join(to_chair)}, whose updates remain outstanding."
+            f"{join_and(to_chair)}, whose updates remain outstanding."
         )
     decisions.extend(text.strip() for text in extra if text.strip())
     return tuple(decisions)

@@ -129,12 +129,14 @@ def escape(text: object) -> str:
 
 def data_table(
     header: Sequence[str], rows: Sequence[Sequence[object]], col_widths: Sequence[float], *,
-    bold_first_column: bool = False, header_size: float | None = None,
+    bold_first_column: bool = False, header_size: float | None = None, align_right: Sequence[int] = (),
+    keep_last_rows: int = 0,
 ) -> Table:
     """A table of text that splits across pages, repeating its header row on each.
 
     Strings that fit their column on one line are drawn as they are (fast); longer ones become
-    wrapped paragraphs; flowables are used as they are.
+    wrapped paragraphs; flowables are used as they are. `align_right` lists the columns of numbers;
+    `keep_last_rows` keeps that many rows at the end (a totals row and the rows before it) on one page.
     """
     styles = report_styles()
     room = [width - 6 for width in col_widths]  # less the left and right padding
@@ -152,6 +154,10 @@ def data_table(
     data = [[Paragraph(escape(text), header_style) for text in header]]
     data += [[cell(value, i) for i, value in enumerate(row)] for row in rows]
     table = Table(data, colWidths=list(col_widths), repeatRows=1)
+    extra = [("ALIGN", (column, 1), (column, -1), "RIGHT") for column in align_right]
+    if keep_last_rows and len(data) > keep_last_rows + 1:
+        # A totals row never starts a page alone under a repeated header: it keeps the rows above it company.
+        extra.append(("NOSPLIT", (0, len(data) - keep_last_rows), (-1, -1)))
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), REGULAR),  # the table's own default is Helvetica, a system font
         ("FONTNAME", (0, 1), (0, -1), BOLD if bold_first_column else REGULAR),
@@ -164,6 +170,7 @@ def data_table(
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        *extra,
     ]))
     return table
 

@@ -63,3 +63,41 @@ def copy_to_new_owner_only_file(source: Path, destination: Path) -> Path:
         partial.unlink(missing_ok=True)
         raise
     return destination
+
+
+# --- Where exports and reports go: one rule for export, letters, briefing and action plan ----------------
+# A missing folder is created (owner-only); a file name without an extension is given the right one; a name with
+# another extension is refused, so that "plan.docx" never silently holds a PDF.
+
+def output_file(path: Path | str, suffix: str) -> Path:
+    """The file to write for `path`, ending in `suffix` (".pdf", ".xlsx"), its folder created if missing."""
+    from dhr_tracker.errors import UserError
+
+    path = Path(path)
+    if not path.name or path.name in (".", ".."):
+        raise UserError(f"{path} is not a file name. Give a file name ending in {suffix}.")
+    if path.suffix == "":
+        path = path.with_name(path.name + suffix)
+    elif path.suffix.lower() != suffix:
+        raise UserError(f"{path.name} should end in {suffix} (the file written is a {suffix[1:].upper()} file). "
+                        f"Use a name such as {path.stem}{suffix}.")
+    if path.is_dir():
+        raise UserError(f"{path} is a folder. Give a file name ending in {suffix}.")
+    output_folder(path.parent)
+    return path
+
+
+def output_folder(path: Path | str) -> Path:
+    """A folder to write into, created owner-only if missing; refused if it is a file."""
+    from dhr_tracker.errors import UserError
+
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise UserError(f"{path} is a file, not a folder. Choose a folder to write into.")
+    missing = [folder for folder in (path, *path.parents) if not folder.exists()]
+    try:
+        for folder in reversed(missing):  # each new folder owner-only (mkdir's parents=True leaves parents at the umask)
+            folder.mkdir(mode=0o700, exist_ok=True)
+    except OSError as error:
+        raise UserError(f"Cannot create the folder {path}: {error.strerror or error}.") from None
+    return path

@@ -37,3 +37,17 @@ def test_the_cli_command_renders_the_screens(tmp_path, qapp, capsys):
     assert len(written) == len(screen_classes()) + 2
     assert main(["screenshots", "--out", str(tmp_path / "x"), "--cases", "0"]) == 1
     assert "--cases must be at least 1" in capsys.readouterr().err
+
+
+def test_a_scale_qt_cannot_use_is_refused_before_qt_starts(tmp_path, capsys):
+    from dhr_tracker.cli import main
+
+    # Qt aborts the process (a segmentation fault) on a scale of 0, so the command must refuse it itself.
+    assert main(["screenshots", "--out", str(tmp_path / "x"), "--scale", "0"]) == 1
+    assert "--scale 0 is not a usable device pixel ratio" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()
+    import pytest
+
+    with pytest.raises(SystemExit) as exit_info:
+        screenshots.main(["--out", str(tmp_path / "y"), "--scale", "-1"])
+    assert exit_info.value.code == 2 and "outside 0.5 to 4" in capsys.readouterr().err

@@ -19,7 +19,7 @@ from dhr_tracker.storage.database import open_database
 from dhr_tracker.vocabulary import Decision, RecommendationStatus, Scope
 from tests.ui.conftest import wait_for_tasks
 from ui.context import AppContext
-from ui.models.dashboard import ESCALATION, UPDATE
+from ui.models.dashboard import DUE_SOON, ESCALATION, UPDATE
 from ui.prompter import ScriptedPrompter
 
 PASSPHRASE = "correct horse battery staple lantern"
@@ -147,11 +147,13 @@ def test_a_day_of_a_coordinator(qtbot, make_window, tmp_path: Path, wrong_passph
     context.notify_data_changed(None)
     dashboard = window.show_screen("dashboard")
     wait_for_tasks(qtbot, context)
-    late = dashboard.items(UPDATE)
-    assert [(item.about, item.level) for item in late] == [("Kent Police", 1)]
+    # Due Fri 01/05/2026; Mon 04/05 is the early May bank holiday, so 5 working days later is Mon 11/05: today.
+    assert dashboard.items(UPDATE) == []  # one row for the agency: the step to take
     escalation = dashboard.items(ESCALATION)
-    assert [(item.about, item.what) for item in escalation] == [("Kent Police", "Level 1: Reminder to the lead contact")]
-    assert "1 escalation action due" in dashboard.summary.text()
+    assert [(item.about, item.what, item.level, item.due_on) for item in escalation] == [
+        ("Kent Police", "Send the level-1 letter to the lead contact", 1, dt.date(2026, 5, 11))]
+    assert escalation[0].urgency == DUE_SOON  # reached today: due, not yet overdue
+    assert "1 agency late with updates, 1 with an escalation step to take" in dashboard.summary.text()
 
     # --- open it from the dashboard and record the action ---------------------------------------------------
     proxy = dashboard.table.model()
@@ -175,6 +177,14 @@ def test_a_day_of_a_coordinator(qtbot, make_window, tmp_path: Path, wrong_passph
     agencies.open_item(next(r.id for r in agencies.model.rows() if r.name == "Kent Police"))
     wait_for_tasks(qtbot, context)
     assert [(h.level, h.method) for h in agencies.history_model.rows()] == [(1, "Secure e-mail")]
+
+    # The dashboard now shows Kent Police once, waiting for level 2: 15 working days after 01/05/2026 is
+    # Mon 25/05/2026, the spring bank holiday, so the next working day, Tue 26/05/2026.
+    dashboard = window.show_screen("dashboard")
+    wait_for_tasks(qtbot, context)
+    assert dashboard.items(ESCALATION) == []
+    assert [(item.about, item.what) for item in dashboard.items(UPDATE)] == [
+        ("Kent Police", "Wait for the update (level 2 is reached on 26/05/2026)")]
 
     # --- produce the briefing for the meeting: three numbered copies, in the register ---------------------
     clock.day = dt.date(2026, 6, 8)

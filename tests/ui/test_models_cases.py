@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from PySide6.QtCore import QModelIndex, Qt
 
@@ -36,10 +37,17 @@ def test_cells_show_en_gb_dates_and_labels(qapp):
     model = CaseTableModel(rows())
     assert model.data(model.index(0, CaseTableModel.NOTIFIED)) == "01/03/2024"
     assert model.data(model.index(0, CaseTableModel.STAGE)) == "Panel meetings and drafting"
-    assert model.data(model.index(0, CaseTableModel.RAG)) == "Red"
+    assert model.data(model.index(0, CaseTableModel.RAG)) == "▲ Red"  # a shape as well as the colour and the word
+    assert model.data(model.index(1, CaseTableModel.RAG)) == "◆ Amber"
     assert model.data(model.index(0, CaseTableModel.RAG), Qt.ItemDataRole.ToolTipRole) == "Completion overdue"
-    assert model.data(model.index(0, CaseTableModel.NEXT_DEADLINE)) == "01/09/2024 Completion"
+    assert model.data(model.index(0, CaseTableModel.NEXT_DEADLINE)) == "01/09/2024"  # no day given: no overdue mark
+    assert model.data(model.index(0, CaseTableModel.NEXT_DEADLINE_FOR)) == "Completion"
     assert model.data(model.index(2, CaseTableModel.NEXT_DEADLINE)) == ""
+    assert model.data(model.index(2, CaseTableModel.NEXT_DEADLINE_FOR)) == "Next: nothing, the case is closed"
+    # Loaded for 02/09/2024, the day after: marked overdue in words and with a shape, not only in colour.
+    model.set_rows([replace(row, as_of=dt.date(2024, 9, 2)) for row in rows()])
+    assert model.data(model.index(0, CaseTableModel.NEXT_DEADLINE)) == "▲ 01/09/2024 overdue"
+    assert model.data(model.index(1, CaseTableModel.NEXT_DEADLINE)) == "05/02/2025"  # still to come
     assert model.data(model.index(1, 0), OBJECT_ROLE).reference == "DHR-2025-02"
     assert model.data(model.index(1, CaseTableModel.STAGE), SORT_ROLE) == 1
     assert model.headerData(CaseTableModel.AREA, Qt.Orientation.Horizontal) == "CSP area"

@@ -59,7 +59,7 @@ def test_overview_shows_the_case_and_refusals_beside_the_field_with_nothing_save
         assert (case.pseudonym, case.notes) == ("Anya", "Chair met the family.")
     wait_for_tasks(qtbot, ui_context)
     audit = screen.audit_tab.model.rows()
-    assert "pseudonym: Anna → Anya" in audit[0].changes and audit[-1].what.startswith("Created case")
+    assert "Pseudonym: Anna → Anya" in audit[0].changes and audit[-1].what == "Opened the case"
     assert all("Real Person" not in row.changes for row in audit)
 
 
@@ -185,9 +185,14 @@ def test_real_names_are_hidden_until_asked_for(qtbot, ui_context, database):
 
     screen = open_screen(qtbot, ui_context, make_case(database))
     field = screen.form.victim_real_name
-    assert field.text() == "Real Person" and field.echoMode() == QLineEdit.EchoMode.Password
+    # Hidden: eight dots whatever the name's length ("Real Person" has 11 characters), and not editable.
+    assert field.text() == "Real Person" and QLineEdit.text(field) == "●" * 8 and field.isReadOnly()
+    assert QLineEdit.displayText(field) == "●" * 8
     screen.form.show_real_names.setChecked(True)
-    assert field.echoMode() == QLineEdit.EchoMode.Normal
+    assert field.echoMode() == QLineEdit.EchoMode.Normal and QLineEdit.displayText(field) == "Real Person"
+    assert not field.isReadOnly()
     assert not screen.has_unsaved_changes()
+    screen.form.show_real_names.setChecked(False)
+    assert QLineEdit.displayText(field) == "●" * 8 and not screen.has_unsaved_changes()
     screen.clear()
-    assert field.echoMode() == QLineEdit.EchoMode.Password
+    assert QLineEdit.displayText(field) == "" and field.echoMode() == QLineEdit.EchoMode.Password

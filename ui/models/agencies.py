@@ -38,8 +38,8 @@ class AgencyModel(RowTableModel[AgencyRow]):
                tooltip=lambda r: level_text(r.level, r.level_label), align_right=True),
         Column("Late", lambda r: str(r.overdue), sort_key=lambda r: r.overdue, align_right=True),
         Column("Outstanding", lambda r: str(r.outstanding), sort_key=lambda r: r.outstanding, align_right=True),
-        Column("Action due", lambda r: r.action_due),
-        Column("Kind", lambda r: r.kind),
+        Column("Action due now", lambda r: r.action_due, free_text=True),
+        Column("Kind", lambda r: r.kind, free_text=True),
     )
 
 
@@ -59,7 +59,7 @@ class ContactModel(RowTableModel[ContactRow]):
     COLUMNS = (
         Column("Level", lambda r: r.level, sort_key=lambda r: r.level_order),
         Column("Name", lambda r: r.name),
-        Column("Job title", lambda r: r.job_title),
+        Column("Job title", lambda r: r.job_title, free_text=True),
         Column("E-mail", lambda r: r.email),
         Column("Telephone", lambda r: r.phone),
     )
@@ -82,7 +82,7 @@ class OutstandingModel(RowTableModel[OutstandingRow]):
     COLUMNS = (
         Column("Case", lambda r: f"{r.case_reference} ({r.pseudonym})", sort_key=lambda r: text_key(r.case_reference)),
         Column("No.", lambda r: r.number),
-        Column("Recommendation", lambda r: r.text),
+        Column("Recommendation", lambda r: r.text, free_text=True),
         Column("Update due", lambda r: date_text(r.due_on) + (" (late)" if r.overdue else ""), sort_key=lambda r: date_key(r.due_on),
                background=lambda r: "#f4c7c3" if r.overdue else None),
     )
@@ -106,7 +106,7 @@ class EscalationHistoryModel(RowTableModel[EscalationHistoryRow]):
         Column("Date", lambda r: date_text(r.taken_on), sort_key=lambda r: date_key(r.taken_on)),
         Column("Level", lambda r: str(r.level), sort_key=lambda r: r.level, align_right=True),
         Column("Agency", lambda r: r.agency),
-        Column("To", lambda r: r.recipient + (f", {r.recipient_role}" if r.recipient_role else "")),
+        Column("To", lambda r: r.recipient + (f", {r.recipient_role}" if r.recipient_role else ""), free_text=True),
         Column("How", lambda r: r.method),
-        Column("Note", lambda r: r.note),
+        Column("Note", lambda r: r.note, free_text=True),
     )

@@ -27,6 +27,16 @@ Row = TypeVar("Row")
 RAG_COLOURS = {"red": "#f4c7c3", "amber": "#fce8b2", "green": "#cde8d3"}
 
 
+# A shape with each rating, so that it reads without colour: the worse the rating, the sharper the shape.
+RAG_SHAPES = {"red": "▲", "amber": "◆", "green": "●"}
+
+
+def rag_text(rating: str) -> str:
+    """'▲ Red', '◆ Amber', '● Green' (any case in); '' for no rating."""
+    key = (rating or "").casefold()
+    return f"{RAG_SHAPES[key]} {key.capitalize()}" if key in RAG_SHAPES else (rating or "")
+
+
 def date_text(day: dt.date | None) -> str:
     return format_date(day)
 
@@ -50,6 +60,10 @@ class Column(Generic[Row]):
     tooltip: Callable[[Row], str] | None = None
     background: Callable[[Row], str | None] | None = None
     align_right: bool = False
+    # Free text (a recommendation, a note, a long name) may be elided to fit the window, its full text in the
+    # tooltip; every other column (numbers, dates, short labels) is always shown whole (see forms.fit_columns).
+    free_text: bool = False
+    header_tooltip: str = ""  # what a short header means in full
 
     def key(self, row: Row) -> Any:
         return self.sort_key(row) if self.sort_key is not None else text_key(self.display(row))
@@ -129,7 +143,9 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return column.display(item)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return column.tooltip(item) if column.tooltip else None
+            if column.tooltip:
+                return column.tooltip(item)
+            return (column.display(item) or None) if column.free_text else None
         if role == Qt.ItemDataRole.BackgroundRole and column.background is not None:
             colour = column.background(item)
             return QBrush(QColor(colour)) if colour else None
@@ -143,11 +159,16 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.COLUMNS):
+            return self.COLUMNS[section].header_tooltip or None
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
             return self.COLUMNS[section].header if 0 <= section < len(self.COLUMNS) else None
         return str(section + 1)
+
+    def free_text_columns(self) -> set[int]:
+        return {number for number, column in enumerate(self.COLUMNS) if column.free_text}
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():

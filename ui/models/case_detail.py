@@ -21,7 +21,7 @@ class TimelineModel(RowTableModel[TimelineRow]):
     COLUMNS = (
         Column("Date", lambda r: date_text(r.on), sort_key=lambda r: date_key(r.on)),
         Column("Event", lambda r: r.event),
-        Column("Detail", lambda r: r.detail),
+        Column("Detail", lambda r: r.detail, free_text=True),
     )
 
 
@@ -46,7 +46,7 @@ class QARoundModel(RowTableModel[QARoundRow]):
         Column("Panel", lambda r: date_text(r.panel_on), sort_key=lambda r: date_key(r.panel_on)),
         Column("Feedback letter", lambda r: date_text(r.feedback_letter_on), sort_key=lambda r: date_key(r.feedback_letter_on)),
         Column("Letter reference", lambda r: r.feedback_reference),
-        Column("Outcome", lambda r: r.outcome or "Awaiting outcome", tooltip=lambda r: r.revisions_listed),
+        Column("Outcome", lambda r: r.outcome or "Awaiting outcome", tooltip=lambda r: r.revisions_listed or r.outcome, free_text=True),
         Column("Revisions made", lambda r: date_text(r.revisions_made_on), sort_key=lambda r: date_key(r.revisions_made_on)),
     )
 
@@ -70,7 +70,7 @@ class ProcessModel(RowTableModel[ProcessRow]):
         Column("Started", lambda r: date_text(r.started_on), sort_key=lambda r: date_key(r.started_on)),
         Column("Expected end", lambda r: date_text(r.expected_end_on), sort_key=lambda r: date_key(r.expected_end_on)),
         Column("Concluded", lambda r: date_text(r.concluded_on), sort_key=lambda r: date_key(r.concluded_on)),
-        Column("Note", lambda r: r.note),
+        Column("Note", lambda r: r.note, free_text=True),
     )
 
 
@@ -110,6 +110,31 @@ class AuditModel(RowTableModel[AuditRow]):
     COLUMNS = (
         Column("When", lambda r: r.when, sort_key=lambda r: r.id),
         Column("Who", lambda r: r.who),
-        Column("What", lambda r: r.what),
-        Column("Changes", lambda r: r.changes, tooltip=lambda r: r.changes),
+        Column("What", lambda r: r.what, free_text=True),
+        Column("Changes", lambda r: r.changes, tooltip=lambda r: r.changes, free_text=True),
+    )
+
+
+# A shape with each state, so that it reads without colour.
+DEADLINE_SHAPES = {"Overdue": "▲", "Due": "●", "Met": "✓", "Paused": "‖"}
+
+
+def deadline_detail(line) -> str:  # noqa: ANN001 - a loaders.DeadlineLine
+    """The detail beside the status: "met 18/06/2024, 15 days late" reads "on 18/06/2024, 15 days late" after "Met"."""
+    detail = line.detail
+    if line.status == "Met" and detail.startswith("met "):
+        return "on " + detail[4:]
+    return detail
+
+
+class DeadlineModel(RowTableModel):
+    """The case's deadlines, one row each (rows are loaders.DeadlineLine)."""
+
+    DEADLINE, DUE, STATUS, DETAIL = range(4)
+    COLUMNS = (
+        Column("Deadline", lambda r: r.label, free_text=True),
+        Column("Due", lambda r: date_text(r.due), sort_key=lambda r: date_key(r.due)),
+        Column("Status", lambda r: f"{DEADLINE_SHAPES.get(r.status, '')} {r.status}".strip(),
+               background=lambda r: {"Overdue": "#f4c7c3", "Met": "#cde8d3"}.get(r.status)),
+        Column("Detail", deadline_detail, free_text=True),
     )

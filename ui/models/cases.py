@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex
 
+from dhr_tracker.lifecycle.instructions import next_step
 from dhr_tracker.vocabulary import Stage
-from ui.models.base import RAG_COLOURS, Column, RowProxyModel, RowTableModel, date_key, date_text, text_key
+from ui.models.base import RAG_COLOURS, Column, rag_text, RowProxyModel, RowTableModel, date_key, date_text, text_key
 
 RAG_ORDER = {"red": 0, "amber": 1, "green": 2, "": 3}
 STAGE_ORDER = {stage: position for position, stage in enumerate(Stage)}
@@ -29,6 +30,18 @@ class CaseRow:
     rag_reason: str = ""
     next_deadline: dt.date | None = None
     next_deadline_label: str = ""
+    as_of: dt.date | None = None  # the day the list was loaded for: marks a past next deadline as overdue
+
+    @property
+    def deadline_overdue(self) -> bool:
+        return self.next_deadline is not None and self.as_of is not None and self.next_deadline < self.as_of
+
+    @property
+    def deadline_text(self) -> str:
+        """The date, and when it has passed a shape and the word, so that overdue reads without colour."""
+        if self.next_deadline is None:
+            return ""
+        return f"▲ {date_text(self.next_deadline)} overdue" if self.deadline_overdue else date_text(self.next_deadline)
 
     @property
     def search_text(self) -> str:
@@ -39,25 +52,22 @@ class CaseRow:
         ).casefold()
 
 
-def _deadline_text(row: CaseRow) -> str:
-    if row.next_deadline is None:
-        return ""
-    return f"{date_text(row.next_deadline)} {row.next_deadline_label}".strip()
-
-
 class CaseTableModel(RowTableModel[CaseRow]):
-    REFERENCE, PSEUDONYM, STAGE, AREA, NOTIFIED, RAG, NEXT_DEADLINE = range(7)
+    REFERENCE, PSEUDONYM, STAGE, AREA, NOTIFIED, RAG, NEXT_DEADLINE, NEXT_DEADLINE_FOR = range(8)
     COLUMNS = (
         Column("Reference", lambda r: r.reference),
         Column("Pseudonym", lambda r: r.pseudonym),
         Column("Stage", lambda r: r.stage.label, sort_key=lambda r: STAGE_ORDER[r.stage]),
-        Column("CSP area", lambda r: r.csp_area),
+        Column("CSP area", lambda r: r.csp_area, free_text=True),
         Column("Notified", lambda r: date_text(r.notified_on), sort_key=lambda r: date_key(r.notified_on)),
         Column(
-            "RAG", lambda r: r.rag.capitalize(), sort_key=lambda r: RAG_ORDER.get(r.rag, 3),
+            "RAG", lambda r: rag_text(r.rag), sort_key=lambda r: RAG_ORDER.get(r.rag, 3),
             tooltip=lambda r: r.rag_reason, background=lambda r: RAG_COLOURS.get(r.rag),
         ),
-        Column("Next deadline", _deadline_text, sort_key=lambda r: date_key(r.next_deadline)),
+        Column("Next deadline", lambda r: r.deadline_text, sort_key=lambda r: date_key(r.next_deadline),
+               background=lambda r: RAG_COLOURS["red"] if r.deadline_overdue else None),
+        Column("Deadline for", lambda r: r.next_deadline_label if r.next_deadline else f"Next: {next_step(r.stage)}",
+               free_text=True),
     )
 
     def __init__(self, rows: Iterable[CaseRow] = (), parent=None):

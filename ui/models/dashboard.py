@@ -7,14 +7,15 @@ from dataclasses import dataclass
 
 from ui.models.base import Column, RowProxyModel, RowTableModel, date_key, date_text
 
-OVERDUE, DUE_SOON, UPCOMING = "overdue", "due", "upcoming"
-URGENCY_LABELS = {OVERDUE: "Overdue", DUE_SOON: "Due soon", UPCOMING: "Coming up"}
-URGENCY_COLOURS = {OVERDUE: "#f4c7c3", DUE_SOON: "#fce8b2", UPCOMING: None}
-URGENCY_ORDER = {OVERDUE: 0, DUE_SOON: 1, UPCOMING: 2}
+OVERDUE, DUE_SOON, UPCOMING, WAITING = "overdue", "due", "upcoming", "waiting"
+# A shape before each word, so that the state reads without colour (and in greyscale print).
+URGENCY_LABELS = {OVERDUE: "▲ Overdue", DUE_SOON: "● Due soon", UPCOMING: "○ Coming up", WAITING: "◇ Waiting"}
+URGENCY_COLOURS = {OVERDUE: "#f4c7c3", DUE_SOON: "#fce8b2", UPCOMING: None, WAITING: None}
+URGENCY_ORDER = {OVERDUE: 0, DUE_SOON: 1, UPCOMING: 2, WAITING: 3}
 
 # What an item is about: the screen name and what to open there (see MainWindow.open_item).
 MILESTONE, UPDATE, ESCALATION, MEETING = "milestone", "update", "escalation", "meeting"
-KIND_LABELS = {MILESTONE: "Milestone", UPDATE: "Late update", ESCALATION: "Escalation", MEETING: "Meeting"}
+KIND_LABELS = {MILESTONE: "Deadline", UPDATE: "Late update", ESCALATION: "Escalation", MEETING: "Meeting"}
 
 
 @dataclass(frozen=True)
@@ -30,15 +31,27 @@ class DashboardItem:
     level: int | None = None
 
 
+def due_text(item: DashboardItem) -> str:
+    """The date column: an overdue item says since when; a waiting one when the next step comes."""
+    if item.due_on is None:
+        return ""
+    if item.urgency == OVERDUE:
+        return "since " + date_text(item.due_on)
+    if item.urgency == WAITING:
+        return "until " + date_text(item.due_on)
+    return date_text(item.due_on)
+
+
 class DashboardModel(RowTableModel[DashboardItem]):
-    URGENCY, DUE, KIND, WHAT, ABOUT = range(5)
+    URGENCY, DUE, WHAT, ABOUT, KIND = range(5)
     COLUMNS = (
-        Column("", lambda r: URGENCY_LABELS[r.urgency], sort_key=lambda r: (URGENCY_ORDER[r.urgency], date_key(r.due_on)),
+        Column("Status", lambda r: URGENCY_LABELS[r.urgency], sort_key=lambda r: (URGENCY_ORDER[r.urgency], date_key(r.due_on)),
                background=lambda r: URGENCY_COLOURS[r.urgency]),
-        Column("Date", lambda r: date_text(r.due_on), sort_key=lambda r: date_key(r.due_on)),
-        Column("Kind", lambda r: KIND_LABELS[r.kind] + (f" (level {r.level})" if r.level is not None else "")),
-        Column("What", lambda r: r.what, tooltip=lambda r: r.detail),
-        Column("About", lambda r: r.about),
+        Column("When", due_text, sort_key=lambda r: date_key(r.due_on)),
+        Column("What to do", lambda r: r.what, tooltip=lambda r: f"{r.what}\n{r.detail}" if r.detail else r.what,
+               free_text=True),
+        Column("About", lambda r: r.about, free_text=True),
+        Column("Kind", lambda r: KIND_LABELS[r.kind] + (f", level {r.level}" if r.level is not None else ""), free_text=True),
     )
 
 

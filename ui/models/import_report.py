@@ -47,8 +47,8 @@ class ImportReportModel(RowTableModel[Problem]):
         Column("Sheet", lambda p: p.sheet, _where_key),
         Column("Row", _row_text, lambda p: (p.row is None, p.row or 0, p.sheet.casefold()), align_right=True),
         Column("Column", _column_text, lambda p: (text_key(p.column), _where_key(p))),
-        Column("Problem", lambda p: p.problem, tooltip=lambda p: p.problem),
-        Column("Suggestion", lambda p: p.suggestion, tooltip=lambda p: p.suggestion or None),
+        Column("Problem", lambda p: p.problem, tooltip=lambda p: p.problem, free_text=True),
+        Column("Suggestion", lambda p: p.suggestion, tooltip=lambda p: p.suggestion or None, free_text=True),
     )
 
     def set_problems(self, problems: Iterable[Problem]) -> None:

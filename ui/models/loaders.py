@@ -80,28 +80,17 @@ class CaseDetail:
         return f"{self.values['reference']} – {self.values['pseudonym']}"
 
 
-def _change_text(changes: dict[str, Any]) -> str:
-    parts = []
-    for name, change in changes.items():
-        label = name.replace("_", " ")
-        if isinstance(change, list) and len(change) == 2:
-            old, new = ("" if value is None else str(value) for value in change)
-            parts.append(f"{label}: {old or '(empty)'} → {new or '(empty)'}")
-        elif isinstance(change, dict):
-            added, removed = change.get("added", []), change.get("removed", [])
-            parts.append(f"{label}: " + "; ".join(filter(None, (
-                f"added {', '.join(added)}" if added else "", f"removed {', '.join(removed)}" if removed else ""))))
-    return "; ".join(parts)
-
-
 def load_audit_rows(session, case_id: int, limit: int = 500) -> list[AuditRow]:  # noqa: ANN001 - a Session
     """The case's audit trail, newest first (real names are withheld by the trail itself)."""
     from dhr_tracker.dates import format_local_time
     from dhr_tracker.security.audit import entries_for_case
+    from dhr_tracker.security.audit_wording import AuditNames, describe, describe_changes
 
-    return [AuditRow(entry.id, entry.at, format_local_time(entry.at), entry.os_user, entry.summary,
-                     _change_text(entry.changes) if entry.action.value == "update" else "")
-            for entry in entries_for_case(session, case_id, limit=limit)]
+    entries = entries_for_case(session, case_id, limit=limit)
+    names = AuditNames.load(session, entries)
+    return [AuditRow(entry.id, entry.at, format_local_time(entry.at), entry.os_user, describe(entry, names),
+                     describe_changes(entry, names))
+            for entry in entries]
 
 
 def load_case_detail(session, case_id: int, today: dt.date) -> CaseDetail:  # noqa: ANN001 - a Session

@@ -29,7 +29,7 @@ class MeetingModel(RowTableModel[MeetingRow]):
         Column("Date", lambda r: date_text(r.held_on), sort_key=lambda r: date_key(r.held_on)),
         Column("Meeting", lambda r: r.kind),
         Column("Item", lambda r: r.agenda_item),
-        Column("Title", lambda r: r.title),
+        Column("Title", lambda r: r.title, free_text=True),
         Column("Attendees", lambda r: str(r.attendees), sort_key=lambda r: r.attendees, align_right=True),
         Column("Copies returned", lambda r: f"{r.copies_returned} of {r.copies}" if r.copies else "No copies yet",
                sort_key=lambda r: (r.copies - r.copies_returned, r.copies)),
@@ -49,7 +49,7 @@ class AttendeeModel(RowTableModel[AttendeeRow]):
     COLUMNS = (
         Column("#", lambda r: str(r.position), sort_key=lambda r: r.position, align_right=True),
         Column("Name", lambda r: r.name),
-        Column("Organisation", lambda r: r.organisation),
+        Column("Organisation", lambda r: r.organisation, free_text=True),
     )
 
 
@@ -74,7 +74,7 @@ class BriefingCopyModel(RowTableModel[BriefingCopyRow]):
     COLUMNS = (
         Column("Copy", lambda r: f"{r.copy_number} of {r.total_copies}", sort_key=lambda r: (r.edition, r.copy_number)),
         Column("Recipient", lambda r: r.recipient_name),
-        Column("Organisation", lambda r: r.recipient_organisation),
+        Column("Organisation", lambda r: r.recipient_organisation, free_text=True),
         Column("Edition", lambda r: str(r.edition), sort_key=lambda r: r.edition, align_right=True),
         Column("Returned", lambda r: date_text(r.returned_on) if r.returned_on else "Not returned",
                sort_key=lambda r: date_key(r.returned_on)),

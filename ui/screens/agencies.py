@@ -58,7 +58,7 @@ def load_agency_rows(session, today: dt.date) -> list[AgencyRow]:  # noqa: ANN00
             agency.id, agency.name, agency.kind.label,
             outstanding=len(position.outstanding) if position else 0, overdue=len(position.overdue) if position else 0,
             level=level.level if level else None, level_label=level.label if level else "",
-            action_due=due.label if due else "", outside_kent=agency.outside_kent,
+            action_due=due.instruction if due else "", outside_kent=agency.outside_kent,
         ))
     return rows
 
@@ -121,7 +121,8 @@ class AgenciesScreen(Screen):
         self.filter_box.setAccessibleName("Filter agencies")
         self.filter_box.setPlaceholderText("Filter agencies (Ctrl+F)")
         self.filter_box.textChanged.connect(self.proxy.set_text)
-        self.table = make_table(self.proxy, "Agencies", self, stretch_column=AgencyModel.KIND)
+        self.table = make_table(self.proxy, "Agencies", self, stretch_column=AgencyModel.KIND,
+                                empty_text="No agency matches the filter.")
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
         self.name_label = QLabel("", self)
@@ -136,6 +137,7 @@ class AgenciesScreen(Screen):
         self.history_model = EscalationHistoryModel(parent=self)
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName("About the agency")
+        self.tabs.tabBar().setAccessibleName("About the agency: parts")
         for model, label, stretch in ((self.outstanding_model, "&Outstanding", OutstandingModel.RECOMMENDATION),
                                       (self.history_model, "Escalation &history", EscalationHistoryModel.NOTE),
                                       (self.contact_model, "&Contacts", ContactModel.EMAIL)):
@@ -154,10 +156,11 @@ class AgenciesScreen(Screen):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.filter_box)
         left_layout.addWidget(self.table)
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        # One above the other: both tables get the full width, so no column needs a horizontal scroll at 1280×720.
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setSizes([640, 560])
+        splitter.setSizes([420, 380])
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Agencies</h2>", self))
         layout.addWidget(splitter, 1)

@@ -18,6 +18,55 @@ FORM_FIELDS = (
 )
 
 
+class MaskedNameField(QLineEdit):
+    """A real-name field that, while hidden, shows the same eight dots whatever the name, so not even its length shows.
+
+    Hidden and holding a name, it is read-only (tick "Show real names" to see or change it); hidden and empty, it
+    takes typing as a password field does. `text()` and `setText()` always mean the real value.
+    """
+
+    MASK = "●" * 8
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._value = ""
+        self._hidden = True
+        self._masking = False
+        self.textChanged.connect(self._typed)
+
+    def _typed(self, text: str) -> None:
+        if not self._masking:
+            self._value = text
+
+    def text(self) -> str:  # noqa: D102 - the real value, never the dots
+        return self._value
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        self._value = text or ""
+        self._show()
+
+    def set_hidden(self, hidden: bool) -> None:
+        self._hidden = hidden
+        self._show()
+
+    @property
+    def showing_mask(self) -> bool:
+        return self._masking
+
+    def _show(self) -> None:
+        self._masking = self._hidden and bool(self._value)
+        if self._masking:
+            self.setEchoMode(QLineEdit.EchoMode.Normal)
+            self.setReadOnly(True)
+            super().setText(self.MASK)
+            self.setAccessibleDescription("Hidden. Tick Show real names to see or change it.")
+        else:
+            self.setEchoMode(QLineEdit.EchoMode.Password if self._hidden else QLineEdit.EchoMode.Normal)
+            self.setReadOnly(False)
+            super().setText(self._value)
+            self.setAccessibleDescription("Kept in the encrypted database only; never shown in reports or exports.")
+
+
 class CaseForm(FieldForm):
     """Reference, pseudonym, dates, area, partnership, guidance profile, chair and (private) real names.
 
@@ -43,11 +92,11 @@ class CaseForm(FieldForm):
         self.date_of_death = self.add_field("date_of_death", "Date of &death:", DateField("date_of_death", "The date of death"))
         self.independent_chair = self.add_field("independent_chair", "Independent &chair:", QLineEdit())
         self.victim_real_name = self.add_field(
-            "victim_real_name", "Victim's real name:", QLineEdit(),
+            "victim_real_name", "Victim's real name:", MaskedNameField(),
             help_text="Kept in the encrypted database only; never shown in reports or exports.",
         )
         self.perpetrator_real_name = self.add_field(
-            "perpetrator_real_name", "Perpetrator's real name:", QLineEdit(),
+            "perpetrator_real_name", "Perpetrator's real name:", MaskedNameField(),
             help_text="Kept in the encrypted database only; never shown in reports or exports.",
         )
         self.commissioning_partnership.setText("KCSP")
@@ -60,9 +109,8 @@ class CaseForm(FieldForm):
         self._reveal(False)
 
     def _reveal(self, shown: bool) -> None:
-        mode = QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
         for field in (self.victim_real_name, self.perpetrator_real_name):
-            field.setEchoMode(mode)
+            field.set_hidden(not shown)
 
     def set_areas(self, names: list[str]) -> None:
         current = self.csp_area.currentData()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -86,7 +88,8 @@ class CasesScreen(Screen):
         self.open_button.setToolTip("Open the selected case (Enter)")
         self.open_button.clicked.connect(self.open_selected)
 
-        self.table = make_table(self.proxy, "Cases", self, stretch_column=None)
+        self.table = make_table(self.proxy, "Cases", self, stretch_column=CaseTableModel.NEXT_DEADLINE_FOR,
+                                empty_text="No case to show. Press Ctrl+N for a new case, or clear the filters.")
         self.table.sortByColumn(CaseTableModel.NOTIFIED, Qt.SortOrder.DescendingOrder)
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
         self.table.activated.connect(lambda _index: self.open_selected())
@@ -114,7 +117,8 @@ class CasesScreen(Screen):
     def refresh(self) -> None:
         today = self.context.today()
         self.loading = True
-        self.context.tasks.run(lambda session: load_case_rows(session, today), on_done=alive(self, self._loaded),
+        self.context.tasks.run(lambda session: load_case_rows(session, today),
+                               on_done=alive(self, lambda rows: self._loaded(rows, today)),
                                title="Could not load the cases")
         from dhr_tracker.learning.themes import case_ids_by_theme
 
@@ -162,9 +166,10 @@ class CasesScreen(Screen):
             self.filter_box.setText(item)
 
     # --- internals -------------------------------------------------------------------------------------
-    def _loaded(self, rows) -> None:
+    def _loaded(self, rows, today=None) -> None:
         self.loading = False
-        self.model.set_rows(rows)
+        # The day the rows were worked out for marks a next deadline already past as overdue.
+        self.model.set_rows([replace(row, as_of=today) for row in rows] if today else rows)
         self.proxy.resort()
         current_area = self.area_filter.currentData()
         self.area_filter.blockSignals(True)

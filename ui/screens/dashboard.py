@@ -11,15 +11,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from dhr_tracker.dates import format_date
+from dhr_tracker.escalation.engine import AgencyPosition
 from dhr_tracker.exchange.packs.proposals import pending_count
 from dhr_tracker.exchange.packs.register import returns_awaiting_import
 from dhr_tracker.lifecycle.deadlines import DeadlineStatus
+from dhr_tracker.lifecycle.instructions import deadline_instruction
 from dhr_tracker.lifecycle.rag import Rag, rag_rules_from_settings
 from dhr_tracker.lifecycle.today import caseload_for
-from dhr_tracker.vocabulary import Stage
+from dhr_tracker.vocabulary import MeetingKind, Stage
 from ui.charts import RAG_PIE_COLOURS, BarChart, PieChart
 from ui.models.dashboard import (
-    DUE_SOON, ESCALATION, KIND_LABELS, MEETING, MILESTONE, OVERDUE, UPCOMING, UPDATE, DashboardFilterProxy, DashboardItem,
+    DUE_SOON, ESCALATION, KIND_LABELS, MEETING, MILESTONE, OVERDUE, UPCOMING, UPDATE, WAITING, DashboardFilterProxy, DashboardItem,
     DashboardModel,
 )
 from ui.screens.base import Screen
@@ -29,9 +31,11 @@ if TYPE_CHECKING:
     from ui.context import AppContext
 
 MEETINGS_SHOWN = 3
+# Column labels of the stage chart, short enough for nine columns in a third of a 1280-pixel window.
 SHORT_STAGE = {
-    Stage.INFORMATION_GATHERING: "Information", Stage.DRAFTING: "Drafting", Stage.PARTNERSHIP_SIGNOFF: "Sign-off",
-    Stage.HOME_OFFICE_QA: "Home Office QA", Stage.ACTION_PLAN_MONITORING: "Action plan",
+    Stage.NOTIFICATION: "Notified", Stage.DECISION: "Decision", Stage.COMMISSIONING: "Commiss.",
+    Stage.INFORMATION_GATHERING: "Info.", Stage.DRAFTING: "Drafting", Stage.PARTNERSHIP_SIGNOFF: "Sign-off",
+    Stage.HOME_OFFICE_QA: "HO QA", Stage.PUBLICATION: "Publ.", Stage.ACTION_PLAN_MONITORING: "Plan",
 }
 
 
@@ -66,44 +70,79 @@ def load_dashboard(session, today: dt.date) -> DashboardData:  # noqa: ANN001 - 
         about = f"{facts.reference} ({facts.pseudonym})"
         for deadline in deadlines:
             if deadline.status is DeadlineStatus.OVERDUE:
-                items.append(DashboardItem(MILESTONE, deadline.due, OVERDUE, deadline.label, about, "case", facts.case_id,
-                                           f"Overdue by {deadline.days_text(deadline.days_overdue)}"))
+                items.append(DashboardItem(MILESTONE, deadline.due, OVERDUE, deadline_instruction(deadline), about, "case",
+                                           facts.case_id, f"{deadline.label}: overdue by {deadline.days_text(deadline.days_overdue)}"))
             elif deadline.status is DeadlineStatus.DUE and deadline.due <= soon:
-                items.append(DashboardItem(MILESTONE, deadline.due, DUE_SOON, deadline.label, about, "case", facts.case_id,
-                                           f"Due in {plural((deadline.due - today).days, 'day')}"))
+                items.append(DashboardItem(MILESTONE, deadline.due, DUE_SOON, deadline_instruction(deadline), about, "case",
+                                           facts.case_id, f"{deadline.label}: due in {plural((deadline.due - today).days, 'day')}"))
     levels: Counter[int] = Counter()
     for position in caseload.escalations(session, today):
-        overdue = position.overdue
-        level = position.level
-        if overdue:
-            levels[level.level if level else 0] += 1
-            references = sorted({item.case_reference for item in overdue})
-            items.append(DashboardItem(
-                UPDATE, position.due_on, OVERDUE,
-                f"{plural(len(overdue), 'update')} late, {plural(position.working_days_late, 'working day')}",
-                position.agency_name, "agencies", position.agency_id, "Cases: " + ", ".join(references),
-                level=level.level if level else None,
-            ))
-        due = position.action_due
-        if due is not None:
-            items.append(DashboardItem(
-                ESCALATION, today, DUE_SOON, f"Level {due.level}: {due.label}", position.agency_name, "escalations",
-                position.agency_id, f"Goes to: {due.recipient.label}", level=due.level,
-            ))
+        item = _agency_item(position, today)
+        if item is not None:
+            level = position.level
+            levels[level.level if level else 0] += 1 if position.overdue else 0
+            items.append(item)
     upcoming = sorted((m for m in caseload.meetings(session) if m.held_on >= today), key=lambda m: m.held_on)
     for meeting in upcoming[:MEETINGS_SHOWN]:
         items.append(DashboardItem(
             MEETING, meeting.held_on, DUE_SOON if meeting.held_on <= soon else UPCOMING,
-            meeting.title or meeting.kind.label, meeting.kind.label + (f", item {meeting.agenda_item}" if meeting.agenda_item else ""),
+            meeting_instruction(meeting), meeting.kind.label + (f", item {meeting.agenda_item}" if meeting.agenda_item else ""),
             "meetings", meeting.id, plural(len(meeting.attendees), "attendee"),
         ))
     return DashboardData(
         as_of=today, items=items,
         open_by_stage=[(SHORT_STAGE.get(stage, stage.label), stages[stage]) for stage in Stage if stage.is_open and stages[stage]],
         rag_counts=[(label, rags[label]) for label in ("Red", "Amber", "Green")],
-        agencies_by_level=[(f"Level {level}", levels[level]) for level in sorted(levels)],
+        agencies_by_level=[(f"Level {level}", levels[level]) for level in sorted(levels) if levels[level]],
         packs_awaiting_import=returns_awaiting_import(session), proposals_waiting=pending_count(session),
     )
+
+
+def meeting_instruction(meeting) -> str:  # noqa: ANN001 - a meetings.MeetingRecord
+    """What an upcoming meeting asks of the coordinator: the briefing for a KCSP meeting, else to prepare."""
+    name = meeting.title or meeting.kind.label
+    if meeting.kind is MeetingKind.KCSP:
+        return f"Produce the briefing for the {name} meeting"
+    return f"Prepare for the {name} meeting"
+
+
+def _agency_item(position: AgencyPosition, today: dt.date) -> DashboardItem | None:
+    """One row for an agency with late updates or an escalation step due: the step to take, or that none is due yet.
+
+    An action is overdue from the day after its level was reached (the letter should go the day the level is
+    reached); a late agency whose step has been taken is shown as waiting, with the next step's date.
+    """
+    overdue, due = position.overdue, position.action_due
+    if not overdue and due is None:
+        return None
+    references = sorted({item.case_reference for item in position.outstanding})
+    situation = (f"{plural(len(overdue), 'update')} late, {plural(position.working_days_late, 'working day')}; "
+                 if overdue else "")
+    detail = situation + "cases: " + ", ".join(references)
+    if due is not None:
+        reached = max((p.reached_on for p in position.requests if p.action_due == due and p.reached_on), default=today)
+        return DashboardItem(
+            ESCALATION, reached, OVERDUE if reached < today else DUE_SOON, due.instruction, position.agency_name,
+            "escalations", position.agency_id, f"{detail}. Level {due.level}: {due.label}; goes to {due.recipient.label}.",
+            level=due.level,
+        )
+    upcoming = sorted((p.next_on, p.next_level.level) for p in position.requests if p.next_on and p.next_level)
+    level = position.level
+    waiting = (f"Wait for the update (level {upcoming[0][1]} is reached on {format_date(upcoming[0][0])})"
+               if upcoming else "Wait for the update (every step of the ladder has been taken)")
+    return DashboardItem(UPDATE, upcoming[0][0] if upcoming else None, WAITING, waiting, position.agency_name,
+                         "agencies", position.agency_id, detail + ".", level=level.level if level else None)
+
+
+def dashboard_summary(items: list[DashboardItem], soon_days: int) -> str:
+    """The one line above the list: each thing counted once (an agency is one row, whatever its state)."""
+    counts = Counter(item.kind for item in items)
+    overdue = sum(1 for item in items if item.kind == MILESTONE and item.urgency == OVERDUE)
+    letters = counts[ESCALATION]
+    late = letters + counts[UPDATE]
+    return (f"{plural(overdue, 'deadline')} overdue and {counts[MILESTONE] - overdue} due within {soon_days} days · "
+            f"{plural(late, 'agency', 'agencies')} late with updates, {letters} with an escalation step to take · "
+            f"{plural(counts[MEETING], 'meeting')} coming up")
 
 
 class DashboardScreen(Screen):
@@ -133,7 +172,8 @@ class DashboardScreen(Screen):
         self.open_button.setObjectName("dashboard_open")
         self.open_button.setToolTip("Open what the selected item refers to (Enter)")
         self.open_button.clicked.connect(self.open_selected)
-        self.table = make_table(self.proxy, "What needs doing", self, stretch_column=DashboardModel.WHAT)
+        self.table = make_table(self.proxy, "What needs doing", self, stretch_column=DashboardModel.WHAT,
+                                empty_text="Nothing needs doing today: no deadline is due soon and no agency is late.")
         self.table.activated.connect(lambda _index: self.open_selected())
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
         self.stage_chart = BarChart("Open reviews by stage", self)
@@ -144,7 +184,10 @@ class DashboardScreen(Screen):
         bar.addWidget(self.kind_filter)
         bar.addWidget(self.open_button)
         bar.addStretch(1)
-        charts = QGridLayout()
+        self.charts = QWidget(self)
+        self.charts.setObjectName("dashboard_charts")
+        charts = QGridLayout(self.charts)
+        charts.setContentsMargins(0, 0, 0, 0)
         charts.addWidget(self.stage_chart, 0, 0)
         charts.addWidget(self.rag_chart, 0, 1)
         charts.addWidget(self.level_chart, 0, 2)
@@ -156,7 +199,12 @@ class DashboardScreen(Screen):
         layout.addWidget(self.summary)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
-        layout.addLayout(charts)
+        layout.addWidget(self.charts)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        # The list is what the coordinator came for; the charts get at most a quarter of the height.
+        self.charts.setMaximumHeight(max(120, self.height() // 4))
+        super().resizeEvent(event)
 
     def refresh(self) -> None:
         today = self.context.today()
@@ -181,19 +229,15 @@ class DashboardScreen(Screen):
         self.model.set_rows(data.items)
         self.table.sortByColumn(DashboardModel.URGENCY, Qt.SortOrder.AscendingOrder)
         fit_columns(self.table, maximum=380)
-        counts = Counter(item.kind for item in data.items)
-        overdue = sum(1 for item in data.items if item.kind == MILESTONE and item.urgency == OVERDUE)
         self.heading.setText(f"<h2>Today, {format_date(data.as_of)}</h2>")
         self.summary.setText(
-            f"{plural(overdue, 'milestone')} overdue and {counts[MILESTONE] - overdue} due within "
-            f"{self._soon_days()} days · {plural(counts[UPDATE], 'agency', 'agencies')} late with updates · "
-            f"{plural(counts[ESCALATION], 'escalation action')} due · {plural(counts[MEETING], 'meeting')} coming up"
+            dashboard_summary(data.items, self._soon_days())
             + (f" · {plural(data.packs_awaiting_import, 'returned update pack')} awaiting import"
                if data.packs_awaiting_import else "")
             + (f" · {plural(data.proposals_waiting, 'proposed status change')} to accept or reject"
                if data.proposals_waiting else "")
         )
-        self.stage_chart.set_data(list(reversed(data.open_by_stage)))
+        self.stage_chart.set_data(data.open_by_stage)
         self.rag_chart.set_data(data.rag_counts, RAG_PIE_COLOURS)
         self.level_chart.set_data(data.agencies_by_level, "none today")
 

@@ -37,7 +37,7 @@ def load_escalation_rows(session, today: dt.date) -> list[EscalationRow]:  # noq
             agency_id=position.agency_id, agency=position.agency_name,
             level=level.level if level else None, level_label=level.label if level else "",
             action_due_level=due.level if due else None,
-            action_due=due.label if due else "", recipient=recipient,
+            action_due=due.instruction if due else "", recipient=recipient,
             due_on=position.due_on, working_days_late=position.working_days_late,
             references=tuple(sorted({item.case_reference for item in position.outstanding})),
             outstanding=len(position.outstanding),
@@ -74,7 +74,8 @@ class EscalationsScreen(Screen):
         self.due_only.setObjectName("due_only")
         self.due_only.setChecked(True)
         self.due_only.toggled.connect(self.proxy.set_due_only)
-        self.table = make_table(self.proxy, "Escalations due", self, stretch_column=EscalationModel.CASES)
+        self.table = make_table(self.proxy, "Escalations due", self, stretch_column=EscalationModel.CASES,
+                                empty_text="No escalation step is due today. Untick the box to see every late agency.")
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.record_button = self._button("&Record the action taken…", "record_action", self.record_action)
         self.letters_button = self._button("Produce the &letters…", "produce_letters", self.produce_letters)
@@ -171,7 +172,7 @@ class EscalationsScreen(Screen):
             FieldSpec("taken_on", "&Taken on:", DATE, default=today),
         ], lambda session, v: len(record_due_actions(session, v["taken_on"], agency_ids={agency_id}, method=v["method"],
                                                      today=today)),
-            intro=f"{row.action_due}, to {row.recipient}. Recorded for each late request of {row.agency}.",
+            intro=f"{row.action_due} ({row.recipient}). Recorded for each late request of {row.agency}.",
             save_label="&Record", source=self, parent=self)
         dialog.saved.connect(lambda count: (setattr(self, "note", f"Recorded {plural(count, 'action')} for {row.agency}."),
                                             self.refresh()))

@@ -6,8 +6,8 @@ import datetime as dt
 
 import shiboken6
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence, QPainter, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QFormLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QTableView, QWidget,
 )
@@ -165,10 +165,33 @@ def text_of(widget: QWidget) -> str:
     return widget.text()
 
 
+class TableView(QTableView):
+    """A table that says so when it has no rows (`empty_text`), rather than showing a blank grid."""
+
+    def __init__(self, parent: QWidget | None = None, empty_text: str = "Nothing to show."):
+        super().__init__(parent)
+        self.empty_text = empty_text
+
+    def is_empty(self) -> bool:
+        return self.model() is None or self.model().rowCount() == 0
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().paintEvent(event)
+        if self.is_empty() and self.empty_text:
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            area = self.viewport().rect().adjusted(12, 12, -12, -12)
+            painter.drawText(area, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap),
+                             self.empty_text)
+            painter.end()
+
+
 def make_table(model, name: str, parent: QWidget | None = None, *, sortable: bool = True,
-               stretch_column: int | None = None) -> QTableView:
+               stretch_column: int | None = None, empty_text: str = "Nothing to show.") -> QTableView:
     """A read-only, row-selecting, keyboard-friendly table over `model` (usually a proxy)."""
-    table = QTableView(parent)
+    table = TableView(parent, empty_text)
+    for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved, model.layoutChanged):
+        signal.connect(table.viewport().update)
     table.setModel(model)
     table.setObjectName(name.lower().replace(" ", "_"))
     table.setAccessibleName(name)
@@ -188,17 +211,105 @@ def make_table(model, name: str, parent: QWidget | None = None, *, sortable: boo
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(stretch_column is None)
     if stretch_column is not None:
-        header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
+        # Not Qt's Stretch mode: fit_columns gives this column the width left over, and takes width from free
+        # text first when there is too little, so that numbers and dates are never squeezed.
+        table.setProperty("fillColumn", stretch_column)
     return table
 
 
+FREE_TEXT_MINIMUM = 110  # pixels a free-text column keeps however narrow the window
+
+
+def _free_text_columns(table: QTableView) -> set[int]:
+    model = table.model()
+    while hasattr(model, "sourceModel") and model.sourceModel() is not None:
+        model = model.sourceModel()
+    free = getattr(model, "free_text_columns", None)
+    return free() if free is not None else set()
+
+
 def fit_columns(table: QTableView, maximum: int = 320) -> None:
-    """Size columns to their contents once, capped so that long text does not push others away."""
+    """Size columns to their contents: numbers, dates and labels whole; free text capped and shrunk to fit.
+
+    Free-text columns (Column.free_text) give up width first, down to FREE_TEXT_MINIMUM, so that the table
+    fits its viewport without a horizontal scroll where it can; they elide, with the full text in the tooltip.
+    The fit is made again whenever the table is resized.
+    """
     table.resizeColumnsToContents()
     header = table.horizontalHeader()
-    for column in range(header.count()):
-        if header.sectionResizeMode(column) != QHeaderView.ResizeMode.Stretch and header.sectionSize(column) > maximum:
+    free = _free_text_columns(table)
+    fill = table.property("fillColumn")
+    natural = {column: header.sectionSize(column) for column in range(header.count())}
+    for column in free if free else set(range(header.count())) - {fill}:
+        if header.sectionSize(column) > maximum:
             header.resizeSection(column, maximum)
+    if free:
+        _shrink_free_text(table, free)
+    spare = _available_width(table) - header.length()
+    for column in sorted(free, key=lambda c: natural[c] - header.sectionSize(c)):
+        # Room left over goes first to free text that was capped, up to the width its text wants.
+        if spare <= 0:
+            break
+        grow = min(spare, natural[column] - header.sectionSize(column))
+        if grow > 0:
+            header.resizeSection(column, header.sectionSize(column) + grow)
+            spare -= grow
+    if fill is not None and 0 <= fill < header.count() and spare > 0:
+        header.resizeSection(fill, header.sectionSize(fill) + spare)
+    if table.property("fitsOnResize") is None:
+        table.setProperty("fitsOnResize", True)
+        # On the viewport: it is resized with the window and also when a scroll bar comes or goes.
+        table.viewport().installEventFilter(_ColumnFitter(table, maximum))
+
+
+def _available_width(table: QTableView) -> int:
+    """The viewport's width, less the vertical scroll bar's when the rows will need one it does not show yet."""
+    width = table.viewport().width()
+    bar = table.verticalScrollBar()
+    if not bar.isVisible() and table.verticalHeader().length() > table.viewport().height():
+        width -= bar.sizeHint().width()
+    return width
+
+
+def _shrink_free_text(table: QTableView, free: set[int]) -> None:
+    """Take the width the table lacks from its free-text columns, in proportion to what each can give."""
+    header = table.horizontalHeader()
+    visible = [c for c in range(header.count()) if not header.isSectionHidden(c)]
+    excess = sum(header.sectionSize(c) for c in visible) - _available_width(table)
+    if excess <= 0:
+        return
+    model = table.model()
+    spare: dict[int, int] = {}
+    for column in (c for c in free if c in visible):
+        # Never narrower than its header (with room for the sort arrow), so every column stays named.
+        title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+        floor = max(FREE_TEXT_MINIMUM, header.fontMetrics().horizontalAdvance(title) + 28)
+        spare[column] = max(0, header.sectionSize(column) - floor)
+    total = sum(spare.values())
+    if total <= 0:
+        return
+    share = min(1.0, excess / total)
+    for column, room in spare.items():
+        header.resizeSection(column, header.sectionSize(column) - int(round(room * share)))
+
+
+class _ColumnFitter(QObject):
+    """Fits a table's columns again when its viewport changes size (a window resized, a pane moved, a scroll bar)."""
+
+    def __init__(self, table: QTableView, maximum: int):
+        super().__init__(table)
+        self._table = table
+        self._maximum = maximum
+        self._busy = False
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Resize and not self._busy and self._table.model() is not None:
+            self._busy = True  # resizing sections can bring a scroll bar and so another resize: fit once
+            try:
+                fit_columns(self._table, self._maximum)
+            finally:
+                self._busy = False
+        return False
 
 
 def shortcut(widget: QWidget, keys: str | QKeySequence, slot, *, context=Qt.ShortcutContext.WidgetWithChildrenShortcut) -> QShortcut:
@@ -212,6 +323,9 @@ def shortcut(widget: QWidget, keys: str | QKeySequence, slot, *, context=Qt.Shor
 def selected_object(table: QTableView):
     """The row object of the selected row of `table` (whose model is a RowProxyModel or RowTableModel)."""
     indexes = table.selectionModel().selectedRows() if table.selectionModel() else []
+    if not indexes and table.currentIndex().isValid() and table.hasFocus():
+        # Ctrl+Home, Ctrl+End and Ctrl+arrows move the current row without selecting it: Enter still opens it.
+        indexes = [table.currentIndex()]
     if not indexes:
         return None
     model = table.model()

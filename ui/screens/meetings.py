@@ -83,16 +83,19 @@ class MeetingsScreen(Screen):
         self.model = MeetingModel(parent=self)
         proxy = RowProxyModel(self)
         proxy.setSourceModel(self.model)
-        self.table = make_table(proxy, "Meetings", self, stretch_column=MeetingModel.TITLE)
+        self.table = make_table(proxy, "Meetings", self, stretch_column=MeetingModel.TITLE,
+                                empty_text="No meeting yet. Add the next KCSP meeting to plan its briefing.")
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.attendee_model = AttendeeModel(parent=self)
         self.copy_model = BriefingCopyModel(parent=self)
         self.copy_model.return_toggled.connect(self._toggle_returned)
         attendee_proxy = RowProxyModel(self)
         attendee_proxy.setSourceModel(self.attendee_model)
-        self.attendee_table = make_table(attendee_proxy, "Attendees", self, stretch_column=AttendeeModel.ORGANISATION)
+        self.attendee_table = make_table(attendee_proxy, "Attendees", self, stretch_column=AttendeeModel.ORGANISATION,
+                                         empty_text="No attendees yet: add them to give each a numbered copy.")
         self.copy_table = make_table(self.copy_model, "Copy register", self, sortable=False,
-                                     stretch_column=BriefingCopyModel.ORGANISATION)
+                                     stretch_column=BriefingCopyModel.ORGANISATION,
+                                     empty_text="No copies yet: produce the briefing to number and register them.")
         self.copy_table.setToolTip("Tick a copy when it comes back (Space ticks the selected copy)")
         self.copy_table.activated.connect(lambda index: self._toggle_from_keyboard(index))
 

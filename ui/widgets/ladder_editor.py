@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QStyledItemDelegate,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
@@ -37,6 +38,31 @@ def parse_when(text: str) -> Any:
     return text  # the core's check names what is accepted
 
 
+ROLE_LABELS = {role.value: role.label for role in RecipientRole}
+
+
+class RecipientDelegate(QStyledItemDelegate):
+    """'Goes to' is chosen from a list when the cell is edited (F2, Enter or typing, as in any cell).
+
+    An editor rather than a combo box fixed in each cell: fixed cell widgets sit outside the table's keyboard
+    navigation, and Tab then cycled between the table and them without ever leaving.
+    """
+
+    def createEditor(self, parent, option, index):  # noqa: N802 - Qt's name
+        box = QComboBox(parent)
+        box.setAccessibleName("Goes to")
+        for role in RecipientRole:
+            box.addItem(role.label, role.value)
+        return box
+
+    def setEditorData(self, editor, index) -> None:  # noqa: N802
+        editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.UserRole))))
+
+    def setModelData(self, editor, model, index) -> None:  # noqa: N802
+        model.setData(index, editor.currentData(), Qt.ItemDataRole.UserRole)
+        model.setData(index, editor.currentText(), Qt.ItemDataRole.DisplayRole)
+
+
 class LadderEditor(QWidget):
     changed = Signal()
 
@@ -49,6 +75,8 @@ class LadderEditor(QWidget):
         self.table.setHorizontalHeaderLabels(HEADERS)
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setItemDelegateForColumn(RECIPIENT, RecipientDelegate(self.table))
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move between cells, F2 edits one
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(LEVEL, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(WHEN, QHeaderView.ResizeMode.ResizeToContents)
@@ -73,15 +101,11 @@ class LadderEditor(QWidget):
         layout.addWidget(self.table)
         layout.addLayout(buttons)
 
-    def _recipient_box(self, value: str) -> QComboBox:
-        box = QComboBox(self.table)
-        box.setAccessibleName("Goes to")
-        for role in RecipientRole:
-            box.addItem(role.label, role.value)
-        index = box.findData(value)
-        box.setCurrentIndex(max(index, 0))
-        box.currentIndexChanged.connect(lambda _index: self.changed.emit())
-        return box
+    @staticmethod
+    def _recipient_item(value: str) -> QTableWidgetItem:
+        item = QTableWidgetItem(ROLE_LABELS.get(value, value))
+        item.setData(Qt.ItemDataRole.UserRole, value)
+        return item
 
     def _append(self, entry: dict[str, Any]) -> None:
         row = self.table.rowCount()
@@ -89,7 +113,7 @@ class LadderEditor(QWidget):
         self.table.insertRow(row)
         self.table.setItem(row, LEVEL, QTableWidgetItem(str(entry.get("level", ""))))
         self.table.setItem(row, WHEN, QTableWidgetItem(when_text(entry.get("when", ""))))
-        self.table.setCellWidget(row, RECIPIENT, self._recipient_box(str(entry.get("recipient", ""))))
+        self.table.setItem(row, RECIPIENT, self._recipient_item(str(entry.get("recipient", ""))))
         self.table.setItem(row, LABEL, QTableWidgetItem(str(entry.get("label", ""))))
         self.table.blockSignals(False)
 
@@ -102,11 +126,11 @@ class LadderEditor(QWidget):
         ladder = []
         for row in range(self.table.rowCount()):
             level_text = (self.table.item(row, LEVEL).text() if self.table.item(row, LEVEL) else "").strip()
-            box = self.table.cellWidget(row, RECIPIENT)
+            recipient = self.table.item(row, RECIPIENT)
             ladder.append({
                 "level": int(level_text) if level_text.isdigit() else level_text,
                 "when": parse_when(self.table.item(row, WHEN).text() if self.table.item(row, WHEN) else ""),
-                "recipient": box.currentData() if isinstance(box, QComboBox) else "",
+                "recipient": recipient.data(Qt.ItemDataRole.UserRole) if recipient is not None else "",
                 "label": self.table.item(row, LABEL).text() if self.table.item(row, LABEL) else "",
             })
         return ladder

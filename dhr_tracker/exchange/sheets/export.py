@@ -28,7 +28,8 @@ from dhr_tracker.errors import UserError
 from dhr_tracker.exchange.sheets.cells import safe_cell
 from dhr_tracker.exchange.sheets.source import EXPORT_KEYWORD
 from dhr_tracker.model import Case, Milestone, ProgressUpdate, Recommendation
-from dhr_tracker.storage.files import create_owner_only
+from dhr_tracker.settings import PROTECTIVE_MARKING, Settings
+from dhr_tracker.storage.files import create_owner_only, output_file, output_folder
 from dhr_tracker.vocabulary import MilestoneKind
 
 FORMATS = ("csv", "xlsx")
@@ -195,8 +196,11 @@ def _new_file(path: Path) -> int:
         raise UserError(f"Cannot create {path}: {error.strerror or error}.") from None
 
 
-def write_csv(tables: Sequence[Table], folder: Path | str) -> list[Path]:
-    """One CSV file per table in the folder (created if needed), UTF-8 with a byte-order mark for Excel."""
+def write_csv(tables: Sequence[Table], folder: Path | str, *, marking: str = "") -> list[Path]:
+    """One CSV file per table in the folder (created if needed), UTF-8 with a byte-order mark for Excel.
+
+    With a `marking` (OFFICIAL-SENSITIVE), each file's first line is the marking alone, then the headers.
+    """
     folder = Path(folder)
     paths = [folder / CSV_NAMES.get(table.name, f"{table.name.lower().replace(' ', '-')}.csv") for table in tables]
     if folder.exists() and not folder.is_dir():
@@ -204,10 +208,7 @@ def write_csv(tables: Sequence[Table], folder: Path | str) -> list[Path]:
     taken = [path for path in paths if path.exists()]
     if taken:
         raise UserError(f"{taken[0]} already exists. Choose a new folder; exports never overwrite a file.")
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    except OSError as error:
-        raise UserError(f"Cannot create the folder {folder}: {error.strerror or error}.") from None
+    output_folder(folder)
     written: list[Path] = []
     try:
         for table, path in zip(tables, paths):
@@ -215,6 +216,8 @@ def write_csv(tables: Sequence[Table], folder: Path | str) -> list[Path]:
             written.append(path)
             with os.fdopen(descriptor, "w", encoding="utf-8-sig", newline="") as handle:
                 writer = csv.writer(handle, lineterminator="\r\n")
+                if marking:
+                    writer.writerow([marking])  # the protective marking, first, as on every page of a report
                 writer.writerow(table.headers)
                 writer.writerows([_csv_value(value) for value in row] for row in table.rows)
     except BaseException:
@@ -224,7 +227,7 @@ def write_csv(tables: Sequence[Table], folder: Path | str) -> list[Path]:
     return paths
 
 
-def _workbook(tables: Sequence[Table]):
+def _workbook(tables: Sequence[Table], marking: str = ""):
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -240,6 +243,10 @@ def _workbook(tables: Sequence[Table]):
     wrap = Alignment(wrap_text=True, vertical="top")
     for table in tables:
         sheet = workbook.create_sheet(table.name[:31])
+        if marking:  # printed at the top and bottom of every page, as on a report
+            for band in (sheet.oddHeader, sheet.evenHeader, sheet.oddFooter, sheet.evenFooter):
+                band.center.text = marking
+                band.center.font = "Arial,Bold"
         sheet.freeze_panes = "C2" if table.headers[:2] == ("Case reference", "Pseudonym") else "A2"
         widths = [min(60, max(10, len(header) + 2)) for header in table.headers]
         for row in table.rows[:200]:
@@ -299,15 +306,16 @@ def _xlsx_bytes(workbook) -> bytes:
     return buffer.getvalue()
 
 
-def write_xlsx(tables: Sequence[Table], path: Path | str) -> Path:
-    """One workbook, a sheet per table; dates are real date cells shown dd/mm/yyyy. Built in memory."""
-    path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        raise UserError(f"{path.name} should end in .xlsx, so that Excel opens it.")
+def write_xlsx(tables: Sequence[Table], path: Path | str, *, marking: str = "") -> Path:
+    """One workbook, a sheet per table; dates are real date cells shown dd/mm/yyyy. Built in memory.
+
+    With a `marking`, every sheet prints it in its header and footer.
+    """
+    path = output_file(path, ".xlsx")
     descriptor = _new_file(path)  # first: nothing is built for a name already in use
     try:
         with os.fdopen(descriptor, "wb") as handle:
-            handle.write(_xlsx_bytes(_workbook(tables)))
+            handle.write(_xlsx_bytes(_workbook(tables, marking)))
     except BaseException:
         path.unlink(missing_ok=True)
         raise
@@ -320,5 +328,6 @@ def export_file(session: Session, format: str, out: Path | str, references: Sequ
         raise UserError(f"The export format must be one of {', '.join(FORMATS)}, not '{format}'.")
     tables = export_tables(session, references)
     out = Path(out)
-    paths = write_csv(tables, out) if format == "csv" else [write_xlsx(tables, out)]
+    marking = Settings(session).get(PROTECTIVE_MARKING)
+    paths = write_csv(tables, out, marking=marking) if format == "csv" else [write_xlsx(tables, out, marking=marking)]
     return ExportResult(tuple(paths), {table.name: len(table.rows) for table in tables})

@@ -12,7 +12,8 @@ from dhr_tracker.dates import format_date
 from dhr_tracker.errors import ValidationError
 from dhr_tracker.model import Case
 from dhr_tracker.vocabulary import RecommendationStatus, Stage
-from ui.models.base import RAG_COLOURS
+from ui.models.base import RAG_COLOURS, rag_text
+from ui.models.case_detail import DeadlineModel
 from ui.models.loaders import CaseDetail, load_case_detail
 from ui.screens.base import Screen
 from ui.screens.case import actions
@@ -20,7 +21,7 @@ from ui.screens.case.learning_tab import LearningTab
 from ui.screens.case.tabs import ActionPlanTab, AuditTab, NotesTab, ProcessesTab, QATab, TimelineTab, button
 from ui.screens.case_form import CaseForm, check_form
 from ui.security.lock import CANCEL, DISCARD, SAVE
-from ui.screens.forms import alive
+from ui.screens.forms import alive, fit_columns, make_table
 from ui.tasks import message_for
 
 if TYPE_CHECKING:
@@ -59,10 +60,10 @@ class CaseScreen(Screen):
         self.rag_label = QLabel("", body)
         self.rag_label.setObjectName("case_rag")
         self.rag_label.setWordWrap(True)
-        self.deadlines_label = QLabel("", body)
-        self.deadlines_label.setObjectName("case_deadlines")
-        self.deadlines_label.setWordWrap(True)
-        self.deadlines_label.setTextFormat(Qt.TextFormat.RichText)
+        self.deadline_model = DeadlineModel(parent=self)
+        self.deadlines_table = make_table(self.deadline_model, "Deadlines", body, sortable=False, empty_text="No deadline yet.",
+                                          stretch_column=DeadlineModel.DETAIL)
+        self.deadlines_table.setObjectName("case_deadlines")
 
         self.form = CaseForm(body)
         self.form.changed.connect(self._update_dirty)
@@ -81,10 +82,9 @@ class CaseScreen(Screen):
         left.addStretch(1)
         right = QVBoxLayout()
         right.addWidget(QLabel("<b>Deadlines</b>", overview))
-        right.addWidget(self.deadlines_label)
-        right.addStretch(1)
-        overview_layout.addLayout(left, 3)
-        overview_layout.addLayout(right, 2)
+        right.addWidget(self.deadlines_table, 1)
+        overview_layout.addLayout(left, 1)
+        overview_layout.addLayout(right, 1)
 
         self.timeline_tab = TimelineTab(lambda: actions.milestone_dialog(self), lambda: actions.decision_dialog(self),
                                         lambda: actions.close_dialog(self), lambda: actions.reopen_dialog(self), body)
@@ -104,6 +104,7 @@ class CaseScreen(Screen):
         self.tabs = QTabWidget(body)
         self.tabs.setObjectName("case_tabs")
         self.tabs.setAccessibleName("Parts of the case")
+        self.tabs.tabBar().setAccessibleName("Parts of the case")
         for widget, label in ((overview, "&Overview"), (self.timeline_tab, "&Timeline"), (self.qa_tab, "Home Office &QA"),
                               (self.processes_tab, "Processes and &pauses"), (self.action_plan_tab, "&Action plan"),
                               (self.learning_tab, "&Learning"), (self.notes_tab, "&Notes"), (self.audit_tab, "A&udit")):
@@ -143,7 +144,7 @@ class CaseScreen(Screen):
         self.learning_tab.clear()
         self.heading.clear()
         self.rag_label.clear()
-        self.deadlines_label.clear()
+        self.deadline_model.clear()
         self._clean, self._clean_notes = self.form.raw_values(), ""
         self.pages.setCurrentWidget(self.empty)
 
@@ -264,16 +265,15 @@ class CaseScreen(Screen):
                              + (f" · {detail.decision.label}" if detail.decision else ""))
         self.heading.setAccessibleName(f"Case {detail.title}, {detail.stage.label}")
         colour = RAG_COLOURS.get(detail.rag, "#eeeeee")
-        rating = detail.rag.capitalize() if detail.rag else "Closed"
+        rating = rag_text(detail.rag) if detail.rag else "Closed"
         reasons = detail.rag_summary.split("; ")
         shown = "; ".join(reasons[:3]) + (f"; and {len(reasons) - 3} more" if len(reasons) > 3 else "")
         self.rag_label.setText(f"<b>{rating}</b>: {shown}")
         self.rag_label.setToolTip("\n".join(reasons))
         self.rag_label.setStyleSheet(f"background: {colour}; padding: 6px; border-radius: 4px;")
         self.rag_label.setAccessibleName(f"RAG rating {rating}: {detail.rag_summary}")
-        lines = [f"{d.label}: <b>{format_date(d.due)}</b> – {d.status}" + (f" ({d.detail})" if d.detail else "")
-                 for d in detail.deadlines]
-        self.deadlines_label.setText("<br>".join(lines) or "No deadlines yet.")
+        self.deadline_model.set_rows(detail.deadlines)
+        fit_columns(self.deadlines_table)
         closed = detail.stage is Stage.CLOSED
         self.timeline_tab.show_rows(detail.timeline, closed=closed, decided=detail.decision is not None)
         self.qa_tab.show_rows(detail.qa_rounds)

@@ -1,0 +1,1 @@
+"""The Help menu: the user guide in a window, and the About box."""
