@@ -17,6 +17,9 @@ from dhr_tracker.model import Agency, AgencyContact, Meeting, Milestone, UpdateR
 from dhr_tracker.settings import ESCALATION_LADDER, SettingError, Settings
 from dhr_tracker.vocabulary import ContactLevel, ContactMethod, MeetingKind, MilestoneKind, RecommendationStatus as S
 
+pytestmark = pytest.mark.both_engines
+
+
 TODAY = dt.date(2026, 11, 23)
 D = dt.date
 

@@ -20,6 +20,7 @@ from dhr_tracker.errors import UserError
 from dhr_tracker.model import Base
 from dhr_tracker.model.base import UTCDateTime
 from dhr_tracker.storage import migrate
+from dhr_tracker.storage.bulk import realign_ids_after_load
 from dhr_tracker.storage.files import create_owner_only
 
 ARCHIVE_FORMAT = "dhr-tracker-archive"
@@ -145,4 +146,5 @@ def load_archive(session: Session, archive: dict[str, Any]) -> dict[str, int]:
         if cleaned:
             session.execute(insert(table), cleaned)
         counts[table.name] = len(cleaned)
+    realign_ids_after_load(session)
     return counts

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dhr_tracker.model.base import Base, enum_column, utc_now
+from dhr_tracker.model.base import Base, Versioned, enum_column, utc_now
 from dhr_tracker.model.reference import Agency, CspArea
 from dhr_tracker.vocabulary import (
     Decision,
@@ -22,7 +22,7 @@ from dhr_tracker.vocabulary import (
 KCSP = "KCSP"
 
 
-class Case(Base):
+class Case(Versioned, Base):
     """One Domestic Homicide Review (or DARDR). Real names are optional and never exported."""
 
     __tablename__ = "dhr_case"
@@ -66,7 +66,7 @@ class Case(Base):
         return self.commissioning_partnership.strip().upper() != KCSP
 
 
-class Milestone(Base):
+class Milestone(Versioned, Base):
     """A dated event in the life of a review (decision, chair appointed, IMR received from an agency...)."""
 
     __tablename__ = "milestone"
@@ -83,7 +83,7 @@ class Milestone(Base):
     agency: Mapped[Agency | None] = relationship()
 
 
-class QARound(Base):
+class QARound(Versioned, Base):
     """One submission to the Home Office Quality Assurance Panel and what came back."""
 
     __tablename__ = "qa_round"
@@ -103,7 +103,7 @@ class QARound(Base):
     case: Mapped[Case] = relationship(back_populates="qa_rounds")
 
 
-class Publication(Base):
+class Publication(Versioned, Base):
     __tablename__ = "publication"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -117,7 +117,7 @@ class Publication(Base):
     case: Mapped[Case] = relationship(back_populates="publication")
 
 
-class ParallelProcess(Base):
+class ParallelProcess(Versioned, Base):
     """A process running alongside the review: criminal trial, inquest, SAR, CSPR, IOPC..."""
 
     __tablename__ = "parallel_process"
@@ -134,7 +134,7 @@ class ParallelProcess(Base):
     case: Mapped[Case] = relationship(back_populates="parallel_processes")
 
 
-class Pause(Base):
+class Pause(Versioned, Base):
     """A period in which the review stood still, with its reason and when the Home Office was told."""
 
     __tablename__ = "pause"

@@ -42,6 +42,8 @@ WITHHELD = "(withheld)"
 WITHHELD_FIELDS = {("dhr_case", "victim_real_name"), ("dhr_case", "perpetrator_real_name")}
 NOT_AUDITED = {AuditEntry.__tablename__, AppMeta.__tablename__, "alembic_version"}
 _INSTALLED_FLAG = "_dhr_audit_installed"
+# Session.info key: `fn(connection) -> user name`, called before each append (storage.postgres sets it).
+APPEND_HOOK = "dhr_audit_begin_append"
 
 
 # --- Recording -------------------------------------------------------------------------------------
@@ -182,11 +184,14 @@ def _record(session: Session, _flush_context: Any) -> None:
         if not pending:
             return
         connection = session.connection()
+        # A team database has several writers: its storage layer serialises the append (until commit)
+        # and names the writer as the server knows them. A local file has one writer, the OS user.
+        begin_append = session.info.get(APPEND_HOOK)
+        user = begin_append(connection) if begin_append is not None else current_user()
         last = connection.execute(
             select(AuditEntry.id, AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
         ).first()
         next_id, previous = (last.id + 1, last.entry_hash) if last else (1, GENESIS_HASH)
-        user = current_user()
         at = utc_now()
         rows = []
         for action, obj, changes in pending:
