@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "dhr_tracker.cli.escalation_commands",
     "dhr_tracker.cli.lifecycle_commands",
     "dhr_tracker.cli.screenshot_commands",
+    "dhr_tracker.cli.move_commands",
 ]
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3

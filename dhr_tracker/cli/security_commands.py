@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 from dhr_tracker.cli.common import (
-    add_database_arguments, add_format_argument, database_path, print_json, passphrase_from, print_table, read_passphrase,
+    add_database_arguments, add_format_argument, database_path, file_only, open_from_args, print_json, passphrase_from,
+    print_table, read_passphrase,
 )
 from dhr_tracker.dates import format_local_time
 from dhr_tracker.storage.database import open_database
@@ -68,13 +69,13 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 
 def _open_read_only(args: argparse.Namespace):
-    passphrase, _ = read_passphrase(args)
-    return open_database(database_path(args), passphrase, read_only=True)
+    return open_from_args(args, read_only=True)
 
 
 def run_backup(args: argparse.Namespace) -> int:
     from dhr_tracker.security.backups import automatic_backup, backup_to, verify_backup
 
+    file_only(args, "backup")
     with _open_read_only(args) as database:
         if args.out is not None:
             check = backup_to(database, args.out)
@@ -89,6 +90,7 @@ def run_backup(args: argparse.Namespace) -> int:
 def run_restore(args: argparse.Namespace) -> int:
     from dhr_tracker.security.backups import restore_backup
 
+    file_only(args, "restore")
     passphrase, _ = read_passphrase(args, prompt="Passphrase of the backup: ")
     result = restore_backup(database_path(args), args.source, passphrase)
     print(f"Checked {result.restored_from}: the encryption and integrity checks passed.")
@@ -111,6 +113,7 @@ def run_passphrase(args: argparse.Namespace) -> int:
     from dhr_tracker.security.passphrase_change import change_passphrase
     from dhr_tracker.storage.passphrase import check_new_passphrase
 
+    file_only(args, "passphrase")
     current, _ = read_passphrase(args, prompt="Current passphrase: ")
     new, confirmation = read_new_passphrase(args)
     check_new_passphrase(new, confirmation)  # refuse before the key derivation of opening
@@ -129,10 +132,10 @@ def run_audit_verify(args: argparse.Namespace) -> int:
     with _open_read_only(args) as database, database.session() as session:
         report = verify_chain(session)
     if not report.ok:
-        print(f"{database.path}: the audit trail is BROKEN at entry {report.broken_at}: {report.problem}.")
+        print(f"{database.label}: the audit trail is BROKEN at entry {report.broken_at}: {report.problem}.")
         print("Someone changed the database outside DHR Tracker. Keep this file for investigation and restore the newest backup whose trail verifies.")
         return 1
-    print(f"{database.path}: the audit trail is intact ({report.entries} entries, every link checked).")
+    print(f"{database.label}: the audit trail is intact ({report.entries} entries, every link checked).")
     if not report.end_recorded:
         print("The end of the trail is not recorded yet (the entries came with an import); it will be at the next change.")
     return 0

@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import warnings
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, exc, inspect, text
@@ -35,15 +34,10 @@ from dhr_tracker.storage.errors import NewerSchema, StorageError
 
 DRIVER = "postgresql+psycopg"
 SAFE_SSL_MODES = {"verify-full"}
-ROLES_SCRIPT = Path(__file__).resolve().parent / "postgres_roles.sql"
 # One number for "the audit chain of this database" among the server's advisory locks (any constant
 # unlikely to be used by another application on the same database: 'DHRAUDIT' as ASCII).
 AUDIT_CHAIN_LOCK = 0x4448524155444954
 SCHEMA_UPGRADE_LOCK = AUDIT_CHAIN_LOCK + 1
-
-
-class InsecureConnectionWarning(UserWarning):
-    """The connection to the team database does not check the server's certificate and name."""
 
 
 class ServerPasswordNeeded(StorageError):
@@ -202,11 +196,10 @@ def realign_id_sequences(session: Session) -> None:
         ))
 
 
-def open_team_database(target: str, *, password: str | None = None, upgrade: bool = True, read_only: bool = False):
+def open_team_database(target: str, *, password: str | None = None, upgrade: bool = True,
+                       read_only: bool = False) -> TeamDatabase:
     """Connect to a team database; run pending migrations first (one client at a time) when opened for changes."""
     url, notes = server_url(target)
-    for note in notes:
-        warnings.warn(note, InsecureConnectionWarning, stacklevel=2)
     shown = _display(url)
     engine = _engine(url, password=password, read_only=read_only)
     try:
@@ -231,12 +224,15 @@ def open_team_database(target: str, *, password: str | None = None, upgrade: boo
     return TeamDatabase(shown, engine, read_only=read_only, notes=notes)
 
 
-def create_team_database(target: str, *, password: str | None = None):
-    """Set up DHR Tracker in an existing, empty database on the server (the DBA created it), or write nothing."""
+def create_team_database(target: str, *, password: str | None = None,
+                         fill: Callable[[Session], None] | None = None) -> TeamDatabase:
+    """Set up DHR Tracker in an existing, empty database on the server (the DBA created it), or write nothing.
+
+    `fill(session)`, if given, loads the content in the same transaction as the schema, so that a
+    failure anywhere (e.g. moving a database in) leaves the server database as empty as it was.
+    """
     from dhr_tracker.reference_data import seed_reference_data
     url, notes = server_url(target)
-    for note in notes:
-        warnings.warn(note, InsecureConnectionWarning, stacklevel=2)
     shown = _display(url)
     engine = _engine(url, password=password)
     try:
@@ -254,6 +250,9 @@ def create_team_database(target: str, *, password: str | None = None):
             with Session(bind=connection) as session:
                 seed_reference_data(session)
                 session.flush()
+                if fill is not None:
+                    fill(session)
+                    session.flush()
     except BaseException:
         engine.dispose()
         raise
