@@ -218,3 +218,13 @@ def test_an_empty_server_database_says_what_to_do(postgres_cluster, capsys):
     run_sql(postgres_cluster, "CREATE DATABASE dhr_empty")
     code = main(["cases", "--db", postgres_cluster.url("dhr_empty")])
     assert code == 1 and "holds no DHR Tracker data" in capsys.readouterr().err
+
+
+def test_a_coordinator_cannot_upgrade_the_schema_and_is_told_to_ask_the_dba(postgres_cluster, team_database_url):
+    with_roles(postgres_cluster, team_database_url, alice="dhr_coordinator")
+    database = team_database_url.split("@/", 1)[1].split("?", 1)[0]
+    run_sql(postgres_cluster, "UPDATE alembic_version SET version_num = '0001'", database=database)  # an older schema
+    with pytest.raises(StorageError, match="Ask the database administrator to upgrade it"):
+        open_team_database(as_role(team_database_url, "alice"))
+    with pytest.raises(StorageError, match="older version of DHR Tracker"):
+        open_team_database(as_role(team_database_url, "alice"), read_only=True)

@@ -214,10 +214,19 @@ def open_team_database(target: str, *, password: str | None = None, upgrade: boo
                     f"{shown} was written by an older version of DHR Tracker. Ask the database administrator "
                     "to take a pg_dump backup and open it once for changes to bring it up to date."
                 )
-            with engine.begin() as connection:
-                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_UPGRADE_LOCK})
-                if migrate.current_revision(connection) != migrate.head_revision():
-                    migrate.upgrade_to_head(connection)
+            try:
+                with engine.begin() as connection:
+                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_UPGRADE_LOCK})
+                    if migrate.current_revision(connection) != migrate.head_revision():
+                        migrate.upgrade_to_head(connection)
+            except exc.ProgrammingError as error:
+                if "permission denied" not in str(error.orig) and "must be owner" not in str(error.orig):
+                    raise
+                raise StorageError(
+                    f"{shown} needs its schema brought up to date for this version of DHR Tracker, and your role "
+                    "may not change the schema. Ask the database administrator to upgrade it (docs/TEAM.md); "
+                    "nothing was changed."
+                ) from None
     except BaseException:
         engine.dispose()
         raise

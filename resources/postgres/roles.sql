@@ -1,7 +1,8 @@
 -- DHR Tracker team database: the three roles, and what each may read and change.
 --
--- Run by the database administrator, AS THE ROLE THAT OWNS THE DHR TRACKER TABLES (the one that ran
--- `dhr-tracker init --db postgresql://OWNER@HOST/DATABASE`), connected to the DHR Tracker database:
+-- Run by the database administrator, connected to the DHR Tracker database, as a superuser or as the
+-- role that owns the DHR Tracker tables (the one that ran `dhr-tracker init --db postgresql://OWNER@HOST/DB`)
+-- if that role may create roles (CREATEROLE):
 --
 --     psql "postgresql://OWNER@HOST/DATABASE" -v ON_ERROR_STOP=1 -f roles.sql
 --
