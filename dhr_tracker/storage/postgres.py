@@ -45,8 +45,9 @@ class ServerPasswordNeeded(StorageError):
 
     def __init__(self, where: str):
         super().__init__(
-            f"The server {where} asks for a password and none was found. Run in a terminal to be asked for it, "
-            "or put it in ~/.pgpass (see docs/TEAM.md)."
+            f"The server {where} asks for a password, and none was found in ~/.pgpass, a service file or PGPASSWORD. "
+            "Type the password when asked (in a terminal, or in the app's password field), or add it to ~/.pgpass "
+            "(docs/TEAM.md)."
         )
 
 
@@ -160,9 +161,11 @@ class TeamDatabase(Database):
 
     shared = True
 
-    def __init__(self, shown: str, engine: Engine, *, read_only: bool = False, notes: list[str] | None = None):
+    def __init__(self, shown: str, engine: Engine, *, read_only: bool = False, notes: list[str] | None = None,
+                 target: str = ""):
         super().__init__(None, engine, read_only=read_only)  # type: ignore[arg-type]  # no file
         self._shown = shown
+        self.target = target  # the URL as given (never holds a password: server_url refuses one)
         self.notes = list(notes or [])  # warnings about the connection, for the caller to show
         self._sessions.configure(info={audit.APPEND_HOOK: begin_audit_append})
 
@@ -230,7 +233,7 @@ def open_team_database(target: str, *, password: str | None = None, upgrade: boo
     except BaseException:
         engine.dispose()
         raise
-    return TeamDatabase(shown, engine, read_only=read_only, notes=notes)
+    return TeamDatabase(shown, engine, read_only=read_only, notes=notes, target=target)
 
 
 def create_team_database(target: str, *, password: str | None = None,
@@ -265,4 +268,4 @@ def create_team_database(target: str, *, password: str | None = None,
     except BaseException:
         engine.dispose()
         raise
-    return TeamDatabase(shown, engine, notes=notes)
+    return TeamDatabase(shown, engine, notes=notes, target=target)
