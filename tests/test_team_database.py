@@ -228,3 +228,20 @@ def test_a_coordinator_cannot_upgrade_the_schema_and_is_told_to_ask_the_dba(post
         open_team_database(as_role(team_database_url, "alice"))
     with pytest.raises(StorageError, match="older version of DHR Tracker"):
         open_team_database(as_role(team_database_url, "alice"), read_only=True)
+
+
+def test_the_viewer_sees_the_position_on_the_command_line_and_a_refusal_is_one_clear_line(
+        postgres_cluster, team_database_url, capsys):
+    with open_team_database(team_database_url) as database, database.transaction() as session:
+        a_case(session)
+    with_roles(postgres_cluster, team_database_url, vera="dhr_viewer")
+    viewer = as_role(team_database_url, "vera")
+    assert main(["cases", "--db", viewer, "--format", "json"]) == 0
+    out = capsys.readouterr().out
+    assert "DHR-2026-99" in out and "Robin" in out and "Realname" not in out
+    assert main(["deadlines", "--db", viewer]) == 0
+    capsys.readouterr()
+    assert main(["move", "--from", viewer, "--to", str(Path(postgres_cluster.socket_dir).parent / "never.dhrdb")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("The team database's server refused this for your role (permission denied for table dhr_case)")
+    assert err.count("\n") == 1 and "restore" not in err

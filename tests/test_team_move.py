@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import select
 
@@ -111,3 +113,26 @@ def test_move_refuses_an_existing_file_and_a_server_that_already_holds_dhr_track
     assert "already holds a DHR Tracker database" in capsys.readouterr().err
     assert main(["move", "--from", str(local), "--to", str(tmp_path / "copy.dhrdb")]) == 1
     assert "from a file to a team database on a server" in capsys.readouterr().err
+
+
+def test_the_output_commands_work_on_a_team_database(tmp_path, empty_server_database, capsys):
+    from pypdf import PdfReader
+
+    url = empty_server_database
+    assert main(["demo", "--db", url, "--cases", "8", "--seed", "4"]) == 0
+    out = tmp_path / "out"
+    out.mkdir()
+    # The demo's next KCSP meeting and its escalations are relative to today; take them from the listings.
+    assert main(["meetings", "--db", url]) == 0
+    assert main(["letters", "--db", url, "--as-of", "2026-11-23", "--out", str(out / "letters"), "--record"]) == 0
+    assert main(["export", "--db", url, "--format", "xlsx", "--out", str(out / "tables.xlsx")]) == 0
+    assert main(["export", "--db", url, "--format", "json", "--out", str(out / "all.json")]) == 0
+    capsys.readouterr()
+    references = [row["reference"] for row in json.loads(listing(url, ["cases", "--format", "json"], capsys))]
+    assert main(["action-plan", "--db", url, "--case", references[0], "--out", str(out / "plan.pdf")]) == 0
+    assert main(["audit", "case", references[0], "--db", url]) == 0
+    capsys.readouterr()
+    assert PdfReader(out / "plan.pdf").pages and (out / "tables.xlsx").stat().st_size > 1000
+    # --record wrote escalation actions: audited on the server, and the chain still verifies.
+    assert main(["audit", "verify", "--db", url]) == 0
+    assert "the audit trail is intact" in capsys.readouterr().out

@@ -53,7 +53,7 @@ def run_move(args: argparse.Namespace) -> int:
         archive = read_whole(opened)
         shown_source = opened.label
     if is_server_url(destination):
-        result = move_into_server(archive, destination, open_team_from)
+        result = move_into_server(archive, destination, lambda url, fill: open_team_from(url, create=True, fill=fill))
         shown_destination = destination.split("?", 1)[0]
     else:
         new, confirmation = passphrase_from(

@@ -85,9 +85,12 @@ def move_into_file(archive: dict[str, Any], path: Path, passphrase: str, confirm
     return result
 
 
-def move_into_server(archive: dict[str, Any], url: str, open_team: Callable[..., Database]) -> MoveResult:
-    """Set up the team database at `url` holding the archive, in one transaction with its schema."""
+def move_into_server(archive: dict[str, Any], url: str, create_team: Callable[..., Database]) -> MoveResult:
+    """Set up the team database at `url` holding the archive, in one transaction with its schema.
+
+    `create_team(url, fill=...)` is `storage.postgres.create_team_database`, or the CLI's version of it
+    that asks for the server's password when libpq finds none."""
     results: list[MoveResult] = []
     fill = fill_from(archive)
-    open_team(url, create=True, fill=lambda session: results.append(fill(session))).close()
+    create_team(url, fill=lambda session: results.append(fill(session))).close()
     return results[0]

@@ -177,6 +177,16 @@ class TeamDatabase(Database):
         return False  # a team database has no passphrase; the server signs people in
 
 
+def refusal_message(error: exc.DBAPIError) -> str | None:
+    """The sentence for a statement the server refused because of the signed-in role's rights, else None."""
+    orig = getattr(error, "orig", None)
+    if getattr(orig, "sqlstate", None) not in ("42501", "25006"):  # insufficient_privilege, read_only_sql_transaction
+        return None
+    detail = str(orig).strip().splitlines()[0]
+    return (f"The team database's server refused this for your role ({detail}). Nothing was changed. "
+            "Ask the database administrator if your role should allow it (docs/TEAM.md).")
+
+
 def begin_audit_append(connection: Connection) -> str:
     """Before an audit append: wait for the chain (one writer appends at a time, until commit) and
     return who is writing, as the server knows them."""
