@@ -245,3 +245,22 @@ def test_the_viewer_sees_the_position_on_the_command_line_and_a_refusal_is_one_c
     err = capsys.readouterr().err
     assert err.startswith("The team database's server refused this for your role (permission denied for table dhr_case)")
     assert err.count("\n") == 1 and "restore" not in err
+
+
+def test_the_viewer_opens_a_case_without_its_real_names(postgres_cluster, team_database_url, capsys):
+    from ui.screens.case.screen import _save_case  # noqa: F401 - first: ui.models.loaders and ui.screens import each other
+    from ui.models.loaders import load_case_detail
+
+    with open_team_database(team_database_url) as database, database.transaction() as session:
+        case_id = a_case(session).id
+    with_roles(postgres_cluster, team_database_url, vera="dhr_viewer")
+    viewer = as_role(team_database_url, "vera")
+    with open_team_database(viewer, read_only=True) as database, database.transaction() as session:
+        detail = load_case_detail(session, case_id, TODAY)
+        assert detail.values["pseudonym"] == "Robin" and "victim_real_name" not in detail.values
+    with open_team_database(team_database_url) as database, database.transaction() as session:
+        detail = load_case_detail(session, case_id, TODAY)  # the coordinator's view still has them
+        assert detail.values["victim_real_name"] == "Jane Realname"
+    assert main(["case", "show", "DHR-2026-99", "--db", viewer]) == 0
+    out = capsys.readouterr().out
+    assert "DHR-2026-99 (Robin)" in out and "Realname" not in out

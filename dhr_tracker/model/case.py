@@ -30,8 +30,10 @@ class Case(Versioned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(40), unique=True)
     pseudonym: Mapped[str] = mapped_column(String(120))
-    victim_real_name: Mapped[str | None] = mapped_column(String(200))
-    perpetrator_real_name: Mapped[str | None] = mapped_column(String(200))
+    # Loaded only when asked for: on a team database the viewer role may not read these two columns
+    # (resources/postgres/roles.sql), so loading a case must not touch them.
+    victim_real_name: Mapped[str | None] = mapped_column(String(200), deferred=True)
+    perpetrator_real_name: Mapped[str | None] = mapped_column(String(200), deferred=True)
     date_of_death: Mapped[dt.date | None]
     notified_on: Mapped[dt.date]
     csp_area_id: Mapped[int | None] = mapped_column(ForeignKey("csp_area.id", ondelete="RESTRICT"), index=True)

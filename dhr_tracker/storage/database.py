@@ -200,7 +200,7 @@ def open_database(path: Path | str, passphrase: str, *, upgrade: bool = True, re
     process that holds it. `read_only` takes no lock and refuses every write; another process may be
     changing the database meanwhile (SQLite's own locking keeps each read consistent).
     """
-    if is_server_url(path):  # a team database: libpq finds the password (docs/TEAM.md)
+    if is_server_url(path):  # a team database: no passphrase; libpq finds the password (docs/TEAM.md)
         from dhr_tracker.storage.postgres import open_team_database
 
         return open_team_database(path, upgrade=upgrade, read_only=read_only)

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from dhr_tracker import APPLICATION_ID, __version__
 from dhr_tracker.security import audit
 from dhr_tracker.storage import migrate
+from dhr_tracker.storage.access import REAL_NAMES_READABLE
 from dhr_tracker.storage.database import Database
 from dhr_tracker.storage.errors import NewerSchema, StorageError
 
@@ -167,7 +168,12 @@ class TeamDatabase(Database):
         self._shown = shown
         self.target = target  # the URL as given (never holds a password: server_url refuses one)
         self.notes = list(notes or [])  # warnings about the connection, for the caller to show
-        self._sessions.configure(info={audit.APPEND_HOOK: begin_audit_append})
+        with engine.connect() as connection:
+            readable = connection.execute(text(
+                "SELECT has_column_privilege('dhr_case', 'victim_real_name', 'SELECT') "
+                "AND has_column_privilege('dhr_case', 'perpetrator_real_name', 'SELECT')"
+            )).scalar()
+        self._sessions.configure(info={audit.APPEND_HOOK: begin_audit_append, REAL_NAMES_READABLE: bool(readable)})
 
     @property
     def label(self) -> str:

@@ -45,3 +45,27 @@ def test_a_url_with_a_password_or_no_url_is_refused_inline(qtbot, make_window, l
     wait_for_tasks(qtbot, locked_context)
     assert "contains a password" in start.team_message.text() and "secret" not in start.team_message.text()
     assert locked_context.database is None and window.pages.currentWidget() is start
+
+
+def test_a_viewer_sees_the_case_without_real_names_and_cannot_edit_them(qtbot, make_window, locked_context, postgres_cluster,
+                                                                        team_database_url, tmp_path):
+    from dhr_tracker.storage.postgres import open_team_database
+    from tests.test_team_database import a_case, as_role, with_roles
+
+    with open_team_database(team_database_url) as database, database.transaction() as session:
+        case_id = a_case(session).id
+    with_roles(postgres_cluster, team_database_url, vera="dhr_viewer")
+    window = make_window(locked_context)
+    window.start_screen.team_url.setText(as_role(team_database_url, "vera"))
+    click(qtbot, window.start_screen.team_button)
+    wait_for_tasks(qtbot, locked_context)
+    assert window.windowTitle().startswith("vera@")
+    case_screen = next(screen for screen in window.screens if screen.key == "case")
+    window.show_screen(window.screens.index(case_screen), case_id)
+    wait_for_tasks(qtbot, locked_context)
+    form = case_screen.form
+    assert form.pseudonym.text() == "Robin"
+    assert not form.victim_real_name.isEnabled() and form.victim_real_name.text() == ""
+    assert form.victim_real_name.placeholderText() == "Not readable with your role"
+    assert not form.show_real_names.isEnabled()
+    assert window.grab().save(str(tmp_path / "viewer-case.png"))  # looked at: two greyed fields saying so
