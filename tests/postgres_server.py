@@ -4,8 +4,8 @@ One cluster per pytest process (so per pytest-xdist worker), started on first us
 end of the session. The binaries come from `pg_config --bindir` (the Debian/Ubuntu `postgresql-15`
 package puts them outside PATH). `initdb` refuses to run as root, and CI runs as root: there the
 cluster runs as the unprivileged `postgres` system user through `runuser`. The cluster listens on no
-TCP port at all, only on a socket in its own folder, and trusts local connections: it exists for
-the length of the test run and holds only fictional data.
+outside network: a socket in its own folder and the loopback address, and trusts local connections:
+it exists for the length of the test run and holds only fictional data.
 
 Where the binaries (or, as root, runuser and the postgres user) are missing, `skip_reason()` says so
 in one line and the PostgreSQL tests are skipped with it.
@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
+import socket
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -55,10 +56,17 @@ def skip_reason() -> str | None:
     return None
 
 
+def _free_local_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 @dataclass
 class Cluster:
     folder: Path
     bindir: Path
+    port: int
 
     @property
     def socket_dir(self) -> str:
@@ -66,7 +74,11 @@ class Cluster:
 
     def url(self, database: str = "postgres", user: str = SUPERUSER) -> str:
         """A libpq URL over the cluster's Unix socket (host given as a query parameter, as libpq allows)."""
-        return f"postgresql://{user}@/{database}?host={self.socket_dir}"
+        return f"postgresql://{user}@/{database}?host={self.socket_dir}&port={self.port}"
+
+    def tcp_url(self, database: str = "postgres", user: str = SUPERUSER) -> str:
+        """The same cluster over TCP on 127.0.0.1, which serves no TLS (to test that TLS is asked for)."""
+        return f"postgresql://{user}@127.0.0.1:{self.port}/{database}"
 
     def _run(self, *command: str) -> None:
         prefix = ["runuser", "-u", SERVER_USER, "--"] if os.geteuid() == 0 else []
@@ -80,8 +92,9 @@ class Cluster:
         data = self.folder / "data"
         self._run(str(self.bindir / "initdb"), "-D", str(data), "-U", SUPERUSER, "-A", "trust", "-E", "UTF8",
                   "--locale=C.UTF-8", "--no-sync")
-        # No TCP at all; durability is irrelevant for a cluster that is deleted at the end of the run.
-        options = (f"-c listen_addresses='' -c unix_socket_directories='{self.socket_dir}' "
+        # The socket, and TCP on the loopback only (without TLS: the tests check the client insists on it);
+        # durability is irrelevant for a cluster that is deleted at the end of the run.
+        options = (f"-c listen_addresses='127.0.0.1' -c port={self.port} -c unix_socket_directories='{self.socket_dir}' "
                    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60")
         self._run(str(self.bindir / "pg_ctl"), "-D", str(data), "-l", str(self.folder / "server.log"),
                   "-o", options, "-w", "start")
@@ -102,7 +115,7 @@ def start_cluster() -> Cluster:
         account = pwd.getpwnam(SERVER_USER)
         os.chown(folder, account.pw_uid, account.pw_gid)
     os.chmod(folder, 0o700)
-    cluster = Cluster(folder, bindir)
+    cluster = Cluster(folder, bindir, _free_local_port())
     try:
         cluster.start()
     except BaseException:

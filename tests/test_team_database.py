@@ -264,3 +264,17 @@ def test_the_viewer_opens_a_case_without_its_real_names(postgres_cluster, team_d
     assert main(["case", "show", "DHR-2026-99", "--db", viewer]) == 0
     out = capsys.readouterr().out
     assert "DHR-2026-99 (Robin)" in out and "Realname" not in out
+
+
+def test_over_tcp_tls_is_required_by_default_and_turning_it_off_is_warned_about(postgres_cluster, capsys, monkeypatch):
+    monkeypatch.delenv("PGSSLMODE", raising=False)
+    # The test server listens on 127.0.0.1 without TLS: a client that insists on verify-full must refuse it.
+    code = main(["cases", "--db", postgres_cluster.tcp_url()])
+    err = capsys.readouterr().err
+    assert code == 1 and err.startswith("Could not connect to the team database postgres@127.0.0.1/postgres")
+    assert "SSL" in err  # libpq's own reason: the server does not offer it, and it was required
+    # Saying otherwise connects, with the warning first.
+    code = main(["cases", "--db", postgres_cluster.tcp_url() + "?sslmode=disable"])
+    err = capsys.readouterr().err
+    assert err.startswith("WARNING: the connection to postgres@127.0.0.1/postgres uses sslmode=disable")
+    assert code == 1 and "holds no DHR Tracker data" in err  # it got as far as the (empty) database

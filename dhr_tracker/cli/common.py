@@ -99,7 +99,11 @@ def open_from_args(args: argparse.Namespace, *, read_only: bool = False) -> Data
 def open_team_from(target: str, *, read_only: bool = False, create: bool = False, fill=None) -> Database:
     """Connect to (or set up) a team database. libpq finds the password (~/.pgpass, a service file,
     PGPASSWORD); if it finds none and the server asks for one, it is asked for here, without echo."""
-    from dhr_tracker.storage.postgres import ServerPasswordNeeded, create_team_database, open_team_database
+    from dhr_tracker.storage.postgres import ServerPasswordNeeded, create_team_database, open_team_database, server_url
+
+    _, notes = server_url(target)  # refuses a password in the URL before anything else happens
+    for note in notes:  # warned before connecting, so the warning shows even if the connection fails
+        print(note, file=sys.stderr)
 
     def connect(password: str | None) -> Database:
         if create:
@@ -112,8 +116,6 @@ def open_team_from(target: str, *, read_only: bool = False, create: bool = False
         if not sys.stdin.isatty():
             raise
         database = connect(getpass.getpass("Password for the team database: "))
-    for note in getattr(database, "notes", ()):
-        print(note, file=sys.stderr)
     return database
 
 
