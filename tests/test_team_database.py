@@ -278,3 +278,34 @@ def test_over_tcp_tls_is_required_by_default_and_turning_it_off_is_warned_about(
     err = capsys.readouterr().err
     assert err.startswith("WARNING: the connection to postgres@127.0.0.1/postgres uses sslmode=disable")
     assert code == 1 and "holds no DHR Tracker data" in err  # it got as far as the (empty) database
+
+
+def test_the_same_migrations_build_exactly_the_model_on_the_server_and_go_back_down(postgres_cluster):
+    from alembic import command
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import create_engine, inspect as inspect_schema
+
+    from dhr_tracker.model import Base
+    from dhr_tracker.storage import migrate
+
+    run_sql(postgres_cluster, "CREATE DATABASE dhr_migrations")
+    engine = create_engine(postgres_cluster.url("dhr_migrations").replace("postgresql://", "postgresql+psycopg://"))
+    try:
+        with engine.begin() as connection:
+            migrate.upgrade_to_head(connection)
+            differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+            # Alembic finds nothing to change: every table, column, type, index and key as modelled.
+            assert differences == []
+            triggers = {name for (name,) in connection.execute(text(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_entry'::regclass AND NOT tgisinternal"))}
+            assert triggers == {"audit_entry_no_update", "audit_entry_no_delete", "audit_entry_no_truncate"}
+        with engine.begin() as connection:
+            command.downgrade(migrate.alembic_config(connection), "base")
+            assert set(inspect_schema(connection).get_table_names()) <= {"alembic_version"}
+        with engine.begin() as connection:
+            migrate.upgrade_to_head(connection)
+            assert migrate.current_revision(connection) == migrate.head_revision()
+    finally:
+        engine.dispose()
+        run_sql(postgres_cluster, "DROP DATABASE dhr_migrations WITH (FORCE)")
