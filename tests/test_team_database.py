@@ -22,7 +22,7 @@ from dhr_tracker.model import AuditEntry, Case
 from dhr_tracker.resources import resource_path
 from dhr_tracker.security.audit import verify_chain
 from dhr_tracker.storage.errors import StorageError
-from dhr_tracker.storage.postgres import open_team_database, server_url
+from dhr_tracker.storage.postgres import ServerRefused, open_team_database, server_url
 from tests.conftest import run_sql
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -130,18 +130,18 @@ def test_the_viewer_is_refused_real_names_and_writes_by_the_server(postgres_clus
         with viewer.transaction() as session:  # the position, by reference and pseudonym
             assert [(row.reference, row.pseudonym) for row in list_cases(session)] == [("DHR-2026-99", "Robin")]
         # The app does not ask for the names here: the query is raw SQL, so only the server stands in the way.
-        with pytest.raises(sqlalchemy.exc.ProgrammingError, match="permission denied"):
+        with pytest.raises(ServerRefused, match="permission denied"):
             with viewer.transaction() as session:
                 session.execute(text("SELECT victim_real_name FROM dhr_case")).all()
-        with pytest.raises(sqlalchemy.exc.ProgrammingError, match="permission denied"):
+        with pytest.raises(ServerRefused, match="permission denied"):
             with viewer.transaction() as session:
                 session.execute(text("SELECT * FROM dhr_case")).all()
     # Even opened for changes, so the session is not read-only, the server refuses the viewer's writes.
     with open_team_database(as_role(team_database_url, "vera")) as viewer:
-        with pytest.raises(sqlalchemy.exc.ProgrammingError, match="permission denied"):
+        with pytest.raises(ServerRefused, match=r"refused this for your role \(permission denied for table dhr_case\)"):
             with viewer.transaction() as session:
                 session.execute(text("UPDATE dhr_case SET pseudonym = 'Changed'"))
-        with pytest.raises(sqlalchemy.exc.ProgrammingError, match="permission denied"):
+        with pytest.raises(ServerRefused, match="permission denied"):
             with viewer.transaction() as session:
                 a_case(session, reference="DHR-2026-98", victim_real_name=None, perpetrator_real_name=None)
     with open_team_database(team_database_url) as database, database.transaction() as session:
@@ -156,7 +156,7 @@ def test_the_auditor_verifies_the_trail_but_reads_no_case(postgres_cluster, team
         with auditor.transaction() as session:
             report = verify_chain(session)
             assert report.ok and report.entries == 1
-        with pytest.raises(sqlalchemy.exc.ProgrammingError, match="permission denied"):
+        with pytest.raises(ServerRefused, match="permission denied"):
             with auditor.transaction() as session:
                 session.execute(text("SELECT pseudonym FROM dhr_case")).all()
 

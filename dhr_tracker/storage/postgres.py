@@ -17,9 +17,10 @@ Everything that differs from the encrypted local file lives here:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, exc, inspect, text
@@ -179,14 +180,36 @@ class TeamDatabase(Database):
     def label(self) -> str:
         return self._shown
 
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """As for a file; a refusal by the server for the role, or a clash with another person's save at
+        the same moment, becomes a ServerRefused with a sentence to show (nothing was kept)."""
+        try:
+            with super().transaction() as session:
+                yield session
+        except exc.DBAPIError as error:
+            message = refusal_message(error)
+            if message is None:
+                raise
+            raise ServerRefused(message) from None
+
     def passphrase_matches(self, passphrase: str) -> bool:
         return False  # a team database has no passphrase; the server signs people in
 
 
+class ServerRefused(StorageError):
+    """The server refused a unit of work for a reason the person can act on; nothing of it was kept."""
+
+
 def refusal_message(error: exc.DBAPIError) -> str | None:
-    """The sentence for a statement the server refused because of the signed-in role's rights, else None."""
+    """The sentence for a statement the server refused because of the signed-in role's rights, or because
+    it ran into another person's save at the same moment; None for anything else."""
     orig = getattr(error, "orig", None)
-    if getattr(orig, "sqlstate", None) not in ("42501", "25006"):  # insufficient_privilege, read_only_sql_transaction
+    state = getattr(orig, "sqlstate", None)
+    if state in ("40001", "40P01"):  # serialization_failure, deadlock_detected
+        return ("Another person's save ran into this one at the same moment, and the server stopped this one. "
+                "Nothing of it was saved: save it again.")
+    if state not in ("42501", "25006"):  # insufficient_privilege, read_only_sql_transaction
         return None
     detail = str(orig).strip().splitlines()[0]
     return (f"The team database's server refused this for your role ({detail}). Nothing was changed. "
