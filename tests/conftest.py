@@ -90,6 +90,15 @@ def team_database_url(postgres_cluster, postgres_template) -> str:
 
 
 @pytest.fixture
+def empty_team_database_url(postgres_cluster):
+    """An empty database on the server, as the DBA creates it for DHR Tracker (before `init`, `demo` or `move`)."""
+    name = f"dhr_empty_{next(_database_numbers)}"
+    run_sql(postgres_cluster, f"CREATE DATABASE {name}")
+    yield postgres_cluster.url(name)
+    run_sql(postgres_cluster, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
 def database_target(engine_kind: str, request: pytest.FixtureRequest) -> Path | str:
     """What --db names: the local file's path, or the team database's URL."""
     if engine_kind == "postgresql":

@@ -12,7 +12,7 @@ from dhr_tracker.casework.cases import update_case
 from dhr_tracker.model import AuditEntry, Case
 from dhr_tracker.security.audit import verify_chain
 from dhr_tracker.storage.database import open_database
-from tests.conftest import PASSPHRASE, run_sql
+from tests.conftest import PASSPHRASE
 
 NEW_PASSPHRASE = "another passphrase for the moved file"
 LISTINGS = (
@@ -28,32 +28,23 @@ def passphrases(monkeypatch):
     monkeypatch.setenv("DHR_TRACKER_NEW_PASSPHRASE", NEW_PASSPHRASE)
 
 
-@pytest.fixture
-def empty_server_database(postgres_cluster, request):
-    """An empty database on the server, as the DBA creates it for DHR Tracker."""
-    name = f"dhr_empty_{abs(hash(request.node.nodeid)) % 10**8}"
-    run_sql(postgres_cluster, f"CREATE DATABASE {name}")
-    yield postgres_cluster.url(name)
-    run_sql(postgres_cluster, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
 def listing(target, arguments, capsys) -> bytes:
     assert main([*arguments, "--db", str(target)]) == 0, capsys.readouterr().err
     return capsys.readouterr().out.encode("utf-8")
 
 
-def test_the_same_demo_seed_gives_byte_identical_listings_on_both_engines(tmp_path, empty_server_database, passphrases, capsys):
+def test_the_same_demo_seed_gives_byte_identical_listings_on_both_engines(tmp_path, empty_team_database_url, passphrases, capsys):
     local = tmp_path / "demo.dhrdb"
     assert main(["demo", "--db", str(local), "--cases", "14", "--seed", "3"]) == 0
-    assert main(["demo", "--db", empty_server_database, "--cases", "14", "--seed", "3"]) == 0
+    assert main(["demo", "--db", empty_team_database_url, "--cases", "14", "--seed", "3"]) == 0
     capsys.readouterr()
     for arguments in LISTINGS:
-        on_file, on_server = listing(local, arguments, capsys), listing(empty_server_database, arguments, capsys)
+        on_file, on_server = listing(local, arguments, capsys), listing(empty_team_database_url, arguments, capsys)
         assert on_file == on_server, arguments
         assert len(on_file) > 200  # a real listing, not two empty ones
 
 
-def test_move_to_the_server_and_back_keeps_everything_and_the_audit_trail(tmp_path, empty_server_database, passphrases, capsys):
+def test_move_to_the_server_and_back_keeps_everything_and_the_audit_trail(tmp_path, empty_team_database_url, passphrases, capsys):
     local = tmp_path / "local.dhrdb"
     assert main(["demo", "--db", str(local), "--cases", "6", "--seed", "2"]) == 0
     with open_database(local, PASSPHRASE, read_only=True) as database, database.session() as session:
@@ -61,30 +52,30 @@ def test_move_to_the_server_and_back_keeps_everything_and_the_audit_trail(tmp_pa
     assert len(trail) > 50
     capsys.readouterr()
 
-    assert main(["move", "--from", str(local), "--to", empty_server_database]) == 0
+    assert main(["move", "--from", str(local), "--to", empty_team_database_url]) == 0
     out = capsys.readouterr().out
     assert f"with the audit trail ({len(trail)} entries, verified)" in out
     before = [listing(local, arguments, capsys) for arguments in LISTINGS]
-    assert [listing(empty_server_database, arguments, capsys) for arguments in LISTINGS] == before
+    assert [listing(empty_team_database_url, arguments, capsys) for arguments in LISTINGS] == before
 
     # A change on the server extends the carried-over chain...
-    with open_database(empty_server_database, "") as team, team.transaction() as session:
+    with open_database(empty_team_database_url, "") as team, team.transaction() as session:
         assert [(e.id, e.entry_hash) for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))] == trail
         case = session.scalars(select(Case).order_by(Case.id).limit(1)).one()
         update_case(session, case, notes="Changed on the server")
     # ...and moving back brings that too, verified, into a new file with its own passphrase.
     back = tmp_path / "back.dhrdb"
-    assert main(["move", "--from", empty_server_database, "--to", str(back)]) == 0, capsys.readouterr().err
+    assert main(["move", "--from", empty_team_database_url, "--to", str(back)]) == 0, capsys.readouterr().err
     capsys.readouterr()
     with open_database(back, NEW_PASSPHRASE, read_only=True) as moved, moved.session() as session:
         report = verify_chain(session)
         assert report.ok and report.end_recorded and report.entries == len(trail) + 1
         assert session.scalar(select(AuditEntry.os_user).order_by(AuditEntry.id.desc()).limit(1)) == "postgres"
-    assert main(["audit", "verify", "--db", empty_server_database]) == 0
+    assert main(["audit", "verify", "--db", empty_team_database_url]) == 0
     assert "the audit trail is intact" in capsys.readouterr().out
 
 
-def test_a_move_that_fails_part_way_leaves_the_server_database_empty(tmp_path, empty_server_database, passphrases, capsys, monkeypatch):
+def test_a_move_that_fails_part_way_leaves_the_server_database_empty(tmp_path, empty_team_database_url, passphrases, capsys, monkeypatch):
     local = tmp_path / "local.dhrdb"
     assert main(["demo", "--db", str(local), "--cases", "3", "--seed", "2"]) == 0
     from dhr_tracker.exchange import move
@@ -93,11 +84,11 @@ def test_a_move_that_fails_part_way_leaves_the_server_database_empty(tmp_path, e
         raise OSError(28, "No space left on device")  # the server fills up after the rows went in
 
     monkeypatch.setattr(move, "record_chain_head", broken)
-    assert main(["move", "--from", str(local), "--to", empty_server_database]) == 1
+    assert main(["move", "--from", str(local), "--to", empty_team_database_url]) == 1
     assert "No space left on device" in capsys.readouterr().err
     import psycopg
 
-    with psycopg.connect(empty_server_database) as connection:
+    with psycopg.connect(empty_team_database_url) as connection:
         tables = connection.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'").fetchone()
     assert tables == (0,)  # not even the schema: the whole move was one transaction
 
@@ -115,10 +106,10 @@ def test_move_refuses_an_existing_file_and_a_server_that_already_holds_dhr_track
     assert "from a file to a team database on a server" in capsys.readouterr().err
 
 
-def test_the_output_commands_work_on_a_team_database(tmp_path, empty_server_database, capsys):
+def test_the_output_commands_work_on_a_team_database(tmp_path, empty_team_database_url, capsys):
     from pypdf import PdfReader
 
-    url = empty_server_database
+    url = empty_team_database_url
     assert main(["demo", "--db", url, "--cases", "8", "--seed", "4"]) == 0
     out = tmp_path / "out"
     out.mkdir()
