@@ -31,9 +31,11 @@ class Case(Versioned, Base):
     reference: Mapped[str] = mapped_column(String(40), unique=True)
     pseudonym: Mapped[str] = mapped_column(String(120))
     # Loaded only when asked for: on a team database the viewer role may not read these two columns
-    # (resources/postgres/roles.sql), so loading a case must not touch them.
-    victim_real_name: Mapped[str | None] = mapped_column(String(200), deferred=True)
-    perpetrator_real_name: Mapped[str | None] = mapped_column(String(200), deferred=True)
+    # (resources/postgres/roles.sql), so loading a case must not touch them. active_history: setting one
+    # loads the old value first, so setting the same value is no change (no needless UPDATE, version bump
+    # or audit entry, e.g. when a copy of the case is merged back into a session).
+    victim_real_name: Mapped[str | None] = mapped_column(String(200), deferred=True, active_history=True)
+    perpetrator_real_name: Mapped[str | None] = mapped_column(String(200), deferred=True, active_history=True)
     date_of_death: Mapped[dt.date | None]
     notified_on: Mapped[dt.date]
     csp_area_id: Mapped[int | None] = mapped_column(ForeignKey("csp_area.id", ondelete="RESTRICT"), index=True)
