@@ -81,12 +81,18 @@ def test_a_weaker_tls_mode_is_kept_but_warned_about(monkeypatch):
     assert "sslmode" not in url.query and "sslmode=disable" in note
 
 
-def test_a_unix_socket_needs_no_tls(monkeypatch):
+def test_a_unix_socket_needs_no_tls_and_a_service_file_gets_it_asked_for(monkeypatch):
     monkeypatch.delenv("PGSSLMODE", raising=False)
     monkeypatch.delenv("PGHOST", raising=False)
+    # On a socket libpq ignores sslmode, so asking costs nothing, and a weaker choice earns no warning.
     for target in ("postgresql://alice@/dhr?host=/run/postgresql", "postgresql:///dhr"):
         url, notes = server_url(target)
-        assert "sslmode" not in url.query and notes == []
+        assert url.query["sslmode"] == "verify-full" and notes == []
+        url, notes = server_url(target + ("&" if "?" in target else "?") + "sslmode=disable")
+        assert url.query["sslmode"] == "disable" and notes == []
+    # A service file may name a remote host: verify-full is asked for (the URL's setting wins over the file's).
+    url, notes = server_url("postgresql://alice@/?service=dhr")
+    assert url.query["sslmode"] == "verify-full" and notes == []
 
 
 def test_team_only_commands_say_so_for_a_file_and_file_only_commands_for_a_server(capsys):

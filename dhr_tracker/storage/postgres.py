@@ -7,7 +7,7 @@ Everything that differs from the encrypted local file lives here:
   a URL that carries a password is refused, as command lines and shell histories are readable.
 - **The wire**: TLS with the server's certificate and name checked (`sslmode=verify-full`) unless the
   URL or libpq's environment (`PGSSLMODE`) says otherwise, which earns a warning. Unix-socket
-  connections never leave the machine and are exempt.
+  connections never leave the machine: libpq ignores sslmode there, and no warning is given.
 - **Several writers**: there is no writer lock file; edits carry row versions (`storage.versions`) and
   the audit chain's append is serialised by a transaction-scoped advisory lock, so concurrent writers
   still make one chain. Each entry records the server's `session_user`, not a name the client claims.
@@ -84,12 +84,12 @@ def server_url(target: str) -> tuple[URL, list[str]]:
     url = url.set(drivername=DRIVER)
     shown = _display(url)
     notes: list[str] = []
-    if _is_unix_socket(url):
-        return url, notes  # a local socket never crosses the network
     chosen = url.query.get("sslmode") or os.environ.get("PGSSLMODE")
     if not chosen:
+        # Always asked for, even where the URL looks local: a service file may name a remote host, and
+        # libpq itself ignores sslmode on a Unix socket (which never leaves the machine).
         url = url.update_query_dict({"sslmode": "verify-full"})
-    elif chosen not in SAFE_SSL_MODES:
+    elif chosen not in SAFE_SSL_MODES and not _is_unix_socket(url):
         notes.append(
             f"WARNING: the connection to {shown} uses sslmode={chosen}, which does not check the server's "
             "certificate and name: someone on the network could read or change what is sent. Use "
