@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
 from sqlalchemy import select
 
 from dhr_tracker.cli import main
-from dhr_tracker.casework.cases import update_case
+from dhr_tracker.casework.cases import create_case, update_case
 from dhr_tracker.model import AuditEntry, Case
 from dhr_tracker.security.audit import verify_chain
 from dhr_tracker.storage.database import open_database
@@ -127,3 +128,19 @@ def test_the_output_commands_work_on_a_team_database(tmp_path, empty_team_databa
     # --record wrote escalation actions: audited on the server, and the chain still verifies.
     assert main(["audit", "verify", "--db", url]) == 0
     assert "the audit trail is intact" in capsys.readouterr().out
+
+
+def test_a_json_archive_imports_into_an_empty_team_database(tmp_path, empty_team_database_url, passphrases, capsys):
+    local = tmp_path / "local.dhrdb"
+    archive = tmp_path / "all.json"
+    assert main(["demo", "--db", str(local), "--cases", "4", "--seed", "5"]) == 0
+    assert main(["export", "--db", str(local), "--format", "json", "--out", str(archive)]) == 0
+    capsys.readouterr()
+    assert main(["import", str(archive), "--db", empty_team_database_url]) == 0
+    assert "Imported 4 cases" in capsys.readouterr().out
+    assert listing(empty_team_database_url, LISTINGS[0], capsys) == listing(local, LISTINGS[0], capsys)
+    # New rows after the imported ones get fresh ids (the server's id sequences were moved past them).
+    with open_database(empty_team_database_url, "") as team, team.transaction() as session:
+        case = create_case(session, reference="DHR-2026-50", pseudonym="New", notified_on=dt.date(2026, 3, 2),
+                           csp_area="Dover")
+        assert case.id == 5
