@@ -53,3 +53,25 @@ def test_a_change_elsewhere_does_not_stop_the_save(database, case_id):
     with database.transaction() as session:
         case = find_case(session, "DHR-2026-07")
         assert case.notes == "Mine" and case.decision is Decision.REVIEW
+
+
+def test_a_recommendation_edited_meanwhile_is_not_overwritten(database, case_id):
+    from dhr_tracker.actionplan.recommendations import add_recommendation, edit_recommendation
+    from dhr_tracker.model import Agency, Case, Recommendation
+    from sqlalchemy import select
+    from ui.screens.case.actions import _edit_recommendation, _editable
+
+    with database.transaction() as session:
+        police = session.scalars(select(Agency).where(Agency.name.like("Kent Police%"))).first()
+        rec_id = add_recommendation(session, session.get(Case, case_id),
+                                    number="1", text="Train staff", lead_agency=police).id
+    with database.transaction() as session:  # my dialog opens
+        stored = session.get(Recommendation, rec_id)
+        opened = (stored.row_version, _editable(stored))
+    with database.transaction() as session:  # a colleague rewords it
+        edit_recommendation(session, session.get(Recommendation, rec_id), text="Train every officer")
+    with pytest.raises(ValidationError, match="This recommendation was changed by .* since you opened it"):
+        with database.transaction() as session:
+            _edit_recommendation(session, rec_id, opened, {"text": "Train staff yearly"})
+    with database.transaction() as session:
+        assert session.get(Recommendation, rec_id).text == "Train every officer"
