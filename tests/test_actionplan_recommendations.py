@@ -15,6 +15,9 @@ from dhr_tracker.learning.implementation import record_evidence
 from dhr_tracker.model import Agency, AgencyContact, Milestone, ProgressUpdate, Recommendation
 from dhr_tracker.vocabulary import ContactLevel, MilestoneKind, RecommendationSource, RecommendationStatus as S, Scope
 
+pytestmark = pytest.mark.both_engines
+
+
 TODAY = dt.date(2026, 11, 23)
 DECIDED = dt.date(2025, 4, 1)
 

@@ -12,6 +12,9 @@ from dhr_tracker.errors import NotFound, ValidationError
 from dhr_tracker.model import Case
 from dhr_tracker.vocabulary import GuidanceProfile, Stage
 
+pytestmark = pytest.mark.both_engines
+
+
 TODAY = dt.date(2026, 11, 23)
 
 

@@ -13,9 +13,12 @@ from dhr_tracker.casework.cases import create_case
 from dhr_tracker.errors import ValidationError
 from dhr_tracker.escalation.rounds import ReplyEntry, change_request_due_date, create_update_round, record_reply
 from dhr_tracker.escalation.service import agency_record, escalations, record_due_actions, record_escalation_action
-from dhr_tracker.model import Agency, AgencyContact, Meeting, Milestone, UpdateRequest
+from dhr_tracker.model import Agency, AgencyContact, Case, Meeting, Milestone, UpdateRequest
 from dhr_tracker.settings import ESCALATION_LADDER, SettingError, Settings
 from dhr_tracker.vocabulary import ContactLevel, ContactMethod, MeetingKind, MilestoneKind, RecommendationStatus as S
+
+pytestmark = pytest.mark.both_engines
+
 
 TODAY = dt.date(2026, 11, 23)
 D = dt.date
@@ -217,8 +220,9 @@ def test_escalations_take_the_same_few_queries_however_many_agencies_and_request
     event.remove(database.engine, "before_cursor_execute", count)
     with database.transaction() as session:
         for agency_ in session.scalars(select(Agency).where(Agency.name.like("%Council (Housing)"))):
-            case = recs["DHR-2025-03", "1"].case
-            rec = add_recommendation(session, session.merge(case), number=f"H{agency_.id}", text="Review allocations", lead_agency=agency_)
+            # The case as stored now (not a merged copy of an older read: its row version has moved on).
+            case = session.get(Case, recs["DHR-2025-03", "1"].case_id)
+            rec = add_recommendation(session, case, number=f"H{agency_.id}", text="Review allocations", lead_agency=agency_)
             change_status(session, rec, S.ACCEPTED, on=D(2025, 1, 6), today=TODAY)
         later = create_update_round(session, meeting_on=D(2026, 6, 18), requested_on=D(2026, 4, 20), due_on=D(2026, 5, 5))
         for request in later.requests:

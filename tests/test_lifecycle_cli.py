@@ -14,14 +14,16 @@ from dhr_tracker.lifecycle import services
 from dhr_tracker.storage.database import open_database
 from dhr_tracker.vocabulary import Decision, MilestoneKind, ParallelProcessKind, QAOutcome
 
+pytestmark = pytest.mark.both_engines
+
 D = dt.date
 TODAY = D(2026, 11, 23)
 
 
 @pytest.fixture
-def caseload(database_path, monkeypatch):
+def caseload(database_target, monkeypatch):
     monkeypatch.setenv("DHR_TRACKER_PASSPHRASE", PASSPHRASE)
-    database = open_database(database_path, PASSPHRASE)
+    database = open_database(database_target, PASSPHRASE)
     with database.transaction() as s:
         paused = create_case(s, today=TODAY, reference="DHR-2025-01", pseudonym="Alex", notified_on=D(2024, 12, 20),
                              csp_area="Swale", victim_real_name="Imogen Realname")
@@ -38,7 +40,7 @@ def caseload(database_path, monkeypatch):
         closed = create_case(s, today=TODAY, reference="DHR-2025-03", pseudonym="Jo", notified_on=D(2025, 2, 1), csp_area="Thanet")
         services.record_decision(s, closed, Decision.NO_REVIEW, D(2025, 2, 20), home_office_informed_on=D(2025, 2, 21), today=TODAY)
     database.close()
-    return database_path
+    return database_target
 
 
 def test_deadlines_as_json(caseload, capsys):

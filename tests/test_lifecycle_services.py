@@ -15,6 +15,9 @@ from dhr_tracker.model import Milestone, Pause, Publication, QARound
 from dhr_tracker.settings import PUBLICATION_MONTHS, Settings
 from dhr_tracker.vocabulary import Decision, GuidanceProfile, MilestoneKind, ParallelProcessKind, ProcessStatus, QAOutcome, Stage
 
+pytestmark = pytest.mark.both_engines
+
+
 D = dt.date
 K = MilestoneKind
 TODAY = D(2026, 11, 23)

@@ -10,6 +10,8 @@ from dhr_tracker.errors import NotFound, ValidationError
 from dhr_tracker.meetings import AttendeeRecord, add_meeting, find_meeting, list_meetings, previous_meeting, set_attendees
 from dhr_tracker.vocabulary import MeetingKind
 
+pytestmark = pytest.mark.both_engines
+
 
 def test_a_meeting_with_attendees_is_added_and_found(database):
     with database.transaction() as session:

@@ -267,10 +267,12 @@ class MainWindow(QMainWindow):
 
     def _on_unlocked(self) -> None:
         database = self.context.database
-        self.lock_sequence.last_path = database.path if database is not None else None
-        self.database_label.setText(database.path.name if database is not None else "")
-        self.database_label.setToolTip(str(database.path) if database is not None else "")
-        self.setWindowTitle(f"{database.path.name} - {APP_TITLE}" if database is not None else APP_TITLE)
+        # A team database is unlocked again by its URL (the server signs in again), a file by its path.
+        self.lock_sequence.last_path = (database.target if database.shared else database.path) if database is not None else None
+        name = (database.label if database.shared else database.path.name) if database is not None else ""
+        self.database_label.setText(name)
+        self.database_label.setToolTip(database.label if database is not None else "")
+        self.setWindowTitle(f"{name} - {APP_TITLE}" if database is not None else APP_TITLE)
         self._stale = set(range(len(self.screens)))
         self.pages.setCurrentWidget(self.workspace)
         self._update_actions()
@@ -292,8 +294,8 @@ class MainWindow(QMainWindow):
         from dhr_tracker.security.backups import automatic_backup
 
         database = self.context.database
-        if database is None or getattr(database, "read_only", False):
-            return
+        if database is None or getattr(database, "read_only", False) or database.shared:
+            return  # a team database is backed up on the server by its administrators (docs/TEAM.md)
         self.context.tasks.run(lambda: automatic_backup(database), progress="Backing up before closing…",
                                title="The automatic backup failed", uses_database=False)
         self.context.tasks.wait_for_idle()

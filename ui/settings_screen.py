@@ -346,6 +346,10 @@ class SettingsScreen(Screen):
         from dhr_tracker.security.backups import BACKUP_SUFFIX, backup_to, default_backup_folder
 
         database = self.context.require_database()
+        if database.shared:
+            self.database_message.show_info(
+                "A team database is backed up on its server by the database administrators (docs/TEAM.md).")
+            return
         folder = default_backup_folder(database.path)
         suggested = folder / f"{database.path.stem}-{self.context.today():%Y-%m-%d}{BACKUP_SUFFIX}"
         target = self.context.prompter.save_file("Back up the database", str(suggested), f"Encrypted backups (*{BACKUP_SUFFIX})")
@@ -369,6 +373,10 @@ class SettingsScreen(Screen):
     def change_passphrase(self) -> None:
         from ui.widgets.change_passphrase import ChangePassphraseDialog
 
+        if self.context.require_database().shared:
+            self.database_message.show_info(
+                "A team database has no passphrase: each person signs in to the server with their own password.")
+            return
         dialog = ChangePassphraseDialog(self.context, self)
         dialog.exec()
         dialog.deleteLater()

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from dhr_tracker.dates import format_date
 from dhr_tracker.errors import NotFound, ValidationError
 from dhr_tracker.model import KCSP, Case, CspArea
+from dhr_tracker.storage.access import real_names_readable
 from dhr_tracker.validation import clean_date, clean_text
 from dhr_tracker.vocabulary import GuidanceProfile, Stage
 
@@ -167,6 +168,14 @@ def update_case(session: Session, case: Case, *, today: dt.date | None = None, *
     _apply(session, case, changes, today or dt.date.today())
     session.flush()
     return case
+
+
+def real_names_of(case: Case) -> tuple[str | None, str | None] | None:
+    """The case's (victim, perpetrator) real names, or None where the signed-in role may not read them
+    (a viewer of a team database: the server refuses those columns)."""
+    if not real_names_readable(object_session(case)):
+        return None
+    return case.victim_real_name, case.perpetrator_real_name
 
 
 def find_case(session: Session, reference: str) -> Case:

@@ -32,6 +32,7 @@ COMMAND_MODULES = [
     "dhr_tracker.cli.screenshot_commands",
     "dhr_tracker.cli.record_commands",
     "dhr_tracker.cli.learning_commands",
+    "dhr_tracker.cli.move_commands",
 ]
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
@@ -110,6 +111,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "), file=sys.stderr)
         return EXIT_ERROR
     except sqlalchemy.exc.DBAPIError as error:
+        from dhr_tracker.storage.postgres import refusal_message
+
+        refused = refusal_message(error)  # a team database's server refusing the role, not damage
+        if refused:
+            print(refused, file=sys.stderr)
+            return EXIT_ERROR
         # Only the driver's own message: SQLAlchemy's text would include the statement's parameters.
         print(
             f"The database could not be read or written ({error.orig}). Nothing more was written. "

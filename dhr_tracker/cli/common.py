@@ -27,14 +27,21 @@ from dhr_tracker.errors import UserError
 from dhr_tracker.privacy.channels import COMMAND_LINE, channel_label
 from dhr_tracker.locations import default_database_path
 from dhr_tracker.storage.database import Database, open_database
+from dhr_tracker.storage.server_url import is_server_url
 
 PASSPHRASE_VARIABLE = "DHR_TRACKER_PASSPHRASE"
 
 
+def database_target(text: str) -> Path | str:
+    """A --db value: a team database's postgresql:// URL as given, anything else a file path."""
+    return text if is_server_url(text) else Path(text)
+
+
 def add_database_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--db", type=Path, default=None, metavar="PATH",
-        help="the database file (default: dhr-tracker.dhrdb in your user data folder)",
+        "--db", type=database_target, default=None, metavar="PATH|URL",
+        help="the database file (default: dhr-tracker.dhrdb in your user data folder), or a team database "
+        "as postgresql://ROLE@HOST/DATABASE (its password comes from ~/.pgpass or a prompt; docs/TEAM.md)",
     )
     parser.add_argument(
         "--passphrase-file", type=Path, default=None, metavar="PATH",
@@ -47,8 +54,20 @@ def add_format_argument(parser: argparse.ArgumentParser, choices: Sequence[str] 
     parser.add_argument("--format", choices=choices, default=choices[0], help="output format (default: %(default)s)")
 
 
-def database_path(args: argparse.Namespace) -> Path:
+def database_path(args: argparse.Namespace) -> Path | str:
+    """The --db value: a file's path, or a team database's URL (see `file_only`)."""
     return args.db if args.db is not None else default_database_path()
+
+
+def file_only(args: argparse.Namespace, command: str) -> Path:
+    """The --db file of a command that works on a local file only (backup, restore, passphrase, check)."""
+    target = database_path(args)
+    if is_server_url(target):
+        raise UserError(
+            f"'{command}' works on a local database file. A team database on a server is backed up, checked "
+            "and secured by its database administrator (docs/TEAM.md)."
+        )
+    return target  # type: ignore[return-value]
 
 
 def read_passphrase(args: argparse.Namespace, *, prompt: str = "Passphrase: ", confirm: bool = False) -> tuple[str, str]:
@@ -93,11 +112,15 @@ def passphrase_from(
 
 
 def open_from_args(args: argparse.Namespace, *, read_only: bool = False) -> Database:
-    """Unlock the database named by --db, and arm the output guard with its real names. Commands that
-    only read pass read_only=True, so they run while the app has the database open for changes."""
-    path = database_path(args)
-    passphrase, _ = read_passphrase(args)
-    database = open_database(path, passphrase, read_only=read_only)
+    """Unlock the database named by --db (a file, or a team database's URL), and arm the output guard with
+    its real names. Commands that only read pass read_only=True, so they run while the app has the database
+    open for changes."""
+    target = database_path(args)
+    if is_server_url(target):
+        database = open_team_from(target, read_only=read_only)
+    else:
+        passphrase, _ = read_passphrase(args)
+        database = open_database(target, passphrase, read_only=read_only)
     try:
         arm_output_guard(database)
     except BaseException:
@@ -146,6 +169,29 @@ def held_output(command: str):
         OUTPUT_GUARD.guard = None
     real.write(text)
     real.flush()
+
+
+def open_team_from(target: str, *, read_only: bool = False, create: bool = False, fill=None) -> Database:
+    """Connect to (or set up) a team database. libpq finds the password (~/.pgpass, a service file,
+    PGPASSWORD); if it finds none and the server asks for one, it is asked for here, without echo."""
+    from dhr_tracker.storage.postgres import ServerPasswordNeeded, create_team_database, open_team_database, server_url
+
+    _, notes = server_url(target)  # refuses a password in the URL before anything else happens
+    for note in notes:  # warned before connecting, so the warning shows even if the connection fails
+        print(note, file=sys.stderr)
+
+    def connect(password: str | None) -> Database:
+        if create:
+            return create_team_database(target, password=password, fill=fill)
+        return open_team_database(target, password=password, read_only=read_only)
+
+    try:
+        database = connect(None)
+    except ServerPasswordNeeded:
+        if not sys.stdin.isatty():
+            raise
+        database = connect(getpass.getpass("Password for the team database: "))
+    return database
 
 
 def json_default(value: Any) -> Any:

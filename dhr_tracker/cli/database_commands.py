@@ -7,9 +7,10 @@ import argparse
 from sqlalchemy import exc, text
 
 from dhr_tracker.storage.files import make_private_folder
-from dhr_tracker.cli.common import add_database_arguments, database_path, open_from_args, read_passphrase
+from dhr_tracker.cli.common import add_database_arguments, database_path, file_only, open_from_args, open_team_from, read_passphrase
 from dhr_tracker.storage.database import create_database
 from dhr_tracker.storage.passphrase import check_new_passphrase
+from dhr_tracker.storage.server_url import is_server_url
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -30,6 +31,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_init(args: argparse.Namespace) -> int:
     path = database_path(args)
+    if is_server_url(path):
+        database = open_team_from(path, create=True)
+        database.close()
+        print(f"Set up an empty DHR Tracker team database in {database.label}. Next: the database administrator "
+              "runs the roles script (docs/TEAM.md) to give each person their role.")
+        return 0
     make_private_folder(path.parent)
     passphrase, confirmation = read_passphrase(args, prompt="New passphrase (at least 12 characters): ", confirm=True)
     strength = check_new_passphrase(passphrase, confirmation)
@@ -60,6 +67,16 @@ def run_demo(args: argparse.Namespace) -> int:
     from dhr_tracker.demo import create_demo_database
 
     path = database_path(args)
+    if is_server_url(path):
+        from dhr_tracker.demo import build_demo_caseload
+
+        def fill(session) -> None:
+            build_demo_caseload(session, cases=args.cases, seed=args.seed, update_rounds=True)
+
+        # Loaded with the schema in one transaction (and so outside the audit trail, like a restored archive).
+        open_team_from(path, create=True, fill=fill).close()
+        print(f"Set up a demo team database with {args.cases} fictional cases.")
+        return 0
     make_private_folder(path.parent)
     passphrase, confirmation = read_passphrase(args, prompt="New passphrase (at least 12 characters): ", confirm=True)
     strength = check_new_passphrase(passphrase, confirmation)
@@ -86,6 +103,7 @@ def integrity_problems(database) -> list[str]:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    file_only(args, "check")
     with open_from_args(args, read_only=True) as database:
         problems = integrity_problems(database)
     if problems:

@@ -9,10 +9,11 @@ import argparse
 from pathlib import Path
 
 from dhr_tracker.cli import sheet_commands
-from dhr_tracker.cli.common import add_database_arguments, database_path, open_from_args, read_passphrase
+from dhr_tracker.cli.common import add_database_arguments, database_path, open_from_args, open_team_from, read_passphrase
 from dhr_tracker.errors import UserError
 from dhr_tracker.exchange.archive import archive_sha256, load_archive, read_archive, write_archive
 from dhr_tracker.storage.database import create_database
+from dhr_tracker.storage.server_url import is_server_url
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -58,6 +59,12 @@ def run_export(args: argparse.Namespace) -> int:
 def run_import(args: argparse.Namespace) -> int:
     archive = read_archive(args.archive)  # checked before a database file is created
     path = database_path(args)
+    if is_server_url(path):
+        counted: list[dict[str, int]] = []
+        open_team_from(path, create=True, fill=lambda session: counted.append(load_archive(session, archive))).close()
+        counts = counted[0]
+        print(f"Imported {counts.get('dhr_case', 0)} cases and {sum(counts.values())} records in all into the team database.")
+        return 0
     passphrase, confirmation = read_passphrase(args, prompt="Passphrase for the new database: ", confirm=True)
     database = create_database(path, passphrase, confirmation, with_reference_data=False)
     try:

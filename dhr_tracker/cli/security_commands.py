@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 from dhr_tracker.cli.common import (
-    add_database_arguments, add_format_argument, database_path, open_from_args, print_json, passphrase_from, print_table, read_passphrase,
+    add_database_arguments, add_format_argument, database_path, file_only, open_from_args, print_json, passphrase_from,
+    print_table, read_passphrase,
 )
 from dhr_tracker.dates import format_local_time
 from dhr_tracker.storage.database import open_database
@@ -85,6 +86,7 @@ def _open_read_only(args: argparse.Namespace):
 def run_backup(args: argparse.Namespace) -> int:
     from dhr_tracker.security.backups import automatic_backup, backup_to, verify_backup
 
+    file_only(args, "backup")
     with _open_read_only(args) as database:
         if args.out is not None:
             check = backup_to(database, args.out)
@@ -101,6 +103,7 @@ def run_backup(args: argparse.Namespace) -> int:
 def run_restore(args: argparse.Namespace) -> int:
     from dhr_tracker.security.backups import restore_backup
 
+    file_only(args, "restore")
     passphrase, _ = read_passphrase(args, prompt="Passphrase of the backup: ")
     result = restore_backup(database_path(args), args.source, passphrase)
     print(f"Checked {result.restored_from}: the encryption and integrity checks passed.")
@@ -123,6 +126,7 @@ def run_passphrase(args: argparse.Namespace) -> int:
     from dhr_tracker.security.passphrase_change import change_passphrase
     from dhr_tracker.storage.passphrase import check_new_passphrase
 
+    file_only(args, "passphrase")
     current, _ = read_passphrase(args, prompt="Current passphrase: ")
     new, confirmation = read_new_passphrase(args)
     check_new_passphrase(new, confirmation)  # refuse before the key derivation of opening
@@ -139,7 +143,7 @@ def _verified(args: argparse.Namespace, checkpoint=None):
     from dhr_tracker.security.audit import verify_chain
 
     with _open_read_only(args) as database, database.session() as session:
-        return database.path, verify_chain(session, checkpoint=checkpoint)
+        return database.label, verify_chain(session, checkpoint=checkpoint)
 
 
 _SHOWN_PROBLEMS = 25

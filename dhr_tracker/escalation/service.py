@@ -282,8 +282,8 @@ def round_timeliness(session: Session, agency_id: int | None = None) -> dict[int
         )
         .join(UpdateRound, UpdateRequest.round_id == UpdateRound.id)
         .join(UpdateRequestItem, UpdateRequestItem.request_id == UpdateRequest.id)
-        .group_by(UpdateRequest.id)
-        .order_by(UpdateRound.meeting_on)
+        .group_by(UpdateRequest.id, UpdateRound.id)  # PostgreSQL wants every selected table's key grouped
+        .order_by(UpdateRound.meeting_on, UpdateRequest.id)
     )
     if agency_id is not None:
         query = query.where(UpdateRequest.agency_id == agency_id)

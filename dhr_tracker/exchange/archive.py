@@ -16,6 +16,7 @@ from sqlalchemy import Boolean, Date, DateTime, Integer, Table, delete, func, in
 from sqlalchemy.orm import Session
 
 from dhr_tracker import __version__
+from dhr_tracker.dates import today_uk
 from dhr_tracker.errors import UserError
 from dhr_tracker.exchange.archive_rules import derive_stages, rule_breaches
 from dhr_tracker.model import Base
@@ -24,6 +25,7 @@ from dhr_tracker.privacy.channels import JSON_EXPORT
 from dhr_tracker.privacy.guard import source_fields
 from dhr_tracker.privacy.pseudonyms import pseudonyms_holding_names, refusal as pseudonym_refusal
 from dhr_tracker.storage import migrate
+from dhr_tracker.storage.bulk import realign_ids_after_load
 from dhr_tracker.storage.files import create_owner_only
 
 ARCHIVE_FORMAT = "dhr-tracker-archive"
@@ -266,7 +268,7 @@ def load_archive(session: Session, archive: dict[str, Any], *, sha256: str = "",
     clashes = pseudonyms_holding_names(session)
     if clashes:
         raise UserError(pseudonym_refusal(clashes, "Nothing was imported"))
-    _check_rules(session, source, today or dt.date.today())
+    _check_rules(session, source, today or today_uk())
     _check_against_trail(session, expected, real_names=bool(archive.get("includes_real_names")))
     stages = derive_stages(session)
     segment = known["audit_imported_entry"]
@@ -284,4 +286,5 @@ def load_archive(session: Session, archive: dict[str, Any], *, sha256: str = "",
         "written_by": archive.get("written_by"),
         "stages_derived": {reference: {"in_file": old, "derived": new} for reference, (old, new) in stages.items()},
     })
+    realign_ids_after_load(session)
     return counts

@@ -7,7 +7,7 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import DateTime, Enum as SAEnum, MetaData, String, TypeDecorator
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -61,3 +61,15 @@ def enum_column(enum_class: type[Enum]) -> SAEnum:
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {dt.datetime: UTCDateTime(), str: String()}
+
+
+class Versioned:
+    """A record people edit: its `row_version` goes up with every save, and a save is refused (not
+    merged, not lost) when the row moved on since it was read, e.g. another officer saved it first
+    (SQLAlchemy's version counter; `storage.versions` turns the refusal into a clear message)."""
+
+    row_version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.row_version}

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dhr_tracker.model.base import Base, enum_column, utc_now
+from dhr_tracker.model.base import Base, Versioned, enum_column, utc_now
 from dhr_tracker.model.reference import Agency, CspArea
 from dhr_tracker.vocabulary import (
     Decision,
@@ -22,7 +22,7 @@ from dhr_tracker.vocabulary import (
 KCSP = "KCSP"
 
 
-class Case(Base):
+class Case(Versioned, Base):
     """One Domestic Homicide Review (or DARDR). Real names are optional and never exported."""
 
     __tablename__ = "dhr_case"
@@ -30,8 +30,12 @@ class Case(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(40), unique=True)
     pseudonym: Mapped[str] = mapped_column(String(120))
-    victim_real_name: Mapped[str | None] = mapped_column(String(200))
-    perpetrator_real_name: Mapped[str | None] = mapped_column(String(200))
+    # Loaded only when asked for: on a team database the viewer role may not read these two columns
+    # (resources/postgres/roles.sql), so loading a case must not touch them. active_history: setting one
+    # loads the old value first, so setting the same value is no change (no needless UPDATE, version bump
+    # or audit entry, e.g. when a copy of the case is merged back into a session).
+    victim_real_name: Mapped[str | None] = mapped_column(String(200), deferred=True, active_history=True)
+    perpetrator_real_name: Mapped[str | None] = mapped_column(String(200), deferred=True, active_history=True)
     date_of_death: Mapped[dt.date | None]
     notified_on: Mapped[dt.date]
     csp_area_id: Mapped[int | None] = mapped_column(ForeignKey("csp_area.id", ondelete="RESTRICT"), index=True)
@@ -66,7 +70,7 @@ class Case(Base):
         return self.commissioning_partnership.strip().upper() != KCSP
 
 
-class Milestone(Base):
+class Milestone(Versioned, Base):
     """A dated event in the life of a review (decision, chair appointed, IMR received from an agency...)."""
 
     __tablename__ = "milestone"
@@ -83,7 +87,7 @@ class Milestone(Base):
     agency: Mapped[Agency | None] = relationship()
 
 
-class QARound(Base):
+class QARound(Versioned, Base):
     """One submission to the Home Office Quality Assurance Panel and what came back."""
 
     __tablename__ = "qa_round"
@@ -103,7 +107,7 @@ class QARound(Base):
     case: Mapped[Case] = relationship(back_populates="qa_rounds")
 
 
-class Publication(Base):
+class Publication(Versioned, Base):
     __tablename__ = "publication"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -117,7 +121,7 @@ class Publication(Base):
     case: Mapped[Case] = relationship(back_populates="publication")
 
 
-class ParallelProcess(Base):
+class ParallelProcess(Versioned, Base):
     """A process running alongside the review: criminal trial, inquest, SAR, CSPR, IOPC..."""
 
     __tablename__ = "parallel_process"
@@ -134,7 +138,7 @@ class ParallelProcess(Base):
     case: Mapped[Case] = relationship(back_populates="parallel_processes")
 
 
-class Pause(Base):
+class Pause(Versioned, Base):
     """A period in which the review stood still, with its reason and when the Home Office was told."""
 
     __tablename__ = "pause"

@@ -7,13 +7,13 @@ import datetime as dt
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dhr_tracker.model.base import Base, enum_column, utc_now
+from dhr_tracker.model.base import Base, Versioned, enum_column, utc_now
 from dhr_tracker.model.recommendation import ProgressUpdate, Recommendation
 from dhr_tracker.model.reference import Agency
 from dhr_tracker.vocabulary import ContactMethod
 
 
-class UpdateRound(Base):
+class UpdateRound(Versioned, Base):
     """One cycle of update requests, ahead of a meeting."""
 
     __tablename__ = "update_round"
@@ -30,7 +30,7 @@ class UpdateRound(Base):
     )
 
 
-class UpdateRequest(Base):
+class UpdateRequest(Versioned, Base):
     """What one agency was asked for in a round; settled when its items have all been answered."""
 
     __tablename__ = "update_request"

@@ -7,11 +7,11 @@ import datetime as dt
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dhr_tracker.model.base import Base, enum_column, utc_now
+from dhr_tracker.model.base import Base, Versioned, enum_column, utc_now
 from dhr_tracker.vocabulary import MeetingKind
 
 
-class Meeting(Base):
+class Meeting(Versioned, Base):
     __tablename__ = "meeting"
     __table_args__ = (UniqueConstraint("kind", "held_on"),)
 

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dhr_tracker.model.base import Base, enum_column, utc_now
+from dhr_tracker.model.base import Base, Versioned, enum_column, utc_now
 from dhr_tracker.model.case import Case
 from dhr_tracker.model.reference import Agency, AgencyContact
 from dhr_tracker.vocabulary import RecommendationSource, RecommendationStatus, Scope
@@ -20,7 +20,7 @@ recommendation_supporting_agency = Table(
 )
 
 
-class Recommendation(Base):
+class Recommendation(Versioned, Base):
     """One row of the Home Office action-plan template."""
 
     __tablename__ = "recommendation"

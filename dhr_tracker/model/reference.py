@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dhr_tracker.model.base import Base, enum_column
+from dhr_tracker.model.base import Base, Versioned, enum_column
 from dhr_tracker.vocabulary import AgencyKind, ContactLevel
 
 
@@ -20,7 +20,7 @@ class CspArea(Base):
     active: Mapped[bool] = mapped_column(default=True)
 
 
-class Agency(Base):
+class Agency(Versioned, Base):
     __tablename__ = "agency"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,7 +42,7 @@ class Agency(Base):
         return next((contact for contact in self.contacts if contact.level is level), None)
 
 
-class AgencyContact(Base):
+class AgencyContact(Versioned, Base):
     """A named person at an agency, at one level of seniority (lead, senior manager, chief officer...)."""
 
     __tablename__ = "agency_contact"

@@ -51,6 +51,8 @@ NOT_AUDITED = row_digest.NOT_AUDITED
 _INSTALLED_FLAG = "_dhr_audit_installed"
 _DEPENDENTS_KEY = "_dhr_audit_database_dependents"
 _DELETED_KEY = "_dhr_audit_deleted_by_the_flush"
+# Session.info key: `fn(connection) -> user name`, called before each append (storage.postgres sets it).
+APPEND_HOOK = "dhr_audit_begin_append"
 
 
 # --- Recording -------------------------------------------------------------------------------------
@@ -247,7 +249,14 @@ def _record(session: Session, _flush_context: Any) -> None:
         _append(connection, [
             (action, table, name, case_id, changes, states.get(table, {}).get(name) if action is not AuditAction.DELETE else None)
             for table, name, action, case_id, changes, _key in planned
-        ])
+        ], user=_writer(session, connection))
+
+
+def _writer(session: Session, connection: Connection) -> str:
+    """Who is writing. A team database has several writers: its storage layer serialises the append (until
+    commit) and names the writer as the server knows them. A local file has one writer, the OS user."""
+    begin_append = session.info.get(APPEND_HOOK)
+    return begin_append(connection) if begin_append is not None else current_user()
 
 
 def _dependent_case_id(connection: Connection, table: str, key: tuple) -> int | None:
@@ -261,13 +270,17 @@ def _dependent_case_id(connection: Connection, table: str, key: tuple) -> int | 
     return connection.exec_driver_sql(f'SELECT case_id FROM "{table}" WHERE {where}', key).scalar()
 
 
-def _append(connection: Connection, entries: list[tuple[AuditAction, str, str, int | None, dict[str, Any], str | None]]) -> None:
-    """Chain these entries on after the last one and move the recorded head: the one place entries are written."""
+def _append(connection: Connection, entries: list[tuple[AuditAction, str, str, int | None, dict[str, Any], str | None]],
+            *, user: str | None = None) -> None:
+    """Chain these entries on after the last one and move the recorded head: the one place entries are written.
+
+    `user` must be given (by `_writer`) before the last entry is read on a team database: naming the writer
+    takes the server's append lock."""
+    user = user if user is not None else current_user()
     last = connection.execute(
         select(AuditEntry.id, AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
     ).first()
     next_id, previous = (last.id + 1, last.entry_hash) if last else (1, GENESIS_HASH)
-    user = current_user()
     at = utc_now()
     rows = []
     for action, table, name, case_id, changes, digest_of_row in entries:
@@ -292,11 +305,12 @@ def record_bulk_creation(session: Session, table: str, keys: list[tuple], change
     """Record rows a service inserted with one bulk statement (which the ORM's flush does not see)."""
     session.flush()
     connection = session.connection()
+    user = _writer(session, connection)
     digests = row_digest.digests_for(connection, table, keys)
     _append(connection, [
         (AuditAction.CREATE, table, name, _dependent_case_id(connection, table, key), changes, digests.get(name))
         for key in keys for name in [row_digest.entity_id(key)]
-    ])
+    ], user=user)
 
 
 def record_baseline(connection: Connection, reason: str, *, opening: dict[str, Any] | None = None) -> None:

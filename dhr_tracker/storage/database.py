@@ -16,10 +16,11 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, exc, text
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import QueuePool
 
 from dhr_tracker import APPLICATION_ID, __version__
-from dhr_tracker.storage import changes, migrate
+from dhr_tracker.storage import changes, migrate, versions
 from dhr_tracker.storage.errors import (
     DatabaseEmpty,
     DatabaseExists,
@@ -35,6 +36,7 @@ from dhr_tracker.storage.files import create_owner_only, restrict_to_owner
 from dhr_tracker.storage.leftovers import clear_leftovers, refuse_reading_over_a_restore_journal
 from dhr_tracker.storage.page_check import first_page_damaged
 from dhr_tracker.storage.passphrase import check_new_passphrase
+from dhr_tracker.storage.server_url import is_server_url
 from dhr_tracker.security import audit
 from dhr_tracker.security.writer_lock import WriterLock, acquire_writer_lock
 
@@ -61,6 +63,14 @@ class Database:
         # The data version: caches of derived views (lifecycle.today) reload only the cases a commit touched.
         self.changes = changes.ChangeLog()
         changes.install(self._sessions, self.changes)
+        versions.install(self._sessions)
+
+    shared = False  # a local file; a team database on a server (storage.postgres) is shared
+
+    @property
+    def label(self) -> str:
+        """How messages and the window title name this database."""
+        return str(self.path)
 
     @property
     def is_open(self) -> bool:
@@ -82,9 +92,17 @@ class Database:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One unit of work: committed if the block succeeds, rolled back entirely if it raises."""
-        with self._sessions() as session, session.begin():
-            yield session
+        """One unit of work: committed if the block succeeds, rolled back entirely if it raises.
+
+        A save that meets a record someone else changed meanwhile (its row version moved on) is refused
+        with a ValidationError naming who changed it and when; nothing of the unit of work is kept.
+        """
+        with self._sessions() as session:
+            try:
+                with session.begin():
+                    yield session
+            except StaleDataError:
+                raise versions.conflict(self, session) from None
 
     def close(self) -> None:
         """Close every connection (the key goes with them) and release the writer lock.
@@ -191,6 +209,10 @@ def open_database(path: Path | str, passphrase: str, *, upgrade: bool = True, re
     process that holds it. `read_only` takes no lock and refuses every write; another process may be
     changing the database meanwhile (SQLite's own locking keeps each read consistent).
     """
+    if is_server_url(path):  # a team database: no passphrase; libpq finds the password (docs/TEAM.md)
+        from dhr_tracker.storage.postgres import open_team_database
+
+        return open_team_database(path, upgrade=upgrade, read_only=read_only)
     path = Path(path)
     _check_file(path)
     writer_lock = None
@@ -235,6 +257,10 @@ def create_database(path: Path | str, passphrase: str, confirmation: str | None 
     An archive import asks for none (`with_reference_data=False`): the archive brings its own, and the
     new database's trail then starts with the entry that names the archive.
     """
+    if is_server_url(path):  # a team database: set up in an empty database the DBA made
+        from dhr_tracker.storage.postgres import create_team_database
+
+        return create_team_database(path, with_reference_data=with_reference_data)
     path = Path(path)
     check_new_passphrase(passphrase, passphrase if confirmation is None else confirmation)
     if path.exists():

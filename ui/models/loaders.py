@@ -70,6 +70,7 @@ class CaseDetail:
     recommendations: list[RecommendationRow]
     updates: dict[int, list[UpdateRow]] = field(default_factory=dict)
     audit: list[AuditRow] = field(default_factory=list)
+    row_version: int | None = None  # as read: a save refuses a newer one (storage.versions)
 
     @property
     def reference(self) -> str:
@@ -145,5 +146,5 @@ def load_case_detail(session, case_id: int, today: dt.date) -> CaseDetail:  # no
         rag="" if rag.rating is Rag.CLOSED else rag.rating.value, rag_summary=rag.summary,
         areas=csp_area_names(session), deadlines=deadline_lines, timeline=timeline, qa_rounds=qa_rounds,
         processes=processes, pauses=pauses, recommendations=recommendations, updates=updates,
-        audit=load_audit_rows(session, case.id),
+        audit=load_audit_rows(session, case.id), row_version=case.row_version,
     )

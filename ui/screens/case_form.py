@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
 
+from dhr_tracker.casework.cases import real_names_of
 from dhr_tracker.errors import ValidationError
 from dhr_tracker.vocabulary import GuidanceProfile
 from ui.screens.forms import DateField, FieldForm
@@ -105,6 +106,7 @@ class CaseForm(FieldForm):
         self.show_real_names.setObjectName("show_real_names")
         self.show_real_names.setToolTip("Real names are hidden on screen unless you ask to see them")
         self.show_real_names.toggled.connect(self._reveal)
+        self.real_names_hidden = False  # set by set_values for a role that may not read them
         self.layout_.addRow("", self.show_real_names)
         self._reveal(False)
 
@@ -135,8 +137,13 @@ class CaseForm(FieldForm):
         self.guidance_profile.setCurrentIndex(max(0, self.guidance_profile.findData(str(profile))))
         self.date_of_death.set_value(values.get("date_of_death"))
         self.independent_chair.setText(values.get("independent_chair") or "")
-        self.victim_real_name.setText(values.get("victim_real_name") or "")
-        self.perpetrator_real_name.setText(values.get("perpetrator_real_name") or "")
+        # No real names in `values`: the signed-in role may not read them (a team database's viewer).
+        self.real_names_hidden = "victim_real_name" not in values and "reference" in values
+        for field, key in ((self.victim_real_name, "victim_real_name"), (self.perpetrator_real_name, "perpetrator_real_name")):
+            field.setText(values.get(key) or "")
+            field.setEnabled(not self.real_names_hidden)
+            field.setPlaceholderText("Not readable with your role" if self.real_names_hidden else "")
+        self.show_real_names.setEnabled(not self.real_names_hidden)
         self.show_real_names.setChecked(False)
         self.clear_errors()
 
@@ -153,8 +160,10 @@ class CaseForm(FieldForm):
             "guidance_profile": GuidanceProfile(self.guidance_profile.currentData()),
             "date_of_death": date_of_death,
             "independent_chair": self.independent_chair.text(),
-            "victim_real_name": self.victim_real_name.text() or None,
-            "perpetrator_real_name": self.perpetrator_real_name.text() or None,
+            **({} if self.real_names_hidden else {
+                "victim_real_name": self.victim_real_name.text() or None,
+                "perpetrator_real_name": self.perpetrator_real_name.text() or None,
+            }),
         }
 
     def raw_values(self) -> dict[str, str]:
@@ -165,14 +174,18 @@ class CaseForm(FieldForm):
 
 
 def case_values(case) -> dict[str, Any]:  # noqa: ANN001 - a dhr_tracker.model.Case, read inside its session
-    """A case's editable facts as plain values (read inside the session that loaded it)."""
-    return {
+    """A case's editable facts as plain values (read inside the session that loaded it). Without the real
+    names where the signed-in role may not read them (a team database's viewer)."""
+    values = {
         "reference": case.reference, "pseudonym": case.pseudonym, "notified_on": case.notified_on,
         "csp_area": case.csp_area.name if case.csp_area else "", "commissioning_partnership": case.commissioning_partnership,
         "guidance_profile": case.guidance_profile, "date_of_death": case.date_of_death,
-        "independent_chair": case.independent_chair, "victim_real_name": case.victim_real_name,
-        "perpetrator_real_name": case.perpetrator_real_name, "notes": case.notes,
+        "independent_chair": case.independent_chair, "notes": case.notes,
     }
+    names = real_names_of(case)
+    if names is not None:
+        values["victim_real_name"], values["perpetrator_real_name"] = names
+    return values
 
 
 def check_form(form: CaseForm) -> dict[str, Any] | None:

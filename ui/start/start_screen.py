@@ -1,4 +1,4 @@
-"""The start screen: open a database (with recent files), create one, or open the demo.
+"""The start screen: open a database (with recent files), create one, open the demo, or connect to a team database.
 
 Opening and creating run through the task runner (the key derivation and migrations take a moment);
 every refusal or failure is an inline message under the form it concerns, and the screen stays usable.
@@ -27,6 +27,7 @@ from dhr_tracker.storage.files import make_private_folder
 from dhr_tracker.storage.database import Database, create_database, open_database
 from dhr_tracker.storage.errors import StorageError
 from dhr_tracker.storage.passphrase import check_new_passphrase
+from dhr_tracker.storage.server_url import is_server_url
 from ui.tasks import message_for
 from ui.widgets.inline_message import InlineMessage
 from ui.widgets.passphrase_meter import PassphraseMeter
@@ -175,11 +176,38 @@ class StartScreen(QWidget):
         demo_layout.addWidget(self.demo_message)
         demo_layout.addStretch(1)
 
+        # --- team database ---
+        team_card, team_layout = _card("Connect to a team database", self)
+        team_text = QLabel(
+            "A caseload shared on the council's PostgreSQL server. Sign in as yourself; the connection is "
+            "encrypted and the server's certificate checked.", team_card)
+        team_text.setWordWrap(True)
+        self.team_url = QLineEdit(team_card)
+        self.team_url.setObjectName("team_url")
+        self.team_url.setAccessibleName("Team database address")
+        self.team_url.setPlaceholderText("postgresql://you@server/dhr")
+        self.team_password = _passphrase_field(team_card, "team_password", "Password (leave empty if ~/.pgpass holds it)")
+        self.team_password.setPlaceholderText("Password (or from ~/.pgpass)")
+        self.team_password.returnPressed.connect(self.team_clicked)
+        self.team_button = QPushButton("Co&nnect", team_card)
+        self.team_button.setObjectName("team_button")
+        self.team_button.setAccessibleName("Connect to the team database")
+        self.team_button.clicked.connect(self.team_clicked)
+        self.team_message = InlineMessage(team_card, name="team_message")
+        team_row = QHBoxLayout()
+        team_row.addWidget(self.team_url, 3)
+        team_row.addWidget(self.team_password, 2)
+        team_row.addWidget(self.team_button)
+        team_layout.addWidget(team_text)
+        team_layout.addLayout(team_row)
+        team_layout.addWidget(self.team_message)
+
         grid = QGridLayout()
         grid.setSpacing(16)
         grid.addWidget(open_card, 0, 0, 2, 1)
         grid.addWidget(create_card, 0, 1)
         grid.addWidget(demo_card, 1, 1)
+        grid.addWidget(team_card, 2, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
 
@@ -235,7 +263,7 @@ class StartScreen(QWidget):
     # --- actions --------------------------------------------------------------------------------------
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
-        for button in (self.open_button, self.create_button, self.demo_button):
+        for button in (self.open_button, self.create_button, self.demo_button, self.team_button):
             button.setEnabled(not busy)
 
     def open_clicked(self) -> None:
@@ -302,7 +330,27 @@ class StartScreen(QWidget):
 
         self._run(work, path, self.demo_message, "Preparing the demo…", remember=False)
 
-    def _run(self, work, path: Path, message: InlineMessage, progress: str, *, remember: bool = True,
+    def team_clicked(self) -> None:
+        if self._busy:
+            return
+        self.team_message.clear()
+        url = self.team_url.text().strip()
+        if not is_server_url(url):
+            self.team_message.show_error(
+                "Type the team database's address as postgresql://YOUR-ROLE@SERVER/DATABASE (your administrator has it).")
+            self.team_url.setFocus()
+            return
+        password = self.team_password.text() or None
+
+        def work() -> Database:
+            from dhr_tracker.storage.postgres import open_team_database
+
+            return open_team_database(url, password=password)
+
+        self._run(work, None, self.team_message, "Connecting to the team database…", remember=False,
+                  on_failure=lambda: self.team_password.clear())
+
+    def _run(self, work, path: Path | None, message: InlineMessage, progress: str, *, remember: bool = True,
              on_failure=None) -> None:
         self._set_busy(True)
 
@@ -313,8 +361,11 @@ class StartScreen(QWidget):
             self.open_passphrase.clear()
             self.create_passphrase.clear()
             self.create_repeat.clear()
+            self.team_password.clear()
             self.context.set_database(database)
             self.opened.emit()
+            for note in getattr(database, "notes", ()):  # e.g. a connection that does not check the server
+                self.context.prompter.warning("The connection is not fully protected", note)
 
         def failed(error: BaseException) -> None:
             self._set_busy(False)

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from dhr_tracker.storage.database import Database, open_database
+from dhr_tracker.storage.server_url import is_server_url
 from ui.tasks import message_for
 from ui.widgets.inline_message import InlineMessage
 
@@ -21,7 +22,7 @@ class UnlockScreen(QWidget):
         super().__init__(window)
         self.context = context
         self.window_ = window
-        self.path: Path | None = None
+        self.path: Path | str | None = None  # a file, or a team database's URL
         self.setObjectName("unlock_screen")
         self.setAccessibleName("Unlock")
 
@@ -73,12 +74,20 @@ class UnlockScreen(QWidget):
         outer.addStretch(2)
         self._busy = False
 
-    def prepare(self, path: Path | None) -> None:
+    def prepare(self, path: Path | str | None) -> None:
         self.path = path
         self.passphrase.clear()
         self.message.clear()
-        name = path.name if path is not None else "the database"
-        self.file_label.setText(f"{name} is locked. Type its passphrase to carry on where you left off.")
+        if is_server_url(path):  # a team database: the server signs you in again
+            self.file_label.setText("The team database is locked. Type your password for the server to carry on "
+                                    "(leave it empty if ~/.pgpass holds it).")
+            self.passphrase.setPlaceholderText("Server password")
+            self.passphrase.setAccessibleName("Server password")
+        else:
+            name = path.name if path is not None else "the database"
+            self.file_label.setText(f"{name} is locked. Type its passphrase to carry on where you left off.")
+            self.passphrase.setPlaceholderText("Passphrase")
+            self.passphrase.setAccessibleName("Passphrase")
         self.file_label.setToolTip(str(path) if path else "")
         self.passphrase.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -86,7 +95,7 @@ class UnlockScreen(QWidget):
         if self._busy or self.path is None:
             return
         passphrase = self.passphrase.text()
-        if not passphrase:
+        if not passphrase and not is_server_url(self.path):
             self.message.show_error("Type the passphrase to unlock.")
             return
         self.message.clear()
@@ -107,7 +116,16 @@ class UnlockScreen(QWidget):
             self.passphrase.selectAll()
             self.passphrase.setFocus()
 
-        self.context.tasks.run(lambda: open_database(path, passphrase), on_done=done, on_error=failed,
+        if is_server_url(path):
+            from dhr_tracker.storage.postgres import open_team_database
+
+            def work() -> Database:
+                return open_team_database(path, password=passphrase or None)
+        else:
+            def work() -> Database:
+                return open_database(path, passphrase)
+
+        self.context.tasks.run(work, on_done=done, on_error=failed,
                                progress="Unlocking…", uses_database=False)
 
     def close_clicked(self) -> None:

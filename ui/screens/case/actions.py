@@ -12,6 +12,7 @@ from dhr_tracker.lifecycle.services import (
 )
 from dhr_tracker.model import Case, ParallelProcess, Recommendation
 from dhr_tracker.reference_lists import list_agencies
+from dhr_tracker.storage.versions import refuse_if_changed_since
 from dhr_tracker.vocabulary import (
     Decision, MilestoneKind, ParallelProcessKind, ProcessStatus, QAOutcome, RecommendationSource, RecommendationStatus,
     Scope,
@@ -183,9 +184,26 @@ def recommendation_dialog(screen: CaseScreen) -> ServiceDialog:
         after=lambda rec_id: show_similar(screen, rec_id))  # recommendations made before, from other reviews
 
 
+def _editable(rec: Recommendation) -> tuple:
+    """What the edit dialog changes, as stored: a colleague's change to any of it since the dialog opened
+    stops the save (a team database has several writers)."""
+    return rec.number, rec.text, rec.scope, rec.lead_agency_id, rec.action, rec.target_on
+
+
+def _edit_recommendation(session, rec_id: int, opened: tuple[int, tuple], values) -> int:  # noqa: ANN001
+    rec = _rec(session, rec_id)
+    refuse_if_changed_since(session, rec, opened[0], opened[1], _editable(rec))
+    return edit_recommendation(session, rec, **values).id
+
+
 def edit_recommendation_dialog(screen: CaseScreen, rec) -> ServiceDialog:  # noqa: ANN001 - a RecommendationRow
     agencies = screen.context.read(lambda session: [agency.name for agency in list_agencies(session)])
     rec_id = rec.id
+    def read_opened(session) -> tuple[int, tuple]:  # noqa: ANN001
+        stored = _rec(session, rec_id)
+        return stored.row_version, _editable(stored)
+
+    opened = screen.context.read(read_opened)
     scope = next((s for s in Scope if s.label == rec.scope), Scope.LOCAL)
     return _dialog(screen, f"Edit recommendation {rec.number}", [
         FieldSpec("number", "N&umber:", default=rec.number),
@@ -194,7 +212,7 @@ def edit_recommendation_dialog(screen: CaseScreen, rec) -> ServiceDialog:  # noq
         FieldSpec("lead_agency", "&Lead agency:", CHOICE, choices=[(name, name) for name in agencies], default=rec.lead_agency),
         FieldSpec("action", "&Action to take:", MULTILINE, default=rec.action),
         FieldSpec("target_on", "&Target date:", DATE, default=rec.target_on),
-    ], lambda session, v: edit_recommendation(session, _rec(session, rec_id), **v).id,
+    ], lambda session, v: _edit_recommendation(session, rec_id, opened, v),
         intro="Its status and updates are changed with their own steps; every change is kept in the audit trail.")
 
 

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from dhr_tracker.casework.cases import update_case
+from dhr_tracker.storage.versions import refuse_if_changed_since
 from dhr_tracker.dates import format_date
 from dhr_tracker.errors import ValidationError
 from dhr_tracker.model import Case
@@ -19,7 +20,7 @@ from ui.screens.base import Screen
 from ui.screens.case import actions
 from ui.screens.case.learning_tab import LearningTab
 from ui.screens.case.tabs import ActionPlanTab, AuditTab, NotesTab, ProcessesTab, QATab, TimelineTab, button
-from ui.screens.case_form import CaseForm, check_form
+from ui.screens.case_form import CaseForm, case_values, check_form
 from ui.security.lock import CANCEL, DISCARD, SAVE
 from ui.screens.forms import alive, fit_columns, make_table
 from ui.tasks import message_for
@@ -28,8 +29,11 @@ if TYPE_CHECKING:
     from ui.context import AppContext
 
 
-def _save_case(session, case_id: int, values: dict[str, Any], today) -> int:  # noqa: ANN001
-    update_case(session, session.get(Case, case_id), today=today, **values)
+def _save_case(session, case_id: int, values: dict[str, Any], today, opened: CaseDetail | None = None) -> int:  # noqa: ANN001
+    case = session.get(Case, case_id)
+    if opened is not None and opened.id == case_id and case is not None:  # a colleague may have saved it meanwhile
+        refuse_if_changed_since(session, case, opened.row_version, opened.values, case_values(case))
+    update_case(session, case, today=today, **values)
     return case_id
 
 
@@ -42,6 +46,7 @@ class CaseScreen(Screen):
         super().__init__(context, parent)
         self.case_id: int | None = None
         self.detail: CaseDetail | None = None
+        self._opened: CaseDetail | None = None
         self.dialog: QDialog | None = None
         self._clean: dict[str, str] = {}
         self._clean_notes = ""
@@ -134,6 +139,7 @@ class CaseScreen(Screen):
             self.dialog.reject()
         self.dialog = None
         self.detail = None
+        self._opened = None
         self.form.set_values({})
         self.notes_tab.editor.clear()
         for model in (self.timeline_tab.model, self.qa_tab.model, self.processes_tab.process_model,
@@ -179,9 +185,9 @@ class CaseScreen(Screen):
         values = self._values()
         if values is None:
             return False
-        case_id, today = self.case_id, self.context.today()
+        case_id, today, opened = self.case_id, self.context.today(), self._opened
         try:
-            self.context.read(lambda session: _save_case(session, case_id, values, today))
+            self.context.read(lambda session: _save_case(session, case_id, values, today, opened))
         except ValidationError as error:
             self.form.show_error(error)
             return False
@@ -221,9 +227,9 @@ class CaseScreen(Screen):
             return
         self.form.clear_errors()
         self.notes_tab.error.clear()
-        case_id, today = self.case_id, self.context.today()
+        case_id, today, opened = self.case_id, self.context.today(), self._opened
         self.save_button.setEnabled(False)
-        self.context.tasks.run(lambda session: _save_case(session, case_id, values, today),
+        self.context.tasks.run(lambda session: _save_case(session, case_id, values, today, opened),
                                on_done=alive(self, self._saved), on_error=alive(self, self._refused))
 
     def _saved(self, _case_id: int) -> None:
@@ -288,6 +294,7 @@ class CaseScreen(Screen):
         self.form.set_areas(detail.areas)
         self.form.set_values(detail.values)
         self.notes_tab.editor.setPlainText(detail.values.get("notes") or "")
+        self._opened = detail  # what the form shows, and the version it was read at
         self._mark_clean()
 
     def _load_failed(self, error: BaseException) -> None:

@@ -340,6 +340,9 @@ def upgrade() -> None:
 
     op.execute("INSERT INTO app_meta (key, value) VALUES ('application', 'dhr-tracker')")
     # The audit trail is append-only: the database itself refuses to change or remove an entry.
+    if op.get_bind().dialect.name == 'postgresql':
+        _create_postgres_audit_guards()
+        return
     op.execute(
         "CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_entry "
         "BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END"
@@ -350,9 +353,33 @@ def upgrade() -> None:
     )
 
 
+def _create_postgres_audit_guards() -> None:
+    """The same guards on a team database (PostgreSQL triggers call a function; TRUNCATE has its own)."""
+    op.execute(
+        "CREATE FUNCTION audit_entry_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        "BEGIN RAISE EXCEPTION 'audit entries cannot be %', "
+        "CASE TG_OP WHEN 'UPDATE' THEN 'changed' ELSE 'deleted' END; END $$"
+    )
+    op.execute(
+        "CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_entry "
+        "FOR EACH ROW EXECUTE FUNCTION audit_entry_refuse_change()"
+    )
+    op.execute(
+        "CREATE TRIGGER audit_entry_no_delete BEFORE DELETE ON audit_entry "
+        "FOR EACH ROW EXECUTE FUNCTION audit_entry_refuse_change()"
+    )
+    op.execute(
+        "CREATE TRIGGER audit_entry_no_truncate BEFORE TRUNCATE ON audit_entry "
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_entry_refuse_change()"
+    )
+
+
 def downgrade() -> None:
-    op.execute("DROP TRIGGER IF EXISTS audit_entry_no_delete")
-    op.execute("DROP TRIGGER IF EXISTS audit_entry_no_update")
+    if op.get_bind().dialect.name == 'postgresql':
+        op.execute("DROP FUNCTION IF EXISTS audit_entry_refuse_change() CASCADE")
+    else:
+        op.execute("DROP TRIGGER IF EXISTS audit_entry_no_delete")
+        op.execute("DROP TRIGGER IF EXISTS audit_entry_no_update")
     with op.batch_alter_table('update_request_item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_update_request_item_recommendation_id'))
 

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 
 revision = '0003_audit_row_digests'
-down_revision = '0004_learning'
+down_revision = '0005_row_versions'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,146 @@
+"""The same data on both engines: identical listings from the same demo seed, and `move` either way."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from sqlalchemy import select
+
+from dhr_tracker.cli import main
+from dhr_tracker.casework.cases import create_case, update_case
+from dhr_tracker.model import AuditEntry, Case
+from dhr_tracker.security.audit import verify_chain
+from dhr_tracker.storage.database import open_database
+from tests.conftest import PASSPHRASE
+
+NEW_PASSPHRASE = "another passphrase for the moved file"
+LISTINGS = (
+    ["cases", "--format", "json"],
+    ["deadlines", "--format", "json", "--as-of", "2026-11-23", "--all-cases"],
+    ["escalations", "--format", "json", "--as-of", "2026-11-23"],
+)
+
+
+@pytest.fixture
+def passphrases(monkeypatch):
+    monkeypatch.setenv("DHR_TRACKER_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("DHR_TRACKER_NEW_PASSPHRASE", NEW_PASSPHRASE)
+
+
+def listing(target, arguments, capsys) -> bytes:
+    assert main([*arguments, "--db", str(target)]) == 0, capsys.readouterr().err
+    return capsys.readouterr().out.encode("utf-8")
+
+
+def test_the_same_demo_seed_gives_byte_identical_listings_on_both_engines(tmp_path, empty_team_database_url, passphrases, capsys):
+    local = tmp_path / "demo.dhrdb"
+    assert main(["demo", "--db", str(local), "--cases", "14", "--seed", "3"]) == 0
+    assert main(["demo", "--db", empty_team_database_url, "--cases", "14", "--seed", "3"]) == 0
+    capsys.readouterr()
+    for arguments in LISTINGS:
+        on_file, on_server = listing(local, arguments, capsys), listing(empty_team_database_url, arguments, capsys)
+        assert on_file == on_server, arguments
+        assert len(on_file) > 200  # a real listing, not two empty ones
+
+
+def test_move_to_the_server_and_back_keeps_everything_and_the_audit_trail(tmp_path, empty_team_database_url, passphrases, capsys):
+    local = tmp_path / "local.dhrdb"
+    assert main(["demo", "--db", str(local), "--cases", "6", "--seed", "2"]) == 0
+    with open_database(local, PASSPHRASE, read_only=True) as database, database.session() as session:
+        trail = [(entry.id, entry.entry_hash) for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+    assert len(trail) > 50
+    capsys.readouterr()
+
+    assert main(["move", "--from", str(local), "--to", empty_team_database_url]) == 0
+    out = capsys.readouterr().out
+    assert f"with the audit trail ({len(trail)} entries, verified)" in out
+    before = [listing(local, arguments, capsys) for arguments in LISTINGS]
+    assert [listing(empty_team_database_url, arguments, capsys) for arguments in LISTINGS] == before
+
+    # A change on the server extends the carried-over chain...
+    with open_database(empty_team_database_url, "") as team, team.transaction() as session:
+        assert [(e.id, e.entry_hash) for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))] == trail
+        case = session.scalars(select(Case).order_by(Case.id).limit(1)).one()
+        update_case(session, case, notes="Changed on the server")
+    # ...and moving back brings that too, verified, into a new file with its own passphrase.
+    back = tmp_path / "back.dhrdb"
+    assert main(["move", "--from", empty_team_database_url, "--to", str(back)]) == 0, capsys.readouterr().err
+    capsys.readouterr()
+    with open_database(back, NEW_PASSPHRASE, read_only=True) as moved, moved.session() as session:
+        report = verify_chain(session)
+        assert report.ok and report.end_recorded and report.entries == len(trail) + 1
+        assert session.scalar(select(AuditEntry.os_user).order_by(AuditEntry.id.desc()).limit(1)) == "postgres"
+    assert main(["audit", "verify", "--db", empty_team_database_url]) == 0
+    assert "the audit trail is intact" in capsys.readouterr().out
+
+
+def test_a_move_that_fails_part_way_leaves_the_server_database_empty(tmp_path, empty_team_database_url, passphrases, capsys, monkeypatch):
+    local = tmp_path / "local.dhrdb"
+    assert main(["demo", "--db", str(local), "--cases", "3", "--seed", "2"]) == 0
+    from dhr_tracker.exchange import move
+
+    def broken(session):
+        raise OSError(28, "No space left on device")  # the server fills up after the rows went in
+
+    monkeypatch.setattr(move, "record_chain_head", broken)
+    assert main(["move", "--from", str(local), "--to", empty_team_database_url]) == 1
+    assert "No space left on device" in capsys.readouterr().err
+    import psycopg
+
+    with psycopg.connect(empty_team_database_url) as connection:
+        tables = connection.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'").fetchone()
+    assert tables == (0,)  # not even the schema: the whole move was one transaction
+
+
+def test_move_refuses_an_existing_file_and_a_server_that_already_holds_dhr_tracker(tmp_path, team_database_url, passphrases, capsys):
+    existing = tmp_path / "existing.dhrdb"
+    existing.write_bytes(b"keep me")
+    assert main(["move", "--from", team_database_url, "--to", str(existing)]) == 1
+    assert "already exists" in capsys.readouterr().err and existing.read_bytes() == b"keep me"
+    local = tmp_path / "local.dhrdb"
+    assert main(["demo", "--db", str(local), "--cases", "2"]) == 0
+    assert main(["move", "--from", str(local), "--to", team_database_url]) == 1
+    assert "already holds a DHR Tracker database" in capsys.readouterr().err
+    assert main(["move", "--from", str(local), "--to", str(tmp_path / "copy.dhrdb")]) == 1
+    assert "from a file to a team database on a server" in capsys.readouterr().err
+
+
+def test_the_output_commands_work_on_a_team_database(tmp_path, empty_team_database_url, capsys):
+    from pypdf import PdfReader
+
+    url = empty_team_database_url
+    assert main(["demo", "--db", url, "--cases", "8", "--seed", "4"]) == 0
+    out = tmp_path / "out"
+    out.mkdir()
+    # The demo's next KCSP meeting and its escalations are relative to today; take them from the listings.
+    assert main(["meetings", "--db", url]) == 0
+    assert main(["letters", "--db", url, "--as-of", "2026-11-23", "--out", str(out / "letters"), "--record"]) == 0
+    assert main(["export", "--db", url, "--format", "xlsx", "--out", str(out / "tables.xlsx")]) == 0
+    assert main(["export", "--db", url, "--format", "json", "--out", str(out / "all.json")]) == 0
+    capsys.readouterr()
+    references = [row["reference"] for row in json.loads(listing(url, ["cases", "--format", "json"], capsys))]
+    assert main(["action-plan", "--db", url, "--case", references[0], "--out", str(out / "plan.pdf")]) == 0
+    assert main(["audit", "case", references[0], "--db", url]) == 0
+    capsys.readouterr()
+    assert PdfReader(out / "plan.pdf").pages and (out / "tables.xlsx").stat().st_size > 1000
+    # --record wrote escalation actions: audited on the server, and the chain still verifies.
+    assert main(["audit", "verify", "--db", url]) == 0
+    assert "the audit trail is intact" in capsys.readouterr().out
+
+
+def test_a_json_archive_imports_into_an_empty_team_database(tmp_path, empty_team_database_url, passphrases, capsys):
+    local = tmp_path / "local.dhrdb"
+    archive = tmp_path / "all.json"
+    assert main(["demo", "--db", str(local), "--cases", "4", "--seed", "5"]) == 0
+    assert main(["export", "--db", str(local), "--format", "json", "--out", str(archive)]) == 0
+    capsys.readouterr()
+    assert main(["import", str(archive), "--db", empty_team_database_url]) == 0
+    assert "Imported 4 cases" in capsys.readouterr().out
+    assert listing(empty_team_database_url, LISTINGS[0], capsys) == listing(local, LISTINGS[0], capsys)
+    # New rows after the imported ones get fresh ids (the server's id sequences were moved past them).
+    with open_database(empty_team_database_url, "") as team, team.transaction() as session:
+        case = create_case(session, reference="DHR-2026-50", pseudonym="New", notified_on=dt.date(2026, 3, 2),
+                           csp_area="Dover")
+        assert case.id == 5
