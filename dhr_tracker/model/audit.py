@@ -25,7 +25,7 @@ class AuditEntry(Base):
     previous_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64))
     # SHA-256 of the record's stored state after the change (security.row_digest); None for a delete,
-    # for a baseline or import entry, and for entries written before migration 0003.
+    # for a baseline or import entry, and for entries written before migration 0006.
     row_digest: Mapped[str | None] = mapped_column(String(64))
 
 

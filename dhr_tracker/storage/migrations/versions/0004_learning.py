@@ -4,7 +4,7 @@ Frozen: a migration never imports the live model, so it means the same thing for
 are copied here (not read from resources/) so that an upgraded database gets the list as it was at 0004.
 
 Revision ID: 0004_learning
-Revises: 0001
+Revises: 0003_update_packs
 """
 
 from alembic import op
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '0004_learning'
-down_revision = '0006_update_packs'
+down_revision = '0003_update_packs'
 branch_labels = None
 depends_on = None
 

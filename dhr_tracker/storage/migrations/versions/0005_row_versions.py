@@ -4,7 +4,7 @@ other's saves unseen (SQLAlchemy's version counter; see dhr_tracker/storage/vers
 Frozen: a migration never imports the live model, so it means the same thing for ever.
 
 Revision ID: 0005_row_versions
-Revises: 0001
+Revises: 0004_learning
 """
 
 from alembic import op

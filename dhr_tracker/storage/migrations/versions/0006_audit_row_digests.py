@@ -5,8 +5,8 @@ and hash, and the recorded head): a database whose trail is already broken is no
 baseline can never bless a tampered state. The row-digest and entry-hash rules are copied here (a
 migration is frozen); they are documented in docs/SECURITY.md.
 
-Revision ID: 0003_audit_row_digests
-Revises: 0001
+Revision ID: 0006_audit_row_digests
+Revises: 0005_row_versions
 """
 
 import datetime as dt
@@ -18,7 +18,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0003_audit_row_digests'
+revision = '0006_audit_row_digests'
 down_revision = '0005_row_versions'
 branch_labels = None
 depends_on = None
@@ -146,7 +146,7 @@ def upgrade() -> None:
         if not digests:
             continue
         last_id += 1
-        changes = json.dumps({"reason": "schema upgrade 0003: the state of the data when row digests began",
+        changes = json.dumps({"reason": "schema upgrade 0006: the state of the data when row digests began",
                               "rows": digests}, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         digest = _entry_hash(previous, last_id, at, user, "baseline", table, "*", None, changes)
         rows.append({"id": last_id, "at": at.replace(tzinfo=None).isoformat(sep=" "), "os_user": user, "entity": table,

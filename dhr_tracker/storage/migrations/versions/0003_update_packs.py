@@ -3,15 +3,15 @@ status changes agencies proposed.
 
 Frozen: a migration never imports the live model, so it means the same thing for ever.
 
-Revision ID: 0006_update_packs
-Revises: 0001
+Revision ID: 0003_update_packs
+Revises: 0002_redact_audit_names
 """
 
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0006_update_packs'
+revision = '0003_update_packs'
 down_revision = '0002_redact_audit_names'
 branch_labels = None
 depends_on = None
