@@ -175,13 +175,14 @@ def test_a_rewritten_hash_does_not_hide_the_change(three_changes):
 def test_cli_audit_verify_and_case(three_changes, database_path, monkeypatch, capsys):
     monkeypatch.setenv("DHR_TRACKER_PASSPHRASE", PASSPHRASE)
     assert main(["audit", "verify", "--db", str(database_path)]) == 0
-    assert "intact (5 entries" in capsys.readouterr().out  # the baseline of the agencies and areas, then 3
+    # 3 baselines (the agencies, areas and themes a new database is seeded with), then the 3 changes
+    assert "intact (6 entries" in capsys.readouterr().out
     assert main(["audit", "case", "--db", str(database_path), "dhr-2025-03", "--format", "json"]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert [entry["action"] for entry in shown] == ["update", "update", "create"]
     assert main(["audit", "case", "--db", str(database_path), "DHR-2025-03"]) == 0
     assert "Changed the case's notes" in capsys.readouterr().out  # a sentence, not 'Changed dhr_case 1: notes'
-    tamper(three_changes, "UPDATE audit_entry SET entity_id = '99' WHERE id = 4")
+    tamper(three_changes, "UPDATE audit_entry SET entity_id = '99' WHERE id = 4")  # the first change
     assert main(["audit", "verify", "--db", str(database_path)]) == 1
     assert "BROKEN at entry 4" in capsys.readouterr().out
 

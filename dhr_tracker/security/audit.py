@@ -632,7 +632,28 @@ def _differing_fields(session: Session, table: str, name: str) -> tuple[str, ...
     if obj is None:
         return ()
     now = _column_values(obj, table)
-    return tuple(sorted(field for field in now if field in recorded and recorded[field] != now[field]))
+    withheld = _withheld_forms(session, obj, recorded)
+    return tuple(sorted(field for field in now if field in recorded and recorded[field] != withheld.get(field, now[field])))
+
+
+def _withheld_forms(session: Session, obj: Any, recorded: dict[str, Any]) -> dict[str, Any]:
+    """The current value of each field the trail holds only as a keyed digest (a real name, or text that held
+    one: dhr_tracker.privacy.audit_names), in that same form, so the two can be compared."""
+    from dhr_tracker.privacy.audit_names import WITHHELD_PREFIX, audit_key, withheld_name, withheld_text
+
+    fields = [field for field, value in recorded.items() if isinstance(value, str) and value.startswith(WITHHELD_PREFIX)]
+    if not fields:
+        return {}
+    key = audit_key(session.connection())
+    forms = {}
+    for field in fields:
+        value = getattr(obj, field, None)  # loads a deferred column (the real names are deferred)
+        if value in (None, ""):
+            forms[field] = value
+        else:
+            name_form, text_form = withheld_name(key, value), withheld_text(key, str(value))
+            forms[field] = recorded[field] if recorded[field] in (name_form, text_form) else name_form
+    return forms
 
 
 def _parse_stored_time(value: Any) -> dt.datetime:

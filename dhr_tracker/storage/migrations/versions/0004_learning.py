@@ -141,9 +141,13 @@ def upgrade() -> None:
     with op.batch_alter_table('department_correspondence', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_department_correspondence_recommendation_id'), ['recommendation_id'], unique=False)
 
-    op.bulk_insert(theme, [
-        {'name': name, 'facet': facet, 'description': '', 'active': True} for name, facet in STARTER_THEMES
-    ])
+    # An existing database gets the starter themes here. A new one (no agencies yet: the app seeds its
+    # reference data after the migrations) gets them with the rest of its reference data, so that its
+    # audit trail starts with the app's own baseline, or with the entry naming an imported archive.
+    if op.get_bind().execute(sa.text("SELECT count(*) FROM agency")).scalar():
+        op.bulk_insert(theme, [
+            {'name': name, 'facet': facet, 'description': '', 'active': True} for name, facet in STARTER_THEMES
+        ])
 
 
 def downgrade() -> None:
