@@ -11,6 +11,8 @@ from enum import StrEnum
 class LabelledEnum(StrEnum):
     """A string enum whose members carry an en-GB label for screens and reports."""
 
+    label: str
+
     def __new__(cls, value: str, label: str):
         member = str.__new__(cls, value)
         member._value_ = value
