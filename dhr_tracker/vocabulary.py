@@ -13,7 +13,7 @@ class LabelledEnum(StrEnum):
 
     label: str
 
-    def __new__(cls, value: str, label: str):
+    def __new__(cls, value: str, label: str = ""):  # a label-less call is a look-up by value
         member = str.__new__(cls, value)
         member._value_ = value
         member.label = label
