@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from dhr_tracker.actionplan._common import decision_date
 from dhr_tracker.validation import clean_date, clean_text, not_in_future
-from dhr_tracker.dates import format_date
+from dhr_tracker.dates import format_date, today_uk
 from dhr_tracker.errors import ValidationError
 from dhr_tracker.model import AgencyContact, ProgressUpdate, Recommendation, UpdateRequest, UpdateRequestItem
 
@@ -32,7 +32,7 @@ def add_progress_update(
     today: dt.date | None = None,
 ) -> ProgressUpdate:
     """Add a progress update (or a correction of an earlier one). Raises ValidationError, adding nothing."""
-    today = today or dt.date.today()
+    today = today or today_uk()
     received_on = clean_date(received_on, "received_on", "The date the update was received", required=True)
     not_in_future(received_on, today, "received_on", "The date the update was received")
     decided_on = decision_date(session, rec.case)
