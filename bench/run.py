@@ -56,7 +56,8 @@ CACHE = RESULTS / "cache"
 # The targets of issue #9 (seconds unless said otherwise), for a 2-core machine.
 TARGETS = {
     "unlock": 0.5, "dashboard": 0.3, "deadlines": 1.0, "escalations": 1.0, "keystroke_ms": 16.0,
-    "briefing_100": 5.0, "briefing_40x20": 5.0, "peak_memory_mb": 400.0,
+    "briefing_100": 5.0, "briefing_40x20": 5.0, "peak_memory_mb": 400.0, "audit_verify": 1.0,
+    "packs_make_40": 5.0, "packs_dry_run_200": 1.0, "packs_import_200": 1.0,  # issue #15
 }
 MAX_RATIO = 2.0
 
@@ -348,11 +349,36 @@ def run_measures(bench: Bench, national: Path, plain: Path, briefings: dict[str,
                   lambda: baseline.escalations(connection, today), target=TARGETS["escalations"],
                   note="escalation.service.escalations")
 
+    def audit_verify(session):
+        from dhr_tracker.security.audit import verify_chain
+
+        report = verify_chain(session)
+        if not report.ok:
+            raise RuntimeError("; ".join(report.problems()[:3]))
+        return report
+
+    bench.measure("audit_verify", "Audit verify (every link, every record against its latest entry, the guards)",
+                  in_session(audit_verify), target=TARGETS["audit_verify"], note="security.audit.verify_chain")
+
     connection.close()
     database.close()
 
     for key, (path, plain_path, copies, label) in briefings.items():
         briefing_measures(bench, key, label, path, plain_path, copies)
+    pack_measures(bench)
+
+
+def pack_measures(bench: Bench) -> None:
+    """Update packs (issue #15): out for 40 agencies, a 200-row pack back, beside re-keying it (bench/packs_bench.py)."""
+    import packs_bench
+
+    generator = packs_bench.measures(bench.anchor)
+    try:
+        for key, label, run, target, note in generator:
+            bench.measure(key, label, run, target=target, data_measure=False, note=note, memory=False,
+                          repeat=1 if target is None else min(bench.args.repeat, 3))
+    finally:
+        generator.close()
 
 
 def briefing_measures(bench: Bench, key: str, label: str, path: Path, plain: Path, copies: int | None) -> None:
@@ -388,9 +414,30 @@ def briefing_measures(bench: Bench, key: str, label: str, path: Path, plain: Pat
             for leftover in folder.iterdir():
                 leftover.unlink()
 
-        bench.measure(key, f"{label}: the PDF{'s' if copies > 1 else ''}, end to end", produce,
-                      repeat=max(1, min(bench.args.repeat, 3)), target=TARGETS.get(key), data_measure=False,
-                      note="reports.briefing.write_briefing (gather, render every copy, write, register)")
+        whole = bench.measure(key, f"{label}: the PDF{'s' if copies > 1 else ''}, end to end", produce,
+                              repeat=max(1, min(bench.args.repeat, 3)), target=TARGETS.get(key), data_measure=False,
+                              note="reports.briefing.write_briefing (gather, render every copy, write, register)")
+        from dhr_tracker.privacy.channels import BRIEFING, PDF
+        from dhr_tracker.reports.briefing import briefing_story
+        from dhr_tracker.reports.frame import Marking
+        from dhr_tracker.reports.pseudonyms import RealNameGuard, flowable_texts
+
+        data = gather()
+        with database.session() as session:
+            story = briefing_story(data, Marking.from_settings(session), copies)
+
+        def guard():
+            # What the real-name guard adds to write_briefing: loading the names, checking the data's source
+            # strings (check_data) and the frame's second check of the story (render_copies' _check).
+            with database.session() as session:
+                names = RealNameGuard.from_session(session)
+            names.check_data(data, where=BRIEFING)
+            names.check(flowable_texts(story), where=PDF)
+
+        guarded = bench.measure(f"{key}_guard", f"{label}: the real-name guard alone", guard, data_measure=False,
+                                note="privacy guard: names loaded, source strings and story checked (target: at most 10% of the PDF)")
+        if whole.seconds and guarded.seconds:
+            print(f"  the guard is {guarded.seconds / whole.seconds:.1%} of the end-to-end time", flush=True)
     finally:
         connection.close()
         database.close()

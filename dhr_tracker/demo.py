@@ -315,6 +315,9 @@ def build_demo_caseload(session: Session, *, cases: int = 14, seed: int = 1, anc
         case.reference = f"DHR-{case.notified_on.year}-{counters[case.notified_on.year]:02d}"
     builder.add_meetings()
     session.flush()
+    from dhr_tracker.learning.demo_learning import add_demo_learning
+
+    add_demo_learning(session, seed=seed, anchor=builder.anchor)
     if update_rounds:
         from dhr_tracker.escalation.demo_rounds import add_demo_update_rounds
 

@@ -1,6 +1,6 @@
-"""The starter reference data every new database gets: Kent and Medway CSP areas and common agencies.
+"""The starter reference data every new database gets: Kent and Medway CSP areas, common agencies, learning themes.
 
-Both lists live in resources/reference/ as JSON and stay editable in the app afterwards.
+The lists live in resources/reference/ as JSON and stay editable in the app afterwards.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import json
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dhr_tracker.model import Agency, CspArea
+from dhr_tracker.model import Agency, CspArea, Theme
 from dhr_tracker.resources import resource_path
-from dhr_tracker.vocabulary import AgencyKind
+from dhr_tracker.vocabulary import AgencyKind, ThemeFacet
 
 
 def load_json(name: str) -> list[dict]:
@@ -20,7 +20,7 @@ def load_json(name: str) -> list[dict]:
 
 
 def seed_reference_data(session: Session) -> None:
-    """Add the starter CSP areas and agencies that are not already present (by name)."""
+    """Add the starter CSP areas, agencies and themes that are not already present (by name)."""
     areas = set(session.scalars(select(CspArea.name)))
     for row in load_json("csp_areas.json"):
         if row["name"] not in areas:
@@ -29,3 +29,7 @@ def seed_reference_data(session: Session) -> None:
     for row in load_json("agencies.json"):
         if row["name"] not in agencies:
             session.add(Agency(name=row["name"], kind=AgencyKind(row["kind"])))
+    themes = {name.casefold() for name in session.scalars(select(Theme.name))}
+    for row in load_json("themes.json"):
+        if row["name"].casefold() not in themes:
+            session.add(Theme(name=row["name"], facet=ThemeFacet(row["facet"]), description="", active=True))

@@ -84,6 +84,15 @@ BACKUPS_KEPT = declare(Setting(
     kind=int, minimum=1, maximum=100,
 ))
 
+# --- Real-name guard -------------------------------------------------------------------------------
+SURNAME_COMMON_PER_MILLION = declare(Setting(
+    "privacy.surname_common_per_million", "A surname alone is a common word at (uses per million words)", 3,
+    "A stored surname met on its own (no forename, no title) stops an output unless it is a common English word: "
+    "used at least this many times per million words (resources/privacy/common-words-en.tsv). Raise it to catch "
+    "more surnames alone (Hale, Patel) at the cost of refusing ordinary words; see docs/SECURITY.md.",
+    kind=int, minimum=1, maximum=10000,
+))
+
 # --- Reports ---------------------------------------------------------------------------------------
 PROTECTIVE_MARKING = declare(Setting(
     "reports.protective_marking", "Protective marking", "OFFICIAL-SENSITIVE",
@@ -94,6 +103,11 @@ HANDLING_LINE = declare(Setting(
     "reports.handling_line", "Handling line",
     "Not for publication by virtue of paragraphs 1 and 2 of Part 1 of Schedule 12A to the Local Government Act 1972",
     "Printed under the marking on every page of a briefing: why the paper is exempt from publication.",
+))
+PACK_RETURN_TO = declare(Setting(
+    "packs.return_to", "Return update packs to",
+    "The DHR Coordinator, Kent Community Safety Team, by secure e-mail",
+    "Printed on every update pack and in its covering e-mail: who the agencies send the completed pack back to.",
 ))
 
 # --- Timescales ------------------------------------------------------------------------------------
@@ -186,6 +200,34 @@ RAG_RED_AFTER_DAYS = declare(Setting(
     "A case is red when a deadline is overdue by more than this many days (0: as soon as it is overdue); "
     "overdue by fewer days, it is amber.",
     kind=int, minimum=0, maximum=365,
+))
+
+
+# --- Learning (dhr_tracker/learning/) ----------------------------------------------------------------
+SIMILARITY_THRESHOLD = declare(Setting(
+    "learning.similarity_threshold", "Similar recommendations: match score at least (0-100)", 80,
+    "Two recommendations count as similar (shown when one is added, grouped in the repeated-recommendations report) "
+    "when their wording scores at least this much out of 100 after normalising case, punctuation and agency names. "
+    "Higher: fewer, closer matches.",
+    kind=int, minimum=50, maximum=100,
+))
+SMALL_NUMBER_THRESHOLD = declare(Setting(
+    "learning.small_number_threshold", "Show counts below this as 'fewer than'", 5,
+    "In anything shared beyond the coordinator (the seminar pack), a count of 1 up to one less than this is printed as "
+    "'fewer than N', so that a family cannot be identified from small numbers. 1 shows every count.",
+    kind=int, minimum=1, maximum=50,
+))
+DARDR_COPY_WORKING_DAYS = declare(Setting(
+    "timescales.dardr.copy_to_secretary_of_state_working_days",
+    "DARDR: copy the completed report to the Secretary of State and the Commissioner within (working days)", 20,
+    "The Victims and Prisoners Act 2024 s.19 asks for the copy 'as soon as reasonably practicable' after completion "
+    "(not publication); this is the working days the tracker allows before it shows the step overdue.",
+    kind=int, minimum=1, maximum=250,
+))
+QA_BODY_NAME = declare(Setting(
+    "reports.home_office_qa_body", "Name of the Home Office quality assurance body", "Quality Assurance Panel",
+    "What the Home Office calls the body that quality-assures reviews ('Quality Assurance Panel'; 'Quality Assurance "
+    "Board' from 2025). Printed after 'Home Office' in reports.",
 ))
 
 

@@ -76,6 +76,10 @@ class MilestoneKind(LabelledEnum):
     ACTION_PLAN_COMPLETE = "action_plan_complete", "Action plan complete"
     CLOSED = "closed", "Case closed"
     REOPENED = "reopened", "Case re-opened"
+    # DARDR (Victims and Prisoners Act 2024 s.19): after completion, not publication.
+    COPY_TO_SECRETARY_OF_STATE = (
+        "copy_to_secretary_of_state", "Report copied to the Secretary of State and the Domestic Abuse Commissioner"
+    )
 
 
 class QAOutcome(LabelledEnum):
@@ -144,6 +148,33 @@ class RecommendationStatus(LabelledEnum):
         return self not in (RecommendationStatus.IMPLEMENTED, RecommendationStatus.NOT_ACCEPTED)
 
 
+class ImplementationCategory(LabelledEnum):
+    """The Domestic Abuse Commissioner's categories ("Learning from loss", 2025), in her order."""
+
+    FULLY_IMPLEMENTED = "fully_implemented", "Fully implemented"
+    ALREADY_HAPPENING = "already_happening", "Already happening"
+    PARTLY_MET = "partly_met", "Partly met"
+    NOT_MET = "not_met", "Not met"
+    NO_INFORMATION = "no_information", "No information"
+
+
+class ThemeFacet(LabelledEnum):
+    """The facets of the learning themes (DOMAIN.md, "Learning"): there is no single national taxonomy."""
+
+    CASE_CHARACTERISTIC = "case_characteristic", "Case characteristic"
+    DEATH_TYPE = "death_type", "Type of death"
+    LEARNING = "learning", "Learning theme"
+    SYSTEM_LEVEL = "system_level", "System level"
+
+
+class DepartmentStep(LabelledEnum):
+    """The trail of a national recommendation with its government department, in order."""
+
+    SENT = "sent", "Sent to the department"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged by the department"
+    ANSWERED = "answered", "Answered by the department"
+
+
 class ContactMethod(LabelledEnum):
     LETTER = "letter", "Letter"
     EMAIL = "email", "Secure e-mail"
@@ -161,3 +192,6 @@ class AuditAction(LabelledEnum):
     CREATE = "create", "Created"
     UPDATE = "update", "Changed"
     DELETE = "delete", "Deleted"
+    REDACT = "redact", "Redacted"  # real names taken out of earlier entries (migration 0002)
+    BASELINE = "baseline", "Baseline recorded"  # the state of a whole table, where it did not come through the app
+    IMPORT = "import", "Archive imported"  # opens a new chain: names the archive and the head of its trail

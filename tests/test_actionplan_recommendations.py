@@ -11,6 +11,7 @@ from dhr_tracker.actionplan.progress import add_progress_update, current_updates
 from dhr_tracker.actionplan.recommendations import action_plan, add_recommendation, change_status, edit_recommendation
 from dhr_tracker.casework.cases import create_case
 from dhr_tracker.errors import ValidationError
+from dhr_tracker.learning.implementation import record_evidence
 from dhr_tracker.model import Agency, AgencyContact, Milestone, ProgressUpdate, Recommendation
 from dhr_tracker.vocabulary import ContactLevel, MilestoneKind, RecommendationSource, RecommendationStatus as S, Scope
 
@@ -90,6 +91,8 @@ def test_status_moves_through_to_sign_off(database):
         change_status(session, rec, S.ACCEPTED, on=dt.date(2025, 9, 1), today=TODAY)
         change_status(session, rec, S.IN_PROGRESS, on=dt.date(2025, 10, 1), today=TODAY)
         change_status(session, rec, S.COMPLETED_AWAITING_EVIDENCE, on=dt.date(2026, 2, 2), outcome="All trained", today=TODAY)
+        record_evidence(session, rec, reference="Training register Feb 2026", seen_on=dt.date(2026, 3, 1),
+                        checked_by="DHR coordinator", today=TODAY)
         change_status(session, rec, S.IMPLEMENTED, on=dt.date(2026, 3, 10), minute_reference="SG 10/03/2026 item 4", today=TODAY)
         assert (rec.completed_on, rec.signed_off_on) == (dt.date(2026, 2, 2), dt.date(2026, 3, 10))
         assert rec.signoff_minute_reference == "SG 10/03/2026 item 4" and rec.outcome == "All trained"

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import getpass
+import os
+import pwd
+import hashlib
 import json
+import re
 
 import pytest
 from sqlalchemy import exc, select
@@ -27,8 +30,16 @@ def add_case(session, reference="DHR-2025-03", pseudonym="Alex"):
 
 
 def all_entries(database) -> list[AuditEntry]:
+    """The entries the app's own changes wrote (not the baseline a new database starts its trail with)."""
     with database.session() as session:
-        return list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+        return list(session.scalars(
+            select(AuditEntry).where(AuditEntry.action != AuditAction.BASELINE).order_by(AuditEntry.id)
+        ))
+
+
+def baseline_entries(database) -> int:
+    with database.session() as session:
+        return len(list(session.scalars(select(AuditEntry.id).where(AuditEntry.action == AuditAction.BASELINE))))
 
 
 def tamper(database, *statements: str) -> None:
@@ -51,7 +62,7 @@ def test_create_change_and_delete_are_recorded_with_who_when_and_values(database
     assert [entry.action for entry in (created, changed, deleted)] == [AuditAction.CREATE, AuditAction.UPDATE, AuditAction.DELETE]
     for entry in (created, changed, deleted):
         assert (entry.entity, entry.entity_id, entry.case_id) == ("dhr_case", str(case_id), case_id)
-        assert entry.os_user == getpass.getuser()
+        assert entry.os_user == pwd.getpwuid(os.geteuid()).pw_name
         assert entry.at.tzinfo is not None
     assert json.loads(created.changes_json)["pseudonym"] == "Alex"
     assert json.loads(changed.changes_json) == {"notes": ["", "Chair appointed"], "pseudonym": ["Alex", "Sam"]}
@@ -64,7 +75,10 @@ def test_real_names_are_recorded_as_changed_but_their_values_never_enter_the_tra
     with database.transaction() as session:
         update_case(session, find_case(session, "DHR-2025-03"), today=TODAY, victim_real_name=REAL_NAMES[2])
     entries = all_entries(database)
-    assert json.loads(entries[1].changes_json) == {"victim_real_name": [WITHHELD, WITHHELD]}
+    old, new = json.loads(entries[1].changes_json)["victim_real_name"]
+    # Recorded as changed, with a keyed digest of each value: two different names, two different digests.
+    assert old.startswith("(withheld real name; keyed digest ") and new.startswith("(withheld real name; keyed digest ")
+    assert old != new
     with database.engine.connect() as connection:
         dump = "\n".join(str(row) for row in connection.exec_driver_sql("SELECT * FROM audit_entry"))
     for name in REAL_NAMES:
@@ -139,6 +153,10 @@ def three_changes(database):
     ],
 )
 def test_an_altered_or_removed_entry_is_found(three_changes, statement, broken_at, words):
+    # The ids in the cases are of the app's three entries; a new database's trail starts with its baseline.
+    shift = baseline_entries(three_changes)
+    statement = re.sub(r"id = (\d)", lambda m: f"id = {int(m.group(1)) + shift}", statement)
+    broken_at += shift
     tamper(three_changes, statement)
     with three_changes.session() as session:
         report = verify_chain(session)
@@ -148,23 +166,24 @@ def test_an_altered_or_removed_entry_is_found(three_changes, statement, broken_a
 
 
 def test_a_rewritten_hash_does_not_hide_the_change(three_changes):
-    tamper(three_changes, "UPDATE audit_entry SET previous_hash = entry_hash WHERE id = 2")
+    second = all_entries(three_changes)[1].id
+    tamper(three_changes, f"UPDATE audit_entry SET previous_hash = entry_hash WHERE id = {second}")
     with three_changes.session() as session:
-        assert verify_chain(session).broken_at == 2
+        assert verify_chain(session).broken_at == second
 
 
 def test_cli_audit_verify_and_case(three_changes, database_path, monkeypatch, capsys):
     monkeypatch.setenv("DHR_TRACKER_PASSPHRASE", PASSPHRASE)
     assert main(["audit", "verify", "--db", str(database_path)]) == 0
-    assert "intact (3 entries" in capsys.readouterr().out
+    assert "intact (5 entries" in capsys.readouterr().out  # the baseline of the agencies and areas, then 3
     assert main(["audit", "case", "--db", str(database_path), "dhr-2025-03", "--format", "json"]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert [entry["action"] for entry in shown] == ["update", "update", "create"]
     assert main(["audit", "case", "--db", str(database_path), "DHR-2025-03"]) == 0
     assert "Changed case" in capsys.readouterr().out
-    tamper(three_changes, "UPDATE audit_entry SET entity_id = '99' WHERE id = 2")
+    tamper(three_changes, "UPDATE audit_entry SET entity_id = '99' WHERE id = 4")
     assert main(["audit", "verify", "--db", str(database_path)]) == 1
-    assert "BROKEN at entry 2" in capsys.readouterr().out
+    assert "BROKEN at entry 4" in capsys.readouterr().out
 
 
 def test_a_trail_imported_with_an_archive_verifies(tmp_path, monkeypatch, capsys):
@@ -177,12 +196,15 @@ def test_a_trail_imported_with_an_archive_verifies(tmp_path, monkeypatch, capsys
     capsys.readouterr()
     assert main(["audit", "verify", "--db", str(copy)]) == 0
     assert "intact" in capsys.readouterr().out
-    from dhr_tracker.security.audit import record_chain_head
     from dhr_tracker.storage.database import open_database
 
-    with open_database(copy, PASSPHRASE) as database:
-        with database.transaction() as session:
-            record_chain_head(session)
-        with database.session() as session:
-            report = verify_chain(session)
-        assert report.ok and report.end_recorded and report.entries > 10
+    with open_database(copy, PASSPHRASE, read_only=True) as database, database.session() as session:
+        report = verify_chain(session)
+        opening = session.scalars(select(AuditEntry).where(AuditEntry.action == AuditAction.IMPORT)).one()
+        segment = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert report.ok
+    assert opening.id == 1  # the new database's trail starts with the entry that names the archive
+    assert json.loads(opening.changes_json)["archive_sha256"] == hashlib.sha256(archive.read_bytes()).hexdigest()
+    exported = json.loads(archive.read_text())["tables"]["audit_entry"]
+    assert json.loads(opening.changes_json)["segment_head"] == f"{len(exported)}:{exported[-1]['entry_hash']}"
+    assert segment.action is AuditAction.BASELINE

@@ -183,7 +183,7 @@ def test_cli_backup_and_restore(database, database_path, tmp_path, monkeypatch, 
     assert main(["backup", "--db", str(database_path), "--out", str(out)]) == 1
     assert "already exists" in capsys.readouterr().err
     assert main(["backup", "--db", str(database_path), "--into", str(tmp_path / "auto")]) == 0
-    assert len(list((tmp_path / "auto").iterdir())) == 1
+    assert len([path for path in (tmp_path / "auto").iterdir() if path.suffix == ".dhrbak"]) == 1  # and its checkpoint
     capsys.readouterr()
     database.close()
     assert main(["restore", "--db", str(database_path), "--from", str(out)]) == 0

@@ -70,8 +70,9 @@ def test_action_plan_and_clear_errors(demo, capsys):
     capsys.readouterr()
     assert main(["action-plan", *db, "--case", reference, "--out", str(out / "plan.pdf")]) == 1
     assert "already exists" in capsys.readouterr().err
-    assert main(["briefing", *db, "--meeting", "2031-02-30", "--out", str(out / "b.pdf")]) == 1
-    assert "not a date" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as usage:
+        main(["briefing", *db, "--meeting", "2031-02-30", "--out", str(out / "b.pdf")])
+    assert usage.value.code == 2 and "impossible date" in capsys.readouterr().err
     assert main(["briefing", *db, "--meeting", "2031-02-03", "--out", str(out / "b.pdf")]) == 1
     assert "no Kent Community Safety Partnership meeting on 03/02/2031" in capsys.readouterr().err
     with pytest.raises(SystemExit):

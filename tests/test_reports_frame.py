@@ -128,7 +128,8 @@ def test_a_real_name_anywhere_stops_the_report(tmp_path, where):
 
 
 def test_the_guard_does_not_stop_names_that_merely_contain_a_real_name():
-    GUARD.check(["Janet Realnameson", "Jane", "Realname Road"], where="text")
+    # (A stored surname alone that is not a common word, "Realname", is a leak since issue 12.)
+    GUARD.check(["Janet Realnameson", "Jane", "Realnameson Road"], where="text")
     with pytest.raises(TypeError):
         from reportlab.platypus.flowables import Flowable
 

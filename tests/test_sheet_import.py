@@ -112,14 +112,15 @@ def test_a_messy_workbook_imports_all_of_it(database, tmp_path):
         alex = session.scalar(select(Case).where(Case.reference == "DHR-2024-01"))
         assert (alex.pseudonym, alex.victim_real_name, alex.perpetrator_real_name) == ("Alex", *REAL_NAMES)
         assert (alex.notified_on, alex.date_of_death) == (dt.date(2024, 4, 3), dt.date(2024, 3, 1))  # 03/04 is 3 April
-        assert alex.csp_area.name == "Swale" and alex.stage is Stage.DRAFTING and alex.decision is Decision.REVIEW
+        # The stage comes from the dates given (a decision to review on 01/05/2024), not from the "Stage" column.
+        assert alex.csp_area.name == "Swale" and alex.stage is Stage.DECISION and alex.decision is Decision.REVIEW
         assert alex.notes == "Chair appointed\nIMRs requested"
-        decision = session.scalar(select(Milestone).where(Milestone.case_id == alex.id))
+        decision = session.scalar(select(Milestone).where(Milestone.case_id == alex.id, Milestone.kind == MilestoneKind.DECISION))
         assert (decision.kind, decision.occurred_on) == (MilestoneKind.DECISION, dt.date(2024, 5, 1))
         sam = session.scalar(select(Case).where(Case.reference == "DHR-2024-02"))
         assert sam.date_of_death == dt.date(2024, 1, 9)  # Excel serial 45300
         assert sam.csp_area.name == "Dartford and Gravesham"  # a district names its CSP area
-        assert sam.stage is Stage.HOME_OFFICE_QA
+        assert sam.stage is Stage.DECISION  # Excel serial 45420 = 09/05/2024, its decision date
         jo = session.scalar(select(Case).where(Case.reference == "DHR-2024-03"))
         assert jo.notified_on == dt.date(2024, 6, 1)  # the value Excel saved for the formula
         assert jo.stage is Stage.NOTIFICATION
@@ -397,3 +398,41 @@ def test_a_home_office_template_without_numbers_is_numbered_and_imports_once(dat
     assert again.ok and again.recommendations_added == 0 and again.recommendations_skipped == 3
     with database.transaction() as session:
         assert count(session, Recommendation) == 3
+
+
+def test_the_stage_is_derived_from_the_dates_and_the_home_office_told_column_is_read(database, tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Reference", "Pseudonym", "Date notified", "Stage", "Decision date", "Home Office told", "CSP"])
+    sheet.append(["DHR-2025-31", "Kit", "02/06/2025", "Drafting", "30/06/2025", "07/07/2025", "Swale"])
+    sheet.append(["DHR-2025-32", "Lee", "02/06/2025", None, "01/07/2025", None, "Swale"])
+    sheet.append(["DHR-2025-33", "Max", "02/06/2025", None, None, None, "Swale"])
+    path = tmp_path / "stages.xlsx"
+    book.save(path)
+    with database.transaction() as session:
+        dry = import_sheets(session, read_sheet_file(path), dry_run=True, today=TODAY)
+    assert dry.ok and not dry.committed
+    assert dry.stages == {"DHR-2025-31": Stage.DECISION, "DHR-2025-32": Stage.DECISION, "DHR-2025-33": Stage.NOTIFICATION}
+    notes = [p for p in dry.problems if p.severity == "note" and "will be at the stage" in p.problem]
+    assert [p.row for p in notes] == [2, 3, 4]
+    assert "'Decision'" in notes[0].problem and "The sheet says 'Panel meetings and drafting'" in notes[0].suggestion
+    with database.transaction() as session:
+        assert import_sheets(session, read_sheet_file(path), today=TODAY).committed
+    with database.session() as session:
+        kit = session.scalar(select(Case).where(Case.reference == "DHR-2025-31"))
+        assert kit.decision is Decision.REVIEW and kit.stage is Stage.DECISION
+        assert sorted((m.kind, m.occurred_on) for m in kit.milestones) == sorted([
+            (MilestoneKind.DECISION, dt.date(2025, 6, 30)), (MilestoneKind.HOME_OFFICE_INFORMED, dt.date(2025, 7, 7)),
+        ])
+
+
+def test_the_home_office_told_before_the_decision_is_refused(database, tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Reference", "Pseudonym", "Date notified", "Decision date", "Home Office told", "CSP"])
+    sheet.append(["DHR-2025-34", "Kit", "02/06/2025", "30/06/2025", "20/06/2025", "Swale"])
+    path = tmp_path / "told.xlsx"
+    book.save(path)
+    with database.transaction() as session:
+        result = import_sheets(session, read_sheet_file(path), today=TODAY)
+    assert not result.ok and [p.cell for p in result.errors] == ["E2"]

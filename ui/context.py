@@ -54,7 +54,8 @@ class AppContext(QObject):
         self.recent = RecentFiles(config_dir)  # paths only; None = the platform's config folder
         self.data_dir = data_dir if data_dir is not None else default_data_dir()  # where the demo lives
         self.tasks = TaskRunner(self, self)
-        self.clipboard = ClipboardGuard(self._clipboard_seconds, parent=self)
+        self.clipboard = ClipboardGuard(self._clipboard_seconds, parent=self, real_names=self._real_name_guard)
+        self.clipboard.refused.connect(lambda message: self.prompter.warning("Not copied", message))
 
     # --- the database -------------------------------------------------------------------------------
     @property
@@ -96,6 +97,11 @@ class AppContext(QObject):
         if self.database is None:
             return setting.default
         return self.read(lambda session: Settings(session).get(setting))
+
+    def _real_name_guard(self):
+        from dhr_tracker.reports.pseudonyms import RealNameGuard
+
+        return self.read(RealNameGuard.from_session) if self.database is not None else None
 
     def _clipboard_seconds(self) -> int:
         from dhr_tracker.settings import CLIPBOARD_CLEAR_SECONDS

@@ -58,6 +58,53 @@ def _pick_case(context) -> int | None:
     return summaries[0].id if summaries else None
 
 
+def visible_texts(root) -> list[tuple[str, str]]:
+    """(widget, text) for every text a picture of `root` shows: labels, buttons, inputs as displayed
+    (a hidden real-name field shows its mask characters), combo boxes, text boxes, and the displayed
+    cells, headers and tooltips of every visible table, list and tree."""
+    from PySide6.QtCore import QModelIndex, Qt
+    from PySide6.QtWidgets import (
+        QAbstractButton, QAbstractItemView, QComboBox, QGroupBox, QLabel, QLineEdit, QPlainTextEdit, QTabBar, QTextEdit,
+        QWidget,
+    )
+
+    texts: list[tuple[str, str]] = [("window title", root.windowTitle())]
+    for widget in root.findChildren(QWidget):
+        if not widget.isVisible():
+            continue
+        name = widget.objectName() or type(widget).__name__
+        if isinstance(widget, QLabel):
+            texts.append((name, widget.text()))
+        elif isinstance(widget, QAbstractButton):
+            texts.append((name, widget.text()))
+        elif isinstance(widget, QLineEdit):
+            texts.append((name, widget.displayText()))
+        elif isinstance(widget, QComboBox):
+            texts.append((name, widget.currentText()))
+        elif isinstance(widget, (QTextEdit, QPlainTextEdit)):
+            texts.append((name, widget.toPlainText()))
+        elif isinstance(widget, QGroupBox):
+            texts.append((name, widget.title()))
+        elif isinstance(widget, QTabBar):
+            texts.extend((name, widget.tabText(index)) for index in range(widget.count()))
+        elif isinstance(widget, QAbstractItemView) and widget.model() is not None:
+            model, top = widget.model(), QModelIndex()
+            try:
+                columns = model.columnCount(top)
+            except TypeError:  # a list model: one column (its columnCount is private in PySide6)
+                columns = 1
+            for row in range(model.rowCount(top)):
+                for column in range(columns):
+                    value = model.data(model.index(row, column, top), Qt.ItemDataRole.DisplayRole)
+                    if value is not None:
+                        texts.append((name, str(value)))
+            for column in range(columns):
+                header = model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
+                if header is not None:
+                    texts.append((name, str(header)))
+    return texts
+
+
 def render(out: Path, *, cases: int = 24, size: tuple[int, int] = DEFAULT_SIZE, seed: int = 1) -> list[Path]:
     from dhr_tracker.dates import today_uk
     from dhr_tracker.demo import create_demo_database
@@ -66,12 +113,18 @@ def render(out: Path, *, cases: int = 24, size: tuple[int, int] = DEFAULT_SIZE, 
     from ui.main_window import MainWindow
     from ui.prompter import ScriptedPrompter
 
+    from dhr_tracker.privacy.channels import SCREENSHOTS
+    from dhr_tracker.reports.pseudonyms import RealNameGuard
+
     app = create_application()
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
 
     def shoot(widget, name: str) -> None:
         _settle(app, context)
+        if context.database is not None:  # the picture shows only what the widgets display: check that first
+            guard = context.read(RealNameGuard.from_session)
+            guard.check_fields(visible_texts(widget), where=SCREENSHOTS)
         path = out / f"{len(written) + 1:02d}-{name}.png"
         if not widget.grab().save(str(path)):
             raise OSError(f"Could not write {path}")

@@ -41,6 +41,7 @@ GROUP_TITLES = {
     "timescales": "Timescales",
     "escalation": "Escalation ladder and letters",
     "rag": "Case colours (red, amber, green)",
+    "learning": "Learning across reviews",
 }
 
 
@@ -205,6 +206,20 @@ class SettingsScreen(Screen):
         closure_layout.addWidget(self.closure_days)
         layout.addWidget(closure_box)
 
+        from ui.widgets.themes_editor import ThemesEditor
+
+        themes_box = QGroupBox("Learning themes", content)
+        themes_box.setAccessibleName("Learning themes")
+        themes_layout = QVBoxLayout(themes_box)
+        themes_hint = QLabel("The vocabulary for tagging reviews and recommendations. Changes take effect at once; "
+                             "a retired theme keeps its tags.", themes_box)
+        themes_hint.setObjectName("hint")
+        themes_hint.setWordWrap(True)
+        self.themes = ThemesEditor(context, themes_box)
+        themes_layout.addWidget(themes_hint)
+        themes_layout.addWidget(self.themes)
+        layout.addWidget(themes_box)
+
         database_box = QGroupBox("This database", content)
         database_box.setAccessibleName("This database")
         database_layout = QVBoxLayout(database_box)
@@ -272,6 +287,7 @@ class SettingsScreen(Screen):
             field.show_value(values[key])
         self.message.clear()
         self.closure_days.refresh()
+        self.themes.refresh()
         path = self.context.database_path
         self.database_hint.setText(
             f"{path.name} is backed up automatically, encrypted, into the folder “backups” beside it when the app "
@@ -283,6 +299,7 @@ class SettingsScreen(Screen):
             field.clear_value()
         self.message.clear()
         self.closure_days.clear()
+        self.themes.clear()
         self.database_hint.clear()
         self.database_message.clear()
 

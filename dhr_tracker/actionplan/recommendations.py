@@ -166,7 +166,8 @@ def change_status(
     """Move a recommendation to its next status on the date `on`.
 
     Not accepted needs a reason; completed sets the completion date (and outcome, if given);
-    implemented is the Steering Group sign-off: `on` is the meeting date and `minute_reference` its minute.
+    implemented is the Steering Group sign-off: `on` is the meeting date and `minute_reference` its minute, and
+    evidence of implementation seen on or before `on` must be recorded (learning.implementation.record_evidence).
     Closing a recommendation settles any update request still waiting on it.
     """
     today = today or today_uk()
@@ -202,6 +203,14 @@ def change_status(
             raise ValidationError(
                 f"The sign-off date {format_date(on)} is before the completion date {format_date(rec.completed_on)}.",
                 field="signed_off_on", rule="signoff_before_completion",
+            )
+        from dhr_tracker.learning.implementation import evidence_seen_by
+
+        if not evidence_seen_by(session, rec, on):
+            raise ValidationError(
+                f"Recommendation {rec.number} cannot be signed off on {format_date(on)}: no evidence of implementation "
+                "seen by then is recorded. Record the evidence seen (its reference, the date and who checked it) first.",
+                field="evidence", rule="evidence_required",
             )
 
     rec.status = status

@@ -37,6 +37,30 @@ class CaseSummary:
     commissioning_partnership: str
 
 
+def check_pseudonym(session: Session, pseudonym: str, own_names: list[str | None], *, case_id: int | None = None) -> None:
+    """Refuse a pseudonym that shares a word with a real name: this case's (as given) or any other case's.
+
+    Words are compared the way the real-name guard reads text (case, accents, look-alikes, spacing
+    aside): "Philippa  Pendragon-Hale" and "Riley PENDRAGON" are both refused for Philippa Pendragon-Hale.
+    The refusal never repeats the real name.
+    """
+    from dhr_tracker.privacy.names import shared_name_words
+
+    rows = session.execute(
+        select(Case.reference, Case.victim_real_name, Case.perpetrator_real_name).where(Case.id != case_id)
+        if case_id is not None else select(Case.reference, Case.victim_real_name, Case.perpetrator_real_name)
+    )
+    names = [(reference, name) for reference, *names in rows for name in names if name]
+    names += [("this case", name) for name in own_names if name]
+    clash = shared_name_words(pseudonym, names)
+    if clash:
+        whose = "this case's real names" if clash == ["this case"] else f"a real name stored for {', '.join(clash)}"
+        raise ValidationError(
+            f"The pseudonym shares a word with {whose}. Agree a pseudonym with no part of anyone's real name in it.",
+            field="pseudonym", rule="pseudonym_contains_real_name",
+        )
+
+
 def _resolve_area(session: Session, value: Any) -> CspArea | None:
     if value in (None, ""):
         return None
@@ -77,6 +101,7 @@ def _apply(session: Session, case: Case, values: dict[str, Any], today: dt.date)
                 "The pseudonym is the same as a real name. Agree a pseudonym that does not identify anyone.",
                 field="pseudonym", rule="pseudonym_is_real_name",
             )
+    check_pseudonym(session, pseudonym, [victim, perpetrator], case_id=case.id)
 
     notified_on = clean_date(merged["notified_on"], "notified_on", "The notification date", required=True)
     date_of_death = clean_date(merged["date_of_death"], "date_of_death", "The date of death", required=False)

@@ -23,10 +23,13 @@ COMMAND_MODULES = [
     "dhr_tracker.cli.report_commands",
     "dhr_tracker.cli.exchange_commands",
     "dhr_tracker.cli.sheet_commands",
+    "dhr_tracker.cli.pack_commands",
     "dhr_tracker.cli.security_commands",
     "dhr_tracker.cli.escalation_commands",
     "dhr_tracker.cli.lifecycle_commands",
     "dhr_tracker.cli.screenshot_commands",
+    "dhr_tracker.cli.record_commands",
+    "dhr_tracker.cli.learning_commands",
 ]
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
@@ -62,6 +65,16 @@ def start_desktop_app() -> int:
     return gui.main()
 
 
+def _command_words(argv: list[str]) -> str:
+    """The sub-command's own words ("case show"), not its arguments, for naming the output."""
+    words = []
+    for word in argv[:2]:
+        if not word.isalpha() or not word.islower():
+            break
+        words.append(word)
+    return " ".join(words)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not argv:
@@ -72,7 +85,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        return args.run(args) or EXIT_OK
+        from dhr_tracker.cli.common import held_output
+
+        with held_output(_command_words(argv)):
+            return args.run(args) or EXIT_OK
     except UserError as error:  # the one root of every error a user can cause (storage and settings too)
         print(error.message, file=sys.stderr)
         return error.exit_code

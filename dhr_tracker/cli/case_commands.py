@@ -14,12 +14,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     cases = subparsers.add_parser("cases", help="list the cases (reference and pseudonym only)")
     add_database_arguments(cases)
     add_format_argument(cases, ("table", "json", "csv"))
+    cases.add_argument("--theme", metavar="NAME", help="only the reviews touching this learning theme")
     cases.set_defaults(run=run_cases)
 
 
 def run_cases(args: argparse.Namespace) -> int:
     with open_from_args(args, read_only=True) as database, database.transaction() as session:
         summaries = list_cases(session)
+        if args.theme:
+            from dhr_tracker.learning.themes import case_ids_touching, find_theme
+
+            touching = case_ids_touching(session, find_theme(session, args.theme))
+            summaries = [s for s in summaries if s.id in touching]
     rows = [
         {
             "reference": s.reference, "pseudonym": s.pseudonym, "stage": s.stage.value, "csp_area": s.csp_area,

@@ -1,19 +1,30 @@
-"""What every sub-command shares: the --db option, getting the passphrase, and printing results."""
+"""What every sub-command shares: the --db option, getting the passphrase, and printing results.
+
+Everything a command prints passes the real-name guard (the COMMAND_LINE output channel): opening the
+database through `open_from_args` arms it with the names stored there; `print_table`, `print_json` and
+`print_csv` check each value as it is given (the refusal names the column or key); and `cli.main` holds
+the whole output back until the command ends (`held_output`) and checks it all once more, so a plain
+`print` cannot let a name through either. A refused output prints nothing on stdout.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as dt
 import getpass
+import io
 import json
 import os
+import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from dhr_tracker.errors import UserError
+from dhr_tracker.privacy.channels import COMMAND_LINE, channel_label
 from dhr_tracker.locations import default_database_path
 from dhr_tracker.storage.database import Database, open_database
 
@@ -45,6 +56,16 @@ def read_passphrase(args: argparse.Namespace, *, prompt: str = "Passphrase: ", c
     return passphrase_from(args.passphrase_file, PASSPHRASE_VARIABLE, "--passphrase-file", prompt=prompt, confirm=confirm)
 
 
+def _warn_if_others_can_read(file: Path, what: str) -> None:
+    """Warn (not refuse: scripts keep working) when a passphrase file is readable by other users (POSIX)."""
+    if os.name != "posix":
+        return  # Windows: the file's ACL, not a mode, decides; the user profile folder is private by default
+    mode = stat.S_IMODE(file.stat().st_mode)
+    if mode & 0o077:
+        print(f"Warning: the {what} file {file} can be read by other users (mode {mode:o}). "
+              f"Make it owner-only: chmod 600 {file}", file=sys.stderr)
+
+
 def passphrase_from(
     file: Path | None, variable: str, file_option: str, *, prompt: str, confirm: bool, what: str = "passphrase"
 ) -> tuple[str, str]:
@@ -52,9 +73,13 @@ def passphrase_from(
     Never from a command-line argument."""
     if file is not None:
         try:
-            lines = file.read_text(encoding="utf-8").splitlines()
+            # utf-8-sig: Notepad and friends start a file with a byte-order mark, which is not part of the passphrase.
+            lines = file.read_bytes().decode("utf-8-sig").splitlines()
         except OSError as error:
             raise UserError(f"Cannot read the {what} file {file}: {error.strerror}.") from None
+        except UnicodeDecodeError:
+            raise UserError(f"The {what} file {file} is not UTF-8 text. Save it as UTF-8 and try again.") from None
+        _warn_if_others_can_read(file, what)
         passphrase = lines[0] if lines else ""
         return passphrase, passphrase
     if os.environ.get(variable):
@@ -68,11 +93,59 @@ def passphrase_from(
 
 
 def open_from_args(args: argparse.Namespace, *, read_only: bool = False) -> Database:
-    """Unlock the database named by --db. Commands that only read pass read_only=True, so they run
-    while the app has the database open for changes."""
+    """Unlock the database named by --db, and arm the output guard with its real names. Commands that
+    only read pass read_only=True, so they run while the app has the database open for changes."""
     path = database_path(args)
     passphrase, _ = read_passphrase(args)
-    return open_database(path, passphrase, read_only=read_only)
+    database = open_database(path, passphrase, read_only=read_only)
+    try:
+        arm_output_guard(database)
+    except BaseException:
+        database.close()
+        raise
+    return database
+
+
+class _OutputGuard:
+    """The guard over this command's output: armed once a database is open."""
+
+    guard = None  # a RealNameGuard, once armed
+    command = ""  # the words of the command, for the refusal ("case show")
+
+    def where(self) -> str:
+        label = channel_label(COMMAND_LINE)
+        return f"{label} ('dhr-tracker {self.command}')" if self.command else label
+
+    def check_fields(self, fields) -> None:
+        if self.guard is not None:
+            self.guard.check_fields(fields, where=self.where())
+
+
+OUTPUT_GUARD = _OutputGuard()
+
+
+def arm_output_guard(database: Database) -> None:
+    from dhr_tracker.reports.pseudonyms import RealNameGuard
+
+    with database.transaction() as session:
+        OUTPUT_GUARD.guard = RealNameGuard.from_session(session)
+
+
+@contextlib.contextmanager
+def held_output(command: str):
+    """Hold back what the command prints; when it ends, check it all and only then print it."""
+    OUTPUT_GUARD.guard, OUTPUT_GUARD.command = None, command
+    real, held = sys.stdout, io.StringIO()
+    sys.stdout = held
+    try:
+        yield
+        text = held.getvalue()
+        OUTPUT_GUARD.check_fields([("output", text)])
+    finally:  # a command that stopped (refused, or an error) prints none of its output: the message says why
+        sys.stdout = real
+        OUTPUT_GUARD.guard = None
+    real.write(text)
+    real.flush()
 
 
 def json_default(value: Any) -> Any:
@@ -82,11 +155,15 @@ def json_default(value: Any) -> Any:
 
 
 def print_json(data: Any) -> None:
+    from dhr_tracker.privacy.guard import source_fields
+
+    OUTPUT_GUARD.check_fields(source_fields(data))
     json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=json_default)
     sys.stdout.write("\n")
 
 
 def print_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
+    OUTPUT_GUARD.check_fields((str(column), str(row.get(column, ""))) for row in rows for column in columns)
     writer = csv.DictWriter(sys.stdout, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
@@ -95,6 +172,7 @@ def print_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
 def print_table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> None:
     """A plain aligned text table; dates as dd/mm/yyyy."""
     cells = [[_cell(value) for value in row] for row in rows]
+    OUTPUT_GUARD.check_fields((f"'{header}' column", value) for row in cells for header, value in zip(headers, row))
     widths = [max([len(header)] + [len(row[i]) for row in cells]) for i, header in enumerate(headers)]
     print("  ".join(header.ljust(width) for header, width in zip(headers, widths)).rstrip())
     print("  ".join("-" * width for width in widths))

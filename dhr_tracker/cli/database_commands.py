@@ -6,6 +6,7 @@ import argparse
 
 from sqlalchemy import exc, text
 
+from dhr_tracker.storage.files import make_private_folder
 from dhr_tracker.cli.common import add_database_arguments, database_path, open_from_args, read_passphrase
 from dhr_tracker.storage.database import create_database
 from dhr_tracker.storage.passphrase import check_new_passphrase
@@ -29,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_init(args: argparse.Namespace) -> int:
     path = database_path(args)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_folder(path.parent)
     passphrase, confirmation = read_passphrase(args, prompt="New passphrase (at least 12 characters): ", confirm=True)
     create_database(path, passphrase, confirmation).close()
     print(f"Created an empty encrypted database at {path}.")
@@ -50,7 +51,7 @@ def run_demo(args: argparse.Namespace) -> int:
     from dhr_tracker.demo import create_demo_database
 
     path = database_path(args)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_folder(path.parent)
     passphrase, confirmation = read_passphrase(args, prompt="New passphrase (at least 12 characters): ", confirm=True)
     check_new_passphrase(passphrase, confirmation)
     create_demo_database(path, passphrase, cases=args.cases, seed=args.seed).close()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 
 from dhr_tracker.cli.common import add_database_arguments, add_format_argument, open_from_args, print_json, print_table
-from dhr_tracker.dates import parse_iso_date, today_uk
+from dhr_tracker.cli.date_options import DATE_METAVAR, date_option
+from dhr_tracker.dates import today_uk
 from dhr_tracker.errors import UserError
 from dhr_tracker.escalation.engine import AgencyPosition
 
@@ -15,7 +16,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "escalations", help="agencies with updates outstanding: level on the escalation ladder and the action due",
     )
     add_database_arguments(escalations)
-    escalations.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day to assess (default: today)")
+    escalations.add_argument("--as-of", type=date_option("--as-of date"), metavar=DATE_METAVAR, help="the day to assess (default: today)")
     escalations.add_argument(
         "--agency", metavar="NAME",
         help="one agency in full: outstanding and overdue items, level, every step taken, on-time share per round",
@@ -27,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "letters", help="write one letter (PDF and plain text) per agency with an escalation action due",
     )
     add_database_arguments(letters)
-    letters.add_argument("--as-of", metavar="YYYY-MM-DD", required=True, help="the day of the letters")
+    letters.add_argument("--as-of", type=date_option("--as-of date"), metavar=DATE_METAVAR, required=True, help="the day of the letters")
     letters.add_argument("--out", metavar="DIR", required=True, help="folder for the letters (created owner-only if missing)")
     letters.add_argument(
         "--record", action="store_true",
@@ -67,7 +68,7 @@ def position_row(position: AgencyPosition) -> dict:
 def run_escalations(args: argparse.Namespace) -> int:
     from dhr_tracker.escalation.service import escalations
 
-    as_of = parse_iso_date(args.as_of, field="--as-of date") if args.as_of else today_uk()
+    as_of = args.as_of or today_uk()
     if args.agency:
         return run_agency(args, as_of)
     with open_from_args(args) as database, database.transaction() as session:
@@ -143,7 +144,7 @@ def run_letters(args: argparse.Namespace) -> int:
     from dhr_tracker.escalation.letters import write_letters
     from dhr_tracker.escalation.service import record_due_actions
 
-    as_of = parse_iso_date(args.as_of, field="--as-of date")
+    as_of = args.as_of
     if args.record and as_of > today_uk():
         raise UserError(f"--record would record letters as sent on {as_of:%d/%m/%Y}, which is in the future. Leave out --record.")
     with open_from_args(args) as database, database.transaction() as session:

@@ -11,7 +11,7 @@ from pathlib import Path
 from dhr_tracker.cli import sheet_commands
 from dhr_tracker.cli.common import add_database_arguments, database_path, open_from_args, read_passphrase
 from dhr_tracker.errors import UserError
-from dhr_tracker.exchange.archive import load_archive, read_archive, write_archive
+from dhr_tracker.exchange.archive import archive_sha256, load_archive, read_archive, write_archive
 from dhr_tracker.storage.database import create_database
 
 
@@ -59,10 +59,10 @@ def run_import(args: argparse.Namespace) -> int:
     archive = read_archive(args.archive)  # checked before a database file is created
     path = database_path(args)
     passphrase, confirmation = read_passphrase(args, prompt="Passphrase for the new database: ", confirm=True)
-    database = create_database(path, passphrase, confirmation)
+    database = create_database(path, passphrase, confirmation, with_reference_data=False)
     try:
         with database.transaction() as session:
-            counts = load_archive(session, archive)
+            counts = load_archive(session, archive, sha256=archive_sha256(args.archive), source=str(args.archive))
     except BaseException:
         database.close()
         path.unlink(missing_ok=True)

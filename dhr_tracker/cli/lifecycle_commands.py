@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 
 from dhr_tracker.cli.common import add_database_arguments, add_format_argument, open_from_args, print_json, print_table
+from dhr_tracker.cli.date_options import DATE_METAVAR, date_option
 from dhr_tracker.dates import format_date, parse_iso_date, today_uk
 from dhr_tracker.lifecycle.overview import case_overview, caseload_overview
 
 
 def _add_as_of(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--as-of", metavar="YYYY-MM-DD", default=None,
+    parser.add_argument("--as-of", type=date_option("--as-of date"), metavar=DATE_METAVAR, default=None,
                         help="work the deadlines out as on this date (default: today)")
 
 
@@ -36,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _as_of(args: argparse.Namespace):
-    return parse_iso_date(args.as_of, field="--as-of date") if args.as_of else today_uk()
+    return args.as_of or today_uk()
 
 
 def run_deadlines(args: argparse.Namespace) -> int:

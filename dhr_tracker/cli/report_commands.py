@@ -12,7 +12,8 @@ import csv
 from pathlib import Path
 
 from dhr_tracker.cli.common import add_database_arguments, add_format_argument, open_from_args, print_json, print_table
-from dhr_tracker.dates import format_date, parse_iso_date, today_uk
+from dhr_tracker.cli.date_options import DATE_METAVAR, date_option
+from dhr_tracker.dates import format_date, today_uk
 from dhr_tracker.errors import UserError
 from dhr_tracker.meetings import (
     Recipient,
@@ -36,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "Copies go to the meeting's attendees unless --copies or --recipients says otherwise.",
     )
     add_database_arguments(briefing)
-    briefing.add_argument("--meeting", required=True, metavar="YYYY-MM-DD", help="the date of the KCSP meeting")
+    briefing.add_argument("--meeting", type=date_option("meeting date"), required=True, metavar=DATE_METAVAR, help="the date of the KCSP meeting")
     briefing.add_argument("--out", required=True, type=Path, metavar="PATH", help="the PDF to write (see above for several copies)")
     who = briefing.add_mutually_exclusive_group()
     who.add_argument("--copies", type=_copies, metavar="N", help="N unnamed numbered copies")
@@ -44,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                      help="one copy per row of a CSV file with the columns name and organisation")
     briefing.add_argument("--password-file", type=Path, metavar="FILE",
                           help="encrypt every copy (AES-256) with the password on the first line of FILE")
-    briefing.add_argument("--as-of", metavar="YYYY-MM-DD", help="the position date printed in the paper (default: today)")
+    briefing.add_argument("--as-of", type=date_option("position date"), metavar=DATE_METAVAR, help="the position date printed in the paper (default: today)")
     briefing.add_argument("--decision", action="append", default=[], metavar="TEXT",
                           help="a further decision asked of the Partnership (repeat for several)")
     briefing.set_defaults(run=run_briefing)
@@ -54,12 +55,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     plan.add_argument("--case", required=True, metavar="REF", help="the case reference, e.g. DHR-2025-03")
     plan.add_argument("--out", required=True, type=Path, metavar="PATH", help="the PDF to write (never replaced)")
     plan.add_argument("--password-file", type=Path, metavar="FILE", help="encrypt the PDF with the password on its first line")
-    plan.add_argument("--as-of", metavar="YYYY-MM-DD", help="the position date printed in the plan (default: today)")
+    plan.add_argument("--as-of", type=date_option("position date"), metavar=DATE_METAVAR, help="the position date printed in the plan (default: today)")
     plan.set_defaults(run=run_action_plan)
 
     meetings = subparsers.add_parser("meetings", help="list the meetings, or add one")
     add_database_arguments(meetings)
-    meetings.add_argument("--add", metavar="YYYY-MM-DD", help="add a KCSP meeting on this date")
+    meetings.add_argument("--add", type=date_option("meeting date"), metavar=DATE_METAVAR, help="add a KCSP meeting on this date")
     meetings.add_argument("--item", default="", help="with --add: the agenda item number of the DHR update")
     meetings.add_argument("--title", default="", help="with --add: the meeting's title")
     meetings.add_argument("--location", default="", help="with --add: where it is held")
@@ -70,10 +71,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     copies = subparsers.add_parser("copies", help="the register of numbered briefing copies for a meeting; tick copies off")
     add_database_arguments(copies)
-    copies.add_argument("--meeting", required=True, metavar="YYYY-MM-DD", help="the date of the KCSP meeting")
+    copies.add_argument("--meeting", type=date_option("meeting date"), required=True, metavar=DATE_METAVAR, help="the date of the KCSP meeting")
     copies.add_argument("--returned", type=int, nargs="+", metavar="N", help="mark these copy numbers as returned")
     copies.add_argument("--outstanding", type=int, nargs="+", metavar="N", help="mark these copy numbers as not returned")
-    copies.add_argument("--on", metavar="YYYY-MM-DD", help="with --returned: the day they came back (default: the meeting day)")
+    copies.add_argument("--on", type=date_option("return date", future=False), metavar=DATE_METAVAR, help="with --returned: the day they came back (default: the meeting day)")
     copies.add_argument("--edition", type=int, metavar="N", help="which edition of the briefing (default: the latest)")
     add_format_argument(copies)
     copies.set_defaults(run=run_copies)
@@ -128,13 +129,9 @@ def read_password(path: Path | None) -> str | None:
     return password
 
 
-def _day(text: str | None, field: str):
-    return parse_iso_date(text, field=field) if text else today_uk()
-
-
 def run_briefing(args: argparse.Namespace) -> int:
-    meeting_on = parse_iso_date(args.meeting, field="meeting date")
-    as_of = _day(args.as_of, "position date")
+    meeting_on = args.meeting
+    as_of = args.as_of or today_uk()
     recipients = read_people(args.recipients) if args.recipients else None
     password = read_password(args.password_file)
     with open_from_args(args) as database, database.transaction() as session:
@@ -152,7 +149,7 @@ def run_briefing(args: argparse.Namespace) -> int:
 
 
 def run_action_plan(args: argparse.Namespace) -> int:
-    as_of = _day(args.as_of, "position date")
+    as_of = args.as_of or today_uk()
     password = read_password(args.password_file)
     with open_from_args(args) as database, database.transaction() as session:
         path = write_action_plan(session, args.case, args.out, as_of=as_of, password=password)
@@ -164,7 +161,7 @@ def run_meetings(args: argparse.Namespace) -> int:
     with open_from_args(args) as database, database.transaction() as session:
         if args.add:
             people = read_people(args.attendees) if args.attendees else []
-            meeting = add_meeting(session, held_on=parse_iso_date(args.add, field="meeting date"), agenda_item=args.item,
+            meeting = add_meeting(session, held_on=args.add, agenda_item=args.item,
                                   title=args.title, location=args.location,
                                   attendees=[(p.name, p.organisation) for p in people])
             print(f"Added the meeting on {format_date(meeting.held_on)} with {len(people)} attendees.")
@@ -185,13 +182,13 @@ def run_meetings(args: argparse.Namespace) -> int:
 
 
 def run_copies(args: argparse.Namespace) -> int:
-    meeting_on = parse_iso_date(args.meeting, field="meeting date")
+    meeting_on = args.meeting
     if args.on and not args.returned:
         raise UserError("--on goes with --returned.")
     with open_from_args(args) as database, database.transaction() as session:
         meeting = find_meeting(session, meeting_on)
         if args.returned:
-            returned_on = parse_iso_date(args.on, field="return date") if args.on else meeting.held_on
+            returned_on = args.on or meeting.held_on
             changed = mark_returned(session, meeting, args.returned, returned_on=returned_on, edition=args.edition)
             print(f"Marked {len(changed)} cop{'y' if len(changed) == 1 else 'ies'} as returned on {format_date(returned_on)}.")
         if args.outstanding:

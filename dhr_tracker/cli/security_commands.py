@@ -1,4 +1,4 @@
-"""Sub-commands that keep the data safe: backup, restore, passphrase, audit verify, audit case."""
+"""Sub-commands that keep the data safe: backup, restore, passphrase, audit verify, audit checkpoint, audit case."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from dhr_tracker.cli.common import (
-    add_database_arguments, add_format_argument, database_path, print_json, passphrase_from, print_table, read_passphrase,
+    add_database_arguments, add_format_argument, database_path, open_from_args, print_json, passphrase_from, print_table, read_passphrase,
 )
 from dhr_tracker.dates import format_local_time
 from dhr_tracker.storage.database import open_database
@@ -50,9 +50,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     audit = subparsers.add_parser("audit", help="check or show the audit trail")
     audit_commands = audit.add_subparsers(title="audit commands", metavar="AUDIT_COMMAND")
-    verify = audit_commands.add_parser("verify", help="check that no audit entry was changed or removed")
+    verify = audit_commands.add_parser(
+        "verify", help="check that no audit entry was changed or removed and that the data match the trail"
+    )
     add_database_arguments(verify)
+    verify.add_argument(
+        "--checkpoint", default=None, metavar="COUNT:HASH",
+        help="also prove the trail still holds exactly this prefix (a checkpoint printed earlier, e.g. on a briefing)",
+    )
     verify.set_defaults(run=run_audit_verify)
+    checkpoint = audit_commands.add_parser(
+        "checkpoint", help="verify the trail, then print its head as COUNT:HASH to keep outside the database"
+    )
+    add_database_arguments(checkpoint)
+    checkpoint.set_defaults(run=run_audit_checkpoint)
     case = audit_commands.add_parser("case", help="show the audit trail of one case, newest first")
     add_database_arguments(case)
     case.add_argument("reference", help="the case reference, for example DHR-2025-03")
@@ -63,13 +74,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _usage(parser: argparse.ArgumentParser) -> int:
     parser.print_usage(sys.stderr)
-    print("Choose an audit command: verify or case.", file=sys.stderr)
+    print("Choose an audit command: verify, checkpoint or case.", file=sys.stderr)
     return 2
 
 
 def _open_read_only(args: argparse.Namespace):
-    passphrase, _ = read_passphrase(args)
-    return open_database(database_path(args), passphrase, read_only=True)
+    return open_from_args(args, read_only=True)  # arms the output's real-name guard too
 
 
 def run_backup(args: argparse.Namespace) -> int:
@@ -83,6 +93,8 @@ def run_backup(args: argparse.Namespace) -> int:
             check = verify_backup(path, database.engine.url.password or "")
     print(f"Wrote an encrypted backup to {check.path}; it opens with the database's current passphrase and passed its checks.")
     print("It holds " + ", ".join(check.summary_lines()) + ".")
+    if check.checkpoint:
+        print(f"Its audit checkpoint {check.checkpoint} is written beside it ({check.path.name}.checkpoint.txt).")
     return 0
 
 
@@ -123,18 +135,48 @@ def run_passphrase(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_audit_verify(args: argparse.Namespace) -> int:
+def _verified(args: argparse.Namespace, checkpoint=None):
     from dhr_tracker.security.audit import verify_chain
 
     with _open_read_only(args) as database, database.session() as session:
-        report = verify_chain(session)
+        return database.path, verify_chain(session, checkpoint=checkpoint)
+
+
+_SHOWN_PROBLEMS = 25
+
+
+def _print_broken(path, report) -> int:
+    where = f"at entry {report.broken_at}" if report.broken_at else "(the data or the guards, not the links)"
+    print(f"{path}: the audit trail is BROKEN {where}.")
+    problems = report.problems()
+    for problem in problems[:_SHOWN_PROBLEMS]:
+        print(f"  - {problem}")
+    if len(problems) > _SHOWN_PROBLEMS:
+        print(f"  ... and {len(problems) - _SHOWN_PROBLEMS} more.")
+    print("Someone changed the database outside DHR Tracker. Keep this file for investigation and restore the newest backup whose trail verifies.")
+    return 1
+
+
+def run_audit_verify(args: argparse.Namespace) -> int:
+    from dhr_tracker.security.audit import Checkpoint
+
+    checkpoint = Checkpoint.parse(args.checkpoint) if args.checkpoint else None
+    path, report = _verified(args, checkpoint)
     if not report.ok:
-        print(f"{database.path}: the audit trail is BROKEN at entry {report.broken_at}: {report.problem}.")
-        print("Someone changed the database outside DHR Tracker. Keep this file for investigation and restore the newest backup whose trail verifies.")
-        return 1
-    print(f"{database.path}: the audit trail is intact ({report.entries} entries, every link checked).")
-    if not report.end_recorded:
-        print("The end of the trail is not recorded yet (the entries came with an import); it will be at the next change.")
+        return _print_broken(path, report)
+    print(f"{path}: the audit trail is intact ({report.entries} entries, every link checked; every record matches "
+          "its latest entry; the guard triggers are in place).")
+    if checkpoint is not None:
+        print(f"It still holds the checkpoint {checkpoint} exactly.")
+    return 0
+
+
+def run_audit_checkpoint(args: argparse.Namespace) -> int:
+    path, report = _verified(args)
+    if not report.ok:
+        print("No checkpoint printed: a checkpoint of a broken trail would vouch for it.")
+        return _print_broken(path, report)
+    print(report.checkpoint)
     return 0
 
 

@@ -37,8 +37,13 @@ def run_import_sheet(args: argparse.Namespace) -> int:
         raise UserError(f"{args.report} already exists. Choose a new name for the report; it never overwrites a file.")
     mapping = load_mapping_file(args.mapping) if args.mapping is not None else None
     sheet_file = read_sheet_file(args.file)
+    from dhr_tracker.learning.similarity import made_before_since, newest_recommendation_id
+
     with open_from_args(args) as database, database.transaction() as session:
+        before = newest_recommendation_id(session)
         result = import_sheets(session, sheet_file, mapping, dry_run=args.dry_run)
+        made_before = [(rec.case.reference, rec.number, len(similar)) for rec, similar in made_before_since(session, before)] \
+            if result.committed else []
     for summary in result.sheets:
         if summary.kind is not None:
             print(f"Sheet '{summary.name}': {summary.kind.label.lower()}, headers on row {summary.header_row}, "
@@ -55,6 +60,9 @@ def run_import_sheet(args: argparse.Namespace) -> int:
         lines = write_report(result, args.report)
         print(f"Wrote the report ({lines} line(s)) to {args.report}.")
     print(result.summary())
+    for reference, number, count in made_before:  # references and numbers only: nothing to guard
+        print(f"Made before? Recommendation {number} of {reference} is worded like {count} recommendation"
+              f"{'s' if count != 1 else ''} of other reviews: dhr-tracker repeated --case {reference} --recommendation {number}")
     return 0 if result.ok else 1
 
 

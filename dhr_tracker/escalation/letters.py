@@ -26,7 +26,10 @@ from dhr_tracker.escalation.ladder import LadderLevel
 from dhr_tracker.escalation.letter_wording import template_key
 from dhr_tracker.escalation.service import escalations, recipient_for
 from dhr_tracker.model import Agency
+from dhr_tracker.privacy.channels import LETTERS
+from dhr_tracker.reports.checkpoint import with_checkpoint_line
 from dhr_tracker.reports import DocumentInfo, Marking, RealNameGuard, content_width, data_table, escape, render_pdf, report_styles, write_pdf
+from dhr_tracker.security.audit import current_checkpoint
 from dhr_tracker.settings import LETTER_TEMPLATES, PROTECTIVE_MARKING, Settings
 from dhr_tracker.storage.files import create_owner_only
 
@@ -180,8 +183,9 @@ def write_letters(session: Session, as_of: dt.date, out_dir: Path) -> list[Path]
     guard = RealNameGuard.from_session(session)
     rendered = []
     for letter in letters:
-        text = letter_text(letter, marking_text)
-        guard.check([text], where="plain-text letter")
+        guard.check_data(letter, where=LETTERS)
+        text = with_checkpoint_line(letter_text(letter, marking_text), marking_text, str(current_checkpoint(session)))
+        guard.check([text], where=LETTERS, field="plain-text letter")
         rendered.append((letter, letter_pdf(letter, marking=marking, guard=guard), text))
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():

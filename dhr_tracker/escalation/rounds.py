@@ -13,6 +13,7 @@ from dhr_tracker.actionplan.progress import add_progress_update
 from dhr_tracker.actionplan.recommendations import ACTIVE_STATUSES
 from dhr_tracker.dates import format_date, today_uk
 from dhr_tracker.errors import ValidationError
+from dhr_tracker.security.audit import record_bulk_creation
 from dhr_tracker.model import (
     AgencyContact, Case, Meeting, ProgressUpdate, Recommendation, UpdateRequest, UpdateRequestItem, UpdateRound,
 )
@@ -76,6 +77,11 @@ def create_update_round(
         insert(UpdateRequestItem),
         [{"request_id": request_ids[agency_id], "recommendation_id": rec_id} for agency_id, rec_id in rows],
     )
+    # Bulk statements bypass the ORM's flush, so the trail is told about these rows directly.
+    record_bulk_creation(session, "update_request", [(request_id,) for request_id in request_ids.values()],
+                         {"round_id": round_.id})
+    record_bulk_creation(session, "update_request_item", [(request_ids[agency_id], rec_id) for agency_id, rec_id in rows],
+                         {"round_id": round_.id})
     session.expire(round_, ["requests"])
     return round_
 

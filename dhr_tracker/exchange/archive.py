@@ -16,9 +16,14 @@ from sqlalchemy import Boolean, Date, DateTime, Integer, Table, delete, func, in
 from sqlalchemy.orm import Session
 
 from dhr_tracker import __version__
+from dhr_tracker.dates import today_uk
 from dhr_tracker.errors import UserError
+from dhr_tracker.exchange.archive_rules import derive_stages, rule_breaches
 from dhr_tracker.model import Base
 from dhr_tracker.model.base import UTCDateTime
+from dhr_tracker.privacy.channels import JSON_EXPORT
+from dhr_tracker.privacy.guard import source_fields
+from dhr_tracker.privacy.pseudonyms import pseudonyms_holding_names, refusal as pseudonym_refusal
 from dhr_tracker.storage import migrate
 from dhr_tracker.storage.files import create_owner_only
 
@@ -28,7 +33,7 @@ REAL_NAME_COLUMNS = {"dhr_case": ("victim_real_name", "perpetrator_real_name")}
 # The marker of ownership is written by create_database itself, not carried between files.
 NOT_ARCHIVED = {"app_meta"}
 # Reference tables that a new database is seeded with; an import replaces them with the archive's.
-SEEDED = ("agency", "csp_area")
+SEEDED = ("agency", "csp_area", "theme")
 
 
 def archived_tables() -> list[Table]:
@@ -87,9 +92,47 @@ def build_archive(session: Session, *, include_real_names: bool = False) -> dict
     }
 
 
+def real_names_in_archive(session: Session, archive: dict[str, Any]) -> list[str]:
+    """Where a stored real name occurs in the archive's text ("recommendation 12, column action, case
+    DHR-2024-01"), for an archive that is meant to hold none. The audit trail's recorded changes are
+    read value by value."""
+    from dhr_tracker.reports.pseudonyms import RealNameGuard
+
+    guard = RealNameGuard.from_session(session)
+    if not guard.names:
+        return []
+    found: list[str] = []
+    for name, rows in archive["tables"].items():
+        for row in rows:
+            for column, value in row.items():
+                if not isinstance(value, str):
+                    continue
+                if name == "audit_entry" and column == "changes_json":
+                    try:
+                        value = " \x00 ".join(text for _, text in source_fields(json.loads(value)))
+                    except ValueError:
+                        pass
+                for reference in guard.found_in(value):
+                    found.append(f"{name.replace('_', ' ')} {row.get('id', '?')}, {column.replace('_', ' ')} (case {reference})")
+    return found
+
+
 def write_archive(session: Session, path: Path, *, include_real_names: bool = False) -> dict[str, int]:
-    """Write the archive to a new owner-only file; return the row count of each table."""
+    """Write the archive to a new owner-only file; return the row count of each table.
+
+    Without real names, an archive whose text still holds one (typed into a note, an update, an old
+    audit entry) is refused, naming each place, before any file is created.
+    """
     archive = build_archive(session, include_real_names=include_real_names)
+    if not include_real_names:
+        found = real_names_in_archive(session, archive)
+        if found:
+            shown = "; ".join(found[:8]) + (f"; and {len(found) - 8} more" if len(found) > 8 else "")
+            raise UserError(
+                f"Nothing was exported: the {JSON_EXPORT.label} without real names would still hold a real name, in {shown}. "
+                "Replace the real name with the pseudonym there and export again, or export with --include-real-names "
+                "(an archive that is then marked as holding real names)."
+            )
     encoded = json.dumps(archive, indent=1, ensure_ascii=False, sort_keys=False).encode("utf-8")
     descriptor = create_owner_only(path)
     with os.fdopen(descriptor, "wb") as handle:
@@ -118,21 +161,97 @@ def read_archive(path: Path) -> dict[str, Any]:
     return archive
 
 
-def load_archive(session: Session, archive: dict[str, Any]) -> dict[str, int]:
+def archive_sha256(path: Path) -> str:
+    """The SHA-256 of the archive file as given: named in the importing database's trail."""
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _imported_trail(archive: dict[str, Any]) -> tuple[list[tuple], str, dict[str, dict[str, str | None]]]:
+    """The archive's own audit trail, verified: its entries as rows, its head `COUNT:HASH`, the state it expects."""
+    from dhr_tracker.security.audit import walk_segment
+
+    fields = ("id", "at", "os_user", "action", "entity", "entity_id", "case_id", "changes_json", "previous_hash",
+              "entry_hash", "row_digest")
+    entries = archive["tables"].get("audit_entry", [])
+    if not isinstance(entries, list) or not all(isinstance(row, dict) for row in entries):
+        raise UserError("The archive's 'audit_entry' entry is not a list of rows.")
+    rows = [tuple(row.get(name) for name in fields) for row in sorted(entries, key=lambda row: row.get("id") or 0)]
+    try:
+        count, broken_at, problem, head, expected = walk_segment(rows)
+    except (TypeError, ValueError, KeyError) as error:
+        raise UserError(f"The archive's audit trail cannot be read ({error}). Nothing was imported.") from None
+    if broken_at is not None:
+        raise UserError(
+            f"The archive's audit trail is broken at entry {broken_at}: {problem}. The archive was changed after it "
+            "was exported; nothing was imported. Export it again from the original database."
+        )
+    return rows, f"{count}:{head}", expected
+
+
+def _check_against_trail(session: Session, expected: dict[str, dict[str, str | None]], *, real_names: bool) -> None:
+    """Every imported record must be in the state the archive's own trail last recorded for it."""
+    from dhr_tracker.security import row_digest
+
+    connection = session.connection()
+    for table in row_digest.audited_tables():
+        if table.name == "dhr_case" and not real_names:
+            continue  # exported without real names, so the stored state differs from the one the trail recorded
+        recorded = expected.get(table.name, {})
+        for name, digest in row_digest.table_digests(connection, table.name).items():
+            if recorded.get(name) != digest:
+                raise UserError(
+                    f"The archive's {table.name} row {name} is not in the state its own audit trail last recorded: "
+                    "the archive was edited after it was exported. Nothing was imported."
+                )
+        for name, digest in recorded.items():
+            if digest is not None and name not in {**row_digest.table_digests(connection, table.name)}:
+                raise UserError(
+                    f"The archive's trail records {table.name} row {name}, but the archive does not hold it: "
+                    "a record was removed from the archive after it was exported. Nothing was imported."
+                )
+
+
+MAX_REPORTED_BREACHES = 30
+
+
+def _check_rules(session: Session, source: str, today: dt.date) -> None:
+    """Refuse the whole archive, with a report, if any row breaks a rule the app's services apply."""
+    breaches = rule_breaches(session, today)
+    if breaches:
+        shown = "\n".join(breach.line(source) for breach in breaches[:MAX_REPORTED_BREACHES])
+        more = f"\n... and {len(breaches) - MAX_REPORTED_BREACHES} more." if len(breaches) > MAX_REPORTED_BREACHES else ""
+        raise UserError(
+            f"The archive breaks {len(breaches)} of the rules DHR Tracker applies to every record, so nothing was "
+            f"imported:\n{shown}{more}\nCorrect them in the database the archive came from and export it again."
+        )
+
+
+def load_archive(session: Session, archive: dict[str, Any], *, sha256: str = "", source: str = "the archive",
+                 today: dt.date | None = None) -> dict[str, int]:
     """Load an archive into a database that holds no cases yet, replacing its seeded reference data.
 
-    All or nothing: the caller's transaction is rolled back on any error.
+    The archive's audit trail is verified first and kept as a closed segment (`audit_imported_entry`);
+    every record must be in the state that trail last recorded (an edited archive is refused); then the
+    database's own chain records an `import` entry naming the archive's SHA-256 and the segment's head,
+    and a baseline of what was loaded. All or nothing: the caller's transaction is rolled back on any error.
     """
+    from dhr_tracker.security.audit import record_baseline
+
     if session.scalar(select(func.count()).select_from(Base.metadata.tables["dhr_case"])):
         raise UserError("This database already holds cases. Import an archive into a new database.")
     known = {table.name: table for table in archived_tables()}
     unknown = set(archive["tables"]) - set(known)
     if unknown:
         raise UserError(f"The archive has tables this version does not know: {', '.join(sorted(unknown))}.")
+    trail, segment_head, expected = _imported_trail(archive)
     for name in SEEDED:
         session.execute(delete(known[name]))
     counts: dict[str, int] = {}
     for table in archived_tables():
+        if table.name == "audit_entry":
+            continue  # kept as the imported segment below, never as this database's own entries
         rows = archive["tables"].get(table.name, [])
         if not isinstance(rows, list):
             raise UserError(f"The archive's '{table.name}' entry is not a list of rows.")
@@ -145,4 +264,25 @@ def load_archive(session: Session, archive: dict[str, Any]) -> dict[str, int]:
         if cleaned:
             session.execute(insert(table), cleaned)
         counts[table.name] = len(cleaned)
+    clashes = pseudonyms_holding_names(session)
+    if clashes:
+        raise UserError(pseudonym_refusal(clashes, "Nothing was imported"))
+    _check_rules(session, source, today or today_uk())
+    _check_against_trail(session, expected, real_names=bool(archive.get("includes_real_names")))
+    stages = derive_stages(session)
+    segment = known["audit_imported_entry"]
+    columns = {column.name: column for column in segment.columns}
+    if trail:
+        names = ("id", "at", "os_user", "action", "entity", "entity_id", "case_id", "changes_json", "previous_hash",
+                 "entry_hash", "row_digest")
+        session.execute(insert(segment), [
+            {"archive_sha256": sha256, **{name: _from_json(value, columns[name]) for name, value in zip(names, row)}}
+            for row in trail
+        ])
+    counts["audit_entry"] = len(trail)
+    record_baseline(session.connection(), f"imported from archive {sha256}", opening={
+        "archive_sha256": sha256, "segment_head": segment_head, "exported_at": archive.get("exported_at"),
+        "written_by": archive.get("written_by"),
+        "stages_derived": {reference: {"in_file": old, "derived": new} for reference, (old, new) in stages.items()},
+    })
     return counts

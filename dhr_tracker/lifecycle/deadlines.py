@@ -11,6 +11,8 @@ Rules (written for users in docs/USER_GUIDE.md, "Deadlines"):
   is received.
 - completion: `completion_months` after a decision to review; met by partnership sign-off or the first Home
   Office submission, whichever is earlier.
+- copy to the Secretary of State and the Domestic Abuse Commissioner (DARDR only): the
+  `copy_to_secretary_of_state_working_days` setting after completion; met by that milestone.
 Calendar months use relativedelta (31 January + 1 month = 28 or 29 February). A decision not to review needs
 no completion, scoping or IMRs. Cross-border cases (commissioned by another partnership) have only the IMR
 deadlines: the other partnership owns the rest. A closed case keeps its met deadlines; unmet ones lapse.
@@ -56,6 +58,7 @@ class DeadlineKind(StrEnum):
     SCOPING = "scoping"
     IMR = "imr"
     COMPLETION = "completion"
+    COPY_TO_SECRETARY_OF_STATE = "copy_to_secretary_of_state"
 
     @property
     def label(self) -> str:
@@ -65,6 +68,7 @@ class DeadlineKind(StrEnum):
             "scoping": "Scoping completed",
             "imr": "IMR received",
             "completion": "Review completed",
+            "copy_to_secretary_of_state": "Copy to the Secretary of State and the Domestic Abuse Commissioner",
         }[self.value]
 
 
@@ -83,6 +87,7 @@ class Timescales:
     imr: Timescale = Timescale(30, WORKING_DAYS)
     completion: Timescale = Timescale(6, MONTHS)
     scoping: Timescale | None = None
+    copy_to_secretary_of_state: Timescale | None = None  # DARDR only
 
 
 def default_timescales() -> dict[GuidanceProfile, Timescales]:
@@ -108,6 +113,8 @@ def _timescales(get) -> dict[GuidanceProfile, Timescales]:  # noqa: ANN001
             imr=Timescale(get(f"timescales.{key}.imr_working_days"), WORKING_DAYS),
             completion=Timescale(get(f"timescales.{key}.completion_months"), MONTHS),
             scoping=Timescale(get("timescales.dardr.scoping_months"), MONTHS) if profile is GuidanceProfile.DARDR else None,
+            copy_to_secretary_of_state=Timescale(get("timescales.dardr.copy_to_secretary_of_state_working_days"), WORKING_DAYS)
+            if profile is GuidanceProfile.DARDR else None,
         )
     return result
 
@@ -254,6 +261,10 @@ def compute_deadlines(
             done = [day for day in (facts.first(MilestoneKind.PARTNERSHIP_SIGNOFF),
                                     min((r.submitted_on for r in facts.qa_rounds), default=None)) if day]
             add(DeadlineKind.COMPLETION, decided_on, scale.completion, min(done) if done else None)
+            completed_on = _on_or_before(min(done), as_of) if done else None
+            if scale.copy_to_secretary_of_state is not None and completed_on is not None:
+                add(DeadlineKind.COPY_TO_SECRETARY_OF_STATE, completed_on, scale.copy_to_secretary_of_state,
+                    facts.first(MilestoneKind.COPY_TO_SECRETARY_OF_STATE))
 
     if reviewing or facts.is_cross_border:
         received = [m for m in facts.milestones if m.kind is MilestoneKind.IMR_RECEIVED]

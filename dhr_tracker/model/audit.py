@@ -24,3 +24,29 @@ class AuditEntry(Base):
     changes_json: Mapped[str] = mapped_column(default="{}")
     previous_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64))
+    # SHA-256 of the record's stored state after the change (security.row_digest); None for a delete,
+    # for a baseline or import entry, and for entries written before migration 0003.
+    row_digest: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditImportedEntry(Base):
+    """The trail an archive brought with it: a closed segment, verified on import, never added to.
+
+    The entry that opened the importing database's own chain (action `import`) names the archive's
+    SHA-256 and this segment's head, so the segment cannot be changed without that showing.
+    """
+
+    __tablename__ = "audit_imported_entry"
+
+    archive_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    at: Mapped[dt.datetime]
+    os_user: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(60))
+    entity_id: Mapped[str] = mapped_column(String(60))
+    case_id: Mapped[int | None]
+    changes_json: Mapped[str]
+    previous_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64))
+    row_digest: Mapped[str | None] = mapped_column(String(64))

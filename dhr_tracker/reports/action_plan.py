@@ -21,6 +21,7 @@ from dhr_tracker.dates import format_date
 from dhr_tracker.errors import UserError
 from dhr_tracker.model import Recommendation
 from dhr_tracker.reports.frame import DocumentInfo, Marking, content_width, data_table, escape, render_pdf, report_styles, write_pdf
+from dhr_tracker.privacy.channels import ACTION_PLAN
 from dhr_tracker.reports.pseudonyms import RealNameGuard
 from dhr_tracker.vocabulary import RecommendationSource, RecommendationStatus
 
@@ -150,9 +151,11 @@ def write_action_plan(session: Session, reference: str, out: Path, *, as_of: dt.
     if out.exists():
         raise UserError(f"{out} already exists. Choose another file name, or move the old file away first.")
     data = gather_action_plan(session, reference, as_of=as_of)
+    guard = RealNameGuard.from_session(session)
+    guard.check_data(data, where=ACTION_PLAN)
     pdf = render_pdf(
         action_plan_story(data), info=action_plan_info(data), marking=Marking.from_settings(session, with_handling_line=False),
-        guard=RealNameGuard.from_session(session), landscape=True,
+        guard=guard, landscape=True,
     )
     write_pdf(out, pdf, password=password)
     return out

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from dhr_tracker.dates import format_date
 from dhr_tracker.errors import UserError, ValidationError
-from dhr_tracker.meetings.copies import Recipient, check_recipients, next_edition, record_copies
+from dhr_tracker.meetings.copies import Recipient, check_recipients, next_edition, record_copies, remove_unless_committed
 from dhr_tracker.model import Meeting
 from dhr_tracker.reports.briefing_data import BriefingData, ReviewSection, gather_briefing
 from dhr_tracker.reports.fonts import BOLD, REGULAR
@@ -39,7 +39,10 @@ from dhr_tracker.reports.frame import (
     report_styles,
     write_pdf,
 )
+from dhr_tracker.privacy.channels import BRIEFING
+from dhr_tracker.reports.checkpoint import with_checkpoint
 from dhr_tracker.reports.pseudonyms import RealNameGuard
+from dhr_tracker.security.audit import current_checkpoint
 
 BAR_COLOUR = colors.HexColor("#2f5d8a")
 LEVEL_COLOUR = colors.HexColor("#b0413e")
@@ -332,13 +335,13 @@ def briefing_info(data: BriefingData) -> DocumentInfo:
 
 
 def render_briefing_copies(
-    data: BriefingData, *, marking: Marking, guard: RealNameGuard, recipients: Sequence[Recipient],
+    data: BriefingData, *, marking: Marking, guard: RealNameGuard, recipients: Sequence[Recipient], checkpoint: str = "",
 ) -> Iterator[bytes]:
     """Each numbered copy's PDF, in memory, in order (laid out once, then each copy's label stamped on)."""
     total = len(recipients)
     labels = [CopyLabel(number, total, recipient.label) for number, recipient in enumerate(recipients, start=1)]
-    return render_copies(briefing_story(data, marking, total), info=briefing_info(data), marking=marking, guard=guard,
-                         copies=labels)
+    story, info = with_checkpoint(briefing_story(data, marking, total), briefing_info(data), checkpoint)
+    return render_copies(story, info=info, marking=marking, guard=guard, copies=labels)
 
 
 def write_briefing(
@@ -371,8 +374,11 @@ def write_briefing(
     marking = Marking.from_settings(session)
     guard = RealNameGuard.from_session(session)
     data = gather_briefing(session, meeting, as_of=as_of, decisions=decisions)
+    guard.check_data(data, where=BRIEFING)
+    guard.check_fields((("recipients", recipient.label) for recipient in recipients), where=BRIEFING)
     edition = next_edition(session, meeting)
-    pdfs = render_briefing_copies(data, marking=marking, guard=guard, recipients=recipients)
+    pdfs = render_briefing_copies(data, marking=marking, guard=guard, recipients=recipients,
+                                  checkpoint=str(current_checkpoint(session)))
     written: list[Path] = []
     digests: list[str] = []
     try:
@@ -380,6 +386,7 @@ def write_briefing(
             digests.append(write_pdf(path, pdf, password=password))
             written.append(path)
         record_copies(session, meeting, edition, recipients, digests)
+        remove_unless_committed(session, written)
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)

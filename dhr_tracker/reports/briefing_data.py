@@ -22,6 +22,7 @@ from dhr_tracker.lifecycle.facts import CaseFacts, ParallelProcessFact
 from dhr_tracker.lifecycle.overview import CaseOverview, caseload_overview
 from dhr_tracker.meetings.meetings import previous_meeting
 from dhr_tracker.model import Agency, Case, Meeting, ProgressUpdate, Recommendation
+from dhr_tracker.settings import QA_BODY_NAME, Settings
 from dhr_tracker.vocabulary import MilestoneKind, ProcessStatus, QAOutcome, RecommendationStatus, Stage
 
 KEY_DATE_KINDS = (
@@ -155,11 +156,11 @@ def _slippage_reason(facts: CaseFacts) -> str:
     return "; ".join(reasons)
 
 
-def _qa_position(facts: CaseFacts) -> str:
+def _qa_position(facts: CaseFacts, qa_body: str = QA_BODY_NAME.default) -> str:
     latest = facts.latest_qa_round
     if latest is None:
         if facts.stage in BEFORE_SIGNOFF or facts.stage is Stage.PARTNERSHIP_SIGNOFF:
-            return "Not yet submitted to the Home Office QA Panel."
+            return f"Not yet submitted to the Home Office {qa_body}."
         return "No submission recorded."
     parts = [f"Round {latest.round_number} submitted {format_date(latest.submitted_on)}"]
     if latest.panel_on:
@@ -189,7 +190,8 @@ def _process_line(process: ParallelProcessFact) -> str:
     return text + (f" \u2013 {process.note}" if process.note else "")
 
 
-def _review_section(overview: CaseOverview, recommendations: Counter, open_recommendations: Counter) -> ReviewSection:
+def _review_section(overview: CaseOverview, recommendations: Counter, open_recommendations: Counter,
+                    qa_body: str = QA_BODY_NAME.default) -> ReviewSection:
     facts = overview.facts
     key_dates = [KeyDate("Notified", facts.notified_on)]
     for kind in KEY_DATE_KINDS:
@@ -217,7 +219,7 @@ def _review_section(overview: CaseOverview, recommendations: Counter, open_recom
         rag_reasons=overview.rag.reasons,
         slippage_days=max(overdue, default=0),
         slippage_reason=_slippage_reason(facts),
-        qa_position=_qa_position(facts),
+        qa_position=_qa_position(facts, qa_body),
         parallel_processes=tuple(_process_line(p) for p in facts.parallel_processes),
         recommendations_total=recommendations[facts.case_id],
         recommendations_open=open_recommendations[facts.case_id],
@@ -338,7 +340,8 @@ def gather_briefing(session: Session, meeting: Meeting, *, as_of: dt.date, decis
     overviews.sort(key=lambda o: (o.facts.notified_on, o.facts.reference))
     case_ids = [o.facts.case_id for o in overviews]
     totals, opens, agencies, overdue = _recommendation_figures(session, case_ids, as_of)
-    reviews = tuple(_review_section(overview, totals, opens) for overview in overviews)
+    qa_body = Settings(session).get(QA_BODY_NAME)  # "Quality Assurance Panel", a "Board" from 2025
+    reviews = tuple(_review_section(overview, totals, opens, qa_body) for overview in overviews)
     stage_counts = Counter(review.stage for review in reviews)
     open_by_stage = tuple((stage, stage_counts[stage]) for stage in Stage if stage.is_open)
     earlier = previous_meeting(session, meeting)

@@ -44,6 +44,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 from sqlalchemy.orm import Session
 
 from dhr_tracker.errors import UserError
+from dhr_tracker.privacy.channels import PDF
 from dhr_tracker.reports.fonts import BOLD, FAMILY, REGULAR, register_fonts
 from dhr_tracker.reports.pseudonyms import RealNameGuard, flowable_texts
 from dhr_tracker.settings import HANDLING_LINE, PROTECTIVE_MARKING, Settings
@@ -264,9 +265,9 @@ def _fit(text: str, font: str, size: float, width: float, smallest: float = 6.5)
 
 def _check(story: list, info: DocumentInfo, marking_text: str, handling_line: str, running_title: str,
            labels: Sequence[str], guard: RealNameGuard) -> None:
-    guard.check([info.title, info.subject], where="title or subject (the PDF's metadata)")
-    guard.check([marking_text, handling_line, running_title, *labels], where="page headers or footers")
-    guard.check(flowable_texts(story), where="text")
+    guard.check([info.title, info.subject], where=PDF, field="title or subject (the PDF's metadata)")
+    guard.check([marking_text, handling_line, running_title, *labels], where=PDF, field="page headers or footers")
+    guard.check(flowable_texts(story), where=PDF, field="text")
 
 
 def _build(story: list, info: DocumentInfo, decorations: _Decorations, marking_text: str) -> bytes:

@@ -1,14 +1,17 @@
-"""The audit trail: every create, change and delete of a record, chained by SHA-256 hashes.
+"""The audit trail: every create, change and delete of a record, chained by SHA-256 hashes, tied to the data.
 
 It is recorded by the database's sessions themselves (`install(sessionmaker)`, done by
 `storage.database.Database`), so no service has to remember it: after each flush, one entry per
-created, changed or deleted object goes into `audit_entry` on the same connection, in the same
-transaction, so an entry exists exactly when its change does.
+created, changed or deleted record goes into `audit_entry` on the same connection, in the same
+transaction, so an entry exists exactly when its change does. Rows the database deletes or blanks
+itself (ON DELETE) are noted before the flush and recorded with it.
 
-Each entry stores the hash of the entry before it and a hash of that previous hash plus its own
-canonical content (`entry_hash`). The table refuses UPDATE and DELETE (triggers, migration 0001), and
-`app_meta.audit_chain_head` remembers the last entry, so `verify_chain` finds a row that was altered,
-removed from the middle or cut from the end by someone who dropped the triggers.
+Each entry stores the digest of the record's stored state after the change (`row_digest`, None for a
+delete), the hash of the entry before it, and a hash of that previous hash plus its own canonical
+content. The table refuses UPDATE and DELETE (triggers, `audit_guard`), and `app_meta.audit_chain_head`
+remembers the last entry. `verify_chain` checks the links, the head, imported segments, the triggers
+and every record against its latest entry; a `Checkpoint` (COUNT:HASH) held outside the file proves
+the trail still holds that prefix. docs/SECURITY.md says what this does and does not prove.
 
 What the text exposes: the trail lives inside the encrypted database, but it can never be corrected
 or erased. Real names are therefore recorded as changed without their values (a name entered by mistake
@@ -26,12 +29,16 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event, inspect, insert, select, text
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Connection, event, inspect, insert, select, text
+from sqlalchemy.orm import Session, object_session, sessionmaker
 from sqlalchemy.orm.attributes import get_history
 
-from dhr_tracker.model import AppMeta, AuditEntry, Case
+from dhr_tracker.model import AuditEntry, Case
+from dhr_tracker.errors import ValidationError
+from dhr_tracker.security import row_digest
+from dhr_tracker.security.audit_guard import check_guard_triggers
 from dhr_tracker.model.base import utc_now
+from dhr_tracker.privacy.audit_names import AuditRedactor
 from dhr_tracker.security.writer_lock import current_user
 from dhr_tracker.vocabulary import AuditAction
 
@@ -40,8 +47,10 @@ HEAD_KEY = "audit_chain_head"
 WITHHELD = "(withheld)"
 # (table, column) whose values never enter the trail: only the fact that they changed.
 WITHHELD_FIELDS = {("dhr_case", "victim_real_name"), ("dhr_case", "perpetrator_real_name")}
-NOT_AUDITED = {AuditEntry.__tablename__, AppMeta.__tablename__, "alembic_version"}
+NOT_AUDITED = row_digest.NOT_AUDITED
 _INSTALLED_FLAG = "_dhr_audit_installed"
+_DEPENDENTS_KEY = "_dhr_audit_database_dependents"
+_DELETED_KEY = "_dhr_audit_deleted_by_the_flush"
 
 
 # --- Recording -------------------------------------------------------------------------------------
@@ -146,16 +155,23 @@ def _stamp(at: dt.datetime) -> str:
 
 
 def entry_hash(previous_hash: str, entry_id: int, at: dt.datetime, os_user: str, action: str, entity: str,
-               entity_id: str, case_id: int | None, changes_json: str) -> str:
-    """SHA-256 of the previous entry's hash and this entry's canonical content."""
-    content = json.dumps(
-        [entry_id, _stamp(at), os_user, action, entity, entity_id, case_id, changes_json],
-        ensure_ascii=False, separators=(",", ":"),
-    )
+               entity_id: str, case_id: int | None, changes_json: str, state_digest: str | None = None) -> str:
+    """SHA-256 of the previous entry's hash and this entry's canonical content.
+
+    The record's state digest joins the content only when there is one, so entries written before it
+    existed keep their hashes.
+    """
+    fields = [entry_id, _stamp(at), os_user, action, entity, entity_id, case_id, changes_json]
+    if state_digest is not None:
+        fields.append(state_digest)
+    content = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256((previous_hash + "\n" + content).encode("utf-8")).hexdigest()
 
 
 def _pending_entries(session: Session) -> list[tuple[AuditAction, Any, dict[str, Any]]]:
+    # session.deleted misses what the flush itself decides to delete (orphans): the before_delete event saw all.
+    deleted = list(dict.fromkeys([*session.deleted, *session.info.pop(_DELETED_KEY, [])]))
+    gone = set(map(id, deleted))
     entries: list[tuple[AuditAction, Any, dict[str, Any]]] = []
     for obj in session.new:
         table = inspect(obj).mapper.local_table.name
@@ -163,53 +179,145 @@ def _pending_entries(session: Session) -> list[tuple[AuditAction, Any, dict[str,
             entries.append((AuditAction.CREATE, obj, _column_values(obj, table)))
     for obj in session.dirty:
         table = inspect(obj).mapper.local_table.name
-        if table in NOT_AUDITED or obj in session.deleted:
+        if table in NOT_AUDITED or id(obj) in gone:
             continue
         changes = _changes(obj, table)
         if changes:
             entries.append((AuditAction.UPDATE, obj, changes))
-    for obj in session.deleted:
+    for obj in deleted:
         table = inspect(obj).mapper.local_table.name
         if table not in NOT_AUDITED:
             entries.append((AuditAction.DELETE, obj, _column_values(obj, table)))
     return entries
 
 
+def _stored_identity(obj: Any) -> tuple:
+    state = inspect(obj)
+    identity = state.identity or tuple(getattr(obj, column.key) for column in state.mapper.primary_key)
+    return tuple(row_digest.stored_key(part) for part in identity)
+
+
+def _note_database_dependents(mapper: Any, connection: Connection, target: Any) -> None:
+    """before_delete (each row, just before its DELETE): rows the database will delete or blank itself (ON DELETE).
+
+    A mapper event rather than before_flush, so that rows the ORM deletes on its own during the flush
+    (cascades, orphans) are covered too. Noted in the session; `_record` writes them after the flush.
+    """
+    session = object_session(target)
+    table = mapper.local_table.name
+    if session is None or table in NOT_AUDITED:
+        return
+    session.info.setdefault(_DELETED_KEY, []).append(target)
+    key = _stored_identity(target)
+    noted = session.info.setdefault(_DEPENDENTS_KEY, [])
+    for child, child_key, effect in row_digest.database_dependents(connection, table, key):
+        noted.append((child, child_key, effect, f"{table} {row_digest.entity_id(key)}"))
+
+
 def _record(session: Session, _flush_context: Any) -> None:
-    """after_flush: write one chained entry per changed object, on the flush's own connection."""
+    """after_flush: write one chained entry per changed record, on the flush's own connection."""
     with session.no_autoflush:
         pending = _pending_entries(session)
-        if not pending:
+        dependents = session.info.pop(_DEPENDENTS_KEY, [])
+        if not pending and not dependents:
             return
         connection = session.connection()
-        last = connection.execute(
-            select(AuditEntry.id, AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
-        ).first()
-        next_id, previous = (last.id + 1, last.entry_hash) if last else (1, GENESIS_HASH)
-        user = current_user()
-        at = utc_now()
-        rows = []
+        # (table, entity_id, action, case_id, changes) with the stored key to read the new state back by.
+        planned: list[tuple[str, str, AuditAction, int | None, dict[str, Any], tuple]] = []
+        redact = AuditRedactor(session)
         for action, obj, changes in pending:
             table = inspect(obj).mapper.local_table.name
-            entity_id = _identity(obj)
-            case_id = _case_id(session, obj)
-            changes_json = json.dumps(changes, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-            digest = entry_hash(previous, next_id, at, user, action.value, table, entity_id, case_id, changes_json)
-            rows.append(dict(
-                id=next_id, at=at, os_user=user, action=action, entity=table, entity_id=entity_id,
-                case_id=case_id, changes_json=changes_json, previous_hash=previous, entry_hash=digest,
-            ))
-            previous, next_id = digest, next_id + 1
-        connection.execute(insert(AuditEntry), rows)
-        connection.execute(
-            text("INSERT INTO app_meta (key, value) VALUES (:key, :value) "
-                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
-            {"key": HEAD_KEY, "value": f"{next_id - 1} {previous}"},
-        )
+            changes = redact(obj, table, changes)  # no real name in the trail (dhr_tracker.privacy.audit_names)
+            planned.append((table, _identity(obj), action, _case_id(session, obj), changes, _stored_identity(obj)))
+        covered = {(table, name) for table, name, *_ in planned}
+        for table, key, effect, cause in dependents:
+            name = row_digest.entity_id(key)
+            if (table, name) in covered:
+                continue
+            covered.add((table, name))
+            action = AuditAction.DELETE if effect == "delete" else AuditAction.UPDATE
+            planned.append((table, name, action, _dependent_case_id(connection, table, key), {"by_database": f"with {cause}"}, key))
+        keys_by_table: dict[str, list[tuple]] = {}
+        for table, _name, action, _case, _changes, key in planned:
+            if action is not AuditAction.DELETE:
+                keys_by_table.setdefault(table, []).append(key)
+        states = {
+            table: row_digest.digests_for(connection, table, keys) for table, keys in keys_by_table.items()
+        }
+        _append(connection, [
+            (action, table, name, case_id, changes, states.get(table, {}).get(name) if action is not AuditAction.DELETE else None)
+            for table, name, action, case_id, changes, _key in planned
+        ])
+
+
+def _dependent_case_id(connection: Connection, table: str, key: tuple) -> int | None:
+    columns = row_digest.table_named(table).columns
+    if table == Case.__tablename__:
+        return key[0]
+    if "case_id" not in columns:
+        return None
+    names = [column.name for column in row_digest.table_named(table).primary_key.columns]
+    where = " AND ".join(f'"{name}" = ?' for name in names)
+    return connection.exec_driver_sql(f'SELECT case_id FROM "{table}" WHERE {where}', key).scalar()
+
+
+def _append(connection: Connection, entries: list[tuple[AuditAction, str, str, int | None, dict[str, Any], str | None]]) -> None:
+    """Chain these entries on after the last one and move the recorded head: the one place entries are written."""
+    last = connection.execute(
+        select(AuditEntry.id, AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
+    ).first()
+    next_id, previous = (last.id + 1, last.entry_hash) if last else (1, GENESIS_HASH)
+    user = current_user()
+    at = utc_now()
+    rows = []
+    for action, table, name, case_id, changes, digest_of_row in entries:
+        changes_json = json.dumps(changes, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        digest = entry_hash(previous, next_id, at, user, action.value, table, name, case_id, changes_json, digest_of_row)
+        rows.append(dict(
+            id=next_id, at=at, os_user=user, action=action, entity=table, entity_id=name, case_id=case_id,
+            changes_json=changes_json, previous_hash=previous, entry_hash=digest, row_digest=digest_of_row,
+        ))
+        previous, next_id = digest, next_id + 1
+    if not rows:
+        return
+    connection.execute(insert(AuditEntry), rows)
+    connection.execute(
+        text("INSERT INTO app_meta (key, value) VALUES (:key, :value) "
+             "ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+        {"key": HEAD_KEY, "value": f"{next_id - 1} {previous}"},
+    )
+
+
+def record_bulk_creation(session: Session, table: str, keys: list[tuple], changes: dict[str, Any]) -> None:
+    """Record rows a service inserted with one bulk statement (which the ORM's flush does not see)."""
+    session.flush()
+    connection = session.connection()
+    digests = row_digest.digests_for(connection, table, keys)
+    _append(connection, [
+        (AuditAction.CREATE, table, name, _dependent_case_id(connection, table, key), changes, digests.get(name))
+        for key in keys for name in [row_digest.entity_id(key)]
+    ])
+
+
+def record_baseline(connection: Connection, reason: str, *, opening: dict[str, Any] | None = None) -> None:
+    """Record the present state of every audited table as it is, one `baseline` entry per non-empty table.
+
+    For rows that came into the database other than through an audited session: the reference data a
+    new database is seeded with, an imported archive, a schema upgrade. `opening`, if given, is the
+    content of an `import` entry written first (the archive and its trail's head).
+    """
+    entries: list[tuple[AuditAction, str, str, int | None, dict[str, Any], str | None]] = []
+    if opening is not None:
+        entries.append((AuditAction.IMPORT, "archive", opening.get("archive_sha256", ""), None, opening, None))
+    for table in row_digest.audited_tables():
+        digests = row_digest.table_digests(connection, table.name)
+        if digests:
+            entries.append((AuditAction.BASELINE, table.name, "*", None, {"reason": reason, "rows": digests}, None))
+    _append(connection, entries)
 
 
 def record_chain_head(session: Session) -> None:
-    """Record the current last entry as the end of the trail (after entries were loaded in bulk, e.g. an import)."""
+    """Record the current last entry as the end of the trail."""
     last = session.execute(select(AuditEntry.id, AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)).first()
     if last is None:
         return
@@ -219,11 +327,22 @@ def record_chain_head(session: Session) -> None:
     )
 
 
+def _forget_noted_deletions(session: Session) -> None:
+    """A flush that failed after some DELETEs must not leave them to be recorded by the next one."""
+    session.info.pop(_DELETED_KEY, None)
+    session.info.pop(_DEPENDENTS_KEY, None)
+
+
 def install(sessions: sessionmaker) -> None:
     """Record the audit trail for every session this sessionmaker makes."""
     if getattr(sessions, _INSTALLED_FLAG, False):
         return
+    from dhr_tracker.model import Base
+
+    if not event.contains(Base, "before_delete", _note_database_dependents):
+        event.listen(Base, "before_delete", _note_database_dependents, propagate=True)
     event.listen(sessions, "after_flush", _record)
+    event.listen(sessions, "after_rollback", _forget_noted_deletions)
     setattr(sessions, _INSTALLED_FLAG, True)
 
 
@@ -268,46 +387,238 @@ def entries_for_case(session: Session, case_id: int, *, limit: int | None = None
 
 
 @dataclass(frozen=True)
+class Checkpoint:
+    """The head of the trail, to be held outside the database: `COUNT:HASH` (entries, hash of the last)."""
+
+    count: int
+    hash: str
+
+    def __str__(self) -> str:
+        return f"{self.count}:{self.hash}"
+
+    @classmethod
+    def parse(cls, text_form: str) -> Checkpoint:
+        count, _, digest = text_form.strip().partition(":")
+        digest = digest.strip().lower()
+        if not count.isdigit() or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+            raise ValidationError(
+                f"'{text_form}' is not an audit checkpoint. Copy it exactly as printed: the number of entries, "
+                "a colon, then 64 hexadecimal characters (for example 120:3f1a…).", field="checkpoint", rule="checkpoint_format",
+            )
+        return cls(int(count), digest)
+
+
+def current_checkpoint(session: Session) -> Checkpoint:
+    """The trail's head as the entries stand (not verified: `verify_chain` before handing one out matters)."""
+    last = session.execute(select(AuditEntry.id, AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)).first()
+    return Checkpoint(last.id, last.entry_hash) if last else Checkpoint(0, GENESIS_HASH)
+
+
+def checkpoint_line(session: Session) -> str:
+    """The one line every briefing, letter and backup carries, so a later rewrite of the trail shows against it."""
+    return f"Audit checkpoint {current_checkpoint(session)} (dhr-tracker audit verify --checkpoint ...)"
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A record whose stored state does not match the latest audit entry for it."""
+
+    table: str
+    row: str
+    kind: str  # "changed", "added" or "deleted"
+    entry_id: int | None  # the latest entry for the row, if any
+    fields: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        where = f"{self.table} row {self.row}"
+        if self.kind == "added":
+            return f"{where} was added outside DHR Tracker (no audit entry records it)"
+        if self.kind == "deleted":
+            return f"{where} was deleted outside DHR Tracker (entry {self.entry_id} records it as present)"
+        detail = f" (differs in {', '.join(self.fields)})" if self.fields else ""
+        return f"{where} was changed outside DHR Tracker{detail}: it no longer matches entry {self.entry_id}"
+
+
+@dataclass(frozen=True)
 class ChainReport:
     entries: int
     broken_at: int | None  # the id of the first entry that does not fit, or None
     problem: str
-    end_recorded: bool = True  # False: no record of the last entry yet (see verify_chain)
+    end_recorded: bool = True
+    row_problems: tuple[RowProblem, ...] = ()
+    trigger_problems: tuple[str, ...] = ()
+    checkpoint: Checkpoint | None = None  # the head of the trail as verified
 
     @property
     def ok(self) -> bool:
-        return self.broken_at is None and not self.problem
+        return self.broken_at is None and not self.problem and not self.row_problems and not self.trigger_problems
+
+    def problems(self) -> list[str]:
+        """Every finding as a sentence, the first broken link first."""
+        found = [f"entry {self.broken_at}: {self.problem}" if self.broken_at else self.problem] if self.problem else []
+        return found + list(self.trigger_problems) + [problem.describe() for problem in self.row_problems]
 
 
-def verify_chain(session: Session) -> ChainReport:
-    """Walk the whole trail; report the first entry whose hash or link does not fit."""
-    previous = GENESIS_HASH
-    count = 0
-    last_id = 0
-    rows = session.execute(
-        text("SELECT id, at, os_user, action, entity, entity_id, case_id, changes_json, previous_hash, entry_hash "
-             "FROM audit_entry ORDER BY id")
-    )
+_CHAIN_SQL = ("SELECT id, at, os_user, action, entity, entity_id, case_id, changes_json, previous_hash, entry_hash, "
+              "row_digest FROM {table}{where} ORDER BY id")
+
+
+def walk_segment(rows: Any) -> tuple[int, int | None, str, str, dict[str, dict[str, str | None]]]:
+    """Check the links and hashes of a run of entries from the first.
+
+    Returns (entries, first broken entry or None, what is wrong, hash of the last entry, expected
+    state: table -> row -> digest, None where the latest entry deleted it).
+    """
+    previous, count, last_id = GENESIS_HASH, 0, 0
+    expected: dict[str, dict[str, str | None]] = {}
     for row in rows:
+        entry_id, at, os_user, action, entity, name, case_id, changes_json, previous_hash, stored_hash, digest = row
         count += 1
-        at = _parse_stored_time(row.at)
-        if row.id != last_id + 1:
-            return ChainReport(count, row.id, f"entry {last_id + 1} is missing: the entries before entry {row.id} were removed")
-        if row.previous_hash != previous:
-            return ChainReport(count, row.id, f"entry {row.id} does not follow on from entry {last_id}: an entry was removed or changed")
-        expected = entry_hash(previous, row.id, at, row.os_user, row.action, row.entity, row.entity_id, row.case_id, row.changes_json)
-        if row.entry_hash != expected:
-            return ChainReport(count, row.id, f"entry {row.id} was changed after it was written")
-        previous, last_id = row.entry_hash, row.id
-    head = session.execute(text("SELECT value FROM app_meta WHERE key = :key"), {"key": HEAD_KEY}).scalar()
+        if entry_id != last_id + 1:
+            return count, entry_id, f"entry {last_id + 1} is missing: the entries before entry {entry_id} were removed", previous, expected
+        if previous_hash != previous:
+            return count, entry_id, f"entry {entry_id} does not follow on from entry {last_id}: an entry was removed or changed", previous, expected
+        computed = entry_hash(previous, entry_id, _parse_stored_time(at), os_user, action, entity, name, case_id, changes_json, digest)
+        if stored_hash != computed:
+            return count, entry_id, f"entry {entry_id} was changed after it was written", previous, expected
+        if action == AuditAction.BASELINE.value:
+            expected[entity] = json.loads(changes_json)["rows"]
+        elif action == AuditAction.DELETE.value:
+            expected.setdefault(entity, {})[name] = None
+        elif digest is not None:
+            expected.setdefault(entity, {})[name] = digest
+        previous, last_id = stored_hash, entry_id
+    return count, None, "", previous, expected
+
+
+def verify_chain(session: Session, *, checkpoint: Checkpoint | None = None, check_rows: bool = True) -> ChainReport:
+    """Check the whole trail and the data against it; report the first broken link and every row that differs.
+
+    Checks, in order: every entry's link and hash; the recorded head (`app_meta`) against the last entry;
+    `checkpoint`, if given, is a prefix of the trail; every closed segment an archive import brought;
+    the guard triggers; and (`check_rows`) every current record of every audited table against the
+    digest in the latest entry for it.
+    """
+    connection = session.connection()
+    rows = connection.exec_driver_sql(_CHAIN_SQL.format(table="audit_entry", where=""))
+    count, broken_at, problem, head_hash, expected = walk_segment(rows)
+    triggers = tuple(check_guard_triggers(connection))
+    if broken_at is not None:
+        return ChainReport(count, broken_at, problem, trigger_problems=triggers)
+    verified_head = Checkpoint(count, head_hash)
+    head = connection.execute(text("SELECT value FROM app_meta WHERE key = :key"), {"key": HEAD_KEY}).scalar()
+    if head is None and count:
+        problem = (f"the record of the trail's end ({HEAD_KEY}) was deleted, so entries after entry {count} may have been "
+                   "cut; compare with a checkpoint held outside the database")
+        return ChainReport(count, count + 1, problem, trigger_problems=triggers, row_problems=_row_problems(session, expected) if check_rows else ())
     if head is not None:
-        head_id, _, head_hash = head.partition(" ")
-        if int(head_id) != last_id or head_hash != previous:
-            return ChainReport(count, last_id + 1, f"the trail ends at entry {last_id} but entry {head_id} was written: entries were removed from the end")
-        return ChainReport(count, None, "")
-    # No record of the last entry: a database whose trail came in with an archive import and has had no
-    # change since. The links are intact; entries cut from the end would not show until the next change.
-    return ChainReport(count, None, "", end_recorded=False)
+        head_id, _, recorded_hash = head.partition(" ")
+        if not head_id.isdigit() or int(head_id) != count or recorded_hash != head_hash:
+            problem = f"the trail ends at entry {count} but entry {head_id} was written: entries were removed from the end"
+            return ChainReport(count, count + 1, problem, trigger_problems=triggers,
+                               row_problems=_row_problems(session, expected) if check_rows else ())
+    if checkpoint is not None:
+        problem = _against_checkpoint(connection, checkpoint, count)
+        if problem:
+            return ChainReport(count, min(checkpoint.count, count + 1), problem, trigger_problems=triggers)
+    problem = _segment_problem(connection)
+    if problem:
+        return ChainReport(count, None, problem, trigger_problems=triggers)
+    return ChainReport(count, None, "", trigger_problems=triggers, checkpoint=verified_head,
+                       row_problems=_row_problems(session, expected) if check_rows else ())
+
+
+def _against_checkpoint(connection: Connection, checkpoint: Checkpoint, count: int) -> str:
+    if checkpoint.count > count:
+        return (f"the checkpoint {checkpoint} names entry {checkpoint.count}, but the trail now ends at entry {count}: "
+                "entries were cut from the end")
+    if checkpoint.count == 0:
+        return "" if checkpoint.hash == GENESIS_HASH else f"the checkpoint {checkpoint} does not match an empty trail"
+    stored = connection.execute(select(AuditEntry.entry_hash).where(AuditEntry.id == checkpoint.count)).scalar()
+    if stored != checkpoint.hash:
+        return (f"entry {checkpoint.count} is not the one the checkpoint {checkpoint} recorded: the trail was rewritten "
+                f"at or before entry {checkpoint.count}")
+    return ""
+
+
+def _segment_problem(connection: Connection) -> str:
+    """Each archive's trail kept on import must still end where the entry that opened the import says."""
+    opened = {
+        json.loads(changes).get("archive_sha256"): json.loads(changes).get("segment_head")
+        for (changes,) in connection.execute(
+            select(AuditEntry.changes_json).where(AuditEntry.action == AuditAction.IMPORT)
+        )
+    }
+    kept = [name for (name,) in connection.exec_driver_sql("SELECT DISTINCT archive_sha256 FROM audit_imported_entry")]
+    for archive in sorted(set(kept) | {name for name, head in opened.items() if head and not head.startswith("0:")}):
+        if archive not in opened:
+            return f"an imported trail (archive {archive[:12]}…) is not named by any import entry: it was put in outside DHR Tracker"
+        rows = connection.exec_driver_sql(
+            _CHAIN_SQL.format(table="audit_imported_entry", where=" WHERE archive_sha256 = ?"), (archive,)
+        )
+        count, broken_at, problem, head_hash, _ = walk_segment(rows)
+        if broken_at is not None:
+            return f"the trail imported with archive {archive[:12]}… is broken: {problem}"
+        if f"{count}:{head_hash}" != opened[archive]:
+            return (f"the trail imported with archive {archive[:12]}… now ends at {count}:{head_hash[:12]}…, not at "
+                    f"{opened[archive][:20]}… as the import entry recorded: it was changed")
+    return ""
+
+
+_MAX_DETAILED = 20  # rows whose differing fields are worked out (from their history); the rest are named only
+
+
+def _row_problems(session: Session, expected: dict[str, dict[str, str | None]]) -> tuple[RowProblem, ...]:
+    connection = session.connection()
+    found: list[tuple[str, str, str]] = []
+    for table in row_digest.audited_tables():
+        found.extend((table.name, name, kind) for name, kind in row_digest.differing_rows(
+            connection, table.name, expected.get(table.name, {})
+        ))
+    found.extend((table, name, "added") for table, name in row_digest.orphan_link_rows(connection))
+    problems = []
+    for position, (table, name, kind) in enumerate(found):
+        entry_id = _latest_entry(connection, table, name) if kind != "added" else None
+        fields = _differing_fields(session, table, name) if kind == "changed" and position < _MAX_DETAILED else ()
+        problems.append(RowProblem(table, name, kind, entry_id, fields))
+    return tuple(problems)
+
+
+def _latest_entry(connection: Connection, table: str, name: str) -> int | None:
+    return connection.execute(
+        text("SELECT max(id) FROM audit_entry WHERE entity = :table AND (entity_id = :name OR "
+             "(action = 'baseline' AND json_extract(changes_json, '$.rows.\"' || :name || '\"') IS NOT NULL))"),
+        {"table": table, "name": name},
+    ).scalar()
+
+
+def _differing_fields(session: Session, table: str, name: str) -> tuple[str, ...]:
+    """The fields whose value differs from the one the trail last recorded, where the trail holds the values."""
+    from dhr_tracker.model import Base
+
+    mapper = next((m for m in Base.registry.mappers if m.local_table.name == table), None)
+    if mapper is None:
+        return ()
+    recorded: dict[str, Any] | None = None
+    for action, changes_json in session.execute(
+        select(AuditEntry.action, AuditEntry.changes_json)
+        .where(AuditEntry.entity == table, AuditEntry.entity_id == name).order_by(AuditEntry.id)
+    ):
+        changes = json.loads(changes_json)
+        if action is AuditAction.CREATE:
+            recorded = dict(changes)
+        elif action is AuditAction.UPDATE and recorded is not None:
+            recorded.update({key: pair[1] for key, pair in changes.items() if isinstance(pair, list) and len(pair) == 2})
+    if recorded is None:
+        return ()
+    key = tuple(name.split(",")) if len(mapper.primary_key) > 1 else (name,)
+    typed = tuple(int(part) if column.type.python_type is int else part for part, column in zip(key, mapper.primary_key))
+    with session.no_autoflush:
+        obj = session.get(mapper.class_, typed if len(typed) > 1 else typed[0], populate_existing=True)
+    if obj is None:
+        return ()
+    now = _column_values(obj, table)
+    return tuple(sorted(field for field in now if field in recorded and recorded[field] != now[field]))
 
 
 def _parse_stored_time(value: Any) -> dt.datetime:

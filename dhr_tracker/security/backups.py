@@ -16,14 +16,16 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from dhr_tracker.privacy.pseudonyms import pseudonyms_holding_names, refusal as pseudonym_refusal
 from dhr_tracker.settings import BACKUPS_KEPT, Settings
 from dhr_tracker.storage import migrate
 from dhr_tracker.storage.backup import copy_encrypted
 from dhr_tracker.storage.database import SQLITE_PLAIN_HEADER, Database, _check_file, _engine, _verify
 from dhr_tracker.storage.errors import NewerSchema, StorageError
-from dhr_tracker.storage.files import OWNER_ONLY, copy_to_new_owner_only_file, restrict_to_owner
+from dhr_tracker.storage.files import OWNER_ONLY, copy_to_new_owner_only_file, create_owner_only, restrict_to_owner
 
 BACKUP_SUFFIX = ".dhrbak"
+CHECKPOINT_SIDECAR_SUFFIX = ".checkpoint.txt"
 BACKUP_FOLDER_NAME = "backups"
 # What a restore shows and a backup's check reports, in this order: table -> label.
 COUNTED_TABLES = {
@@ -61,6 +63,8 @@ class BackupCheck:
     path: Path
     schema_revision: str
     counts: dict[str, int] = field(default_factory=dict)  # table -> rows
+    pseudonyms_holding_names: list[str] = field(default_factory=list)  # references (see privacy.pseudonyms)
+    checkpoint: str = ""  # the head of the backup's audit trail, COUNT:HASH (security.audit.Checkpoint)
 
     def summary_lines(self) -> list[str]:
         return [f"{label}: {self.counts.get(table, 0)}" for table, label in COUNTED_TABLES.items()]
@@ -89,6 +93,9 @@ def verify_backup(path: Path | str, passphrase: str) -> BackupCheck:
                 text("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
             ).scalars().all()
             counts = {name: connection.execute(text(f'SELECT count(*) FROM "{name}"')).scalar() for name in tables}
+            clashes = pseudonyms_holding_names(connection) if "dhr_case" in tables else []
+            last = connection.execute(text("SELECT id, entry_hash FROM audit_entry ORDER BY id DESC LIMIT 1")).first()
+            checkpoint = f"{last[0]}:{last[1]}" if last else ""
     except BackupProblem:
         raise
     except StorageError:
@@ -97,7 +104,7 @@ def verify_backup(path: Path | str, passphrase: str) -> BackupCheck:
         raise BackupProblem(f"The backup {path} cannot be read ({error.__class__.__name__}). Choose an older backup.") from None
     finally:
         engine.dispose()
-    return BackupCheck(path, revision or "", counts)
+    return BackupCheck(path, revision or "", counts, clashes, checkpoint)
 
 
 def backup_to(database: Database, destination: Path | str) -> BackupCheck:
@@ -117,10 +124,27 @@ def backup_to(database: Database, destination: Path | str) -> BackupCheck:
             destination.unlink()
             raise BackupProblem(f"{database.path} is not encrypted; no backup was written.")
     try:
-        return verify_backup(destination, database.engine.url.password or "")
+        check = verify_backup(destination, database.engine.url.password or "")
+        write_checkpoint_sidecar(check)
+        return check
     except BaseException:
         destination.unlink(missing_ok=True)
+        checkpoint_sidecar(destination).unlink(missing_ok=True)
         raise
+
+
+def checkpoint_sidecar(backup: Path) -> Path:
+    """The small text file beside a backup that holds its audit checkpoint, readable without the passphrase."""
+    return backup.with_name(backup.name + CHECKPOINT_SIDECAR_SUFFIX)
+
+
+def write_checkpoint_sidecar(check: BackupCheck) -> Path:
+    """Write the backup's audit checkpoint beside it: a later rewrite of the trail will not agree with it."""
+    sidecar = checkpoint_sidecar(check.path)
+    with os.fdopen(create_owner_only(sidecar), "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(f"DHR Tracker backup {check.path.name}\naudit checkpoint {check.checkpoint}\n"
+                     f"check it with: dhr-tracker audit verify --checkpoint {check.checkpoint}\n")
+    return sidecar
 
 
 def automatic_backup(database: Database, folder: Path | str | None = None, *, keep: int | None = None) -> Path:
@@ -152,6 +176,7 @@ def prune_automatic_backups(database_path: Path, folder: Path, keep: int) -> lis
     removed = backups[: max(0, len(backups) - keep)]
     for path in removed:
         path.unlink(missing_ok=True)
+        checkpoint_sidecar(path).unlink(missing_ok=True)
     return removed
 
 
@@ -192,6 +217,8 @@ def restore_backup(database_path: Path | str, backup_path: Path | str, passphras
     if not database_path.parent.is_dir():
         raise BackupProblem(f"The folder {database_path.parent} does not exist. Create it first, or choose another folder.")
     check = verify_backup(backup_path, passphrase)
+    if check.pseudonyms_holding_names:
+        raise BackupProblem(pseudonym_refusal(check.pseudonyms_holding_names, f"{backup_path} was not restored"))
     lock = acquire_writer_lock(database_path)
     staged = database_path.with_name(f"{database_path.name}.restoring-{_stamp()}")
     kept: Path | None = None
@@ -203,9 +230,12 @@ def restore_backup(database_path: Path | str, backup_path: Path | str, passphras
             copy_to_new_owner_only_file(database_path, kept)
             if journal.exists():  # a crashed writer's hot journal belongs with the file it was written for
                 copy_to_new_owner_only_file(journal, Path(f"{kept}-journal"))
-        # A journal left beside the path would be "rolled back" into the restored file and damage it.
-        journal.unlink(missing_ok=True)
+        # Swap first, then remove the old file's journal (a copy is kept with the kept file above): removing it
+        # first would leave the old file torn, without its journal, if the restore stopped in between. If it
+        # stops after the swap, the next open finds the journal identical to the kept one and removes it before
+        # SQLite could roll it into the restored file (storage.leftovers).
         os.replace(staged, database_path)
+        journal.unlink(missing_ok=True)
         restrict_to_owner(database_path)
         _fsync_directory(database_path.parent)
     except BaseException:
@@ -217,6 +247,6 @@ def restore_backup(database_path: Path | str, backup_path: Path | str, passphras
 
 
 __all__ = [
-    "BACKUP_SUFFIX", "BackupCheck", "BackupProblem", "COUNTED_TABLES", "OWNER_ONLY", "RestoreResult", "automatic_backup",
+    "BACKUP_SUFFIX", "CHECKPOINT_SIDECAR_SUFFIX", "BackupCheck", "BackupProblem", "COUNTED_TABLES", "OWNER_ONLY", "RestoreResult", "automatic_backup",
     "automatic_backups", "backup_to", "default_backup_folder", "prune_automatic_backups", "restore_backup", "verify_backup",
 ]

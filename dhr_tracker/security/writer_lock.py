@@ -14,16 +14,19 @@ worker, a CLI command run in-process by a test) is allowed and counted.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
+import errno
 import json
 import logging
 import os
 import socket
+import stat
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from dhr_tracker.storage.errors import DatabaseInUse
+from dhr_tracker.security.os_user import os_user
+from dhr_tracker.storage.errors import DatabaseInUse, StorageError
 from dhr_tracker.storage.files import OWNER_ONLY
 
 log = logging.getLogger(__name__)
@@ -68,10 +71,8 @@ def lock_path_for(database_path: Path) -> Path:
 
 
 def current_user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no user name in the environment or the password database
-        return "unknown"
+    """The operating-system user (from the OS itself, never the environment: `security.os_user`)."""
+    return os_user()
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,7 @@ class WriterLock:
         self.database_path = database_path
         self.lock_path = lock_path
         self._descriptor: int | None = descriptor
+        self._file_lock: int | None = None  # the database file itself, locked too (Linux)
 
     @property
     def held(self) -> bool:
@@ -165,6 +167,9 @@ class WriterLock:
             _os_unlock(descriptor)
         finally:
             os.close(descriptor)
+            if self._file_lock is not None:
+                os.close(self._file_lock)  # closing drops its flock
+                self._file_lock = None
 
     def release(self) -> None:
         _REGISTRY.release(self)
@@ -183,11 +188,96 @@ def _read_holder_at(lock_path: Path) -> Holder | None:
         return None
 
 
+class LockFileRefused(StorageError):
+    """The lock file's path holds something DHR Tracker did not put there (a link, a folder, a device)."""
+
+
+def _open_lock_file(lock_path: Path) -> int:
+    """Open (creating) the lock file itself: never through a symbolic link, never another file's hard link.
+
+    The lock file is truncated and written, so a link planted at `<database>.lock` would make DHR Tracker
+    overwrite whatever it points at.
+    """
+    planted = (f"{lock_path} is not DHR Tracker's lock file ({{what}}). Someone or something put it there; "
+               "nothing was changed. Delete it, then open the database again.")
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    if os.path.islink(lock_path):  # also where O_NOFOLLOW does not exist (Windows)
+        raise LockFileRefused(planted.format(what="a symbolic link"))
+    try:
+        descriptor = os.open(lock_path, flags, OWNER_ONLY)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise LockFileRefused(planted.format(what="a symbolic link")) from None
+        if error.errno in (errno.EISDIR, errno.ENXIO):
+            raise LockFileRefused(planted.format(what="not a plain file")) from None
+        raise
+    facts = os.fstat(descriptor)
+    problem = ("not a plain file" if not stat.S_ISREG(facts.st_mode)
+               else "a second name for another file (a hard link)" if facts.st_nlink > 1 else "")
+    if problem:
+        os.close(descriptor)
+        raise LockFileRefused(planted.format(what=problem))
+    if hasattr(os, "set_blocking"):
+        os.set_blocking(descriptor, True)
+    return descriptor
+
+
+def _database_identity(database_path: Path) -> tuple:
+    """The file itself (device and inode), so a second path to it (a hard link, a symbolic link) is the same database."""
+    try:
+        facts = os.stat(database_path)
+    except FileNotFoundError:
+        return ("path", os.path.realpath(database_path))
+    return ("file", facts.st_dev, facts.st_ino)
+
+
+def _lock_database_file(database_path: Path) -> int | None:
+    """On Linux, also lock the database file itself, which every path to it shares (hard links included).
+
+    `flock` on Linux is independent of the POSIX record locks SQLite takes on the same file, so this
+    never gets in SQLite's way; elsewhere the lock file alone is used (documented in docs/SECURITY.md).
+    Closing this descriptor drops any POSIX lock this process holds on the file (a POSIX rule), so it is
+    closed only when the last writer of the file in this process has closed its connections (or at once,
+    when the file is busy); a read-only connection of this process to the same file, mid-read at that
+    moment, would lose its lock, the same hazard `storage.backup.copy_encrypted` has when it closes its copy.
+    """
+    if not sys.platform.startswith("linux") or not database_path.exists():
+        return None
+    descriptor = os.open(database_path, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(descriptor)
+        return -1
+    except OSError:  # no flock on this file system: the lock file decides
+        os.close(descriptor)
+        return None
+    return descriptor
+
+
 def _acquire(database_path: Path) -> WriterLock:
     lock_path = lock_path_for(database_path)
     me = Holder.of_this_process()
+    file_lock = _lock_database_file(database_path)
+    if file_lock == -1:
+        holder = _read_holder_at(lock_path)
+        raise DatabaseInUse(in_use_message(database_path, holder) if holder else (
+            f"{database_path} is open for changes in another DHR Tracker process, under another name for the same file "
+            "(a link). Only one program may change the database at a time: close it there, then try again."
+        ))
+    try:
+        lock = _acquire_lock_file(database_path, lock_path, me)
+    except BaseException:
+        if file_lock is not None:
+            os.close(file_lock)
+        raise
+    lock._file_lock = file_lock
+    return lock
+
+
+def _acquire_lock_file(database_path: Path, lock_path: Path, me: Holder) -> WriterLock:
     for _attempt in range(20):
-        descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), OWNER_ONLY)
+        descriptor = _open_lock_file(lock_path)
         try:
             if not _try_os_lock(descriptor):
                 raise DatabaseInUse(in_use_message(database_path, _read_holder(descriptor) or _read_holder_at(lock_path)))
@@ -231,10 +321,10 @@ class _Registry:
 
     def __init__(self) -> None:
         self._guard = threading.Lock()
-        self._held: dict[Path, tuple[WriterLock, int]] = {}
+        self._held: dict[tuple, tuple[WriterLock, int]] = {}
 
     def acquire(self, database_path: Path) -> WriterLock:
-        key = Path(os.path.realpath(database_path))
+        key = _database_identity(database_path)
         with self._guard:
             if key in self._held:
                 lock, count = self._held[key]
@@ -257,7 +347,7 @@ class _Registry:
 
     def holds(self, database_path: Path) -> bool:
         with self._guard:
-            return Path(os.path.realpath(database_path)) in self._held
+            return _database_identity(database_path) in self._held
 
     def forget_after_fork(self) -> None:
         """In a forked child: the parent's locks are the parent's (flock is shared with it); drop them."""

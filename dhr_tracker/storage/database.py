@@ -24,6 +24,7 @@ from dhr_tracker.storage.errors import (
     DatabaseEmpty,
     DatabaseExists,
     DatabaseMissing,
+    FirstPageDamaged,
     NewerSchema,
     NotDhrTrackerDatabase,
     PlainSQLiteFile,
@@ -31,6 +32,8 @@ from dhr_tracker.storage.errors import (
     WrongPassphraseOrNotDatabase,
 )
 from dhr_tracker.storage.files import create_owner_only, restrict_to_owner
+from dhr_tracker.storage.leftovers import clear_leftovers, refuse_reading_over_a_restore_journal
+from dhr_tracker.storage.page_check import first_page_damaged
 from dhr_tracker.storage.passphrase import check_new_passphrase
 from dhr_tracker.security import audit
 from dhr_tracker.security.writer_lock import WriterLock, acquire_writer_lock
@@ -171,6 +174,8 @@ def _verify(engine: Engine, path: Path) -> str | None:
             return migrate.current_revision(connection)
     except exc.DatabaseError as error:
         if "not a database" in str(error.orig) or "encrypted" in str(error.orig):
+            if first_page_damaged(path, engine.url.password or ""):
+                raise FirstPageDamaged(path) from None
             raise WrongPassphraseOrNotDatabase(path) from None
         raise
 
@@ -184,8 +189,18 @@ def open_database(path: Path | str, passphrase: str, *, upgrade: bool = True, re
     """
     path = Path(path)
     _check_file(path)
-    engine = _engine(path, passphrase, read_only=read_only)
     writer_lock = None
+    if read_only:
+        refuse_reading_over_a_restore_journal(path)
+    else:
+        # The lock first: files a crash left are cleared before SQLite opens the file (see storage.leftovers).
+        writer_lock = acquire_writer_lock(path)
+        try:
+            clear_leftovers(path)
+        except BaseException:
+            writer_lock.release()
+            raise
+    engine = _engine(path, passphrase, read_only=read_only)
     try:
         revision = _verify(engine, path)
         if revision not in migrate.known_revisions():
@@ -195,8 +210,6 @@ def open_database(path: Path | str, passphrase: str, *, upgrade: bool = True, re
                 f"{path} was written by an older version of DHR Tracker. Open it once for changes (in the app, "
                 "or with a command that changes it) to bring it up to date; a backup is made first."
             )
-        if not read_only:
-            writer_lock = acquire_writer_lock(path)
         if revision != migrate.head_revision() and upgrade:
             from dhr_tracker.storage.backup import backup_before_upgrade
 
@@ -211,8 +224,13 @@ def open_database(path: Path | str, passphrase: str, *, upgrade: bool = True, re
     return Database(path, engine, writer_lock=writer_lock, read_only=read_only)
 
 
-def create_database(path: Path | str, passphrase: str, confirmation: str | None = None) -> Database:
-    """Create a new encrypted database holding the reference data, or write nothing at all."""
+def create_database(path: Path | str, passphrase: str, confirmation: str | None = None, *,
+                    with_reference_data: bool = True) -> Database:
+    """Create a new encrypted database holding the reference data, or write nothing at all.
+
+    An archive import asks for none (`with_reference_data=False`): the archive brings its own, and the
+    new database's trail then starts with the entry that names the archive.
+    """
     path = Path(path)
     check_new_passphrase(passphrase, passphrase if confirmation is None else confirmation)
     if path.exists():
@@ -235,10 +253,13 @@ def create_database(path: Path | str, passphrase: str, confirmation: str | None 
             )
         from dhr_tracker.reference_data import seed_reference_data
 
-        # The reference data every new database starts with is not an edit: seeded outside the audit trail,
-        # which therefore starts empty (and an archive's trail can be imported into a new database as is).
-        with Session(engine) as session, session.begin():
-            seed_reference_data(session)
+        # The reference data every new database starts with is not an edit: it is seeded outside the audit
+        # trail's sessions, then recorded as the trail's first baseline, so every row is accounted for.
+        if with_reference_data:
+            with Session(engine) as session, session.begin():
+                seed_reference_data(session)
+                session.flush()
+                audit.record_baseline(session.connection(), "new database: the reference data it starts with")
         database = Database(path, engine, writer_lock=writer_lock)
     except BaseException:
         engine.dispose()

@@ -17,6 +17,8 @@ class DatabaseMissing(StorageError):
 
 
 class DatabaseEmpty(StorageError):
+    exit_code = 3  # "not a DHR Tracker database", as documented
+
     def __init__(self, path: Path):
         super().__init__(
             f"{path} is an empty file, not a DHR Tracker database. Choose another file, "
@@ -25,6 +27,8 @@ class DatabaseEmpty(StorageError):
 
 
 class PlainSQLiteFile(StorageError):
+    exit_code = 3  # "not a DHR Tracker database", as documented
+
     def __init__(self, path: Path):
         super().__init__(
             f"{path} is an unencrypted SQLite file, not a DHR Tracker database. DHR Tracker only opens "
@@ -33,6 +37,8 @@ class PlainSQLiteFile(StorageError):
 
 
 class NotDhrTrackerDatabase(StorageError):
+    exit_code = 3  # "not a DHR Tracker database", as documented
+
     def __init__(self, path: Path):
         super().__init__(
             f"{path} is an encrypted database, and the passphrase opened it, but it does not belong to "
@@ -47,6 +53,15 @@ class WrongPassphraseOrNotDatabase(StorageError):
         super().__init__(
             f"Could not open {path}: the passphrase is wrong, or the file is not a DHR Tracker database. "
             "Check the passphrase (it is case-sensitive) and the file, then try again."
+        )
+
+
+class FirstPageDamaged(StorageError):
+    def __init__(self, path: Path):
+        super().__init__(
+            f"{path} is damaged: the passphrase is right (it unlocks the rest of the file), but the file's first page, "
+            "which holds the database's header, has been changed or overwritten. Restore the newest backup "
+            "(dhr-tracker restore --from FILE); keep this file for investigation."
         )
 
 

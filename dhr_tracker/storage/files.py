@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 from pathlib import Path
 
 OWNER_ONLY = 0o600
+OWNER_ONLY_FOLDER = 0o700
+
+
+def make_private_folder(folder: Path) -> Path:
+    """Create `folder` (and its parents) if missing; the folder itself is owner-only (0700).
+
+    An existing folder is left as it is: it may be shared on purpose (a drive root, a team share).
+    """
+    folder = Path(folder)
+    if not folder.exists():
+        folder.mkdir(mode=OWNER_ONLY_FOLDER, parents=True, exist_ok=True)
+        if os.name == "posix":
+            os.chmod(folder, OWNER_ONLY_FOLDER)  # mkdir's mode is reduced by the umask, never widened; be exact
+    return folder
 
 
 def create_owner_only(path: Path) -> int:
@@ -19,15 +34,32 @@ def restrict_to_owner(path: Path) -> None:
         os.chmod(path, OWNER_ONLY)
 
 
+PARTIAL_SUFFIX = ".partial"
+
+
 def copy_to_new_owner_only_file(source: Path, destination: Path) -> Path:
-    """Copy `source` byte for byte into a new owner-only file, synced to disk; no half-copy is left behind."""
-    descriptor = create_owner_only(destination)
+    """Copy `source` byte for byte into a new owner-only file, synced to disk; no half-copy is left behind.
+
+    The bytes go to `<destination>.partial` first and take the real name only once complete and synced
+    (a hard link, which like the final name never replaces an existing file), so a crash mid-copy
+    leaves at most a `.partial` file, never a truncated copy under the real name. `leftovers` finds them.
+    """
+    destination = Path(destination)
+    if destination.exists():
+        raise FileExistsError(errno.EEXIST, "File exists", str(destination))
+    partial = destination.with_name(destination.name + PARTIAL_SUFFIX)
+    descriptor = create_owner_only(partial)
     try:
         with os.fdopen(descriptor, "wb") as target, source.open("rb") as origin:
             shutil.copyfileobj(origin, target)
             target.flush()
             os.fsync(target.fileno())
+        if os.name == "nt":  # pragma: no cover - rename refuses an existing target on Windows
+            os.rename(partial, destination)
+        else:
+            os.link(partial, destination)
+            partial.unlink()
     except BaseException:
-        destination.unlink(missing_ok=True)
+        partial.unlink(missing_ok=True)
         raise
     return destination

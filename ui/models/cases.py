@@ -81,7 +81,7 @@ class CaseTableModel(RowTableModel[CaseRow]):
 
 
 class CaseFilterProxy(RowProxyModel):
-    """Filters the case list by typed words (all must match), stage, CSP area and RAG.
+    """Filters the case list by typed words (all must match), stage, CSP area, RAG and learning theme.
 
     Every test is against values computed when the rows were loaded: a keystroke costs one pass
     over the rows in memory and never a database query.
@@ -94,6 +94,7 @@ class CaseFilterProxy(RowProxyModel):
         self._open_only = False
         self._area = ""
         self._rag = ""
+        self._case_ids: frozenset[int] | None = None  # the reviews touching the chosen theme; None: any
 
     # --- the filters ---------------------------------------------------------------------------
     def set_text(self, text: str) -> None:
@@ -117,6 +118,10 @@ class CaseFilterProxy(RowProxyModel):
         if rag != self._rag:
             self.change_filter(lambda: setattr(self, "_rag", rag))
 
+    def set_case_ids(self, case_ids: frozenset[int] | None) -> None:
+        if case_ids != self._case_ids:
+            self.change_filter(lambda: setattr(self, "_case_ids", case_ids))
+
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
         source: CaseTableModel = self.sourceModel()
         row = source.row_object(source_row)
@@ -127,6 +132,8 @@ class CaseFilterProxy(RowProxyModel):
         if self._area and row.csp_area != self._area:
             return False
         if self._rag and row.rag != self._rag:
+            return False
+        if self._case_ids is not None and row.id not in self._case_ids:
             return False
         if self._words:
             haystack = source.search_text(source_row)

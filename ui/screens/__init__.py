@@ -14,6 +14,8 @@ from ui.screens.case.screen import CaseScreen  # noqa: E402
 from ui.screens.cases import CasesScreen  # noqa: E402
 from ui.screens.dashboard import DashboardScreen  # noqa: E402
 from ui.screens.escalations import EscalationsScreen  # noqa: E402
+from ui.screens.figures import FiguresScreen  # noqa: E402
 from ui.screens.meetings import MeetingsScreen  # noqa: E402
 
-SCREENS: list[type] = [DashboardScreen, CasesScreen, CaseScreen, AgenciesScreen, EscalationsScreen, MeetingsScreen]
+SCREENS: list[type] = [DashboardScreen, CasesScreen, CaseScreen, AgenciesScreen, EscalationsScreen, MeetingsScreen,
+                       FiguresScreen]

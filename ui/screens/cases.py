@@ -1,4 +1,4 @@
-"""The Cases screen: every review in a sortable table, filtered as you type and by stage, area and RAG."""
+"""The Cases screen: every review in a sortable table, filtered as you type and by stage, area, RAG and learning theme."""
 
 from __future__ import annotations
 
@@ -63,6 +63,15 @@ class CasesScreen(Screen):
             self.rag_filter.addItem(label, value)
         self.rag_filter.currentIndexChanged.connect(lambda: self.proxy.set_rag(self.rag_filter.currentData() or ""))
 
+        self.theme_filter = QComboBox(self)
+        self.theme_filter.setObjectName("theme_filter")
+        name_combo(self.theme_filter, "Filter by learning theme")
+        self.theme_filter.addItem("Any theme", "")
+        self.theme_filter.setMinimumContentsLength(16)  # theme names are long; the full name shows when it opens
+        self.theme_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.theme_filter.currentIndexChanged.connect(self._theme_changed)
+        self.case_ids_by_theme: dict[str, frozenset[int]] = {}
+
         self.new_button = QPushButton("&New case…", self)
         self.new_button.setObjectName("new_case_button")
         self.new_button.setToolTip("Add a new case (Ctrl+N)")
@@ -86,7 +95,7 @@ class CasesScreen(Screen):
 
         bar = QHBoxLayout()
         bar.addWidget(self.filter_box, 3)
-        for combo in (self.stage_filter, self.area_filter, self.rag_filter):
+        for combo in (self.stage_filter, self.area_filter, self.rag_filter, self.theme_filter):
             bar.addWidget(combo, 1)
         bar.addWidget(self.new_button)
         bar.addWidget(self.import_button)
@@ -107,6 +116,9 @@ class CasesScreen(Screen):
         self.loading = True
         self.context.tasks.run(lambda session: load_case_rows(session, today), on_done=alive(self, self._loaded),
                                title="Could not load the cases")
+        from dhr_tracker.learning.themes import case_ids_by_theme
+
+        self.context.tasks.run(case_ids_by_theme, on_done=alive(self, self._themes_loaded), title="Could not load the themes")
 
     def clear(self) -> None:
         self.model.clear()
@@ -115,6 +127,7 @@ class CasesScreen(Screen):
         while self.area_filter.count() > 1:
             self.area_filter.removeItem(1)
         self.area_filter.blockSignals(False)
+        self._themes_loaded({})
         if self.new_case_dialog is not None:
             self.new_case_dialog.reject()
             self.new_case_dialog = None
@@ -163,6 +176,22 @@ class CasesScreen(Screen):
         self.area_filter.blockSignals(False)
         fit_columns(self.table)
         self._update_count()
+
+    def _themes_loaded(self, by_theme: dict[str, frozenset[int]]) -> None:
+        self.case_ids_by_theme = by_theme
+        current = self.theme_filter.currentData()
+        self.theme_filter.blockSignals(True)
+        while self.theme_filter.count() > 1:
+            self.theme_filter.removeItem(1)
+        for name in by_theme:
+            self.theme_filter.addItem(name, name)
+        self.theme_filter.setCurrentIndex(max(0, self.theme_filter.findData(current)))
+        self.theme_filter.blockSignals(False)
+        self._theme_changed()
+
+    def _theme_changed(self) -> None:
+        name = self.theme_filter.currentData() or ""
+        self.proxy.set_case_ids(self.case_ids_by_theme.get(name, frozenset()) if name else None)
 
     def _text_changed(self, text: str) -> None:
         self.proxy.set_text(text)

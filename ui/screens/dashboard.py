@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QPush
 
 from dhr_tracker.dates import format_date
 from dhr_tracker.escalation.service import escalations
+from dhr_tracker.exchange.packs.proposals import pending_count
+from dhr_tracker.exchange.packs.register import returns_awaiting_import
 from dhr_tracker.lifecycle.deadlines import DeadlineStatus, compute_deadlines, timescales_from_settings
 from dhr_tracker.lifecycle.facts import load_case_facts
 from dhr_tracker.lifecycle.rag import Rag, rag_for, rag_rules_from_settings
@@ -47,6 +49,8 @@ class DashboardData:
     open_by_stage: list[tuple[str, int]]
     rag_counts: list[tuple[str, int]]
     agencies_by_level: list[tuple[str, int]]
+    packs_awaiting_import: int = 0  # update packs returned and not yet imported
+    proposals_waiting: int = 0  # status changes agencies proposed, not yet accepted or rejected
 
 
 def load_dashboard(session, today: dt.date) -> DashboardData:  # noqa: ANN001 - a Session
@@ -102,6 +106,7 @@ def load_dashboard(session, today: dt.date) -> DashboardData:  # noqa: ANN001 - 
         open_by_stage=[(SHORT_STAGE.get(stage, stage.label), stages[stage]) for stage in Stage if stage.is_open and stages[stage]],
         rag_counts=[(label, rags[label]) for label in ("Red", "Amber", "Green")],
         agencies_by_level=[(f"Level {level}", levels[level]) for level in sorted(levels)],
+        packs_awaiting_import=returns_awaiting_import(session), proposals_waiting=pending_count(session),
     )
 
 
@@ -187,6 +192,10 @@ class DashboardScreen(Screen):
             f"{plural(overdue, 'milestone')} overdue and {counts[MILESTONE] - overdue} due within "
             f"{self._soon_days()} days · {plural(counts[UPDATE], 'agency', 'agencies')} late with updates · "
             f"{plural(counts[ESCALATION], 'escalation action')} due · {plural(counts[MEETING], 'meeting')} coming up"
+            + (f" · {plural(data.packs_awaiting_import, 'returned update pack')} awaiting import"
+               if data.packs_awaiting_import else "")
+            + (f" · {plural(data.proposals_waiting, 'proposed status change')} to accept or reject"
+               if data.proposals_waiting else "")
         )
         self.stage_chart.set_data(list(reversed(data.open_by_stage)))
         self.rag_chart.set_data(data.rag_counts, RAG_PIE_COLOURS)

@@ -204,8 +204,7 @@ class EscalationsScreen(Screen):
         self.context.tasks.run(lambda session: letter_text_for(session, agency_id, today), on_done=alive(self, self._copy))
 
     def _copy(self, text: str | None) -> None:
-        if text:
-            self.context.clipboard.copy(text)
+        if text and self.context.clipboard.copy(text):
             self.note = "The letter text is on the clipboard; it will be cleared shortly."
             self.refresh()
 

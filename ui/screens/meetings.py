@@ -24,6 +24,7 @@ from ui.screens.base import Screen
 from ui.screens.dashboard import plural
 from ui.screens.forms import alive, fit_columns, make_table, selected_object
 from ui.screens.service_dialog import CHOICE, DATE, MULTILINE, FieldSpec, ServiceDialog
+from ui.screens.update_packs import UpdatePacksPanel
 
 if TYPE_CHECKING:
     from ui.context import AppContext
@@ -123,7 +124,10 @@ class MeetingsScreen(Screen):
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.table)
         splitter.addWidget(lower)
-        splitter.setSizes([280, 420])
+        self.packs = UpdatePacksPanel(context, self)  # the update round's packs, per agency
+        self.packs.changed.connect(lambda: self.context.notify_data_changed(self))
+        splitter.addWidget(self.packs)
+        splitter.setSizes([150, 250, 460])
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Meetings and briefings</h2>", self))
         layout.addLayout(buttons)
@@ -147,6 +151,7 @@ class MeetingsScreen(Screen):
         for model in (self.model, self.attendee_model, self.copy_model):
             model.clear()
         self.copies_label.clear()
+        self.packs.clear()
 
     def find(self) -> None:
         self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -188,6 +193,7 @@ class MeetingsScreen(Screen):
 
     def _selection_changed(self, *args) -> None:
         meeting = self.selected()
+        self.packs.show_meeting(meeting.held_on if meeting is not None and self.data is not None else None)
         for widget in (self.attendees_button, self.round_button, self.briefing_button):
             widget.setEnabled(meeting is not None)
         if meeting is None or self.data is None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dhr_tracker.storage.files import make_private_folder
 from dhr_tracker.storage.database import Database, create_database, open_database
 from dhr_tracker.storage.errors import StorageError
 from dhr_tracker.storage.passphrase import check_new_passphrase
@@ -296,7 +297,7 @@ class StartScreen(QWidget):
         def work() -> Database:
             if path.exists():
                 return open_database(path, DEMO_PASSPHRASE)
-            folder.mkdir(parents=True, exist_ok=True)
+            make_private_folder(folder)
             return build_demo(path, DEMO_PASSPHRASE)
 
         self._run(work, path, self.demo_message, "Preparing the demo…", remember=False)

@@ -77,15 +77,23 @@ def export_tables(session: Session, references: Sequence[str] | None = None) -> 
     cases = list(session.scalars(case_query))
     case_ids = [case.id for case in cases]
     by_id = {case.id: case for case in cases}
-    decisions = dict(session.execute(
-        select(Milestone.case_id, func.min(Milestone.occurred_on))
-        .where(Milestone.kind == MilestoneKind.DECISION, Milestone.case_id.in_(case_ids)).group_by(Milestone.case_id)
-    ).all()) if case_ids else {}
+    def first(kind: MilestoneKind) -> dict:
+        return dict(session.execute(
+            select(Milestone.case_id, func.min(Milestone.occurred_on))
+            .where(Milestone.kind == kind, Milestone.case_id.in_(case_ids)).group_by(Milestone.case_id)
+        ).all()) if case_ids else {}
 
+    decisions = first(MilestoneKind.DECISION)
+    informed = first(MilestoneKind.HOME_OFFICE_INFORMED)  # read back by the sheet import, so a round trip keeps it
+
+    from dhr_tracker.learning.implementation import current_categories
+    from dhr_tracker.learning.themes import themes_by_case, themes_by_recommendation
+
+    case_themes, rec_themes, categories = themes_by_case(session), themes_by_recommendation(session), current_categories(session)
     case_rows = [
         (case.reference, case.pseudonym, case.stage.label, case.csp_area.name if case.csp_area else "",
          case.commissioning_partnership, case.guidance_profile.value, case.notified_on, decisions.get(case.id),
-         case.independent_chair)
+         informed.get(case.id), case.independent_chair, "; ".join(case_themes.get(case.id, [])))
         for case in cases
     ]
 
@@ -104,7 +112,8 @@ def export_tables(session: Session, references: Sequence[str] | None = None) -> 
             case.reference, case.pseudonym, rec.number, rec.text, rec.scope.label, rec.action, rec.lead_agency.name,
             supporting, rec.key_milestones, rec.target_on, rec.completed_on, rec.outcome, rec.status.label,
             rec.source.label, rec.source_agency.name if rec.source_agency else "", rec.signed_off_on,
-            rec.signoff_minute_reference, rec.not_accepted_reason,
+            rec.signoff_minute_reference, rec.not_accepted_reason, "; ".join(rec_themes.get(rec.id, [])),
+            categories[rec.id].label if rec.id in categories else "",
         ))
         completion = " - ".join(part for part in (format_date(rec.completed_on), rec.outcome) if part)
         lead = rec.lead_agency.name + (f" (supported by {supporting})" if supporting else "")
@@ -134,11 +143,13 @@ def export_tables(session: Session, references: Sequence[str] | None = None) -> 
 
     tables = [
         Table("Cases", ("Case reference", "Pseudonym", "Stage", "CSP area", "Commissioning partnership",
-                        "Guidance profile", "Date notified", "Date of decision", "Independent chair"), case_rows),
+                        "Guidance profile", "Date notified", "Date of decision", "Date Home Office told",
+                        "Independent chair", "Themes"), case_rows),
         Table("Recommendations", ("Case reference", "Pseudonym", "Number", "Recommendation", "Scope", "Action to take",
                                   "Lead agency", "Supporting agencies", "Key milestones achieved", "Target date",
                                   "Date of completion", "Outcome", "Status", "Source", "IMR agency", "Signed off on",
-                                  "Sign-off minute reference", "Reason not accepted"), recommendation_rows),
+                                  "Sign-off minute reference", "Reason not accepted", "Themes",
+                                  "Implementation (the Commissioner's category)"), recommendation_rows),
         Table("Updates", ("Case reference", "Pseudonym", "Recommendation number", "Lead agency", "Received on",
                           "From", "Update", "Evidence reference", "Correction"), update_rows),
         Table("Home Office action plan", ("Case reference", "Pseudonym", "Recommendation", "Scope (local / regional / national)",
@@ -150,20 +161,21 @@ def export_tables(session: Session, references: Sequence[str] | None = None) -> 
 
 
 def _refuse_real_names(session: Session, tables: Iterable[Table]) -> None:
+    """Nothing is exported if any cell's text holds a real name; the refusal names the sheet, column and case."""
+    from dhr_tracker.privacy.channels import HOME_OFFICE_RETURN, SPREADSHEET_EXPORT
     from dhr_tracker.reports.pseudonyms import RealNameGuard
 
     guard = RealNameGuard.from_session(session)
-    if not guard.names:
-        return
-    found: set[str] = set()
     for table in tables:
-        found.update(guard.found_in("\x00".join(value for row in table.rows for value in row if isinstance(value, str))))
-    if found:
-        raise UserError(
-            f"Nothing was exported: the text of case {', '.join(sorted(found))} contains a real name stored for that case. "
-            "Exports show the reference and the pseudonym only: replace the real name with the pseudonym in its "
-            "recommendations and updates, then export again."
+        where = HOME_OFFICE_RETURN if table.name == "Home Office action plan" else SPREADSHEET_EXPORT
+        guard.check_fields(
+            ((f"'{header}' column of the '{table.name}' sheet", value)
+             for row in table.rows for header, value in zip(table.headers, row) if isinstance(value, str)),
+            where=where,
         )
+    # The sheet and column headers are ours, but a header is text that leaves too.
+    guard.check_fields((("sheet names and headers", " ".join((table.name, *table.headers))) for table in tables),
+                       where=SPREADSHEET_EXPORT)
 
 
 def _csv_value(value: object) -> object:

@@ -47,6 +47,9 @@ CASE_FIELDS: tuple[Field, ...] = (
     Field("decision_on", "Date of decision to review", kind="date", headers=(
         "decision date", "date of decision", "date decision made", "decision to review", "date dhr agreed",
         "date of decision to review", "decision made")),
+    Field("home_office_informed_on", "Date Home Office told", kind="date", headers=(
+        "home office told", "home office informed", "date home office told", "date home office informed",
+        "ho told", "ho informed", "date ho informed", "home office notified", "date ho notified")),
     Field("csp_area", "CSP area", kind="area", headers=(
         "csp", "csp area", "area", "district", "community safety partnership", "csp district", "local csp")),
     Field("commissioning_partnership", "Commissioning partnership", headers=(

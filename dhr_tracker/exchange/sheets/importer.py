@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from dhr_tracker.actionplan.recommendations import add_recommendation
 from dhr_tracker.casework.cases import create_case
+from dhr_tracker.lifecycle.services import record_decision
 from dhr_tracker.dates import format_date, today_uk
 from dhr_tracker.errors import ValidationError
 from dhr_tracker.exchange.sheets.cells import EXCEL_ERRORS, cell_text, is_blank
@@ -83,6 +84,7 @@ class ImportResult:
     recommendations_skipped: int = 0
     dry_run: bool = True
     committed: bool = False
+    stages: dict[str, Stage] = field(default_factory=dict)  # each new case's reference -> the stage its dates give
 
     @property
     def errors(self) -> list[Problem]:
@@ -135,8 +137,9 @@ class _CaseRow:
     row: _Row
     reference: str
     values: dict[str, Any]
-    stage: Stage | None
+    stage: Stage | None  # what the sheet says: reported beside the stage the dates give, never copied
     decision_on: dt.date | None
+    home_office_informed_on: dt.date | None
     ok: bool = True
 
 
@@ -165,6 +168,8 @@ class _Importer:
         self.problems: list[Problem] = []
         self.summaries: list[SheetSummary] = []
         self.case_rows: list[_CaseRow] = []
+        self.stages: dict[str, Stage] = {}  # reference -> the stage the case will be at
+        self.stage_notes: list[Problem] = []  # one per new case, reported only when the import can go ahead
         self.cases_by_reference: dict[str, _CaseRow] = {}
         self._numbers_seen: dict[str, dict[str, int]] = {}
         self._texts_seen: dict[str, dict[tuple[str, str], int]] = {}
@@ -402,7 +407,7 @@ class _Importer:
             self.report(row, "reference", f"Case {reference} is already in the database: this row was not imported and "
                         "the case was left as it is.", "To change the case, edit it in the app.", SKIPPED)
             self.cases_skipped += 1
-            self._add_case_row(_CaseRow(row, reference, {}, None, None, ok=False))
+            self._add_case_row(_CaseRow(row, reference, {}, None, None, None, ok=False))
             return
         pseudonym = row.text("pseudonym")
         self._required(row, "pseudonym", pseudonym, "agreed pseudonym")
@@ -413,6 +418,14 @@ class _Importer:
             self.report(row, "decision_on", f"The decision date {format_date(decision_on)} is before the date notified "
                         f"{format_date(notified_on)}.", "Check both dates.")
         self._not_future(row, "decision_on", decision_on, "The decision date")
+        informed_on = self._date(row, "home_office_informed_on", "The date the Home Office was told")
+        if informed_on and decision_on is None:
+            self.report(row, "home_office_informed_on", "The Home Office is told of a decision, but this row has no "
+                        "decision date.", "Give the date of the decision to review, or leave this cell empty.")
+        elif informed_on and decision_on and informed_on < decision_on:
+            self.report(row, "home_office_informed_on", f"The Home Office cannot have been told "
+                        f"({format_date(informed_on)}) before the decision ({format_date(decision_on)}).", "Check both dates.")
+        self._not_future(row, "home_office_informed_on", informed_on, "The date the Home Office was told")
         area = None
         area_text = row.text("csp_area")
         if area_text:
@@ -433,7 +446,7 @@ class _Importer:
             "notes": row.text("notes", multiline=True),
         }
         if earlier is None:
-            self._add_case_row(_CaseRow(row, reference, values, stage, decision_on, ok=not row.bad))
+            self._add_case_row(_CaseRow(row, reference, values, stage, decision_on, informed_on, ok=not row.bad))
 
     def _add_case_row(self, case_row: _CaseRow) -> None:
         self.case_rows.append(case_row)
@@ -451,16 +464,32 @@ class _Importer:
                 self.report(case_row.row, key, error.message, "Correct the row in the sheet.")
                 case_row.ok = False
                 continue
-            if case_row.stage is not None:
-                case.stage = case_row.stage
             if case_row.decision_on is not None:
-                self.session.add(Milestone(case_id=case.id, kind=MilestoneKind.DECISION, occurred_on=case_row.decision_on,
-                                           note=IMPORT_NOTE))
-                # A review that got past the decision stage was commissioned; a closed one may never have been.
-                if case_row.stage is not None and _STAGES.index(Stage.DECISION) < _STAGES.index(case_row.stage) < _STAGES.index(Stage.CLOSED):
-                    case.decision = Decision.REVIEW
+                # The service the app uses: the decision to review and the Home Office told, as milestones,
+                # checked against the notification, and the stage derived from them.
+                try:
+                    record_decision(self.session, case, Decision.REVIEW, case_row.decision_on,
+                                    home_office_informed_on=case_row.home_office_informed_on, note=IMPORT_NOTE, today=self.today)
+                except ValidationError as error:
+                    key = error.field if error.field in FIELD_BY_KEY[SheetKind.CASES] else "decision_on"
+                    self.report(case_row.row, key, error.message, "Correct the row in the sheet.")
+                    case_row.ok = False
+                    continue
+            self.stages[case_row.reference] = case.stage
+            self.stage_notes.append(Problem(
+                case_row.row.sheet.name, case_row.row.number, case_row.row.column("stage"),
+                f"Case {case_row.reference} will be at the stage '{case.stage.label}', from the dates given.",
+                self._stage_advice(case_row, case.stage), NOTE, case_row.row.cell("stage"),
+            ))
             created[case_row.reference] = case
         return created
+
+    @staticmethod
+    def _stage_advice(case_row: _CaseRow, derived: Stage) -> str:
+        if case_row.stage is None or case_row.stage is derived:
+            return ""
+        return (f"The sheet says '{case_row.stage.label}': record the events since (in the app, on the case's "
+                "timeline) to move the case on; a stage is worked out from dates, never typed in.")
 
     def _row_has_error(self, row: _Row) -> bool:
         return any(p.severity == ERROR for p in self._problems_by_row.get((row.sheet.name, row.number), ()))
@@ -637,6 +666,8 @@ class _Importer:
                 savepoint.rollback()
             raise
         failed = self.has_errors
+        if not failed:
+            self.problems.extend(self.stage_notes)
         problems, summaries = self._scrubbed(self.summaries)
         return ImportResult(
             problems=problems,
@@ -647,27 +678,22 @@ class _Importer:
             recommendations_skipped=self.recommendations_skipped,
             dry_run=dry_run,
             committed=not (dry_run or failed),
+            stages={} if failed else dict(self.stages),
         )
 
-    def _name_pattern(self) -> re.Pattern[str] | None:
-        """One pattern for every real name, from the sheet and already in the database (spacing, hyphens and
-        "Surname, Forename" order included, as the reports' pseudonym guard matches them)."""
+    def _scrubbed(self, summaries: list[SheetSummary]) -> tuple[list[Problem], list[SheetSummary]]:
+        """The problems and sheet names with any text that holds a real name (from the sheet or already in the
+        database) withheld: the report must never show one (a sheet named after a victim included)."""
+        from dhr_tracker.privacy.guard import NameGuard
         from dhr_tracker.reports.pseudonyms import RealNameGuard
 
-        stored = RealNameGuard.from_session(self.session).names
-        sheet = RealNameGuard.from_names(("", name) for name in self.real_names).names
-        alternatives = sorted({pattern.pattern for _, pattern in stored + sheet}, key=len, reverse=True)
-        return re.compile("|".join(f"(?:{text})" for text in alternatives), re.IGNORECASE) if alternatives else None
-
-    def _scrubbed(self, summaries: list[SheetSummary]) -> tuple[list[Problem], list[SheetSummary]]:
-        """The problems and sheet names with any real name replaced: the report must never show one (a sheet
-        named after a victim included)."""
-        pattern = self._name_pattern()
-        if pattern is None:
+        sheet_guard = NameGuard(("", name) for name in self.real_names)
+        database_guard = RealNameGuard.from_session(self.session)
+        if not sheet_guard.names and not database_guard.names:
             return list(self.problems), summaries
 
         def clean(text: str) -> str:
-            return pattern.sub("[real name]", text) if text else text
+            return database_guard.redact(sheet_guard.redact(text)) if text else text
 
         problems = [
             Problem(clean(p.sheet), p.row, clean(p.column), clean(p.problem), clean(p.suggestion), p.severity, p.cell)

@@ -95,6 +95,9 @@ def read_sheet_file(path: Path | str) -> SheetFile:
         raise SheetFileError(f"Cannot read {path}: {error.strerror or error}.") from None
     kind = _sniff(head)
     if kind == "zip":
+        from dhr_tracker.exchange.sheets.limits import check_workbook  # it imports this module
+
+        check_workbook(path)  # sizes, rows and cells, before openpyxl parses (and believes) anything
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about Excel features it skips; they do not matter here
             sheets, exported = _read_xlsx(path)

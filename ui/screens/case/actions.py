@@ -16,6 +16,7 @@ from dhr_tracker.vocabulary import (
     Decision, MilestoneKind, ParallelProcessKind, ProcessStatus, QAOutcome, RecommendationSource, RecommendationStatus,
     Scope,
 )
+from ui.screens.case.learning_tab import show_similar
 from ui.screens.service_dialog import CHOICE, DATE, MULTILINE, FieldSpec, ServiceDialog
 
 if TYPE_CHECKING:
@@ -34,9 +35,11 @@ def _rec(session, rec_id: int) -> Recommendation:  # noqa: ANN001
     return session.get(Recommendation, rec_id)
 
 
-def _dialog(screen: CaseScreen, title: str, fields, save, **kwargs) -> ServiceDialog:
+def _dialog(screen: CaseScreen, title: str, fields, save, after=None, **kwargs) -> ServiceDialog:  # noqa: ANN001
     dialog = ServiceDialog(screen.context, title, fields, save, source=screen, parent=screen, **kwargs)
     dialog.saved.connect(lambda _result: screen.refresh())
+    if after is not None:
+        dialog.saved.connect(after)
     screen.open_dialog(dialog)
     return dialog
 
@@ -176,7 +179,8 @@ def recommendation_dialog(screen: CaseScreen) -> ServiceDialog:
         FieldSpec("source_agency", "&IMR agency:", CHOICE, choices=[("(not from an IMR)", None)] + [(n, n) for n in agencies]),
         FieldSpec("action", "&Action to take:", MULTILINE),
         FieldSpec("target_on", "&Target date:", DATE),
-    ], lambda session, v: add_recommendation(session, _case(session, case_id), **v).id)
+    ], lambda session, v: add_recommendation(session, _case(session, case_id), **v).id,
+        after=lambda rec_id: show_similar(screen, rec_id))  # recommendations made before, from other reviews
 
 
 def edit_recommendation_dialog(screen: CaseScreen, rec) -> ServiceDialog:  # noqa: ANN001 - a RecommendationRow

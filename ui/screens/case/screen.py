@@ -16,6 +16,7 @@ from ui.models.base import RAG_COLOURS
 from ui.models.loaders import CaseDetail, load_case_detail
 from ui.screens.base import Screen
 from ui.screens.case import actions
+from ui.screens.case.learning_tab import LearningTab
 from ui.screens.case.tabs import ActionPlanTab, AuditTab, NotesTab, ProcessesTab, QATab, TimelineTab, button
 from ui.screens.case_form import CaseForm, check_form
 from ui.security.lock import CANCEL, DISCARD, SAVE
@@ -95,6 +96,7 @@ class CaseScreen(Screen):
         self.action_plan_tab = ActionPlanTab(lambda: actions.recommendation_dialog(self), self._edit_recommendation,
                                              self._change_status,
                                              self._add_update, body)
+        self.learning_tab = LearningTab(self, body)
         self.notes_tab = NotesTab(self.save, body)
         self.audit_tab = AuditTab(body)
         self.notes_tab.editor.textChanged.connect(self._update_dirty)
@@ -104,7 +106,7 @@ class CaseScreen(Screen):
         self.tabs.setAccessibleName("Parts of the case")
         for widget, label in ((overview, "&Overview"), (self.timeline_tab, "&Timeline"), (self.qa_tab, "Home Office &QA"),
                               (self.processes_tab, "Processes and &pauses"), (self.action_plan_tab, "&Action plan"),
-                              (self.notes_tab, "&Notes"), (self.audit_tab, "A&udit")):
+                              (self.learning_tab, "&Learning"), (self.notes_tab, "&Notes"), (self.audit_tab, "A&udit")):
             self.tabs.addTab(widget, label)
         body_layout = QVBoxLayout(body)
         top = QHBoxLayout()
@@ -138,6 +140,7 @@ class CaseScreen(Screen):
                       self.audit_tab.model):
             model.clear()
         self.action_plan_tab.updates = {}
+        self.learning_tab.clear()
         self.heading.clear()
         self.rag_label.clear()
         self.deadlines_label.clear()
@@ -277,6 +280,7 @@ class CaseScreen(Screen):
         self.processes_tab.show_rows(detail.processes, detail.pauses)
         self.action_plan_tab.show_rows(detail.recommendations, detail.updates)
         self.audit_tab.show_rows(detail.audit)
+        self.learning_tab.load(detail.id)
         if not keep_edits:
             self._show_overview(detail)
 

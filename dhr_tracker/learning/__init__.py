@@ -1,0 +1,1 @@
+"""From reviews to learning: themes, implementation assessments, repeated recommendations, annual figures."""

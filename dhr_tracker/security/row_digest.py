@@ -1,0 +1,241 @@
+"""The digest of a record's stored state, which ties each audit entry to the data itself.
+
+Canonical serialisation (also in docs/SECURITY.md; never change it without a migration that records a
+new baseline): a row's state is SQLite's `json_array()` of its stored column values, columns in
+alphabetical order of name; a table that owns a link table (a many-to-many relationship, such as a
+recommendation's supporting agencies) appends one more element, the link rows' other columns joined
+by ',' per row and ';' between rows, rows in order, or null when there are none. The digest is the
+SHA-256 of that text's UTF-8, in lower-case hex. The serialisation is computed by SQLite from what is
+stored, so the app's account of a value can never differ from what `audit verify` reads back.
+
+A row's name in the trail (`entity_id`) is its primary key values in key order, as text, joined by ','.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import operator
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Connection, Table
+
+NOT_AUDITED = frozenset({"audit_entry", "audit_imported_entry", "app_meta", "alembic_version"})
+_BATCH = 300  # keys per query: well under SQLite's bound-parameter limit even for two-column keys
+
+
+@dataclass(frozen=True)
+class LinkTable:
+    """A many-to-many link table whose rows count as part of the owning row's state."""
+
+    table: Table
+    owner_columns: tuple[str, ...]  # the link columns that point at the owner, in the owner's key order
+    other_columns: tuple[str, ...]
+
+
+@cache
+def _metadata_tables() -> dict[str, Table]:
+    from dhr_tracker.model import Base
+
+    return dict(Base.metadata.tables)
+
+
+@cache
+def link_tables() -> dict[str, LinkTable]:
+    """Owner table name -> its link table, from the relationships declared with `secondary`."""
+    from dhr_tracker.model import Base
+
+    links: dict[str, LinkTable] = {}
+    for mapper in Base.registry.mappers:
+        for relationship in mapper.relationships:
+            if relationship.secondary is None or relationship.secondary.name in {link.table.name for link in links.values()}:
+                continue
+            owner_pairs = {owner.name: link.name for owner, link in relationship.synchronize_pairs}
+            owner_table = mapper.local_table
+            owner_columns = tuple(owner_pairs[column.name] for column in owner_table.primary_key.columns)
+            others = tuple(sorted(c.name for c in relationship.secondary.columns if c.name not in owner_columns))
+            links[owner_table.name] = LinkTable(relationship.secondary, owner_columns, others)
+    return links
+
+
+@cache
+def audited_tables() -> tuple[Table, ...]:
+    """Every table whose rows the trail accounts for (link tables through their owner)."""
+    linked = {link.table.name for link in link_tables().values()}
+    return tuple(table for name, table in sorted(_metadata_tables().items()) if name not in NOT_AUDITED | linked)
+
+
+def table_named(name: str) -> Table:
+    return _metadata_tables()[name]
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+@cache
+def _state_select(table_name: str) -> tuple[str, int]:
+    """SELECT <key columns>, <canonical state> FROM <table> AS t, and the number of key columns."""
+    table = table_named(table_name)
+    keys = [column.name for column in table.primary_key.columns]
+    parts = [f"t.{_quoted(name)}" for name in sorted(column.name for column in table.columns)]
+    link = link_tables().get(table_name)
+    if link is not None:
+        row_text = " || ',' || ".join(f"CAST(l.{_quoted(name)} AS TEXT)" for name in link.other_columns)
+        joined = " AND ".join(f"l.{_quoted(owner)} = t.{_quoted(key)}" for owner, key in zip(link.owner_columns, keys))
+        parts.append(
+            f"(SELECT group_concat({row_text}, ';' ORDER BY {row_text}) FROM {_quoted(link.table.name)} AS l WHERE {joined})"
+        )
+    columns = ", ".join(f"t.{_quoted(name)}" for name in keys)
+    return f"SELECT {columns}, json_array({', '.join(parts)}) FROM {_quoted(table_name)} AS t", len(keys)
+
+
+def entity_id(key: Sequence[Any]) -> str:
+    """A row's name in the trail from its stored key values (the same text `audit` gives an ORM object)."""
+    return ",".join(str(part) for part in key)
+
+
+def digest_of(state: str) -> str:
+    return hashlib.sha256(state.encode("utf-8")).hexdigest()
+
+
+def _driver_rows(connection: Connection, table_name: str):
+    """(key, state) rows of the whole table in chunks, through the driver's own cursor: `audit verify` reads
+    every row of the database (650,000 at national scale), and SQLAlchemy's per-row handling would double it."""
+    sql, width = _state_select(table_name)
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        cursor.execute(sql)
+        while chunk := cursor.fetchmany(20_000):
+            if width == 1:
+                yield [str(row[0]) for row in chunk], [row[1] for row in chunk]
+            else:
+                yield [entity_id(row[:width]) for row in chunk], [row[width] for row in chunk]
+    finally:
+        cursor.close()
+
+
+def _hex_digests(states: list[str]) -> list[str]:
+    # map() keeps the per-row work in C: this runs once per row of the database.
+    return list(map(_HEXDIGEST, map(hashlib.sha256, map(_ENCODE, states))))
+
+
+_ENCODE = str.encode  # UTF-8
+_HEXDIGEST = operator.methodcaller("hexdigest")
+
+
+def table_digests(connection: Connection, table_name: str) -> dict[str, str]:
+    """entity_id -> digest for every row of the table."""
+    digests: dict[str, str] = {}
+    for keys, states in _driver_rows(connection, table_name):
+        digests.update(zip(keys, _hex_digests(states)))
+    return digests
+
+
+def differing_rows(connection: Connection, table_name: str, recorded: dict[str, str | None]) -> list[tuple[str, str]]:
+    """(row, 'added' | 'changed' | 'deleted') for each row whose state does not match `recorded`, streaming the
+    table rather than holding its digests (memory stays flat at national scale)."""
+    found: list[tuple[str, str]] = []
+    matched = 0
+    for keys, states in _driver_rows(connection, table_name):
+        for key, digest in zip(keys, _hex_digests(states)):
+            wanted = recorded.get(key)
+            if wanted == digest:
+                matched += 1
+            else:
+                found.append((key, "added" if wanted is None else "changed"))
+                if wanted is not None:
+                    matched += 1
+    present = sum(1 for digest in recorded.values() if digest is not None)
+    if matched != present:  # some recorded rows are gone: find which (rare, so a second, key-only pass)
+        sql, width = _state_select(table_name)
+        key_names = ", ".join(f'"{column.name}"' for column in table_named(table_name).primary_key.columns)
+        current = {entity_id(row) for row in connection.exec_driver_sql(f'SELECT {key_names} FROM "{table_name}"')}
+        found.extend((key, "deleted") for key, digest in recorded.items() if digest is not None and key not in current)
+    return found
+
+
+def digests_for(connection: Connection, table_name: str, keys: Iterable[Sequence[Any]]) -> dict[str, str]:
+    """entity_id -> digest for the rows with these stored key values that exist (a missing row is left out)."""
+    sql, width = _state_select(table_name)
+    key_names = ", ".join(f"t.{_quoted(column.name)}" for column in table_named(table_name).primary_key.columns)
+    found: dict[str, str] = {}
+    keys = list(dict.fromkeys(tuple(key) for key in keys))
+    for start in range(0, len(keys), _BATCH):
+        batch = keys[start:start + _BATCH]
+        if width == 1:
+            where = f" WHERE {key_names} IN ({', '.join('?' for _ in batch)})"
+            params = tuple(key[0] for key in batch)
+        else:
+            one = "(" + ", ".join("?" for _ in range(width)) + ")"
+            where = f" WHERE ({key_names}) IN (VALUES {', '.join(one for _ in batch)})"
+            params = tuple(value for key in batch for value in key)
+        for row in connection.exec_driver_sql(sql + where, params):
+            found[entity_id(row[:width])] = digest_of(row[width])
+    return found
+
+
+def orphan_link_rows(connection: Connection) -> list[tuple[str, str]]:
+    """(link table, row) for link rows whose owner does not exist: put there behind the app's back."""
+    orphans = []
+    for owner_name, link in link_tables().items():
+        owner = table_named(owner_name)
+        joined = " AND ".join(
+            f"o.{_quoted(key.name)} = l.{_quoted(column)}" for column, key in zip(link.owner_columns, owner.primary_key.columns)
+        )
+        names = ", ".join(f"l.{_quoted(column.name)}" for column in link.table.primary_key.columns)
+        sql = (f"SELECT {names} FROM {_quoted(link.table.name)} AS l "
+               f"WHERE NOT EXISTS (SELECT 1 FROM {_quoted(owner_name)} AS o WHERE {joined})")
+        orphans.extend((link.table.name, entity_id(row)) for row in connection.exec_driver_sql(sql))
+    return orphans
+
+
+def stored_key(value: Any) -> Any:
+    """A key value as SQLite stores it (dates as ISO text), for looking a row up by an ORM object's identity."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "value") and not isinstance(value, (int, str)):
+        return value.value
+    return value
+
+
+def database_dependents(connection: Connection, table_name: str, key: Sequence[Any]) -> list[tuple[str, tuple, str]]:
+    """Rows the database itself will delete or change (ON DELETE CASCADE / SET NULL) when this row goes.
+
+    (table, key, 'delete' | 'update'), followed recursively through cascades; the ORM never sees these
+    changes, so the trail records them from here.
+    """
+    found: list[tuple[str, tuple, str]] = []
+    pending = [(table_name, tuple(key))]
+    seen = {(table_name, tuple(key))}
+    while pending:
+        parent_name, parent_key = pending.pop()
+        parent = table_named(parent_name)
+        parent_keys = {column.name: value for column, value in zip(parent.primary_key.columns, parent_key)}
+        linked = {link.table.name for link in link_tables().values()}
+        for child in _metadata_tables().values():
+            if child.name in NOT_AUDITED or child.name in linked:
+                continue  # a link table's rows are part of their owner's state
+            for constraint in child.foreign_key_constraints:
+                if constraint.referred_table.name != parent_name or (constraint.ondelete or "").upper() not in ("CASCADE", "SET NULL"):
+                    continue
+                conditions, params = [], []
+                for element in constraint.elements:
+                    conditions.append(f"{_quoted(element.parent.name)} = ?")
+                    params.append(parent_keys.get(element.column.name))
+                names = ", ".join(_quoted(column.name) for column in child.primary_key.columns)
+                rows = connection.exec_driver_sql(
+                    f"SELECT {names} FROM {_quoted(child.name)} WHERE {' AND '.join(conditions)}", tuple(params)
+                ).all()
+                effect = "delete" if constraint.ondelete.upper() == "CASCADE" else "update"
+                for row in rows:
+                    marker = (child.name, tuple(row))
+                    if marker in seen:
+                        continue
+                    seen.add(marker)
+                    found.append((child.name, tuple(row), effect))
+                    if effect == "delete":
+                        pending.append(marker)
+    return found

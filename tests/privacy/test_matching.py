@@ -1,0 +1,79 @@
+"""The guard's reading of names: variants it must catch, ordinary text it must let through, and
+generated names (hypothesis) in every order and spelling."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dhr_tracker.privacy.guard import NameGuard, RealNameFound
+
+GUARD = NameGuard([("DHR-1", "PENDRAGON-HALE, Philippa"), ("DHR-2", "Mark Tillotson"), ("DHR-3", "Rose Hathaway"),
+                   ("DHR-4", "Marchbanks Okonkwo")])
+
+
+@pytest.mark.parametrize("text", [
+    "Hale and hearty", "Mark the date in the diary", "mark", "The Rose Garden was closed",
+    "Marchbanks Housing attended", "Philippa from the council", "Janet Realnameson",
+    "Pendragon Road",  # a part of a double-barrelled surname alone is not flagged
+])
+def test_ordinary_report_text_is_not_refused(text):
+    GUARD.check([text], where="briefing")
+
+
+@pytest.mark.parametrize("text", [
+    "Met the family of Philippa Pendragon-Hale<br/>02/03/2026",  # the bug: a name at the end of a line
+    "Mrs Pendragon-Hale", "Tillotson", "Mr Tillotson's car", "Hathaway",  # uncommon surnames alone
+    "TILLOTSON, Mark", "Mark J. Tillotson",
+])
+def test_names_are_caught(text):
+    with pytest.raises(RealNameFound) as refusal:
+        GUARD.check([text], where="briefing", field="progress update")
+    message = str(refusal.value)
+    assert "progress update" in message and "restricted briefing" in message
+    for word in ("Philippa", "Pendragon", "Tillotson", "Hathaway"):
+        assert word not in message  # the case, the output and the field; never the name
+
+
+def test_a_name_split_between_two_texts_is_not_joined():
+    GUARD.check(["Mark", "Hale"], where="briefing")
+
+
+def test_a_pseudonym_sharing_any_word_with_a_real_name_is_found():
+    assert GUARD.pseudonym_problem("Riley (PENDRAGON)") == ["DHR-1"]
+    assert GUARD.pseudonym_problem("Philippa  Pendragon-Hale") == ["DHR-1"]
+    assert GUARD.pseudonym_problem("Riley") == []
+
+
+FORENAMES = st.sampled_from(["Philippa", "Zoë", "Siobhán", "Anne-Marie", "Łukasz", "Jürgen", "Chloé", "Ottoline"])
+MIDDLES = st.lists(st.sampled_from(["Rose", "Ann", "Kwame", "Élodie"]), max_size=2)
+SURNAMES = st.sampled_from(["Pendragon-Hale", "O'Sullivan", "Quillfeather", "Straßmann", "Ní Bhraonáin",
+                            "Okonkwo-Reid", "D'Arcy-Ffoulkes", "Thistlewood"])
+
+
+def _variants(forename: str, middles: list[str], surname: str) -> list[str]:
+    middle = " ".join(middles)
+    full = " ".join(part for part in (forename, middle, surname) if part)
+    return [
+        full, f"{forename} {surname}", f"{surname.upper()}, {forename}", f"{surname}, {forename} {middle}".strip(),
+        full.replace("'", "\u2019"), full.upper(), full.replace(" ", "\n"), f"Mrs {surname}",
+        "\u00ad".join(full),  # a soft hyphen between every letter
+    ]
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(forename=FORENAMES, middles=MIDDLES, surname=SURNAMES, stored_reversed=st.booleans(), data=st.data())
+def test_generated_names_are_caught_however_written(forename, middles, surname, stored_reversed, data):
+    middle = " ".join(middles)
+    stored = f"{surname.upper()}, {forename} {middle}".strip() if stored_reversed else f"{forename} {middle} {surname}"
+    guard = NameGuard([("DHR-9", " ".join(stored.split()))])
+    written = data.draw(st.sampled_from(_variants(forename, middles, surname)))
+    assert guard.found_in(f"Update: spoke to {written} today.") == ["DHR-9"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(forename=FORENAMES, surname=SURNAMES)
+def test_a_forename_alone_is_never_flagged(forename, surname):
+    guard = NameGuard([("DHR-9", f"{forename} {surname}")])
+    assert guard.found_in(f"{forename} from the housing team called.") == []
