@@ -92,7 +92,7 @@ def verify_backup(path: Path | str, passphrase: str) -> BackupCheck:
             tables = connection.execute(
                 text("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
             ).scalars().all()
-            counts = {name: connection.execute(text(f'SELECT count(*) FROM "{name}"')).scalar() for name in tables}
+            counts = {name: connection.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one() for name in tables}
             clashes = pseudonyms_holding_names(connection) if "dhr_case" in tables else []
             last = connection.execute(text("SELECT id, entry_hash FROM audit_entry ORDER BY id DESC LIMIT 1")).first()
             checkpoint = f"{last[0]}:{last[1]}" if last else ""

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import text
+from sqlalchemy.pool import QueuePool
 
 from dhr_tracker.security.backups import BACKUP_SUFFIX, backup_to, default_backup_folder
 from dhr_tracker.storage.database import Database, _engine, _verify
@@ -47,7 +48,11 @@ def change_passphrase(
     strength = check_new_passphrase(new, confirmation)
     if new == current:
         raise PassphraseRejected("The new passphrase is the same as the current one. Choose a different passphrase.")
-    if database.engine.pool.checkedout():
+    pool = database.engine.pool
+    # storage.database builds every engine on a QueuePool (the key derivation is too dear per connection),
+    # the one pool class that counts the connections lent out.
+    assert isinstance(pool, QueuePool), f"the database engine uses {type(pool).__name__}, not a QueuePool"
+    if pool.checkedout():
         raise StorageError("Something is still being edited or saved. Finish or cancel it, then change the passphrase.")
 
     folder = Path(backup_folder) if backup_folder is not None else default_backup_folder(database.path)

@@ -31,7 +31,8 @@ from dhr_tracker.storage.files import OWNER_ONLY
 
 log = logging.getLogger(__name__)
 
-if os.name == "nt":  # pragma: no cover - exercised on Windows only
+# `sys.platform`, not `os.name`: mypy understands it and checks each branch only for its own platform.
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import msvcrt
 
     _LOCKED_OFFSET = 1 << 20  # lock a byte far past the text, so other processes can still read who holds it
