@@ -23,6 +23,7 @@ import datetime as dt
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TypeGuard
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
@@ -111,7 +112,7 @@ class AnnualFigures:
         raise UserError(f"There is no figure '{name}'. The figures are: {', '.join(f.name for f in self.figures)}.")
 
 
-def _in_year(day: dt.date | None, year: int) -> bool:
+def _in_year(day: dt.date | None, year: int) -> TypeGuard[dt.date]:
     return day is not None and day.year == year
 
 
@@ -152,6 +153,7 @@ def _deadline_figures(session: Session, year: int, as_of: dt.date) -> list[Figur
     for months, name, national in ((6, "completed_within_6_months", NATIONAL_WITHIN_6), (12, "completed_within_12_months", NATIONAL_WITHIN_12)):
         lines, within = [], 0
         for ref, pseudo, d in completed:
+            assert d.met_on is not None, "only deadlines met in the year were kept"
             limit = d.starts_on + relativedelta(months=months)
             ok = d.met_on <= limit
             within += ok
@@ -219,13 +221,15 @@ def annual_figures(session: Session, year: int, *, today: dt.date | None = None)
     for a in session.scalars(select(ImplementationAssessment).order_by(ImplementationAssessment.assessed_on, ImplementationAssessment.id)):
         if a.assessed_on <= as_of:
             latest[a.recommendation_id] = a
-    by_category: dict[str, list[CaseLine]] = {c.label: [] for c in ImplementationCategory} | {NOT_ASSESSED: []}
+    by_category: dict[str, list[CaseLine]] = {
+        label: [] for label in (*(c.label for c in ImplementationCategory), NOT_ASSESSED)
+    }
     for rec_id, rec in sorted(recs.items()):
         case = cases[rec.case_id]
-        a = latest.get(rec_id)
-        label = a.category.label if a else NOT_ASSESSED
+        assessment = latest.get(rec_id)
+        label = assessment.category.label if assessment else NOT_ASSESSED
         by_category[label].append(CaseLine(case.reference, case.pseudonym, f"recommendation {rec.number}"
-                                           + (f", assessed {format_date(a.assessed_on)}" if a else "")))
+                                           + (f", assessed {format_date(assessment.assessed_on)}" if assessment else "")))
     national = {c.label: f"{share} nationally" for c, share in COMMISSIONER_SHARES.items()}
     figures.append(Figure("recommendations_by_category", "Recommendations by implementation (the Commissioner's categories)", tuple(
         FigureRow(label, len(lines), len(recs), tuple(lines), national.get(label, "")) for label, lines in by_category.items()

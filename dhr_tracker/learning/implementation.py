@@ -130,14 +130,15 @@ def record_department_step(
         )
     if not isinstance(step, DepartmentStep):
         try:
-            step = DepartmentStep.from_text(str(step))
+            parsed: DepartmentStep = DepartmentStep.from_text(str(step))  # from_text is untyped (Any)
         except ValueError as error:
             raise ValidationError(f"Step: {error}.", field="step", rule="unknown_step") from None
+        step = parsed
     on = clean_date(on, "occurred_on", "The date", required=True)
     not_in_future(on, today, "occurred_on", "The date")
     trail = department_trail(session, rec)
     last = trail[-1] if trail else None
-    expected = (DepartmentStep.SENT,) if last is None or last.step is DepartmentStep.ANSWERED else (
+    expected: tuple[DepartmentStep, ...] = (DepartmentStep.SENT,) if last is None or last.step is DepartmentStep.ANSWERED else (
         STEP_ORDER[STEP_ORDER.index(last.step) + 1],)
     if last is not None and last.step is DepartmentStep.SENT:
         expected = (DepartmentStep.ACKNOWLEDGED, DepartmentStep.ANSWERED)  # an answer may come unacknowledged
