@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from dhr_tracker.dates import format_date, today_uk
 from dhr_tracker.errors import UserError
-from dhr_tracker.lifecycle.deadlines import DeadlineKind
+from dhr_tracker.lifecycle.deadlines import Deadline, DeadlineKind
 from dhr_tracker.lifecycle.overview import caseload_overview
 from dhr_tracker.model import (
     Case,
@@ -120,10 +120,15 @@ def _late(days: int) -> str:
     return "in time" if days == 0 else f"{days} day{'s' if days != 1 else ''} late"
 
 
+_MetDeadline = tuple[str, str, Deadline]  # case reference, pseudonym, a deadline met in the year
+
+
 def _deadline_figures(session: Session, year: int, as_of: dt.date) -> list[Figure]:
     settings = Settings(session)
     overviews = caseload_overview(session, as_of, open_only=False)
-    decisions, informed, completed = [], [], []
+    decisions: list[_MetDeadline] = []
+    informed: list[_MetDeadline] = []
+    completed: list[_MetDeadline] = []
     for overview in overviews:
         for d in overview.deadlines:
             if d.status.value != "met" or not _in_year(d.met_on, year):
@@ -136,7 +141,7 @@ def _deadline_figures(session: Session, year: int, as_of: dt.date) -> list[Figur
             elif d.milestone is DeadlineKind.COMPLETION:
                 completed.append(entry)
 
-    def share(name, title, label, entries, note=""):  # noqa: ANN001, ANN202
+    def share(name: str, title: str, label: str, entries: list[_MetDeadline], note: str = "") -> Figure:
         lines = tuple(CaseLine(ref, pseudo, f"{d.label} {format_date(d.met_on)}, {_late(d.slippage_days)}")
                       for ref, pseudo, d in entries)
         on_time = sum(1 for _, _, d in entries if d.slippage_days == 0)
@@ -150,7 +155,7 @@ def _deadline_figures(session: Session, year: int, as_of: dt.date) -> list[Figur
               "Home Office notifications recorded in the year, against the working-day timescale setting."),
     ]
     rows = []
-    for months, name, national in ((6, "completed_within_6_months", NATIONAL_WITHIN_6), (12, "completed_within_12_months", NATIONAL_WITHIN_12)):
+    for months, national in ((6, NATIONAL_WITHIN_6), (12, NATIONAL_WITHIN_12)):
         lines, within = [], 0
         for ref, pseudo, d in completed:
             assert d.met_on is not None, "only deadlines met in the year were kept"
@@ -211,8 +216,8 @@ def annual_figures(session: Session, year: int, *, today: dt.date | None = None)
         lines.append(CaseLine(case.reference, case.pseudonym, f"signed off {format_date(signoffs[p.case_id])}, published "
                                                               f"{format_date(p.published_on)}: {days} days"))
     median = (FigureRow("Median days", round(statistics.median(waits)), None, tuple(lines)),) if waits else ()
-    figures.append(Figure("signoff_to_publication", "From partnership sign-off to publication", median + (
-        FigureRow("Reviews published with a recorded sign-off", len(waits), None, tuple(lines)),
+    figures.append(Figure("signoff_to_publication", "From partnership sign-off to publication", (
+        *median, FigureRow("Reviews published with a recorded sign-off", len(waits), None, tuple(lines)),
     ), "Reviews published in the year; no median without one."))
 
     # Recommendations by implementation category, as assessed by the year's end.

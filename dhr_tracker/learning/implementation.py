@@ -23,7 +23,7 @@ from dhr_tracker.vocabulary import DepartmentStep, ImplementationCategory, Scope
 PERSON_LIMIT = 200
 
 
-def _category(value) -> ImplementationCategory:  # noqa: ANN001
+def _category(value: ImplementationCategory | str) -> ImplementationCategory:
     if isinstance(value, ImplementationCategory):
         return value
     try:

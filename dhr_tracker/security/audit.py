@@ -614,7 +614,7 @@ def _differing_fields(session: Session, table: str, name: str) -> tuple[str, ...
     if recorded is None:
         return ()
     key = tuple(name.split(",")) if len(mapper.primary_key) > 1 else (name,)
-    typed = tuple(int(part) if column.type.python_type is int else part for part, column in zip(key, mapper.primary_key))
+    typed = tuple(int(part) if column.type.python_type is int else part for part, column in zip(key, mapper.primary_key, strict=True))
     with session.no_autoflush:
         obj = session.get(mapper.class_, typed if len(typed) > 1 else typed[0], populate_existing=True)
     if obj is None:

@@ -100,7 +100,7 @@ def verify_backup(path: Path | str, passphrase: str) -> BackupCheck:
         raise
     except StorageError:
         raise
-    except Exception as error:  # a damaged file can fail in many ways inside the driver
+    except Exception as error:  # noqa: BLE001 - a damaged file can fail in many ways inside the driver
         raise BackupProblem(f"The backup {path} cannot be read ({error.__class__.__name__}). Choose an older backup.") from None
     finally:
         engine.dispose()

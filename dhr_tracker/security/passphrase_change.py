@@ -68,7 +68,7 @@ def change_passphrase(
         cursor = raw.cursor()
         cursor.execute(f"PRAGMA rekey = {quoted}")  # one transaction: all pages or none
         cursor.close()
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - whatever SQLCipher refused, the user is told and the old key stands
         raise StorageError(
             f"The passphrase was not changed ({getattr(error, 'args', [''])[0] or type(error).__name__}). "
             f"The database still opens with the current passphrase; a backup is at {backup}."
@@ -84,7 +84,7 @@ def change_passphrase(
             problems = connection.execute(text("PRAGMA cipher_integrity_check")).all()
         if problems:
             raise StorageError(f"integrity check: {problems[0][0]}")
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - any failure to reopen must end in the restore instructions
         new_engine.dispose()
         raise StorageError(
             f"The database did not reopen with the new passphrase ({error}). Restore the backup at {backup}, "

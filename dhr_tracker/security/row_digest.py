@@ -91,7 +91,7 @@ def _state_select(table_name: str) -> tuple[str, int]:
     link = link_tables().get(table_name)
     if link is not None:
         row_text = " || ',' || ".join(f"CAST(l.{_quoted(name)} AS TEXT)" for name in link.other_columns)
-        joined = " AND ".join(f"l.{_quoted(owner)} = t.{_quoted(key)}" for owner, key in zip(link.owner_columns, keys))
+        joined = " AND ".join(f"l.{_quoted(owner)} = t.{_quoted(key)}" for owner, key in zip(link.owner_columns, keys, strict=True))
         parts.append(
             f"(SELECT group_concat({row_text}, ';' ORDER BY {row_text}) FROM {_quoted(link.table.name)} AS l WHERE {joined})"
         )
@@ -140,7 +140,7 @@ def table_digests(connection: Connection, table_name: str) -> dict[str, str]:
     """entity_id -> digest for every row of the table."""
     digests: dict[str, str] = {}
     for keys, states in _driver_rows(connection, table_name):
-        digests.update(zip(keys, _hex_digests(states)))
+        digests.update(zip(keys, _hex_digests(states), strict=True))
     return digests
 
 
@@ -150,7 +150,7 @@ def differing_rows(connection: Connection, table_name: str, recorded: dict[str, 
     found: list[tuple[str, str]] = []
     matched = 0
     for keys, states in _driver_rows(connection, table_name):
-        for key, digest in zip(keys, _hex_digests(states)):
+        for key, digest in zip(keys, _hex_digests(states), strict=True):
             wanted = recorded.get(key)
             if wanted == digest:
                 matched += 1
@@ -160,7 +160,6 @@ def differing_rows(connection: Connection, table_name: str, recorded: dict[str, 
                     matched += 1
     present = sum(1 for digest in recorded.values() if digest is not None)
     if matched != present:  # some recorded rows are gone: find which (rare, so a second, key-only pass)
-        sql, width = _state_select(table_name)
         key_names = ", ".join(f'"{column.name}"' for column in table_named(table_name).primary_key.columns)
         current = {entity_id(row) for row in connection.exec_driver_sql(f'SELECT {key_names} FROM "{table_name}"')}
         found.extend((key, "deleted") for key, digest in recorded.items() if digest is not None and key not in current)
@@ -193,7 +192,7 @@ def orphan_link_rows(connection: Connection) -> list[tuple[str, str]]:
     for owner_name, link in link_tables().items():
         owner = table_named(owner_name)
         joined = " AND ".join(
-            f"o.{_quoted(key.name)} = l.{_quoted(column)}" for column, key in zip(link.owner_columns, owner.primary_key.columns)
+            f"o.{_quoted(key.name)} = l.{_quoted(column)}" for column, key in zip(link.owner_columns, owner.primary_key.columns, strict=True)
         )
         names = ", ".join(f"l.{_quoted(column.name)}" for column in link.table.primary_key.columns)
         sql = (f"SELECT {names} FROM {_quoted(link.table.name)} AS l "
@@ -223,7 +222,7 @@ def database_dependents(connection: Connection, table_name: str, key: Sequence[A
     while pending:
         parent_name, parent_key = pending.pop()
         parent = table_named(parent_name)
-        parent_keys = {column.name: value for column, value in zip(parent.primary_key.columns, parent_key)}
+        parent_keys = {column.name: value for column, value in zip(parent.primary_key.columns, parent_key, strict=True)}
         linked = {link.table.name for link in link_tables().values()}
         for child in _metadata_tables().values():
             if child.name in NOT_AUDITED or child.name in linked:

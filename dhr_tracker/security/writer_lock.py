@@ -13,6 +13,7 @@ worker, a CLI command run in-process by a test) is allowed and counted.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
 import json
@@ -61,10 +62,8 @@ else:
         return True
 
     def _os_unlock(descriptor: int) -> None:
-        try:
+        with contextlib.suppress(OSError):
             fcntl.flock(descriptor, fcntl.LOCK_UN)
-        except OSError:
-            pass
 
 
 def lock_path_for(database_path: Path) -> Path:
@@ -158,12 +157,10 @@ class WriterLock:
         if self._descriptor is None:
             return
         descriptor, self._descriptor = self._descriptor, None
-        try:
-            # Remove the file while still holding the lock; an opener that opened the old file will see
-            # that the path no longer names what it locked, and start again (see `_acquire`).
+        # Remove the file while still holding the lock; an opener that opened the old file will see
+        # that the path no longer names what it locked, and start again (see `_acquire`).
+        with contextlib.suppress(OSError):
             self.lock_path.unlink(missing_ok=True)
-        except OSError:
-            pass
         try:
             _os_unlock(descriptor)
         finally:
@@ -309,10 +306,8 @@ def _acquire_lock_file(database_path: Path, lock_path: Path, me: Holder) -> Writ
                 os.fchmod(descriptor, OWNER_ONLY)
             return WriterLock(database_path, descriptor, lock_path)
         except BaseException:
-            try:
+            with contextlib.suppress(OSError):
                 os.close(descriptor)
-            except OSError:
-                pass
             raise
     raise DatabaseInUse(in_use_message(database_path, _read_holder_at(lock_path)))
 

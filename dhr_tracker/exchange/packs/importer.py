@@ -73,7 +73,7 @@ def import_pack(session: Session, returned: ReturnedPack, *, today: dt.date, fro
         session, [NewUpdate(recs[rec_id], row.progress, row.updated_by, row.evidence) for row, rec_id in recorded],
         received_on=today, today=today,
     )
-    for (row, rec_id), update in zip(recorded, added):
+    for (row, rec_id), update in zip(recorded, added, strict=True):
         session.add(UpdatePackEntry(pack=pack, progress_update=update))
         if row.proposed is not None:
             rec = recs[rec_id]

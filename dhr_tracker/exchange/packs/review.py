@@ -190,8 +190,8 @@ def _review_row(row: ReturnedRow, pack: UpdatePack, agency: Agency, recs: dict, 
         key_problems = tuple(problem for problem in problems if "row key" in problem)
         return RowReview(row.row_number, rec.id if rec else None, reference or "", pseudonym or "", number or "", "", "",
                          None, None, "", key_problems)
-    for key in row.formulas:
-        problems.append(f"the column '{HEADERS[key]}' holds a formula. Type the value itself; formulas are never imported.")
+    problems.extend(f"the column '{HEADERS[key]}' holds a formula. Type the value itself; formulas are never imported."
+                    for key in row.formulas)
 
     completed = read_date(row.values.get("completed_on"), epoch=epoch)
     completed_on = completed.value
