@@ -119,7 +119,7 @@ def in_use_message(database_path: Path, holder: Holder | None) -> str:
 def _pid_alive(pid: int) -> bool:
     if pid <= 0:
         return False
-    if os.name == "nt":  # pragma: no cover
+    if sys.platform == "win32":  # pragma: no cover
         return True  # cannot tell cheaply; the operating-system lock already decided
     try:
         os.kill(pid, 0)
@@ -239,18 +239,19 @@ def _lock_database_file(database_path: Path) -> int | None:
     when the file is busy); a read-only connection of this process to the same file, mid-read at that
     moment, would lose its lock, the same hazard `storage.backup.copy_encrypted` has when it closes its copy.
     """
-    if not sys.platform.startswith("linux") or not database_path.exists():
-        return None
-    descriptor = os.open(database_path, os.O_RDONLY)
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(descriptor)
-        return -1
-    except OSError:  # no flock on this file system: the lock file decides
-        os.close(descriptor)
-        return None
-    return descriptor
+    # A block under the platform test (not an early return): mypy then reads the flock for Linux only.
+    if sys.platform == "linux" and database_path.exists():
+        descriptor = os.open(database_path, os.O_RDONLY)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(descriptor)
+            return -1
+        except OSError:  # no flock on this file system: the lock file decides
+            os.close(descriptor)
+            return None
+        return descriptor
+    return None
 
 
 def _acquire(database_path: Path) -> WriterLock:
@@ -302,7 +303,7 @@ def _acquire_lock_file(database_path: Path, lock_path: Path, me: Holder) -> Writ
             os.lseek(descriptor, 0, os.SEEK_SET)
             os.write(descriptor, me.to_text().encode("utf-8"))
             os.fsync(descriptor)
-            if os.name == "posix":
+            if sys.platform != "win32":
                 os.fchmod(descriptor, OWNER_ONLY)
             return WriterLock(database_path, descriptor, lock_path)
         except BaseException:
