@@ -35,12 +35,14 @@ def parse_iso_date(text: str | dt.date, *, field: str = "date") -> dt.date:
     A date typed by a person is read by parse_date. A date already read (e.g. by a CLI date option) is kept."""
     if isinstance(text, dt.date) and not isinstance(text, dt.datetime):
         return text
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except (ValueError, AttributeError):
-        raise ValidationError(
-            f"The {field} '{text}' is not a date in the form YYYY-MM-DD (for example 2025-03-31).", field=field
-        ) from None
+    if isinstance(text, str):  # anything else (a datetime, a number) is refused like malformed text
+        try:
+            return dt.date.fromisoformat(text.strip())
+        except ValueError:
+            pass
+    raise ValidationError(
+        f"The {field} '{text}' is not a date in the form YYYY-MM-DD (for example 2025-03-31).", field=field
+    )
 
 
 def parse_uk_date(text: str, *, field: str = "date") -> dt.date:
@@ -201,6 +203,8 @@ def parse_date(value: object, *, label: str = "date", field: str | None = None, 
     if not reading.ok:
         raise ValidationError(f"The {label}: {reading.sentence}", field=field or label, rule=reading.rule)
     day = reading.value
+    # A reading of a date holds it, and an empty typed one was refused above: an accepted reading has a day.
+    assert day is not None, "an accepted date reading without a date"
     latest = today if not future else latest_allowed_day(today)
     if day < EARLIEST_DAY:
         raise ValidationError(

@@ -14,6 +14,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dhr_tracker.dates import today_uk
 from dhr_tracker.lifecycle.facts import facts_from_case
 from dhr_tracker.lifecycle.stages import derive_stage
 from dhr_tracker.model import (
@@ -318,7 +319,7 @@ def build_demo_caseload(session: Session, *, cases: int = 14, seed: int = 1, anc
     """
     if cases < 1:
         raise ValueError("A demo needs at least one case.")
-    builder = _DemoBuilder(session, seed, anchor or dt.date.today())
+    builder = _DemoBuilder(session, seed, anchor or today_uk())
     builder.add_contacts()
     session.flush()
     made = [builder.add_case(index, STAGE_CYCLE[index % len(STAGE_CYCLE)]) for index in range(cases)]

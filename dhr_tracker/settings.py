@@ -13,10 +13,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from dhr_tracker.errors import UserError
 from dhr_tracker.model import SettingValue
 
 
-class SettingError(ValueError):
+class SettingError(UserError, ValueError):
     """A value that the setting does not accept; the message says what would be accepted."""
 
 

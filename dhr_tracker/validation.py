@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal, overload
 
 from dhr_tracker.dates import format_date
 from dhr_tracker.errors import ValidationError
@@ -26,6 +26,10 @@ def clean_text(value: Any, field: str, label: str, *, required: bool, limit: int
     return text
 
 
+@overload
+def clean_date(value: Any, field: str, label: str, *, required: Literal[True]) -> dt.date: ...
+@overload
+def clean_date(value: Any, field: str, label: str, *, required: bool) -> dt.date | None: ...
 def clean_date(value: Any, field: str, label: str, *, required: bool) -> dt.date | None:
     if value in (None, ""):
         if required:

@@ -11,7 +11,9 @@ from enum import StrEnum
 class LabelledEnum(StrEnum):
     """A string enum whose members carry an en-GB label for screens and reports."""
 
-    def __new__(cls, value: str, label: str):
+    label: str
+
+    def __new__(cls, value: str, label: str = ""):  # a label-less call is a look-up by value
         member = str.__new__(cls, value)
         member._value_ = value
         member.label = label

@@ -11,7 +11,7 @@ the function returns, rolled back if it raises), so sessions never cross threads
 values or dataclasses, not ORM objects (they are detached once the session closes). Tasks run one at
 a time, in the order they were asked for: SQLite has one writer, and a queue keeps the order simple.
 
-Errors: a `UserError`, `StorageError` or `SettingError` is shown with its own message (or given to
+Errors: a `UserError` (storage and setting errors are ones too) is shown with its own message (or given to
 `on_error`); anything else shows one short sentence and is logged without its message (which could
 hold personal data). Never a traceback dialog.
 
@@ -31,8 +31,6 @@ from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from dhr_tracker.errors import UserError
-from dhr_tracker.settings import SettingError
-from dhr_tracker.storage.errors import StorageError
 
 if TYPE_CHECKING:
     from ui.context import AppContext
@@ -56,15 +54,13 @@ class DatabaseLocked(UserError):
 
 def message_for(error: BaseException) -> str:
     """The sentence to show the user for an error from a task."""
-    if isinstance(error, (UserError, StorageError)):
+    if isinstance(error, UserError):
         return error.message
-    if isinstance(error, SettingError):
-        return str(error)
     return UNEXPECTED_MESSAGE
 
 
 def is_expected(error: BaseException) -> bool:
-    return isinstance(error, (UserError, StorageError, SettingError))
+    return isinstance(error, UserError)  # storage and settings errors are UserErrors too
 
 
 class _WorkerSignals(QObject):

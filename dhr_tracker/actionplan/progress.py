@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from dhr_tracker.actionplan._common import decision_date
 from dhr_tracker.validation import clean_date, clean_text, not_in_future
-from dhr_tracker.dates import format_date
+from dhr_tracker.dates import format_date, today_uk
 from dhr_tracker.errors import ValidationError
 from dhr_tracker.model import AgencyContact, ProgressUpdate, Recommendation, UpdateRequest, UpdateRequestItem
 
@@ -33,7 +33,7 @@ def add_progress_update(
     today: dt.date | None = None,
 ) -> ProgressUpdate:
     """Add a progress update (or a correction of an earlier one). Raises ValidationError, adding nothing."""
-    today = today or dt.date.today()
+    today = today or today_uk()
     received_on, contact_name, text, evidence_reference = _checked(
         rec, received_on, text, contact_name, contact, evidence_reference, today, decision_date(session, rec.case)
     )
@@ -101,7 +101,7 @@ def add_progress_updates(
     """Add several updates received on one day, by the same rules as add_progress_update: all are checked
     before any is added (a refusal adds none), then they are added and settle what waits on them together,
     so a pack of hundreds of rows costs a few statements rather than a few per row."""
-    today = today or dt.date.today()
+    today = today or today_uk()
     decided: dict[int, dt.date | None] = {}
     checked = []
     for update in updates:

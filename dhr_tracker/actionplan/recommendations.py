@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dhr_tracker.actionplan._common import decision_date, resolve_agency
-from dhr_tracker.dates import format_date
+from dhr_tracker.dates import format_date, today_uk
 from dhr_tracker.errors import NotFound, ValidationError
 from dhr_tracker.model import Case, Recommendation, UpdateRequest, UpdateRequestItem
 from dhr_tracker.validation import clean_date, clean_text, not_in_future
@@ -170,7 +170,7 @@ def change_status(
     evidence of implementation seen on or before `on` must be recorded (learning.implementation.record_evidence).
     Closing a recommendation settles any update request still waiting on it.
     """
-    today = today or dt.date.today()
+    today = today or today_uk()
     status = _enum(S, status, "status", "Status")
     on = clean_date(on, "status_changed_on", "The date of the change", required=True)
     not_in_future(on, today, "status_changed_on", "The date of the change")

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
-from dhr_tracker.dates import format_date
+from dhr_tracker.dates import format_date, today_uk
 from dhr_tracker.errors import NotFound, ValidationError
 from dhr_tracker.model import KCSP, Case, CspArea
 from dhr_tracker.storage.access import real_names_readable
@@ -157,7 +157,7 @@ def _apply(session: Session, case: Case, values: dict[str, Any], today: dt.date)
 def create_case(session: Session, *, today: dt.date | None = None, **values: Any) -> Case:
     """Add a new case at the notification stage. Raises ValidationError, having added nothing."""
     case = Case(stage=Stage.NOTIFICATION, independent_chair="", notes="")
-    _apply(session, case, values, today or dt.date.today())
+    _apply(session, case, values, today or today_uk())
     session.add(case)
     session.flush()
     return case
@@ -165,7 +165,7 @@ def create_case(session: Session, *, today: dt.date | None = None, **values: Any
 
 def update_case(session: Session, case: Case, *, today: dt.date | None = None, **changes: Any) -> Case:
     """Change a case's own facts. On a ValidationError the case is left exactly as it was."""
-    _apply(session, case, changes, today or dt.date.today())
+    _apply(session, case, changes, today or today_uk())
     session.flush()
     return case
 

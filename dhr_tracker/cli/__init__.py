@@ -16,8 +16,6 @@ import sqlalchemy.exc
 
 from dhr_tracker import __version__
 from dhr_tracker.errors import UserError
-from dhr_tracker.settings import SettingError
-from dhr_tracker.storage.errors import StorageError
 
 COMMAND_MODULES = [
     "dhr_tracker.cli.database_commands",
@@ -98,12 +96,9 @@ def main(argv: list[str] | None = None) -> int:
 
         with held_output(_command_words(argv)):
             return args.run(args) or EXIT_OK
-    except StorageError as error:
+    except UserError as error:  # the one root of every error a user can cause (storage and settings too)
         print(error.message, file=sys.stderr)
         return error.exit_code
-    except (UserError, SettingError) as error:
-        print(str(error), file=sys.stderr)
-        return getattr(error, "exit_code", EXIT_ERROR)
     except KeyboardInterrupt:
         print("Stopped.", file=sys.stderr)
         return 130

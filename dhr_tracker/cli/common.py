@@ -21,13 +21,16 @@ import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dhr_tracker.errors import UserError
 from dhr_tracker.privacy.channels import COMMAND_LINE, channel_label
 from dhr_tracker.locations import default_database_path
 from dhr_tracker.storage.database import Database, open_database
 from dhr_tracker.storage.server_url import is_server_url
+
+if TYPE_CHECKING:  # for the annotation only: arm_output_guard imports it when it arms the guard
+    from dhr_tracker.reports.pseudonyms import RealNameGuard
 
 PASSPHRASE_VARIABLE = "DHR_TRACKER_PASSPHRASE"
 
@@ -132,7 +135,7 @@ def open_from_args(args: argparse.Namespace, *, read_only: bool = False) -> Data
 class _OutputGuard:
     """The guard over this command's output: armed once a database is open."""
 
-    guard = None  # a RealNameGuard, once armed
+    guard: RealNameGuard | None = None  # once armed
     command = ""  # the words of the command, for the refusal ("case show")
 
     def where(self) -> str:

@@ -148,7 +148,7 @@ def level_dates(
             day: dt.date | None = requested_on
         elif previous is None:
             day = None
-        elif level.at_next_kcsp_meeting:
+        elif level.working_days is None:  # the level is reached at the next KCSP meeting
             day = next((meeting for meeting in meetings if meeting >= previous), None)
         else:
             day = max(calendar.add_working_days(due_on, level.working_days), previous)
@@ -178,7 +178,7 @@ def assess_request(
         taken = [action.level for action in request.actions if action.taken_on <= as_of]
         if not any(taken_level >= level.level for taken_level in taken):
             action_due = level
-    late_until = stop if answered else as_of
+    late_until = as_of if stop is None else stop  # stop is the day the update came, once it has
     outstanding = tuple(item for item in request.items if item.settled_on is None or item.settled_on > as_of)
     return RequestPosition(
         request=request, as_of=as_of, answered=answered, level=level, reached_on=reached_on, action_due=action_due,

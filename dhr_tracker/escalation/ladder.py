@@ -124,11 +124,14 @@ def parse_ladder(value: Any) -> tuple[LadderLevel, ...]:
                 f"Level {level}: 'when' must be a number of working days after the due date (0 to 250) "
                 f"or '{NEXT_KCSP_MEETING}'."
             )
+        recipient_value = entry.get("recipient")
         try:
-            recipient = RecipientRole(entry.get("recipient"))
+            recipient = RecipientRole(recipient_value) if isinstance(recipient_value, str) else None
         except ValueError:
+            recipient = None
+        if recipient is None:
             choices = ", ".join(role.value for role in RecipientRole)
-            raise ValueError(f"Level {level}: the recipient must be one of {choices}.") from None
+            raise ValueError(f"Level {level}: the recipient must be one of {choices}.")
         label = entry.get("label")
         if not isinstance(label, str) or not label.strip():
             raise ValueError(f"Level {level} needs a label saying what happens at it.")

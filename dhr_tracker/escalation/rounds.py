@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from dhr_tracker.validation import clean_date, clean_text, not_in_future
 from dhr_tracker.actionplan.progress import add_progress_update
 from dhr_tracker.actionplan.recommendations import ACTIVE_STATUSES
-from dhr_tracker.dates import format_date
+from dhr_tracker.dates import format_date, today_uk
 from dhr_tracker.errors import ValidationError
 from dhr_tracker.security.audit import record_bulk_creation
 from dhr_tracker.model import (
@@ -123,7 +123,7 @@ def record_reply(
     Each update settles that recommendation in this request (and in any earlier one still waiting on
     it); when every item is settled the request counts as received. Validates everything first.
     """
-    today = today or dt.date.today()
+    today = today or today_uk()
     received_on = clean_date(received_on, "received_on", "The date the reply was received", required=True)
     not_in_future(received_on, today, "received_on", "The date the reply was received")
     if received_on < request.requested_on:

@@ -9,7 +9,7 @@ from sqlalchemy import and_, case as sql_case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from dhr_tracker.validation import clean_date, clean_text, not_in_future
-from dhr_tracker.dates import format_date
+from dhr_tracker.dates import format_date, today_uk
 from dhr_tracker.errors import ValidationError
 from dhr_tracker.escalation.engine import (
     ActionFacts, AgencyPosition, ItemFacts, RequestFacts, assess_agencies, level_dates,
@@ -157,7 +157,7 @@ def _record(
     session: Session, request: UpdateRequest, level: int, taken_on: dt.date, method: ContactMethod | str,
     recipient: str, note: str, today: dt.date | None, context: _Context,
 ) -> EscalationAction:
-    today = today or dt.date.today()
+    today = today or today_uk()
     taken_on = clean_date(taken_on, "taken_on", "The date of the action", required=True)
     not_in_future(taken_on, today, "taken_on", "The date of the action")
     ladder = context.ladder

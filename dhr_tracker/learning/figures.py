@@ -23,14 +23,15 @@ import datetime as dt
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TypeGuard
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from dhr_tracker.dates import format_date
+from dhr_tracker.dates import format_date, today_uk
 from dhr_tracker.errors import UserError
-from dhr_tracker.lifecycle.deadlines import DeadlineKind
+from dhr_tracker.lifecycle.deadlines import Deadline, DeadlineKind
 from dhr_tracker.lifecycle.overview import caseload_overview
 from dhr_tracker.model import (
     Case,
@@ -111,7 +112,7 @@ class AnnualFigures:
         raise UserError(f"There is no figure '{name}'. The figures are: {', '.join(f.name for f in self.figures)}.")
 
 
-def _in_year(day: dt.date | None, year: int) -> bool:
+def _in_year(day: dt.date | None, year: int) -> TypeGuard[dt.date]:
     return day is not None and day.year == year
 
 
@@ -119,10 +120,15 @@ def _late(days: int) -> str:
     return "in time" if days == 0 else f"{days} day{'s' if days != 1 else ''} late"
 
 
+_MetDeadline = tuple[str, str, Deadline]  # case reference, pseudonym, a deadline met in the year
+
+
 def _deadline_figures(session: Session, year: int, as_of: dt.date) -> list[Figure]:
     settings = Settings(session)
     overviews = caseload_overview(session, as_of, open_only=False)
-    decisions, informed, completed = [], [], []
+    decisions: list[_MetDeadline] = []
+    informed: list[_MetDeadline] = []
+    completed: list[_MetDeadline] = []
     for overview in overviews:
         for d in overview.deadlines:
             if d.status.value != "met" or not _in_year(d.met_on, year):
@@ -135,7 +141,7 @@ def _deadline_figures(session: Session, year: int, as_of: dt.date) -> list[Figur
             elif d.milestone is DeadlineKind.COMPLETION:
                 completed.append(entry)
 
-    def share(name, title, label, entries, note=""):  # noqa: ANN001, ANN202
+    def share(name: str, title: str, label: str, entries: list[_MetDeadline], note: str = "") -> Figure:
         lines = tuple(CaseLine(ref, pseudo, f"{d.label} {format_date(d.met_on)}, {_late(d.slippage_days)}")
                       for ref, pseudo, d in entries)
         on_time = sum(1 for _, _, d in entries if d.slippage_days == 0)
@@ -149,9 +155,10 @@ def _deadline_figures(session: Session, year: int, as_of: dt.date) -> list[Figur
               "Home Office notifications recorded in the year, against the working-day timescale setting."),
     ]
     rows = []
-    for months, name, national in ((6, "completed_within_6_months", NATIONAL_WITHIN_6), (12, "completed_within_12_months", NATIONAL_WITHIN_12)):
+    for months, national in ((6, NATIONAL_WITHIN_6), (12, NATIONAL_WITHIN_12)):
         lines, within = [], 0
         for ref, pseudo, d in completed:
+            assert d.met_on is not None, "only deadlines met in the year were kept"
             limit = d.starts_on + relativedelta(months=months)
             ok = d.met_on <= limit
             within += ok
@@ -173,7 +180,7 @@ def annual_figures(session: Session, year: int, *, today: dt.date | None = None)
     """Every figure for the calendar year `year`, as the record stood on 31 December (or today, if earlier)."""
     if not 2011 <= year <= 2100:
         raise UserError(f"The year must be between 2011 (reviews began) and 2100, not {year}.")
-    today = today or dt.date.today()
+    today = today or today_uk()
     end = dt.date(year, 12, 31)
     as_of = min(end, today)
     if dt.date(year, 1, 1) > today:
@@ -209,8 +216,8 @@ def annual_figures(session: Session, year: int, *, today: dt.date | None = None)
         lines.append(CaseLine(case.reference, case.pseudonym, f"signed off {format_date(signoffs[p.case_id])}, published "
                                                               f"{format_date(p.published_on)}: {days} days"))
     median = (FigureRow("Median days", round(statistics.median(waits)), None, tuple(lines)),) if waits else ()
-    figures.append(Figure("signoff_to_publication", "From partnership sign-off to publication", median + (
-        FigureRow("Reviews published with a recorded sign-off", len(waits), None, tuple(lines)),
+    figures.append(Figure("signoff_to_publication", "From partnership sign-off to publication", (
+        *median, FigureRow("Reviews published with a recorded sign-off", len(waits), None, tuple(lines)),
     ), "Reviews published in the year; no median without one."))
 
     # Recommendations by implementation category, as assessed by the year's end.
@@ -219,13 +226,15 @@ def annual_figures(session: Session, year: int, *, today: dt.date | None = None)
     for a in session.scalars(select(ImplementationAssessment).order_by(ImplementationAssessment.assessed_on, ImplementationAssessment.id)):
         if a.assessed_on <= as_of:
             latest[a.recommendation_id] = a
-    by_category: dict[str, list[CaseLine]] = {c.label: [] for c in ImplementationCategory} | {NOT_ASSESSED: []}
+    by_category: dict[str, list[CaseLine]] = {
+        label: [] for label in (*(c.label for c in ImplementationCategory), NOT_ASSESSED)
+    }
     for rec_id, rec in sorted(recs.items()):
         case = cases[rec.case_id]
-        a = latest.get(rec_id)
-        label = a.category.label if a else NOT_ASSESSED
+        assessment = latest.get(rec_id)
+        label = assessment.category.label if assessment else NOT_ASSESSED
         by_category[label].append(CaseLine(case.reference, case.pseudonym, f"recommendation {rec.number}"
-                                           + (f", assessed {format_date(a.assessed_on)}" if a else "")))
+                                           + (f", assessed {format_date(assessment.assessed_on)}" if assessment else "")))
     national = {c.label: f"{share} nationally" for c, share in COMMISSIONER_SHARES.items()}
     figures.append(Figure("recommendations_by_category", "Recommendations by implementation (the Commissioner's categories)", tuple(
         FigureRow(label, len(lines), len(recs), tuple(lines), national.get(label, "")) for label, lines in by_category.items()

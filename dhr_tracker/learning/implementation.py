@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dhr_tracker.dates import format_date
+from dhr_tracker.dates import format_date, today_uk
 from dhr_tracker.errors import ValidationError
 from dhr_tracker.model import DepartmentCorrespondence, ImplementationAssessment, ImplementationEvidence, Recommendation
 from dhr_tracker.validation import clean_date, clean_text, not_in_future
@@ -23,7 +23,7 @@ from dhr_tracker.vocabulary import DepartmentStep, ImplementationCategory, Scope
 PERSON_LIMIT = 200
 
 
-def _category(value) -> ImplementationCategory:  # noqa: ANN001
+def _category(value: ImplementationCategory | str) -> ImplementationCategory:
     if isinstance(value, ImplementationCategory):
         return value
     try:
@@ -37,7 +37,7 @@ def assess(
     recheck_on: dt.date | None = None, note: str = "", today: dt.date | None = None,
 ) -> ImplementationAssessment:
     """Record an assessment; it becomes the current one. The re-check date, if given, must follow it."""
-    today = today or dt.date.today()
+    today = today or today_uk()
     category = _category(category)
     on = clean_date(on, "assessed_on", "The date of the assessment", required=True)
     not_in_future(on, today, "assessed_on", "The date of the assessment")
@@ -84,7 +84,7 @@ def record_evidence(
     today: dt.date | None = None,
 ) -> ImplementationEvidence:
     """Record evidence of implementation that someone has seen and checked."""
-    today = today or dt.date.today()
+    today = today or today_uk()
     reference = clean_text(reference, "reference", "The evidence reference", required=True, limit=200)
     seen_on = clean_date(seen_on, "seen_on", "The date the evidence was seen", required=True)
     not_in_future(seen_on, today, "seen_on", "The date the evidence was seen")
@@ -122,7 +122,7 @@ def record_department_step(
     Steps go in order (sent, acknowledged, answered), each dated on or after the one before; a recommendation
     may be sent again (a new trail) once answered.
     """
-    today = today or dt.date.today()
+    today = today or today_uk()
     if rec.scope is not Scope.NATIONAL:
         raise ValidationError(
             f"Recommendation {rec.number} is {rec.scope.label.lower()}, not national: only national recommendations "
@@ -130,14 +130,15 @@ def record_department_step(
         )
     if not isinstance(step, DepartmentStep):
         try:
-            step = DepartmentStep.from_text(str(step))
+            parsed: DepartmentStep = DepartmentStep.from_text(str(step))  # from_text is untyped (Any)
         except ValueError as error:
             raise ValidationError(f"Step: {error}.", field="step", rule="unknown_step") from None
+        step = parsed
     on = clean_date(on, "occurred_on", "The date", required=True)
     not_in_future(on, today, "occurred_on", "The date")
     trail = department_trail(session, rec)
     last = trail[-1] if trail else None
-    expected = (DepartmentStep.SENT,) if last is None or last.step is DepartmentStep.ANSWERED else (
+    expected: tuple[DepartmentStep, ...] = (DepartmentStep.SENT,) if last is None or last.step is DepartmentStep.ANSWERED else (
         STEP_ORDER[STEP_ORDER.index(last.step) + 1],)
     if last is not None and last.step is DepartmentStep.SENT:
         expected = (DepartmentStep.ACKNOWLEDGED, DepartmentStep.ANSWERED)  # an answer may come unacknowledged

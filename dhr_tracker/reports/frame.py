@@ -340,7 +340,8 @@ def render_copies(
         for index in range(len(labels)):
             with pikepdf.open(io.BytesIO(body)) as document:
                 for number, page in enumerate(document.pages):
-                    page.add_overlay(overlay.pages[index * pages + number])
+                    # rect=None (the whole page) is pikepdf's default, but its stub declares no default.
+                    page.add_overlay(overlay.pages[index * pages + number], rect=None)
                 out = io.BytesIO()
                 document.save(out)
             yield out.getvalue()

@@ -29,7 +29,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, event, inspect, insert, select, text
+from sqlalchemy import Connection, Table, event, inspect, insert, select, text
 from sqlalchemy.orm import Session, object_session, sessionmaker
 from sqlalchemy.orm.attributes import get_history
 
@@ -585,9 +585,9 @@ _MAX_DETAILED = 20  # rows whose differing fields are worked out (from their his
 def _row_problems(session: Session, expected: dict[str, dict[str, str | None]]) -> tuple[RowProblem, ...]:
     connection = session.connection()
     found: list[tuple[str, str, str]] = []
-    for table in row_digest.audited_tables():
-        found.extend((table.name, name, kind) for name, kind in row_digest.differing_rows(
-            connection, table.name, expected.get(table.name, {})
+    for audited in row_digest.audited_tables():
+        found.extend((audited.name, name, kind) for name, kind in row_digest.differing_rows(
+            connection, audited.name, expected.get(audited.name, {})
         ))
     found.extend((table, name, "added") for table, name in row_digest.orphan_link_rows(connection))
     problems = []
@@ -610,7 +610,9 @@ def _differing_fields(session: Session, table: str, name: str) -> tuple[str, ...
     """The fields whose value differs from the one the trail last recorded, where the trail holds the values."""
     from dhr_tracker.model import Base
 
-    mapper = next((m for m in Base.registry.mappers if m.local_table.name == table), None)
+    mapper = next(
+        (m for m in Base.registry.mappers if isinstance(m.local_table, Table) and m.local_table.name == table), None
+    )
     if mapper is None:
         return ()
     recorded: dict[str, Any] | None = None
@@ -626,7 +628,7 @@ def _differing_fields(session: Session, table: str, name: str) -> tuple[str, ...
     if recorded is None:
         return ()
     key = tuple(name.split(",")) if len(mapper.primary_key) > 1 else (name,)
-    typed = tuple(int(part) if column.type.python_type is int else part for part, column in zip(key, mapper.primary_key))
+    typed = tuple(int(part) if column.type.python_type is int else part for part, column in zip(key, mapper.primary_key, strict=True))
     with session.no_autoflush:
         obj = session.get(mapper.class_, typed if len(typed) > 1 else typed[0], populate_existing=True)
     if obj is None:

@@ -32,7 +32,7 @@ GUARD_TRIGGERS: dict[str, str] = {
 
 def check_guard_triggers(connection: Connection) -> list[str]:
     """One sentence per guard trigger that is missing or not the one DHR Tracker created."""
-    found = dict(connection.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")).all())
+    found: dict[str, str] = dict(connection.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")).all())
     problems = []
     for name, definition in GUARD_TRIGGERS.items():
         if name not in found:

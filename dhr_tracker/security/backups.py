@@ -92,7 +92,7 @@ def verify_backup(path: Path | str, passphrase: str) -> BackupCheck:
             tables = connection.execute(
                 text("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
             ).scalars().all()
-            counts = {name: connection.execute(text(f'SELECT count(*) FROM "{name}"')).scalar() for name in tables}
+            counts = {name: connection.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one() for name in tables}
             clashes = pseudonyms_holding_names(connection) if "dhr_case" in tables else []
             last = connection.execute(text("SELECT id, entry_hash FROM audit_entry ORDER BY id DESC LIMIT 1")).first()
             checkpoint = f"{last[0]}:{last[1]}" if last else ""
@@ -100,7 +100,7 @@ def verify_backup(path: Path | str, passphrase: str) -> BackupCheck:
         raise
     except StorageError:
         raise
-    except Exception as error:  # a damaged file can fail in many ways inside the driver
+    except Exception as error:  # noqa: BLE001 - a damaged file can fail in many ways inside the driver
         raise BackupProblem(f"The backup {path} cannot be read ({error.__class__.__name__}). Choose an older backup.") from None
     finally:
         engine.dispose()

@@ -8,32 +8,37 @@ process's effective user id; on Windows from the `GetUserNameW` API of the proce
 from __future__ import annotations
 
 import os
+import sys
 
+# The two lookups sit behind `sys.platform` checks (not `os.name`) because mypy understands those and
+# checks each branch only for its own platform: `ctypes.windll` does not exist on POSIX, nor `pwd` on Windows.
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
 
-def _posix_user() -> str:
-    import pwd
+    def _current_user() -> str:
+        import ctypes
+        from ctypes import wintypes
 
-    uid = os.geteuid()
-    try:
-        return pwd.getpwuid(uid).pw_name
-    except KeyError:  # a user id with no entry in the password database (some containers)
-        return f"uid {uid}"
+        size = wintypes.DWORD(257)  # UNLEN + 1
+        buffer = ctypes.create_unicode_buffer(size.value)
+        if not ctypes.windll.advapi32.GetUserNameW(buffer, ctypes.byref(size)):
+            raise OSError("GetUserNameW failed")
+        return buffer.value
 
+else:
 
-def _windows_user() -> str:
-    import ctypes
-    from ctypes import wintypes
+    def _current_user() -> str:
+        import pwd
 
-    size = wintypes.DWORD(257)  # UNLEN + 1
-    buffer = ctypes.create_unicode_buffer(size.value)
-    if not ctypes.windll.advapi32.GetUserNameW(buffer, ctypes.byref(size)):
-        raise OSError("GetUserNameW failed")
-    return buffer.value
+        uid = os.geteuid()
+        try:
+            return pwd.getpwuid(uid).pw_name
+        except KeyError:  # a user id with no entry in the password database (some containers)
+            return f"uid {uid}"
 
 
 def os_user() -> str:
     """The operating-system account this process runs as ('unknown' only if the system cannot say)."""
     try:
-        return _windows_user() if os.name == "nt" else _posix_user()
+        return _current_user()
     except (OSError, AttributeError, ImportError):
         return "unknown"

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import text
+from sqlalchemy.pool import QueuePool
 
 from dhr_tracker.security.backups import BACKUP_SUFFIX, backup_to, default_backup_folder
 from dhr_tracker.storage.database import Database, _engine, _verify
@@ -47,7 +48,11 @@ def change_passphrase(
     strength = check_new_passphrase(new, confirmation)
     if new == current:
         raise PassphraseRejected("The new passphrase is the same as the current one. Choose a different passphrase.")
-    if database.engine.pool.checkedout():
+    pool = database.engine.pool
+    # storage.database builds every engine on a QueuePool (the key derivation is too dear per connection),
+    # the one pool class that counts the connections lent out.
+    assert isinstance(pool, QueuePool), f"the database engine uses {type(pool).__name__}, not a QueuePool"
+    if pool.checkedout():
         raise StorageError("Something is still being edited or saved. Finish or cancel it, then change the passphrase.")
 
     folder = Path(backup_folder) if backup_folder is not None else default_backup_folder(database.path)
@@ -63,7 +68,7 @@ def change_passphrase(
         cursor = raw.cursor()
         cursor.execute(f"PRAGMA rekey = {quoted}")  # one transaction: all pages or none
         cursor.close()
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - whatever SQLCipher refused, the user is told and the old key stands
         raise StorageError(
             f"The passphrase was not changed ({getattr(error, 'args', [''])[0] or type(error).__name__}). "
             f"The database still opens with the current passphrase; a backup is at {backup}."
@@ -79,7 +84,7 @@ def change_passphrase(
             problems = connection.execute(text("PRAGMA cipher_integrity_check")).all()
         if problems:
             raise StorageError(f"integrity check: {problems[0][0]}")
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - any failure to reopen must end in the restore instructions
         new_engine.dispose()
         raise StorageError(
             f"The database did not reopen with the new passphrase ({error}). Restore the backup at {backup}, "

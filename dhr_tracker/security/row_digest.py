@@ -50,13 +50,20 @@ def link_tables() -> dict[str, LinkTable]:
     links: dict[str, LinkTable] = {}
     for mapper in Base.registry.mappers:
         for relationship in mapper.relationships:
-            if relationship.secondary is None or relationship.secondary.name in {link.table.name for link in links.values()}:
+            secondary = relationship.secondary
+            if secondary is None:
+                continue
+            # The model declares every link table as a plain Table and maps every class to one table
+            # (no joins, no selectables), so both are Tables with names and primary keys.
+            assert isinstance(secondary, Table), f"{relationship} has a secondary that is not a Table"
+            owner_table = mapper.local_table
+            assert isinstance(owner_table, Table), f"{mapper} is mapped to something other than one Table"
+            if secondary.name in {link.table.name for link in links.values()}:
                 continue
             owner_pairs = {owner.name: link.name for owner, link in relationship.synchronize_pairs}
-            owner_table = mapper.local_table
             owner_columns = tuple(owner_pairs[column.name] for column in owner_table.primary_key.columns)
-            others = tuple(sorted(c.name for c in relationship.secondary.columns if c.name not in owner_columns))
-            links[owner_table.name] = LinkTable(relationship.secondary, owner_columns, others)
+            others = tuple(sorted(c.name for c in secondary.columns if c.name not in owner_columns))
+            links[owner_table.name] = LinkTable(secondary, owner_columns, others)
     return links
 
 
@@ -84,7 +91,7 @@ def _state_select(table_name: str) -> tuple[str, int]:
     link = link_tables().get(table_name)
     if link is not None:
         row_text = " || ',' || ".join(f"CAST(l.{_quoted(name)} AS TEXT)" for name in link.other_columns)
-        joined = " AND ".join(f"l.{_quoted(owner)} = t.{_quoted(key)}" for owner, key in zip(link.owner_columns, keys))
+        joined = " AND ".join(f"l.{_quoted(owner)} = t.{_quoted(key)}" for owner, key in zip(link.owner_columns, keys, strict=True))
         parts.append(
             f"(SELECT group_concat({row_text}, ';' ORDER BY {row_text}) FROM {_quoted(link.table.name)} AS l WHERE {joined})"
         )
@@ -105,7 +112,10 @@ def _driver_rows(connection: Connection, table_name: str):
     """(key, state) rows of the whole table in chunks, through the driver's own cursor: `audit verify` reads
     every row of the database (650,000 at national scale), and SQLAlchemy's per-row handling would double it."""
     sql, width = _state_select(table_name)
-    cursor = connection.connection.driver_connection.cursor()
+    driver = connection.connection.driver_connection
+    # None only once the pooled connection has been invalidated; an open Connection always has its driver's.
+    assert driver is not None, "the connection has no live driver connection"
+    cursor = driver.cursor()
     try:
         cursor.execute(sql)
         while chunk := cursor.fetchmany(20_000):
@@ -130,7 +140,7 @@ def table_digests(connection: Connection, table_name: str) -> dict[str, str]:
     """entity_id -> digest for every row of the table."""
     digests: dict[str, str] = {}
     for keys, states in _driver_rows(connection, table_name):
-        digests.update(zip(keys, _hex_digests(states)))
+        digests.update(zip(keys, _hex_digests(states), strict=True))
     return digests
 
 
@@ -140,7 +150,7 @@ def differing_rows(connection: Connection, table_name: str, recorded: dict[str, 
     found: list[tuple[str, str]] = []
     matched = 0
     for keys, states in _driver_rows(connection, table_name):
-        for key, digest in zip(keys, _hex_digests(states)):
+        for key, digest in zip(keys, _hex_digests(states), strict=True):
             wanted = recorded.get(key)
             if wanted == digest:
                 matched += 1
@@ -150,7 +160,6 @@ def differing_rows(connection: Connection, table_name: str, recorded: dict[str, 
                     matched += 1
     present = sum(1 for digest in recorded.values() if digest is not None)
     if matched != present:  # some recorded rows are gone: find which (rare, so a second, key-only pass)
-        sql, width = _state_select(table_name)
         key_names = ", ".join(f'"{column.name}"' for column in table_named(table_name).primary_key.columns)
         current = {entity_id(row) for row in connection.exec_driver_sql(f'SELECT {key_names} FROM "{table_name}"')}
         found.extend((key, "deleted") for key, digest in recorded.items() if digest is not None and key not in current)
@@ -179,11 +188,11 @@ def digests_for(connection: Connection, table_name: str, keys: Iterable[Sequence
 
 def orphan_link_rows(connection: Connection) -> list[tuple[str, str]]:
     """(link table, row) for link rows whose owner does not exist: put there behind the app's back."""
-    orphans = []
+    orphans: list[tuple[str, str]] = []
     for owner_name, link in link_tables().items():
         owner = table_named(owner_name)
         joined = " AND ".join(
-            f"o.{_quoted(key.name)} = l.{_quoted(column)}" for column, key in zip(link.owner_columns, owner.primary_key.columns)
+            f"o.{_quoted(key.name)} = l.{_quoted(column)}" for column, key in zip(link.owner_columns, owner.primary_key.columns, strict=True)
         )
         names = ", ".join(f"l.{_quoted(column.name)}" for column in link.table.primary_key.columns)
         sql = (f"SELECT {names} FROM {_quoted(link.table.name)} AS l "
@@ -213,13 +222,14 @@ def database_dependents(connection: Connection, table_name: str, key: Sequence[A
     while pending:
         parent_name, parent_key = pending.pop()
         parent = table_named(parent_name)
-        parent_keys = {column.name: value for column, value in zip(parent.primary_key.columns, parent_key)}
+        parent_keys = {column.name: value for column, value in zip(parent.primary_key.columns, parent_key, strict=True)}
         linked = {link.table.name for link in link_tables().values()}
         for child in _metadata_tables().values():
             if child.name in NOT_AUDITED or child.name in linked:
                 continue  # a link table's rows are part of their owner's state
             for constraint in child.foreign_key_constraints:
-                if constraint.referred_table.name != parent_name or (constraint.ondelete or "").upper() not in ("CASCADE", "SET NULL"):
+                on_delete = (constraint.ondelete or "").upper()
+                if constraint.referred_table.name != parent_name or on_delete not in ("CASCADE", "SET NULL"):
                     continue
                 conditions, params = [], []
                 for element in constraint.elements:
@@ -229,7 +239,7 @@ def database_dependents(connection: Connection, table_name: str, key: Sequence[A
                 rows = connection.exec_driver_sql(
                     f"SELECT {names} FROM {_quoted(child.name)} WHERE {' AND '.join(conditions)}", tuple(params)
                 ).all()
-                effect = "delete" if constraint.ondelete.upper() == "CASCADE" else "update"
+                effect = "delete" if on_delete == "CASCADE" else "update"
                 for row in rows:
                     marker = (child.name, tuple(row))
                     if marker in seen:

@@ -13,6 +13,7 @@ worker, a CLI command run in-process by a test) is allowed and counted.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
 import json
@@ -31,7 +32,8 @@ from dhr_tracker.storage.files import OWNER_ONLY
 
 log = logging.getLogger(__name__)
 
-if os.name == "nt":  # pragma: no cover - exercised on Windows only
+# `sys.platform`, not `os.name`: mypy understands it and checks each branch only for its own platform.
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import msvcrt
 
     _LOCKED_OFFSET = 1 << 20  # lock a byte far past the text, so other processes can still read who holds it
@@ -60,10 +62,8 @@ else:
         return True
 
     def _os_unlock(descriptor: int) -> None:
-        try:
+        with contextlib.suppress(OSError):
             fcntl.flock(descriptor, fcntl.LOCK_UN)
-        except OSError:
-            pass
 
 
 def lock_path_for(database_path: Path) -> Path:
@@ -119,7 +119,7 @@ def in_use_message(database_path: Path, holder: Holder | None) -> str:
 def _pid_alive(pid: int) -> bool:
     if pid <= 0:
         return False
-    if os.name == "nt":  # pragma: no cover
+    if sys.platform == "win32":  # pragma: no cover
         return True  # cannot tell cheaply; the operating-system lock already decided
     try:
         os.kill(pid, 0)
@@ -157,12 +157,10 @@ class WriterLock:
         if self._descriptor is None:
             return
         descriptor, self._descriptor = self._descriptor, None
-        try:
-            # Remove the file while still holding the lock; an opener that opened the old file will see
-            # that the path no longer names what it locked, and start again (see `_acquire`).
+        # Remove the file while still holding the lock; an opener that opened the old file will see
+        # that the path no longer names what it locked, and start again (see `_acquire`).
+        with contextlib.suppress(OSError):
             self.lock_path.unlink(missing_ok=True)
-        except OSError:
-            pass
         try:
             _os_unlock(descriptor)
         finally:
@@ -241,18 +239,19 @@ def _lock_database_file(database_path: Path) -> int | None:
     when the file is busy); a read-only connection of this process to the same file, mid-read at that
     moment, would lose its lock, the same hazard `storage.backup.copy_encrypted` has when it closes its copy.
     """
-    if not sys.platform.startswith("linux") or not database_path.exists():
-        return None
-    descriptor = os.open(database_path, os.O_RDONLY)
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(descriptor)
-        return -1
-    except OSError:  # no flock on this file system: the lock file decides
-        os.close(descriptor)
-        return None
-    return descriptor
+    # A block under the platform test (not an early return): mypy then reads the flock for Linux only.
+    if sys.platform == "linux" and database_path.exists():
+        descriptor = os.open(database_path, os.O_RDONLY)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(descriptor)
+            return -1
+        except OSError:  # no flock on this file system: the lock file decides
+            os.close(descriptor)
+            return None
+        return descriptor
+    return None
 
 
 def _acquire(database_path: Path) -> WriterLock:
@@ -304,14 +303,12 @@ def _acquire_lock_file(database_path: Path, lock_path: Path, me: Holder) -> Writ
             os.lseek(descriptor, 0, os.SEEK_SET)
             os.write(descriptor, me.to_text().encode("utf-8"))
             os.fsync(descriptor)
-            if os.name == "posix":
+            if sys.platform != "win32":
                 os.fchmod(descriptor, OWNER_ONLY)
             return WriterLock(database_path, descriptor, lock_path)
         except BaseException:
-            try:
+            with contextlib.suppress(OSError):
                 os.close(descriptor)
-            except OSError:
-                pass
             raise
     raise DatabaseInUse(in_use_message(database_path, _read_holder_at(lock_path)))
 

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from dhr_tracker.errors import UserError
 
-class StorageError(Exception):
+
+class StorageError(UserError):
     """Base class: `str(error)` is a complete sentence for the user; `exit_code` is the CLI's."""
-
-    exit_code = 1
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 class DatabaseMissing(StorageError):

@@ -9,6 +9,8 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect, text
 
+from dhr_tracker.storage.errors import StorageError
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
@@ -26,7 +28,10 @@ def script_directory() -> ScriptDirectory:
 
 
 def head_revision() -> str:
-    return script_directory().get_current_head()
+    head = script_directory().get_current_head()
+    if head is None:  # Alembic found no revisions: the package was installed without its migrations folder
+        raise StorageError("This installation of DHR Tracker is missing its database migrations. Reinstall it.")
+    return head
 
 
 def known_revisions() -> set[str]:

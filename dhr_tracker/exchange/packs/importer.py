@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from dhr_tracker.actionplan.progress import NewUpdate, add_progress_updates
 from dhr_tracker.errors import UserError
 from dhr_tracker.exchange.packs.reader import ReturnedPack, read_returned_pack
-from dhr_tracker.exchange.packs.review import PackReview, review_pack
+from dhr_tracker.exchange.packs.review import PackReview, RowReview, review_pack
 from dhr_tracker.model import Agency, Recommendation, StatusProposal, UpdatePack, UpdatePackEntry, utc_now
 
 
@@ -58,18 +58,25 @@ def import_pack(session: Session, returned: ReturnedPack, *, today: dt.date, fro
         return PackImport(review, changed=False)
     if not review.ok:
         raise PackRefused(review)
-    pack = session.get(UpdatePack, review.pack_id)
+    # review_pack gives a problem to a pack this database did not make and to every row whose recommendation
+    # it could not find, so a pack that passed has a pack id and each of its recorded rows a recommendation.
+    pack = session.get(UpdatePack, review.pack_id) if review.pack_id is not None else None
+    assert pack is not None, "a pack that passed its review is one this database made"
+    recorded: list[tuple[RowReview, int]] = []
+    for row in review.rows:
+        if row.recorded:
+            assert row.recommendation_id is not None, f"row {row.row_number} passed without a recommendation"
+            recorded.append((row, row.recommendation_id))
     recs = {rec.id: rec for rec in session.scalars(select(Recommendation).where(
-        Recommendation.id.in_([row.recommendation_id for row in review.rows if row.recorded])))}
-    recorded = [row for row in review.rows if row.recorded]
+        Recommendation.id.in_([rec_id for _, rec_id in recorded])))}
     added = add_progress_updates(
-        session, [NewUpdate(recs[row.recommendation_id], row.progress, row.updated_by, row.evidence) for row in recorded],
+        session, [NewUpdate(recs[rec_id], row.progress, row.updated_by, row.evidence) for row, rec_id in recorded],
         received_on=today, today=today,
     )
-    for row, update in zip(recorded, added):
+    for (row, rec_id), update in zip(recorded, added, strict=True):
         session.add(UpdatePackEntry(pack=pack, progress_update=update))
         if row.proposed is not None:
-            rec = recs[row.recommendation_id]
+            rec = recs[rec_id]
             session.add(StatusProposal(
                 pack=pack, recommendation_id=rec.id, from_status=rec.status, proposed_status=row.proposed,
                 completed_on=row.completed_on, proposed_on=today, proposed_by=row.updated_by[:200], decision="",

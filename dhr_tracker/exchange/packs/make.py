@@ -80,7 +80,7 @@ def make_packs(session: Session, round_: UpdateRound, out_dir: Path | str, *, ag
                                                                 (row.recommendation_id for row in content.rows)))
         subject = email_subject(content, marking)
         body = email_body(content, return_to=return_to, stamped=stamped, encrypted=password is not None)
-        guard.check(pack_texts(content, marking, handling_line, return_to, stamped) + [subject, body],
+        guard.check([*pack_texts(content, marking, handling_line, return_to, stamped), subject, body],
                     where=UPDATE_PACK)
         stem = pack_file_stem(content)
         planned.append((content, identifier, key, stamped, subject, body, out_dir / f"{stem}.xlsx", out_dir / f"{stem}.eml"))

@@ -76,7 +76,7 @@ def _decrypt(data: bytes, name: str, password: str | None) -> bytes:
         office.load_key(password=password)
         out = io.BytesIO()
         office.decrypt(out)
-    except Exception:  # msoffcrypto raises several kinds for a wrong password or a damaged container
+    except Exception:  # noqa: BLE001 - msoffcrypto raises several kinds for a wrong password or a damaged container
         raise PackFileError(f"{name} could not be opened with the password given. Check the password file.") from None
     return out.getvalue()
 
@@ -112,14 +112,14 @@ def read_returned_pack(path: Path | str, *, password: str | None = None) -> Retu
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - a crafted or damaged file fails in many ways inside openpyxl
         raise PackFileError(f"{path.name} could not be read as a workbook ({type(error).__name__}). "
                             "Open it in Excel, save it again as .xlsx, and import it again.") from None
     try:
         return _read(book, path, sha256)
     except PackFileError:
         raise
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - as above: openpyxl reads the read-only book lazily
         raise PackFileError(f"{path.name} could not be read as a workbook ({type(error).__name__}). "
                             "Open it in Excel, save it again as .xlsx, and import it again.") from None
     finally:

@@ -107,7 +107,7 @@ def review_pack(session: Session, returned: ReturnedPack, *, today: dt.date, fro
             f"The pack identifier {returned.identifier} is not one this database made. Check the file came from this "
             "office's current round; a pack from another system cannot be imported.",), ())
     request = pack.request
-    round_ = session.get(UpdateRound, request.round_id)
+    round_ = request.round
     agency = request.agency
     label = f"round for the meeting on {format_date(round_.meeting_on)}"
     if pack.imported_at is not None:
@@ -171,7 +171,9 @@ def _review_row(row: ReturnedRow, pack: UpdatePack, agency: Agency, recs: dict, 
         problems.append("its row key was changed, or the row was copied from another pack. Put the update in "
                         "the row of its recommendation in this pack.")
     else:
-        rec_id = parse_row_key(row.key)[0]
+        parsed = parse_row_key(row.key)
+        assert parsed is not None, "row_key_valid has just parsed this key"
+        rec_id = parsed[0]
         if row.key in seen:
             problems.append("repeats the row key of an earlier row; give each recommendation's update once.")
         seen.add(row.key)
@@ -188,8 +190,8 @@ def _review_row(row: ReturnedRow, pack: UpdatePack, agency: Agency, recs: dict, 
         key_problems = tuple(problem for problem in problems if "row key" in problem)
         return RowReview(row.row_number, rec.id if rec else None, reference or "", pseudonym or "", number or "", "", "",
                          None, None, "", key_problems)
-    for key in row.formulas:
-        problems.append(f"the column '{HEADERS[key]}' holds a formula. Type the value itself; formulas are never imported.")
+    problems.extend(f"the column '{HEADERS[key]}' holds a formula. Type the value itself; formulas are never imported."
+                    for key in row.formulas)
 
     completed = read_date(row.values.get("completed_on"), epoch=epoch)
     completed_on = completed.value

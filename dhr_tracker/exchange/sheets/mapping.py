@@ -138,9 +138,9 @@ def guess_columns(kind: SheetKind, headers: list[str], fixed: dict[str, str | No
                 break
     skip = set(fixed)  # fields named in the mapping (found, missing or left out on purpose) are not guessed
     for index, text in enumerate(normalised):
-        key = synonyms.get(text)
-        if key and key not in chosen and key not in skip and index not in used:
-            chosen[key] = index
+        guessed = synonyms.get(text)
+        if guessed and guessed not in chosen and guessed not in skip and index not in used:
+            chosen[guessed] = index
             used.add(index)
     for index, text in enumerate(normalised):
         if index in used or len(text) < 4:
