@@ -170,9 +170,10 @@ class WorkingDayCalendar:
         whole_years = 0
         if end.year > start.year:
             key = (start.year, end.year)
-            whole_years = self._whole_years.get(key)
-            if whole_years is None:
-                whole_years = self._whole_years[key] = sum(len(self._off_weekdays(y)) for y in range(start.year, end.year))
+            remembered = self._whole_years.get(key)
+            if remembered is None:
+                remembered = self._whole_years[key] = sum(len(self._off_weekdays(y)) for y in range(start.year, end.year))
+            whole_years = remembered
         return whole_years + bisect_right(self._off_weekdays(end.year), end) - bisect_right(self._off_weekdays(start.year), start)
 
 
@@ -190,17 +191,24 @@ def _add_weekdays(day: dt.date, count: int) -> dt.date:
     return day
 
 
-class CachedCalendar:
+class CachedCalendar(WorkingDayCalendar):
     """The working-day calendar with its answers remembered: many requests and deadlines share dates.
 
-    Offers the two questions the deadline and escalation engines ask; build one per computation (or per
-    loaded calendar), as closure days change only with the settings.
+    Answers the two questions the deadline and escalation engines ask from memory; build one per
+    computation (or per loaded calendar), as closure days change only with the settings.
     """
 
     def __init__(self, calendar: WorkingDayCalendar):
+        super().__init__(calendar.closure_days)
         self.calendar = calendar
-        self.add_working_days = lru_cache(maxsize=4096)(calendar.add_working_days)
-        self.working_days_between = lru_cache(maxsize=8192)(calendar.working_days_between)
+        self._add = lru_cache(maxsize=4096)(calendar.add_working_days)
+        self._between = lru_cache(maxsize=8192)(calendar.working_days_between)
+
+    def add_working_days(self, start: dt.date, days: int) -> dt.date:
+        return self._add(start, days)
+
+    def working_days_between(self, start: dt.date, end: dt.date) -> int:
+        return self._between(start, end)
 
 
 def calendar_for(session) -> WorkingDayCalendar:  # noqa: ANN001 - a SQLAlchemy Session

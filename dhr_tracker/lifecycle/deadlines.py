@@ -303,9 +303,9 @@ def compute_deadlines(
         if decided_on is not None:
             informed = [day for day in facts.dates_of(MilestoneKind.HOME_OFFICE_INFORMED) if day >= decided_on]
             add(DeadlineKind.HOME_OFFICE_INFORMED, decided_on, scale.home_office_informed, informed[0] if informed else None)
-        if reviewing and scale.scoping is not None:
+        if reviewing and decided_on is not None and scale.scoping is not None:
             add(DeadlineKind.SCOPING, decided_on, scale.scoping, facts.first(MilestoneKind.SCOPING_COMPLETED))
-        if reviewing:
+        if reviewing and decided_on is not None:
             done = [day for day in (facts.first(MilestoneKind.PARTNERSHIP_SIGNOFF),
                                     min((r.submitted_on for r in facts.qa_rounds), default=None)) if day]
             add(DeadlineKind.COMPLETION, decided_on, scale.completion, min(done) if done else None)

@@ -158,7 +158,7 @@ class CaseFacts:
     @cached_property
     def last_dated_on(self) -> dt.date:
         """The latest date of any recorded fact (plans such as an expected end are not facts)."""
-        days = [self.notified_on, *(m.occurred_on for m in self.milestones)]
+        days: list[dt.date | None] = [self.notified_on, *(m.occurred_on for m in self.milestones)]
         for r in self.qa_rounds:
             days += [r.submitted_on, r.panel_on, r.feedback_letter_on, r.revisions_made_on]
         if self.publication is not None:

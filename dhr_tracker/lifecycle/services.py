@@ -8,7 +8,7 @@ injectable for tests; it defaults to today's date in the UK.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, NoReturn
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
@@ -35,7 +35,7 @@ SPECIAL_MILESTONES = (MilestoneKind.DECISION, MilestoneKind.CLOSED, MilestoneKin
 AGENCY_MILESTONES = (MilestoneKind.IMR_REQUESTED, MilestoneKind.IMR_RECEIVED)
 
 
-def _refuse(message: str, rule: str, field: str | None = None) -> None:
+def _refuse(message: str, rule: str, field: str | None = None) -> NoReturn:
     raise ValidationError(message, field=field, rule=rule)
 
 
@@ -134,7 +134,7 @@ def record_milestone(
     elif kind is not MilestoneKind.SCOPING_COMPLETED or case.guidance_profile is not GuidanceProfile.DARDR:
         decided_on = _require_review(case, f"record '{kind.label}'")
         _not_before(occurred_on, decided_on, kind.label.lower(), "decision to review", "before_decision", "occurred_on")
-    if kind is MilestoneKind.IMR_RECEIVED:
+    if kind is MilestoneKind.IMR_RECEIVED and agency_row is not None:  # (an IMR always names its agency)
         requests = [m.occurred_on for m in case.milestones
                     if m.kind is MilestoneKind.IMR_REQUESTED and m.agency_id == agency_row.id]
         if requests and occurred_on < min(requests):
@@ -183,7 +183,7 @@ def record_decision(
     case.milestones.append(Milestone(kind=MilestoneKind.DECISION, occurred_on=decided_on, note=(note or "").strip() or decision.label))
     if home_office_informed_on is not None:
         case.milestones.append(Milestone(kind=MilestoneKind.HOME_OFFICE_INFORMED, occurred_on=home_office_informed_on))
-    if decision is Decision.NO_REVIEW:
+    if decision is Decision.NO_REVIEW and home_office_informed_on is not None:  # (refused above without it)
         case.milestones.append(Milestone(
             kind=MilestoneKind.CLOSED, occurred_on=max(decided_on, home_office_informed_on),
             note="Decision not to review; Home Office informed",

@@ -93,14 +93,14 @@ class Caseload:
     def position(self, session: Session, case_id: int, as_of: dt.date) -> CaseOverview | None:
         """One case as of `as_of`; None if there is no such case or it was not yet notified."""
         if self._changes is None or has_uncommitted_changes(session):
-            facts = load_case_facts(session, case_ids=[case_id])
+            loaded = load_case_facts(session, case_ids=[case_id])
             settings = _settings(session)
-            return position_of(facts[0], as_of, *settings) if facts and facts[0].notified_on <= as_of else None
+            return position_of(loaded[0], as_of, *settings) if loaded and loaded[0].notified_on <= as_of else None
         with self._lock:
             self._catch_up(session)
             self._load_closed(session, [case_id] if isinstance(self._facts.get(case_id), ClosedCase) else [])
             facts = self._facts.get(case_id)
-            if facts is None:
+            if facts is None or isinstance(facts, ClosedCase):  # (a closed case's facts were loaded just above)
                 return None
             day = self._day(as_of)
             if case_id not in day:
@@ -160,14 +160,14 @@ class Caseload:
             # closure, or every case): most of a caseload's history is closed reviews no screen shows today.
             self._timescales, self._calendar, self._rules = _settings(session)
             cases: list[CaseFacts | ClosedCase] = [*load_case_facts(session, open_only=True), *load_closed_cases(session)]
-            self._facts = {case.case_id: case for case in sorted(cases, key=lambda case: case.reference)}
+            self._facts = {_stored_id(case): case for case in sorted(cases, key=lambda case: case.reference)}
             self._positions.clear()
         elif touched:
             for case_id in touched:
                 self._facts.pop(case_id, None)
                 for day in self._positions.values():
                     day.pop(case_id, None)
-            self._facts.update((facts.case_id, facts) for facts in load_case_facts(session, case_ids=touched))
+            self._facts.update((_stored_id(facts), facts) for facts in load_case_facts(session, case_ids=touched))
             self._facts = dict(sorted(self._facts.items(), key=lambda item: item[1].reference))
         self._version = version
 
@@ -175,7 +175,14 @@ class Caseload:
         """Load the facts of these closed cases (in their place: the order by reference stays)."""
         if case_ids:
             for facts in load_case_facts(session, case_ids=case_ids):
-                self._facts[facts.case_id] = facts
+                self._facts[_stored_id(facts)] = facts
+
+
+def _stored_id(facts: CaseFacts | ClosedCase) -> int:
+    """The case's row id: facts loaded from the database always have one (only hand-built facts lack it)."""
+    if facts.case_id is None:
+        raise ValueError(f"the facts of {facts.reference} were not loaded from the database")
+    return facts.case_id
 
 
 def _settings(session: Session) -> tuple[dict[GuidanceProfile, Timescales], WorkingDayCalendar, RagRules]:
