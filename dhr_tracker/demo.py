@@ -282,7 +282,7 @@ class _DemoBuilder:
             if status in (RecommendationStatus.IMPLEMENTED, RecommendationStatus.COMPLETED_AWAITING_EVIDENCE):
                 recommendation.completed_on = self.day(decided, 300, 600)
                 recommendation.outcome = "Action completed; practice audited."
-            if status is RecommendationStatus.IMPLEMENTED:
+            if status is RecommendationStatus.IMPLEMENTED and recommendation.completed_on is not None:  # (set above)
                 recommendation.signed_off_on = self.day(recommendation.completed_on, 10, 60)
                 recommendation.signoff_minute_reference = f"SG/{recommendation.signed_off_on:%Y}/{rng.randint(10, 99)}"
             lead_contact = lead.contact_at(ContactLevel.LEAD)

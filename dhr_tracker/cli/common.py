@@ -70,7 +70,7 @@ def file_only(args: argparse.Namespace, command: str) -> Path:
             f"'{command}' works on a local database file. A team database on a server is backed up, checked "
             "and secured by its database administrator (docs/TEAM.md)."
         )
-    return target  # type: ignore[return-value]
+    return target
 
 
 def read_passphrase(args: argparse.Namespace, *, prompt: str = "Passphrase: ", confirm: bool = False) -> tuple[str, str]:

@@ -72,4 +72,4 @@ class Versioned:
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
-        return {"version_id_col": cls.__table__.c.row_version}
+        return {"version_id_col": cls.__table__.c.row_version}  # type: ignore[attr-defined]  # a mixin: the table is the subclass's

@@ -352,7 +352,7 @@ def gather_briefing(session: Session, meeting: Meeting, *, as_of: dt.date, decis
     """
     overviews = caseload_overview(session, as_of, open_only=True)
     overviews.sort(key=lambda o: (o.facts.notified_on, o.facts.reference))
-    case_ids = [o.facts.case_id for o in overviews]
+    case_ids = [o.facts.case_id for o in overviews if o.facts.case_id is not None]  # (loaded facts have their id)
     totals, opens, agencies, overdue = _recommendation_figures(session, case_ids, as_of)
     qa_body = Settings(session).get(QA_BODY_NAME)  # "Quality Assurance Panel", a "Board" from 2025
     reviews = tuple(_review_section(overview, totals, opens, qa_body) for overview in overviews)

@@ -154,7 +154,7 @@ def data_table(
     data = [[Paragraph(escape(text), header_style) for text in header]]
     data += [[cell(value, i) for i, value in enumerate(row)] for row in rows]
     table = Table(data, colWidths=list(col_widths), repeatRows=1)
-    extra = [("ALIGN", (column, 1), (column, -1), "RIGHT") for column in align_right]
+    extra: list[tuple] = [("ALIGN", (column, 1), (column, -1), "RIGHT") for column in align_right]
     if keep_last_rows and len(data) > keep_last_rows + 1:
         # A totals row never starts a page alone under a repeated header: it keeps the rows above it company.
         extra.append(("NOSPLIT", (0, len(data) - keep_last_rows), (-1, -1)))

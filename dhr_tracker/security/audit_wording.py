@@ -65,10 +65,11 @@ _FIELD_LABELS = {
 class AuditNames:
     """The names behind the ids an entry mentions (agencies, recommendations, areas, update requests)."""
 
-    agencies: dict[int, str] = field(default_factory=dict)
-    recommendations: dict[int, str] = field(default_factory=dict)  # id -> number
-    areas: dict[int, str] = field(default_factory=dict)
-    request_agencies: dict[int, int] = field(default_factory=dict)  # update request id -> agency id
+    # Keyed by id; looked up with `_int(value)`, which is None for a value that is not an id (never a key).
+    agencies: dict[int | None, str] = field(default_factory=dict)
+    recommendations: dict[int | None, str] = field(default_factory=dict)  # id -> number
+    areas: dict[int | None, str] = field(default_factory=dict)
+    request_agencies: dict[int | None, int] = field(default_factory=dict)  # update request id -> agency id
 
     @classmethod
     def load(cls, session: Session, entries: Iterable[Any]) -> AuditNames:
@@ -78,7 +79,7 @@ class AuditNames:
         request_ids = {_int(_value(e, "request_id")) for e in entries} | {
             _int(e.entity_id.split(",")[0]) for e in entries if e.entity == "update_request_item"}
         request_ids.discard(None)
-        request_agencies = dict(session.execute(
+        request_agencies: dict[int | None, int] = dict(session.execute(
             select(UpdateRequest.id, UpdateRequest.agency_id).where(UpdateRequest.id.in_(request_ids))).all()) if request_ids else {}
         return cls(
             agencies=dict(session.execute(select(Agency.id, Agency.name)).all()),
