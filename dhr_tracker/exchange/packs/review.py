@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dhr_tracker.actionplan.recommendations import TRANSITIONS
+from dhr_tracker.actionplan.status_rules import TRANSITIONS
 from dhr_tracker.dates import format_date, format_local_time
 from dhr_tracker.exchange.packs.content import PROPOSABLE
 from dhr_tracker.exchange.packs.identity import pack_checksum, parse_row_key, row_key_valid
