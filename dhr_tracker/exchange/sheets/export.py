@@ -27,7 +27,7 @@ from dhr_tracker.dates import format_date
 from dhr_tracker.errors import UserError
 from dhr_tracker.exchange.sheets.cells import safe_cell
 from dhr_tracker.exchange.sheets.source import EXPORT_KEYWORD
-from dhr_tracker.model import Case, Milestone, ProgressUpdate, Recommendation
+from dhr_tracker.model import Case, ImplementationEvidence, Milestone, ProgressUpdate, Recommendation
 from dhr_tracker.storage.files import create_owner_only
 from dhr_tracker.vocabulary import MilestoneKind
 
@@ -104,6 +104,7 @@ def export_tables(session: Session, references: Sequence[str] | None = None) -> 
                  selectinload(Recommendation.supporting_agencies))
     )) if case_ids else []
     recommendations.sort(key=lambda rec: (by_id[rec.case_id].reference, _natural(rec.number)))
+    evidence = _evidence_shown(session, recommendations)
     recommendation_rows, return_rows = [], []
     for rec in recommendations:
         case = by_id[rec.case_id]
@@ -112,7 +113,9 @@ def export_tables(session: Session, references: Sequence[str] | None = None) -> 
             case.reference, case.pseudonym, rec.number, rec.text, rec.scope.label, rec.action, rec.lead_agency.name,
             supporting, rec.key_milestones, rec.target_on, rec.completed_on, rec.outcome, rec.status.label,
             rec.source.label, rec.source_agency.name if rec.source_agency else "", rec.signed_off_on,
-            rec.signoff_minute_reference, rec.not_accepted_reason, "; ".join(rec_themes.get(rec.id, [])),
+            rec.signoff_minute_reference, rec.not_accepted_reason,
+            *((item.reference, item.seen_on, item.checked_by) if (item := evidence.get(rec.id)) else ("", None, "")),
+            "; ".join(rec_themes.get(rec.id, [])),
             categories[rec.id].label if rec.id in categories else "",
         ))
         completion = " - ".join(part for part in (format_date(rec.completed_on), rec.outcome) if part)
@@ -148,7 +151,8 @@ def export_tables(session: Session, references: Sequence[str] | None = None) -> 
         Table("Recommendations", ("Case reference", "Pseudonym", "Number", "Recommendation", "Scope", "Action to take",
                                   "Lead agency", "Supporting agencies", "Key milestones achieved", "Target date",
                                   "Date of completion", "Outcome", "Status", "Source", "IMR agency", "Signed off on",
-                                  "Sign-off minute reference", "Reason not accepted", "Themes",
+                                  "Sign-off minute reference", "Reason not accepted", "Evidence reference",
+                                  "Evidence seen on", "Evidence checked by", "Themes",
                                   "Implementation (the Commissioner's category)"), recommendation_rows),
         Table("Updates", ("Case reference", "Pseudonym", "Recommendation number", "Lead agency", "Received on",
                           "From", "Update", "Evidence reference", "Correction"), update_rows),
@@ -158,6 +162,23 @@ def export_tables(session: Session, references: Sequence[str] | None = None) -> 
     ]
     _refuse_real_names(session, tables)
     return tables
+
+
+def _evidence_shown(session: Session, recommendations: Sequence[Recommendation]) -> dict[int, ImplementationEvidence]:
+    """Per recommendation, the evidence its sign-off rested on (the latest seen by then), else the latest seen:
+    what the sheet import needs to replay a sign-off."""
+    by_id = {rec.id: rec for rec in recommendations}
+    shown: dict[int, ImplementationEvidence] = {}
+    if not by_id:
+        return shown
+    for item in session.scalars(
+        select(ImplementationEvidence).where(ImplementationEvidence.recommendation_id.in_(list(by_id)))
+        .order_by(ImplementationEvidence.seen_on, ImplementationEvidence.id)
+    ):
+        signed = by_id[item.recommendation_id].signed_off_on
+        if signed is None or item.seen_on <= signed:
+            shown[item.recommendation_id] = item
+    return shown
 
 
 def _refuse_real_names(session: Session, tables: Iterable[Table]) -> None:
