@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ from dhr_tracker.errors import UserError
 from dhr_tracker.exchange.sheets.cells import safe_cell
 from dhr_tracker.exchange.sheets.source import EXPORT_KEYWORD
 from dhr_tracker.model import Case, ImplementationEvidence, Milestone, ProgressUpdate, Recommendation
-from dhr_tracker.storage.files import create_owner_only
+from dhr_tracker.storage.files import already_exists, open_new_owner_only
 from dhr_tracker.vocabulary import MilestoneKind
 
 FORMATS = ("csv", "xlsx")
@@ -207,15 +206,6 @@ def _csv_value(value: object) -> object:
     return safe_cell(value)
 
 
-def _new_file(path: Path) -> int:
-    try:
-        return create_owner_only(path)
-    except FileExistsError:
-        raise UserError(f"{path} already exists. Choose a new name; exports never overwrite a file.") from None
-    except OSError as error:
-        raise UserError(f"Cannot create {path}: {error.strerror or error}.") from None
-
-
 def write_csv(tables: Sequence[Table], folder: Path | str) -> list[Path]:
     """One CSV file per table in the folder (created if needed), UTF-8 with a byte-order mark for Excel."""
     folder = Path(folder)
@@ -224,7 +214,7 @@ def write_csv(tables: Sequence[Table], folder: Path | str) -> list[Path]:
         raise UserError(f"{folder} is a file. For CSV, --out names a folder to put the CSV files in.")
     taken = [path for path in paths if path.exists()]
     if taken:
-        raise UserError(f"{taken[0]} already exists. Choose a new folder; exports never overwrite a file.")
+        raise UserError(already_exists(taken[0], what="an export", instead="a new folder"))
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as error:
@@ -232,9 +222,9 @@ def write_csv(tables: Sequence[Table], folder: Path | str) -> list[Path]:
     written: list[Path] = []
     try:
         for table, path in zip(tables, paths):
-            descriptor = _new_file(path)
+            handle = open_new_owner_only(path, "w", what="an export", encoding="utf-8-sig", newline="")
             written.append(path)
-            with os.fdopen(descriptor, "w", encoding="utf-8-sig", newline="") as handle:
+            with handle:
                 writer = csv.writer(handle, lineterminator="\r\n")
                 writer.writerow(table.headers)
                 writer.writerows([_csv_value(value) for value in row] for row in table.rows)
@@ -325,9 +315,9 @@ def write_xlsx(tables: Sequence[Table], path: Path | str) -> Path:
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise UserError(f"{path.name} should end in .xlsx, so that Excel opens it.")
-    descriptor = _new_file(path)  # first: nothing is built for a name already in use
+    handle = open_new_owner_only(path, "wb", what="an export")  # first: nothing is built for a name already in use
     try:
-        with os.fdopen(descriptor, "wb") as handle:
+        with handle:
             handle.write(_xlsx_bytes(_workbook(tables)))
     except BaseException:
         path.unlink(missing_ok=True)
