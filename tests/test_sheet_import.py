@@ -517,12 +517,17 @@ def test_a_status_the_rules_refuse_is_a_row_level_problem_in_the_dry_run(databas
         # In progress, yet a date of completion: which is it?
         ["6", "Check records.", "Kent Police", "In progress", None, "01/03/2025", None, None, None, None, None, None],
         ["7", "Fine as it is.", "Kent Police", "Accepted", "01/03/2025", None, None, None, None, None, None, None],
+        # Not accepted, with no reason.
+        ["8", "Rewrite the strategy.", "Kent Police", "Not accepted", "01/03/2025", None, None, None, None, None, None, None],
+        # Signed off on 01/05/2025, a month before its completion on 01/06/2025.
+        ["9", "Train staff.", "Kent Police", "Signed off", None, "01/06/2025", "01/05/2025", "SG 9", None,
+         "AR-15", "20/04/2025", "Dana Quinn"],
     ])
     with database.transaction() as session:
         result = import_sheets(session, read_sheet_file(path), dry_run=True, today=TODAY)
     assert not result.ok and result.recommendations_added == 0
     found = {p.row: (p.column, p.problem) for p in result.errors}
-    assert sorted(found) == [2, 3, 4, 5, 6, 7]  # spreadsheet rows of recommendations 1 to 6; 7 is fine
+    assert sorted(found) == [2, 3, 4, 5, 6, 7, 9, 10]  # spreadsheet rows of recommendations 1-6 and 8-9; 7 is fine
     assert found[2][0] == "Evidence reference" and "no evidence of implementation" in found[2][1]
     assert found[3][0] == "Evidence reference" and "no evidence of implementation seen by then" in found[3][1]
     assert found[4][0] == "Minute reference" and "minute reference" in found[4][1]
@@ -530,5 +535,8 @@ def test_a_status_the_rules_refuse_is_a_row_level_problem_in_the_dry_run(databas
     assert found[5][0] == "Date of completion" and "became 'In progress' on 01/02/2024" in found[5][1]
     assert found[6][0] == "Date of completion" and "needs its date of completion" in found[6][1]
     assert found[7][0] == "Status" and "date of completion, but the status 'In progress'" in found[7][1]
+    assert found[9][0] == "Reason not accepted" and "Give the reason the recommendation was not accepted" in found[9][1]
+    assert found[10][0] == "Signed off" and (
+        "cannot be dated 01/05/2025: recommendation 9 became 'Completed, awaiting evidence' on 01/06/2025") in found[10][1]
     with database.transaction() as session:
         assert (count(session, Case), count(session, Recommendation)) == (0, 0)

@@ -117,15 +117,9 @@ class RecommendationRows:
                                 ("signed_off_on", signed_off_on, "The sign-off date"),
                                 ("status_changed_on", status_changed_on, "The date the status changed")):
             self.check.not_future(row, key, day, label)
-        if signed_off_on and completed_on and signed_off_on < completed_on:
-            self.check.report(row, "signed_off_on", f"The sign-off date {format_date(signed_off_on)} is before the date of "
-                        f"completion {format_date(completed_on)}.", "A recommendation is signed off after it is completed.")
         evidence_seen_on = self.check.date(row, "evidence_seen_on", "The date the evidence was seen")
         self.check.not_future(row, "evidence_seen_on", evidence_seen_on, "The date the evidence was seen")
         reason = row.text("not_accepted_reason", multiline=True)
-        if status is RecommendationStatus.NOT_ACCEPTED and not reason:
-            self.check.report(row, "status", "A recommendation that was not accepted needs the reason.",
-                        "Add a 'Reason not accepted' column, or correct the status.")
         if scope is Scope.NATIONAL and lead is not None and not lead.is_government_department:
             self.check.report(row, "lead_agency", f"A national recommendation goes to a government department, not to {lead.name}.",
                         "Make the lead agency a government department (such as the Home Office), or correct the scope.")
