@@ -522,12 +522,15 @@ def test_a_status_the_rules_refuse_is_a_row_level_problem_in_the_dry_run(databas
         # Signed off on 01/05/2025, a month before its completion on 01/06/2025.
         ["9", "Train staff.", "Kent Police", "Signed off", None, "01/06/2025", "01/05/2025", "SG 9", None,
          "AR-15", "20/04/2025", "Dana Quinn"],
+        # Completed on 12/05/2025, yet a status date of 20/05/2025: which day did it become completed?
+        ["10", "Audit.", "Kent Police", "Completed, awaiting evidence", "20/05/2025", "12/05/2025", None, None, None,
+         None, None, None],
     ])
     with database.transaction() as session:
         result = import_sheets(session, read_sheet_file(path), dry_run=True, today=TODAY)
     assert not result.ok and result.recommendations_added == 0
     found = {p.row: (p.column, p.problem) for p in result.errors}
-    assert sorted(found) == [2, 3, 4, 5, 6, 7, 9, 10]  # spreadsheet rows of recommendations 1-6 and 8-9; 7 is fine
+    assert sorted(found) == [2, 3, 4, 5, 6, 7, 9, 10, 11]  # spreadsheet rows of recommendations 1-6, 8-10; 7 is fine
     assert found[2][0] == "Evidence reference" and "no evidence of implementation" in found[2][1]
     assert found[3][0] == "Evidence reference" and "no evidence of implementation seen by then" in found[3][1]
     assert found[4][0] == "Minute reference" and "minute reference" in found[4][1]
@@ -538,5 +541,6 @@ def test_a_status_the_rules_refuse_is_a_row_level_problem_in_the_dry_run(databas
     assert found[9][0] == "Reason not accepted" and "Give the reason the recommendation was not accepted" in found[9][1]
     assert found[10][0] == "Signed off" and (
         "cannot be dated 01/05/2025: recommendation 9 became 'Completed, awaiting evidence' on 01/06/2025") in found[10][1]
+    assert found[11][0] == "Status date" and "20/05/2025 differs from the date the status" in found[11][1]
     with database.transaction() as session:
         assert (count(session, Case), count(session, Recommendation)) == (0, 0)

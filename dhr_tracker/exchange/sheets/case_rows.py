@@ -59,11 +59,11 @@ class CaseRows:
         earlier = self.by_reference.get(reference)
         if earlier is not None:  # reported, and the rest of the row is still checked so that all is reported at once
             self.check.report(row, "reference", f"The case reference {reference} is also on row {earlier.row.number} of '{earlier.row.sheet.name}'.",
-                        "Each case may appear once: remove or correct one of the rows.")
+                              "Each case may appear once: remove or correct one of the rows.")
             earlier.ok = False
         elif reference in self.check.existing_cases:
             self.check.report(row, "reference", f"Case {reference} is already in the database: this row was not imported and "
-                        "the case was left as it is.", "To change the case, edit it in the app.", SKIPPED)
+                              "the case was left as it is.", "To change the case, edit it in the app.", SKIPPED)
             self.skipped += 1
             self._add(CaseRow(row, reference, {}, None, None, None, ok=False))
             return
@@ -74,15 +74,15 @@ class CaseRows:
         decision_on = self.check.date(row, "decision_on", "The date of the decision")
         if decision_on and notified_on and decision_on < notified_on:
             self.check.report(row, "decision_on", f"The decision date {format_date(decision_on)} is before the date notified "
-                        f"{format_date(notified_on)}.", "Check both dates.")
+                              f"{format_date(notified_on)}.", "Check both dates.")
         self.check.not_future(row, "decision_on", decision_on, "The decision date")
         informed_on = self.check.date(row, "home_office_informed_on", "The date the Home Office was told")
         if informed_on and decision_on is None:
             self.check.report(row, "home_office_informed_on", "The Home Office is told of a decision, but this row has no "
-                        "decision date.", "Give the date of the decision to review, or leave this cell empty.")
+                              "decision date.", "Give the date of the decision to review, or leave this cell empty.")
         elif informed_on and decision_on and informed_on < decision_on:
             self.check.report(row, "home_office_informed_on", f"The Home Office cannot have been told "
-                        f"({format_date(informed_on)}) before the decision ({format_date(decision_on)}).", "Check both dates.")
+                              f"({format_date(informed_on)}) before the decision ({format_date(decision_on)}).", "Check both dates.")
         self.check.not_future(row, "home_office_informed_on", informed_on, "The date the Home Office was told")
         area = None
         area_text = row.text("csp_area")

@@ -44,7 +44,7 @@ class SheetReader:
                 why = "it is not in the mapping" if self.explicit else self.mapping.set_aside.get(
                     sheet.name, "it does not look like a cases or recommendations sheet")
                 self.check.report_sheet(sheet, f"This sheet was not imported: {why}.",
-                                  "Name it in the mapping if it should be imported.", NOTE)
+                                        "Name it in the mapping if it should be imported.", NOTE)
         if not only:
             for sheet_mapping in self.mapping.sheets:
                 if sheet_mapping.sheet is not None and not any(
@@ -70,20 +70,20 @@ class SheetReader:
         layout = layout_for(sheet, sheet_mapping)
         if layout is None:
             self.check.report_sheet(sheet, f"No header row found in the first rows of this {sheet_mapping.kind.value} sheet.",
-                              "Give the header row's number (\"header_row\") in the mapping.")
+                                    "Give the header row's number (\"header_row\") in the mapping.")
             self.summaries.append(SheetSummary(sheet.name, sheet_mapping.kind, None, 0))
             return
         blocked = False
         for header in layout.missing:
             self.check.report_sheet(sheet, f"Row {layout.header_row} has no column headed '{header}'.",
-                              "Check the header's spelling in the mapping. The headers are: "
-                              + ", ".join(f"'{text}'" for text in layout.headers if text) + ".", column=header)
+                                    "Check the header's spelling in the mapping. The headers are: "
+                                    + ", ".join(f"'{text}'" for text in layout.headers if text) + ".", column=header)
             blocked = True
         for f in FIELDS[layout.kind]:
             if f.required and f.key not in layout.columns:
                 examples = ", ".join(f"'{header.title()}'" for header in f.headers[:3])
                 self.check.report_sheet(sheet, f"This {layout.kind.value} sheet has no column for the {f.label.lower()}.",
-                                  f"Head the column {examples}, or name it in the mapping.", column=f.label)
+                                        f"Head the column {examples}, or name it in the mapping.", column=f.label)
                 blocked = True
         if blocked:
             self.summaries.append(SheetSummary(sheet.name, layout.kind, layout.header_row, 0))
@@ -134,11 +134,11 @@ class SheetReader:
             value = picked[key]
             if value is None:
                 self.check.report(row, key, "This cell holds a formula whose value was never saved in the file.",
-                            "Open the file in Excel and save it, or type the value instead of the formula.")
+                                  "Open the file in Excel and save it, or type the value instead of the formula.")
                 row.bad.add(key)
             elif isinstance(value, str) and value.strip() in EXCEL_ERRORS:
                 self.check.report(row, key, f"This cell's formula gives the error {value.strip()}.",
-                            "Correct the formula, or type the value instead.")
+                                  "Correct the formula, or type the value instead.")
                 row.bad.add(key)
                 picked[key] = None
         return row

@@ -49,7 +49,7 @@ class RecommendationRows:
             close = difflib.get_close_matches(reference, known, n=1, cutoff=0.8)
             hint = f"Did you mean {close[0]}? " if close else ""
             self.check.report(row, "case_reference", f"There is no case {reference} in the database or in the cases sheet.",
-                        f"{hint}Add the case first, or correct the reference.")
+                              f"{hint}Add the case first, or correct the reference.")
             return
         case_id = self.check.existing_cases.get(reference)
         numbers = self._numbers_seen.setdefault(reference, {})
@@ -69,12 +69,12 @@ class RecommendationRows:
         key = number.casefold()
         if key in numbers:
             self.check.report(row, "number", f"Recommendation {number} of case {reference} is also on row {numbers[key]}.",
-                        "Give each recommendation of a case its own number.")
+                              "Give each recommendation of a case its own number.")
             return
         numbers[key] = row.number
         if case_id is not None and key in self.check.existing_numbers.get(case_id, set()):
             self.check.report(row, "number", f"Case {reference} already has a recommendation {number}: this row was not imported "
-                        "and the recommendation was left as it is.", "To change it, edit it in the app.", SKIPPED)
+                              "and the recommendation was left as it is.", "To change it, edit it in the app.", SKIPPED)
             self.skipped += 1
             return
         if "number" not in row.layout.columns and self._repeated(row, reference, case_id, text):
@@ -110,7 +110,7 @@ class RecommendationRows:
         decided_on = self.cases.decision_on(reference)
         if target_on and decided_on and target_on < decided_on:
             self.check.report(row, "target_on", f"The target date {format_date(target_on)} is before the decision to review "
-                        f"({format_date(decided_on)}).", "Check the target date, and the case's decision date.")
+                              f"({format_date(decided_on)}).", "Check the target date, and the case's decision date.")
         signed_off_on = self.check.date(row, "signed_off_on", "The sign-off date")
         status_changed_on = self.check.date(row, "status_changed_on", "The date the status changed")
         for key, day, label in (("completed_on", completed_on, "The date of completion"),
@@ -122,7 +122,7 @@ class RecommendationRows:
         reason = row.text("not_accepted_reason", multiline=True)
         if scope is Scope.NATIONAL and lead is not None and not lead.is_government_department:
             self.check.report(row, "lead_agency", f"A national recommendation goes to a government department, not to {lead.name}.",
-                        "Make the lead agency a government department (such as the Home Office), or correct the scope.")
+                              "Make the lead agency a government department (such as the Home Office), or correct the scope.")
         if source is RecommendationSource.IMR and source_agency is None:
             source_agency = lead  # an IMR recommendation is the IMR author's own: its lead agency
         values = {
@@ -154,13 +154,13 @@ class RecommendationRows:
             return False
         if case_id is not None and wording in self.check.existing_texts.get(case_id, set()):
             self.check.report(row, "text", f"Case {reference} already has this recommendation for this lead agency: this row "
-                        "was not imported.", "Remove the row, or edit the recommendation in the app.", SKIPPED)
+                              "was not imported.", "Remove the row, or edit the recommendation in the app.", SKIPPED)
             self.skipped += 1
             return True
         same = self._texts_seen.setdefault(reference, {})
         if wording in same:
             self.check.report(row, "text", f"Case {reference} has the same recommendation for the same lead agency on row "
-                        f"{same[wording]}.", "Remove one of the rows, or number the recommendations.")
+                              f"{same[wording]}.", "Remove one of the rows, or number the recommendations.")
             return True
         same[wording] = row.number
         return False

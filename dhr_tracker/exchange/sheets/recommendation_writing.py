@@ -67,7 +67,8 @@ def _steps(values: dict) -> list[tuple[RecommendationStatus, dt.date | None, str
             day, key = (values["status_changed_on"], "status_changed_on") if step is status else (None, "status")
         steps.append((step, day, key))
     final_day, stated = steps[-1][1] if steps else None, values["status_changed_on"]
-    if stated is not None and final_day is not None and stated != final_day and status in (S.COMPLETED_AWAITING_EVIDENCE, S.IMPLEMENTED):
+    reached_on_its_own_date = status in (S.COMPLETED_AWAITING_EVIDENCE, S.IMPLEMENTED)
+    if reached_on_its_own_date and stated is not None and final_day is not None and stated != final_day:
         raise _Refused("status_changed_on", f"The status date {format_date(stated)} differs from the date the status "
                        f"'{status.label}' was reached ({format_date(final_day)}).",
                        "For this status they are the same day: clear the status date, or correct it.")
