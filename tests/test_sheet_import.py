@@ -545,6 +545,8 @@ def test_a_status_the_rules_refuse_is_a_row_level_problem_in_the_dry_run(databas
     assert found[4][0] == "Minute reference" and "minute reference" in found[4][1]
     # The steps before it are dated from the decision (01/02/2024), so the completion comes before them.
     assert found[5][0] == "Date of completion" and "became 'In progress' on 01/02/2024" in found[5][1]
+    assert "dated from the case's decision to review (or notification), 01/02/2024" in found[5][1]
+    assert "dated from" not in found[10][1]  # recommendation 9's earlier step was the completion date it gave
     assert found[6][0] == "Date of completion" and "needs its date of completion" in found[6][1]
     assert found[7][0] == "Status" and "date of completion, but the status 'In progress'" in found[7][1]
     assert found[9][0] == "Reason not accepted" and "Give the reason the recommendation was not accepted" in found[9][1]

@@ -132,17 +132,22 @@ class RecommendationWriter:
                 raise _Refused(_column(error.field, "evidence_reference"), f"The evidence: {error.message}",
                                "Give the evidence's reference, the date it was seen and who checked it.") from None
         earliest = decision_date(self.check.session, case) or case.notified_on
-        day = earliest
+        day, filled_in = earliest, False
         for step, given, key in steps:
-            day = given or day
             try:
-                change_status(self.check.session, recommendation, step, on=day, reason=values["not_accepted_reason"],
-                              minute_reference=values["signoff_minute_reference"], today=self.check.today)
+                change_status(self.check.session, recommendation, step, on=given or day,
+                              reason=values["not_accepted_reason"], minute_reference=values["signoff_minute_reference"],
+                              today=self.check.today)
             except ValidationError as error:
                 column = key if error.field in ("status_changed_on", "signed_off_on") else _column(error.field, "status")
+                why = ""
+                if error.rule == "date_before_last_change" and filled_in:
+                    why = (f" The sheet gives no date for that earlier step, so it was dated from the case's decision to "
+                           f"review (or notification), {format_date(earliest)}; the date given comes before it.")
                 raise _Refused(column, f"It cannot be recorded as '{values['status'].label}': on the way, the move to "
-                               f"'{step.label}' dated {format_date(day)} is refused. {error.message}",
+                               f"'{step.label}' dated {format_date(given or day)} is refused. {error.message}{why}",
                                "Correct the row in the sheet (or import an earlier status and record the rest in the app)."
                                ) from None
+            day, filled_in = given or day, given is None
         if steps and steps[-1][1] is None:
             self.undated[item.row.sheet.name] += 1
