@@ -317,7 +317,7 @@ def run_measures(bench: Bench, national: Path, plain: Path, briefings: dict[str,
         print(f"  (Cases screen loader not available: {error})")
 
     def keystrokes() -> None:
-        from ui.models.benchmark import measure_filter_keystrokes
+        from filter_keystrokes import measure_filter_keystrokes
 
         rows = rows_loader() if rows_loader else None
         if rows is None:

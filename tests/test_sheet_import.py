@@ -436,3 +436,122 @@ def test_the_home_office_told_before_the_decision_is_refused(database, tmp_path)
     with database.transaction() as session:
         result = import_sheets(session, read_sheet_file(path), today=TODAY)
     assert not result.ok and [p.cell for p in result.errors] == ["E2"]
+
+
+STATUS_HEADERS = ["Case ref", "Rec No.", "Recommendation", "Lead agency", "Status", "Status date", "Date of completion",
+                  "Signed off", "Minute reference", "Reason not accepted", "Evidence reference", "Evidence seen on",
+                  "Evidence checked by"]
+
+
+def status_workbook(path: Path, rows: list[list]) -> Path:
+    book = openpyxl.Workbook()
+    cases = book.active
+    cases.title = "Cases"
+    cases.append(["Reference", "Pseudonym", "Date notified", "Decision date", "CSP"])
+    cases.append(["DHR-2024-40", "Ash", "02/01/2024", "01/02/2024", "Swale"])
+    recs = book.create_sheet("Recommendations")
+    recs.append(STATUS_HEADERS)
+    for row in rows:
+        recs.append(["DHR-2024-40", *row])
+    book.save(path)
+    return path
+
+
+def test_imported_statuses_are_reached_by_the_moves_the_app_allows(database, tmp_path):
+    path = status_workbook(tmp_path / "statuses.xlsx", [
+        ["1", "Train call handlers.", "Kent Police", "Accepted", None, None, None, None, None, None, None, None],
+        ["2", "Audit GP records.", "Kent Police", "In progress", "10/03/2025", None, None, None, None, None, None, None],
+        ["3", "Write a new protocol.", "Kent Police", "Not accepted", "15/03/2025", None, None, None,
+         "Covered by the county protocol", None, None, None],
+        ["4", "Share risk at first contact.", "Kent Police", "Completed, awaiting evidence", None, "12/05/2025", None, None,
+         None, None, None, None],
+        ["5", "Flag tenancies at risk.", "Kent Police", "Signed off", None, "01/06/2025", "17/09/2025", "SG 17/09/2025 item 6",
+         None, "Audit report AR-12", "10/09/2025", "Dana Quinn"],
+    ])
+    with database.transaction() as session:  # the dry run replays the statuses too, then writes nothing
+        dry = import_sheets(session, read_sheet_file(path), dry_run=True, today=TODAY)
+    assert dry.ok and dry.recommendations_added == 5
+    with database.session() as session:
+        assert count(session, Recommendation) == 0
+    with database.transaction() as session:
+        result = import_sheets(session, read_sheet_file(path), today=TODAY)
+    assert result.ok, result.errors
+    assert result.recommendations_added == 5
+    # Only recommendation 1 gives a status without its date: one note for the sheet says so.
+    [undated] = [p for p in result.problems if p.severity == "note" and "earliest date" in p.problem]
+    assert undated.sheet == "Recommendations" and undated.problem.startswith("1 recommendation(s)")
+    with database.session() as session:
+        recs = {r.number: r for r in session.scalars(select(Recommendation))}
+        got = {n: (r.status, r.status_changed_on, r.completed_on, r.signed_off_on) for n, r in recs.items()}
+    assert got == {
+        # No date given: dated from the decision to review (01/02/2024), the earliest the rules allow.
+        "1": (RecommendationStatus.ACCEPTED, dt.date(2024, 2, 1), None, None),
+        "2": (RecommendationStatus.IN_PROGRESS, dt.date(2025, 3, 10), None, None),
+        "3": (RecommendationStatus.NOT_ACCEPTED, dt.date(2025, 3, 15), None, None),
+        "4": (RecommendationStatus.COMPLETED_AWAITING_EVIDENCE, dt.date(2025, 5, 12), dt.date(2025, 5, 12), None),
+        "5": (RecommendationStatus.IMPLEMENTED, dt.date(2025, 9, 17), dt.date(2025, 6, 1), dt.date(2025, 9, 17)),
+    }
+    with database.session() as session:
+        from dhr_tracker.learning.implementation import evidence_for
+
+        rec5 = session.scalar(select(Recommendation).where(Recommendation.number == "5"))
+        assert [(e.reference, e.seen_on, e.checked_by) for e in evidence_for(session, rec5)] == [
+            ("Audit report AR-12", dt.date(2025, 9, 10), "Dana Quinn")]
+        assert rec5.signoff_minute_reference == "SG 17/09/2025 item 6"
+        rec3 = session.scalar(select(Recommendation).where(Recommendation.number == "3"))
+        assert rec3.not_accepted_reason == "Covered by the county protocol"
+        # Every change went through the services: the audit trail holds each one and verifies.
+        from dhr_tracker.security.audit import verify_chain
+
+        assert verify_chain(session).ok
+
+
+def test_a_status_the_rules_refuse_is_a_row_level_problem_in_the_dry_run(database, tmp_path):
+    path = status_workbook(tmp_path / "refused.xlsx", [
+        # Signed off with no evidence recorded: the app refuses such a sign-off, so does the import.
+        ["1", "Train call handlers.", "Kent Police", "Signed off", None, "01/06/2025", "17/09/2025", "SG 6", None,
+         None, None, None],
+        # The evidence was seen on 20/09/2025, after the meeting of 17/09/2025: the sign-off cannot rest on it.
+        ["2", "Audit GP records.", "Kent Police", "Signed off", None, "01/06/2025", "17/09/2025", "SG 7", None,
+         "AR-13", "20/09/2025", "Dana Quinn"],
+        # Signed off without the minute that records it.
+        ["3", "Share risk.", "Kent Police", "Signed off", None, "01/06/2025", "17/09/2025", None, None,
+         "AR-14", "10/09/2025", "Dana Quinn"],
+        # Completed on 15/01/2024, before the decision to review of 01/02/2024.
+        ["4", "Flag tenancies.", "Kent Police", "Completed, awaiting evidence", None, "15/01/2024", None, None, None,
+         None, None, None],
+        # Completed, but no date of completion anywhere.
+        ["5", "Review policy.", "Kent Police", "Completed, awaiting evidence", None, None, None, None, None,
+         None, None, None],
+        # In progress, yet a date of completion: which is it?
+        ["6", "Check records.", "Kent Police", "In progress", None, "01/03/2025", None, None, None, None, None, None],
+        ["7", "Fine as it is.", "Kent Police", "Accepted", "01/03/2025", None, None, None, None, None, None, None],
+        # Not accepted, with no reason.
+        ["8", "Rewrite the strategy.", "Kent Police", "Not accepted", "01/03/2025", None, None, None, None, None, None, None],
+        # Signed off on 01/05/2025, a month before its completion on 01/06/2025.
+        ["9", "Train staff.", "Kent Police", "Signed off", None, "01/06/2025", "01/05/2025", "SG 9", None,
+         "AR-15", "20/04/2025", "Dana Quinn"],
+        # Completed on 12/05/2025, yet a status date of 20/05/2025: which day did it become completed?
+        ["10", "Audit.", "Kent Police", "Completed, awaiting evidence", "20/05/2025", "12/05/2025", None, None, None,
+         None, None, None],
+    ])
+    with database.transaction() as session:
+        result = import_sheets(session, read_sheet_file(path), dry_run=True, today=TODAY)
+    assert not result.ok and result.recommendations_added == 0
+    found = {p.row: (p.column, p.problem) for p in result.errors}
+    assert sorted(found) == [2, 3, 4, 5, 6, 7, 9, 10, 11]  # spreadsheet rows of recommendations 1-6, 8-10; 7 is fine
+    assert found[2][0] == "Evidence reference" and "no evidence of implementation" in found[2][1]
+    assert found[3][0] == "Evidence reference" and "no evidence of implementation seen by then" in found[3][1]
+    assert found[4][0] == "Minute reference" and "minute reference" in found[4][1]
+    # The steps before it are dated from the decision (01/02/2024), so the completion comes before them.
+    assert found[5][0] == "Date of completion" and "became 'In progress' on 01/02/2024" in found[5][1]
+    assert "dated from the case's decision to review (or notification), 01/02/2024" in found[5][1]
+    assert "dated from" not in found[10][1]  # recommendation 9's earlier step was the completion date it gave
+    assert found[6][0] == "Date of completion" and "needs its date of completion" in found[6][1]
+    assert found[7][0] == "Status" and "date of completion, but the status 'In progress'" in found[7][1]
+    assert found[9][0] == "Reason not accepted" and "Give the reason the recommendation was not accepted" in found[9][1]
+    assert found[10][0] == "Signed off" and (
+        "cannot be dated 01/05/2025: recommendation 9 became 'Completed, awaiting evidence' on 01/06/2025") in found[10][1]
+    assert found[11][0] == "Status date" and "20/05/2025 differs from the date the status" in found[11][1]
+    with database.transaction() as session:
+        assert (count(session, Case), count(session, Recommendation)) == (0, 0)

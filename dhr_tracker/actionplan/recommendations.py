@@ -10,10 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dhr_tracker.actionplan._common import decision_date, resolve_agency
+from dhr_tracker.actionplan.status_rules import ACTIVE_STATUSES, TRANSITIONS, Standing, check_move  # noqa: F401 (the first two: older imports)
 from dhr_tracker.dates import format_date, today_uk
 from dhr_tracker.errors import NotFound, ValidationError
 from dhr_tracker.model import Case, Recommendation, UpdateRequest, UpdateRequestItem
-from dhr_tracker.validation import clean_date, clean_text, not_in_future
+from dhr_tracker.validation import clean_date, clean_text
 from dhr_tracker.vocabulary import AgencyKind, RecommendationSource, RecommendationStatus, Scope
 
 S = RecommendationStatus
@@ -22,20 +23,6 @@ EDITABLE_FIELDS = (
     "number", "text", "scope", "source", "source_agency", "lead_agency", "supporting_agencies",
     "action", "key_milestones", "target_on", "outcome",
 )
-
-# The moves a recommendation may make. Anything else is refused with the reason.
-TRANSITIONS: dict[RecommendationStatus, tuple[RecommendationStatus, ...]] = {
-    S.PROPOSED: (S.ACCEPTED, S.NOT_ACCEPTED),
-    S.ACCEPTED: (S.IN_PROGRESS, S.NOT_ACCEPTED),
-    S.IN_PROGRESS: (S.COMPLETED_AWAITING_EVIDENCE,),
-    S.COMPLETED_AWAITING_EVIDENCE: (S.IMPLEMENTED, S.IN_PROGRESS),  # back if the evidence falls short
-    S.IMPLEMENTED: (),
-    S.NOT_ACCEPTED: (),
-}
-
-# Statuses on which an agency owes updates (a proposed recommendation is not yet theirs to act on).
-ACTIVE_STATUSES = (S.ACCEPTED, S.IN_PROGRESS, S.COMPLETED_AWAITING_EVIDENCE)
-
 
 def _enum(enum_class, value: Any, field: str, label: str):
     if isinstance(value, enum_class):
@@ -172,46 +159,18 @@ def change_status(
     """
     today = today or today_uk()
     status = _enum(S, status, "status", "Status")
-    on = clean_date(on, "status_changed_on", "The date of the change", required=True)
-    not_in_future(on, today, "status_changed_on", "The date of the change")
-    if status not in TRANSITIONS[rec.status]:
-        raise ValidationError(_refusal(rec, status), field="status", rule="invalid_transition")
-    if rec.status_changed_on and on < rec.status_changed_on:
-        raise ValidationError(
-            f"The change cannot be dated {format_date(on)}: recommendation {rec.number} became "
-            f"'{rec.status.label}' on {format_date(rec.status_changed_on)}.", field="status_changed_on", rule="date_before_last_change",
-        )
-    decided_on = decision_date(session, rec.case)
-    if decided_on and on < decided_on:
-        raise ValidationError(
-            f"The change cannot be dated {format_date(on)}, before the decision to review ({format_date(decided_on)}).",
-            field="status_changed_on", rule="date_before_decision",
-        )
+    evidence_seen_on: list[dt.date] = []
+    if status is S.IMPLEMENTED:
+        from dhr_tracker.learning.implementation import evidence_for
+
+        evidence_seen_on = [item.seen_on for item in evidence_for(session, rec)]
+    on = check_move(
+        Standing(rec.number, rec.status, rec.status_changed_on, rec.completed_on), status, on, today=today,
+        decided_on=decision_date(session, rec.case), reason=reason, minute_reference=minute_reference,
+        evidence_seen_on=evidence_seen_on,
+    )
     reason = reason.strip()
     minute_reference = minute_reference.strip()
-    if status is S.NOT_ACCEPTED and not reason:
-        raise ValidationError("Give the reason the recommendation was not accepted.", field="not_accepted_reason", rule="reason_required")
-    if status is S.IMPLEMENTED:
-        if not minute_reference:
-            raise ValidationError(
-                "Give the Steering Group minute reference that records the sign-off.",
-                field="signoff_minute_reference", rule="minute_required",
-            )
-        if len(minute_reference) > 120:
-            raise ValidationError("The minute reference is longer than 120 characters.", field="signoff_minute_reference", rule="too_long")
-        if rec.completed_on and on < rec.completed_on:
-            raise ValidationError(
-                f"The sign-off date {format_date(on)} is before the completion date {format_date(rec.completed_on)}.",
-                field="signed_off_on", rule="signoff_before_completion",
-            )
-        from dhr_tracker.learning.implementation import evidence_seen_by
-
-        if not evidence_seen_by(session, rec, on):
-            raise ValidationError(
-                f"Recommendation {rec.number} cannot be signed off on {format_date(on)}: no evidence of implementation "
-                "seen by then is recorded. Record the evidence seen (its reference, the date and who checked it) first.",
-                field="evidence", rule="evidence_required",
-            )
 
     rec.status = status
     rec.status_changed_on = on
@@ -232,18 +191,6 @@ def change_status(
         _settle_closed(session, rec, on)
     session.flush()
     return rec
-
-
-def _refusal(rec: Recommendation, status: RecommendationStatus) -> str:
-    here = f"Recommendation {rec.number} is '{rec.status.label}'"
-    if status is S.IMPLEMENTED:
-        return f"{here}: it can be signed off only once it is completed, awaiting evidence. Record the completion first."
-    if not rec.status.is_open:
-        return f"{here}, which is final; it cannot become '{status.label}'."
-    if status is rec.status:
-        return f"{here} already."
-    allowed = " or ".join(f"'{s.label}'" for s in TRANSITIONS[rec.status])
-    return f"{here}; from there it can become {allowed}, not '{status.label}'."
 
 
 def _settle_closed(session: Session, rec: Recommendation, on: dt.date) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import sys
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from dhr_tracker.exchange.packs.reader import PackFileError, read_returned_pack
 from dhr_tracker.exchange.packs.register import mark_sent, note_returned, round_pack_statuses
 from dhr_tracker.exchange.packs.review import review_pack
 from dhr_tracker.reports.pseudonyms import RealNameGuard
-from dhr_tracker.storage.files import create_owner_only
+from dhr_tracker.storage.files import already_exists, open_new_owner_only
 
 REPORT_HEADERS = ("file", "row", "case reference", "pseudonym", "number", "outcome", "problem")
 
@@ -105,7 +104,7 @@ def run_make(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     if args.report is not None and args.report.exists():
-        raise UserError(f"{args.report} already exists. Choose a new name for the report; it never overwrites a file.")
+        raise UserError(already_exists(args.report, what="the report"))
     password = read_password_file(args.password_file) if args.password_file else None
     today = today_uk()
     report_rows: list[tuple] = []
@@ -174,11 +173,7 @@ def _report_rows(review) -> list[tuple]:
 
 
 def _write_report(path: Path, rows: list[tuple]) -> None:
-    try:
-        descriptor = create_owner_only(path)
-    except OSError as error:
-        raise UserError(f"Cannot create {path}: {error.strerror or error}.") from None
-    with os.fdopen(descriptor, "w", encoding="utf-8-sig", newline="") as handle:
+    with open_new_owner_only(path, "w", what="the report", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow(REPORT_HEADERS)
         writer.writerows(rows)

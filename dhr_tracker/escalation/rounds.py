@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from dhr_tracker.validation import clean_date, clean_text, not_in_future
 from dhr_tracker.actionplan.progress import add_progress_update
-from dhr_tracker.actionplan.recommendations import ACTIVE_STATUSES
+from dhr_tracker.actionplan.status_rules import ACTIVE_STATUSES
 from dhr_tracker.dates import format_date, today_uk
 from dhr_tracker.errors import ValidationError
 from dhr_tracker.security.audit import record_bulk_creation

@@ -3,7 +3,7 @@
 Beside its status, each recommendation carries assessments in the Commissioner's categories (the latest is
 current, with its re-check date), the evidence someone has seen (reference, date, who checked it), and, for a
 national recommendation, the trail with its government department (sent, acknowledged, answered).
-The rule that sign-off needs evidence lives with the other status rules, in actionplan.recommendations.
+The rule that sign-off needs evidence lives with the other status rules, in actionplan.status_rules.
 """
 
 from __future__ import annotations

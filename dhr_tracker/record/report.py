@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import csv
-import os
 from pathlib import Path
 
-from dhr_tracker.errors import UserError
 from dhr_tracker.exchange.sheets.cells import safe_cell
 from dhr_tracker.record.runner import RECORDED, RecordRun
 from dhr_tracker.privacy.channels import RECORD_REPORT
 from dhr_tracker.reports.pseudonyms import RealNameGuard
-from dhr_tracker.storage.files import create_owner_only
+from dhr_tracker.storage.files import open_new_owner_only
 
 REPORT_COLUMNS = ("line", "event", "case", "outcome", "detail", "rule")
 WOULD_BE_RECORDED = "would be recorded"
@@ -29,13 +27,7 @@ def write_report(path: Path, run: RecordRun, guard: RealNameGuard, *, dry_run: b
     """A new owner-only CSV (UTF-8 with a byte-order mark, for Excel); never replaces a file."""
     rows = report_rows(run, dry_run=dry_run)
     guard.check([cell for row in rows for cell in row], where=RECORD_REPORT)
-    try:
-        descriptor = create_owner_only(path)
-    except FileExistsError:
-        raise UserError(f"{path} already exists. Choose a new name for the report; it never overwrites a file.") from None
-    except OSError as error:
-        raise UserError(f"Cannot create {path}: {error.strerror or error}.") from None
-    with os.fdopen(descriptor, "w", encoding="utf-8-sig", newline="") as handle:
+    with open_new_owner_only(path, "w", what="the report", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow(REPORT_COLUMNS)
         writer.writerows([safe_cell(cell) for cell in row] for row in rows)

@@ -6,6 +6,9 @@ import errno
 import os
 import shutil
 from pathlib import Path
+from typing import IO, Any
+
+from dhr_tracker.errors import UserError
 
 OWNER_ONLY = 0o600
 OWNER_ONLY_FOLDER = 0o700
@@ -27,6 +30,31 @@ def make_private_folder(folder: Path) -> Path:
 def create_owner_only(path: Path) -> int:
     """Create a new file readable and writable by its owner only; refuse to replace an existing one."""
     return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), OWNER_ONLY)
+
+
+def already_exists(path: Path, *, what: str, instead: str = "a new name") -> str:
+    """The one wording for "that file is there already" (also for checks made before anything is written)."""
+    return f"{path} already exists. Choose {instead}: {what} never replaces a file."
+
+
+def open_new_owner_only(path: Path, mode: str = "wb", *, what: str, instead: str = "a new name",
+                        encoding: str | None = None, newline: str | None = None) -> IO[Any]:
+    """A new owner-only file, open for writing; a UserError, never a traceback, if it cannot be made.
+
+    `what` names the output in the messages, in the singular ("the report", "an export", "an update pack");
+    `instead` what to choose when the file exists ("a new name", "a new folder"). Never replaces a file.
+    """
+    try:
+        descriptor = create_owner_only(Path(path))
+    except FileExistsError:
+        raise UserError(already_exists(path, what=what, instead=instead)) from None
+    except OSError as error:
+        raise UserError(f"Cannot create {path} for {what}: {error.strerror or error}.") from None
+    try:
+        return os.fdopen(descriptor, mode, encoding=encoding, newline=newline)
+    except BaseException:
+        os.close(descriptor)
+        raise
 
 
 def restrict_to_owner(path: Path) -> None:

@@ -4,7 +4,26 @@ from __future__ import annotations
 
 from tests.ui.conftest import wait_for_tasks
 from tests.ui.demo_fixture import demo_context, demo_template  # noqa: F401 - fixtures
+from dhr_tracker.escalation.service import escalations
+from ui.models.agencies import OutstandingModel
 from ui.screens.agencies import AgenciesScreen
+from ui.screens.forms import selected_object
+
+
+def positions(context):
+    return context.read(lambda session: escalations(session, context.today()))
+
+
+def position_of(context, agency_id):
+    return next(p for p in positions(context) if p.agency_id == agency_id)
+
+
+def assert_outstanding_shown_for(screen, position) -> None:
+    """Every row of the Outstanding tab, as shown, is one of the agency's items the core counts as owed."""
+    model = screen.outstanding_model
+    shown = sorted((model.data(model.index(r, OutstandingModel.CASE)), model.data(model.index(r, OutstandingModel.NUMBER)))
+                   for r in range(model.rowCount()))
+    assert shown == sorted((f"{item.case_reference} ({item.pseudonym})", item.number) for item in position.outstanding)
 
 
 def test_agencies_show_level_outstanding_history_and_contacts(qtbot, demo_context):
@@ -25,13 +44,23 @@ def test_agencies_show_level_outstanding_history_and_contacts(qtbot, demo_contex
     assert screen.history_model.rowCount() >= 1  # the demo took steps on the ladder for the worst agency
     assert f"escalation level {top.level}" in screen.summary.text()
     assert "on time" in screen.timeliness.text()
-    for row in screen.outstanding_model.rows():
-        assert "(" in screen.outstanding_model.data(screen.outstanding_model.index(0, 0))  # reference (pseudonym)
+    assert_outstanding_shown_for(screen, position_of(demo_context, top.id))
+
+    # An agency at level 1, found by its id: never the first row (worst first), so showing the wrong row fails.
+    about = next(p for p in positions(demo_context) if p.level is not None and p.level.level == 1)
+    row = next(r for r in range(screen.proxy.rowCount()) if screen.proxy.object_at(r).id == about.agency_id)
+    assert row > 0
+    screen.table.selectRow(row)
+    wait_for_tasks(qtbot, demo_context)
+    assert screen.detail.id == about.agency_id and about.agency_name in screen.name_label.text()
+    assert "escalation level 1" in screen.summary.text()
+    assert_outstanding_shown_for(screen, about)
 
     screen.filter_box.setText("kent police")
     assert [screen.proxy.object_at(r).name for r in range(screen.proxy.rowCount())] == ["Kent Police"]
     screen.open_item(top.id)
     assert screen.filter_box.text() == ""
     wait_for_tasks(qtbot, demo_context)
+    assert selected_object(screen.table).id == top.id and screen.detail.id == top.id
     screen.clear()
     assert screen.model.rowCount() == 0 and screen.history_model.rowCount() == 0

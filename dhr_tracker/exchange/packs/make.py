@@ -8,7 +8,6 @@ pack is entered in the register (an earlier pack for the same request is marked 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +25,7 @@ from dhr_tracker.model import UpdatePack, UpdateRound, utc_now
 from dhr_tracker.privacy.channels import UPDATE_PACK
 from dhr_tracker.reports.pseudonyms import RealNameGuard
 from dhr_tracker.settings import HANDLING_LINE, PACK_RETURN_TO, PROTECTIVE_MARKING, Settings
-from dhr_tracker.storage.files import create_owner_only
+from dhr_tracker.storage.files import already_exists, open_new_owner_only
 
 
 MIN_PASSWORD = 8
@@ -86,7 +85,7 @@ def make_packs(session: Session, round_: UpdateRound, out_dir: Path | str, *, ag
         planned.append((content, identifier, key, stamped, subject, body, out_dir / f"{stem}.xlsx", out_dir / f"{stem}.eml"))
     taken = [path for *_, workbook, draft in planned for path in (workbook, draft) if path.exists()]
     if taken:
-        raise UserError(f"{taken[0]} already exists. Choose a new folder; packs never overwrite a file.")
+        raise UserError(already_exists(taken[0], what="an update pack", instead="a new folder"))
     try:
         out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as error:
@@ -128,12 +127,7 @@ def make_packs(session: Session, round_: UpdateRound, out_dir: Path | str, *, ag
 
 
 def _write_new(path: Path, data: bytes, written: list[Path]) -> None:
-    try:
-        descriptor = create_owner_only(path)
-    except FileExistsError:
-        raise UserError(f"{path} already exists. Choose a new folder; packs never overwrite a file.") from None
-    except OSError as error:
-        raise UserError(f"Cannot create {path}: {error.strerror or error}.") from None
+    handle = open_new_owner_only(path, "wb", what="an update pack", instead="a new folder")
     written.append(path)
-    with os.fdopen(descriptor, "wb") as handle:
+    with handle:
         handle.write(data)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dhr_tracker.actionplan.recommendations import TRANSITIONS
+from dhr_tracker.actionplan.status_rules import can_move
 from dhr_tracker.dates import format_date, format_local_time
 from dhr_tracker.exchange.packs.content import PROPOSABLE
 from dhr_tracker.exchange.packs.identity import pack_checksum, parse_row_key, row_key_valid
@@ -214,7 +214,7 @@ def _review_row(row: ReturnedRow, pack: UpdatePack, agency: Agency, recs: dict, 
             problems.append(f"the proposed status is not one an agency may propose; choose {allowed} from the list, or "
                             "leave it blank.")
         elif rec is not None and status is not rec.status:
-            if status not in TRANSITIONS[rec.status]:
+            if not can_move(rec.status, status):
                 problems.append(f"recommendation {rec.number} is '{rec.status.label}', so it cannot become '{status.label}' "
                                 "next; leave the proposed status blank or choose the next step.")
             else:

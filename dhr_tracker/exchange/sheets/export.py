@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -27,9 +26,9 @@ from dhr_tracker.dates import format_date
 from dhr_tracker.errors import UserError
 from dhr_tracker.exchange.sheets.cells import safe_cell
 from dhr_tracker.exchange.sheets.source import EXPORT_KEYWORD
-from dhr_tracker.model import Case, Milestone, ProgressUpdate, Recommendation
+from dhr_tracker.model import Case, ImplementationEvidence, Milestone, ProgressUpdate, Recommendation
 from dhr_tracker.settings import PROTECTIVE_MARKING, Settings
-from dhr_tracker.storage.files import create_owner_only, output_file, output_folder
+from dhr_tracker.storage.files import already_exists, open_new_owner_only, output_file, output_folder
 from dhr_tracker.vocabulary import MilestoneKind
 
 FORMATS = ("csv", "xlsx")
@@ -105,6 +104,7 @@ def export_tables(session: Session, references: Sequence[str] | None = None) -> 
                  selectinload(Recommendation.supporting_agencies))
     )) if case_ids else []
     recommendations.sort(key=lambda rec: (by_id[rec.case_id].reference, _natural(rec.number)))
+    evidence = _evidence_shown(session, recommendations)
     recommendation_rows, return_rows = [], []
     for rec in recommendations:
         case = by_id[rec.case_id]
@@ -113,7 +113,9 @@ def export_tables(session: Session, references: Sequence[str] | None = None) -> 
             case.reference, case.pseudonym, rec.number, rec.text, rec.scope.label, rec.action, rec.lead_agency.name,
             supporting, rec.key_milestones, rec.target_on, rec.completed_on, rec.outcome, rec.status.label,
             rec.source.label, rec.source_agency.name if rec.source_agency else "", rec.signed_off_on,
-            rec.signoff_minute_reference, rec.not_accepted_reason, "; ".join(rec_themes.get(rec.id, [])),
+            rec.signoff_minute_reference, rec.not_accepted_reason,
+            *((item.reference, item.seen_on, item.checked_by) if (item := evidence.get(rec.id)) else ("", None, "")),
+            "; ".join(rec_themes.get(rec.id, [])),
             categories[rec.id].label if rec.id in categories else "",
         ))
         completion = " - ".join(part for part in (format_date(rec.completed_on), rec.outcome) if part)
@@ -149,7 +151,8 @@ def export_tables(session: Session, references: Sequence[str] | None = None) -> 
         Table("Recommendations", ("Case reference", "Pseudonym", "Number", "Recommendation", "Scope", "Action to take",
                                   "Lead agency", "Supporting agencies", "Key milestones achieved", "Target date",
                                   "Date of completion", "Outcome", "Status", "Source", "IMR agency", "Signed off on",
-                                  "Sign-off minute reference", "Reason not accepted", "Themes",
+                                  "Sign-off minute reference", "Reason not accepted", "Evidence reference",
+                                  "Evidence seen on", "Evidence checked by", "Themes",
                                   "Implementation (the Commissioner's category)"), recommendation_rows),
         Table("Updates", ("Case reference", "Pseudonym", "Recommendation number", "Lead agency", "Received on",
                           "From", "Update", "Evidence reference", "Correction"), update_rows),
@@ -159,6 +162,23 @@ def export_tables(session: Session, references: Sequence[str] | None = None) -> 
     ]
     _refuse_real_names(session, tables)
     return tables
+
+
+def _evidence_shown(session: Session, recommendations: Sequence[Recommendation]) -> dict[int, ImplementationEvidence]:
+    """Per recommendation, the evidence its sign-off rested on (the latest seen by then), else the latest seen:
+    what the sheet import needs to replay a sign-off."""
+    by_id = {rec.id: rec for rec in recommendations}
+    shown: dict[int, ImplementationEvidence] = {}
+    if not by_id:
+        return shown
+    for item in session.scalars(
+        select(ImplementationEvidence).where(ImplementationEvidence.recommendation_id.in_(list(by_id)))
+        .order_by(ImplementationEvidence.seen_on, ImplementationEvidence.id)
+    ):
+        signed = by_id[item.recommendation_id].signed_off_on
+        if signed is None or item.seen_on <= signed:
+            shown[item.recommendation_id] = item
+    return shown
 
 
 def _refuse_real_names(session: Session, tables: Iterable[Table]) -> None:
@@ -187,15 +207,6 @@ def _csv_value(value: object) -> object:
     return safe_cell(value)
 
 
-def _new_file(path: Path) -> int:
-    try:
-        return create_owner_only(path)
-    except FileExistsError:
-        raise UserError(f"{path} already exists. Choose a new name; exports never overwrite a file.") from None
-    except OSError as error:
-        raise UserError(f"Cannot create {path}: {error.strerror or error}.") from None
-
-
 def write_csv(tables: Sequence[Table], folder: Path | str, *, marking: str = "") -> list[Path]:
     """One CSV file per table in the folder (created if needed), UTF-8 with a byte-order mark for Excel.
 
@@ -207,14 +218,14 @@ def write_csv(tables: Sequence[Table], folder: Path | str, *, marking: str = "")
         raise UserError(f"{folder} is a file. For CSV, --out names a folder to put the CSV files in.")
     taken = [path for path in paths if path.exists()]
     if taken:
-        raise UserError(f"{taken[0]} already exists. Choose a new folder; exports never overwrite a file.")
+        raise UserError(already_exists(taken[0], what="an export", instead="a new folder"))
     output_folder(folder)
     written: list[Path] = []
     try:
         for table, path in zip(tables, paths):
-            descriptor = _new_file(path)
+            handle = open_new_owner_only(path, "w", what="an export", encoding="utf-8-sig", newline="")
             written.append(path)
-            with os.fdopen(descriptor, "w", encoding="utf-8-sig", newline="") as handle:
+            with handle:
                 writer = csv.writer(handle, lineterminator="\r\n")
                 if marking:
                     writer.writerow([marking])  # the protective marking, first, as on every page of a report
@@ -312,9 +323,9 @@ def write_xlsx(tables: Sequence[Table], path: Path | str, *, marking: str = "") 
     With a `marking`, every sheet prints it in its header and footer.
     """
     path = output_file(path, ".xlsx")
-    descriptor = _new_file(path)  # first: nothing is built for a name already in use
+    handle = open_new_owner_only(path, "wb", what="an export")  # first: nothing is built for a name already in use
     try:
-        with os.fdopen(descriptor, "wb") as handle:
+        with handle:
             handle.write(_xlsx_bytes(_workbook(tables, marking)))
     except BaseException:
         path.unlink(missing_ok=True)

@@ -101,6 +101,12 @@ RECOMMENDATION_FIELDS: tuple[Field, ...] = (
         "minute reference", "minute ref", "sign off minute", "sign off minute reference", "steering group minute", "minute")),
     Field("not_accepted_reason", "Reason not accepted", headers=(
         "reason not accepted", "reason for not accepting", "not accepted reason", "reason")),
+    # The evidence a sign-off rests on (a signed-off recommendation is refused without it, as in the app).
+    Field("evidence_reference", "Evidence reference", headers=(
+        "evidence reference", "evidence ref", "evidence seen", "evidence of implementation")),
+    Field("evidence_seen_on", "Evidence seen on", kind="date", headers=(
+        "evidence seen on", "date evidence seen", "evidence date", "date of evidence")),
+    Field("evidence_checked_by", "Evidence checked by", headers=("evidence checked by", "checked by", "evidence checked")),
 )
 
 FIELDS: dict[SheetKind, tuple[Field, ...]] = {SheetKind.CASES: CASE_FIELDS, SheetKind.RECOMMENDATIONS: RECOMMENDATION_FIELDS}

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import csv
-import os
 from pathlib import Path
 
-from dhr_tracker.errors import UserError
 from dhr_tracker.exchange.sheets.cells import safe_cell
 from dhr_tracker.exchange.sheets.importer import ImportResult
-from dhr_tracker.storage.files import create_owner_only
+from dhr_tracker.storage.files import open_new_owner_only
 
 REPORT_COLUMNS = ("severity", "sheet", "row", "column", "cell", "problem", "suggestion")
 
@@ -30,15 +28,10 @@ def write_report(result: ImportResult, path: Path | str) -> int:
     The report holds no real name (the importer removes them). Returns the number of lines written.
     """
     path = Path(path)
-    try:
-        descriptor = create_owner_only(path)
-    except FileExistsError:
-        raise UserError(f"{path} already exists. Choose a new name for the report; it never overwrites a file.") from None
-    except OSError as error:
-        raise UserError(f"Cannot write the report to {path}: {error.strerror or error}.") from None
+    handle = open_new_owner_only(path, "w", what="the report", encoding="utf-8-sig", newline="")
     rows = report_rows(result)
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8-sig", newline="") as handle:
+        with handle:
             writer = csv.DictWriter(handle, fieldnames=REPORT_COLUMNS, lineterminator="\r\n")
             writer.writeheader()
             for row in rows:
