@@ -54,3 +54,11 @@ def test_every_module_that_writes_an_output_is_a_channel():
     assert _writers() - covered - commands - copiers == set()
     for module in commands:
         assert "print(" not in _source(module) or "dhr_tracker.cli.common" in covered
+
+
+def test_the_security_document_lists_every_channel_by_the_words_a_refusal_uses():
+    text = (ROOT / "docs" / "SECURITY.md").read_text(encoding="utf-8")
+    start = text.index("**Output channels**")
+    paragraph = " ".join(text[start:text.index("\n\n", start)].split()).casefold()
+    missing = [channel.label for channel in CHANNELS.values() if channel.label.casefold() not in paragraph]
+    assert missing == [], f"docs/SECURITY.md's list of output channels does not name: {missing}"
