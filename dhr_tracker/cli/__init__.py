@@ -86,16 +86,16 @@ def main(argv: list[str] | None = None) -> int:
     if not hasattr(args, "run"):
         parser.print_help()
         return EXIT_USAGE
-    try:
-        from dhr_tracker.cli.common import held_output
+    from dhr_tracker.cli.common import error_message, held_output
 
+    try:
         with held_output(_command_words(argv)):
             return args.run(args) or EXIT_OK
     except StorageError as error:
-        print(error.message, file=sys.stderr)
+        print(error_message(error.message), file=sys.stderr)
         return error.exit_code
     except (UserError, SettingError) as error:
-        print(str(error), file=sys.stderr)
+        print(error_message(str(error)), file=sys.stderr)
         return getattr(error, "exit_code", EXIT_ERROR)
     except KeyboardInterrupt:
         print("Stopped.", file=sys.stderr)

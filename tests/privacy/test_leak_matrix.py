@@ -14,6 +14,7 @@ import email
 import email.policy
 import io
 import json
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,10 +30,12 @@ from dhr_tracker.escalation.letters import write_letters
 from dhr_tracker.exchange.archive import write_archive
 from dhr_tracker.exchange.sheets.export import export_file
 from dhr_tracker.meetings import find_meeting
+from dhr_tracker.exchange.packs.content import find_round
+from dhr_tracker.exchange.packs.make import make_packs
 from dhr_tracker.learning.figures import annual_figures
 from dhr_tracker.learning.themes import set_case_themes, set_recommendation_themes
-from dhr_tracker.model import (Agency, Case, ImplementationEvidence, Meeting, Recommendation, StatusProposal, Theme, UpdatePack,
-                               UpdateRequest)
+from dhr_tracker.model import (Agency, Case, ImplementationEvidence, Meeting, Recommendation, StatusProposal, Theme,
+                               UpdatePack)
 from dhr_tracker.privacy.channels import CHANNELS
 from dhr_tracker.privacy.normalise import folded_words
 from dhr_tracker.reports.action_plan import write_action_plan
@@ -150,6 +153,10 @@ def _stage(database, meeting_on: dt.date, tmp_path, capsys, text: str) -> Scene:
                                .order_by(Agency.name, Recommendation.id))
         target = first.case
         scene.reference, scene.number, scene.agency = target.reference, first.number, first.lead_agency.name
+        # A pack sent to that agency earlier, returned as it went under a name the sender chose (`packs import`).
+        [sent] = make_packs(session, find_round(session, meeting_on), tmp_path / "sent", agency_id=first.lead_agency_id)
+        (tmp_path / "returned").mkdir()
+        shutil.copyfile(sent.workbook, tmp_path / "returned" / f"{text}.xlsx")
         # A year and a figure that list the target case (found before the edit: the pseudonym changes no figure).
         scene.kpi_year, scene.kpi_figure = next(
             (year, figure.name) for year in range(TODAY.year, TODAY.year - 4, -1)
@@ -167,11 +174,7 @@ def _stage(database, meeting_on: dt.date, tmp_path, capsys, text: str) -> Scene:
         # `implementation` shows the evidence seen; `packs proposals` the case of each proposal.
         session.add(ImplementationEvidence(recommendation_id=first.id, reference=f"Letter to {text}",
                                            seen_on=dt.date(2026, 10, 1), checked_by="Pat Example"))
-        request = session.scalar(select(UpdateRequest).where(UpdateRequest.agency_id == first.lead_agency_id))
-        pack = UpdatePack(request_id=request.id, identifier="UP-LEAK-MATRIX", signing_key="0" * 64,
-                          file_name="pack.xlsx", rows=1)
-        session.add(pack)
-        session.flush()
+        pack = session.scalar(select(UpdatePack).where(UpdatePack.file_name == sent.workbook.name))
         session.add(StatusProposal(pack_id=pack.id, recommendation_id=first.id, from_status=first.status,
                                    proposed_status=RecommendationStatus.COMPLETED_AWAITING_EVIDENCE,
                                    proposed_on=dt.date(2026, 10, 2), proposed_by="Pat Example"))
@@ -267,6 +270,13 @@ def _update_packs(scene: Scene) -> str:
                               "--agency", scene.agency], lambda: sorted(folder.glob("*")) if folder.exists() else [])
 
 
+def _pack_import_report(scene: Scene) -> str:
+    """A dry run of the returned pack: its report lists the file and each row's case (reference, pseudonym)."""
+    path = scene.out("import-report.csv")
+    returned = next((scene.tmp_path / "returned").iterdir())
+    return _cli_files(scene, ["packs", "import", returned, "--dry-run", "--report", path], lambda: [path])
+
+
 def _seminar_pack(scene: Scene) -> str:
     path = scene.out("seminar.pdf")
     return _cli_files(scene, ["learning", "--theme", scene.learning_theme, "--out", path], lambda: [path])
@@ -342,6 +352,8 @@ CLI_PRODUCERS = [
                                                        "--figure", "{kpi_figure}", "--format", "json")),
     # The figures print counts only, but the guard reads the cases behind them too: it refuses all the same.
     Producer("kpi", C, _listing("kpi", "--year", "{kpi_year}", "--as-of", TODAY.isoformat()), names_case=False),
+    # Before `packs make`, which replaces the pack this one returns.
+    Producer("packs import --report", ("pack-import-report", *C), _pack_import_report),
     Producer("packs make (xlsx + eml)", ("update-pack", *C), _update_packs),
     Producer("learning (seminar pack)", ("learning-pack", "pdf", *C), _seminar_pack),
     # The figures PDF shows counts only (no case); the workbook's second sheet lists the cases behind each figure.
@@ -544,3 +556,23 @@ def test_the_annual_figures_check_a_figure_title_shown_without_rows(caseload, tm
             write_figures(session, 2012, out, today=TODAY)
         assert "annual figures" in str(refusal.value) and "Pendragon" not in str(refusal.value)
         assert not out.exists()
+
+
+def test_an_error_message_that_quotes_the_database_withholds_a_real_name(caseload, tmp_path, capsys, monkeypatch):  # noqa: F811
+    """A refusal on stderr may quote stored text ("Did you mean: <theme>?"): a real name in it is withheld, the
+    rest of the message stays, and a name-free suggestion is shown as it is."""
+    database, _ = caseload
+    with database.transaction() as session:
+        case = session.scalar(select(Case).order_by(Case.id))
+        case.victim_real_name = NAMES_A[0]
+        first, second = session.scalars(select(Theme).order_by(Theme.id).limit(2))
+        first.name, second.name = "Learning from Philippa Pendragon-Hale", "Learning from the Rose Garden"
+    database.close()
+    monkeypatch.setenv("DHR_TRACKER_PASSPHRASE", PASSPHRASE)
+    capsys.readouterr()
+    code = main(["learning", "--theme", "learning from", "--out", str(tmp_path / "seminar.pdf"), "--db", str(database.path)])
+    out, err = capsys.readouterr()
+    assert code == 1 and out == ""
+    assert "There is no theme called 'learning from'" in err and "Learning from the Rose Garden" in err
+    assert "withheld" in err and "Pendragon" not in err and "Philippa" not in err
+    assert not (tmp_path / "seminar.pdf").exists()
