@@ -40,6 +40,7 @@ from dhr_tracker.privacy.channels import CHANNELS
 from dhr_tracker.privacy.normalise import folded_words
 from dhr_tracker.reports.action_plan import write_action_plan
 from dhr_tracker.reports.briefing import write_briefing
+from dhr_tracker.reports.learning_pack import write_pack
 from dhr_tracker.reports.pseudonyms import RealNameGuard
 from dhr_tracker.vocabulary import RecommendationStatus
 from tests.conftest import PASSPHRASE
@@ -477,14 +478,23 @@ def test_ordinary_text_near_a_real_name_is_not_refused(caseload, tmp_path):  # n
         cases[0].victim_real_name, cases[0].perpetrator_real_name = "Marchbanks Okonkwo-Reid", "Mark Tillotson"
         cases[1].victim_real_name, cases[1].perpetrator_real_name = "Rose Hathaway", "PENDRAGON-HALE, Philippa"
         session.scalar(select(Agency).order_by(Agency.id)).name = "Marchbanks Housing"
-        recommendation = session.scalar(select(Recommendation).order_by(Recommendation.id))
+        # The first agency's first recommendation: in the caseload's update round, so in an update pack too.
+        recommendation = session.scalar(select(Recommendation).join(Agency, Recommendation.lead_agency_id == Agency.id)
+                                        .order_by(Agency.name, Recommendation.id))
         recommendation.text = "Hale and hearty: mark the Rose Garden visit in the plan. Philippa from the council attends."
-        reference = recommendation.case.reference
+        reference, agency_id = recommendation.case.reference, recommendation.lead_agency_id
+        theme = session.scalar(select(Theme).where(Theme.active.is_(True)).order_by(Theme.id))
+        set_case_themes(session, recommendation.case, [theme.name])
+        set_recommendation_themes(session, recommendation, [theme.name])
     with database.transaction() as session:
         write_action_plan(session, reference, tmp_path / "plan.pdf", as_of=TODAY)
         export_file(session, "xlsx", tmp_path / "export.xlsx")
         write_briefing(session, find_meeting(session, meeting_on), tmp_path / "briefing.pdf", copies=1, as_of=TODAY)
+        [pack] = make_packs(session, find_round(session, meeting_on), tmp_path / "packs", agency_id=agency_id)
+        write_pack(session, theme.name, tmp_path / "seminar.pdf")
     assert "Hale and hearty" in _pdf_text(tmp_path / "plan.pdf")
+    assert "Hale and hearty" in _xlsx_text(pack.workbook) and "Hale and hearty" in _eml_text(pack.draft)
+    assert "Hale and hearty" in " ".join(_pdf_text(tmp_path / "seminar.pdf").split())
 
 
 def test_copies_are_removed_when_the_save_of_their_register_fails(caseload, tmp_path):  # noqa: F811
