@@ -2,8 +2,13 @@
 
 Each variant is put where a careless or hostile edit would put it: straight into a case's pseudonym
 (a direct edit through the ORM, past the service's own check), so that every listing and report that
-names the case carries it. Each channel must then refuse (RealNameFound, or for the command line exit
-1 with nothing on stdout), or, read back (pypdf, openpyxl, csv, stdout), hold no trace of the name.
+names the case carries it, and into the few texts other outputs show instead (a theme's name, an
+evidence reference, a meeting's place, a returned pack's file name, a record file's case field: see
+_stage). One Producer per output makes it the way a user does and reads it back (pypdf, openpyxl, the
+`email` package for the .eml and its attachment, csv, captured stdout). Each must then refuse
+(RealNameFound, or for a command exit 1 with nothing on stdout and no file left), or hold no trace of
+the name. The producers cover every channel declared in dhr_tracker/privacy/channels.py (a test fails
+for one that is not), and a control run with a harmless pseudonym proves each output shows the text.
 """
 
 from __future__ import annotations
