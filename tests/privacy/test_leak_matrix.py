@@ -21,7 +21,7 @@ import io
 import json
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pypdf
@@ -126,12 +126,14 @@ class Scene:
     learning_theme: str = ""
     kpi_year: int = 0
     kpi_figure: str = ""
+    stderr: list[str] = field(default_factory=list)  # what every command wrote on stderr, refused or not
 
     def cli(self, *args: str) -> str:
         """stdout of `dhr-tracker ARGS`; Refused when it exits non-zero (and then nothing may be on stdout)."""
         self.capsys.readouterr()
         code = main([*map(str, args), "--db", str(self.database_path)])
         out, err = self.capsys.readouterr()
+        self.stderr.append(err)
         if code != 0:
             assert out == "", f"dhr-tracker {' '.join(map(str, args))} refused but printed part of its output"
             raise Refused(err)
@@ -432,6 +434,7 @@ def test_every_channel_refuses_or_hides_every_way_of_writing_a_name(caseload, qa
         assert "real name" in message, f"{name} failed for another reason: {message}"
         assert variant not in message and not _leaked(variant, message), f"{name}: the refusal repeats the name"
     assert [name for name, text in outputs.items() if _leaked(variant, text)] == []
+    assert [err for err in scene.stderr if _leaked(variant, err)] == []  # warnings and messages too
     # Not vacuous: these outputs all show the text (the control test above proves it), so each must have refused.
     must = {producer.name for producer in LIBRARY_PRODUCERS + CLI_PRODUCERS if producer.must_refuse}
     assert must - set(refusals) == set()
