@@ -91,13 +91,13 @@ def main(argv: list[str] | None = None) -> int:
     if not hasattr(args, "run"):
         parser.print_help()
         return EXIT_USAGE
-    try:
-        from dhr_tracker.cli.common import held_output
+    from dhr_tracker.cli.common import error_message, held_output
 
+    try:
         with held_output(_command_words(argv)):
             return args.run(args) or EXIT_OK
     except UserError as error:  # the one root of every error a user can cause (storage and settings too)
-        print(error.message, file=sys.stderr)
+        print(error_message(error.message), file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         print("Stopped.", file=sys.stderr)

@@ -137,6 +137,7 @@ class _OutputGuard:
 
     guard: RealNameGuard | None = None  # once armed
     command = ""  # the words of the command, for the refusal ("case show")
+    stopped_guard = None  # the guard of the command that just ended, for its error message (see error_message)
 
     def where(self) -> str:
         label = channel_label(COMMAND_LINE)
@@ -160,7 +161,7 @@ def arm_output_guard(database: Database) -> None:
 @contextlib.contextmanager
 def held_output(command: str):
     """Hold back what the command prints; when it ends, check it all and only then print it."""
-    OUTPUT_GUARD.guard, OUTPUT_GUARD.command = None, command
+    OUTPUT_GUARD.guard, OUTPUT_GUARD.command, OUTPUT_GUARD.stopped_guard = None, command, None
     real, held = sys.stdout, io.StringIO()
     sys.stdout = held
     try:
@@ -169,7 +170,7 @@ def held_output(command: str):
         OUTPUT_GUARD.check_fields([("output", text)])
     finally:  # a command that stopped (refused, or an error) prints none of its output: the message says why
         sys.stdout = real
-        OUTPUT_GUARD.guard = None
+        OUTPUT_GUARD.stopped_guard, OUTPUT_GUARD.guard = OUTPUT_GUARD.guard, None
     real.write(text)
     real.flush()
 
@@ -195,6 +196,13 @@ def open_team_from(target: str, *, read_only: bool = False, create: bool = False
             raise
         database = connect(getpass.getpass("Password for the team database: "))
     return database
+
+
+def error_message(text: str) -> str:
+    """A stopped command's message for stderr, with any real name withheld. A refusal may quote the database
+    ("Did you mean: <a theme's name>?"), and stderr goes where stdout goes: a terminal, a log, a ticket."""
+    guard = OUTPUT_GUARD.stopped_guard
+    return guard.redact(text, "[text holding a real name, withheld]") if guard is not None else text
 
 
 def json_default(value: Any) -> Any:

@@ -18,6 +18,7 @@ from dhr_tracker.exchange.packs.proposals import accept_proposal, list_proposals
 from dhr_tracker.exchange.packs.reader import PackFileError, read_returned_pack
 from dhr_tracker.exchange.packs.register import mark_sent, note_returned, round_pack_statuses
 from dhr_tracker.exchange.packs.review import review_pack
+from dhr_tracker.privacy.channels import PACK_IMPORT_REPORT
 from dhr_tracker.reports.pseudonyms import RealNameGuard
 from dhr_tracker.storage.files import already_exists, open_new_owner_only
 
@@ -143,7 +144,7 @@ def run_import(args: argparse.Namespace) -> int:
             failures += 0 if review.ok else 1
             report_rows += _report_rows(review)
     if args.report is not None:
-        guard.check([str(value) for row in report_rows for value in row], where="pack import report")
+        guard.check([str(value) for row in report_rows for value in row], where=PACK_IMPORT_REPORT)
         _write_report(args.report, report_rows)
         print(f"Wrote the report ({len(report_rows)} line(s)) to {args.report}.")
     return 1 if failures else 0

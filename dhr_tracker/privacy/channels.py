@@ -9,9 +9,10 @@ guard, on their way in (before they become markup, cells or lines):
     RealNameGuard.from_session(session).check_fields(pairs, where=UPDATE_PACK)   # (field, text) pairs
 
 Adding an output is one line here (`UPDATE_PACK = output_channel("update-pack", "update pack",
-"dhr_tracker.updates.pack")`) plus a producer in tests/privacy/producers.py that makes the output from
-a database: `tests/privacy/test_channels.py` then fails until the module calls the guard with the
-channel and the leak matrix (tests/privacy/test_leak_matrix.py) proves a real name stops it.
+"dhr_tracker.updates.pack")`) plus a Producer in tests/privacy/test_leak_matrix.py that makes the output
+from a database and reads it back: `tests/privacy/test_channels.py` then fails until the module calls the
+guard with the channel (and docs/SECURITY.md names it), and the leak matrix fails until it produces the
+channel and proves a real name stops it.
 That test also fails when a module writes files, prints or copies without being named here.
 """
 
@@ -64,6 +65,8 @@ UPDATE_PACK = output_channel("update-pack", "update pack (workbook and e-mail dr
 LEARNING_PACK = output_channel("learning-pack", "seminar pack", "dhr_tracker.reports.learning_pack")
 ANNUAL_FIGURES = output_channel("annual-figures", "annual figures", "dhr_tracker.reports.kpi")
 RECORD_REPORT = output_channel("record-report", "record report", "dhr_tracker.record.report")
+# The per-row CSV of `packs import --report`: written by the command module itself, not printed.
+PACK_IMPORT_REPORT = output_channel("pack-import-report", "pack import report", "dhr_tracker.cli.pack_commands")
 
 # Modules that write files or print but are not output channels, and why. A module that writes and is in
 # neither list fails tests/privacy/test_channels.py.

@@ -7,7 +7,8 @@
    marks, the byte-order mark), so "Pen\\u00addragon" reads "Pendragon";
 3. look-alike letters of other scripts mapped to the Latin letter they look like (the Unicode
    confusables table, through `confusable-homoglyphs`): a Cyrillic "Н" is an "H", not the "N" a
-   transliteration would give, because the question is what the PDF shows a reader;
+   transliteration would give, because the question is what the PDF shows a reader (a capital that looks
+   like I, such as the Cyrillic "І" or the Greek "Ι", is an I, although the table's skeleton writes it "l");
 4. everything else folded to ASCII (`anyascii`): accents dropped (Zoë, Zoe\\u0308 -> Zoe), ß -> ss,
    every quote to ' or ", every dash to -;
 5. a possessive 's or s' dropped ("Smith's" reads "Smith"), other apostrophes joined ("O'Brien" and
@@ -56,7 +57,9 @@ def _latin_lookalikes() -> dict[int, str]:
         for entry in entries:
             glyph = entry.get("c", "")
             if len(glyph) == 1 and glyph.isascii() and glyph.isalpha():
-                mapping[ord(character)] = glyph
+                # The table's skeleton writes a capital I as "l" (alike in sans-serif type), but a capital that
+                # looks like I reads as I: the Cyrillic "І" of "SMІTH" must fold to "smith", not "smlth".
+                mapping[ord(character)] = "I" if glyph == "l" and character.isupper() else glyph
                 break
     return mapping
 

@@ -60,7 +60,10 @@ def figures_tables(figures: AnnualFigures) -> list[Table]:
 
 
 def figures_texts(figures: AnnualFigures) -> list[str]:
-    return [str(value) for table in figures_tables(figures) for row in table.rows for value in row if value is not None]
+    """Every string the PDF, the workbook or the `kpi` listing shows: the tables' cells, and each figure's title,
+    note and source (the PDF and the listing show a figure's title even when it has no rows)."""
+    texts = [str(value) for table in figures_tables(figures) for row in table.rows for value in row if value is not None]
+    return texts + [text for f in figures.figures for text in (f.title, f.note, f.source) if text]
 
 
 def write_figures(session: Session, year: int, out: Path, *, today: dt.date | None = None) -> Path:

@@ -14,7 +14,7 @@ from sqlalchemy import select, text
 from dhr_tracker.casework.cases import find_case, update_case
 from dhr_tracker.model import AuditEntry, Case
 from dhr_tracker.privacy.normalise import folded_words
-from dhr_tracker.security.audit import entry_hash, verify_chain
+from dhr_tracker.security.audit import entry_hash, verify_chain, walk_segment
 from dhr_tracker.storage.database import open_database
 from tests.conftest import PASSPHRASE
 
@@ -66,16 +66,22 @@ def test_migration_0002_redacts_old_entries_and_the_chain_still_verifies(tmp_pat
              "previous": last.entry_hash, "hash": digest})
         connection.execute(text("INSERT INTO app_meta (key, value) VALUES ('audit_chain_head', :v) "
                                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value"), {"v": f"{last.id + 1} {digest}"})
-    with open_database(path, PASSPHRASE, upgrade=False) as database, database.transaction() as session:
-        assert verify_chain(session).ok  # the planted entry fits the old chain: an honest old database
+    # The planted entry fits the old chain: an honest old database. (Walked by hand: today's verify_chain reads
+    # the row digests and segments later migrations add, which a schema-0001 file does not have.)
+    with open_database(path, PASSPHRASE, upgrade=False) as database, database.engine.connect() as connection:
+        count, broken_at, problem, head, _ = walk_segment(connection.exec_driver_sql(
+            "SELECT id, at, os_user, action, entity, entity_id, case_id, changes_json, previous_hash, entry_hash, NULL "
+            "FROM audit_entry ORDER BY id"))
+        assert broken_at is None and count == last.id + 1 and head == digest, problem
 
     with open_database(path, PASSPHRASE) as database, database.transaction() as session:  # upgrades to the head
         report = verify_chain(session)
         assert report.ok, report.problem
         entries = list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
         assert not any(_holds(name, entry.changes_json) for entry in entries)
-        redaction = entries[-1]
-        assert redaction.action.value == "redact" and redaction.entity == "audit_entry"
+        # The redaction entry follows the rewritten ones (later migrations, such as 0003's baseline, come after it).
+        [redaction] = [entry for entry in entries if entry.action.value == "redact"]
+        assert redaction.id == last.id + 2 and redaction.entity == "audit_entry"
         record = json.loads(redaction.changes_json)
         assert record["redacted_entries"] == [last.id + 1]
         assert record["previous_hashes"] == {str(last.id + 1): digest}

@@ -26,6 +26,8 @@ def test_ordinary_report_text_is_not_refused(text):
     "Met the family of Philippa Pendragon-Hale<br/>02/03/2026",  # the bug: a name at the end of a line
     "Mrs Pendragon-Hale", "Tillotson", "Mr Tillotson's car", "Hathaway",  # uncommon surnames alone
     "TILLOTSON, Mark", "Mark J. Tillotson",
+    # Capitals that look like I (Cyrillic, Greek): the confusables skeleton writes them "l", a reader sees I.
+    "MR T\u0406LLOTSON", "T\u0399LLOTSON, MARK", "T\u04c0LLOTSON",
 ])
 def test_names_are_caught(text):
     with pytest.raises(RealNameFound) as refusal:

@@ -79,8 +79,9 @@ def make_packs(session: Session, round_: UpdateRound, out_dir: Path | str, *, ag
                                                                 (row.recommendation_id for row in content.rows)))
         subject = email_subject(content, marking)
         body = email_body(content, return_to=return_to, stamped=stamped, encrypted=password is not None)
-        guard.check([*pack_texts(content, marking, handling_line, return_to, stamped), subject, body],
-                    where=UPDATE_PACK)
+        # The draft's To header too: the lead contact's name and address are strings the .eml carries.
+        guard.check([*pack_texts(content, marking, handling_line, return_to, stamped), subject, body,
+                     content.lead_contact, content.lead_email], where=UPDATE_PACK)
         stem = pack_file_stem(content)
         planned.append((content, identifier, key, stamped, subject, body, out_dir / f"{stem}.xlsx", out_dir / f"{stem}.eml"))
     taken = [path for *_, workbook, draft in planned for path in (workbook, draft) if path.exists()]
