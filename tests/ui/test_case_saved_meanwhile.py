@@ -59,15 +59,15 @@ def test_a_recommendation_edited_meanwhile_is_not_overwritten(database, case_id)
     from dhr_tracker.actionplan.recommendations import add_recommendation, edit_recommendation
     from dhr_tracker.model import Agency, Case, Recommendation
     from sqlalchemy import select
-    from ui.screens.case.actions import _edit_recommendation, _editable
+    from dhr_tracker.actionplan.records import get_stored_recommendation
+    from ui.screens.case.actions import _edit_recommendation
 
     with database.transaction() as session:
         police = session.scalars(select(Agency).where(Agency.name.like("Kent Police%"))).first()
         rec_id = add_recommendation(session, session.get(Case, case_id),
                                     number="1", text="Train staff", lead_agency=police).id
     with database.transaction() as session:  # my dialog opens
-        stored = session.get(Recommendation, rec_id)
-        opened = (stored.row_version, _editable(stored))
+        opened = get_stored_recommendation(session, rec_id)
     with database.transaction() as session:  # a colleague rewords it
         edit_recommendation(session, session.get(Recommendation, rec_id), text="Train every officer")
     with pytest.raises(ValidationError, match="This recommendation was changed by .* since you opened it"):
