@@ -10,8 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from dhr_tracker.actionplan.records import progress_updates_of_case
 from dhr_tracker.actionplan.recommendations import action_plan
+from dhr_tracker.actionplan.records import progress_updates_of_case
 from dhr_tracker.casework.cases import get_case
 from dhr_tracker.casework.records import get_case_record
 from dhr_tracker.dates import format_date

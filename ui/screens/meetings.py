@@ -17,7 +17,12 @@ from dhr_tracker.reports.briefing import write_briefing
 from dhr_tracker.vocabulary import MeetingKind
 from ui.models.base import RowProxyModel
 from ui.models.meetings import (
-    AttendeeModel, AttendeeRow, BriefingCopyModel, BriefingCopyRow, MeetingModel, MeetingRow,
+    AttendeeModel,
+    AttendeeRow,
+    BriefingCopyModel,
+    BriefingCopyRow,
+    MeetingModel,
+    MeetingRow,
 )
 from ui.screens.base import Screen
 from ui.screens.dashboard import plural

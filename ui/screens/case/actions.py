@@ -5,19 +5,40 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from dhr_tracker.actionplan.progress import add_progress_update
-from dhr_tracker.actionplan.recommendations import TRANSITIONS, add_recommendation, change_status, edit_recommendation
-from dhr_tracker.lifecycle.services import (
-    add_parallel_process, update_parallel_process, close_case, end_pause, record_decision, record_milestone, record_publication,
-    record_qa_feedback, record_qa_submission, record_revisions_made, reopen_case, start_pause,
+from dhr_tracker.actionplan.recommendations import (
+    TRANSITIONS,
+    add_recommendation,
+    change_status,
+    edit_recommendation,
+    get_recommendation,
 )
 from dhr_tracker.actionplan.records import StoredRecommendation, editable_fields, get_stored_recommendation
-from dhr_tracker.actionplan.recommendations import get_recommendation
 from dhr_tracker.casework.cases import get_case
 from dhr_tracker.casework.records import get_parallel_process
+from dhr_tracker.lifecycle.services import (
+    add_parallel_process,
+    close_case,
+    end_pause,
+    record_decision,
+    record_milestone,
+    record_publication,
+    record_qa_feedback,
+    record_qa_submission,
+    record_revisions_made,
+    reopen_case,
+    start_pause,
+    update_parallel_process,
+)
 from dhr_tracker.reference_lists import list_agencies
 from dhr_tracker.storage.versions import refuse_if_changed_since
 from dhr_tracker.vocabulary import (
-    Decision, MilestoneKind, ParallelProcessKind, ProcessStatus, QAOutcome, RecommendationSource, RecommendationStatus,
+    Decision,
+    MilestoneKind,
+    ParallelProcessKind,
+    ProcessStatus,
+    QAOutcome,
+    RecommendationSource,
+    RecommendationStatus,
     Scope,
 )
 from ui.screens.case.learning_tab import show_similar

@@ -8,11 +8,17 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from dhr_tracker.actionplan.recommendations import get_recommendation
-from dhr_tracker.learning.case_view import CaseLearning, RecommendationLearning, case_learning, similar_for, similar_text
+from dhr_tracker.learning.case_view import (
+    CaseLearning,
+    RecommendationLearning,
+    case_learning,
+    similar_for,
+    similar_text,
+)
 from dhr_tracker.learning.implementation import assess, record_department_step, record_evidence
 from dhr_tracker.vocabulary import DepartmentStep, ImplementationCategory
-from ui.models.base import Column, RowTableModel, date_key, date_text
 from ui.models.actionplan import number_key
+from ui.models.base import Column, RowTableModel, date_key, date_text
 from ui.screens.case.tabs import ButtonRow, button, sorted_table
 from ui.screens.case.themes_dialog import ThemesDialog
 from ui.screens.forms import alive, fit_columns, selected_object

@@ -5,12 +5,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from dhr_tracker.casework.cases import get_case, update_case
 from dhr_tracker.casework.records import case_form_values
 from dhr_tracker.storage.versions import refuse_if_changed_since
-from dhr_tracker.dates import format_date
 from dhr_tracker.vocabulary import RecommendationStatus, Stage
 from ui.models.base import RAG_COLOURS, rag_text
 from ui.models.case_detail import DeadlineModel
@@ -20,8 +27,8 @@ from ui.screens.case import actions
 from ui.screens.case.learning_tab import LearningTab
 from ui.screens.case.tabs import ActionPlanTab, AuditTab, NotesTab, ProcessesTab, QATab, TimelineTab, button
 from ui.screens.case_form import CaseForm, check_form
-from ui.security.lock import CANCEL, DISCARD, SAVE
 from ui.screens.forms import alive, fit_columns, make_table
+from ui.security.lock import CANCEL, DISCARD, SAVE
 from ui.tasks import message_for
 
 if TYPE_CHECKING:
