@@ -64,3 +64,40 @@ def test_the_settings_screens_writes_run_on_the_task_worker(qtbot, ui_context, m
     qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
     wait_for_tasks(qtbot, ui_context)
     assert "already a closure day" in editor.message.text() and editor.message.kind == "error"
+
+
+def test_the_lock_saves_an_open_case_on_the_worker_and_a_refusal_stops_it_beside_the_field(
+        qtbot, window, ui_context, database, prompter, monkeypatch):
+    import ui.screens.case.screen as case_screen
+    from dhr_tracker.casework.cases import create_case, find_case
+    from tests.ui.conftest import TODAY
+    from ui.security.lock import MANUAL
+
+    threads: list[str] = []
+    real_update = case_screen.update_case
+
+    def recording_update(session, case, **values):  # noqa: ANN001
+        threads.append(threading.current_thread().name)
+        return real_update(session, case, **values)
+
+    monkeypatch.setattr(case_screen, "update_case", recording_update)
+    with database.transaction() as session:
+        case_id = create_case(session, reference="DHR-2026-01", pseudonym="Anna", notified_on=dt.date(2026, 9, 1),
+                              csp_area="Maidstone", victim_real_name="Real Person", today=TODAY).id
+    ui_context.open_case(case_id)
+    wait_for_tasks(qtbot, ui_context)
+    screen = window.current_screen()
+    assert screen.key == "case" and screen.form.pseudonym.text() == "Anna"
+
+    screen.form.pseudonym.setText("Real Person")  # the core refuses a pseudonym that is the real name
+    prompter.answer("Save", kind="choose")
+    assert window.lock(MANUAL) is False
+    assert ui_context.is_unlocked
+    assert "same as a real name" in screen.form.errors["pseudonym"].text()
+
+    screen.form.pseudonym.setText("Anya")
+    prompter.answer("Save", kind="choose")
+    assert window.lock(MANUAL) is True
+    assert threads and all(name.startswith("dhr-task") for name in threads)  # never the GUI thread
+    with database.transaction() as session:
+        assert find_case(session, "DHR-2026-01").pseudonym == "Anya"
