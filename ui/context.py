@@ -22,6 +22,7 @@ from PySide6.QtCore import QObject, Signal
 
 from dhr_tracker.dates import today_uk
 from dhr_tracker.settings import SETTINGS, Setting, Settings
+from dhr_tracker.storage.changes import has_uncommitted_changes
 from dhr_tracker.storage.database import Database
 from ui.prompter import Prompter, QtPrompter
 from ui.security.clipboard import ClipboardGuard
@@ -30,6 +31,13 @@ from ui.start.recent import data_dir as default_data_dir
 from ui.tasks import DatabaseLocked, TaskRunner
 
 T = TypeVar("T")
+
+
+class WriteInRead(RuntimeError):
+    """A programming error: `AppContext.read` was given a function that writes (use `tasks.run`)."""
+
+    def __init__(self, function_name: str):
+        super().__init__(f"{function_name} wrote through AppContext.read; run writes with context.tasks.run")
 
 
 class AppContext(QObject):
@@ -86,9 +94,16 @@ class AppContext(QObject):
         self.locked.emit()
 
     def read(self, function: Callable[[Any], T]) -> T:
-        """Run a quick read on the GUI thread in its own session (use `tasks.run` for anything slow)."""
+        """Run a quick read on the GUI thread in its own session (use `tasks.run` for anything slow).
+
+        Reads only: a function that adds, changes or deletes anything is rolled back and raises
+        WriteInRead. Writes go through `tasks.run`, off the GUI thread, so a slow save never freezes the window.
+        """
         with self.require_database().transaction() as session:
-            return function(session)
+            result = function(session)
+            if has_uncommitted_changes(session):
+                raise WriteInRead(getattr(function, "__qualname__", repr(function)))
+            return result
 
     # --- settings and navigation ---------------------------------------------------------------------
     def setting(self, setting: Setting | str) -> Any:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from dhr_tracker.settings import SETTINGS, Setting, SettingError, Settings
 from ui.screens.base import Screen
+from ui.screens.forms import alive
 from ui.tasks import message_for
 from ui.widgets.inline_message import InlineMessage
 from ui.widgets.ladder_editor import LadderEditor
@@ -248,7 +249,7 @@ class SettingsScreen(Screen):
         self.save_button = QPushButton("&Save settings", header)
         self.save_button.setObjectName("save_settings")
         self.save_button.setAccessibleName("Save settings")
-        self.save_button.clicked.connect(self.save_changes)
+        self.save_button.clicked.connect(self.save)
         self.revert_button = QPushButton("Re&vert", header)
         self.revert_button.setObjectName("revert_settings")
         self.revert_button.setAccessibleName("Revert to the saved settings")
@@ -308,8 +309,20 @@ class SettingsScreen(Screen):
     def has_unsaved_changes(self) -> bool:
         return any(field.dirty for field in self.fields.values())
 
+    def save(self) -> bool:
+        """Clean every field; show each refusal beside its field; save all in one transaction (off the GUI
+        thread) or none. False if a field was refused before anything was sent."""
+        return self._start_save([])
+
     def save_changes(self) -> bool:
-        """Clean every field; show each refusal beside its field; save all in one transaction or none."""
+        """Save and wait for the answer (the lock and quit need it before they go on)."""
+        outcome: list[bool] = []
+        if not self._start_save(outcome):
+            return False
+        self.context.tasks.wait_for_idle()
+        return outcome == [True]
+
+    def _start_save(self, outcome: list[bool]) -> bool:
         self.message.clear()
         cleaned: dict[str, Any] = {}
         for key, field in self.fields.items():
@@ -330,15 +343,19 @@ class SettingsScreen(Screen):
                 else:
                     settings.set(key, value)
 
-        try:
-            self.context.read(save)
-        except (SettingError, ValueError) as error:
-            self.message.show_error(f"Nothing was saved: {error}")
-            return False
-        for key, field in self.fields.items():
-            field.show_value(cleaned[key])
-        self.message.show_info("Settings saved.")
-        self.context.notify_data_changed(self)
+        def saved(_none: None) -> None:
+            outcome.append(True)
+            for key, field in self.fields.items():
+                field.show_value(cleaned[key])
+            self.message.show_info("Settings saved.")
+            self.context.notify_data_changed(self)
+
+        def refused(error: BaseException) -> None:
+            outcome.append(False)
+            text = str(error) if isinstance(error, (SettingError, ValueError)) else message_for(error)
+            self.message.show_error(f"Nothing was saved: {text}")
+
+        self.context.tasks.run(save, on_done=alive(self, saved), on_error=alive(self, refused))
         return True
 
     # --- the database: backup and passphrase -------------------------------------------------------------

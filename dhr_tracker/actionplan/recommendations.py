@@ -132,6 +132,14 @@ def edit_recommendation(session: Session, rec: Recommendation, **changes: Any) -
     return rec
 
 
+def get_recommendation(session: Session, rec_id: int) -> Recommendation:
+    """The recommendation with this id, for a service to change (screens hold ids, not ORM objects)."""
+    rec = session.get(Recommendation, rec_id)
+    if rec is None:
+        raise NotFound("That recommendation no longer exists. Reload the case and try again.")
+    return rec
+
+
 def find_recommendation(session: Session, case: Case, number: str) -> Recommendation:
     rec = session.scalar(select(Recommendation).where(Recommendation.case_id == case.id, Recommendation.number == number.strip()))
     if rec is None:

@@ -178,6 +178,14 @@ def real_names_of(case: Case) -> tuple[str | None, str | None] | None:
     return case.victim_real_name, case.perpetrator_real_name
 
 
+def get_case(session: Session, case_id: int) -> Case:
+    """The case with this id, for a service to change (screens hold ids, not ORM objects)."""
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound("That case no longer exists. Choose another on the Cases screen.")
+    return case
+
+
 def find_case(session: Session, reference: str) -> Case:
     case = session.scalar(select(Case).where(Case.reference == reference.strip().upper()))
     if case is None:

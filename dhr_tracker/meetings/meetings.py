@@ -97,6 +97,14 @@ def set_attendees(session: Session, meeting: Meeting, attendees: Sequence[tuple[
     return meeting
 
 
+def get_meeting(session: Session, meeting_id: int) -> Meeting:
+    """The meeting with this id, for a service to change (screens hold ids, not ORM objects)."""
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFound("That meeting no longer exists. Reload the Meetings screen and try again.")
+    return meeting
+
+
 def find_meeting(session: Session, held_on: dt.date, kind: MeetingKind = MeetingKind.KCSP) -> Meeting:
     meeting = session.scalar(select(Meeting).where(Meeting.kind == kind, Meeting.held_on == held_on))
     if meeting is None:

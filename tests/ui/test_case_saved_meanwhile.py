@@ -8,8 +8,8 @@ import pytest
 
 from dhr_tracker.casework.cases import create_case, find_case, update_case
 from dhr_tracker.errors import ValidationError
-from ui.screens.case.screen import _save_case  # first: ui.models.loaders and ui.screens import each other
 from ui.models.loaders import load_case_detail  # noqa: I001
+from ui.screens.case.screen import _save_case  # first: ui.models.loaders and ui.screens import each other
 
 pytestmark = pytest.mark.both_engines
 TODAY = dt.date(2026, 11, 23)
@@ -56,18 +56,19 @@ def test_a_change_elsewhere_does_not_stop_the_save(database, case_id):
 
 
 def test_a_recommendation_edited_meanwhile_is_not_overwritten(database, case_id):
-    from dhr_tracker.actionplan.recommendations import add_recommendation, edit_recommendation
-    from dhr_tracker.model import Agency, Case, Recommendation
     from sqlalchemy import select
-    from ui.screens.case.actions import _edit_recommendation, _editable
+
+    from dhr_tracker.actionplan.recommendations import add_recommendation, edit_recommendation
+    from dhr_tracker.actionplan.records import get_stored_recommendation
+    from dhr_tracker.model import Agency, Case, Recommendation
+    from ui.screens.case.actions import _edit_recommendation
 
     with database.transaction() as session:
         police = session.scalars(select(Agency).where(Agency.name.like("Kent Police%"))).first()
         rec_id = add_recommendation(session, session.get(Case, case_id),
                                     number="1", text="Train staff", lead_agency=police).id
     with database.transaction() as session:  # my dialog opens
-        stored = session.get(Recommendation, rec_id)
-        opened = (stored.row_version, _editable(stored))
+        opened = get_stored_recommendation(session, rec_id)
     with database.transaction() as session:  # a colleague rewords it
         edit_recommendation(session, session.get(Recommendation, rec_id), text="Train every officer")
     with pytest.raises(ValidationError, match="This recommendation was changed by .* since you opened it"):

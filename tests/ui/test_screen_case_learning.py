@@ -197,16 +197,20 @@ def test_the_themes_vocabulary_is_edited_in_settings(qtbot, ui_context, database
     assert editor.model.rowCount() == 46
     editor.name.setText("  Digital   abuse ")
     editor.add_clicked()
+    wait_for_tasks(qtbot, ui_context)  # the change runs on the task worker
     assert editor.message.text() == "'Digital abuse' added." and editor.name.text() == ""
     editor.name.setText("information sharing")
     editor.add_clicked()
+    wait_for_tasks(qtbot, ui_context)  # the change runs on the task worker
     assert editor.message.text() == "The theme 'Information sharing' is already on the list."
     row = next(i for i, t in enumerate(editor.model.rows()) if t.name == "Housing")
     editor.table.selectRow(row)
     prompter.answer("Housing and homelessness", kind="ask_text")
     editor.rename_clicked()
+    wait_for_tasks(qtbot, ui_context)  # the change runs on the task worker
     editor.table.selectRow(next(i for i, t in enumerate(editor.model.rows()) if t.name == "Housing and homelessness"))
     editor.retire_clicked()
+    wait_for_tasks(qtbot, ui_context)  # the change runs on the task worker
     housing = next(t for t in editor.model.rows() if t.name == "Housing and homelessness")
     assert not housing.active and "retired; its tags stay" in editor.message.text()
     with database.transaction() as session:

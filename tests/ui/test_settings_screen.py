@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 
 from dhr_tracker.closure_days import list_closure_days
 from dhr_tracker.settings import CLIPBOARD_CLEAR_SECONDS, IDLE_LOCK_MINUTES, PROTECTIVE_MARKING, SETTINGS, Settings
+from tests.ui.conftest import wait_for_tasks
 from ui.settings_screen import SettingsScreen
 
 
@@ -38,6 +39,7 @@ def test_a_refused_value_is_shown_beside_its_field_and_nothing_is_saved(qtbot, u
     minutes.dirty = True
     assert screen.has_unsaved_changes()
     qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    wait_for_tasks(qtbot, ui_context)
     assert minutes.message.isVisible() and "at least 1" in minutes.message.text()
     assert "Nothing was saved" in screen.message.text()
     assert not marking.message.isVisible()
@@ -79,6 +81,7 @@ def test_closure_days_are_added_and_removed(qtbot, ui_context, prompter, qtmodel
     editor.day.set_value(dt.date(2026, 12, 29))
     editor.description.setText("Christmas closure")
     qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
+    wait_for_tasks(qtbot, ui_context)  # the write runs on the task worker
     assert [row.day for row in ui_context.read(list_closure_days)] == [dt.date(2026, 12, 29)]
     assert editor.model.rowCount() == 1
     assert editor.model.index(0, 0).data() == "29/12/2026"
@@ -86,15 +89,18 @@ def test_closure_days_are_added_and_removed(qtbot, ui_context, prompter, qtmodel
 
     editor.day.set_value(dt.date(2026, 12, 26))  # a Saturday
     qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
+    wait_for_tasks(qtbot, ui_context)  # the write runs on the task worker
     assert "Saturday" in editor.message.text() and editor.message.kind == "error"
     editor.day.set_value(dt.date(2026, 12, 29))
     qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
+    wait_for_tasks(qtbot, ui_context)  # the write runs on the task worker
     assert "already a closure day" in editor.message.text()
     assert len(ui_context.read(list_closure_days)) == 1
 
     editor.table.selectRow(0)
     prompter.answer(True, kind="question")
     qtbot.mouseClick(editor.remove_button, Qt.MouseButton.LeftButton)
+    wait_for_tasks(qtbot, ui_context)  # the write runs on the task worker
     assert ui_context.read(list_closure_days) == []
     assert "29/12/2026" in prompter.shown[-1].text
 

@@ -10,21 +10,21 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from dhr_tracker.actionplan.progress import current_updates
-from dhr_tracker.actionplan.recommendations import action_plan, find_recommendation
+from dhr_tracker.actionplan.recommendations import action_plan
+from dhr_tracker.actionplan.records import progress_updates_of_case
+from dhr_tracker.casework.cases import get_case
+from dhr_tracker.casework.records import get_case_record
 from dhr_tracker.dates import format_date
 from dhr_tracker.lifecycle.deadlines import DeadlineStatus
 from dhr_tracker.lifecycle.facts import facts_from_case
 from dhr_tracker.lifecycle.rag import Rag, RagStatus
 from dhr_tracker.lifecycle.timeline import build_timeline
 from dhr_tracker.lifecycle.today import caseload_for
-from dhr_tracker.model import Case
 from dhr_tracker.reference_lists import csp_area_names
 from dhr_tracker.vocabulary import Decision, Stage
 from ui.models.actionplan import RecommendationRow, UpdateRow
 from ui.models.case_detail import AuditRow, PauseRow, ProcessRow, QARoundRow, TimelineRow
 from ui.models.cases import CaseRow
-from ui.screens.case_form import case_values
 
 
 def load_case_rows(session, today: dt.date) -> list[CaseRow]:  # noqa: ANN001 - a Session
@@ -95,13 +95,9 @@ def load_audit_rows(session, case_id: int, limit: int = 500) -> list[AuditRow]: 
 
 
 def load_case_detail(session, case_id: int, today: dt.date) -> CaseDetail:  # noqa: ANN001 - a Session
-    case = session.get(Case, case_id)
-    if case is None:
-        from dhr_tracker.errors import NotFound
-
-        raise NotFound("That case no longer exists. Choose another on the Cases screen.")
-    position = caseload_for(session).position(session, case.id, today)
-    facts = position.facts if position is not None else facts_from_case(case)
+    record = get_case_record(session, case_id)  # NotFound if it was deleted meanwhile
+    position = caseload_for(session).position(session, case_id, today)
+    facts = position.facts if position is not None else facts_from_case(get_case(session, case_id))
     deadlines = position.deadlines if position is not None else ()
     rag = position.rag if position is not None else RagStatus(Rag.GREEN, ())
     deadline_lines = [
@@ -115,36 +111,35 @@ def load_case_detail(session, case_id: int, today: dt.date) -> CaseDetail:  # no
     qa_rounds = [
         QARoundRow(r.id, r.round_number, r.submitted_on, r.panel_on, r.feedback_letter_on, r.feedback_reference,
                    r.outcome.label if r.outcome else "", r.revisions_listed, r.revisions_made_on)
-        for r in case.qa_rounds
+        for r in record.qa_rounds
     ]
     processes = [
         ProcessRow(p.id, p.kind.label, p.status.label, p.started_on, p.expected_end_on, p.concluded_on, p.note)
-        for p in case.parallel_processes
+        for p in record.processes
     ]
     pauses = [
-        PauseRow(p.id, p.reason, p.starts_on, p.ends_on, p.home_office_told_on,
-                 p.parallel_process.kind.label if p.parallel_process else "")
-        for p in case.pauses
+        PauseRow(p.id, p.reason, p.starts_on, p.ends_on, p.home_office_told_on, p.process_kind.label if p.process_kind else "")
+        for p in record.pauses
     ]
     recommendations, updates = [], {}
-    for row in action_plan(session, case):
-        rec = find_recommendation(session, case, row.number)
-        shown = current_updates(rec)
-        corrected_ids = {u.corrects_id for u in rec.updates if u.corrects_id}
+    progress = progress_updates_of_case(session, case_id)
+    for row in action_plan(session, get_case(session, case_id)):
+        recorded = progress.get(row.id, ())
         updates[row.id] = [
             UpdateRow(u.id, u.received_on, u.contact_name, u.text, u.evidence_reference,
-                      corrects=f"corrects the update of {format_date(u.corrects.received_on)}" if u.corrects else "",
-                      superseded=u.id in corrected_ids)
-            for u in rec.updates
+                      corrects=f"corrects the update of {format_date(u.corrects_received_on)}" if u.corrects_received_on else "",
+                      superseded=u.superseded)
+            for u in recorded
         ]
         recommendations.append(RecommendationRow(
             row.id, row.number, row.text, row.scope.label, row.lead_agency, row.status.label, row.status.is_open,
-            row.target_on, row.completed_on, row.action, max((u.received_on for u in shown), default=None), row.status.value,
+            row.target_on, row.completed_on, row.action, max((u.received_on for u in recorded if u.current), default=None),
+            row.status.value,
         ))
     return CaseDetail(
-        id=case.id, values=case_values(case), stage=case.stage, decision=case.decision,
+        id=record.id, values=record.values, stage=record.stage, decision=record.decision,
         rag="" if rag.rating is Rag.CLOSED else rag.rating.value, rag_summary=rag.summary,
         areas=csp_area_names(session), deadlines=deadline_lines, timeline=timeline, qa_rounds=qa_rounds,
         processes=processes, pauses=pauses, recommendations=recommendations, updates=updates,
-        audit=load_audit_rows(session, case.id), row_version=case.row_version,
+        audit=load_audit_rows(session, case_id), row_version=record.row_version,
     )

@@ -15,10 +15,12 @@ class Screen(QWidget):
 
     Life cycle, as the main window drives it:
     - `refresh()` when the screen is shown and its data may be stale (after unlock, after another
-      screen saved something). Load through `context.tasks.run(...)` or, if quick, `context.read(...)`.
+      screen saved something). Load through `context.tasks.run(...)` or, if quick, `context.read(...)`
+      (reads only: every write is a `context.tasks.run(...)`).
     - `clear()` on lock: drop EVERY view of data (models reset, fields emptied, caches forgotten).
     - `has_unsaved_changes()` / `save_changes()` before lock and quit: the lock asks the user
-      "Save / Discard"; `save_changes()` returns False if the core refused (the edit is then discarded).
+      "Save / Discard"; `save_changes()` runs the save as a task, waits for it, and returns False if the
+      core refused (the refusal is shown beside its field).
     - `remember()` before lock returns something small and non-personal (e.g. a case id) that
       `open_item()` gets back after unlock, so the user returns to where they were.
     - `find()` on Ctrl+F: focus the screen's filter box. A screen with `new_case()` gets Ctrl+N.

@@ -7,7 +7,6 @@ from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
 
-from dhr_tracker.casework.cases import real_names_of
 from dhr_tracker.errors import ValidationError
 from dhr_tracker.vocabulary import GuidanceProfile
 from ui.screens.forms import DateField, FieldForm
@@ -171,21 +170,6 @@ class CaseForm(FieldForm):
         from ui.screens.forms import text_of
 
         return {field: text_of(widget) for field, widget in self.fields.items()}
-
-
-def case_values(case) -> dict[str, Any]:  # noqa: ANN001 - a dhr_tracker.model.Case, read inside its session
-    """A case's editable facts as plain values (read inside the session that loaded it). Without the real
-    names where the signed-in role may not read them (a team database's viewer)."""
-    values = {
-        "reference": case.reference, "pseudonym": case.pseudonym, "notified_on": case.notified_on,
-        "csp_area": case.csp_area.name if case.csp_area else "", "commissioning_partnership": case.commissioning_partnership,
-        "guidance_profile": case.guidance_profile, "date_of_death": case.date_of_death,
-        "independent_chair": case.independent_chair, "notes": case.notes,
-    }
-    names = real_names_of(case)
-    if names is not None:
-        values["victim_real_name"], values["perpetrator_real_name"] = names
-    return values
 
 
 def check_form(form: CaseForm) -> dict[str, Any] | None:

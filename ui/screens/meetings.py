@@ -12,13 +12,17 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBox
 from dhr_tracker.dates import format_date
 from dhr_tracker.escalation.rounds import create_update_round
 from dhr_tracker.meetings.copies import copy_register, mark_returned
-from dhr_tracker.meetings.meetings import AttendeeRecord, add_meeting, list_meetings, set_attendees
-from dhr_tracker.model import Meeting
+from dhr_tracker.meetings.meetings import AttendeeRecord, add_meeting, get_meeting, list_meetings, set_attendees
 from dhr_tracker.reports.briefing import write_briefing
 from dhr_tracker.vocabulary import MeetingKind
 from ui.models.base import RowProxyModel
 from ui.models.meetings import (
-    AttendeeModel, AttendeeRow, BriefingCopyModel, BriefingCopyRow, MeetingModel, MeetingRow,
+    AttendeeModel,
+    AttendeeRow,
+    BriefingCopyModel,
+    BriefingCopyRow,
+    MeetingModel,
+    MeetingRow,
 )
 from ui.screens.base import Screen
 from ui.screens.dashboard import plural
@@ -40,7 +44,7 @@ class MeetingsData:
 def load_meetings(session) -> MeetingsData:  # noqa: ANN001 - a Session
     rows, attendees, copies = [], {}, {}
     for record in list_meetings(session):
-        register = copy_register(session, session.get(Meeting, record.id))
+        register = copy_register(session, get_meeting(session, record.id))
         latest = max((c.edition for c in register), default=0)
         current = [c for c in register if c.edition == latest]
         copies[record.id] = [
@@ -63,10 +67,6 @@ def parse_attendees(text: str) -> list[AttendeeRecord]:
             name, _, organisation = line.partition(",")
             people.append(AttendeeRecord(name.strip(), organisation.strip()))
     return people
-
-
-def _meeting(session, meeting_id: int) -> Meeting:  # noqa: ANN001
-    return session.get(Meeting, meeting_id)
 
 
 class MeetingsScreen(Screen):
@@ -248,7 +248,7 @@ class MeetingsScreen(Screen):
         meeting_id = meeting.id
         return self._open(ServiceDialog(self.context, f"Attendees, {format_date(meeting.held_on)}", [
             FieldSpec("attendees", "&Attendees:", MULTILINE, default=current, help_text="One per line: Name, Organisation"),
-        ], lambda session, v: set_attendees(session, _meeting(session, meeting_id), parse_attendees(v["attendees"])).id,
+        ], lambda session, v: set_attendees(session, get_meeting(session, meeting_id), parse_attendees(v["attendees"])).id,
             intro="The attendee list gives the numbered copies of the briefing, in this order.", source=self, parent=self))
 
     def request_updates(self) -> ServiceDialog | None:
@@ -284,7 +284,7 @@ class MeetingsScreen(Screen):
                 return
         meeting_id, today = meeting.id, self.context.today()
         self.context.tasks.run(
-            lambda session: write_briefing(session, _meeting(session, meeting_id), Path(out), password=password, as_of=today),
+            lambda session: write_briefing(session, get_meeting(session, meeting_id), Path(out), password=password, as_of=today),
             on_done=alive(self, self._briefing_written), progress=f"Producing {plural(meeting.attendees, 'numbered copy', 'numbered copies')}…",
             title="Could not produce the briefing",
         )
@@ -311,7 +311,7 @@ class MeetingsScreen(Screen):
         meeting_id, today = meeting.id, self.context.today()
         returned_on = today if returned else None  # the core refuses a date before the meeting
         self.context.tasks.run(
-            lambda session: mark_returned(session, _meeting(session, meeting_id), [copy.copy_number],
+            lambda session: mark_returned(session, get_meeting(session, meeting_id), [copy.copy_number],
                                           returned_on=returned_on, edition=copy.edition),
             on_done=alive(self, lambda _changed: self.refresh()), title="Could not change the copy register",
         )

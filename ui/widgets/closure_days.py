@@ -5,11 +5,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from dhr_tracker.closure_days import ClosureDayRow, add_closure_day, list_closure_days, remove_closure_day
 from dhr_tracker.dates import format_date
-from dhr_tracker.errors import UserError
+from ui.screens.forms import alive
+from ui.tasks import message_for
 from ui.widgets.date_edit import DateEdit
 from ui.widgets.inline_message import InlineMessage
 
@@ -110,15 +120,17 @@ class ClosureDaysEditor(QWidget):
 
     def add_clicked(self) -> None:
         day, description = self.day.value(), self.description.text()
-        try:
-            added = self.context.read(lambda session: add_closure_day(session, day, description))
-        except UserError as error:
-            self.message.show_error(error.message)
-            return
+        self.context.tasks.run(lambda session: add_closure_day(session, day, description).day,
+                               on_done=alive(self, self._added), on_error=alive(self, self._refused))
+
+    def _added(self, day) -> None:  # noqa: ANN001 - a date
         self.refresh()
         self.description.clear()
-        self.message.show_info(f"{format_date(added.day)} added.")
+        self.message.show_info(f"{format_date(day)} added.")
         self.context.notify_data_changed(self)
+
+    def _refused(self, error: BaseException) -> None:
+        self.message.show_error(message_for(error))
 
     def remove_clicked(self) -> None:
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
@@ -134,11 +146,10 @@ class ClosureDaysEditor(QWidget):
             for day in days:
                 remove_closure_day(session, day)
 
-        try:
-            self.context.read(remove)
-        except UserError as error:
-            self.message.show_error(error.message)
-            return
+        self.context.tasks.run(remove, on_done=alive(self, lambda _none: self._removed(listed)),
+                               on_error=alive(self, self._refused))
+
+    def _removed(self, listed: str) -> None:
         self.refresh()
         self.message.show_info(f"Removed {listed}.")
         self.context.notify_data_changed(self)

@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from dhr_tracker.errors import UserError
 from dhr_tracker.learning.themes import ThemeRow, add_theme, rename_theme, set_theme_active, theme_by_id, theme_rows
 from dhr_tracker.vocabulary import ThemeFacet
 from ui.models.base import Column, RowTableModel
-from ui.screens.forms import fit_columns, make_table, name_combo, selected_object
+from ui.screens.forms import alive, fit_columns, make_table, name_combo, selected_object
+from ui.tasks import message_for
 from ui.widgets.inline_message import InlineMessage
 
 if TYPE_CHECKING:
@@ -93,21 +93,23 @@ class ThemesEditor(QWidget):
         self.retire_button.setEnabled(theme is not None)
         self.retire_button.setText("Offer a&gain" if theme is not None and not theme.active else "Re&tire")
 
-    def _change(self, change, done: str) -> None:  # noqa: ANN001
-        try:
-            self.context.read(change)
-        except UserError as error:
-            self.message.show_error(error.message)
-            return
+    def _change(self, change, done: str, after=None) -> None:  # noqa: ANN001
+        """Run `change(session)` off the GUI thread; its refusal shows under the list."""
+        self.context.tasks.run(lambda session: (change(session), None)[1],  # the changed theme stays in its session
+                               on_done=alive(self, lambda _none: self._changed(done, after)),
+                               on_error=alive(self, lambda error: self.message.show_error(message_for(error))))
+
+    def _changed(self, done: str, after=None) -> None:  # noqa: ANN001
+        if after is not None:
+            after()
         self.refresh()
         self.message.show_info(done)
         self.context.notify_data_changed(self)
 
     def add_clicked(self) -> None:
         name, facet = self.name.text(), self.facet.currentData()
-        self._change(lambda session: add_theme(session, name, facet=facet), f"'{' '.join(name.split())}' added.")
-        if self.message.kind == "info":
-            self.name.clear()
+        self._change(lambda session: add_theme(session, name, facet=facet), f"'{' '.join(name.split())}' added.",
+                     after=self.name.clear)
 
     def rename_clicked(self) -> None:
         theme = self.selected()

@@ -5,16 +5,40 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from dhr_tracker.actionplan.progress import add_progress_update
-from dhr_tracker.actionplan.recommendations import TRANSITIONS, add_recommendation, change_status, edit_recommendation
-from dhr_tracker.lifecycle.services import (
-    add_parallel_process, update_parallel_process, close_case, end_pause, record_decision, record_milestone, record_publication,
-    record_qa_feedback, record_qa_submission, record_revisions_made, reopen_case, start_pause,
+from dhr_tracker.actionplan.recommendations import (
+    TRANSITIONS,
+    add_recommendation,
+    change_status,
+    edit_recommendation,
+    get_recommendation,
 )
-from dhr_tracker.model import Case, ParallelProcess, Recommendation
+from dhr_tracker.actionplan.records import StoredRecommendation, editable_fields, get_stored_recommendation
+from dhr_tracker.casework.cases import get_case
+from dhr_tracker.casework.records import get_parallel_process
+from dhr_tracker.lifecycle.services import (
+    add_parallel_process,
+    close_case,
+    end_pause,
+    record_decision,
+    record_milestone,
+    record_publication,
+    record_qa_feedback,
+    record_qa_submission,
+    record_revisions_made,
+    reopen_case,
+    start_pause,
+    update_parallel_process,
+)
 from dhr_tracker.reference_lists import list_agencies
 from dhr_tracker.storage.versions import refuse_if_changed_since
 from dhr_tracker.vocabulary import (
-    Decision, MilestoneKind, ParallelProcessKind, ProcessStatus, QAOutcome, RecommendationSource, RecommendationStatus,
+    Decision,
+    MilestoneKind,
+    ParallelProcessKind,
+    ProcessStatus,
+    QAOutcome,
+    RecommendationSource,
+    RecommendationStatus,
     Scope,
 )
 from ui.screens.case.learning_tab import show_similar
@@ -26,14 +50,6 @@ if TYPE_CHECKING:
 # Events recorded with the generic milestone step (the others have their own step).
 GENERAL_MILESTONES = [kind for kind in MilestoneKind
                       if kind not in (MilestoneKind.DECISION, MilestoneKind.CLOSED, MilestoneKind.REOPENED)]
-
-
-def _case(session, case_id: int) -> Case:  # noqa: ANN001
-    return session.get(Case, case_id)
-
-
-def _rec(session, rec_id: int) -> Recommendation:  # noqa: ANN001
-    return session.get(Recommendation, rec_id)
 
 
 def _dialog(screen: CaseScreen, title: str, fields, save, after=None, **kwargs) -> ServiceDialog:  # noqa: ANN001
@@ -53,7 +69,7 @@ def decision_dialog(screen: CaseScreen) -> ServiceDialog:
         FieldSpec("home_office_informed_on", "&Home Office informed on:", DATE,
                   help_text="Needed for a decision not to review, which closes the case."),
         FieldSpec("note", "&Note:"),
-    ], lambda session, v: record_decision(session, _case(session, case_id), v["decision"], v["decided_on"],
+    ], lambda session, v: record_decision(session, get_case(session, case_id), v["decision"], v["decided_on"],
                                           home_office_informed_on=v["home_office_informed_on"], note=v["note"],
                                           today=today).id,
         intro="The partnership's decision on whether the criteria for a review are met.")
@@ -68,7 +84,7 @@ def milestone_dialog(screen: CaseScreen) -> ServiceDialog:
         FieldSpec("occurred_on", "&Date:", DATE, default=today),
         FieldSpec("agency", "&Agency:", CHOICE, choices=agencies, help_text="For IMRs requested or received."),
         FieldSpec("note", "&Note:"),
-    ], lambda session, v: record_milestone(session, _case(session, case_id), v["kind"], v["occurred_on"],
+    ], lambda session, v: record_milestone(session, get_case(session, case_id), v["kind"], v["occurred_on"],
                                            agency=v["agency"], note=v["note"], today=today).id)
 
 
@@ -76,21 +92,21 @@ def close_dialog(screen: CaseScreen) -> ServiceDialog:
     case_id, today = screen.case_id, screen.context.today()
     return _dialog(screen, "Close the case", [
         FieldSpec("closed_on", "&Closed on:", DATE, default=today), FieldSpec("note", "&Note:"),
-    ], lambda session, v: close_case(session, _case(session, case_id), v["closed_on"], note=v["note"], today=today).id)
+    ], lambda session, v: close_case(session, get_case(session, case_id), v["closed_on"], note=v["note"], today=today).id)
 
 
 def reopen_dialog(screen: CaseScreen) -> ServiceDialog:
     case_id, today = screen.case_id, screen.context.today()
     return _dialog(screen, "Re-open the case", [
         FieldSpec("reopened_on", "&Re-opened on:", DATE, default=today), FieldSpec("reason", "Re&ason:"),
-    ], lambda session, v: reopen_case(session, _case(session, case_id), v["reopened_on"], v["reason"], today=today).id)
+    ], lambda session, v: reopen_case(session, get_case(session, case_id), v["reopened_on"], v["reason"], today=today).id)
 
 
 def qa_submission_dialog(screen: CaseScreen) -> ServiceDialog:
     case_id, today = screen.case_id, screen.context.today()
     return _dialog(screen, "Submit to the Home Office QA Panel", [
         FieldSpec("submitted_on", "&Submitted on:", DATE, default=today),
-    ], lambda session, v: record_qa_submission(session, _case(session, case_id), v["submitted_on"], today=today).id)
+    ], lambda session, v: record_qa_submission(session, get_case(session, case_id), v["submitted_on"], today=today).id)
 
 
 def qa_feedback_dialog(screen: CaseScreen, round_number: int) -> ServiceDialog:
@@ -101,14 +117,14 @@ def qa_feedback_dialog(screen: CaseScreen, round_number: int) -> ServiceDialog:
         FieldSpec("panel_on", "&Panel met on:", DATE),
         FieldSpec("feedback_reference", "Letter &reference:"),
         FieldSpec("revisions_listed", "Re&visions listed:", MULTILINE),
-    ], lambda session, v: record_qa_feedback(session, _case(session, case_id), round_number, today=today, **v).id)
+    ], lambda session, v: record_qa_feedback(session, get_case(session, case_id), round_number, today=today, **v).id)
 
 
 def revisions_dialog(screen: CaseScreen, round_number: int) -> ServiceDialog:
     case_id, today = screen.case_id, screen.context.today()
     return _dialog(screen, f"Revisions made (round {round_number})", [
         FieldSpec("made_on", "&Made on:", DATE, default=today, aliases=("revisions_made_on",)),
-    ], lambda session, v: record_revisions_made(session, _case(session, case_id), round_number, v["made_on"], today=today).id)
+    ], lambda session, v: record_revisions_made(session, get_case(session, case_id), round_number, v["made_on"], today=today).id)
 
 
 def publication_dialog(screen: CaseScreen) -> ServiceDialog:
@@ -120,7 +136,7 @@ def publication_dialog(screen: CaseScreen) -> ServiceDialog:
         FieldSpec("sent_to_library_on", "Sent to the DHR &Library on:", DATE),
         FieldSpec("family_told_on", "&Family told on:", DATE),
         FieldSpec("sent_to_commissioner_on", "Sent to the Domestic Abuse &Commissioner on:", DATE),
-    ], lambda session, v: record_publication(session, _case(session, case_id), v.pop("published_on"), today=today, **v).id)
+    ], lambda session, v: record_publication(session, get_case(session, case_id), v.pop("published_on"), today=today, **v).id)
 
 
 def process_dialog(screen: CaseScreen) -> ServiceDialog:
@@ -132,7 +148,7 @@ def process_dialog(screen: CaseScreen) -> ServiceDialog:
         FieldSpec("expected_end_on", "&Expected to end on:", DATE),
         FieldSpec("concluded_on", "&Concluded on:", DATE),
         FieldSpec("note", "&Note:"),
-    ], lambda session, v: add_parallel_process(session, _case(session, case_id), v.pop("kind"), today=today, **v).id)
+    ], lambda session, v: add_parallel_process(session, get_case(session, case_id), v.pop("kind"), today=today, **v).id)
 
 
 def change_process_dialog(screen: CaseScreen, process) -> ServiceDialog:  # noqa: ANN001 - a ProcessRow
@@ -144,7 +160,7 @@ def change_process_dialog(screen: CaseScreen, process) -> ServiceDialog:  # noqa
         FieldSpec("expected_end_on", "&Expected to end on:", DATE, default=process.expected_end_on),
         FieldSpec("concluded_on", "&Concluded on:", DATE, default=process.concluded_on),
         FieldSpec("note", "&Note:", default=process.note),
-    ], lambda session, v: update_parallel_process(session, _case(session, case_id), session.get(ParallelProcess, process_id),
+    ], lambda session, v: update_parallel_process(session, get_case(session, case_id), get_parallel_process(session, get_case(session, case_id), process_id),
                                                   today=today, **v).id)
 
 
@@ -154,7 +170,7 @@ def pause_dialog(screen: CaseScreen) -> ServiceDialog:
         FieldSpec("reason", "&Reason:", help_text="For example: awaiting the criminal trial."),
         FieldSpec("starts_on", "&From:", DATE, default=today),
         FieldSpec("home_office_told_on", "&Home Office told on:", DATE),
-    ], lambda session, v: start_pause(session, _case(session, case_id), v["reason"], v["starts_on"],
+    ], lambda session, v: start_pause(session, get_case(session, case_id), v["reason"], v["starts_on"],
                                       home_office_told_on=v["home_office_told_on"], today=today).id)
 
 
@@ -163,7 +179,7 @@ def end_pause_dialog(screen: CaseScreen) -> ServiceDialog:
     return _dialog(screen, "End the pause", [
         FieldSpec("ends_on", "&Ended on:", DATE, default=today),
         FieldSpec("home_office_told_on", "&Home Office told on:", DATE),
-    ], lambda session, v: end_pause(session, _case(session, case_id), v["ends_on"],
+    ], lambda session, v: end_pause(session, get_case(session, case_id), v["ends_on"],
                                     home_office_told_on=v["home_office_told_on"], today=today).id)
 
 
@@ -180,30 +196,21 @@ def recommendation_dialog(screen: CaseScreen) -> ServiceDialog:
         FieldSpec("source_agency", "&IMR agency:", CHOICE, choices=[("(not from an IMR)", None)] + [(n, n) for n in agencies]),
         FieldSpec("action", "&Action to take:", MULTILINE),
         FieldSpec("target_on", "&Target date:", DATE),
-    ], lambda session, v: add_recommendation(session, _case(session, case_id), **v).id,
+    ], lambda session, v: add_recommendation(session, get_case(session, case_id), **v).id,
         after=lambda rec_id: show_similar(screen, rec_id))  # recommendations made before, from other reviews
 
 
-def _editable(rec: Recommendation) -> tuple:
-    """What the edit dialog changes, as stored: a colleague's change to any of it since the dialog opened
-    stops the save (a team database has several writers)."""
-    return rec.number, rec.text, rec.scope, rec.lead_agency_id, rec.action, rec.target_on
-
-
-def _edit_recommendation(session, rec_id: int, opened: tuple[int, tuple], values) -> int:  # noqa: ANN001
-    rec = _rec(session, rec_id)
-    refuse_if_changed_since(session, rec, opened[0], opened[1], _editable(rec))
+def _edit_recommendation(session, rec_id: int, opened: StoredRecommendation, values) -> int:  # noqa: ANN001
+    """A colleague's change to what the dialog edits, since it opened, stops the save (a team database has several writers)."""
+    rec = get_recommendation(session, rec_id)
+    refuse_if_changed_since(session, rec, opened.row_version, opened.editable, editable_fields(rec))
     return edit_recommendation(session, rec, **values).id
 
 
 def edit_recommendation_dialog(screen: CaseScreen, rec) -> ServiceDialog:  # noqa: ANN001 - a RecommendationRow
     agencies = screen.context.read(lambda session: [agency.name for agency in list_agencies(session)])
     rec_id = rec.id
-    def read_opened(session) -> tuple[int, tuple]:  # noqa: ANN001
-        stored = _rec(session, rec_id)
-        return stored.row_version, _editable(stored)
-
-    opened = screen.context.read(read_opened)
+    opened = screen.context.read(lambda session: get_stored_recommendation(session, rec_id))
     scope = next((s for s in Scope if s.label == rec.scope), Scope.LOCAL)
     return _dialog(screen, f"Edit recommendation {rec.number}", [
         FieldSpec("number", "N&umber:", default=rec.number),
@@ -224,7 +231,7 @@ def status_dialog(screen: CaseScreen, rec_id: int, current: RecommendationStatus
         FieldSpec("on", "&On:", DATE, default=today),
         FieldSpec("reason", "&Reason (if not accepted):"),
         FieldSpec("minute_reference", "Steering Group &minute (if signed off):"),
-    ], lambda session, v: change_status(session, _rec(session, rec_id), v["status"], on=v["on"], reason=v["reason"],
+    ], lambda session, v: change_status(session, get_recommendation(session, rec_id), v["status"], on=v["on"], reason=v["reason"],
                                         minute_reference=v["minute_reference"], today=today).id,
         intro=f"Now: {current.label}. " + ("No further move is possible." if not moves else ""))
 
@@ -236,4 +243,4 @@ def update_dialog(screen: CaseScreen, rec_id: int) -> ServiceDialog:
         FieldSpec("contact_name", "&From:", help_text="The person at the agency who sent it."),
         FieldSpec("text", "&Update:", MULTILINE),
         FieldSpec("evidence_reference", "&Evidence reference:"),
-    ], lambda session, v: add_progress_update(session, _rec(session, rec_id), today=today, **v).id)
+    ], lambda session, v: add_progress_update(session, get_recommendation(session, rec_id), today=today, **v).id)

@@ -7,12 +7,18 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from dhr_tracker.learning.case_view import CaseLearning, RecommendationLearning, case_learning, similar_for, similar_text
+from dhr_tracker.actionplan.recommendations import get_recommendation
+from dhr_tracker.learning.case_view import (
+    CaseLearning,
+    RecommendationLearning,
+    case_learning,
+    similar_for,
+    similar_text,
+)
 from dhr_tracker.learning.implementation import assess, record_department_step, record_evidence
-from dhr_tracker.model import Recommendation
 from dhr_tracker.vocabulary import DepartmentStep, ImplementationCategory
-from ui.models.base import Column, RowTableModel, date_key, date_text
 from ui.models.actionplan import number_key
+from ui.models.base import Column, RowTableModel, date_key, date_text
 from ui.screens.case.tabs import ButtonRow, button, sorted_table
 from ui.screens.case.themes_dialog import ThemesDialog
 from ui.screens.forms import alive, fit_columns, selected_object
@@ -112,13 +118,13 @@ class LearningTab(QWidget):
     def choose_case_themes(self) -> None:
         if self.learning is None:
             return
+        from dhr_tracker.casework.cases import get_case
         from dhr_tracker.learning.themes import set_case_themes
-        from dhr_tracker.model import Case
 
         case_id = self.learning.case_id
         self._after_save(ThemesDialog(
             self.screen.context, "Themes of the review", self.learning.vocabulary, self.learning.themes,
-            lambda session, names: len(set_case_themes(session, session.get(Case, case_id), names)), parent=self.screen))
+            lambda session, names: len(set_case_themes(session, get_case(session, case_id), names)), parent=self.screen))
 
     def choose_rec_themes(self) -> None:
         rec = self.selected()
@@ -128,7 +134,7 @@ class LearningTab(QWidget):
 
         self._after_save(ThemesDialog(
             self.screen.context, f"Themes of recommendation {rec.number}", self.learning.vocabulary, rec.themes,
-            lambda session, names: len(set_recommendation_themes(session, session.get(Recommendation, rec.id), names)),
+            lambda session, names: len(set_recommendation_themes(session, get_recommendation(session, rec.id), names)),
             parent=self.screen))
 
     def _service_dialog(self, title: str, fields, save, intro: str = "") -> ServiceDialog:  # noqa: ANN001
@@ -147,7 +153,7 @@ class LearningTab(QWidget):
             FieldSpec("by", "Assessed &by:", aliases=("assessed_by",)),
             FieldSpec("recheck_on", "&Re-check on:", DATE),
             FieldSpec("note", "&Note:", MULTILINE),
-        ], lambda session, v: assess(session, session.get(Recommendation, rec.id), v.pop("category"), today=today, **v).id,
+        ], lambda session, v: assess(session, get_recommendation(session, rec.id), v.pop("category"), today=today, **v).id,
             intro="The Domestic Abuse Commissioner's categories: how far the recommendation is implemented, "
                   "whatever its status.")
 
@@ -161,7 +167,7 @@ class LearningTab(QWidget):
             FieldSpec("seen_on", "&Seen on:", DATE, default=today),
             FieldSpec("checked_by", "&Checked by:"),
             FieldSpec("note", "&Note:", MULTILINE),
-        ], lambda session, v: record_evidence(session, session.get(Recommendation, rec.id), today=today, **v).id)
+        ], lambda session, v: record_evidence(session, get_recommendation(session, rec.id), today=today, **v).id)
 
     def department_step(self) -> ServiceDialog | None:
         rec = self.selected()
@@ -173,7 +179,7 @@ class LearningTab(QWidget):
             FieldSpec("on", "&On:", DATE, default=today, aliases=("occurred_on",)),
             FieldSpec("reference", "&Reference:"),
             FieldSpec("note", "&Note:", MULTILINE),
-        ], lambda session, v: record_department_step(session, session.get(Recommendation, rec.id), v.pop("step"),
+        ], lambda session, v: record_department_step(session, get_recommendation(session, rec.id), v.pop("step"),
                                                      today=today, **v).id,
             intro="The department is the recommendation's lead agency. " + (
                 "So far: " + "; ".join(rec.department_trail) if rec.department_trail else "Nothing sent yet."))

@@ -5,13 +5,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from dhr_tracker.casework.cases import update_case
+from dhr_tracker.casework.cases import get_case, update_case
+from dhr_tracker.casework.records import case_form_values
 from dhr_tracker.storage.versions import refuse_if_changed_since
-from dhr_tracker.dates import format_date
-from dhr_tracker.errors import ValidationError
-from dhr_tracker.model import Case
 from dhr_tracker.vocabulary import RecommendationStatus, Stage
 from ui.models.base import RAG_COLOURS, rag_text
 from ui.models.case_detail import DeadlineModel
@@ -20,9 +26,9 @@ from ui.screens.base import Screen
 from ui.screens.case import actions
 from ui.screens.case.learning_tab import LearningTab
 from ui.screens.case.tabs import ActionPlanTab, AuditTab, NotesTab, ProcessesTab, QATab, TimelineTab, button
-from ui.screens.case_form import CaseForm, case_values, check_form
-from ui.security.lock import CANCEL, DISCARD, SAVE
+from ui.screens.case_form import CaseForm, check_form
 from ui.screens.forms import alive, fit_columns, make_table
+from ui.security.lock import CANCEL, DISCARD, SAVE
 from ui.tasks import message_for
 
 if TYPE_CHECKING:
@@ -30,9 +36,9 @@ if TYPE_CHECKING:
 
 
 def _save_case(session, case_id: int, values: dict[str, Any], today, opened: CaseDetail | None = None) -> int:  # noqa: ANN001
-    case = session.get(Case, case_id)
-    if opened is not None and opened.id == case_id and case is not None:  # a colleague may have saved it meanwhile
-        refuse_if_changed_since(session, case, opened.row_version, opened.values, case_values(case))
+    case = get_case(session, case_id)
+    if opened is not None and opened.id == case_id:  # a colleague may have saved it meanwhile
+        refuse_if_changed_since(session, case, opened.row_version, opened.values, case_form_values(case))
     update_case(session, case, today=today, **values)
     return case_id
 
@@ -181,15 +187,21 @@ class CaseScreen(Screen):
         return self.form.raw_values() != self._clean or self.notes_tab.editor.toPlainText() != self._clean_notes
 
     def save_changes(self) -> bool:
-        """Save now, on the GUI thread (the lock and quit need the answer before they go on)."""
+        """Save and wait for the answer (the lock, quit and opening another case need it before they go on).
+
+        The save runs on the task worker like any other; a refusal is shown beside its field."""
         values = self._values()
         if values is None:
             return False
+        self.form.clear_errors()
+        self.notes_tab.error.clear()
         case_id, today, opened = self.case_id, self.context.today(), self._opened
-        try:
-            self.context.read(lambda session: _save_case(session, case_id, values, today, opened))
-        except ValidationError as error:
-            self.form.show_error(error)
+        outcome: list[bool] = []
+        self.context.tasks.run(lambda session: _save_case(session, case_id, values, today, opened),
+                               on_done=lambda _id: outcome.append(True),
+                               on_error=lambda error: (outcome.append(False), alive(self, self._refused)(error)))
+        self.context.tasks.wait_for_idle()
+        if outcome != [True]:
             return False
         self._mark_clean()
         self.context.notify_data_changed(self)
