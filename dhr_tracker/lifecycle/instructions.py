@@ -11,6 +11,8 @@ _INSTRUCTIONS = {
     DeadlineKind.SCOPING: "Complete the scoping",
     DeadlineKind.IMR: "Chase the IMR",
     DeadlineKind.COMPLETION: "Complete the review (sign-off or Home Office submission)",
+    DeadlineKind.COPY_TO_SECRETARY_OF_STATE: "Send a copy of the completed report to the Secretary of State and the "
+                                             "Domestic Abuse Commissioner",
 }
 
 
