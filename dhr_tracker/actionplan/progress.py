@@ -175,6 +175,6 @@ def close_settled_requests(session: Session, request_ids: Iterable[int]) -> None
     for request_id, unsettled, last_settled in rows:
         if unsettled == 0:
             request = session.get(UpdateRequest, request_id)
-            if request.received_on is None:
+            if request is not None and request.received_on is None:  # (the id came from its own items)
                 request.received_on = last_settled
     session.flush()

@@ -166,36 +166,36 @@ def change_status(
     Closing a recommendation settles any update request still waiting on it.
     """
     today = today or today_uk()
-    status = _enum(S, status, "status", "Status")
+    new: RecommendationStatus = _enum(S, status, "status", "Status")
     evidence_seen_on: list[dt.date] = []
-    if status is S.IMPLEMENTED:
+    if new is S.IMPLEMENTED:
         from dhr_tracker.learning.implementation import evidence_for
 
         evidence_seen_on = [item.seen_on for item in evidence_for(session, rec)]
     on = check_move(
-        Standing(rec.number, rec.status, rec.status_changed_on, rec.completed_on), status, on, today=today,
+        Standing(rec.number, rec.status, rec.status_changed_on, rec.completed_on), new, on, today=today,
         decided_on=decision_date(session, rec.case), reason=reason, minute_reference=minute_reference,
         evidence_seen_on=evidence_seen_on,
     )
     reason = reason.strip()
     minute_reference = minute_reference.strip()
 
-    rec.status = status
+    rec.status = new
     rec.status_changed_on = on
-    if status is S.NOT_ACCEPTED:
+    if new is S.NOT_ACCEPTED:
         rec.not_accepted_reason = reason
-    elif status is S.COMPLETED_AWAITING_EVIDENCE:
+    elif new is S.COMPLETED_AWAITING_EVIDENCE:
         rec.completed_on = on
         if outcome is not None:
             rec.outcome = outcome.strip()
-    elif status is S.IN_PROGRESS and rec.completed_on:
+    elif new is S.IN_PROGRESS and rec.completed_on:
         rec.completed_on = None  # sent back: the evidence did not show completion
-    elif status is S.IMPLEMENTED:
+    elif new is S.IMPLEMENTED:
         rec.signed_off_on = on
         rec.signoff_minute_reference = minute_reference
         if outcome is not None:
             rec.outcome = outcome.strip()
-    if not status.is_open:
+    if not new.is_open:
         _settle_closed(session, rec, on)
     session.flush()
     return rec

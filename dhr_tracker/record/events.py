@@ -69,7 +69,7 @@ class EventType:
                 hint = did_you_mean(name, list(known)).lower()
                 raise ValidationError(f"'{self.name}' has no field '{name}'.{hint} Its fields are: {', '.join(known)}.",
                                       field=name, rule="unknown_field")
-        converted = {}
+        converted: dict[str, Any] = {}
         for f in self.fields:
             value = values.get(f.name)
             if value is None or value == "":
@@ -188,7 +188,8 @@ def _qa_outcome(ctx: Context, v: dict[str, Any]) -> Applied:
     qa_round = lifecycle.record_qa_feedback(
         ctx.session, case, number, outcome=v["outcome"], feedback_letter_on=v["letter_on"], panel_on=v["panel_on"],
         feedback_reference=_text(v["feedback_reference"]), revisions_listed=_text(v["revisions_listed"]), today=ctx.today)
-    return Applied(case.reference, f"Home Office round {number}: {qa_round.outcome.value}, letter "
+    outcome = qa_round.outcome.value if qa_round.outcome is not None else "no outcome"  # (the service sets it)
+    return Applied(case.reference, f"Home Office round {number}: {outcome}, letter "
                    f"{format_date(qa_round.feedback_letter_on)}")
 
 

@@ -25,6 +25,13 @@ class Field:
     required: bool = False
     choices: type[LabelledEnum] | None = None
 
+    @property
+    def options(self) -> type[LabelledEnum]:
+        """The choices of a CHOICE field (declared with it: a field of another kind has none)."""
+        if self.choices is None:
+            raise TypeError(f"the field '{self.name}' is not a choice")
+        return self.choices
+
     def convert(self, value: Any, today: dt.date) -> Any:
         """The value as the service takes it; a ValidationError (rule, field) for a value of the wrong kind."""
         if value is None:
@@ -40,8 +47,8 @@ class Field:
             _expect(isinstance(value, int) and not isinstance(value, bool) and 0 < value < 1000, self, "a whole number")
             return value
         if self.kind == CHOICE:
-            _expect(isinstance(value, str), self, f"one of: {', '.join(m.value for m in self.choices)}")
-            return choice(self.choices, value, self.name)
+            _expect(isinstance(value, str), self, f"one of: {', '.join(m.value for m in self.options)}")
+            return choice(self.options, value, self.name)
         if self.kind == TEXTS:
             _expect(isinstance(value, list) and all(isinstance(v, str) for v in value), self, 'a list of names, e.g. ["Kent Police"]')
             return value
@@ -50,7 +57,7 @@ class Field:
                     'a list of people, e.g. [{"name": "A. Chair", "organisation": "KCC"}]')
             return [(v["name"], v.get("organisation", "")) for v in value]
         if self.kind == REPLY_UPDATES:
-            _expect(isinstance(value, list) and value and all(_is_reply_update(v) for v in value), self,
+            _expect(isinstance(value, list) and bool(value) and all(_is_reply_update(v) for v in value), self,
                     'a list of updates, e.g. [{"case": "DHR-2025-01", "number": "1", "text": "..."}]')
             return value
         raise AssertionError(self.kind)

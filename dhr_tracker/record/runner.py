@@ -89,7 +89,8 @@ def read_events(lines: Iterable[str | dict[str, Any]]) -> list[RecordEvent]:
         if not isinstance(data, dict):
             raise RecordRefused(bare, "", ValidationError("it is not a JSON object ({...}).", rule="not_an_object"))
         kind = data.pop("event", None)
-        case = data.get("case") if isinstance(data.get("case"), str) else ""
+        said_case = data.get("case")
+        case = said_case if isinstance(said_case, str) else ""
         if not isinstance(kind, str) or kind not in EVENT_TYPES:
             known = list(EVENT_TYPES)
             said = f"'event' is '{kind}', which is not an event." if kind is not None else "it has no 'event'."

@@ -19,7 +19,7 @@ def _field_schema(f: Field) -> dict[str, Any]:
     if f.kind == TEXT:
         return {"type": "string", "description": f.help}
     if f.kind == CHOICE:
-        return {"type": "string", "enum": [m.value for m in f.choices], "description": f.help}
+        return {"type": "string", "enum": [m.value for m in f.options], "description": f.help}
     if f.kind == INTEGER:
         return {"type": "integer", "minimum": 1, "description": f.help}
     if f.kind == TEXTS:
@@ -60,7 +60,7 @@ def json_schema_text() -> str:
 
 def _kind_words(f: Field) -> str:
     if f.kind == CHOICE:
-        return "one of " + ", ".join(f"`{m.value}`" for m in f.choices)
+        return "one of " + ", ".join(f"`{m.value}`" for m in f.options)
     return {DATE: "date", TEXT: "text", INTEGER: "whole number", TEXTS: "list of names", ATTENDEES: "list of people",
             REPLY_UPDATES: "list of updates"}[f.kind]
 

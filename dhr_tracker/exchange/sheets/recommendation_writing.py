@@ -91,7 +91,9 @@ class RecommendationWriter:
                 continue  # already reported; the others are still written, so that their problems show too
             case = cases.get(item.reference)
             if case is None and item.reference in self.check.existing_cases:
-                case = cases[item.reference] = session.get(Case, self.check.existing_cases[item.reference])
+                case = session.get(Case, self.check.existing_cases[item.reference])
+                if case is not None:
+                    cases[item.reference] = case
             if case is None:
                 continue  # its case's row has a problem, reported there
             values = item.values
