@@ -38,12 +38,13 @@ def build(session):
         AgencyContact(agency=kmpt, level=ContactLevel.LEAD, name="Dr Lee"),
     ])
     recs = {}
-    for reference, pseudonym, specs in (
-        ("DHR-2024-07", "Sam", [("1", police), ("2", kmpt)]),
-        ("DHR-2025-03", "Alex", [("1", police), ("2", police), ("3", police)]),
+    # Fictional real names that share no word with any pseudonym (the case service refuses one that does).
+    for reference, pseudonym, victim, perpetrator, specs in (
+        ("DHR-2024-07", "Sam", "Orla Vantongeren", "Ivo Brennick", [("1", police), ("2", kmpt)]),
+        ("DHR-2025-03", "Alex", "Petra Quarmby", "Lorcan Haddleton", [("1", police), ("2", police), ("3", police)]),
     ):
         case = create_case(session, today=TODAY, reference=reference, pseudonym=pseudonym, notified_on=D(2024, 6, 1),
-                           csp_area="Swale", victim_real_name=f"Victim of {pseudonym}", perpetrator_real_name=f"Perp of {pseudonym}")
+                           csp_area="Swale", victim_real_name=victim, perpetrator_real_name=perpetrator)
         session.add(Milestone(case=case, kind=MilestoneKind.DECISION, occurred_on=D(2024, 7, 1)))
         for number, lead in specs:
             rec = add_recommendation(session, case, number=number, text=f"Action {number} for {pseudonym}", lead_agency=lead)

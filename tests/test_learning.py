@@ -367,7 +367,14 @@ def test_an_edited_vocabulary_and_its_tags_round_trip_through_the_archive(databa
     assert main(["import", "--db", str(copy), str(first)]) == 0
     assert main(["export", "--db", str(copy), "--format", "json", "--out", str(second)]) == 0
     a, b = json.loads(first.read_text()), json.loads(second.read_text())
-    assert a["tables"] == b["tables"]
+    # The data comes back exactly; the trail does not, by design: the import keeps the archive's trail as a
+    # closed segment and opens a new chain with an entry naming the archive (issue 13).
+    trail = {"audit_entry", "audit_imported_entry"}
+    # The stage comes back derived from the facts (issue 13): this case, set up with a decision recorded
+    # outside the lifecycle service, was stored at 'notification' and is at 'decision'.
+    assert (a["tables"]["dhr_case"][0].pop("stage"), b["tables"]["dhr_case"][0].pop("stage")) == ("notification", "decision")
+    assert {k: v for k, v in a["tables"].items() if k not in trail} == {k: v for k, v in b["tables"].items() if k not in trail}
+    assert b["tables"]["audit_imported_entry"] and b["tables"]["audit_entry"][0]["action"] == "import"
     assert len(a["tables"]["case_theme"]) == 2 and len(a["tables"]["recommendation_theme"]) == 1
     assert len(a["tables"]["implementation_assessment"]) == 1 and len(a["tables"]["implementation_evidence"]) == 1
     with open_database(copy, PASSPHRASE) as database, database.transaction() as session:
