@@ -189,15 +189,18 @@ def test_existing_files_are_never_replaced(caseload, tmp_path):
     assert (out / "b-copy-02-of-02.pdf").read_bytes() == b"keep me"
 
 
-def test_the_page_after_the_cover_is_the_overview_a_board_member_scans(caseload, tmp_path):
+def test_the_first_page_is_the_overview_a_board_member_scans(caseload, tmp_path):
     database, meeting_on = caseload
     with database.transaction() as session:
         result = write_briefing(session, find_meeting(session, meeting_on), tmp_path / "b.pdf", copies=1, as_of=TODAY)
         open_cases = session.execute(select(Case.reference, Case.pseudonym).where(Case.stage != "closed")).all()
         paused = {reference for (reference,) in session.execute(select(Case.reference).join(Pause, Pause.case_id == Case.id))}
     pages, _ = read_pdf(result.files[0].read_bytes())
-    overview = " ".join(pages[1].split())
+    overview = " ".join(pages[0].split())
     assert "1. Open reviews at a glance" in overview
+    # The condensed cover sits above it: the meeting, the marking, the copy and what to do with it.
+    assert "OFFICIAL-SENSITIVE" in overview and "Copy 1 of 1" in overview and "Page 1 of" in overview
+    assert "return this copy to the clerk" in overview and "Contents" not in overview
     for header in ("Reference", "Pseudonym", "Stage", "RAG", "Next deadline", "Days beyond timescale"):
         assert header in overview
     for reference, pseudonym in open_cases:  # every open review, on the one page

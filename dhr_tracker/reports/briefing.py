@@ -85,51 +85,45 @@ def _fact_table(rows: Sequence[tuple[str, object]], widths: tuple[float, float])
     return table
 
 
-def _cover(data: BriefingData, marking: Marking, total: int) -> list:
+def _masthead(data: BriefingData, marking: Marking, total: int) -> list:
+    """The old cover, condensed to the top of page 1: the meeting, the marking and how to handle this copy.
+
+    A board member picks the paper up at the table and should see the state of the reviews at once, not
+    a cover to turn past; the copy number and the marking are also on every page's header and footer.
+    """
     styles = report_styles()
     width = content_width()
-    rows = [
-        ("Meeting", data.meeting_title),
-        ("Date", format_date(data.meeting_on)),
-        ("Agenda item", data.agenda_item or "\u2013"),
-        ("Place", data.location or "\u2013"),
-        ("Session", "Private session: press and public excluded"),
-        ("Position as at", format_date(data.as_of)),
-        ("Copies", f"{total} numbered cop{'y' if total == 1 else 'ies'}; this copy's number is at the top of every page"),
+    facts = [
+        ("Meeting", f"{data.meeting_title}, {format_date(data.meeting_on)}", "Agenda item", data.agenda_item or "\u2013"),
+        ("Place", data.location or "\u2013", "Position as at", format_date(data.as_of)),
     ]
-    handling = [
-        Paragraph("<b>Handling instructions</b>", styles.body),
-        Paragraph(f"This paper is marked <b>{escape(marking.text.upper())}</b>. "
-                  f"{escape(marking.handling_line)}." if marking.handling_line else
-                  f"This paper is marked <b>{escape(marking.text.upper())}</b>.", styles.body),
-        Paragraph("It is <b>tabled</b> at the meeting and is not circulated in advance. Do not copy, photograph, "
-                  "annotate with names or take it away.", styles.body),
-        Paragraph("<b>Return this copy to the clerk at the close of the meeting.</b> Every copy is numbered and "
-                  "entered in a register; each one must be accounted for.", styles.body),
-        Paragraph("Reviews are identified by their reference and agreed pseudonym only.", styles.body),
-    ]
+    cells = [[Paragraph(escape(str(text)), styles.cell_bold if column % 2 == 0 else styles.cell)
+              for column, text in enumerate(row)] for row in facts]
+    table = Table(cells, colWidths=[22 * mm, width / 2 - 22 * mm, 26 * mm, width / 2 - 26 * mm])
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.4, RULE_COLOUR),
+        ("BACKGROUND", (0, 0), (0, -1), HEADER_FILL), ("BACKGROUND", (2, 0), (2, -1), HEADER_FILL),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]))
+    handling_line = f" {escape(marking.handling_line)}." if marking.handling_line else ""
+    handling = Paragraph(
+        f"<b>{escape(marking.text.upper())}</b> \u2013 private session, press and public excluded.{handling_line} "
+        f"Tabled, not circulated in advance; each numbered copy ({total} in all) is entered in a register. Do not copy, photograph, "
+        "annotate with names or take it away; <b>return this copy to the clerk at the close of the meeting.</b> "
+        "Reviews are identified by reference and agreed pseudonym only.", styles.small)
     box = Table([[handling]], colWidths=[width])
     box.setStyle(TableStyle([
-        ("BOX", (0, 0), (-1, -1), 1.2, colors.black),
-        ("LEFTPADDING", (0, 0), (-1, -1), 8), ("RIGHTPADDING", (0, 0), (-1, -1), 8),
-        ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+        ("BOX", (0, 0), (-1, -1), 1.0, colors.black),
+        ("LEFTPADDING", (0, 0), (-1, -1), 6), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
     ]))
-    contents = [
-        "1. Open reviews at a glance", "2. Summary figures", "3. Open reviews", "4. Recommendations: implementation by agency",
-        "5. Agencies at each escalation level", "6. Decisions asked of the Partnership",
-    ]
     return [
-        Spacer(1, 8 * mm),
-        Paragraph("Domestic Homicide Reviews: progress report", styles.title),
-        Paragraph(escape(data.meeting_title) + " \u2013 private session", styles.h2),
-        Spacer(1, 4 * mm),
-        _fact_table(rows, (45 * mm, width - 45 * mm)),
-        Spacer(1, 6 * mm),
+        Paragraph("Domestic Homicide Reviews: progress report", styles.h1),
+        table,
+        Spacer(1, 2 * mm),
         box,
-        Spacer(1, 6 * mm),
-        Paragraph("Contents", styles.h2),
-        *[Paragraph(escape(line), styles.body) for line in contents],
-        PageBreak(),
+        Spacer(1, 3 * mm),
     ]
 
 
@@ -321,7 +315,7 @@ def _at_a_glance(data: BriefingData) -> list:
     """One page a board member can scan: every open review, its stage, rating, next deadline and slippage."""
     styles = report_styles()
     width = content_width()
-    story = [Paragraph("1. Open reviews at a glance", styles.h1)]
+    story = [Paragraph("1. Open reviews at a glance", styles.h2)]
     if not data.reviews:
         return story + [Paragraph("There are no open reviews.", styles.body), PageBreak()]
     story.append(Paragraph(
@@ -349,7 +343,7 @@ def _at_a_glance(data: BriefingData) -> list:
 def briefing_story(data: BriefingData, marking: Marking, total: int) -> list:
     """The flowables of the briefing, the same for every copy (a fresh list each call: ReportLab consumes them)."""
     styles = report_styles()
-    story = _cover(data, marking, total) + _at_a_glance(data) + _summary(data)
+    story = _masthead(data, marking, total) + _at_a_glance(data) + _summary(data)
     story += [CondPageBreak(80 * mm), Paragraph("3. Open reviews", styles.h1)]
     if not data.reviews:
         story.append(Paragraph("There are no open reviews.", styles.body))
