@@ -11,6 +11,12 @@ the function returns, rolled back if it raises), so sessions never cross threads
 values or dataclasses, not ORM objects (they are detached once the session closes). Tasks run one at
 a time, in the order they were asked for: SQLite has one writer, and a queue keeps the order simple.
 
+Progress and cancel: a function with a `progress` parameter (`lambda session, progress: make_packs(...,
+progress=progress)`) is given a `TaskProgress` (dhr_tracker.progress.Progress). Its reports move the
+dialog's bar; the dialog's Cancel button sets its `cancelled` flag, and the core function stops at its
+next step boundary with `Cancelled`, so the transaction rolls back. A cancelled task calls `on_error`
+with the `Cancelled` error but shows no warning (the user asked for it).
+
 Errors: a `UserError` (storage and setting errors are ones too) is shown with its own message (or given to
 `on_error`); anything else shows one short sentence and is logged without its message (which could
 hold personal data). Never a traceback dialog.
@@ -21,16 +27,19 @@ Tests wait with `qtbot.waitSignal(task.finished)`, `qtbot.waitSignal(runner.idle
 
 from __future__ import annotations
 
+import inspect
 import logging
+import threading
 import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
 from dhr_tracker.errors import UserError
+from dhr_tracker.progress import Cancelled
 
 if TYPE_CHECKING:
     from ui.context import AppContext
@@ -78,6 +87,33 @@ def _run_on_worker(function: Callable[[], Any], signals: _WorkerSignals) -> None
         signals.result.emit(result)
 
 
+class TaskProgress(QObject):
+    """The `progress` a task function is given: reports go to the GUI thread, cancelling comes back from it."""
+
+    reported = Signal(int, int, str)  # emitted on the worker thread, delivered queued on the GUI thread
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self._cancel = threading.Event()  # set on the GUI thread, read on the worker thread
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def report(self, done: int, total: int, text: str = "") -> None:
+        self.reported.emit(done, total, text)
+
+
+def _takes_progress(function: Callable[..., Any]) -> bool:
+    try:
+        return "progress" in inspect.signature(function).parameters
+    except (TypeError, ValueError):  # a builtin without a signature
+        return False
+
+
 class Task(QObject):
     """One piece of work in progress. `finished` is emitted after on_done/on_error have run."""
 
@@ -96,6 +132,22 @@ class Task(QObject):
         self._signals.error.connect(self._on_error, Qt.ConnectionType.QueuedConnection)
         self._handlers: tuple[Callable[[Any], None] | None, Callable[[BaseException], None] | None] = (None, None)
         self._progress: QProgressDialog | None = None
+        self.progress: TaskProgress | None = None  # set when the function takes a `progress` argument
+
+    def cancel(self) -> None:
+        """Ask the work to stop at its next step boundary (what the dialog's Cancel button does)."""
+        if self.progress is not None:
+            self.progress.cancel()
+
+    @Slot(int, int, str)
+    def _on_reported(self, done: int, total: int, text: str) -> None:
+        dialog = self._progress
+        if dialog is None:
+            return
+        dialog.setMaximum(max(total, 0))
+        dialog.setValue(min(done, total) if total > 0 else 0)
+        if text:
+            dialog.setLabelText(text)
 
     @Slot(object)
     def _on_result(self, result: Any) -> None:
@@ -115,6 +167,11 @@ class Task(QObject):
         self._close_progress()
         _, on_error = self._handlers
         try:
+            if isinstance(error, Cancelled):
+                self.failed.emit(error)
+                if on_error is not None and not getattr(on_error, "shows_warning", False):
+                    on_error(error)
+                return
             if not is_expected(error):
                 frames = "".join(traceback.format_tb(error.__traceback__))
                 # The message is left out on purpose: database errors quote the values they refused.
@@ -175,10 +232,15 @@ class TaskRunner(QObject):
         `on_error` replaces the default, which shows the error's message through the prompter with
         `title`. `progress` is the label of a progress dialog shown if the work takes a moment.
         """
-        task = Task(progress or getattr(function, "__name__", "task"), self)
+        task = Task(progress or str(getattr(function, "__name__", "task")), self)
         if on_error is None:
             on_error = self._show_error(title)
         task._handlers = (on_done, on_error)
+        arguments: dict[str, Any] = {}
+        if _takes_progress(function):
+            task.progress = TaskProgress(task)
+            task.progress.reported.connect(task._on_reported, Qt.ConnectionType.QueuedConnection)
+            arguments["progress"] = task.progress
 
         if uses_database:
             database = self._context.database if self._context is not None else None
@@ -187,14 +249,15 @@ class TaskRunner(QObject):
                 if database is None:
                     raise DatabaseLocked()
                 with database.transaction() as session:
-                    return function(session)
+                    return function(session, **arguments)
         else:
-            work = function
+            def work() -> Any:
+                return function(**arguments)
 
         self._running.append(task)
         task.finished.connect(lambda: self._task_finished(task))
         if progress:
-            task._progress = self._progress_dialog(progress)
+            task._progress = self._progress_dialog(progress, task if task.progress is not None else None)
         if len(self._running) == 1:
             self.busy_changed.emit(True)
         self._executor.submit(_run_on_worker, work, task._signals)
@@ -231,11 +294,20 @@ class TaskRunner(QObject):
             if prompter is not None:
                 prompter.warning(title, message_for(error))
 
+        show.shows_warning = True  # type: ignore[attr-defined]  # a cancel the user asked for needs no warning
         return show
 
-    def _progress_dialog(self, label: str) -> QProgressDialog:
+    def _progress_dialog(self, label: str, cancellable: Task | None = None) -> QProgressDialog:
         dialog = QProgressDialog(label, "", 0, 0, self.dialog_parent)
-        dialog.setCancelButton(None)  # a transaction is not stopped halfway
+        if cancellable is None:
+            dialog.setCancelButton(None)  # work that does not check for cancelling is never stopped halfway
+        else:
+            button = QPushButton("&Cancel", dialog)
+            button.setAccessibleName("Cancel: " + label.rstrip("…. "))
+            button.setToolTip("Stop at the next step; nothing is saved and no file is left behind")
+            dialog.setCancelButton(button)
+            dialog.setAutoReset(False)  # the bar reaching its end is not the task finishing
+            dialog.canceled.connect(cancellable.cancel)
         dialog.setWindowTitle("Please wait")
         dialog.setAccessibleName(label)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)

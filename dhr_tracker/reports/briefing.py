@@ -23,9 +23,18 @@ from sqlalchemy.orm import Session
 from dhr_tracker.dates import format_date
 from dhr_tracker.errors import UserError, ValidationError
 from dhr_tracker.lifecycle.instructions import next_step
-from dhr_tracker.meetings.copies import Recipient, check_recipients, next_edition, record_copies, remove_unless_committed
+from dhr_tracker.meetings.copies import (
+    Recipient,
+    check_recipients,
+    next_edition,
+    record_copies,
+    remove_unless_committed,
+)
 from dhr_tracker.model import Meeting
+from dhr_tracker.privacy.channels import BRIEFING
+from dhr_tracker.progress import NO_PROGRESS, Progress, step
 from dhr_tracker.reports.briefing_data import BriefingData, ReviewSection, gather_briefing
+from dhr_tracker.reports.checkpoint import with_checkpoint
 from dhr_tracker.reports.fonts import BOLD, REGULAR
 from dhr_tracker.reports.frame import (
     HEADER_FILL,
@@ -40,8 +49,6 @@ from dhr_tracker.reports.frame import (
     report_styles,
     write_pdf,
 )
-from dhr_tracker.privacy.channels import BRIEFING
-from dhr_tracker.reports.checkpoint import with_checkpoint
 from dhr_tracker.reports.pseudonyms import RealNameGuard
 from dhr_tracker.security.audit import current_checkpoint
 from dhr_tracker.storage.files import output_file
@@ -375,13 +382,14 @@ def render_briefing_copies(
 def write_briefing(
     session: Session, meeting: Meeting, out: Path, *, recipients: Sequence[Recipient] | None = None,
     copies: int | None = None, password: str | None = None, as_of: dt.date, decisions: Sequence[str] = (),
+    progress: Progress = NO_PROGRESS,
 ) -> BriefingResult:
     """Produce every numbered copy of the briefing for a meeting and enter them in the copy register.
 
     Recipients come from `recipients`, else `copies` unnamed copies, else the meeting's attendees.
     Nothing is written if any target file exists or any real name would appear; if writing fails half
-    way, the copies already written are removed and the register is left unchanged (the caller's
-    transaction rolls back).
+    way, or `progress` is cancelled, the copies already written are removed and the register is left
+    unchanged (the caller's transaction rolls back).
     """
     if recipients is None:
         if copies is not None:
@@ -409,10 +417,13 @@ def write_briefing(
                                   checkpoint=str(current_checkpoint(session)))
     written: list[Path] = []
     digests: list[str] = []
+    total = len(paths)
     try:
-        for pdf, path in zip(pdfs, paths):
+        for number, (pdf, path) in enumerate(zip(pdfs, paths), start=1):
+            step(progress, number - 1, total, f"Writing copy {number} of {total}…")
             digests.append(write_pdf(path, pdf, password=password))
             written.append(path)
+        step(progress, total, total, "Entering the copies in the register…")
         record_copies(session, meeting, edition, recipients, digests)
         remove_unless_committed(session, written)
     except BaseException:

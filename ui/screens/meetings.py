@@ -284,7 +284,8 @@ class MeetingsScreen(Screen):
                 return
         meeting_id, today = meeting.id, self.context.today()
         self.context.tasks.run(
-            lambda session: write_briefing(session, get_meeting(session, meeting_id), Path(out), password=password, as_of=today),
+            lambda session, progress: write_briefing(session, get_meeting(session, meeting_id), Path(out), password=password,
+                                                     as_of=today, progress=progress),
             on_done=alive(self, self._briefing_written), progress=f"Producing {plural(meeting.attendees, 'numbered copy', 'numbered copies')}…",
             title="Could not produce the briefing",
         )

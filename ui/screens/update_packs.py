@@ -233,7 +233,8 @@ class UpdatePacksPanel(QWidget):
                 return
         meeting_on = self.meeting_on
         self.context.tasks.run(
-            lambda session: make_packs(session, find_round(session, meeting_on), Path(folder), password=password),
+            lambda session, progress: make_packs(session, find_round(session, meeting_on), Path(folder), password=password,
+                                                 progress=progress),
             on_done=alive(self, self._made), progress="Making the update packs…", title="Could not make the update packs",
         )
 

@@ -18,15 +18,21 @@ from sqlalchemy.orm import Session
 from dhr_tracker.errors import UserError
 from dhr_tracker.exchange.packs.content import PackContent, pack_contents
 from dhr_tracker.exchange.packs.email_draft import draft_bytes, email_body, email_subject
-from dhr_tracker.exchange.packs.identity import new_identifier, new_signing_key, pack_checksum, row_key, stamped_identifier
+from dhr_tracker.exchange.packs.identity import (
+    new_identifier,
+    new_signing_key,
+    pack_checksum,
+    row_key,
+    stamped_identifier,
+)
 from dhr_tracker.exchange.packs.workbook import build_workbook, encrypt, pack_texts
 from dhr_tracker.exchange.sheets.export import _xlsx_bytes as workbook_bytes
 from dhr_tracker.model import UpdatePack, UpdateRound, utc_now
 from dhr_tracker.privacy.channels import UPDATE_PACK
+from dhr_tracker.progress import NO_PROGRESS, Progress, step
 from dhr_tracker.reports.pseudonyms import RealNameGuard
 from dhr_tracker.settings import HANDLING_LINE, PACK_RETURN_TO, PROTECTIVE_MARKING, Settings
 from dhr_tracker.storage.files import already_exists, open_new_owner_only
-
 
 MIN_PASSWORD = 8
 
@@ -56,8 +62,11 @@ def read_password_file(path: Path | str) -> str:
 
 
 def make_packs(session: Session, round_: UpdateRound, out_dir: Path | str, *, agency_id: int | None = None,
-               password: str | None = None) -> list[MadePack]:
-    """Write the packs of `round_` (or of one agency) into `out_dir`. Raises UserError, writing nothing."""
+               password: str | None = None, progress: Progress = NO_PROGRESS) -> list[MadePack]:
+    """Write the packs of `round_` (or of one agency) into `out_dir`. Raises UserError, writing nothing.
+
+    Cancelling `progress` stops before the next pack; the packs already written are removed (Cancelled).
+    """
     out_dir = Path(out_dir)
     if password is not None and len(password) < MIN_PASSWORD:
         raise UserError(f"The pack password must be at least {MIN_PASSWORD} characters long: the agencies open the "
@@ -102,7 +111,8 @@ def make_packs(session: Session, round_: UpdateRound, out_dir: Path | str, *, ag
     made: list[MadePack] = []
     written: list[Path] = []
     try:
-        for content, identifier, key, stamped, subject, body, workbook_path, draft_path in planned:
+        for number, (content, identifier, key, stamped, subject, body, workbook_path, draft_path) in enumerate(planned):
+            step(progress, number, len(planned), f"Making the pack for {content.agency_name}…")
             keys = {row.recommendation_id: row_key(key, identifier, row.recommendation_id) for row in content.rows}
             data = workbook_bytes(build_workbook(content, marking=marking, handling_line=handling_line,
                                                  return_to=return_to, stamped=stamped, row_keys=keys))
@@ -119,6 +129,7 @@ def make_packs(session: Session, round_: UpdateRound, out_dir: Path | str, *, ag
                 encrypted=password is not None, imported_sha256="", imported_updates=0,
             ))
             made.append(MadePack(content.agency_name, stamped, len(content.rows), workbook_path, draft_path))
+        step(progress, len(planned), len(planned), "Entering the packs in the register…")
         session.flush()
     except BaseException:
         for path in written:
