@@ -32,6 +32,8 @@ from dhr_tracker.model import (
     QARound,
     Recommendation,
 )
+from dhr_tracker.progress import NO_PROGRESS, Progress
+from dhr_tracker.progress import step as progress_step  # `step` is a loop variable below
 from dhr_tracker.storage.database import Database, create_database
 from dhr_tracker.vocabulary import (
     AgencyKind,
@@ -311,7 +313,7 @@ class _DemoBuilder:
 
 
 def build_demo_caseload(session: Session, *, cases: int = 14, seed: int = 1, anchor: dt.date | None = None,
-                        update_rounds: bool = False) -> list[Case]:
+                        update_rounds: bool = False, progress: Progress = NO_PROGRESS) -> list[Case]:
     """Add `cases` fictional cases (every stage appears from ten cases up) to a database with reference data.
 
     With `update_rounds`, also two rounds of update requests with replies and escalation actions, leaving
@@ -322,7 +324,12 @@ def build_demo_caseload(session: Session, *, cases: int = 14, seed: int = 1, anc
     builder = _DemoBuilder(session, seed, anchor or today_uk())
     builder.add_contacts()
     session.flush()
-    made = [builder.add_case(index, STAGE_CYCLE[index % len(STAGE_CYCLE)]) for index in range(cases)]
+    steps = cases + 2  # each case, then the meetings and learning, then the update rounds
+    made = []
+    for index in range(cases):
+        progress_step(progress, index, steps, f"Adding demo case {index + 1} of {cases}…")
+        made.append(builder.add_case(index, STAGE_CYCLE[index % len(STAGE_CYCLE)]))
+    progress_step(progress, cases, steps, "Adding the meetings and the learning…")
     # References count up within each year of notification, as the coordinator numbers them.
     counters: dict[int, int] = {}
     for case in sorted(made, key=lambda case: (case.notified_on, case.pseudonym)):
@@ -336,17 +343,20 @@ def build_demo_caseload(session: Session, *, cases: int = 14, seed: int = 1, anc
     if update_rounds:
         from dhr_tracker.escalation.demo_rounds import add_demo_update_rounds
 
+        progress_step(progress, cases + 1, steps, "Adding the update rounds…")
         add_demo_update_rounds(session, builder.anchor)
+    progress_step(progress, steps, steps, "Saving the demo…")
     return made
 
 
 def create_demo_database(path: Path | str, passphrase: str, *, cases: int = 14, seed: int = 1,
-                         anchor: dt.date | None = None) -> Database:
-    """A new encrypted database holding the demo caseload (the file is removed again if anything fails)."""
+                         anchor: dt.date | None = None, progress: Progress = NO_PROGRESS) -> Database:
+    """A new encrypted database holding the demo caseload (the file is removed again if anything fails or
+    `progress` is cancelled)."""
     database = create_database(path, passphrase)
     try:
         with database.transaction() as session:
-            build_demo_caseload(session, cases=cases, seed=seed, anchor=anchor, update_rounds=True)
+            build_demo_caseload(session, cases=cases, seed=seed, anchor=anchor, update_rounds=True, progress=progress)
     except BaseException:
         database.close()
         Path(path).unlink(missing_ok=True)

@@ -55,6 +55,7 @@ from dhr_tracker.exchange.sheets import (
     suggest_mapping,
 )
 from dhr_tracker.exchange.sheets.mapping import HEADER_SEARCH_ROWS, guess_columns
+from dhr_tracker.progress import Cancelled
 from ui.models.import_report import ImportReportModel
 from ui.screens.forms import alive, fit_columns, make_table, name_combo
 
@@ -531,8 +532,8 @@ class ImportWizard(QDialog):
     def import_now(self) -> None:
         sheet_file, mapping, today = self.sheet_file, self.checked_mapping, self.context.today()
 
-        def run(session) -> ImportResult:
-            result = import_sheets(session, sheet_file, mapping, today=today)
+        def run(session, progress) -> ImportResult:
+            result = import_sheets(session, sheet_file, mapping, today=today, progress=progress)
             if result.committed:
                 remember_mapping(session, sheet_file, mapping)
             return result
@@ -559,7 +560,8 @@ class ImportWizard(QDialog):
 
         self._set_busy(False)
         self.check_summary.setText(html.escape(message_for(error)))
-        self.context.prompter.warning("Could not finish", message_for(error))
+        if not isinstance(error, Cancelled):  # cancelling was the user's own choice: the summary says so, no warning
+            self.context.prompter.warning("Could not finish", message_for(error))
 
     # --- buttons -------------------------------------------------------------------------------------
     def go_next(self) -> None:

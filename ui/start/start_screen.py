@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dhr_tracker.progress import NO_PROGRESS, Progress
 from dhr_tracker.storage.files import make_private_folder
 from dhr_tracker.storage.database import Database, create_database, open_database
 from dhr_tracker.storage.errors import StorageError
@@ -41,10 +42,10 @@ DEMO_PASSPHRASE = "demo data only, never real cases"  # the demo is fictional; i
 DEMO_CASES = 24
 
 
-def build_demo(path: Path, passphrase: str) -> Database:
+def build_demo(path: Path, passphrase: str, progress: Progress = NO_PROGRESS) -> Database:
     from dhr_tracker.demo import create_demo_database
 
-    return create_demo_database(path, passphrase, cases=DEMO_CASES)
+    return create_demo_database(path, passphrase, cases=DEMO_CASES, progress=progress)
 
 
 def _card(title: str, parent: QWidget) -> tuple[QFrame, QVBoxLayout]:
@@ -322,11 +323,11 @@ class StartScreen(QWidget):
         folder = self.context.data_dir
         path = folder / DEMO_FILE
 
-        def work() -> Database:
+        def work(progress: Progress) -> Database:  # taking `progress` gives the dialog a bar and Cancel
             if path.exists():
                 return open_database(path, DEMO_PASSPHRASE)
             make_private_folder(folder)
-            return build_demo(path, DEMO_PASSPHRASE)
+            return build_demo(path, DEMO_PASSPHRASE, progress)
 
         self._run(work, path, self.demo_message, "Preparing the demo…", remember=False)
 

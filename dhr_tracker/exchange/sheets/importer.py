@@ -25,13 +25,16 @@ from dhr_tracker.exchange.sheets.recommendation_rows import RecommendationRows
 from dhr_tracker.exchange.sheets.recommendation_writing import RecommendationWriter
 from dhr_tracker.exchange.sheets.results import ERROR, NOTE, SKIPPED, ImportResult, Problem, SheetSummary
 from dhr_tracker.exchange.sheets.source import SheetFile
+from dhr_tracker.progress import NO_PROGRESS, Progress, step
 
 __all__ = ["ERROR", "NOTE", "SKIPPED", "ImportResult", "Problem", "SheetSummary", "import_sheets"]
 
 
 class _Importer:
-    def __init__(self, session: Session, sheet_file: SheetFile, mapping: ImportMapping | None, today: dt.date):
+    def __init__(self, session: Session, sheet_file: SheetFile, mapping: ImportMapping | None, today: dt.date,
+                 progress: Progress = NO_PROGRESS):
         self.session = session
+        self.progress = progress
         explicit = mapping is not None
         mapping = mapping if mapping is not None else suggest_mapping(sheet_file, session)
         self.check = RowChecker(session, mapping, today)
@@ -42,15 +45,20 @@ class _Importer:
         self.writer = RecommendationWriter(self.check)
 
     def run(self, dry_run: bool) -> ImportResult:
+        step(self.progress, 0, 4, "Reading the sheets…")
         self.reader.read()
+        step(self.progress, 1, 4, "Checking the rows…")
         self.check.index_rows()
         savepoint = self.session.begin_nested()
         recommendations = 0
         try:
+            step(self.progress, 2, 4, "Adding the cases…")
             created = self.cases.create()
+            step(self.progress, 3, 4, "Adding the recommendations…")
             # A dry run writes too, inside the savepoint it then rolls back, so that it reports all the import would;
             # rows with a problem already found are left out.
             recommendations = self.writer.write(self.recommendations.rows, created)
+            step(self.progress, 4, 4, "Saving…")  # the last chance to cancel: after this the import is whole
             if dry_run or self.check.has_errors:
                 savepoint.rollback()
             else:
@@ -104,10 +112,12 @@ def import_sheets(
     *,
     dry_run: bool = False,
     today: dt.date | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> ImportResult:
     """Check every row of the file and, unless this is a dry run or a problem was found, create the cases and
     recommendations in the session (all or nothing). Without a mapping, remembered mappings and the
-    automatic guess decide which sheet and column holds what.
+    automatic guess decide which sheet and column holds what. Cancelling `progress` raises Cancelled with
+    the savepoint rolled back: nothing is imported.
     """
-    importer = _Importer(session, sheet_file, mapping, today or today_uk())
+    importer = _Importer(session, sheet_file, mapping, today or today_uk(), progress)
     return importer.run(dry_run)
