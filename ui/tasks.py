@@ -306,12 +306,22 @@ class TaskRunner(QObject):
             button.setAccessibleName("Cancel: " + label.rstrip("…. "))
             button.setToolTip("Stop at the next step; nothing is saved and no file is left behind")
             dialog.setCancelButton(button)
-            dialog.setAutoReset(False)  # the bar reaching its end is not the task finishing
-            dialog.canceled.connect(cancellable.cancel)
+
+            def cancelling() -> None:
+                cancellable.cancel()
+                # Stay up until the work has stopped and rolled back, saying so; the task closes the dialog.
+                dialog.show()
+                dialog.setRange(0, 0)  # a busy bar: how long the undoing takes is not known
+                dialog.setLabelText("Cancelling: stopping at the next step and undoing what was done…")
+                button.setEnabled(False)
+
+            dialog.canceled.connect(cancelling)
         dialog.setWindowTitle("Please wait")
         dialog.setAccessibleName(label)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(PROGRESS_DELAY_MS)
-        dialog.setAutoClose(True)
+        # A cancellable dialog never closes itself: neither the bar reaching its end nor Cancel is the task finishing.
+        dialog.setAutoReset(cancellable is None)
+        dialog.setAutoClose(cancellable is None)
         dialog.setValue(0)
         return dialog

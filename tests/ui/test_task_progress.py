@@ -106,6 +106,8 @@ def test_cancelling_a_briefing_of_several_copies_leaves_no_file_and_no_register_
     assert [p.name for p in tmp_path.glob("briefing*")] == ["briefing-copy-01-of-03.pdf"]  # one copy already written
     dialog.show()
     qtbot.mouseClick(cancel_button(dialog), Qt.MouseButton.LeftButton)
+    # Until the worker reaches its next step, the dialog stays up and says it is cancelling.
+    assert dialog.isVisible() and dialog.labelText().startswith("Cancelling") and not cancel_button(dialog).isEnabled()
     gate["held"].release.set()
     assert runner.wait_for_idle()
 
