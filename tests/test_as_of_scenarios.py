@@ -1,7 +1,7 @@
 """The record as it stood on a past date, and honest units, in hand-worked scenarios (issue #14).
 
-Each scenario is entered as events through the app's services (`tests.scenario_events`, to be switched
-to `dhr-tracker record` when it lands) and read back through the command line, as a coordinator would.
+Each scenario is written as a JSON Lines file (docs/record-format.md), entered with `dhr-tracker record FILE`
+and read back through the command line, as a coordinator would.
 Dates are worked by hand from the England and Wales bank-holiday rules; the working is in the comments.
 """
 
@@ -13,7 +13,6 @@ import json
 import pytest
 
 from tests.conftest import PASSPHRASE
-from tests.scenario_events import apply_events
 from dhr_tracker.cli import main
 from dhr_tracker.lifecycle.deadlines import DeadlineKind, compute_deadlines
 from dhr_tracker.lifecycle.facts import CaseFacts, MilestoneFact, PauseFact
@@ -24,7 +23,7 @@ D = dt.date
 TODAY = D(2026, 11, 23)
 
 BETWEEN_ROUNDS = [
-    {"event": "case", "case": "DHR-2025-11", "pseudonym": "Robin", "notified_on": "2025-01-06"},
+    {"event": "case_created", "reference": "DHR-2025-11", "pseudonym": "Robin", "notified_on": "2025-01-06", "csp_area": "Swale"},
     {"event": "decision", "case": "DHR-2025-11", "decision": "review", "on": "2025-01-31",
      "home_office_informed_on": "2025-02-03"},
     {"event": "milestone", "case": "DHR-2025-11", "kind": "partnership_signoff", "on": "2025-07-01"},
@@ -35,19 +34,19 @@ BETWEEN_ROUNDS = [
     {"event": "qa_outcome", "case": "DHR-2025-11", "round": 2, "outcome": "approved", "letter_on": "2025-11-10"},
 ]
 CLOSED_LATER = [
-    {"event": "case", "case": "DHR-2025-12", "pseudonym": "Casey", "notified_on": "2025-03-03"},
+    {"event": "case_created", "reference": "DHR-2025-12", "pseudonym": "Casey", "notified_on": "2025-03-03", "csp_area": "Swale"},
     # A decision not to review closes the case on the day the Home Office is told: Thu 10/04/2025.
     {"event": "decision", "case": "DHR-2025-12", "decision": "no_review", "on": "2025-03-31",
      "home_office_informed_on": "2025-04-10"},
 ]
 COMPLETED_LATE = [
-    {"event": "case", "case": "DHR-2024-13", "pseudonym": "Quinn", "notified_on": "2024-05-20"},
+    {"event": "case_created", "reference": "DHR-2024-13", "pseudonym": "Quinn", "notified_on": "2024-05-20", "csp_area": "Swale"},
     {"event": "decision", "case": "DHR-2024-13", "decision": "review", "on": "2024-06-14",
      "home_office_informed_on": "2024-06-17"},
     {"event": "milestone", "case": "DHR-2024-13", "kind": "partnership_signoff", "on": "2025-04-01"},
 ]
 PAUSED_OVER_EASTER = [
-    {"event": "case", "case": "DHR-2025-14", "pseudonym": "Rowan", "notified_on": "2025-03-03"},
+    {"event": "case_created", "reference": "DHR-2025-14", "pseudonym": "Rowan", "notified_on": "2025-03-03", "csp_area": "Swale"},
     {"event": "decision", "case": "DHR-2025-14", "decision": "review", "on": "2025-03-10",
      "home_office_informed_on": "2025-03-11"},
     {"event": "milestone", "case": "DHR-2025-14", "kind": "imr_requested", "on": "2025-04-01", "agency": "Kent Police"},
@@ -58,10 +57,14 @@ PAUSED_OVER_EASTER = [
 
 
 @pytest.fixture
-def caseload(database_path, monkeypatch):
+def caseload(database_path, monkeypatch, tmp_path, capsys):
+    """The four scenarios entered only through `dhr-tracker record FILE`, one event a line."""
     monkeypatch.setenv("DHR_TRACKER_PASSPHRASE", PASSPHRASE)
-    with open_database(database_path, PASSPHRASE) as database, database.transaction() as session:
-        apply_events(session, BETWEEN_ROUNDS + CLOSED_LATER + COMPLETED_LATE + PAUSED_OVER_EASTER, today=TODAY)
+    events = BETWEEN_ROUNDS + CLOSED_LATER + COMPLETED_LATE + PAUSED_OVER_EASTER
+    file = tmp_path / "scenarios.jsonl"
+    file.write_text("".join(json.dumps(event) + "\n" for event in events), encoding="utf-8")
+    assert main(["record", str(file), "--db", str(database_path)]) == 0
+    assert f"Recorded all {len(events)} events" in capsys.readouterr().out
     return database_path
 
 
