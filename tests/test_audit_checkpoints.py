@@ -9,7 +9,7 @@ import re
 import pypdf
 
 from dhr_tracker.cli import main
-from dhr_tracker.escalation.letters import write_letters
+from dhr_tracker.reports.letters import write_letters
 from dhr_tracker.meetings.meetings import find_meeting
 from dhr_tracker.reports.briefing import write_briefing
 from dhr_tracker.security.audit import Checkpoint, current_checkpoint, verify_chain

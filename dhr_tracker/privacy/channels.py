@@ -52,7 +52,7 @@ def channel_label(where: object) -> str:
 BRIEFING = output_channel("briefing", "restricted briefing", "dhr_tracker.reports.briefing")
 ACTION_PLAN = output_channel("action-plan", "action plan", "dhr_tracker.reports.action_plan")
 PDF = output_channel("pdf", "PDF", "dhr_tracker.reports.frame")  # every PDF, whatever made it (second check)
-LETTERS = output_channel("letters", "escalation letter", "dhr_tracker.escalation.letters")
+LETTERS = output_channel("letters", "escalation letter", "dhr_tracker.reports.letters")
 SPREADSHEET_EXPORT = output_channel("export", "CSV/XLSX export", "dhr_tracker.exchange.sheets.export")
 HOME_OFFICE_RETURN = output_channel("home-office-return", "Home Office action plan return",
                                     "dhr_tracker.exchange.sheets.export")
