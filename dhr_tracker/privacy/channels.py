@@ -70,7 +70,7 @@ RECORD_REPORT = output_channel("record-report", "record report", "dhr_tracker.re
 NOT_OUTPUTS = {
     "dhr_tracker.storage.files": "the owner-only file primitive the channels use",
     "dhr_tracker.storage.database": "the encrypted database itself",
-    "dhr_tracker.security.backups": "encrypted copies of the database",
+    "dhr_tracker.storage.backups": "encrypted copies of the database",
     "dhr_tracker.exchange.sheets.report": "the import report: its names come from the sheet being imported, "
     "not the database; the importer withholds every text that holds one (importer._scrubbed)",
 }
