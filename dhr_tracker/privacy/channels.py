@@ -71,6 +71,8 @@ NOT_OUTPUTS = {
     "dhr_tracker.storage.files": "the owner-only file primitive the channels use",
     "dhr_tracker.storage.database": "the encrypted database itself",
     "dhr_tracker.storage.backups": "encrypted copies of the database",
+    "dhr_tracker.spreadsheets": "the workbook writer the export and the annual figures call after their guard has "
+    "checked every cell (SPREADSHEET_EXPORT, HOME_OFFICE_RETURN, ANNUAL_FIGURES)",
     "dhr_tracker.exchange.sheets.report": "the import report: its names come from the sheet being imported, "
     "not the database; the importer withholds every text that holds one (importer._scrubbed)",
 }

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from dhr_tracker.errors import UserError
-from dhr_tracker.exchange.sheets.cells import safe_cell
+from dhr_tracker.spreadsheets import safe_cell
 from dhr_tracker.exchange.sheets.importer import ImportResult
 from dhr_tracker.storage.files import create_owner_only
 

@@ -18,12 +18,12 @@ from pathlib import Path
 
 from dhr_tracker.errors import UserError
 from dhr_tracker.exchange.sheets.dates import EXCEL_1900_EPOCH
+from dhr_tracker.spreadsheets import EXPORT_KEYWORD
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_SHEET_XML_BYTES = 500 * 1024 * 1024
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)"')
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
-EXPORT_KEYWORD = "dhr-tracker-export"  # in the properties of every workbook DHR Tracker exports
 SAVE_AS_HELP = "In Excel, use File > Save As and choose 'Excel Workbook (*.xlsx)' or 'CSV UTF-8 (Comma delimited)'."
 
 
