@@ -39,7 +39,7 @@ from dhr_tracker.security import row_digest
 from dhr_tracker.security.audit_guard import check_guard_triggers
 from dhr_tracker.model.base import utc_now
 from dhr_tracker.privacy.audit_names import AuditRedactor
-from dhr_tracker.security.writer_lock import current_user
+from dhr_tracker.storage.writer_lock import current_user
 from dhr_tracker.vocabulary import AuditAction
 
 GENESIS_HASH = "0" * 64

@@ -31,7 +31,7 @@ from dhr_tracker import APPLICATION_ID, __version__
 from dhr_tracker.security import audit
 from dhr_tracker.storage import migrate
 from dhr_tracker.storage.access import REAL_NAMES_READABLE
-from dhr_tracker.storage.database import Database
+from dhr_tracker.storage.sessions import Database
 from dhr_tracker.storage.errors import NewerSchema, StorageError
 
 DRIVER = "postgresql+psycopg"

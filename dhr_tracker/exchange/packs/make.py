@@ -20,7 +20,7 @@ from dhr_tracker.exchange.packs.content import PackContent, pack_contents
 from dhr_tracker.exchange.packs.email_draft import draft_bytes, email_body, email_subject
 from dhr_tracker.exchange.packs.identity import new_identifier, new_signing_key, pack_checksum, row_key, stamped_identifier
 from dhr_tracker.exchange.packs.workbook import build_workbook, encrypt, pack_texts
-from dhr_tracker.exchange.sheets.export import _xlsx_bytes as workbook_bytes
+from dhr_tracker.spreadsheets import workbook_bytes
 from dhr_tracker.model import UpdatePack, UpdateRound, utc_now
 from dhr_tracker.privacy.channels import UPDATE_PACK
 from dhr_tracker.reports.pseudonyms import RealNameGuard
