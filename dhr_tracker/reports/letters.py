@@ -189,6 +189,8 @@ def letters_due(session: Session, as_of: dt.date) -> list[Letter]:
     letters = []
     for position in positions:
         level = position.action_due
+        if level is None:  # (the positions were chosen for an action due)
+            continue
         oldest = position.requests[0].request
         agency = agencies[position.agency_id]
         recipient, _, _ = recipient_for(agency, level.recipient)
