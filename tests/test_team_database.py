@@ -22,6 +22,7 @@ from dhr_tracker.model import AuditEntry, Case
 from dhr_tracker.resources import resource_path
 from dhr_tracker.security.audit import verify_chain
 from dhr_tracker.storage.errors import StorageError
+from dhr_tracker.vocabulary import AuditAction
 from dhr_tracker.storage.postgres import ServerRefused, open_team_database, server_url
 from tests.conftest import run_sql
 
@@ -109,8 +110,9 @@ def test_the_audit_trail_names_the_server_session_user(postgres_cluster, team_da
         with database.transaction() as session:
             a_case(session)
         with database.transaction() as session:
-            users = set(session.scalars(select(AuditEntry.os_user)))
-            assert users == {"alice"}
+            # The baseline of the reference data was recorded by the role that set the database up (the DBA).
+            users = dict(session.execute(select(AuditEntry.action, AuditEntry.os_user).distinct()).all())
+            assert users == {AuditAction.BASELINE: "postgres", AuditAction.CREATE: "alice"}
             assert verify_chain(session).ok
 
 
@@ -161,10 +163,22 @@ def test_the_auditor_verifies_the_trail_but_reads_no_case(postgres_cluster, team
     with open_team_database(as_role(team_database_url, "omar"), read_only=True) as auditor:
         with auditor.transaction() as session:
             report = verify_chain(session)
-            assert report.ok and report.entries == 1
-        with pytest.raises(ServerRefused, match="permission denied"):
-            with auditor.transaction() as session:
-                session.execute(text("SELECT pseudonym FROM dhr_case")).all()
+            # The reference data's baseline entries, then the case: every row checked, through digests only.
+            assert report.ok, report.problems()
+            assert report.entries == 1 + len(session.scalars(select(AuditEntry.id).where(AuditEntry.action == AuditAction.BASELINE)).all())
+        for query in ("SELECT pseudonym FROM dhr_case", "SELECT victim_real_name FROM dhr_case", "SELECT name FROM agency"):
+            with pytest.raises(ServerRefused, match="permission denied"):
+                with auditor.transaction() as session:
+                    session.execute(text(query)).all()
+        # A real name changed behind the app's back (by the tables' owner) is named to the auditor, who still
+        # never reads it.
+        run_sql(postgres_cluster, "UPDATE dhr_case SET victim_real_name = 'Someone Else'",
+                database=team_database_url.split("@/", 1)[1].split("?", 1)[0])
+        with auditor.transaction() as session:
+            report = verify_chain(session)
+            assert not report.ok
+            assert [(problem.table, problem.kind, problem.fields) for problem in report.row_problems] == [("dhr_case", "changed", ())]
+            assert "Someone Else" not in " ".join(report.problems())
 
 
 def test_a_save_over_someone_elses_newer_save_is_refused_and_nothing_is_lost(team_database_url):
@@ -203,8 +217,11 @@ def test_two_writers_in_two_processes_make_one_chain(postgres_cluster, team_data
     with open_team_database(team_database_url) as database, database.transaction() as session:
         report = verify_chain(session)
         assert report.ok, report
-        # 1 case created by postgres + per writer 12 cases created and 12 changes of the shared case.
-        assert report.entries == 1 + 2 * (count + count)
+        # The reference data's baseline (one entry per seeded table), then 1 case created by postgres + per
+        # writer 12 cases created and 12 changes of the shared case.
+        baselines = len(session.scalars(select(AuditEntry.id).where(AuditEntry.action == AuditAction.BASELINE)).all())
+        assert baselines >= 1
+        assert report.entries == baselines + 1 + 2 * (count + count)
         users = list(session.scalars(select(AuditEntry.os_user).order_by(AuditEntry.id)))
         assert users.count("alice") == users.count("bob") == 2 * count
         shared = find_case(session, "DHR-2026-99")
