@@ -325,7 +325,9 @@ def record_baseline(connection: Connection, reason: str, *, opening: dict[str, A
     """
     entries: list[tuple[AuditAction, str, str, int | None, dict[str, Any], str | None]] = []
     if opening is not None:
-        entries.append((AuditAction.IMPORT, "archive", opening.get("archive_sha256", ""), None, opening, None))
+        # Named by the first 16 hex digits of its SHA-256 (entity_id holds 60 characters; the server enforces it);
+        # the whole hash is in the entry's content.
+        entries.append((AuditAction.IMPORT, "archive", opening.get("archive_sha256", "")[:16], None, opening, None))
     for table in row_digest.audited_tables():
         digests = row_digest.table_digests(connection, table.name)
         if digests:
@@ -560,10 +562,13 @@ def _against_checkpoint(connection: Connection, checkpoint: Checkpoint, count: i
 
 def _segment_problem(connection: Connection) -> str:
     """Each archive's trail kept on import must still end where the entry that opened the import says."""
+    # A segment is named by an import entry of this chain, or of a segment kept with it (a database moved twice
+    # keeps the first trail too, named inside the second, whose own links are checked here as well).
     opened = {
         json.loads(changes).get("archive_sha256"): json.loads(changes).get("segment_head")
+        for table in ("audit_entry", "audit_imported_entry")
         for (changes,) in connection.execute(
-            select(AuditEntry.changes_json).where(AuditEntry.action == AuditAction.IMPORT)
+            text(f"SELECT changes_json FROM {table} WHERE action = :action"), {"action": AuditAction.IMPORT.value}
         )
     }
     kept = [name for (name,) in connection.exec_driver_sql("SELECT DISTINCT archive_sha256 FROM audit_imported_entry")]

@@ -379,7 +379,8 @@ def create_team_database(target: str, *, password: str | None = None, with_refer
                 if fill is not None:
                     fill(session)
                     session.flush()
-                if audit.current_checkpoint(session).count == 0:
+                opened_by_an_import = session.execute(text("SELECT 1 FROM audit_entry WHERE action = 'import' LIMIT 1")).first()
+                if not opened_by_an_import:
                     audit.record_baseline(session.connection(), "new team database: the data it was set up with",
                                           user=begin_audit_append(session.connection()))
     except BaseException:
