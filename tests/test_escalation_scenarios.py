@@ -43,7 +43,7 @@ def build(session):
         ("DHR-2025-03", "Alex", [("1", police), ("2", police), ("3", police)]),
     ):
         case = create_case(session, today=TODAY, reference=reference, pseudonym=pseudonym, notified_on=D(2024, 6, 1),
-                           csp_area="Swale", victim_real_name=f"Victim of {pseudonym}", perpetrator_real_name=f"Perp of {pseudonym}")
+                           csp_area="Swale", victim_real_name=f"Victim {reference[-2:]}", perpetrator_real_name=f"Perpetrator {reference[-2:]}")
         session.add(Milestone(case=case, kind=MilestoneKind.DECISION, occurred_on=D(2024, 7, 1)))
         for number, lead in specs:
             rec = add_recommendation(session, case, number=number, text=f"Action {number} for {pseudonym}", lead_agency=lead)

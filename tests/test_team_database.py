@@ -120,14 +120,41 @@ def test_the_server_refuses_to_change_or_remove_audit_entries(team_database_url)
     with open_team_database(team_database_url) as database:
         with database.transaction() as session:
             a_case(session)
-        for statement, words in (("UPDATE audit_entry SET os_user = 'mallory'", "cannot be changed"),
-                                 ("DELETE FROM audit_entry", "cannot be deleted"),
-                                 ("TRUNCATE audit_entry", "cannot be deleted")):
-            with pytest.raises(sqlalchemy.exc.DBAPIError, match=words):
-                with database.transaction() as session:
-                    session.execute(text(statement))
+        with database.transaction() as session:  # an imported segment's entries are guarded the same way (0006)
+            session.execute(text(
+                "INSERT INTO audit_imported_entry (archive_sha256, id, at, os_user, action, entity, entity_id, "
+                "changes_json, previous_hash, entry_hash) VALUES ('a', 1, now(), 'x', 'create', 'agency', '1', '{}', 'p', 'h')"
+            ))
+        for table in ("audit_entry", "audit_imported_entry"):
+            for statement, words in ((f"UPDATE {table} SET os_user = 'mallory'", "cannot be changed"),
+                                     (f"DELETE FROM {table}", "cannot be deleted"),
+                                     (f"TRUNCATE {table}", "cannot be deleted")):
+                with pytest.raises(sqlalchemy.exc.DBAPIError, match=words):
+                    with database.transaction() as session:
+                        session.execute(text(statement))
+
+
+@pytest.mark.parametrize("tampering, finding", [
+    ("DROP TRIGGER audit_entry_no_delete ON audit_entry", "the trigger audit_entry_no_delete that keeps the trail append-only was dropped"),
+    ("ALTER TABLE audit_imported_entry DISABLE TRIGGER audit_imported_entry_no_update",
+     "the trigger audit_imported_entry_no_update that keeps the trail append-only was disabled"),
+    ("DROP TRIGGER audit_entry_no_truncate ON audit_entry; CREATE TRIGGER audit_entry_no_truncate AFTER TRUNCATE ON "
+     "audit_entry FOR EACH STATEMENT EXECUTE FUNCTION audit_entry_refuse_change()",
+     "the trigger audit_entry_no_truncate was replaced by a different definition"),
+    ("CREATE OR REPLACE FUNCTION audit_entry_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN OLD; END $$",
+     "the function audit_entry_refuse_change the append-only triggers call was replaced or dropped"),
+    ("CREATE OR REPLACE VIEW audit_row_digest_dhr_case AS SELECT t.id, 'x'::text AS row_digest FROM dhr_case AS t",
+     "the view audit_row_digest_dhr_case through which the data is verified was redefined"),
+])
+def test_audit_verify_names_a_dropped_disabled_or_redefined_guard_on_the_server(postgres_cluster, team_database_url, tampering, finding):
+    with open_team_database(team_database_url) as database:
         with database.transaction() as session:
+            a_case(session)
             assert verify_chain(session).ok
+        run_sql(postgres_cluster, tampering, database=team_database_url.split("@/", 1)[1].split("?", 1)[0])
+        with database.transaction() as session:
+            report = verify_chain(session)
+        assert not report.ok and report.trigger_problems == (finding,)
 
 
 def test_the_viewer_is_refused_real_names_and_writes_by_the_server(postgres_cluster, team_database_url):
