@@ -68,7 +68,17 @@ def questions(today: dt.date) -> dict[str, tuple[str, Callable]]:
         "deadlines": ("Deadlines for every case", lambda session: deadlines_for_cases(
             load_case_facts(session), today, timescales_from_settings(session), calendar_for(session))),
         "escalations": ("Escalations for every agency", lambda session: escalations(session, today)),
+        "audit_verify": ("Audit verify (every link, every row against the trail, the guards)", _verified),
     }
+
+
+def _verified(session):
+    from dhr_tracker.security.audit import verify_chain
+
+    report = verify_chain(session)
+    if not report.ok:  # a figure for a trail that does not verify would measure the wrong thing
+        raise RuntimeError(f"the moved trail does not verify: {report.problems()[:3]}")
+    return report
 
 
 def in_session(database, function) -> Callable[[], object]:

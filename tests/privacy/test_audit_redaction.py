@@ -14,7 +14,7 @@ from sqlalchemy import select, text
 from dhr_tracker.casework.cases import find_case, update_case
 from dhr_tracker.model import AuditEntry, Case
 from dhr_tracker.privacy.normalise import folded_words
-from dhr_tracker.security.audit import entry_hash, verify_chain
+from dhr_tracker.security.audit import entry_hash, verify_chain, walk_segment
 from dhr_tracker.storage.database import open_database
 from tests.conftest import PASSPHRASE
 
@@ -66,16 +66,23 @@ def test_migration_0002_redacts_old_entries_and_the_chain_still_verifies(tmp_pat
              "previous": last.entry_hash, "hash": digest})
         connection.execute(text("INSERT INTO app_meta (key, value) VALUES ('audit_chain_head', :v) "
                                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value"), {"v": f"{last.id + 1} {digest}"})
-    with open_database(path, PASSPHRASE, upgrade=False) as database, database.transaction() as session:
-        assert verify_chain(session).ok  # the planted entry fits the old chain: an honest old database
+    with open_database(path, PASSPHRASE, upgrade=False) as database, database.engine.connect() as connection:
+        # The planted entry fits the old chain: an honest old database. (Its links only: at schema 0001 there are
+        # no row digests for today's verify_chain to read.)
+        rows = connection.exec_driver_sql(
+            "SELECT id, at, os_user, action, entity, entity_id, case_id, changes_json, previous_hash, entry_hash, NULL "
+            "FROM audit_entry ORDER BY id")
+        assert walk_segment(rows)[1] is None
 
     with open_database(path, PASSPHRASE) as database, database.transaction() as session:  # upgrades to the head
         report = verify_chain(session)
         assert report.ok, report.problem
         entries = list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
         assert not any(_holds(name, entry.changes_json) for entry in entries)
-        redaction = entries[-1]
+        # 0002's redaction entry follows the planted one; the later upgrade 0006 then records its baselines.
+        redaction = entries[last.id + 1]
         assert redaction.action.value == "redact" and redaction.entity == "audit_entry"
+        assert {entry.action.value for entry in entries[last.id + 2:]} == {"baseline"}
         record = json.loads(redaction.changes_json)
         assert record["redacted_entries"] == [last.id + 1]
         assert record["previous_hashes"] == {str(last.id + 1): digest}
