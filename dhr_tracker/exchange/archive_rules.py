@@ -22,7 +22,8 @@ EVENT_DATES: dict[str, tuple[str, ...]] = {
     "dhr_case": ("date_of_death", "notified_on"),
     "milestone": ("occurred_on",),
     "qa_round": ("submitted_on", "panel_on", "feedback_letter_on", "revisions_made_on"),
-    "publication": ("published_on", "website_removal_on", "sent_to_library_on", "family_told_on", "sent_to_commissioner_on"),
+    # (website_removal_on is planned: the service sets it a year after publication, so it may lie ahead.)
+    "publication": ("published_on", "sent_to_library_on", "family_told_on", "sent_to_commissioner_on"),
     "pause": ("starts_on", "ends_on", "home_office_told_on"),
     "parallel_process": ("concluded_on",),
     "recommendation": ("completed_on", "status_changed_on", "signed_off_on"),
