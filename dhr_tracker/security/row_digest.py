@@ -139,7 +139,7 @@ def _driver_rows(connection: Connection, table_name: str):
     view = _digest_view(connection, table_name)
     if view is not None:
         sql = f"SELECT * FROM {_quoted(view)}"
-    cursor = connection.connection.driver_connection.cursor()
+    cursor = row_state.streaming_cursor(connection.connection.driver_connection, _dialect(connection))
     try:
         cursor.execute(sql)
         while chunk := cursor.fetchmany(20_000):

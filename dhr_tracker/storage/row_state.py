@@ -98,3 +98,11 @@ def digest_view_select(table: str, keys: Sequence[str], state: str) -> str:
     columns = ", ".join(f"t.{quoted(name)}" for name in keys)
     return (f"SELECT {columns}, encode(sha256(convert_to({state}, 'UTF8')), 'hex') AS row_digest "
             f"FROM {quoted(table)} AS t")
+
+
+def streaming_cursor(driver_connection, dialect: str):
+    """A driver cursor that streams a whole table in `fetchmany` chunks: SQLite's does by itself; psycopg's
+    default one would hold every row in memory first, so on PostgreSQL a named (server-side) cursor."""
+    if dialect == "postgresql":
+        return driver_connection.cursor(name="dhr_row_states")
+    return driver_connection.cursor()
