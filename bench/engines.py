@@ -120,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--server", default=None, help="an empty PostgreSQL database to use (default: a throw-away cluster)")
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--only", default=None, help="comma-separated measures to run (e.g. audit_verify)")
     args = parser.parse_args(argv)
     anchor = args.as_of or dt.date.today()
 
@@ -155,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
         team = open_team_database(url, read_only=True)
         rows = []
         asked = questions(anchor)
+        if args.only:
+            asked = {key: asked[key] for key in args.only.split(",")}
         connect_local = median_wall(lambda: open_database(path, local_bench.PASSPHRASE, read_only=True).close(), args.repeat)
         connect_team = median_wall(lambda: open_team_database(url, read_only=True).close(), args.repeat)
         rows.append(("connect", "Unlock / connect (checks, first query)", connect_local, connect_team))
@@ -164,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
             rows.append((key, label, on_file, on_server))
             print(f"  {label}: file {on_file:.3f} s, server {on_server:.3f} s", flush=True)
         concurrent = []
-        for key in ("dashboard", "case_list"):  # the whole screen load, and a pure query (the server's share)
+        for key in ("dashboard", "case_list") if not args.only else ():  # the whole screen, and a pure query
             function = asked[key][1]
             one = statistics.median(readers_at_once(team, function, 1) for _ in range(3))
             many = statistics.median(readers_at_once(team, function, READERS) for _ in range(3))
