@@ -7,6 +7,7 @@ PostgreSQL server binaries are missing). The URL and TLS rules need no server.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -359,3 +360,43 @@ def test_the_same_migrations_build_exactly_the_model_on_the_server_and_go_back_d
     finally:
         engine.dispose()
         run_sql(postgres_cluster, "DROP DATABASE dhr_migrations WITH (FORCE)")
+
+
+def test_upgrading_a_team_database_to_row_digests_records_the_same_digests_the_app_computes(empty_team_database_url):
+    """Migration 0006 on PostgreSQL: its guards in plpgsql, and a baseline whose digests (built by the migration's
+    own frozen copy of the canonical form) are the ones row_digest computes afterwards, real names included."""
+    from alembic import command
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from dhr_tracker.model import Agency
+    from dhr_tracker.security import row_digest
+    from dhr_tracker.storage import migrate
+    from dhr_tracker.storage.postgres import server_url
+
+    url, _ = server_url(empty_team_database_url)
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            command.upgrade(migrate.alembic_config(connection), "0005_row_versions")
+            with Session(bind=connection) as session:  # data written by an older version, before row digests
+                from dhr_tracker.reference_data import seed_reference_data
+
+                seed_reference_data(session)  # as a new database of that version was set up
+                session.add(Agency(name="Kent Police \"K\" \\ é 😀", notes="line one\nline\ttwo\x01", outside_kent=True))
+                session.flush()
+                a_case(session, reference="DHR-2025-01")  # a case: dates, timestamps, NULLs and both real names
+                session.flush()
+            migrate.upgrade_to_head(connection)
+            recorded = {
+                entity: json.loads(changes)["rows"]
+                for entity, changes in connection.execute(text("SELECT entity, changes_json FROM audit_entry WHERE action = 'baseline'"))
+            }
+            assert {"agency", "dhr_case"} <= set(recorded)
+            for table, rows in recorded.items():
+                assert rows == row_digest.table_digests(connection, table)
+            triggers = set(connection.execute(text(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = CAST('audit_imported_entry' AS regclass)")).scalars())
+            assert triggers == {f"audit_imported_entry_no_{action}" for action in ("update", "delete", "truncate")}
+    finally:
+        engine.dispose()
