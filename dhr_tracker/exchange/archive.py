@@ -207,8 +207,8 @@ def _check_against_trail(session: Session, expected: dict[str, dict[str, str | N
                     f"The archive's {table.name} row {name} is not in the state its own audit trail last recorded: "
                     "the archive was edited after it was exported. Nothing was imported."
                 )
-        for name, digest in recorded.items():
-            if digest is not None and name not in present:
+        for name, recorded_digest in recorded.items():
+            if recorded_digest is not None and name not in present:
                 raise UserError(
                     f"The archive's trail records {table.name} row {name}, but the archive does not hold it: "
                     "a record was removed from the archive after it was exported. Nothing was imported."

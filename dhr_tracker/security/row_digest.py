@@ -57,13 +57,20 @@ def link_tables() -> dict[str, LinkTable]:
     links: dict[str, LinkTable] = {}
     for mapper in Base.registry.mappers:
         for relationship in mapper.relationships:
-            if relationship.secondary is None or relationship.secondary.name in {link.table.name for link in links.values()}:
+            secondary = relationship.secondary
+            if secondary is None:
+                continue
+            # The model declares every link table as a plain Table and maps every class to one table
+            # (no joins, no selectables), so both are Tables with names and primary keys.
+            assert isinstance(secondary, Table), f"{relationship} has a secondary that is not a Table"
+            owner_table = mapper.local_table
+            assert isinstance(owner_table, Table), f"{mapper} is mapped to something other than one Table"
+            if secondary.name in {link.table.name for link in links.values()}:
                 continue
             owner_pairs = {owner.name: link.name for owner, link in relationship.synchronize_pairs}
-            owner_table = mapper.local_table
             owner_columns = tuple(owner_pairs[column.name] for column in owner_table.primary_key.columns)
-            others = tuple(sorted(c.name for c in relationship.secondary.columns if c.name not in owner_columns))
-            links[owner_table.name] = LinkTable(relationship.secondary, owner_columns, others)
+            others = tuple(sorted(c.name for c in secondary.columns if c.name not in owner_columns))
+            links[owner_table.name] = LinkTable(secondary, owner_columns, others)
     return links
 
 
@@ -213,7 +220,7 @@ def digests_for(connection: Connection, table_name: str, keys: Iterable[Sequence
 
 def orphan_link_rows(connection: Connection) -> list[tuple[str, str]]:
     """(link table, row) for link rows whose owner does not exist: put there behind the app's back."""
-    orphans = []
+    orphans: list[tuple[str, str]] = []
     for owner_name, link in link_tables().items():
         owner = table_named(owner_name)
         joined = " AND ".join(
@@ -254,7 +261,8 @@ def database_dependents(connection: Connection, table_name: str, key: Sequence[A
             if child.name in NOT_AUDITED or child.name in linked:
                 continue  # a link table's rows are part of their owner's state
             for constraint in child.foreign_key_constraints:
-                if constraint.referred_table.name != parent_name or (constraint.ondelete or "").upper() not in ("CASCADE", "SET NULL"):
+                on_delete = (constraint.ondelete or "").upper()
+                if constraint.referred_table.name != parent_name or on_delete not in ("CASCADE", "SET NULL"):
                     continue
                 conditions, params = [], []
                 for element in constraint.elements:
@@ -264,7 +272,7 @@ def database_dependents(connection: Connection, table_name: str, key: Sequence[A
                 rows = connection.exec_driver_sql(
                     f"SELECT {names} FROM {_quoted(child.name)} WHERE {' AND '.join(conditions)}", tuple(params)
                 ).all()
-                effect = "delete" if constraint.ondelete.upper() == "CASCADE" else "update"
+                effect = "delete" if on_delete == "CASCADE" else "update"
                 for row in rows:
                     marker = (child.name, tuple(row))
                     if marker in seen:

@@ -271,7 +271,7 @@ def digest_view_problems(connection: Connection) -> list[str]:
     if recorded is None:
         return ["the views through which roles that may not read the data verify it were never made "
                 "(open the team database once for changes as its owner)"]
-    found = dict(connection.execute(text(
+    found: dict[str, str] = dict(connection.execute(text(
         "SELECT viewname, definition FROM pg_views WHERE schemaname = 'public' AND viewname LIKE :prefix"
     ), {"prefix": DIGEST_VIEW_PREFIX.replace("_", "\\_") + "%"}).all())
     problems = []
