@@ -182,7 +182,7 @@ def open_requests(connection: sqlite3.Connection, as_of: dt.date) -> list:
 
 def escalations(connection: sqlite3.Connection, as_of: dt.date) -> list:
     from dhr_tracker.escalation.engine import assess_agencies
-    from dhr_tracker.escalation.ladder import parse_ladder
+    from dhr_tracker.escalation_ladder import parse_ladder
     from dhr_tracker.escalation.service import CachedCalendar
     from dhr_tracker.settings import ESCALATION_LADDER
 

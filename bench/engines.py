@@ -68,7 +68,17 @@ def questions(today: dt.date) -> dict[str, tuple[str, Callable]]:
         "deadlines": ("Deadlines for every case", lambda session: deadlines_for_cases(
             load_case_facts(session), today, timescales_from_settings(session), calendar_for(session))),
         "escalations": ("Escalations for every agency", lambda session: escalations(session, today)),
+        "audit_verify": ("Audit verify (every link, every row against the trail, the guards)", _verified),
     }
+
+
+def _verified(session):
+    from dhr_tracker.security.audit import verify_chain
+
+    report = verify_chain(session)
+    if not report.ok:  # a figure for a trail that does not verify would measure the wrong thing
+        raise RuntimeError(f"the moved trail does not verify: {report.problems()[:3]}")
+    return report
 
 
 def in_session(database, function) -> Callable[[], object]:
@@ -110,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--server", default=None, help="an empty PostgreSQL database to use (default: a throw-away cluster)")
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--only", default=None, help="comma-separated measures to run (e.g. audit_verify)")
     args = parser.parse_args(argv)
     anchor = args.as_of or dt.date.today()
 
@@ -145,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
         team = open_team_database(url, read_only=True)
         rows = []
         asked = questions(anchor)
+        if args.only:
+            asked = {key: asked[key] for key in args.only.split(",")}
         connect_local = median_wall(lambda: open_database(path, local_bench.PASSPHRASE, read_only=True).close(), args.repeat)
         connect_team = median_wall(lambda: open_team_database(url, read_only=True).close(), args.repeat)
         rows.append(("connect", "Unlock / connect (checks, first query)", connect_local, connect_team))
@@ -154,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
             rows.append((key, label, on_file, on_server))
             print(f"  {label}: file {on_file:.3f} s, server {on_server:.3f} s", flush=True)
         concurrent = []
-        for key in ("dashboard", "case_list"):  # the whole screen load, and a pure query (the server's share)
+        for key in ("dashboard", "case_list") if not args.only else ():  # the whole screen, and a pure query
             function = asked[key][1]
             one = statistics.median(readers_at_once(team, function, 1) for _ in range(3))
             many = statistics.median(readers_at_once(team, function, READERS) for _ in range(3))

@@ -14,6 +14,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from dhr_tracker.errors import UserError
+from dhr_tracker.escalation_ladder import DEFAULT_LADDER, clean_ladder_setting
+from dhr_tracker.letter_wording import DEFAULT_LETTERS, check_template
 from dhr_tracker.model import SettingValue
 
 
@@ -145,8 +147,6 @@ PUBLICATION_MONTHS = declare(Setting(
 
 # --- Escalation ------------------------------------------------------------------------------------
 def _check_ladder(value: Any) -> list:
-    from dhr_tracker.escalation.ladder import clean_ladder_setting
-
     try:
         return clean_ladder_setting(value)
     except ValueError as error:
@@ -155,8 +155,6 @@ def _check_ladder(value: Any) -> list:
 
 def _letter_template(level: str, label: str, default: str) -> Setting:
     def check(value: str) -> str:
-        from dhr_tracker.escalation.letter_wording import check_template
-
         try:
             return check_template(value)
         except ValueError as error:
@@ -170,9 +168,6 @@ def _letter_template(level: str, label: str, default: str) -> Setting:
         check=check,
     ))
 
-
-from dhr_tracker.escalation.ladder import DEFAULT_LADDER  # noqa: E402 - pure data, no database
-from dhr_tracker.escalation.letter_wording import DEFAULT_LETTERS  # noqa: E402
 
 ESCALATION_LADDER = declare(Setting(
     "escalation.ladder", "Escalation ladder", DEFAULT_LADDER,

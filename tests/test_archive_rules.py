@@ -70,3 +70,19 @@ def test_the_home_office_told_before_the_decision_is_refused(demo, tmp_path, cap
     capsys.readouterr()
     assert main(["import", "--db", str(tmp_path / "copy.dhrdb"), str(archive)]) == 1
     assert f"milestone row {told['id']}: informed_before_decision" in capsys.readouterr().err
+
+
+def test_a_planned_website_removal_ahead_of_the_import_is_not_a_future_event(demo, tmp_path, capsys):  # noqa: F811
+    import datetime as dt
+
+    from dhr_tracker.model import Publication
+
+    # Recording a publication sets its website removal a year ahead (lifecycle.services): a plan, not an event.
+    with open_database(demo, PASSPHRASE) as database, database.transaction() as session:
+        case = session.scalars(select(Case).where(~Case.publication.has()).order_by(Case.notified_on).limit(1)).one()
+        published = dt.date.today() - dt.timedelta(days=10)
+        assert case.notified_on < published
+        session.add(Publication(case=case, published_on=published, website_removal_on=published + dt.timedelta(days=365)))
+    archive, _ = exported(demo, tmp_path)
+    copy = tmp_path / "copy.dhrdb"
+    assert main(["import", "--db", str(copy), str(archive)]) == 0, capsys.readouterr().err

@@ -1,7 +1,7 @@
 """The record as it stood on a past date, and honest units, in hand-worked scenarios (issue #14).
 
-Each scenario is entered as events through the app's services (`tests.scenario_events`, to be switched
-to `dhr-tracker record` when it lands) and read back through the command line, as a coordinator would.
+Each scenario is written as a JSON Lines file (docs/record-format.md), entered with `dhr-tracker record FILE`
+and read back through the command line, as a coordinator would.
 Dates are worked by hand from the England and Wales bank-holiday rules; the working is in the comments.
 """
 
@@ -12,19 +12,19 @@ import json
 
 import pytest
 
-from tests.conftest import PASSPHRASE
-from tests.scenario_events import apply_events
 from dhr_tracker.cli import main
-from dhr_tracker.lifecycle.deadlines import DeadlineKind, compute_deadlines
-from dhr_tracker.lifecycle.facts import CaseFacts, MilestoneFact, PauseFact
+from dhr_tracker.lifecycle.deadlines import compute_deadlines
+from dhr_tracker.lifecycle.facts import CaseFacts, MilestoneFact
 from dhr_tracker.storage.database import open_database
-from dhr_tracker.vocabulary import Decision, MilestoneKind as K, Stage
+from dhr_tracker.vocabulary import Decision, Stage
+from dhr_tracker.vocabulary import MilestoneKind as K
+from tests.conftest import PASSPHRASE
 
 D = dt.date
 TODAY = D(2026, 11, 23)
 
 BETWEEN_ROUNDS = [
-    {"event": "case", "case": "DHR-2025-11", "pseudonym": "Robin", "notified_on": "2025-01-06"},
+    {"event": "case_created", "reference": "DHR-2025-11", "pseudonym": "Robin", "notified_on": "2025-01-06", "csp_area": "Swale"},
     {"event": "decision", "case": "DHR-2025-11", "decision": "review", "on": "2025-01-31",
      "home_office_informed_on": "2025-02-03"},
     {"event": "milestone", "case": "DHR-2025-11", "kind": "partnership_signoff", "on": "2025-07-01"},
@@ -35,19 +35,19 @@ BETWEEN_ROUNDS = [
     {"event": "qa_outcome", "case": "DHR-2025-11", "round": 2, "outcome": "approved", "letter_on": "2025-11-10"},
 ]
 CLOSED_LATER = [
-    {"event": "case", "case": "DHR-2025-12", "pseudonym": "Casey", "notified_on": "2025-03-03"},
+    {"event": "case_created", "reference": "DHR-2025-12", "pseudonym": "Casey", "notified_on": "2025-03-03", "csp_area": "Swale"},
     # A decision not to review closes the case on the day the Home Office is told: Thu 10/04/2025.
     {"event": "decision", "case": "DHR-2025-12", "decision": "no_review", "on": "2025-03-31",
      "home_office_informed_on": "2025-04-10"},
 ]
 COMPLETED_LATE = [
-    {"event": "case", "case": "DHR-2024-13", "pseudonym": "Quinn", "notified_on": "2024-05-20"},
+    {"event": "case_created", "reference": "DHR-2024-13", "pseudonym": "Quinn", "notified_on": "2024-05-20", "csp_area": "Swale"},
     {"event": "decision", "case": "DHR-2024-13", "decision": "review", "on": "2024-06-14",
      "home_office_informed_on": "2024-06-17"},
     {"event": "milestone", "case": "DHR-2024-13", "kind": "partnership_signoff", "on": "2025-04-01"},
 ]
 PAUSED_OVER_EASTER = [
-    {"event": "case", "case": "DHR-2025-14", "pseudonym": "Rowan", "notified_on": "2025-03-03"},
+    {"event": "case_created", "reference": "DHR-2025-14", "pseudonym": "Rowan", "notified_on": "2025-03-03", "csp_area": "Swale"},
     {"event": "decision", "case": "DHR-2025-14", "decision": "review", "on": "2025-03-10",
      "home_office_informed_on": "2025-03-11"},
     {"event": "milestone", "case": "DHR-2025-14", "kind": "imr_requested", "on": "2025-04-01", "agency": "Kent Police"},
@@ -58,10 +58,14 @@ PAUSED_OVER_EASTER = [
 
 
 @pytest.fixture
-def caseload(database_path, monkeypatch):
+def caseload(database_path, monkeypatch, tmp_path, capsys):
+    """The four scenarios entered only through `dhr-tracker record FILE`, one event a line."""
     monkeypatch.setenv("DHR_TRACKER_PASSPHRASE", PASSPHRASE)
-    with open_database(database_path, PASSPHRASE) as database, database.transaction() as session:
-        apply_events(session, BETWEEN_ROUNDS + CLOSED_LATER + COMPLETED_LATE + PAUSED_OVER_EASTER, today=TODAY)
+    events = BETWEEN_ROUNDS + CLOSED_LATER + COMPLETED_LATE + PAUSED_OVER_EASTER
+    file = tmp_path / "scenarios.jsonl"
+    file.write_text("".join(json.dumps(event) + "\n" for event in events), encoding="utf-8")
+    assert main(["record", str(file), "--db", str(database_path)]) == 0
+    assert f"Recorded all {len(events)} events" in capsys.readouterr().out
     return database_path
 
 
@@ -174,29 +178,38 @@ def test_a_working_day_deadline_paused_across_easter_counts_paused_working_days(
     assert "Counted in" in out and "working days" in out
 
 
-def test_a_pause_stops_counting_for_a_deadline_once_it_is_met():
+def test_a_pause_stops_counting_for_a_deadline_once_it_is_met(database_path, monkeypatch, tmp_path, capsys):
     # IMR requested Tue 01/04/2025, due Fri 16/05/2025 (worked above). A pause from Tue 06/05 still in force;
     # the IMR came in Fri 09/05: the pause counted Tue 06 to Fri 09 (Mon 05/05 is the early May bank holiday,
     # and the pause began after it anyway): 4 working days, and no more on 30/06/2025.
-    case = CaseFacts(
-        reference="DHR-2025-15", notified_on=D(2025, 3, 3), decision=Decision.REVIEW,
-        milestones=(MilestoneFact(K.DECISION, D(2025, 3, 10)),
-                    MilestoneFact(K.IMR_REQUESTED, D(2025, 4, 1), agency_id=1, agency="Kent Police"),
-                    MilestoneFact(K.IMR_RECEIVED, D(2025, 5, 9), agency_id=1, agency="Kent Police")),
-        pauses=(PauseFact(D(2025, 5, 6), None, "Awaiting the criminal trial"),),
-    )
-    imr = next(d for d in compute_deadlines(case, D(2025, 6, 30)) if d.milestone is DeadlineKind.IMR)
+    monkeypatch.setenv("DHR_TRACKER_PASSPHRASE", PASSPHRASE)
+    file = tmp_path / "pause-in-force.jsonl"
+    file.write_text("\n".join(json.dumps(event) for event in [
+        {"event": "case_created", "reference": "DHR-2025-15", "pseudonym": "Sasha", "notified_on": "2025-03-03",
+         "csp_area": "Swale"},
+        {"event": "decision", "case": "DHR-2025-15", "decision": "review", "on": "2025-03-10",
+         "home_office_informed_on": "2025-03-11"},
+        {"event": "milestone", "case": "DHR-2025-15", "kind": "imr_requested", "on": "2025-04-01", "agency": "Kent Police"},
+        {"event": "pause_start", "case": "DHR-2025-15", "reason": "Awaiting the criminal trial", "on": "2025-05-06"},
+        {"event": "milestone", "case": "DHR-2025-15", "kind": "imr_received", "on": "2025-05-09", "agency": "Kent Police"},
+    ]), encoding="utf-8")
+    assert main(["record", str(file), "--db", str(database_path)]) == 0
+    capsys.readouterr()
+    shown = show(capsys, database_path, "DHR-2025-15", "2025-06-30")
+    imr = next(d for d in shown["deadlines"] if d["milestone"] == "imr")
     # Due Fri 16/05 + 4 working days = Thu 22/05/2025; met 09/05, on time.
-    assert (imr.status.value, imr.paused_days, imr.due, imr.slippage_days) == ("met", 4, D(2025, 5, 22), 0)
+    assert (imr["status"], imr["paused_days"], imr["due"], imr["slippage_days"]) == ("met", 4, "2025-05-22", 0)
 
 
 def test_the_briefing_position_as_at_a_past_date(caseload):
-    from dhr_tracker.meetings.meetings import add_meeting
+    from dhr_tracker.meetings.meetings import find_meeting
+    from dhr_tracker.record import apply_lines
     from dhr_tracker.reports.briefing_data import gather_briefing
 
     with open_database(caseload, PASSPHRASE) as database, database.transaction() as session:
-        meeting = add_meeting(session, held_on=D(2025, 4, 10), agenda_item="6")
-        data = gather_briefing(session, meeting, as_of=D(2025, 4, 9))
+        # The meeting too is entered through `record` (its session is needed to gather the briefing).
+        apply_lines(session, ['{"event": "meeting", "on": "10/04/2025", "agenda_item": "6"}'], today=TODAY)
+        data = gather_briefing(session, find_meeting(session, D(2025, 4, 10)), as_of=D(2025, 4, 9))
     reviews = {review.reference: review for review in data.reviews}
     # Notified by 09/04/2025: all four; DHR-2025-12 was closed on 10/04, so it was still open and is reported.
     assert set(reviews) == {"DHR-2025-11", "DHR-2025-12", "DHR-2024-13", "DHR-2025-14"}

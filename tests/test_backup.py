@@ -14,11 +14,11 @@ from sqlalchemy import create_engine, func, select, text
 from dhr_tracker.casework.cases import create_case
 from dhr_tracker.cli import main
 from dhr_tracker.model import Case
-from dhr_tracker.security.backups import (
+from dhr_tracker.storage.backups import (
     BackupProblem, automatic_backup, automatic_backups, backup_to, restore_backup, verify_backup,
 )
 from dhr_tracker.settings import BACKUPS_KEPT, Settings
-from dhr_tracker.storage.backup import copy_encrypted
+from dhr_tracker.storage.backups import copy_encrypted
 from dhr_tracker.storage.database import open_database
 from dhr_tracker.storage.errors import PlainSQLiteFile, StorageError, WrongPassphraseOrNotDatabase
 from tests.conftest import PASSPHRASE

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.scenario_events import apply_events
 from dhr_tracker.casework.cases import find_case
 from dhr_tracker.lifecycle import services
 from dhr_tracker.lifecycle.today import caseload_for
+from dhr_tracker.record import apply_lines
 from dhr_tracker.settings import RAG_DUE_SOON_DAYS, Settings
 from dhr_tracker.vocabulary import MilestoneKind
 
@@ -16,9 +16,9 @@ TODAY = D(2025, 3, 20)
 
 # Two cases decided on 10/03/2025: decision due 03/04 (notified 03/03 + 1 month), Home Office told the same day.
 TWO_CASES = [
-    {"event": "case", "case": "DHR-2025-21", "pseudonym": "Ellis", "notified_on": "2025-03-03"},
+    {"event": "case_created", "reference": "DHR-2025-21", "pseudonym": "Ellis", "notified_on": "2025-03-03", "csp_area": "Swale"},
     {"event": "decision", "case": "DHR-2025-21", "decision": "review", "on": "2025-03-10", "home_office_informed_on": "2025-03-10"},
-    {"event": "case", "case": "DHR-2025-22", "pseudonym": "Harley", "notified_on": "2025-03-04"},
+    {"event": "case_created", "reference": "DHR-2025-22", "pseudonym": "Harley", "notified_on": "2025-03-04", "csp_area": "Swale"},
     {"event": "decision", "case": "DHR-2025-22", "decision": "review", "on": "2025-03-10", "home_office_informed_on": "2025-03-10"},
 ]
 
@@ -30,7 +30,7 @@ def positions(database, as_of=TODAY, **options):
 
 def test_a_write_recomputes_only_the_case_it_touched(database):
     with database.transaction() as session:
-        apply_events(session, TWO_CASES, today=TODAY)
+        apply_lines(session, TWO_CASES, today=TODAY)
     before = positions(database)
     assert positions(database)["DHR-2025-21"] is before["DHR-2025-21"]  # served from the cache
     version = database.changes.version
@@ -47,7 +47,7 @@ def test_a_write_recomputes_only_the_case_it_touched(database):
 
 def test_a_rolled_back_write_leaves_the_overview_as_it_was_and_a_session_sees_its_own_changes(database):
     with database.transaction() as session:
-        apply_events(session, TWO_CASES, today=TODAY)
+        apply_lines(session, TWO_CASES, today=TODAY)
     before = positions(database)
     version = database.changes.version
     session = database.session()
@@ -67,7 +67,7 @@ def test_a_rolled_back_write_leaves_the_overview_as_it_was_and_a_session_sees_it
 
 def test_a_changed_setting_recomputes_every_case(database):
     with database.transaction() as session:
-        apply_events(session, TWO_CASES, today=TODAY)
+        apply_lines(session, TWO_CASES, today=TODAY)
     # On 20/03/2025 the decisions are met and nothing else is due: green, until "due soon" is long enough
     # to reach the completion deadline of 10/09/2025 (10/03 + 6 months): 174 days away.
     assert {p.rag.rating.value for p in positions(database).values()} == {"green"}
@@ -78,7 +78,7 @@ def test_a_changed_setting_recomputes_every_case(database):
 
 def test_positions_are_kept_per_as_of_date(database):
     with database.transaction() as session:
-        apply_events(session, TWO_CASES, today=TODAY)
+        apply_lines(session, TWO_CASES, today=TODAY)
     # On 03/03/2025 only the first case had been notified, and it had no decision yet.
     earlier = positions(database, D(2025, 3, 3))
     assert list(earlier) == ["DHR-2025-21"] and earlier["DHR-2025-21"].facts.stage.value == "notification"
@@ -88,7 +88,7 @@ def test_positions_are_kept_per_as_of_date(database):
 
 def test_escalations_are_kept_across_a_milestone_but_not_across_other_writes(database):
     with database.transaction() as session:
-        apply_events(session, TWO_CASES, today=TODAY)
+        apply_lines(session, TWO_CASES, today=TODAY)
     with database.transaction() as session:
         first = caseload_for(session).escalations(session, TODAY)
     with database.transaction() as session:
@@ -108,7 +108,7 @@ def test_a_bulk_statement_through_the_session_counts_as_a_change_to_everything(d
     from dhr_tracker.model import Case
 
     with database.transaction() as session:
-        apply_events(session, TWO_CASES, today=TODAY)
+        apply_lines(session, TWO_CASES, today=TODAY)
     before = positions(database)
     with database.transaction() as session:
         session.execute(update(Case).where(Case.reference == "DHR-2025-22").values(pseudonym="Kit"))
@@ -118,12 +118,12 @@ def test_a_bulk_statement_through_the_session_counts_as_a_change_to_everything(d
 
 
 def test_closing_the_database_drops_the_overview(database_path):
-    from tests.conftest import PASSPHRASE
     from dhr_tracker.storage.database import open_database
+    from tests.conftest import PASSPHRASE
 
     database = open_database(database_path, PASSPHRASE)
     with database.transaction() as session:
-        apply_events(session, TWO_CASES, today=TODAY)
+        apply_lines(session, TWO_CASES, today=TODAY)
     assert len(positions(database)) == 2
     assert "caseload" in database.changes.views
     database.close()  # the app's lock closes the database: no view of its data may stay in memory
@@ -134,8 +134,8 @@ def test_a_closed_case_is_loaded_only_for_a_day_it_may_have_been_open(database):
     from dhr_tracker.lifecycle.facts import ClosedCase
 
     with database.transaction() as session:
-        apply_events(session, TWO_CASES + [
-            {"event": "case", "case": "DHR-2025-23", "pseudonym": "Lee", "notified_on": "2025-03-03"},
+        apply_lines(session, TWO_CASES + [
+            {"event": "case_created", "reference": "DHR-2025-23", "pseudonym": "Lee", "notified_on": "2025-03-03", "csp_area": "Swale"},
             # No review, Home Office told Wed 12/03/2025: closed that day.
             {"event": "decision", "case": "DHR-2025-23", "decision": "no_review", "on": "2025-03-10",
              "home_office_informed_on": "2025-03-12"},

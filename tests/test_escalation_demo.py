@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from dhr_tracker.demo import build_demo_caseload
-from dhr_tracker.escalation.letters import write_letters
+from dhr_tracker.reports.letters import write_letters
 from dhr_tracker.escalation.service import agency_record, escalations
 from dhr_tracker.actionplan.status_rules import ACTIVE_STATUSES
 from dhr_tracker.model import Agency, Case, Recommendation, UpdateRound

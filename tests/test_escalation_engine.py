@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from dhr_tracker.escalation.engine import ActionFacts, ItemFacts, RequestFacts, assess_agencies, assess_request
-from dhr_tracker.escalation.ladder import DEFAULT_LADDER, parse_ladder
+from dhr_tracker.escalation_ladder import DEFAULT_LADDER, parse_ladder
 from dhr_tracker.workdays import WorkingDayCalendar
 
 LADDER = parse_ladder(DEFAULT_LADDER)

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from dhr_tracker.cli import main
-from dhr_tracker.security.backups import restore_backup, backup_to
-from dhr_tracker.security.writer_lock import LockFileRefused, lock_path_for
+from dhr_tracker.storage.backups import restore_backup, backup_to
+from dhr_tracker.storage.writer_lock import LockFileRefused, lock_path_for
 from dhr_tracker.storage.database import open_database
 from dhr_tracker.storage.errors import DatabaseInUse
 from tests.conftest import PASSPHRASE

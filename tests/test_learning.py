@@ -341,7 +341,7 @@ def test_a_2016_review_owes_no_copy_and_the_qa_body_name_is_a_setting(database):
         services.record_milestone(session, case, MilestoneKind.PARTNERSHIP_SIGNOFF, dt.date(2026, 3, 2), today=TODAY)
         assert DeadlineKind.COPY_TO_SECRETARY_OF_STATE not in {d.milestone for d in compute_deadlines(facts_from_case(case), TODAY)}
         Settings(session).set("reports.home_office_qa_body", "Quality Assurance Board")
-        from dhr_tracker.learning.figures import annual_figures
+        from dhr_tracker.reports.figures import annual_figures
 
         assert annual_figures(session, 2026, today=TODAY).figure("qa_outcomes_by_round").title == \
             "Home Office Quality Assurance Board: outcomes by round"

@@ -14,7 +14,7 @@ from tests.conftest import PASSPHRASE
 from dhr_tracker.actionplan.recommendations import add_recommendation, change_status
 from dhr_tracker.casework.cases import create_case
 from dhr_tracker.cli import main
-from dhr_tracker.escalation.letters import letter_text, letters_due, write_letters
+from dhr_tracker.reports.letters import letter_text, letters_due, write_letters
 from dhr_tracker.escalation.rounds import ReplyEntry, create_update_round, record_reply
 from dhr_tracker.escalation.service import escalations, record_escalation_action
 from dhr_tracker.model import Agency, AgencyContact, EscalationAction, Milestone, Recommendation

@@ -9,14 +9,15 @@ from sqlalchemy import func, inspect, select
 
 from dhr_tracker.model import Base, Case, Milestone, ProgressUpdate, Recommendation
 from dhr_tracker.storage import migrate
-from dhr_tracker.storage.database import _engine, create_database, open_database
+from dhr_tracker.storage.database import create_database, open_database
+from dhr_tracker.storage.sqlcipher import sqlcipher_engine
 from tests.conftest import PASSPHRASE
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def test_migrations_from_empty_build_exactly_the_model(tmp_path):
-    engine = _engine(tmp_path / "empty.dhrdb", PASSPHRASE)
+    engine = sqlcipher_engine(tmp_path / "empty.dhrdb", PASSPHRASE)
     try:
         with engine.begin() as connection:
             migrate.upgrade_to_head(connection)

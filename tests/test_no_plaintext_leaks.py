@@ -24,7 +24,7 @@ from dhr_tracker.meetings import find_meeting, list_meetings
 from dhr_tracker.model import Case
 from dhr_tracker.reports.briefing import write_briefing
 from dhr_tracker.security.audit import verify_chain
-from dhr_tracker.security.backups import automatic_backup, backup_to
+from dhr_tracker.storage.backups import automatic_backup, backup_to
 from dhr_tracker.security.passphrase_change import change_passphrase
 from dhr_tracker.storage.database import create_database, open_database
 from tests.conftest import PASSPHRASE

@@ -17,7 +17,7 @@ from sqlalchemy import exc, func, select
 
 from dhr_tracker.cli import main
 from dhr_tracker.model import Case
-from dhr_tracker.security.writer_lock import current_holder, lock_path_for
+from dhr_tracker.storage.writer_lock import current_holder, lock_path_for
 from dhr_tracker.storage.database import open_database
 from dhr_tracker.storage.errors import DatabaseInUse
 from tests.conftest import PASSPHRASE

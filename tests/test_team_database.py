@@ -7,6 +7,7 @@ PostgreSQL server binaries are missing). The URL and TLS rules need no server.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +23,7 @@ from dhr_tracker.model import AuditEntry, Case
 from dhr_tracker.resources import resource_path
 from dhr_tracker.security.audit import verify_chain
 from dhr_tracker.storage.errors import StorageError
+from dhr_tracker.vocabulary import AuditAction
 from dhr_tracker.storage.postgres import ServerRefused, open_team_database, server_url
 from tests.conftest import run_sql
 
@@ -109,8 +111,9 @@ def test_the_audit_trail_names_the_server_session_user(postgres_cluster, team_da
         with database.transaction() as session:
             a_case(session)
         with database.transaction() as session:
-            users = set(session.scalars(select(AuditEntry.os_user)))
-            assert users == {"alice"}
+            # The baseline of the reference data was recorded by the role that set the database up (the DBA).
+            users = dict(session.execute(select(AuditEntry.action, AuditEntry.os_user).distinct()).all())
+            assert users == {AuditAction.BASELINE: "postgres", AuditAction.CREATE: "alice"}
             assert verify_chain(session).ok
 
 
@@ -118,14 +121,41 @@ def test_the_server_refuses_to_change_or_remove_audit_entries(team_database_url)
     with open_team_database(team_database_url) as database:
         with database.transaction() as session:
             a_case(session)
-        for statement, words in (("UPDATE audit_entry SET os_user = 'mallory'", "cannot be changed"),
-                                 ("DELETE FROM audit_entry", "cannot be deleted"),
-                                 ("TRUNCATE audit_entry", "cannot be deleted")):
-            with pytest.raises(sqlalchemy.exc.DBAPIError, match=words):
-                with database.transaction() as session:
-                    session.execute(text(statement))
+        with database.transaction() as session:  # an imported segment's entries are guarded the same way (0006)
+            session.execute(text(
+                "INSERT INTO audit_imported_entry (archive_sha256, id, at, os_user, action, entity, entity_id, "
+                "changes_json, previous_hash, entry_hash) VALUES ('a', 1, now(), 'x', 'create', 'agency', '1', '{}', 'p', 'h')"
+            ))
+        for table in ("audit_entry", "audit_imported_entry"):
+            for statement, words in ((f"UPDATE {table} SET os_user = 'mallory'", "cannot be changed"),
+                                     (f"DELETE FROM {table}", "cannot be deleted"),
+                                     (f"TRUNCATE {table}", "cannot be deleted")):
+                with pytest.raises(sqlalchemy.exc.DBAPIError, match=words):
+                    with database.transaction() as session:
+                        session.execute(text(statement))
+
+
+@pytest.mark.parametrize("tampering, finding", [
+    ("DROP TRIGGER audit_entry_no_delete ON audit_entry", "the trigger audit_entry_no_delete that keeps the trail append-only was dropped"),
+    ("ALTER TABLE audit_imported_entry DISABLE TRIGGER audit_imported_entry_no_update",
+     "the trigger audit_imported_entry_no_update that keeps the trail append-only was disabled"),
+    ("DROP TRIGGER audit_entry_no_truncate ON audit_entry; CREATE TRIGGER audit_entry_no_truncate AFTER TRUNCATE ON "
+     "audit_entry FOR EACH STATEMENT EXECUTE FUNCTION audit_entry_refuse_change()",
+     "the trigger audit_entry_no_truncate was replaced by a different definition"),
+    ("CREATE OR REPLACE FUNCTION audit_entry_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN OLD; END $$",
+     "the function audit_entry_refuse_change the append-only triggers call was replaced or dropped"),
+    ("CREATE OR REPLACE VIEW audit_row_digest_dhr_case AS SELECT t.id, 'x'::text AS row_digest FROM dhr_case AS t",
+     "the view audit_row_digest_dhr_case through which the data is verified was redefined"),
+])
+def test_audit_verify_names_a_dropped_disabled_or_redefined_guard_on_the_server(postgres_cluster, team_database_url, tampering, finding):
+    with open_team_database(team_database_url) as database:
         with database.transaction() as session:
+            a_case(session)
             assert verify_chain(session).ok
+        run_sql(postgres_cluster, tampering, database=team_database_url.split("@/", 1)[1].split("?", 1)[0])
+        with database.transaction() as session:
+            report = verify_chain(session)
+        assert not report.ok and report.trigger_problems == (finding,)
 
 
 def test_the_viewer_is_refused_real_names_and_writes_by_the_server(postgres_cluster, team_database_url):
@@ -161,10 +191,22 @@ def test_the_auditor_verifies_the_trail_but_reads_no_case(postgres_cluster, team
     with open_team_database(as_role(team_database_url, "omar"), read_only=True) as auditor:
         with auditor.transaction() as session:
             report = verify_chain(session)
-            assert report.ok and report.entries == 1
-        with pytest.raises(ServerRefused, match="permission denied"):
-            with auditor.transaction() as session:
-                session.execute(text("SELECT pseudonym FROM dhr_case")).all()
+            # The reference data's baseline entries, then the case: every row checked, through digests only.
+            assert report.ok, report.problems()
+            assert report.entries == 1 + len(session.scalars(select(AuditEntry.id).where(AuditEntry.action == AuditAction.BASELINE)).all())
+        for query in ("SELECT pseudonym FROM dhr_case", "SELECT victim_real_name FROM dhr_case", "SELECT name FROM agency"):
+            with pytest.raises(ServerRefused, match="permission denied"):
+                with auditor.transaction() as session:
+                    session.execute(text(query)).all()
+        # A real name changed behind the app's back (by the tables' owner) is named to the auditor, who still
+        # never reads it.
+        run_sql(postgres_cluster, "UPDATE dhr_case SET victim_real_name = 'Someone Else'",
+                database=team_database_url.split("@/", 1)[1].split("?", 1)[0])
+        with auditor.transaction() as session:
+            report = verify_chain(session)
+            assert not report.ok
+            assert [(problem.table, problem.kind, problem.fields) for problem in report.row_problems] == [("dhr_case", "changed", ())]
+            assert "Someone Else" not in " ".join(report.problems())
 
 
 def test_a_save_over_someone_elses_newer_save_is_refused_and_nothing_is_lost(team_database_url):
@@ -203,8 +245,11 @@ def test_two_writers_in_two_processes_make_one_chain(postgres_cluster, team_data
     with open_team_database(team_database_url) as database, database.transaction() as session:
         report = verify_chain(session)
         assert report.ok, report
-        # 1 case created by postgres + per writer 12 cases created and 12 changes of the shared case.
-        assert report.entries == 1 + 2 * (count + count)
+        # The reference data's baseline (one entry per seeded table), then 1 case created by postgres + per
+        # writer 12 cases created and 12 changes of the shared case.
+        baselines = len(session.scalars(select(AuditEntry.id).where(AuditEntry.action == AuditAction.BASELINE)).all())
+        assert baselines >= 1
+        assert report.entries == baselines + 1 + 2 * (count + count)
         users = list(session.scalars(select(AuditEntry.os_user).order_by(AuditEntry.id)))
         assert users.count("alice") == users.count("bob") == 2 * count
         shared = find_case(session, "DHR-2026-99")
@@ -315,3 +360,43 @@ def test_the_same_migrations_build_exactly_the_model_on_the_server_and_go_back_d
     finally:
         engine.dispose()
         run_sql(postgres_cluster, "DROP DATABASE dhr_migrations WITH (FORCE)")
+
+
+def test_upgrading_a_team_database_to_row_digests_records_the_same_digests_the_app_computes(empty_team_database_url):
+    """Migration 0006 on PostgreSQL: its guards in plpgsql, and a baseline whose digests (built by the migration's
+    own frozen copy of the canonical form) are the ones row_digest computes afterwards, real names included."""
+    from alembic import command
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from dhr_tracker.model import Agency
+    from dhr_tracker.security import row_digest
+    from dhr_tracker.storage import migrate
+    from dhr_tracker.storage.postgres import server_url
+
+    url, _ = server_url(empty_team_database_url)
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            command.upgrade(migrate.alembic_config(connection), "0005_row_versions")
+            with Session(bind=connection) as session:  # data written by an older version, before row digests
+                from dhr_tracker.reference_data import seed_reference_data
+
+                seed_reference_data(session)  # as a new database of that version was set up
+                session.add(Agency(name="Kent Police \"K\" \\ é 😀", notes="line one\nline\ttwo\x01", outside_kent=True))
+                session.flush()
+                a_case(session, reference="DHR-2025-01")  # a case: dates, timestamps, NULLs and both real names
+                session.flush()
+            migrate.upgrade_to_head(connection)
+            recorded = {
+                entity: json.loads(changes)["rows"]
+                for entity, changes in connection.execute(text("SELECT entity, changes_json FROM audit_entry WHERE action = 'baseline'"))
+            }
+            assert {"agency", "dhr_case"} <= set(recorded)
+            for table, rows in recorded.items():
+                assert rows == row_digest.table_digests(connection, table)
+            triggers = set(connection.execute(text(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = CAST('audit_imported_entry' AS regclass)")).scalars())
+            assert triggers == {f"audit_imported_entry_no_{action}" for action in ("update", "delete", "truncate")}
+    finally:
+        engine.dispose()

@@ -6,11 +6,12 @@ import datetime as dt
 import json
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from dhr_tracker.cli import main
 from dhr_tracker.casework.cases import create_case, update_case
 from dhr_tracker.model import AuditEntry, Case
+from dhr_tracker.vocabulary import AuditAction
 from dhr_tracker.security.audit import verify_chain
 from dhr_tracker.storage.database import open_database
 from tests.conftest import PASSPHRASE
@@ -45,7 +46,12 @@ def test_the_same_demo_seed_gives_byte_identical_listings_on_both_engines(tmp_pa
         assert len(on_file) > 200  # a real listing, not two empty ones
 
 
-def test_move_to_the_server_and_back_keeps_everything_and_the_audit_trail(tmp_path, empty_team_database_url, passphrases, capsys):
+def _segment(session, table="audit_imported_entry") -> list[tuple[int, str]]:
+    return [tuple(row) for row in session.execute(text(f"SELECT id, entry_hash FROM {table} ORDER BY archive_sha256, id"))]
+
+
+def test_move_to_the_server_and_back_keeps_everything_and_the_audit_trail(tmp_path, empty_team_database_url, passphrases, capsys,
+                                                                         monkeypatch):
     local = tmp_path / "local.dhrdb"
     assert main(["demo", "--db", str(local), "--cases", "6", "--seed", "2"]) == 0
     with open_database(local, PASSPHRASE, read_only=True) as database, database.session() as session:
@@ -58,22 +64,73 @@ def test_move_to_the_server_and_back_keeps_everything_and_the_audit_trail(tmp_pa
     assert f"with the audit trail ({len(trail)} entries, verified)" in out
     before = [listing(local, arguments, capsys) for arguments in LISTINGS]
     assert [listing(empty_team_database_url, arguments, capsys) for arguments in LISTINGS] == before
+    # The server verifies: its rows' digests, computed by PostgreSQL, are those the file's trail recorded.
+    assert main(["audit", "verify", "--db", empty_team_database_url]) == 0
+    assert "the audit trail is intact" in capsys.readouterr().out
 
-    # A change on the server extends the carried-over chain...
+    # The file's trail arrived entry for entry as a closed segment; the server's own chain opens with the move
+    # (the entry naming the archive and that segment's head), then a baseline of what arrived...
     with open_database(empty_team_database_url, "") as team, team.transaction() as session:
-        assert [(e.id, e.entry_hash) for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))] == trail
+        assert _segment(session) == trail
+        actions = list(session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
+        assert actions[0] is AuditAction.IMPORT and set(actions[1:]) == {AuditAction.BASELINE}
+        opening = json.loads(session.scalar(select(AuditEntry.changes_json).where(AuditEntry.action == AuditAction.IMPORT)))
+        assert opening["segment_head"] == f"{len(trail)}:{trail[-1][1]}"
+        server_trail_length = len(actions)
+        # ...and a change on the server extends that chain.
         case = session.scalars(select(Case).order_by(Case.id).limit(1)).one()
         update_case(session, case, notes="Changed on the server")
-    # ...and moving back brings that too, verified, into a new file with its own passphrase.
+    # Moving back brings the server's trail, verified, into a new file with its own passphrase.
     back = tmp_path / "back.dhrdb"
     assert main(["move", "--from", empty_team_database_url, "--to", str(back)]) == 0, capsys.readouterr().err
     capsys.readouterr()
     with open_database(back, NEW_PASSPHRASE, read_only=True) as moved, moved.session() as session:
         report = verify_chain(session)
-        assert report.ok and report.end_recorded and report.entries == len(trail) + 1
-        assert session.scalar(select(AuditEntry.os_user).order_by(AuditEntry.id.desc()).limit(1)) == "postgres"
-    assert main(["audit", "verify", "--db", empty_team_database_url]) == 0
-    assert "the audit trail is intact" in capsys.readouterr().out
+        assert report.ok and report.end_recorded, report.problems()
+        kept = session.execute(text("SELECT count(*), max(os_user) FROM audit_imported_entry "
+                                    "WHERE action = 'update' AND entity = 'dhr_case'")).one()
+        assert kept == (1, "postgres")  # the server's change, with the server's user, in the kept segment
+        segment_rows = session.scalar(text("SELECT count(*) FROM audit_imported_entry"))
+        assert segment_rows == len(trail) + server_trail_length + 1  # both segments: the file's, then the server's
+    monkeypatch.setenv("DHR_TRACKER_PASSPHRASE", NEW_PASSPHRASE)
+    for where in (back, empty_team_database_url):  # each end verifies, with the command a user runs
+        assert main(["audit", "verify", "--db", str(where)]) == 0, capsys.readouterr()
+        assert "the audit trail is intact" in capsys.readouterr().out
+
+
+def test_a_row_has_the_same_digest_on_both_engines(tmp_path, empty_team_database_url, passphrases):
+    """One canonical serialisation: the same stored row gives byte-identical state text on SQLite and PostgreSQL,
+    odd text included (quotes, backslashes, every control character the server stores, look-alikes, emoji,
+    line separators), with booleans, dates, timestamps and NULLs in every table's columns."""
+    from dhr_tracker.exchange.move import fill_from, read_whole
+    from dhr_tracker.security import row_digest
+    from dhr_tracker.storage.database import create_database
+    from dhr_tracker.storage.postgres import create_team_database
+
+    odd = "".join(chr(code) for code in range(1, 32)) + '"\\/ \x7f é ŉ Ǆ ﬁ \u2028\u2029 \U0001f600 \ufeff 𝔄 Jöhn O\'Brien'
+    local = tmp_path / "odd.dhrdb"
+    with create_database(local, PASSPHRASE, PASSPHRASE) as database:
+        with database.transaction() as session:
+            case = create_case(session, reference="DHR-2026-77", pseudonym="Robin", notified_on=dt.date(2026, 3, 2),
+                               csp_area="Dover")
+            update_case(session, case, notes=odd)
+    with open_database(local, PASSPHRASE) as database:
+        archive = read_whole(database)
+        with database.transaction() as session:
+            on_file = {table.name: row_digest.table_digests(session.connection(), table.name)
+                       for table in row_digest.audited_tables()}
+            state_sql, _ = row_digest.state_sql("dhr_case", "sqlite")
+            file_text = session.execute(text(f"SELECT {state_sql} FROM dhr_case AS t")).scalar()
+    create_team_database(empty_team_database_url, fill=fill_from(archive)).close()  # refuses a row whose digest differs
+    with open_database(empty_team_database_url, "") as team, team.transaction() as session:
+        on_server = {table.name: row_digest.table_digests(session.connection(), table.name)
+                     for table in row_digest.audited_tables()}
+        state_sql, _ = row_digest.state_sql("dhr_case", "postgresql")
+        server_text = session.execute(text(f"SELECT {state_sql} FROM dhr_case AS t")).scalar()
+    assert server_text == file_text
+    assert "\\u0001" in file_text and "\\n" in file_text and "😀" in file_text  # escaped as JSON, the rest as itself
+    assert on_server == on_file
+    assert sum(len(rows) for rows in on_file.values()) > 20  # the reference data and the case: real rows compared
 
 
 def test_a_move_that_fails_part_way_leaves_the_server_database_empty(tmp_path, empty_team_database_url, passphrases, capsys, monkeypatch):

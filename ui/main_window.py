@@ -291,7 +291,7 @@ class MainWindow(QMainWindow):
 
     def automatic_backup(self) -> None:
         """The encrypted backup taken on close (keeping the newest N); a failure is shown, never fatal."""
-        from dhr_tracker.security.backups import automatic_backup
+        from dhr_tracker.storage.backups import automatic_backup
 
         database = self.context.database
         if database is None or getattr(database, "read_only", False) or database.shared:

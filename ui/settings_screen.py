@@ -360,7 +360,7 @@ class SettingsScreen(Screen):
 
     # --- the database: backup and passphrase -------------------------------------------------------------
     def back_up_now(self) -> None:
-        from dhr_tracker.security.backups import BACKUP_SUFFIX, backup_to, default_backup_folder
+        from dhr_tracker.storage.backups import BACKUP_SUFFIX, backup_to, default_backup_folder
 
         database = self.context.require_database()
         if database.shared:

@@ -154,7 +154,15 @@ OUTPUT_GUARD = _OutputGuard()
 def arm_output_guard(database: Database) -> None:
     from dhr_tracker.reports.pseudonyms import RealNameGuard
 
+    from dhr_tracker.storage.access import real_names_readable
+
     with database.transaction() as session:
+        # A role the server refuses the real names (a team database's viewer or auditor) cannot build the guard
+        # from them: the name columns cannot reach its output, and pseudonyms hold no word of a real name
+        # (casework.cases), but free text a coordinator typed is not checked for it. docs/TEAM.md says so.
+        if not real_names_readable(session):
+            OUTPUT_GUARD.guard = RealNameGuard.from_names([])
+            return
         OUTPUT_GUARD.guard = RealNameGuard.from_session(session)
 
 

@@ -141,7 +141,7 @@ def run_agency(args: argparse.Namespace, as_of) -> int:
 def run_letters(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from dhr_tracker.escalation.letters import write_letters
+    from dhr_tracker.reports.letters import write_letters
     from dhr_tracker.escalation.service import record_due_actions
 
     as_of = args.as_of

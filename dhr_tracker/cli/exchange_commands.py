@@ -61,7 +61,9 @@ def run_import(args: argparse.Namespace) -> int:
     path = database_path(args)
     if is_server_url(path):
         counted: list[dict[str, int]] = []
-        open_team_from(path, create=True, fill=lambda session: counted.append(load_archive(session, archive))).close()
+        open_team_from(path, create=True, fill=lambda session: counted.append(
+            load_archive(session, archive, sha256=archive_sha256(args.archive), source=str(args.archive))
+        )).close()
         counts = counted[0]
         print(f"Imported {counts.get('dhr_case', 0)} cases and {sum(counts.values())} records in all into the team database.")
         return 0

@@ -218,7 +218,7 @@ def run_learning(args: argparse.Namespace) -> int:
 
 
 def run_kpi(args: argparse.Namespace) -> int:
-    from dhr_tracker.learning.figures import annual_figures
+    from dhr_tracker.reports.figures import annual_figures
     from dhr_tracker.privacy.channels import ANNUAL_FIGURES
     from dhr_tracker.reports.kpi import figures_texts, write_figures
 

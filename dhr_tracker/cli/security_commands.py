@@ -84,7 +84,7 @@ def _open_read_only(args: argparse.Namespace):
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    from dhr_tracker.security.backups import automatic_backup, backup_to, verify_backup
+    from dhr_tracker.storage.backups import automatic_backup, backup_to, verify_backup
 
     file_only(args, "backup")
     with _open_read_only(args) as database:
@@ -101,7 +101,7 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    from dhr_tracker.security.backups import restore_backup
+    from dhr_tracker.storage.backups import restore_backup
 
     file_only(args, "restore")
     passphrase, _ = read_passphrase(args, prompt="Passphrase of the backup: ")

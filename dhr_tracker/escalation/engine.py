@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from dhr_tracker.escalation.ladder import LadderLevel
+from dhr_tracker.escalation_ladder import LadderLevel
 
 
 class Calendar(Protocol):

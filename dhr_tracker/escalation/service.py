@@ -14,7 +14,7 @@ from dhr_tracker.errors import ValidationError
 from dhr_tracker.escalation.engine import (
     ActionFacts, AgencyPosition, ItemFacts, RequestFacts, assess_agencies, level_dates,
 )
-from dhr_tracker.escalation.ladder import LadderLevel, RecipientRole, parse_ladder
+from dhr_tracker.escalation_ladder import LadderLevel, RecipientRole, parse_ladder
 from dhr_tracker.model import (
     Agency, AgencyContact, Case, EscalationAction, Meeting, Recommendation, UpdateRequest, UpdateRequestItem, UpdateRound,
 )

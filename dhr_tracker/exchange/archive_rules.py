@@ -22,7 +22,8 @@ EVENT_DATES: dict[str, tuple[str, ...]] = {
     "dhr_case": ("date_of_death", "notified_on"),
     "milestone": ("occurred_on",),
     "qa_round": ("submitted_on", "panel_on", "feedback_letter_on", "revisions_made_on"),
-    "publication": ("published_on", "website_removal_on", "sent_to_library_on", "family_told_on", "sent_to_commissioner_on"),
+    # (website_removal_on is planned: the service sets it a year after publication, so it may lie ahead.)
+    "publication": ("published_on", "sent_to_library_on", "family_told_on", "sent_to_commissioner_on"),
     "pause": ("starts_on", "ends_on", "home_office_told_on"),
     "parallel_process": ("concluded_on",),
     "recommendation": ("completed_on", "status_changed_on", "signed_off_on"),
@@ -57,13 +58,14 @@ SEQUENCES: tuple[tuple[str, str, str, str], ...] = (
 
 # Events that follow the case's decision (first decision milestone): (table, rule, SQL giving id, date, decision).
 _DECISION = "(SELECT min(d.occurred_on) FROM milestone d WHERE d.case_id = {alias}.case_id AND d.kind = 'decision')"
+# (A derived table, because standard SQL, unlike SQLite, cannot name a select-list alias in WHERE.)
 AFTER_THE_DECISION: tuple[tuple[str, str, str], ...] = (
     ("milestone", "informed_before_decision",
-     f"SELECT m.id, m.occurred_on, {_DECISION.format(alias='m')} AS decided FROM milestone m "
-     "WHERE m.kind = 'home_office_informed' AND m.occurred_on < decided ORDER BY m.id"),
+     f"SELECT id, late, decided FROM (SELECT m.id, m.occurred_on AS late, {_DECISION.format(alias='m')} AS decided "
+     "FROM milestone m WHERE m.kind = 'home_office_informed') AS x WHERE late < decided ORDER BY id"),
     ("qa_round", "before_decision",
-     f"SELECT q.id, q.submitted_on, {_DECISION.format(alias='q')} AS decided FROM qa_round q "
-     "WHERE q.submitted_on < decided ORDER BY q.id"),
+     f"SELECT id, late, decided FROM (SELECT q.id, q.submitted_on AS late, {_DECISION.format(alias='q')} AS decided "
+     "FROM qa_round q) AS x WHERE late < decided ORDER BY id"),
 )
 
 

@@ -3,30 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from dhr_tracker.casework.cases import find_case
-from dhr_tracker.lifecycle.deadlines import Deadline, timescales_from_settings
-from dhr_tracker.lifecycle.facts import CaseFacts, facts_from_case
-from dhr_tracker.lifecycle.rag import RagStatus, rag_rules_from_settings
+from dhr_tracker.lifecycle.deadlines import timescales_from_settings
+from dhr_tracker.lifecycle.facts import facts_from_case
+from dhr_tracker.lifecycle.rag import rag_rules_from_settings
 from dhr_tracker.lifecycle.timeline import TimelineEvent, build_timeline
+from dhr_tracker.lifecycle.today import CaseOverview, caseload_for, position_of
 from dhr_tracker.workdays import calendar_for
-
-
-@dataclass(frozen=True)
-class CaseOverview:
-    """One case as of a date: its facts as they stood then (`CaseFacts.as_of`, with that day's stage), its
-    deadlines (by due date) and its RAG rating with reasons."""
-
-    facts: CaseFacts
-    deadlines: tuple[Deadline, ...]
-    rag: RagStatus
-
-    @property
-    def reference(self) -> str:
-        return self.facts.reference
 
 
 def caseload_overview(session: Session, as_of: dt.date, *, open_only: bool = True) -> list[CaseOverview]:
@@ -35,16 +21,12 @@ def caseload_overview(session: Session, as_of: dt.date, *, open_only: bool = Tru
     Read from the caseload overview (`lifecycle.today`), computed once per as-of date and data version.
     The open set is the cases open on that day: a case closed since is listed, one notified later is not.
     """
-    from dhr_tracker.lifecycle.today import caseload_for
-
     return caseload_for(session).positions(session, as_of, open_only=open_only)
 
 
 def case_overview(session: Session, reference: str, as_of: dt.date) -> tuple[CaseOverview, list[TimelineEvent]]:
     """One case by reference as it stood on `as_of` (NotFound if there is none): its overview and its
     timeline, both from the facts dated on or before `as_of` (that day's stage, no later events)."""
-    from dhr_tracker.lifecycle.today import caseload_for, position_of
-
     case = find_case(session, reference)
     overview = caseload_for(session).position(session, case.id, as_of)
     if overview is None:  # not yet notified on that day: show the notification alone

@@ -17,7 +17,7 @@ positions per (as-of date, data version). When a write commits, the database's `
 to a setting, a closure day or a name reloads everything. A session holding uncommitted changes is
 served fresh figures from its own view of the data, never the cache. Escalations and meetings are kept
 until a commit touches anything but a case's dated facts. Another process cannot write meanwhile: the
-single-writer lock (`security.writer_lock`) keeps the app the only writer while it is open.
+single-writer lock (`storage.writer_lock`) keeps the app the only writer while it is open.
 
 Every position is computed from `CaseFacts.as_of(as_of)`: the facts dated on or before the date.
 """
@@ -27,18 +27,32 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from dhr_tracker.lifecycle.deadlines import Timescales, compute_deadlines, timescales_from_settings
+from dhr_tracker.lifecycle.deadlines import Deadline, Timescales, compute_deadlines, timescales_from_settings
 from dhr_tracker.lifecycle.facts import CaseFacts, ClosedCase, load_case_facts, load_closed_cases
-from dhr_tracker.lifecycle.overview import CaseOverview
-from dhr_tracker.lifecycle.rag import RagRules, rag_for, rag_rules_from_settings
+from dhr_tracker.lifecycle.rag import RagRules, RagStatus, rag_for, rag_rules_from_settings
 from dhr_tracker.storage.changes import ChangeLog, change_log_of, has_uncommitted_changes
 from dhr_tracker.vocabulary import GuidanceProfile, Stage
 from dhr_tracker.workdays import CachedCalendar, WorkingDayCalendar, calendar_for
 
 DATES_KEPT = 4  # today, and a few past dates someone is looking at
+
+
+@dataclass(frozen=True)
+class CaseOverview:
+    """One case as of a date: its facts as they stood then (`CaseFacts.as_of`, with that day's stage), its
+    deadlines (by due date) and its RAG rating with reasons."""
+
+    facts: CaseFacts
+    deadlines: tuple[Deadline, ...]
+    rag: RagStatus
+
+    @property
+    def reference(self) -> str:
+        return self.facts.reference
 
 
 def position_of(facts: CaseFacts, as_of: dt.date, timescales: dict[GuidanceProfile, Timescales],

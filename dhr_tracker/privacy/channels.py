@@ -53,7 +53,7 @@ def channel_label(where: object) -> str:
 BRIEFING = output_channel("briefing", "restricted briefing", "dhr_tracker.reports.briefing")
 ACTION_PLAN = output_channel("action-plan", "action plan", "dhr_tracker.reports.action_plan")
 PDF = output_channel("pdf", "PDF", "dhr_tracker.reports.frame")  # every PDF, whatever made it (second check)
-LETTERS = output_channel("letters", "escalation letter", "dhr_tracker.escalation.letters")
+LETTERS = output_channel("letters", "escalation letter", "dhr_tracker.reports.letters")
 SPREADSHEET_EXPORT = output_channel("export", "CSV/XLSX export", "dhr_tracker.exchange.sheets.export")
 HOME_OFFICE_RETURN = output_channel("home-office-return", "Home Office action plan return",
                                     "dhr_tracker.exchange.sheets.export")
@@ -73,7 +73,9 @@ PACK_IMPORT_REPORT = output_channel("pack-import-report", "pack import report", 
 NOT_OUTPUTS = {
     "dhr_tracker.storage.files": "the owner-only file primitive the channels use",
     "dhr_tracker.storage.database": "the encrypted database itself",
-    "dhr_tracker.security.backups": "encrypted copies of the database",
+    "dhr_tracker.storage.backups": "encrypted copies of the database",
+    "dhr_tracker.spreadsheets": "the workbook writer the export and the annual figures call after their guard has "
+    "checked every cell (SPREADSHEET_EXPORT, HOME_OFFICE_RETURN, ANNUAL_FIGURES)",
     "dhr_tracker.exchange.sheets.report": "the import report: its names come from the sheet being imported, "
     "not the database; the importer withholds every text that holds one (importer._scrubbed)",
 }

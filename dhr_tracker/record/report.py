@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from dhr_tracker.exchange.sheets.cells import safe_cell
+from dhr_tracker.spreadsheets import safe_cell
 from dhr_tracker.record.runner import RECORDED, RecordRun
 from dhr_tracker.privacy.channels import RECORD_REPORT
 from dhr_tracker.reports.pseudonyms import RealNameGuard

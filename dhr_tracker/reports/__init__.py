@@ -1,4 +1,4 @@
-"""ReportLab PDFs: the marked-document frame, the pseudonym guard, the KCSP briefing and the action plan.
+"""ReportLab PDFs: the marked-document frame, the pseudonym guard, the KCSP briefing, the action plan, the letters.
 
 Build any new report on `dhr_tracker.reports.frame` (see its docstring): it marks every page, embeds
 the fonts, checks for real names and writes the file safely.

@@ -19,7 +19,8 @@ from dhr_tracker.dates import format_date
 from dhr_tracker.escalation.service import current_ladder, escalations
 from dhr_tracker.lifecycle.deadlines import Deadline, DeadlineKind, DeadlineStatus
 from dhr_tracker.lifecycle.facts import CaseFacts, ParallelProcessFact
-from dhr_tracker.lifecycle.overview import CaseOverview, caseload_overview
+from dhr_tracker.lifecycle.overview import caseload_overview
+from dhr_tracker.lifecycle.today import CaseOverview
 from dhr_tracker.meetings.meetings import previous_meeting
 from dhr_tracker.model import Agency, Case, Meeting, ProgressUpdate, Recommendation
 from dhr_tracker.settings import QA_BODY_NAME, Settings

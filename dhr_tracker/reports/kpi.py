@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from dhr_tracker.dates import format_date
 from dhr_tracker.errors import UserError
-from dhr_tracker.exchange.sheets.export import Table, write_xlsx
-from dhr_tracker.learning.figures import AnnualFigures, annual_figures
+from dhr_tracker.spreadsheets import Table, write_xlsx
+from dhr_tracker.reports.figures import AnnualFigures, annual_figures
 from dhr_tracker.reports.frame import DocumentInfo, Marking, content_width, data_table, escape, render_pdf, report_styles, write_pdf
 from dhr_tracker.privacy.channels import ANNUAL_FIGURES
 from dhr_tracker.reports.pseudonyms import RealNameGuard

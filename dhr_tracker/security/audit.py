@@ -39,7 +39,7 @@ from dhr_tracker.security import row_digest
 from dhr_tracker.security.audit_guard import check_guard_triggers
 from dhr_tracker.model.base import utc_now
 from dhr_tracker.privacy.audit_names import AuditRedactor
-from dhr_tracker.security.writer_lock import current_user
+from dhr_tracker.storage.writer_lock import current_user
 from dhr_tracker.vocabulary import AuditAction
 
 GENESIS_HASH = "0" * 64
@@ -266,8 +266,9 @@ def _dependent_case_id(connection: Connection, table: str, key: tuple) -> int | 
     if "case_id" not in columns:
         return None
     names = [column.name for column in row_digest.table_named(table).primary_key.columns]
-    where = " AND ".join(f'"{name}" = ?' for name in names)
-    return connection.exec_driver_sql(f'SELECT case_id FROM "{table}" WHERE {where}', key).scalar()
+    where = " AND ".join(f'"{name}" = :key{position}' for position, name in enumerate(names))
+    return connection.execute(text(f'SELECT case_id FROM "{table}" WHERE {where}'),
+                              {f"key{position}": value for position, value in enumerate(key)}).scalar()
 
 
 def _append(connection: Connection, entries: list[tuple[AuditAction, str, str, int | None, dict[str, Any], str | None]],
@@ -313,21 +314,25 @@ def record_bulk_creation(session: Session, table: str, keys: list[tuple], change
     ], user=user)
 
 
-def record_baseline(connection: Connection, reason: str, *, opening: dict[str, Any] | None = None) -> None:
+def record_baseline(connection: Connection, reason: str, *, opening: dict[str, Any] | None = None,
+                    user: str | None = None) -> None:
     """Record the present state of every audited table as it is, one `baseline` entry per non-empty table.
 
     For rows that came into the database other than through an audited session: the reference data a
     new database is seeded with, an imported archive, a schema upgrade. `opening`, if given, is the
-    content of an `import` entry written first (the archive and its trail's head).
+    content of an `import` entry written first (the archive and its trail's head). `user`: who records
+    it, where the OS user is not the writer (a team database names the server's session user).
     """
     entries: list[tuple[AuditAction, str, str, int | None, dict[str, Any], str | None]] = []
     if opening is not None:
-        entries.append((AuditAction.IMPORT, "archive", opening.get("archive_sha256", ""), None, opening, None))
+        # Named by the first 16 hex digits of its SHA-256 (entity_id holds 60 characters; the server enforces it);
+        # the whole hash is in the entry's content.
+        entries.append((AuditAction.IMPORT, "archive", opening.get("archive_sha256", "")[:16], None, opening, None))
     for table in row_digest.audited_tables():
         digests = row_digest.table_digests(connection, table.name)
         if digests:
             entries.append((AuditAction.BASELINE, table.name, "*", None, {"reason": reason, "rows": digests}, None))
-    _append(connection, entries)
+    _append(connection, entries, user=user)
 
 
 def record_chain_head(session: Session) -> None:
@@ -557,18 +562,21 @@ def _against_checkpoint(connection: Connection, checkpoint: Checkpoint, count: i
 
 def _segment_problem(connection: Connection) -> str:
     """Each archive's trail kept on import must still end where the entry that opened the import says."""
+    # A segment is named by an import entry of this chain, or of a segment kept with it (a database moved twice
+    # keeps the first trail too, named inside the second, whose own links are checked here as well).
     opened = {
         json.loads(changes).get("archive_sha256"): json.loads(changes).get("segment_head")
+        for table in ("audit_entry", "audit_imported_entry")
         for (changes,) in connection.execute(
-            select(AuditEntry.changes_json).where(AuditEntry.action == AuditAction.IMPORT)
+            text(f"SELECT changes_json FROM {table} WHERE action = :action"), {"action": AuditAction.IMPORT.value}
         )
     }
     kept = [name for (name,) in connection.exec_driver_sql("SELECT DISTINCT archive_sha256 FROM audit_imported_entry")]
     for archive in sorted(set(kept) | {name for name, head in opened.items() if head and not head.startswith("0:")}):
         if archive not in opened:
             return f"an imported trail (archive {archive[:12]}…) is not named by any import entry: it was put in outside DHR Tracker"
-        rows = connection.exec_driver_sql(
-            _CHAIN_SQL.format(table="audit_imported_entry", where=" WHERE archive_sha256 = ?"), (archive,)
+        rows = connection.execute(
+            text(_CHAIN_SQL.format(table="audit_imported_entry", where=" WHERE archive_sha256 = :archive")), {"archive": archive}
         )
         count, broken_at, problem, head_hash, _ = walk_segment(rows)
         if broken_at is not None:
@@ -593,16 +601,18 @@ def _row_problems(session: Session, expected: dict[str, dict[str, str | None]]) 
     problems = []
     for position, (table, name, kind) in enumerate(found):
         entry_id = _latest_entry(connection, table, name) if kind != "added" else None
-        fields = _differing_fields(session, table, name) if kind == "changed" and position < _MAX_DETAILED else ()
+        detailed = kind == "changed" and position < _MAX_DETAILED and not row_digest.digests_only(connection, table)
+        fields = _differing_fields(session, table, name) if detailed else ()
         problems.append(RowProblem(table, name, kind, entry_id, fields))
     return tuple(problems)
 
 
 def _latest_entry(connection: Connection, table: str, name: str) -> int | None:
     return connection.execute(
+        # A baseline names each row as a JSON key: "<row>":"<digest>" (plain text search, the same on both engines).
         text("SELECT max(id) FROM audit_entry WHERE entity = :table AND (entity_id = :name OR "
-             "(action = 'baseline' AND json_extract(changes_json, '$.rows.\"' || :name || '\"') IS NOT NULL))"),
-        {"table": table, "name": name},
+             "(action = 'baseline' AND changes_json LIKE :as_key))"),
+        {"table": table, "name": name, "as_key": f'%"{name}":"%'},
     ).scalar()
 
 

@@ -13,8 +13,9 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.pool import QueuePool
 
-from dhr_tracker.security.backups import BACKUP_SUFFIX, backup_to, default_backup_folder
-from dhr_tracker.storage.database import Database, _engine, _verify
+from dhr_tracker.storage.backups import BACKUP_SUFFIX, backup_to, default_backup_folder
+from dhr_tracker.storage.sessions import Database
+from dhr_tracker.storage.sqlcipher import sqlcipher_engine, verify_key_and_owner
 from dhr_tracker.storage.errors import PassphraseRejected, StorageError
 from dhr_tracker.storage.passphrase import Strength, check_new_passphrase
 
@@ -77,9 +78,9 @@ def change_passphrase(
         raw.close()
         old_engine.dispose()
 
-    new_engine = _engine(database.path, new)
+    new_engine = sqlcipher_engine(database.path, new)
     try:
-        _verify(new_engine, database.path)
+        verify_key_and_owner(new_engine, database.path)
         with new_engine.connect() as connection:
             problems = connection.execute(text("PRAGMA cipher_integrity_check")).all()
         if problems:
@@ -90,5 +91,5 @@ def change_passphrase(
             f"The database did not reopen with the new passphrase ({error}). Restore the backup at {backup}, "
             "which opens with the old passphrase."
         ) from None
-    database._use_engine(new_engine)
+    database.use_engine(new_engine)
     return PassphraseChanged(backup, strength)

@@ -4,9 +4,14 @@ Canonical serialisation (also in docs/SECURITY.md; never change it without a mig
 new baseline): a row's state is SQLite's `json_array()` of its stored column values, columns in
 alphabetical order of name; a table that owns a link table (a many-to-many relationship, such as a
 recommendation's supporting agencies) appends one more element, the link rows' other columns joined
-by ',' per row and ';' between rows, rows in order, or null when there are none. The digest is the
-SHA-256 of that text's UTF-8, in lower-case hex. The serialisation is computed by SQLite from what is
-stored, so the app's account of a value can never differ from what `audit verify` reads back.
+by ',' per row and ';' between rows, rows in byte order, or null when there are none. The digest is the
+SHA-256 of that text's UTF-8, in lower-case hex. The serialisation is computed by the database engine
+from what is stored, so the app's account of a value can never differ from what `audit verify` reads
+back; on a team database (PostgreSQL) storage.row_state builds the byte-identical text, so a row has
+the same digest on both engines and a trail moved between them still verifies.
+
+A role that may not read a table (the auditor on a team database) reads its digests from a view the
+server computes them in (storage.postgres.create_digest_views), never the rows.
 
 A row's name in the trail (`entity_id`) is its primary key values in key order, as text, joined by ','.
 """
@@ -21,6 +26,8 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, Table
+
+from dhr_tracker.storage import row_state
 
 NOT_AUDITED = frozenset({"audit_entry", "audit_imported_entry", "app_meta", "alembic_version"})
 _BATCH = 300  # keys per query: well under SQLite's bound-parameter limit even for two-column keys
@@ -83,20 +90,44 @@ def _quoted(name: str) -> str:
 
 
 @cache
-def _state_select(table_name: str) -> tuple[str, int]:
-    """SELECT <key columns>, <canonical state> FROM <table> AS t, and the number of key columns."""
+def state_sql(table_name: str, dialect: str) -> tuple[str, int]:
+    """The canonical state expression of a row of `table_name` AS t, and the number of key columns.
+
+    The one place the engine matters: storage.row_state writes the same canonical text on each."""
     table = table_named(table_name)
     keys = [column.name for column in table.primary_key.columns]
-    parts = [f"t.{_quoted(name)}" for name in sorted(column.name for column in table.columns)]
     link = link_tables().get(table_name)
+    link_spec = None
     if link is not None:
-        row_text = " || ',' || ".join(f"CAST(l.{_quoted(name)} AS TEXT)" for name in link.other_columns)
-        joined = " AND ".join(f"l.{_quoted(owner)} = t.{_quoted(key)}" for owner, key in zip(link.owner_columns, keys, strict=True))
-        parts.append(
-            f"(SELECT group_concat({row_text}, ';' ORDER BY {row_text}) FROM {_quoted(link.table.name)} AS l WHERE {joined})"
-        )
-    columns = ", ".join(f"t.{_quoted(name)}" for name in keys)
-    return f"SELECT {columns}, json_array({', '.join(parts)}) FROM {_quoted(table_name)} AS t", len(keys)
+        link_spec = (link.table.name, list(zip(link.owner_columns, keys)), link.other_columns)
+    return row_state.state_expression(dialect, list(table.columns), link_spec), len(keys)
+
+
+@cache
+def _state_select(table_name: str, dialect: str) -> tuple[str, int]:
+    """SELECT <key columns>, <canonical state> FROM <table> AS t, and the number of key columns."""
+    state, width = state_sql(table_name, dialect)
+    columns = ", ".join(f"t.{_quoted(column.name)}" for column in table_named(table_name).primary_key.columns)
+    return f"SELECT {columns}, {state} FROM {_quoted(table_name)} AS t", width
+
+
+def digests_only(connection: Connection, table_name: str) -> bool:
+    """Whether the signed-in role sees only the table's row digests, not its rows (an auditor on a team database)."""
+    return _digest_view(connection, table_name) is not None
+
+
+def _digest_view(connection: Connection, table_name: str) -> str | None:
+    """On a team database, the view giving the table's row digests when the signed-in role may not read the
+    table itself (storage.postgres); None where the digests are computed from the rows."""
+    if _dialect(connection) != "postgresql":
+        return None
+    from dhr_tracker.storage.postgres import digest_view_for
+
+    return digest_view_for(connection, table_name)
+
+
+def _dialect(connection: Connection) -> str:
+    return connection.dialect.name
 
 
 def entity_id(key: Sequence[Any]) -> str:
@@ -109,20 +140,19 @@ def digest_of(state: str) -> str:
 
 
 def _driver_rows(connection: Connection, table_name: str):
-    """(key, state) rows of the whole table in chunks, through the driver's own cursor: `audit verify` reads
+    """(keys, digests) of the whole table in chunks, through the driver's own cursor: `audit verify` reads
     every row of the database (650,000 at national scale), and SQLAlchemy's per-row handling would double it."""
-    sql, width = _state_select(table_name)
-    driver = connection.connection.driver_connection
-    # None only once the pooled connection has been invalidated; an open Connection always has its driver's.
-    assert driver is not None, "the connection has no live driver connection"
-    cursor = driver.cursor()
+    sql, width = _state_select(table_name, _dialect(connection))
+    view = _digest_view(connection, table_name)
+    if view is not None:
+        sql = f"SELECT * FROM {_quoted(view)}"
+    cursor = row_state.streaming_cursor(connection.connection.driver_connection, _dialect(connection))
     try:
         cursor.execute(sql)
         while chunk := cursor.fetchmany(20_000):
-            if width == 1:
-                yield [str(row[0]) for row in chunk], [row[1] for row in chunk]
-            else:
-                yield [entity_id(row[:width]) for row in chunk], [row[width] for row in chunk]
+            keys = [str(row[0]) for row in chunk] if width == 1 else [entity_id(row[:width]) for row in chunk]
+            values = [row[width] for row in chunk]
+            yield keys, values if view is not None else _hex_digests(values)
     finally:
         cursor.close()
 
@@ -139,8 +169,8 @@ _HEXDIGEST = operator.methodcaller("hexdigest")
 def table_digests(connection: Connection, table_name: str) -> dict[str, str]:
     """entity_id -> digest for every row of the table."""
     digests: dict[str, str] = {}
-    for keys, states in _driver_rows(connection, table_name):
-        digests.update(zip(keys, _hex_digests(states), strict=True))
+    for keys, chunk in _driver_rows(connection, table_name):
+        digests.update(zip(keys, chunk))
     return digests
 
 
@@ -149,8 +179,8 @@ def differing_rows(connection: Connection, table_name: str, recorded: dict[str, 
     table rather than holding its digests (memory stays flat at national scale)."""
     found: list[tuple[str, str]] = []
     matched = 0
-    for keys, states in _driver_rows(connection, table_name):
-        for key, digest in zip(keys, _hex_digests(states), strict=True):
+    for keys, chunk in _driver_rows(connection, table_name):
+        for key, digest in zip(keys, chunk):
             wanted = recorded.get(key)
             if wanted == digest:
                 matched += 1
@@ -161,24 +191,26 @@ def differing_rows(connection: Connection, table_name: str, recorded: dict[str, 
     present = sum(1 for digest in recorded.values() if digest is not None)
     if matched != present:  # some recorded rows are gone: find which (rare, so a second, key-only pass)
         key_names = ", ".join(f'"{column.name}"' for column in table_named(table_name).primary_key.columns)
-        current = {entity_id(row) for row in connection.exec_driver_sql(f'SELECT {key_names} FROM "{table_name}"')}
+        source = _digest_view(connection, table_name) or table_name
+        current = {entity_id(row) for row in connection.exec_driver_sql(f'SELECT {key_names} FROM {_quoted(source)}')}
         found.extend((key, "deleted") for key, digest in recorded.items() if digest is not None and key not in current)
     return found
 
 
 def digests_for(connection: Connection, table_name: str, keys: Iterable[Sequence[Any]]) -> dict[str, str]:
     """entity_id -> digest for the rows with these stored key values that exist (a missing row is left out)."""
-    sql, width = _state_select(table_name)
+    sql, width = _state_select(table_name, _dialect(connection))
+    mark = row_state.placeholder(_dialect(connection))
     key_names = ", ".join(f"t.{_quoted(column.name)}" for column in table_named(table_name).primary_key.columns)
     found: dict[str, str] = {}
     keys = list(dict.fromkeys(tuple(key) for key in keys))
     for start in range(0, len(keys), _BATCH):
         batch = keys[start:start + _BATCH]
         if width == 1:
-            where = f" WHERE {key_names} IN ({', '.join('?' for _ in batch)})"
+            where = f" WHERE {key_names} IN ({', '.join(mark for _ in batch)})"
             params = tuple(key[0] for key in batch)
         else:
-            one = "(" + ", ".join("?" for _ in range(width)) + ")"
+            one = "(" + ", ".join(mark for _ in range(width)) + ")"
             where = f" WHERE ({key_names}) IN (VALUES {', '.join(one for _ in batch)})"
             params = tuple(value for key in batch for value in key)
         for row in connection.exec_driver_sql(sql + where, params):
@@ -192,11 +224,12 @@ def orphan_link_rows(connection: Connection) -> list[tuple[str, str]]:
     for owner_name, link in link_tables().items():
         owner = table_named(owner_name)
         joined = " AND ".join(
-            f"o.{_quoted(key.name)} = l.{_quoted(column)}" for column, key in zip(link.owner_columns, owner.primary_key.columns, strict=True)
+            f"o.{_quoted(key.name)} = l.{_quoted(column)}" for column, key in zip(link.owner_columns, owner.primary_key.columns)
         )
         names = ", ".join(f"l.{_quoted(column.name)}" for column in link.table.primary_key.columns)
+        owner_source = _digest_view(connection, owner_name) or owner_name  # the view has the owner's keys
         sql = (f"SELECT {names} FROM {_quoted(link.table.name)} AS l "
-               f"WHERE NOT EXISTS (SELECT 1 FROM {_quoted(owner_name)} AS o WHERE {joined})")
+               f"WHERE NOT EXISTS (SELECT 1 FROM {_quoted(owner_source)} AS o WHERE {joined})")
         orphans.extend((link.table.name, entity_id(row)) for row in connection.exec_driver_sql(sql))
     return orphans
 
@@ -222,7 +255,7 @@ def database_dependents(connection: Connection, table_name: str, key: Sequence[A
     while pending:
         parent_name, parent_key = pending.pop()
         parent = table_named(parent_name)
-        parent_keys = {column.name: value for column, value in zip(parent.primary_key.columns, parent_key, strict=True)}
+        parent_keys = {column.name: value for column, value in zip(parent.primary_key.columns, parent_key)}
         linked = {link.table.name for link in link_tables().values()}
         for child in _metadata_tables().values():
             if child.name in NOT_AUDITED or child.name in linked:
@@ -233,7 +266,7 @@ def database_dependents(connection: Connection, table_name: str, key: Sequence[A
                     continue
                 conditions, params = [], []
                 for element in constraint.elements:
-                    conditions.append(f"{_quoted(element.parent.name)} = ?")
+                    conditions.append(f"{_quoted(element.parent.name)} = {row_state.placeholder(_dialect(connection))}")
                     params.append(parent_keys.get(element.column.name))
                 names = ", ".join(_quoted(column.name) for column in child.primary_key.columns)
                 rows = connection.exec_driver_sql(

@@ -31,7 +31,7 @@ from dhr_tracker import APPLICATION_ID, __version__
 from dhr_tracker.security import audit
 from dhr_tracker.storage import migrate
 from dhr_tracker.storage.access import REAL_NAMES_READABLE
-from dhr_tracker.storage.database import Database
+from dhr_tracker.storage.sessions import Database
 from dhr_tracker.storage.errors import NewerSchema, StorageError
 
 DRIVER = "postgresql+psycopg"
@@ -224,6 +224,75 @@ def begin_audit_append(connection: Connection) -> str:
     ).scalar_one()
 
 
+# --- Row digests a role that may not read the data can still check (storage.row_state) -------------
+
+DIGEST_VIEWS_KEY = "audit_digest_views"  # app_meta: each digest view's definition as the server gave it back
+
+
+def create_digest_views(connection: Connection) -> None:
+    """(Re)create the digest view of every audited table and record their definitions; run by the schema's owner
+    after every schema change (the views depend on the tables' columns, so migrations run without them)."""
+    import json
+
+    from dhr_tracker.security import row_digest
+    from dhr_tracker.storage.row_state import digest_view_name, digest_view_select, quoted
+
+    drop_digest_views(connection)
+    definitions = {}
+    for table in row_digest.audited_tables():
+        view = digest_view_name(table.name)
+        sql, _width = row_digest.state_sql(table.name, "postgresql")
+        keys = [column.name for column in table.primary_key.columns]
+        connection.execute(text(f"CREATE VIEW {quoted(view)} AS {digest_view_select(table.name, keys, sql)}"))
+        definitions[view] = connection.execute(text("SELECT pg_get_viewdef(CAST(:view AS regclass))"), {"view": view}).scalar()
+    connection.execute(
+        text("INSERT INTO app_meta (key, value) VALUES (:key, :value) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+        {"key": DIGEST_VIEWS_KEY, "value": json.dumps(definitions, sort_keys=True)},
+    )
+
+
+def drop_digest_views(connection: Connection) -> None:
+    from dhr_tracker.storage.row_state import DIGEST_VIEW_PREFIX, quoted
+
+    for (view,) in connection.execute(text(
+        "SELECT viewname FROM pg_views WHERE schemaname = 'public' AND viewname LIKE :prefix"
+    ), {"prefix": DIGEST_VIEW_PREFIX.replace("_", "\\_") + "%"}).all():
+        connection.execute(text(f"DROP VIEW {quoted(view)}"))
+
+
+def digest_view_problems(connection: Connection) -> list[str]:
+    """One sentence per digest view that is missing or no longer what was made (a role that cannot read the
+    data relies on them to verify it)."""
+    import json
+
+    from dhr_tracker.storage.row_state import DIGEST_VIEW_PREFIX
+
+    recorded = connection.execute(text("SELECT value FROM app_meta WHERE key = :key"), {"key": DIGEST_VIEWS_KEY}).scalar()
+    if recorded is None:
+        return ["the views through which roles that may not read the data verify it were never made "
+                "(open the team database once for changes as its owner)"]
+    found: dict[str, str] = dict(connection.execute(text(
+        "SELECT viewname, definition FROM pg_views WHERE schemaname = 'public' AND viewname LIKE :prefix"
+    ), {"prefix": DIGEST_VIEW_PREFIX.replace("_", "\\_") + "%"}).all())
+    problems = []
+    for view, definition in sorted(json.loads(recorded).items()):
+        if view not in found:
+            problems.append(f"the view {view} through which the data is verified was dropped")
+        elif " ".join(found[view].split()) != " ".join(definition.split()):
+            problems.append(f"the view {view} through which the data is verified was redefined")
+    return problems
+
+
+def digest_view_for(connection: Connection, table: str) -> str | None:
+    """The digest view to read `table`'s row digests from, when the signed-in role may not read all of its
+    columns; None when it may (then the digests are computed from the table itself)."""
+    from dhr_tracker.storage.row_state import digest_view_name
+
+    readable = connection.execute(text("SELECT has_table_privilege(CAST(:table AS regclass), 'SELECT')"),
+                                  {"table": table}).scalar()
+    return None if readable else digest_view_name(table)
+
+
 def realign_id_sequences(session: Session) -> None:
     """After rows were inserted with their own ids (an archive import), move each id sequence past them."""
     from dhr_tracker.model import Base
@@ -260,7 +329,9 @@ def open_team_database(target: str, *, password: str | None = None, upgrade: boo
                 with engine.begin() as connection:
                     connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_UPGRADE_LOCK})
                     if migrate.current_revision(connection) != migrate.head_revision():
+                        drop_digest_views(connection)  # they depend on the columns a migration may change
                         migrate.upgrade_to_head(connection)
+                        create_digest_views(connection)
             except exc.ProgrammingError as error:
                 if "permission denied" not in str(error.orig) and "must be owner" not in str(error.orig):
                     raise
@@ -293,11 +364,14 @@ def create_team_database(target: str, *, password: str | None = None, with_refer
             if inspect(connection).has_table("app_meta"):
                 raise StorageError(f"{shown} already holds a DHR Tracker database; it was left as it is.")
             migrate.upgrade_to_head(connection)
+            create_digest_views(connection)
             connection.execute(
                 text("INSERT INTO app_meta (key, value) VALUES ('created_with_version', :version), ('created_at', :at)"),
                 {"version": __version__, "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")},
             )
-            # Seeded outside the audit trail, as for a local file: the trail starts empty.
+            # Seeded and filled outside the audit trail's sessions, in the schema's transaction; then, as for a
+            # local file, recorded as the trail's first baseline so that every row is accounted for. A fill that
+            # opens the trail itself (an archive import: its `import` entry and baseline) is left to do so.
             with Session(bind=connection) as session:
                 if with_reference_data:
                     seed_reference_data(session)
@@ -305,6 +379,10 @@ def create_team_database(target: str, *, password: str | None = None, with_refer
                 if fill is not None:
                     fill(session)
                     session.flush()
+                opened_by_an_import = session.execute(text("SELECT 1 FROM audit_entry WHERE action = 'import' LIMIT 1")).first()
+                if not opened_by_an_import:
+                    audit.record_baseline(session.connection(), "new team database: the data it was set up with",
+                                          user=begin_audit_append(session.connection()))
     except BaseException:
         engine.dispose()
         raise

@@ -51,7 +51,7 @@ REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM PUBLIC;
 
 -- Coordinator: everything, except changing history or the schema.
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO dhr_coordinator;
-REVOKE UPDATE, DELETE ON audit_entry FROM dhr_coordinator;
+REVOKE UPDATE, DELETE ON audit_entry, audit_imported_entry FROM dhr_coordinator;
 REVOKE INSERT, UPDATE, DELETE ON alembic_version FROM dhr_coordinator;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO dhr_coordinator;
 GRANT EXECUTE ON FUNCTION audit_entry_refuse_change() TO dhr_coordinator;
@@ -72,4 +72,16 @@ END
 $viewer$;
 
 -- Auditor: the trail, and what opening and verifying it needs.
-GRANT SELECT ON audit_entry, app_meta, alembic_version TO dhr_auditor;
+-- The auditor verifies the trail and the data against it without reading the data: each audited table's
+-- row digests come from a view (audit_row_digest_<table>, made by DHR Tracker) that gives only the row's
+-- key and digest; the link table holds only pairs of ids (its rows are part of a recommendation's state).
+GRANT SELECT ON audit_entry, audit_imported_entry, app_meta, alembic_version, recommendation_supporting_agency TO dhr_auditor;
+DO $auditor$
+DECLARE
+    view_name text;
+BEGIN
+    FOR view_name IN SELECT viewname FROM pg_views WHERE schemaname = 'public' AND viewname LIKE 'audit\_row\_digest\_%' LOOP
+        EXECUTE format('GRANT SELECT ON %I TO dhr_auditor', view_name);
+    END LOOP;
+END
+$auditor$;

@@ -31,7 +31,7 @@ from sqlalchemy import select
 
 from dhr_tracker.cli import main
 from dhr_tracker.errors import UserError
-from dhr_tracker.escalation.letters import write_letters
+from dhr_tracker.reports.letters import write_letters
 from dhr_tracker.exchange.archive import write_archive
 from dhr_tracker.exchange.sheets.export import export_file
 from dhr_tracker.meetings import find_meeting

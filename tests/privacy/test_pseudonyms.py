@@ -12,7 +12,7 @@ from dhr_tracker.casework.cases import create_case, find_case, update_case
 from dhr_tracker.cli import main
 from dhr_tracker.errors import ValidationError
 from dhr_tracker.model import Case
-from dhr_tracker.security.backups import BackupProblem, backup_to, restore_backup
+from dhr_tracker.storage.backups import BackupProblem, backup_to, restore_backup
 from dhr_tracker.storage.database import open_database
 from tests.conftest import PASSPHRASE
 

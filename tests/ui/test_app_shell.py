@@ -45,7 +45,7 @@ def test_lock_shortcut_locks(qtbot, window, ui_context):
 
 
 def test_closing_the_app_takes_an_encrypted_backup(qtbot, make_window, ui_context, database_path):
-    from dhr_tracker.security.backups import default_backup_folder
+    from dhr_tracker.storage.backups import default_backup_folder
 
     window = make_window(ui_context, backup_on_close=True)
     window._on_unlocked()

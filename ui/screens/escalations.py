@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from dhr_tracker.dates import format_date
-from dhr_tracker.escalation.letters import letter_text, letters_due, write_letters
+from dhr_tracker.reports.letters import letter_text, letters_due, write_letters
 from dhr_tracker.escalation.service import escalations, record_due_actions, recipient_for
 from dhr_tracker.reference_lists import get_agency
 from dhr_tracker.settings import PROTECTIVE_MARKING, Settings

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget
 
 from dhr_tracker.dates import format_date
-from dhr_tracker.learning.figures import AnnualFigures, CaseLine, annual_figures
+from dhr_tracker.reports.figures import AnnualFigures, CaseLine, annual_figures
 from ui.models.base import Column, RowTableModel
 from ui.screens.base import Screen
 from ui.screens.forms import alive, fit_columns, make_table, selected_object

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dhr_tracker.escalation.ladder import NEXT_KCSP_MEETING, RecipientRole
+from dhr_tracker.escalation_ladder import NEXT_KCSP_MEETING, RecipientRole
 
 LEVEL, WHEN, RECIPIENT, LABEL = range(4)
 HEADERS = ("Level", "When (working days after the due date)", "Goes to", "What happens")

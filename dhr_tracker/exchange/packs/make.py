@@ -26,7 +26,7 @@ from dhr_tracker.exchange.packs.identity import (
     stamped_identifier,
 )
 from dhr_tracker.exchange.packs.workbook import build_workbook, encrypt, pack_texts
-from dhr_tracker.exchange.sheets.export import _xlsx_bytes as workbook_bytes
+from dhr_tracker.spreadsheets import workbook_bytes
 from dhr_tracker.model import UpdatePack, UpdateRound, utc_now
 from dhr_tracker.privacy.channels import UPDATE_PACK
 from dhr_tracker.progress import NO_PROGRESS, Progress, step

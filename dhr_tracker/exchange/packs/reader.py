@@ -17,8 +17,9 @@ from pathlib import Path
 
 from dhr_tracker.exchange.packs.identity import parse_stamped_identifier
 from dhr_tracker.exchange.packs.workbook import COLUMNS, META_SHEET, SHEET
+from dhr_tracker.exchange.sheets.file_error import SheetFileError
 from dhr_tracker.exchange.sheets.limits import PACK_LIMITS, check_workbook
-from dhr_tracker.exchange.sheets.source import SheetFileError, _sniff
+from dhr_tracker.exchange.sheets.source import _sniff
 
 MAX_PACK_BYTES = 20 * 1024 * 1024
 HEADER_SEARCH = 30  # the header row is row 9; another program's save may move it a little, never far

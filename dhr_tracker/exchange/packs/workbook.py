@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 
 from dhr_tracker.exchange.packs.content import PROPOSABLE, PackContent
-from dhr_tracker.exchange.sheets.cells import safe_cell
+from dhr_tracker.spreadsheets import safe_cell
 
 PACK_KEYWORD = "dhr-tracker-update-pack"
 SHEET = "Update pack"

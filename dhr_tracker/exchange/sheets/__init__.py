@@ -10,6 +10,7 @@ For the app's import wizard, in order:
 """
 
 from dhr_tracker.exchange.sheets.fields import CASE_FIELDS, FIELDS, RECOMMENDATION_FIELDS, Field, SheetKind
+from dhr_tracker.exchange.sheets.file_error import SheetFileError
 from dhr_tracker.exchange.sheets.importer import ImportResult, Problem, SheetSummary, import_sheets
 from dhr_tracker.exchange.sheets.mapping import (
     ImportMapping,
@@ -21,7 +22,7 @@ from dhr_tracker.exchange.sheets.mapping import (
     suggest_mapping,
 )
 from dhr_tracker.exchange.sheets.report import write_report
-from dhr_tracker.exchange.sheets.source import SheetFile, SheetFileError, read_sheet_file
+from dhr_tracker.exchange.sheets.source import SheetFile, read_sheet_file
 
 __all__ = [
     "CASE_FIELDS", "FIELDS", "RECOMMENDATION_FIELDS", "Field", "ImportMapping", "ImportResult", "MappingError",

@@ -1,4 +1,4 @@
-"""Small helpers for cell values: reading them as text, and writing them safely for spreadsheets."""
+"""Reading cell values as text (writing them safely is `dhr_tracker.spreadsheets.safe_cell`)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ import datetime as dt
 
 from dhr_tracker.dates import format_date
 
-# A cell that starts with one of these is run as a formula by Excel, LibreOffice and Sheets (CSV injection).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!"})
 
 
@@ -32,11 +30,3 @@ def cell_text(value: object, *, multiline: bool = False) -> str:
 
 def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
-
-
-def safe_cell(value: object) -> object:
-    """A value made safe to put in an exported cell: text that a spreadsheet would run as a formula gets a
-    leading apostrophe, so it shows as the text it is. Numbers and dates pass unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,11 +22,10 @@ from sqlalchemy.orm import Session, aliased, selectinload
 
 from dhr_tracker.dates import format_date
 from dhr_tracker.errors import UserError
-from dhr_tracker.exchange.sheets.cells import safe_cell
-from dhr_tracker.exchange.sheets.source import EXPORT_KEYWORD
 from dhr_tracker.model import Case, ImplementationEvidence, Milestone, ProgressUpdate, Recommendation
 from dhr_tracker.settings import PROTECTIVE_MARKING, Settings
-from dhr_tracker.storage.files import already_exists, open_new_owner_only, output_file, output_folder
+from dhr_tracker.spreadsheets import Table, safe_cell, write_xlsx
+from dhr_tracker.storage.files import already_exists, open_new_owner_only, output_folder
 from dhr_tracker.vocabulary import MilestoneKind
 
 FORMATS = ("csv", "xlsx")
@@ -38,15 +35,6 @@ CSV_NAMES = {
     "Updates": "updates.csv",
     "Home Office action plan": "home-office-action-plan.csv",
 }
-
-
-@dataclass(frozen=True)
-class Table:
-    """One exported table: a sheet of the workbook, or one CSV file."""
-
-    name: str
-    headers: tuple[str, ...]
-    rows: list[tuple]
 
 
 @dataclass(frozen=True)
@@ -236,101 +224,6 @@ def write_csv(tables: Sequence[Table], folder: Path | str, *, marking: str = "")
             path.unlink(missing_ok=True)
         raise
     return paths
-
-
-def _workbook(tables: Sequence[Table], marking: str = ""):
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    # A normal (not write-only) workbook: openpyxl's write-only sheets stream their rows into a temporary
-    # file as they are appended, and case data must not land in the temporary folder. See _xlsx_bytes.
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    workbook.properties.title = "DHR Tracker export (pseudonymised)"
-    workbook.properties.keywords = EXPORT_KEYWORD
-    workbook.properties.creator = "DHR Tracker"
-    bold = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for table in tables:
-        sheet = workbook.create_sheet(table.name[:31])
-        if marking:  # printed at the top and bottom of every page, as on a report
-            for band in (sheet.oddHeader, sheet.evenHeader, sheet.oddFooter, sheet.evenFooter):
-                band.center.text = marking
-                band.center.font = "Arial,Bold"
-        sheet.freeze_panes = "C2" if table.headers[:2] == ("Case reference", "Pseudonym") else "A2"
-        widths = [min(60, max(10, len(header) + 2)) for header in table.headers]
-        for row in table.rows[:200]:
-            for index, value in enumerate(row):
-                shown = format_date(value) if isinstance(value, dt.date) else str(value or "")
-                widths[index] = min(60, max(widths[index], len(shown) + 2))
-        for index, width in enumerate(widths, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = width
-        for column, header in enumerate(table.headers, start=1):
-            sheet.cell(row=1, column=column, value=header).font = bold
-        for number, row in enumerate(table.rows, start=2):
-            for column, value in enumerate(row, start=1):
-                if value is None:
-                    continue
-                cell = sheet.cell(row=number, column=column, value=safe_cell(value))
-                if isinstance(value, dt.date):
-                    cell.number_format = "dd/mm/yyyy"
-                elif isinstance(value, str) and "\n" in value:
-                    cell.alignment = wrap
-    return workbook
-
-
-def _xlsx_bytes(workbook) -> bytes:
-    """The whole .xlsx file, built in memory: no byte of it passes through the temporary folder.
-
-    openpyxl's own save (`Workbook.save` -> `openpyxl.writer.excel.save_workbook`) has each sheet's
-    `WorksheetWriter` write the sheet's XML into a NamedTemporaryFile in the system temporary folder
-    (`openpyxl.worksheet._writer.create_temporary_file`), then copies that file into the ZIP. The
-    subclass below changes only that step (checked against openpyxl 3.1): the writer is given an
-    in-memory `out` (its documented alternative, which `WorksheetWriter.read` supports) and the XML is
-    added with `ZipFile.writestr`. The ZIP itself is built in memory too; the caller writes the bytes
-    once, to the owner-only file it created.
-    """
-    from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
-    from openpyxl.worksheet._writer import WorksheetWriter
-    from openpyxl.writer.excel import ExcelWriter
-
-    class InMemoryExcelWriter(ExcelWriter):
-        def write_worksheet(self, ws):
-            # As ExcelWriter.write_worksheet for a normal workbook, but into memory and without cleanup()
-            # (which would delete the temporary file there no longer is).
-            if self.workbook.write_only:
-                raise ValueError("write-only workbooks stream their sheets into temporary files; use a normal one")
-            ws._drawing = SpreadsheetDrawing()
-            ws._drawing.charts = ws._charts
-            ws._drawing.images = ws._images
-            writer = WorksheetWriter(ws, out=io.BytesIO())
-            writer.write()
-            ws._rels = writer._rels
-            self._archive.writestr(ws.path[1:], writer.read())
-            self.manifest.append(ws)
-
-    buffer = io.BytesIO()
-    workbook.properties.modified = dt.datetime.now(tz=dt.timezone.utc).replace(tzinfo=None)  # as save_workbook does
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-        InMemoryExcelWriter(workbook, archive).write_data()
-    return buffer.getvalue()
-
-
-def write_xlsx(tables: Sequence[Table], path: Path | str, *, marking: str = "") -> Path:
-    """One workbook, a sheet per table; dates are real date cells shown dd/mm/yyyy. Built in memory.
-
-    With a `marking`, every sheet prints it in its header and footer.
-    """
-    path = output_file(path, ".xlsx")
-    handle = open_new_owner_only(path, "wb", what="an export")  # first: nothing is built for a name already in use
-    try:
-        with handle:
-            handle.write(_xlsx_bytes(_workbook(tables, marking)))
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    return path
 
 
 def export_file(session: Session, format: str, out: Path | str, references: Sequence[str] | None = None) -> ExportResult:

@@ -18,7 +18,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from dhr_tracker.exchange.sheets.source import SAVE_AS_HELP, SheetFileError
+from dhr_tracker.exchange.sheets.file_error import SAVE_AS_HELP, SheetFileError
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from dhr_tracker.exchange.sheets.cells import safe_cell
+from dhr_tracker.spreadsheets import safe_cell
 from dhr_tracker.exchange.sheets.importer import ImportResult
 from dhr_tracker.storage.files import open_new_owner_only
 

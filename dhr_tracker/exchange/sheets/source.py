@@ -16,21 +16,14 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dhr_tracker.errors import UserError
 from dhr_tracker.exchange.sheets.dates import EXCEL_1900_EPOCH
+from dhr_tracker.exchange.sheets.file_error import SAVE_AS_HELP, SheetFileError
+from dhr_tracker.spreadsheets import EXPORT_KEYWORD
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_SHEET_XML_BYTES = 500 * 1024 * 1024
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)"')
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
-EXPORT_KEYWORD = "dhr-tracker-export"  # in the properties of every workbook DHR Tracker exports
-SAVE_AS_HELP = "In Excel, use File > Save As and choose 'Excel Workbook (*.xlsx)' or 'CSV UTF-8 (Comma delimited)'."
-
-
-class SheetFileError(UserError):
-    """The file cannot be read as a spreadsheet; the message says why and what to do."""
-
-
 @dataclass
 class Sheet:
     """One sheet's cells as values. Row numbers are as the spreadsheet shows them (1 = first row)."""
@@ -95,7 +88,7 @@ def read_sheet_file(path: Path | str) -> SheetFile:
         raise SheetFileError(f"Cannot read {path}: {error.strerror or error}.") from None
     kind = _sniff(head)
     if kind == "zip":
-        from dhr_tracker.exchange.sheets.limits import check_workbook  # it imports this module
+        from dhr_tracker.exchange.sheets.limits import check_workbook
 
         check_workbook(path)  # sizes, rows and cells, before openpyxl parses (and believes) anything
         with warnings.catch_warnings():

@@ -73,18 +73,43 @@ def _broken(what):
     )
 
 
+def _postgres_value(column, kind):
+    """A column's text in SQLite's json_array form, built by PostgreSQL (as storage.row_state, copied)."""
+    if isinstance(kind, sa.Boolean):
+        text = f"CASE WHEN {column} THEN '1' ELSE '0' END"
+    elif isinstance(kind, sa.Integer):
+        text = f"{column}::text"
+    elif isinstance(kind, sa.DateTime):
+        text = f"'\"' || to_char({column}, 'YYYY-MM-DD HH24:MI:SS.US') || '\"'"
+    elif isinstance(kind, sa.Date):
+        text = f"'\"' || to_char({column}, 'YYYY-MM-DD') || '\"'"
+    elif isinstance(kind, sa.String):
+        text = f"to_json({column}::text)::text"
+    else:
+        raise TypeError(f"no canonical form for {column} of type {kind!r}")
+    return f"COALESCE({text}, 'null')"
+
+
 def _table_digests(connection, table):
     inspector = sa.inspect(connection)
-    columns = sorted(column["name"] for column in inspector.get_columns(table))
+    columns = sorted(inspector.get_columns(table), key=lambda column: column["name"])
     keys = inspector.get_pk_constraint(table)["constrained_columns"]
-    parts = [f"t.{_quoted(name)}" for name in columns]
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        parts = [f"t.{_quoted(column['name'])}" for column in columns]
+    else:
+        parts = [_postgres_value(f"t.{_quoted(column['name'])}", column["type"]) for column in columns]
     if table in LINKS:
         link, owners, others = LINKS[table]
         row_text = " || ',' || ".join(f"CAST(l.{_quoted(name)} AS TEXT)" for name in others)
         joined = " AND ".join(f"l.{_quoted(owner)} = t.{_quoted(key)}" for owner, key in zip(owners, keys))
-        parts.append(f"(SELECT group_concat({row_text}, ';' ORDER BY {row_text}) FROM {_quoted(link)} AS l WHERE {joined})")
-    sql = (f"SELECT {', '.join('t.' + _quoted(key) for key in keys)}, json_array({', '.join(parts)}) "
-           f"FROM {_quoted(table)} AS t")
+        if sqlite:
+            parts.append(f"(SELECT group_concat({row_text}, ';' ORDER BY {row_text}) FROM {_quoted(link)} AS l WHERE {joined})")
+        else:
+            parts.append(f"COALESCE(to_json((SELECT string_agg({row_text}, ';' ORDER BY {row_text} COLLATE \"C\") "
+                         f"FROM {_quoted(link)} AS l WHERE {joined}))::text, 'null')")
+    state = f"json_array({', '.join(parts)})" if sqlite else "'[' || " + " || ',' || ".join(parts) + " || ']'"
+    sql = f"SELECT {', '.join('t.' + _quoted(key) for key in keys)}, {state} FROM {_quoted(table)} AS t"
     return {
         ",".join(str(part) for part in row[:len(keys)]): hashlib.sha256(row[len(keys)].encode("utf-8")).hexdigest()
         for row in connection.exec_driver_sql(sql)
@@ -128,11 +153,19 @@ def upgrade() -> None:
     sa.Column('row_digest', sa.String(length=64), nullable=True),
     sa.PrimaryKeyConstraint('archive_sha256', 'id', name=op.f('pk_audit_imported_entry'))
     )
-    for action, verb in (("UPDATE", "changed"), ("DELETE", "deleted")):
-        op.execute(
-            f"CREATE TRIGGER audit_imported_entry_no_{action.lower()} BEFORE {action} ON audit_imported_entry "
-            f"BEGIN SELECT RAISE(ABORT, 'audit entries cannot be {verb}'); END"
-        )
+    if op.get_bind().dialect.name == 'postgresql':
+        # The function migration 0001 made for audit_entry's guards refuses any change to any entry.
+        for action, each in (("UPDATE", "ROW"), ("DELETE", "ROW"), ("TRUNCATE", "STATEMENT")):
+            op.execute(
+                f"CREATE TRIGGER audit_imported_entry_no_{action.lower()} BEFORE {action} ON audit_imported_entry "
+                f"FOR EACH {each} EXECUTE FUNCTION audit_entry_refuse_change()"
+            )
+    else:
+        for action, verb in (("UPDATE", "changed"), ("DELETE", "deleted")):
+            op.execute(
+                f"CREATE TRIGGER audit_imported_entry_no_{action.lower()} BEFORE {action} ON audit_imported_entry "
+                f"BEGIN SELECT RAISE(ABORT, 'audit entries cannot be {verb}'); END"
+            )
 
     connection = op.get_bind()
     last_id, previous = _verified_head(connection)
@@ -165,8 +198,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DROP TRIGGER IF EXISTS audit_imported_entry_no_delete")
-    op.execute("DROP TRIGGER IF EXISTS audit_imported_entry_no_update")
+    if op.get_bind().dialect.name == 'postgresql':
+        for action in ("truncate", "delete", "update"):
+            op.execute(f"DROP TRIGGER IF EXISTS audit_imported_entry_no_{action} ON audit_imported_entry")
+    else:
+        op.execute("DROP TRIGGER IF EXISTS audit_imported_entry_no_delete")
+        op.execute("DROP TRIGGER IF EXISTS audit_imported_entry_no_update")
     op.drop_table('audit_imported_entry')
     with op.batch_alter_table('audit_entry', schema=None) as batch_op:
         batch_op.drop_column('row_digest')

@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session, selectinload
 from dhr_tracker.dates import format_date, format_long_date
 from dhr_tracker.errors import UserError
 from dhr_tracker.escalation.engine import AgencyPosition
-from dhr_tracker.escalation.ladder import LadderLevel, RecipientRole
-from dhr_tracker.escalation.letter_wording import template_key
+from dhr_tracker.escalation_ladder import LadderLevel, RecipientRole
+from dhr_tracker.letter_wording import template_key
 from dhr_tracker.escalation.service import escalations, recipient_for
 from dhr_tracker.model import Agency
 from dhr_tracker.privacy.channels import LETTERS
@@ -189,6 +189,8 @@ def letters_due(session: Session, as_of: dt.date) -> list[Letter]:
     letters = []
     for position in positions:
         level = position.action_due
+        if level is None:  # (the positions were chosen for an action due)
+            continue
         oldest = position.requests[0].request
         agency = agencies[position.agency_id]
         recipient, _, _ = recipient_for(agency, level.recipient)

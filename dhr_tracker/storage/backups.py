@@ -1,7 +1,7 @@
-"""Encrypted backups on demand and automatically (keeping the newest N), and verified restore.
+"""Encrypted backups on demand, automatically (keeping the newest N) and before a schema upgrade; verified restore.
 
 A backup is a byte-for-byte copy of the encrypted database file, taken under a read lock
-(`storage.backup.copy_encrypted`): it opens with the passphrase the database had when it was taken,
+(`copy_encrypted`): it opens with the passphrase the database had when it was taken,
 and is never plain text. Restore checks the backup completely before it touches anything, keeps the
 database it replaces, and swaps the file in with one atomic rename.
 """
@@ -14,15 +14,16 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
 from dhr_tracker.privacy.pseudonyms import pseudonyms_holding_names, refusal as pseudonym_refusal
 from dhr_tracker.settings import BACKUPS_KEPT, Settings
 from dhr_tracker.storage import migrate
-from dhr_tracker.storage.backup import copy_encrypted
-from dhr_tracker.storage.database import SQLITE_PLAIN_HEADER, Database, _check_file, _engine, _verify
 from dhr_tracker.storage.errors import NewerSchema, StorageError
 from dhr_tracker.storage.files import OWNER_ONLY, copy_to_new_owner_only_file, create_owner_only, restrict_to_owner
+from dhr_tracker.storage.sessions import Database
+from dhr_tracker.storage.sqlcipher import SQLITE_PLAIN_HEADER, check_database_file, sqlcipher_engine, verify_key_and_owner
+from dhr_tracker.storage.writer_lock import acquire_writer_lock, held_by_this_process
 
 BACKUP_SUFFIX = ".dhrbak"
 CHECKPOINT_SIDECAR_SUFFIX = ".checkpoint.txt"
@@ -45,6 +46,34 @@ class BackupProblem(StorageError):
 
 def _stamp() -> str:
     return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def copy_encrypted(engine: Engine, source: Path, destination: Path) -> Path:
+    """Copy the database file while holding a read lock, so that no writer can change it mid-copy.
+
+    Right for the rollback journal the engine sets (journal_mode DELETE): a writer must hold an
+    EXCLUSIVE lock to change the main file, which it cannot get while this SHARED lock is held, and
+    every committed transaction is wholly in the main file (a crashed writer's hot journal is rolled
+    back when this connection takes its lock). In WAL mode committed pages would sit in the -wal file
+    and a copy of the main file alone would lose them, so that is refused.
+    """
+    with engine.connect() as connection:
+        journal_mode = str(connection.execute(text("PRAGMA journal_mode")).scalar()).lower()
+        if journal_mode == "wal":
+            raise StorageError(
+                f"{source} is in WAL journal mode, which a file copy cannot back up safely. "
+                "Open it with DHR Tracker (which sets the rollback journal) and try again."
+            )
+        connection.execute(text("SELECT count(*) FROM sqlite_master")).scalar()  # takes the shared lock
+        copy_to_new_owner_only_file(source, destination)
+        connection.rollback()
+    return destination
+
+
+def backup_before_upgrade(engine: Engine, path: Path, revision: str | None) -> Path:
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    destination = path.with_name(f"{path.stem}.before-upgrade-from-{revision or 'none'}-{stamp}{path.suffix}")
+    return copy_encrypted(engine, path, destination)
 
 
 def default_backup_folder(database_path: Path) -> Path:
@@ -76,10 +105,10 @@ def verify_backup(path: Path | str, passphrase: str) -> BackupCheck:
     Raises a StorageError saying what is wrong (wrong passphrase, not a DHR Tracker file, damaged).
     """
     path = Path(path)
-    _check_file(path)
-    engine = _engine(path, passphrase, read_only=True)
+    check_database_file(path)
+    engine = sqlcipher_engine(path, passphrase, read_only=True)
     try:
-        revision = _verify(engine, path)
+        revision = verify_key_and_owner(engine, path)
         if revision not in migrate.known_revisions():
             raise NewerSchema(path, revision or "unknown")
         with engine.connect() as connection:
@@ -205,8 +234,6 @@ def restore_backup(database_path: Path | str, backup_path: Path | str, passphras
     database as `<name>.before-restore-<UTC time><suffix>`. The restored database opens with the
     backup's passphrase.
     """
-    from dhr_tracker.security.writer_lock import acquire_writer_lock, held_by_this_process
-
     database_path, backup_path = Path(database_path), Path(backup_path)
     if held_by_this_process(database_path):
         raise BackupProblem(f"{database_path} is open in this program. Close it (lock the app or close the database) before restoring.")
@@ -248,5 +275,5 @@ def restore_backup(database_path: Path | str, backup_path: Path | str, passphras
 
 __all__ = [
     "BACKUP_SUFFIX", "CHECKPOINT_SIDECAR_SUFFIX", "BackupCheck", "BackupProblem", "COUNTED_TABLES", "OWNER_ONLY", "RestoreResult", "automatic_backup",
-    "automatic_backups", "backup_to", "default_backup_folder", "prune_automatic_backups", "restore_backup", "verify_backup",
+    "automatic_backups", "backup_before_upgrade", "backup_to", "copy_encrypted", "default_backup_folder", "prune_automatic_backups", "restore_backup", "verify_backup",
 ]

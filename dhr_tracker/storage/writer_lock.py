@@ -26,7 +26,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from dhr_tracker.security.os_user import os_user
+from dhr_tracker.os_user import os_user
 from dhr_tracker.storage.errors import DatabaseInUse, StorageError
 from dhr_tracker.storage.files import OWNER_ONLY
 
@@ -71,7 +71,7 @@ def lock_path_for(database_path: Path) -> Path:
 
 
 def current_user() -> str:
-    """The operating-system user (from the OS itself, never the environment: `security.os_user`)."""
+    """The operating-system user (from the OS itself, never the environment: `dhr_tracker.os_user`)."""
     return os_user()
 
 
@@ -237,7 +237,7 @@ def _lock_database_file(database_path: Path) -> int | None:
     Closing this descriptor drops any POSIX lock this process holds on the file (a POSIX rule), so it is
     closed only when the last writer of the file in this process has closed its connections (or at once,
     when the file is busy); a read-only connection of this process to the same file, mid-read at that
-    moment, would lose its lock, the same hazard `storage.backup.copy_encrypted` has when it closes its copy.
+    moment, would lose its lock, the same hazard `storage.backups.copy_encrypted` has when it closes its copy.
     """
     # A block under the platform test (not an early return): mypy then reads the flock for Linux only.
     if sys.platform == "linux" and database_path.exists():

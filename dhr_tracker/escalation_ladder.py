@@ -1,4 +1,8 @@
-"""The escalation ladder: its levels as plain data, read from and checked for the ladder setting. Pure Python."""
+"""The escalation ladder: its levels as plain data, read from and checked for the ladder setting. Pure Python.
+
+Below `dhr_tracker.settings`, which declares the ladder setting from `DEFAULT_LADDER` and `clean_ladder_setting`;
+the escalation engine and services (`dhr_tracker.escalation`) read the levels from here.
+"""
 
 from __future__ import annotations
 
