@@ -51,7 +51,7 @@ def requirements_digest() -> str:
 
 
 def bare_environment() -> Path:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py is the one file an older Python runs, to say so
         sys.exit(f"DHR Tracker needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     python = venv_python()
     if not python.exists():
@@ -102,22 +102,30 @@ def missing_qt_libraries(find_library=None) -> list[str]:
             except OSError:
                 return False
             return True
+
     return [package for library, package in QT_LINUX_LIBRARIES.items() if not find_library(library)]
 
 
 def desktop_problem(environ=os.environ, platform: str = sys.platform, find_library=None) -> str | None:
     """Why the desktop app cannot start here, and what to do; None if it can (or we cannot tell)."""
-    if not platform.startswith("linux") or environ.get("QT_QPA_PLATFORM", "").startswith(("offscreen", "minimal", "vnc")):
+    if not platform.startswith("linux") or environ.get("QT_QPA_PLATFORM", "").startswith(
+        ("offscreen", "minimal", "vnc")
+    ):
         return None
     if not environ.get("DISPLAY") and not environ.get("WAYLAND_DISPLAY"):
-        return ("There is no display to show the app on (neither DISPLAY nor WAYLAND_DISPLAY is set). Run it from a "
-                "desktop session; over SSH use 'ssh -X'. The command line (python3 dev.py commands) needs no display.")
+        return (
+            "There is no display to show the app on (neither DISPLAY nor WAYLAND_DISPLAY is set). Run it from a "
+            "desktop session; over SSH use 'ssh -X'. The command line (python3 dev.py commands) needs no display."
+        )
     missing = missing_qt_libraries(find_library)
     if missing and not environ.get("WAYLAND_DISPLAY"):
-        return ("Qt needs some system libraries that are not installed. On Debian or Ubuntu:\n"
-                f"    sudo apt-get install {' '.join(missing)}\n"
-                "(other distributions: the packages holding " + ", ".join(
-                    lib for lib, pkg in QT_LINUX_LIBRARIES.items() if pkg in missing) + "). See INSTALLING.md.")
+        return (
+            "Qt needs some system libraries that are not installed. On Debian or Ubuntu:\n"
+            f"    sudo apt-get install {' '.join(missing)}\n"
+            "(other distributions: the packages holding "
+            + ", ".join(lib for lib, pkg in QT_LINUX_LIBRARIES.items() if pkg in missing)
+            + "). See INSTALLING.md."
+        )
     return None
 
 
@@ -136,9 +144,23 @@ def refresh_lock(python: Path) -> int:
     pip = [str(python), "-m", "pip", "--disable-pip-version-check", "install", "--quiet"]
     subprocess.run(pip + ["uv"], check=True)
     compile_lock = [
-        str(python), "-m", "uv", "pip", "compile", "--quiet", "--universal", "--generate-hashes",
-        "--python-version", "3.11", "--extra", "test", "--no-header",
-        "pyproject.toml", str(LOCK_INPUTS.relative_to(ROOT)), "-o", str(LOCK.relative_to(ROOT)),
+        str(python),
+        "-m",
+        "uv",
+        "pip",
+        "compile",
+        "--quiet",
+        "--universal",
+        "--generate-hashes",
+        "--python-version",
+        "3.11",
+        "--extra",
+        "test",
+        "--no-header",
+        "pyproject.toml",
+        str(LOCK_INPUTS.relative_to(ROOT)),
+        "-o",
+        str(LOCK.relative_to(ROOT)),
     ]
     return subprocess.run(compile_lock, cwd=ROOT).returncode
 

@@ -56,7 +56,9 @@ def case_list(connection: sqlite3.Connection) -> list:
            ORDER BY c.notified_on DESC, c.reference"""
     )
     return [
-        CaseSummary(id, reference, pseudonym, Stage(stage), area or "", _date(notified), GuidanceProfile(profile), partnership)
+        CaseSummary(
+            id, reference, pseudonym, Stage(stage), area or "", _date(notified), GuidanceProfile(profile), partnership
+        )
         for id, reference, pseudonym, stage, area, notified, profile, partnership in rows
     ]
 
@@ -64,7 +66,12 @@ def case_list(connection: sqlite3.Connection) -> list:
 def case_facts(connection: sqlite3.Connection, *, open_only: bool = False) -> list:
     """CaseFacts for every case (or the open ones): the same six questions as lifecycle.facts.load_case_facts."""
     from dhr_tracker.lifecycle.facts import (
-        CaseFacts, MilestoneFact, ParallelProcessFact, PauseFact, PublicationFact, QARoundFact,
+        CaseFacts,
+        MilestoneFact,
+        ParallelProcessFact,
+        PauseFact,
+        PublicationFact,
+        QARoundFact,
     )
 
     where = "WHERE c.stage != 'closed'" if open_only else ""
@@ -78,18 +85,28 @@ def case_facts(connection: sqlite3.Connection, *, open_only: bool = False) -> li
     for case_id, kind, occurred, agency_id, agency, note in connection.execute(
         f"""SELECT m.case_id, m.kind, m.occurred_on, m.agency_id, g.name, m.note
             FROM milestone m LEFT JOIN agency g ON g.id = m.agency_id
-            {chosen.replace('case_id', 'm.case_id')} ORDER BY m.occurred_on, m.id"""
+            {chosen.replace("case_id", "m.case_id")} ORDER BY m.occurred_on, m.id"""
     ):
-        milestones[case_id].append(MilestoneFact(MilestoneKind(kind), _date(occurred), agency_id, agency or "", note or ""))
+        milestones[case_id].append(
+            MilestoneFact(MilestoneKind(kind), _date(occurred), agency_id, agency or "", note or "")
+        )
     qa_rounds = defaultdict(list)
     for row in connection.execute(
         f"""SELECT case_id, round_number, submitted_on, panel_on, feedback_letter_on, feedback_reference, outcome,
                    revisions_listed, revisions_made_on FROM qa_round {chosen} ORDER BY round_number"""
     ):
-        qa_rounds[row[0]].append(QARoundFact(
-            row[1], _date(row[2]), _day(row[3]), _day(row[4]), row[5] or "", QAOutcome(row[6]) if row[6] else None,
-            row[7] or "", _day(row[8]),
-        ))
+        qa_rounds[row[0]].append(
+            QARoundFact(
+                row[1],
+                _date(row[2]),
+                _day(row[3]),
+                _day(row[4]),
+                row[5] or "",
+                QAOutcome(row[6]) if row[6] else None,
+                row[7] or "",
+                _day(row[8]),
+            )
+        )
     publications = {
         row[0]: PublicationFact(_date(row[1]), _day(row[2]), _day(row[3]), _day(row[4]), _day(row[5]))
         for row in connection.execute(
@@ -103,8 +120,11 @@ def case_facts(connection: sqlite3.Connection, *, open_only: bool = False) -> li
             FROM parallel_process {chosen} ORDER BY id"""
     ):
         kind = ParallelProcessKind(kind)
-        processes[case_id].append(ParallelProcessFact(kind, ProcessStatus(status), _day(started), _day(expected), _day(concluded),
-                                                      note or "", id))
+        processes[case_id].append(
+            ParallelProcessFact(
+                kind, ProcessStatus(status), _day(started), _day(expected), _day(concluded), note or "", id
+            )
+        )
         kinds[id] = kind
     pauses = defaultdict(list)
     for case_id, starts, ends, reason, told, process_id in connection.execute(
@@ -114,11 +134,20 @@ def case_facts(connection: sqlite3.Connection, *, open_only: bool = False) -> li
         pauses[case_id].append(PauseFact(_date(starts), _day(ends), reason, _day(told), kinds.get(process_id)))
     return [
         CaseFacts(
-            reference=reference, notified_on=_date(notified), guidance_profile=GuidanceProfile(profile),
-            stage=Stage(stage), decision=Decision(decision) if decision else None, commissioning_partnership=partnership,
-            pseudonym=pseudonym, csp_area=area or "", case_id=case_id, milestones=tuple(milestones[case_id]),
-            qa_rounds=tuple(qa_rounds[case_id]), publication=publications.get(case_id),
-            parallel_processes=tuple(processes[case_id]), pauses=tuple(pauses[case_id]),
+            reference=reference,
+            notified_on=_date(notified),
+            guidance_profile=GuidanceProfile(profile),
+            stage=Stage(stage),
+            decision=Decision(decision) if decision else None,
+            commissioning_partnership=partnership,
+            pseudonym=pseudonym,
+            csp_area=area or "",
+            case_id=case_id,
+            milestones=tuple(milestones[case_id]),
+            qa_rounds=tuple(qa_rounds[case_id]),
+            publication=publications.get(case_id),
+            parallel_processes=tuple(processes[case_id]),
+            pauses=tuple(pauses[case_id]),
         )
         for case_id, reference, notified, profile, stage, decision, partnership, pseudonym, area in cases
     ]
@@ -155,40 +184,59 @@ def open_requests(connection: sqlite3.Connection, as_of: dt.date) -> list:
     from dhr_tracker.escalation.engine import ActionFacts, ItemFacts, RequestFacts
 
     day = as_of.isoformat()
-    open_ids = "SELECT id FROM update_request WHERE requested_on <= :day AND (received_on IS NULL OR received_on > :day)"
+    open_ids = (
+        "SELECT id FROM update_request WHERE requested_on <= :day AND (received_on IS NULL OR received_on > :day)"
+    )
     items = defaultdict(list)
     for request_id, rec_id, reference, pseudonym, number, text, settled in connection.execute(
         f"""SELECT i.request_id, r.id, c.reference, c.pseudonym, r.number, r.text, i.settled_on
             FROM update_request_item i JOIN recommendation r ON r.id = i.recommendation_id
-            JOIN dhr_case c ON c.id = r.case_id WHERE i.request_id IN ({open_ids})""", {"day": day}
+            JOIN dhr_case c ON c.id = r.case_id WHERE i.request_id IN ({open_ids})""",
+        {"day": day},
     ):
         items[request_id].append(ItemFacts(rec_id, reference, pseudonym, number, text, _day(settled)))
     actions = defaultdict(list)
     for request_id, level, taken, recipient, role, method in connection.execute(
         f"""SELECT request_id, level, taken_on, recipient, recipient_role, method FROM escalation_action
-            WHERE request_id IN ({open_ids}) AND taken_on <= :day ORDER BY taken_on, id""", {"day": day}
+            WHERE request_id IN ({open_ids}) AND taken_on <= :day ORDER BY taken_on, id""",
+        {"day": day},
     ):
         actions[request_id].append(ActionFacts(level, _date(taken), recipient, role, method, request_id))
     return [
-        RequestFacts(id, agency_id, name, _date(requested), _date(due), _day(received), tuple(items[id]), tuple(actions[id]),
-                     round_id, _day(meeting_on))
+        RequestFacts(
+            id,
+            agency_id,
+            name,
+            _date(requested),
+            _date(due),
+            _day(received),
+            tuple(items[id]),
+            tuple(actions[id]),
+            round_id,
+            _day(meeting_on),
+        )
         for id, agency_id, name, requested, due, received, round_id, meeting_on in connection.execute(
             """SELECT q.id, q.agency_id, g.name, q.requested_on, q.due_on, q.received_on, q.round_id, u.meeting_on
                FROM update_request q JOIN agency g ON g.id = q.agency_id JOIN update_round u ON u.id = q.round_id
-               WHERE q.requested_on <= :day AND (q.received_on IS NULL OR q.received_on > :day)""", {"day": day}
+               WHERE q.requested_on <= :day AND (q.received_on IS NULL OR q.received_on > :day)""",
+            {"day": day},
         )
     ]
 
 
 def escalations(connection: sqlite3.Connection, as_of: dt.date) -> list:
     from dhr_tracker.escalation.engine import assess_agencies
-    from dhr_tracker.escalation_ladder import parse_ladder
     from dhr_tracker.escalation.service import CachedCalendar
+    from dhr_tracker.escalation_ladder import parse_ladder
     from dhr_tracker.settings import ESCALATION_LADDER
 
     ladder = parse_ladder(settings(connection)(ESCALATION_LADDER.key))
-    meetings = [_date(day) for (day,) in connection.execute("SELECT held_on FROM meeting WHERE kind = 'kcsp' ORDER BY held_on")]
-    return assess_agencies(open_requests(connection, as_of), ladder, CachedCalendar(calendar(connection)), meetings, as_of)
+    meetings = [
+        _date(day) for (day,) in connection.execute("SELECT held_on FROM meeting WHERE kind = 'kcsp' ORDER BY held_on")
+    ]
+    return assess_agencies(
+        open_requests(connection, as_of), ladder, CachedCalendar(calendar(connection)), meetings, as_of
+    )
 
 
 def dashboard(connection: sqlite3.Connection, as_of: dt.date) -> tuple:
@@ -242,7 +290,8 @@ def briefing_data(connection: sqlite3.Connection, as_of: dt.date) -> tuple:
             overdue.append((agency, reference, number, status.label, target, _day(last)))
     previous = connection.execute(
         "SELECT max(held_on) FROM meeting WHERE kind = 'kcsp' AND held_on < (SELECT min(held_on) FROM meeting "
-        "WHERE kind = 'kcsp' AND held_on > ?)", (as_of.isoformat(),)
+        "WHERE kind = 'kcsp' AND held_on > ?)",
+        (as_of.isoformat(),),
     ).fetchone()[0]
     implemented = connection.execute(
         """SELECT count(*) FROM recommendation WHERE status = 'implemented'

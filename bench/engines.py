@@ -58,15 +58,19 @@ def questions(today: dt.date) -> dict[str, tuple[str, Callable]]:
     from dhr_tracker.lifecycle.deadlines import deadlines_for_cases, timescales_from_settings
     from dhr_tracker.lifecycle.facts import load_case_facts
     from dhr_tracker.workdays import calendar_for
-    from ui.screens.dashboard import load_dashboard  # first: ui.models.loaders and ui.screens import each other
     from ui.models.loaders import load_case_rows  # noqa: I001
+    from ui.screens.dashboard import load_dashboard  # first: ui.models.loaders and ui.screens import each other
 
     return {
         "dashboard": ("Dashboard data", lambda session: load_dashboard(session, today)),
         "case_list": ("Case list (casework.cases.list_cases)", list_cases),
         "case_rows": ("Case list as the Cases screen loads it", lambda session: load_case_rows(session, today)),
-        "deadlines": ("Deadlines for every case", lambda session: deadlines_for_cases(
-            load_case_facts(session), today, timescales_from_settings(session), calendar_for(session))),
+        "deadlines": (
+            "Deadlines for every case",
+            lambda session: deadlines_for_cases(
+                load_case_facts(session), today, timescales_from_settings(session), calendar_for(session)
+            ),
+        ),
         "escalations": ("Escalations for every agency", lambda session: escalations(session, today)),
         "audit_verify": ("Audit verify (every link, every row against the trail, the guards)", _verified),
     }
@@ -85,6 +89,7 @@ def in_session(database, function) -> Callable[[], object]:
     def run():
         with database.session() as session:
             return function(session)
+
     return run
 
 
@@ -118,7 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--as-of", type=dt.date.fromisoformat, default=None)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--server", default=None, help="an empty PostgreSQL database to use (default: a throw-away cluster)")
+    parser.add_argument(
+        "--server", default=None, help="an empty PostgreSQL database to use (default: a throw-away cluster)"
+    )
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--only", default=None, help="comma-separated measures to run (e.g. audit_verify)")
     args = parser.parse_args(argv)
@@ -158,7 +165,9 @@ def main(argv: list[str] | None = None) -> int:
         asked = questions(anchor)
         if args.only:
             asked = {key: asked[key] for key in args.only.split(",")}
-        connect_local = median_wall(lambda: open_database(path, local_bench.PASSPHRASE, read_only=True).close(), args.repeat)
+        connect_local = median_wall(
+            lambda: open_database(path, local_bench.PASSPHRASE, read_only=True).close(), args.repeat
+        )
         connect_team = median_wall(lambda: open_team_database(url, read_only=True).close(), args.repeat)
         rows.append(("connect", "Unlock / connect (checks, first query)", connect_local, connect_team))
         for key, (label, function) in asked.items():
@@ -179,27 +188,43 @@ def main(argv: list[str] | None = None) -> int:
             cluster.stop()
 
     lines = ["| measure | SQLCipher file | PostgreSQL (Unix socket) | ratio | ≤ 2× |", "|---|---:|---:|---:|:---:|"]
-    for key, label, on_file, on_server in rows:
+    for _key, label, on_file, on_server in rows:
         ratio = on_server / on_file if on_file else float("inf")
-        lines.append(f"| {label} | {on_file:.3f} s | {on_server:.3f} s | {ratio:.2f}× | {'yes' if ratio <= MAX_RATIO else '**NO**'} |")
-    for key, label, one, many in concurrent:
+        lines.append(
+            f"| {label} | {on_file:.3f} s | {on_server:.3f} s | {ratio:.2f}× | {'yes' if ratio <= MAX_RATIO else '**NO**'} |"
+        )
+    for _key, label, one, many in concurrent:
         readers_ratio = many / one if one else float("inf")
-        lines.append(f"| {label}: {READERS} readers at once (threads of one process) vs one reader, on PostgreSQL | "
-                     f"{one:.3f} s (one) | {many:.3f} s ({READERS}) | {readers_ratio:.2f}× | "
-                     f"≤ 3×: {'yes' if readers_ratio <= MAX_READERS_RATIO else '**NO**'} |")
+        lines.append(
+            f"| {label}: {READERS} readers at once (threads of one process) vs one reader, on PostgreSQL | "
+            f"{one:.3f} s (one) | {many:.3f} s ({READERS}) | {readers_ratio:.2f}× | "
+            f"≤ 3×: {'yes' if readers_ratio <= MAX_READERS_RATIO else '**NO**'} |"
+        )
     table = "\n".join(lines)
     load = os.getloadavg()[0]
-    print(f"\nBoth engines, {args.scale} scale, as of {anchor:%d/%m/%Y}; wall clock, median of {args.repeat}; "
-          f"load average {load:.1f} on {os.cpu_count()} CPUs.\n")
+    print(
+        f"\nBoth engines, {args.scale} scale, as of {anchor:%d/%m/%Y}; wall clock, median of {args.repeat}; "
+        f"load average {load:.1f} on {os.cpu_count()} CPUs.\n"
+    )
     print(table)
     out = args.json or local_bench.RESULTS / f"engines-{args.scale}-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({
-        "scale": args.scale, "as_of": anchor.isoformat(), "load_average": load, "moved_seconds": moved_seconds,
-        "rows": [{"key": k, "label": l, "sqlcipher_s": a, "postgresql_s": b} for k, l, a, b in rows],
-        "readers": READERS, "concurrent": [{"key": k, "one_s": a, "many_s": b} for k, _l, a, b in concurrent],
-        "table_markdown": table,
-    }, indent=2), encoding="utf-8")
+    out.write_text(
+        json.dumps(
+            {
+                "scale": args.scale,
+                "as_of": anchor.isoformat(),
+                "load_average": load,
+                "moved_seconds": moved_seconds,
+                "rows": [{"key": k, "label": label, "sqlcipher_s": a, "postgresql_s": b} for k, label, a, b in rows],
+                "readers": READERS,
+                "concurrent": [{"key": k, "one_s": a, "many_s": b} for k, _l, a, b in concurrent],
+                "table_markdown": table,
+            },
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
     print(f"\nWrote {out}.")
     return 0
 

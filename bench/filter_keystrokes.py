@@ -25,8 +25,20 @@ from PySide6.QtCore import QCoreApplication, Qt
 from dhr_tracker.vocabulary import Stage
 from ui.models.cases import CaseFilterProxy, CaseRow, CaseTableModel
 
-AREAS = ("Ashford", "Canterbury", "Dartford and Gravesham", "Dover", "Folkestone and Hythe", "Maidstone",
-         "Medway", "Sevenoaks", "Swale", "Thanet", "Tonbridge and Malling", "Tunbridge Wells")
+AREAS = (
+    "Ashford",
+    "Canterbury",
+    "Dartford and Gravesham",
+    "Dover",
+    "Folkestone and Hythe",
+    "Maidstone",
+    "Medway",
+    "Sevenoaks",
+    "Swale",
+    "Thanet",
+    "Tonbridge and Malling",
+    "Tunbridge Wells",
+)
 
 
 @dataclass(frozen=True)
@@ -47,16 +59,25 @@ def synthetic_case_rows(count: int, seed: int = 1) -> list[CaseRow]:
     rows = []
     for number in range(count):
         notified = start + dt.timedelta(days=rng.randrange(0, 3650))
-        rows.append(CaseRow(
-            id=number + 1, reference=f"DHR-{notified.year}-{number:04d}", pseudonym=f"Person {rng.randrange(10**6):06d}",
-            stage=rng.choice(stages), csp_area=rng.choice(AREAS), notified_on=notified,
-            rag=rng.choice(("red", "amber", "green")),
-            next_deadline=notified + dt.timedelta(days=rng.randrange(30, 400)), next_deadline_label="Completion",
-        ))
+        rows.append(
+            CaseRow(
+                id=number + 1,
+                reference=f"DHR-{notified.year}-{number:04d}",
+                pseudonym=f"Person {rng.randrange(10**6):06d}",
+                stage=rng.choice(stages),
+                csp_area=rng.choice(AREAS),
+                notified_on=notified,
+                rag=rng.choice(("red", "amber", "green")),
+                next_deadline=notified + dt.timedelta(days=rng.randrange(30, 400)),
+                next_deadline_label="Completion",
+            )
+        )
     return rows
 
 
-def measure_filter_keystrokes(rows: Sequence[CaseRow], text: str = "dhr-2021-1", sort_column: int = CaseTableModel.NOTIFIED) -> KeystrokeTimings:
+def measure_filter_keystrokes(
+    rows: Sequence[CaseRow], text: str = "dhr-2021-1", sort_column: int = CaseTableModel.NOTIFIED
+) -> KeystrokeTimings:
     """Type `text` into the case filter and delete it again; return the per-keystroke timings."""
     if QCoreApplication.instance() is None:
         QCoreApplication([])
@@ -76,6 +97,10 @@ def measure_filter_keystrokes(rows: Sequence[CaseRow], text: str = "dhr-2021-1",
         if step == text:
             visible_after_typing = proxy.rowCount()
     return KeystrokeTimings(
-        rows=len(rows), keystrokes=len(steps), mean_ms=statistics.fmean(timings),
-        median_ms=statistics.median(timings), max_ms=max(timings), visible_after_typing=visible_after_typing,
+        rows=len(rows),
+        keystrokes=len(steps),
+        mean_ms=statistics.fmean(timings),
+        median_ms=statistics.median(timings),
+        max_ms=max(timings),
+        visible_after_typing=visible_after_typing,
     )

@@ -38,27 +38,76 @@ def build_scenario(folder: Path, anchor: dt.date):
 
     database = create_database(folder / "packs.dhrdb", PASSPHRASE)
     with database.transaction() as session:
-        session.execute(insert(Agency), [{"name": f"Bench agency {n:02d}", "kind": AgencyKind.OTHER, "outside_kent": False,
-                                          "active": True, "notes": ""} for n in range(AGENCIES)])
-        agency_ids = list(session.scalars(select(Agency.id).where(Agency.name.like("Bench agency %")).order_by(Agency.name)))
-        session.execute(insert(AgencyContact), [{"agency_id": a, "level": ContactLevel.LEAD, "name": f"Lead {n:02d}",
-                                                 "job_title": "DHR lead", "email": f"lead{n:02d}@example.org", "phone": ""}
-                                                for n, a in enumerate(agency_ids)])
-        session.execute(insert(Case), [{"reference": f"DHR-2024-{n:03d}", "pseudonym": f"Pseudonym {n}",
-                                        "notified_on": anchor - dt.timedelta(days=900), "stage": Stage.ACTION_PLAN_MONITORING,
-                                        "victim_real_name": f"Imogen Quillfeather{n}", "perpetrator_real_name": None}
-                                       for n in range(40)])
+        session.execute(
+            insert(Agency),
+            [
+                {
+                    "name": f"Bench agency {n:02d}",
+                    "kind": AgencyKind.OTHER,
+                    "outside_kent": False,
+                    "active": True,
+                    "notes": "",
+                }
+                for n in range(AGENCIES)
+            ],
+        )
+        agency_ids = list(
+            session.scalars(select(Agency.id).where(Agency.name.like("Bench agency %")).order_by(Agency.name))
+        )
+        session.execute(
+            insert(AgencyContact),
+            [
+                {
+                    "agency_id": a,
+                    "level": ContactLevel.LEAD,
+                    "name": f"Lead {n:02d}",
+                    "job_title": "DHR lead",
+                    "email": f"lead{n:02d}@example.org",
+                    "phone": "",
+                }
+                for n, a in enumerate(agency_ids)
+            ],
+        )
+        session.execute(
+            insert(Case),
+            [
+                {
+                    "reference": f"DHR-2024-{n:03d}",
+                    "pseudonym": f"Pseudonym {n}",
+                    "notified_on": anchor - dt.timedelta(days=900),
+                    "stage": Stage.ACTION_PLAN_MONITORING,
+                    "victim_real_name": f"Imogen Quillfeather{n}",
+                    "perpetrator_real_name": None,
+                }
+                for n in range(40)
+            ],
+        )
         case_ids = list(session.scalars(select(Case.id).order_by(Case.id)))
-        leads = [agency_ids[0]] * BIG_PACK + [agency_ids[1 + n % (AGENCIES - 1)] for n in range(RECOMMENDATIONS - BIG_PACK)]
-        session.execute(insert(Recommendation), [
-            {"case_id": case_ids[n % 40], "number": str(n // 40 + 1), "lead_agency_id": lead,
-             "text": "Train frontline staff to recognise coercive and controlling behaviour.",
-             "action": "Deliver training; record attendance.", "target_on": anchor + dt.timedelta(days=90),
-             "status": RecommendationStatus.IN_PROGRESS if n % 3 else RecommendationStatus.ACCEPTED}
-            for n, lead in enumerate(leads)
-        ])
-        create_update_round(session, meeting_on=anchor + dt.timedelta(days=30), requested_on=anchor - dt.timedelta(days=20),
-                            due_on=anchor - dt.timedelta(days=5), note="Bench round")
+        leads = [agency_ids[0]] * BIG_PACK + [
+            agency_ids[1 + n % (AGENCIES - 1)] for n in range(RECOMMENDATIONS - BIG_PACK)
+        ]
+        session.execute(
+            insert(Recommendation),
+            [
+                {
+                    "case_id": case_ids[n % 40],
+                    "number": str(n // 40 + 1),
+                    "lead_agency_id": lead,
+                    "text": "Train frontline staff to recognise coercive and controlling behaviour.",
+                    "action": "Deliver training; record attendance.",
+                    "target_on": anchor + dt.timedelta(days=90),
+                    "status": RecommendationStatus.IN_PROGRESS if n % 3 else RecommendationStatus.ACCEPTED,
+                }
+                for n, lead in enumerate(leads)
+            ],
+        )
+        create_update_round(
+            session,
+            meeting_on=anchor + dt.timedelta(days=30),
+            requested_on=anchor - dt.timedelta(days=20),
+            due_on=anchor - dt.timedelta(days=5),
+            note="Bench round",
+        )
     return database, agency_ids[0]
 
 
@@ -118,18 +167,43 @@ def measures(anchor: dt.date | None = None):
             # What the coordinator does today: each update typed in and saved on its own (one transaction each).
             for rec_id in rec_ids:
                 with database.transaction() as session:
-                    add_progress_update(session, session.get(Recommendation, rec_id), received_on=anchor,
-                                        text="Training delivered to the second cohort; attendance recorded.",
-                                        contact_name="Pat Example (DHR lead)", today=anchor)
+                    add_progress_update(
+                        session,
+                        session.get(Recommendation, rec_id),
+                        received_on=anchor,
+                        text="Training delivered to the second cohort; attendance recorded.",
+                        contact_name="Pat Example (DHR lead)",
+                        today=anchor,
+                    )
 
-        yield ("packs_make_40", f"Update packs for {AGENCIES} agencies ({RECOMMENDATIONS:,} open recommendations), "
-               "XLSX + .eml each", make_all, TARGETS["packs_make_40"], "exchange.packs.make.make_packs, register rolled back")
-        yield ("packs_dry_run_200", f"Dry run of a returned {BIG_PACK}-row pack", dry_run, TARGETS["packs_dry_run_200"],
-               "read within limits, check keys, checksums, dates, statuses, real names")
-        yield ("packs_import_200", f"Import of the {BIG_PACK}-row pack (one transaction)", import_once,
-               TARGETS["packs_import_200"], "exchange.packs.importer.import_pack_file, rolled back after each run")
-        yield ("packs_rekey_200", f"The same {BIG_PACK} updates re-keyed through the service one by one", rekey, None,
-               "actionplan.progress.add_progress_update, one committed transaction per update (today's way)")
+        yield (
+            "packs_make_40",
+            f"Update packs for {AGENCIES} agencies ({RECOMMENDATIONS:,} open recommendations), XLSX + .eml each",
+            make_all,
+            TARGETS["packs_make_40"],
+            "exchange.packs.make.make_packs, register rolled back",
+        )
+        yield (
+            "packs_dry_run_200",
+            f"Dry run of a returned {BIG_PACK}-row pack",
+            dry_run,
+            TARGETS["packs_dry_run_200"],
+            "read within limits, check keys, checksums, dates, statuses, real names",
+        )
+        yield (
+            "packs_import_200",
+            f"Import of the {BIG_PACK}-row pack (one transaction)",
+            import_once,
+            TARGETS["packs_import_200"],
+            "exchange.packs.importer.import_pack_file, rolled back after each run",
+        )
+        yield (
+            "packs_rekey_200",
+            f"The same {BIG_PACK} updates re-keyed through the service one by one",
+            rekey,
+            None,
+            "actionplan.progress.add_progress_update, one committed transaction per update (today's way)",
+        )
     finally:
         if database is not None:
             database.close()
@@ -139,7 +213,7 @@ def measures(anchor: dt.date | None = None):
 def main() -> int:
     generator = measures()
     try:
-        for key, label, run, target, note in generator:
+        for key, label, run, target, _note in generator:
             run()  # warm-up
             walls, cpus = [], []
             for _ in range(1 if key == "packs_rekey_200" else 3):
@@ -148,7 +222,7 @@ def main() -> int:
                 walls.append(time.perf_counter() - started)
                 cpus.append(time.process_time() - cpu_started)
             wall, cpu = statistics.median(walls), statistics.median(cpus)
-            verdict = "" if target is None else (" (target %.1f s: %s)" % (target, "met" if wall <= target else "NOT met"))
+            verdict = "" if target is None else f" (target {target:.1f} s: {'met' if wall <= target else 'NOT met'})"
             print(f"{label}: {wall:.3f} s (CPU {cpu:.3f} s){verdict}", flush=True)
     finally:
         generator.close()

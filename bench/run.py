@@ -34,8 +34,8 @@ import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 import traceback
+import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,21 +55,36 @@ CACHE = RESULTS / "cache"
 
 # The targets of issue #9 (seconds unless said otherwise), for a 2-core machine.
 TARGETS = {
-    "unlock": 0.5, "dashboard": 0.3, "deadlines": 1.0, "escalations": 1.0, "keystroke_ms": 16.0,
-    "briefing_100": 5.0, "briefing_40x20": 5.0, "peak_memory_mb": 400.0, "audit_verify": 1.0,
-    "packs_make_40": 5.0, "packs_dry_run_200": 1.0, "packs_import_200": 1.0,  # issue #15
+    "unlock": 0.5,
+    "dashboard": 0.3,
+    "deadlines": 1.0,
+    "escalations": 1.0,
+    "keystroke_ms": 16.0,
+    "briefing_100": 5.0,
+    "briefing_40x20": 5.0,
+    "peak_memory_mb": 400.0,
+    "audit_verify": 1.0,
+    "packs_make_40": 5.0,
+    "packs_dry_run_200": 1.0,
+    "packs_import_200": 1.0,  # issue #15
     # issue #19: the caseload overview (lifecycle.today) computed once, brought up to date by each write
-    "first_load": 0.3, "dashboard_after_write": 0.05, "case_rows_after_write": 0.05,
+    "first_load": 0.3,
+    "dashboard_after_write": 0.05,
+    "case_rows_after_write": 0.05,
 }
 MAX_RATIO = 2.0
 
 
 # --- building the databases ---------------------------------------------------------------------
 
+
 def cache_path(scale: str, seed: int, anchor: dt.date) -> Path:
     from dhr_tracker.storage.migrate import head_revision
 
-    return CACHE / f"{scale}-seed{seed}-gen{synthetic.GENERATOR_VERSION}-schema{head_revision()}-{anchor.isoformat()}.dhrdb"
+    return (
+        CACHE
+        / f"{scale}-seed{seed}-gen{synthetic.GENERATOR_VERSION}-schema{head_revision()}-{anchor.isoformat()}.dhrdb"
+    )
 
 
 def build_database(scale: str, seed: int, anchor: dt.date, path: Path) -> dict:
@@ -96,11 +111,26 @@ def ensure_database(scale: str, seed: int, anchor: dt.date, rebuild: bool) -> tu
     path.unlink(missing_ok=True)
     print(f"Building the {scale} database (once; kept in {CACHE.relative_to(ROOT)}) ...", flush=True)
     completed = subprocess.run(
-        [sys.executable, __file__, "--build-one", scale, "--seed", str(seed), "--as-of", anchor.isoformat(), "--out", str(path)],
-        check=True, capture_output=True, text=True,
+        [
+            sys.executable,
+            __file__,
+            "--build-one",
+            scale,
+            "--seed",
+            str(seed),
+            "--as-of",
+            anchor.isoformat(),
+            "--out",
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     info = json.loads(completed.stdout.strip().splitlines()[-1])
-    print(f"  built in {info['seconds']} s: " + ", ".join(f"{n:,} {t}" for t, n in info["rows"].items() if n), flush=True)
+    print(
+        f"  built in {info['seconds']} s: " + ", ".join(f"{n:,} {t}" for t, n in info["rows"].items() if n), flush=True
+    )
     return path, info
 
 
@@ -120,6 +150,7 @@ def export_plain(path: Path, target: Path) -> None:
 
 
 # --- timing ---------------------------------------------------------------------------------------
+
 
 @dataclass
 class Measure:
@@ -188,7 +219,9 @@ def timed(function: Callable[[], object], repeat: int) -> tuple[list[float], lis
     return walls, cpus
 
 
-def timed_after(prepare: Callable[[], object], function: Callable[[], object], repeat: int) -> tuple[list[float], list[float]]:
+def timed_after(
+    prepare: Callable[[], object], function: Callable[[], object], repeat: int
+) -> tuple[list[float], list[float]]:
     """Like `timed`, with `prepare()` (a write, an unlock) run before each run and left out of its time."""
     prepare()
     function()
@@ -219,9 +252,20 @@ class Bench:
         self.anchor = anchor
         self.measures: list[Measure] = []
 
-    def measure(self, key: str, label: str, app: Callable[[], object], plain: Callable[[], object] | None = None, *,
-                repeat: int | None = None, target: float | None = None, data_measure: bool = True, note: str = "",
-                memory: bool = True, prepare: Callable[[], object] | None = None) -> Measure:
+    def measure(
+        self,
+        key: str,
+        label: str,
+        app: Callable[[], object],
+        plain: Callable[[], object] | None = None,
+        *,
+        repeat: int | None = None,
+        target: float | None = None,
+        data_measure: bool = True,
+        note: str = "",
+        memory: bool = True,
+        prepare: Callable[[], object] | None = None,
+    ) -> Measure:
         """Time `app` (after `prepare`, untimed, before each run, if given) beside `plain`, the baseline."""
         measure = Measure(key, label, target=target, data_measure=data_measure, note=note)
         self.measures.append(measure)
@@ -236,8 +280,14 @@ class Bench:
                 measure.baseline_cpu_seconds = statistics.median(measure.baseline_cpu_runs)
             if memory:  # once more under tracemalloc (never while timing: it slows Python down)
                 measure.peak_python_mb = round(python_peak_mb(app), 1)
-            ratio = (f", plain SQLite {measure.baseline_seconds:.3f} s (CPU {measure.baseline_cpu_seconds:.3f} s; "
-                     f"x{measure.ratio:.2f} on CPU)") if measure.ratio else ""
+            ratio = (
+                (
+                    f", plain SQLite {measure.baseline_seconds:.3f} s (CPU {measure.baseline_cpu_seconds:.3f} s; "
+                    f"x{measure.ratio:.2f} on CPU)"
+                )
+                if measure.ratio
+                else ""
+            )
             print(f" {measure.seconds:.3f} s (CPU {measure.cpu_seconds:.3f} s){ratio}", flush=True)
         except Exception as error:  # an engine not written yet, or broken: report it, carry on
             measure.error = f"{type(error).__name__}: {error}"
@@ -248,6 +298,7 @@ class Bench:
 
 
 # --- the measures ---------------------------------------------------------------------------------
+
 
 def run_measures(bench: Bench, national: Path, plain: Path, briefings: dict[str, tuple[Path, Path]]) -> None:
     from sqlalchemy import text
@@ -260,9 +311,16 @@ def run_measures(bench: Bench, national: Path, plain: Path, briefings: dict[str,
         with open_database(national, PASSPHRASE) as database, database.session() as session:
             session.execute(text("SELECT count(*) FROM dhr_case")).scalar()
 
-    bench.measure("unlock", "Unlock (key derivation, checks, first query)", unlock, lambda: baseline.unlock(plain),
-                  target=TARGETS["unlock"], data_measure=False, memory=False,
-                  note="SQLCipher 4 default key derivation (PBKDF2-HMAC-SHA512, 256,000 iterations) is deliberate")
+    bench.measure(
+        "unlock",
+        "Unlock (key derivation, checks, first query)",
+        unlock,
+        lambda: baseline.unlock(plain),
+        target=TARGETS["unlock"],
+        data_measure=False,
+        memory=False,
+        note="SQLCipher 4 default key derivation (PBKDF2-HMAC-SHA512, 256,000 iterations) is deliberate",
+    )
 
     database = open_database(national, PASSPHRASE)
     connection = baseline.connect(plain)
@@ -271,6 +329,7 @@ def run_measures(bench: Bench, national: Path, plain: Path, briefings: dict[str,
         def run():
             with database.session() as session:
                 return function(session)
+
         return run
 
     # Dashboard: what the Dashboard screen loads (ui.screens.dashboard.load_dashboard when it exists).
@@ -285,13 +344,23 @@ def run_measures(bench: Bench, national: Path, plain: Path, briefings: dict[str,
 
         dashboard = in_session(lambda session: (caseload_overview(session, today), escalations(session, today)))
         dashboard_note = "caseload_overview(open) + escalations (no dashboard loader yet)"
-    bench.measure("dashboard", "Dashboard data", dashboard, lambda: baseline.dashboard(connection, today),
-                  target=TARGETS["dashboard"], note=dashboard_note)
+    bench.measure(
+        "dashboard",
+        "Dashboard data",
+        dashboard,
+        lambda: baseline.dashboard(connection, today),
+        target=TARGETS["dashboard"],
+        note=dashboard_note,
+    )
 
     from dhr_tracker.casework.cases import list_cases
 
-    bench.measure("case_list", "Case list (casework.cases.list_cases)", in_session(list_cases),
-                  lambda: baseline.case_list(connection))
+    bench.measure(
+        "case_list",
+        "Case list (casework.cases.list_cases)",
+        in_session(list_cases),
+        lambda: baseline.case_list(connection),
+    )
 
     rows_loader = None
     try:
@@ -312,7 +381,9 @@ def run_measures(bench: Bench, national: Path, plain: Path, briefings: dict[str,
                 result.append((facts, found, rag_for(facts, found, today, rules)))
             return result
 
-        bench.measure("case_rows", "Case list as the Cases screen loads it (with RAG, next deadline)", rows_loader, plain_rows)
+        bench.measure(
+            "case_rows", "Case list as the Cases screen loads it (with RAG, next deadline)", rows_loader, plain_rows
+        )
     except ImportError as error:
         print(f"  (Cases screen loader not available: {error})")
 
@@ -324,28 +395,47 @@ def run_measures(bench: Bench, national: Path, plain: Path, briefings: dict[str,
             from ui.models.cases import CaseRow
 
             with database.session() as session:
-                rows = [CaseRow(c.id, c.reference, c.pseudonym, c.stage, c.csp_area, c.notified_on) for c in list_cases(session)]
+                rows = [
+                    CaseRow(c.id, c.reference, c.pseudonym, c.stage, c.csp_area, c.notified_on)
+                    for c in list_cases(session)
+                ]
         measure_filter_keystrokes(rows)  # warm-up
         timings, cpu_per_keystroke = [], []
         for _ in range(bench.args.repeat):
             cpu_started = time.process_time()
             timings.append(measure_filter_keystrokes(rows))
             cpu_per_keystroke.append((time.process_time() - cpu_started) / timings[-1].keystrokes)
-        measure = Measure("keystroke", f"One keystroke in the case filter ({len(rows):,} cases)", unit="ms",
-                          target=TARGETS["keystroke_ms"], data_measure=False,
-                          note=f"mean of {timings[0].keystrokes} keystrokes typing and deleting a reference; "
-                               f"worst keystroke {max(t.max_ms for t in timings):.1f} ms; no database query")
+        measure = Measure(
+            "keystroke",
+            f"One keystroke in the case filter ({len(rows):,} cases)",
+            unit="ms",
+            target=TARGETS["keystroke_ms"],
+            data_measure=False,
+            note=f"mean of {timings[0].keystrokes} keystrokes typing and deleting a reference; "
+            f"worst keystroke {max(t.max_ms for t in timings):.1f} ms; no database query",
+        )
         measure.runs = [t.mean_ms / 1000 for t in timings]
         measure.seconds = statistics.median(measure.runs)
         measure.cpu_runs, measure.cpu_seconds = cpu_per_keystroke, statistics.median(cpu_per_keystroke)
         bench.measures.append(measure)
-        print(f"  {measure.label} ... {measure.seconds * 1000:.2f} ms (worst {max(t.max_ms for t in timings):.1f} ms)", flush=True)
+        print(
+            f"  {measure.label} ... {measure.seconds * 1000:.2f} ms (worst {max(t.max_ms for t in timings):.1f} ms)",
+            flush=True,
+        )
 
     try:
         keystrokes()
     except Exception as error:
-        bench.measures.append(Measure("keystroke", "One keystroke in the case filter", unit="ms", target=TARGETS["keystroke_ms"],
-                                      data_measure=False, error=f"{type(error).__name__}: {error}"))
+        bench.measures.append(
+            Measure(
+                "keystroke",
+                "One keystroke in the case filter",
+                unit="ms",
+                target=TARGETS["keystroke_ms"],
+                data_measure=False,
+                error=f"{type(error).__name__}: {error}",
+            )
+        )
         print(f"  keystroke not measured: {error}")
 
     def deadlines(session):
@@ -353,19 +443,32 @@ def run_measures(bench: Bench, national: Path, plain: Path, briefings: dict[str,
         from dhr_tracker.lifecycle.facts import load_case_facts
         from dhr_tracker.workdays import calendar_for
 
-        return deadlines_for_cases(load_case_facts(session), today, timescales_from_settings(session), calendar_for(session))
+        return deadlines_for_cases(
+            load_case_facts(session), today, timescales_from_settings(session), calendar_for(session)
+        )
 
-    bench.measure("deadlines", "Deadlines for every case", in_session(deadlines), lambda: baseline.deadlines(connection, today),
-                  target=TARGETS["deadlines"], note="lifecycle.facts.load_case_facts + deadlines_for_cases")
+    bench.measure(
+        "deadlines",
+        "Deadlines for every case",
+        in_session(deadlines),
+        lambda: baseline.deadlines(connection, today),
+        target=TARGETS["deadlines"],
+        note="lifecycle.facts.load_case_facts + deadlines_for_cases",
+    )
 
     def escalations(session):
         from dhr_tracker.escalation.service import escalations as assess
 
         return assess(session, today)
 
-    bench.measure("escalations", "Escalations for every agency", in_session(escalations),
-                  lambda: baseline.escalations(connection, today), target=TARGETS["escalations"],
-                  note="escalation.service.escalations")
+    bench.measure(
+        "escalations",
+        "Escalations for every agency",
+        in_session(escalations),
+        lambda: baseline.escalations(connection, today),
+        target=TARGETS["escalations"],
+        note="escalation.service.escalations",
+    )
 
     def audit_verify(session):
         from dhr_tracker.security.audit import verify_chain
@@ -375,8 +478,13 @@ def run_measures(bench: Bench, national: Path, plain: Path, briefings: dict[str,
             raise RuntimeError("; ".join(report.problems()[:3]))
         return report
 
-    bench.measure("audit_verify", "Audit verify (every link, every record against its latest entry, the guards)",
-                  in_session(audit_verify), target=TARGETS["audit_verify"], note="security.audit.verify_chain")
+    bench.measure(
+        "audit_verify",
+        "Audit verify (every link, every record against its latest entry, the guards)",
+        in_session(audit_verify),
+        target=TARGETS["audit_verify"],
+        note="security.audit.verify_chain",
+    )
 
     database.close()
     overview_measures(bench, national, connection)
@@ -394,8 +502,16 @@ def pack_measures(bench: Bench) -> None:
     generator = packs_bench.measures(bench.anchor)
     try:
         for key, label, run, target, note in generator:
-            bench.measure(key, label, run, target=target, data_measure=False, note=note, memory=False,
-                          repeat=1 if target is None else min(bench.args.repeat, 3))
+            bench.measure(
+                key,
+                label,
+                run,
+                target=target,
+                data_measure=False,
+                note=note,
+                memory=False,
+                repeat=1 if target is None else min(bench.args.repeat, 3),
+            )
     finally:
         generator.close()
 
@@ -432,13 +548,27 @@ def overview_measures(bench: Bench, national: Path, connection) -> None:  # noqa
             with unlocked[0].session() as session:
                 return load_dashboard(session, today)
 
-        bench.measure("first_load", "Dashboard data, first load after unlock (the whole caseload overview)", dashboard,
-                      lambda: baseline.dashboard(connection, today), prepare=unlock, target=TARGETS["first_load"],
-                      memory=False, note="unlock (key derivation) untimed; lifecycle.today loads and computes every case")
+        bench.measure(
+            "first_load",
+            "Dashboard data, first load after unlock (the whole caseload overview)",
+            dashboard,
+            lambda: baseline.dashboard(connection, today),
+            prepare=unlock,
+            target=TARGETS["first_load"],
+            memory=False,
+            note="unlock (key derivation) untimed; lifecycle.today loads and computes every case",
+        )
 
         database = unlocked[0]
         with database.session() as session:
-            drafting = list(session.scalars(select(Case.id).where(Case.stage.in_((Stage.COMMISSIONING, Stage.INFORMATION_GATHERING, Stage.DRAFTING))).order_by(Case.id).limit(50)))
+            drafting = list(
+                session.scalars(
+                    select(Case.id)
+                    .where(Case.stage.in_((Stage.COMMISSIONING, Stage.INFORMATION_GATHERING, Stage.DRAFTING)))
+                    .order_by(Case.id)
+                    .limit(50)
+                )
+            )
         turn = iter(drafting * 4)
 
         def write() -> None:
@@ -457,15 +587,32 @@ def overview_measures(bench: Bench, national: Path, connection) -> None:  # noqa
             scales, days = baseline.timescales(connection), baseline.calendar(connection)
             get = baseline.settings(connection)
             rules = RagRules(get("rag.due_soon_days"), get("rag.red_after_days_overdue"))
-            return [(facts, found, rag_for(facts, found, today, rules))
-                    for facts in baseline.case_facts(connection) for found in [compute_deadlines(facts, today, scales, days)]]
+            return [
+                (facts, found, rag_for(facts, found, today, rules))
+                for facts in baseline.case_facts(connection)
+                for found in [compute_deadlines(facts, today, scales, days)]
+            ]
 
-        bench.measure("dashboard_after_write", "Dashboard data after a write to one review", dashboard,
-                      lambda: baseline.dashboard(connection, today), prepare=write, target=TARGETS["dashboard_after_write"],
-                      memory=False, note="record_milestone (committed, untimed), then load_dashboard: one case recomputed")
-        bench.measure("case_rows_after_write", "Cases screen list after a write to one review", case_rows, plain_rows,
-                      prepare=write, target=TARGETS["case_rows_after_write"], memory=False,
-                      note="record_milestone (committed, untimed), then load_case_rows: one case recomputed")
+        bench.measure(
+            "dashboard_after_write",
+            "Dashboard data after a write to one review",
+            dashboard,
+            lambda: baseline.dashboard(connection, today),
+            prepare=write,
+            target=TARGETS["dashboard_after_write"],
+            memory=False,
+            note="record_milestone (committed, untimed), then load_dashboard: one case recomputed",
+        )
+        bench.measure(
+            "case_rows_after_write",
+            "Cases screen list after a write to one review",
+            case_rows,
+            plain_rows,
+            prepare=write,
+            target=TARGETS["case_rows_after_write"],
+            memory=False,
+            note="record_milestone (committed, untimed), then load_case_rows: one case recomputed",
+        )
         while unlocked:
             unlocked.pop().close()
     finally:
@@ -484,7 +631,9 @@ def briefing_measures(bench: Bench, key: str, label: str, path: Path, plain: Pat
     folder = Path(tempfile.mkdtemp(prefix="dhr-bench-briefing-"))
     try:
         with database.session() as session:
-            meeting_id = session.scalar(select(Meeting.id).where(Meeting.held_on > today).order_by(Meeting.held_on).limit(1))
+            meeting_id = session.scalar(
+                select(Meeting.id).where(Meeting.held_on > today).order_by(Meeting.held_on).limit(1)
+            )
 
         def gather():
             from dhr_tracker.reports.briefing_data import gather_briefing
@@ -492,8 +641,13 @@ def briefing_measures(bench: Bench, key: str, label: str, path: Path, plain: Pat
             with database.session() as session:
                 return gather_briefing(session, session.get(Meeting, meeting_id), as_of=today)
 
-        bench.measure(f"{key}_data", f"{label}: gathering its data", gather, lambda: baseline.briefing_data(connection, today),
-                      note="reports.briefing_data.gather_briefing")
+        bench.measure(
+            f"{key}_data",
+            f"{label}: gathering its data",
+            gather,
+            lambda: baseline.briefing_data(connection, today),
+            note="reports.briefing_data.gather_briefing",
+        )
 
         def produce():
             from dhr_tracker.reports.briefing import write_briefing
@@ -505,9 +659,15 @@ def briefing_measures(bench: Bench, key: str, label: str, path: Path, plain: Pat
             for leftover in folder.iterdir():
                 leftover.unlink()
 
-        whole = bench.measure(key, f"{label}: the PDF{'s' if copies > 1 else ''}, end to end", produce,
-                              repeat=max(1, min(bench.args.repeat, 3)), target=TARGETS.get(key), data_measure=False,
-                              note="reports.briefing.write_briefing (gather, render every copy, write, register)")
+        whole = bench.measure(
+            key,
+            f"{label}: the PDF{'s' if copies > 1 else ''}, end to end",
+            produce,
+            repeat=max(1, min(bench.args.repeat, 3)),
+            target=TARGETS.get(key),
+            data_measure=False,
+            note="reports.briefing.write_briefing (gather, render every copy, write, register)",
+        )
         from dhr_tracker.privacy.channels import BRIEFING, PDF
         from dhr_tracker.reports.briefing import briefing_story
         from dhr_tracker.reports.frame import Marking
@@ -525,8 +685,13 @@ def briefing_measures(bench: Bench, key: str, label: str, path: Path, plain: Pat
             names.check_data(data, where=BRIEFING)
             names.check(flowable_texts(story), where=PDF)
 
-        guarded = bench.measure(f"{key}_guard", f"{label}: the real-name guard alone", guard, data_measure=False,
-                                note="privacy guard: names loaded, source strings and story checked (target: at most 10% of the PDF)")
+        guarded = bench.measure(
+            f"{key}_guard",
+            f"{label}: the real-name guard alone",
+            guard,
+            data_measure=False,
+            note="privacy guard: names loaded, source strings and story checked (target: at most 10% of the PDF)",
+        )
         if whole.seconds and guarded.seconds:
             print(f"  the guard is {guarded.seconds / whole.seconds:.1%} of the end-to-end time", flush=True)
     finally:
@@ -536,6 +701,7 @@ def briefing_measures(bench: Bench, key: str, label: str, path: Path, plain: Pat
 
 
 # --- reporting ------------------------------------------------------------------------------------
+
 
 def machine() -> dict:
     model = ""
@@ -558,19 +724,27 @@ def machine() -> dict:
     import sqlcipher3
 
     cipher = sqlcipher3.connect(":memory:")
-    versions = {"sqlcipher": cipher.execute("PRAGMA cipher_version").fetchone()[0],
-                "sqlcipher_sqlite": cipher.execute("SELECT sqlite_version()").fetchone()[0]}
+    versions = {
+        "sqlcipher": cipher.execute("PRAGMA cipher_version").fetchone()[0],
+        "sqlcipher_sqlite": cipher.execute("SELECT sqlite_version()").fetchone()[0],
+    }
     cipher.close()
     return {
-        "cpus": os.cpu_count(), "cpu_model": model, "memory_gb": memory_gb, "python": platform.python_version(),
-        "platform": platform.platform(), "sqlite_stdlib": sqlite3.sqlite_version, **versions,
+        "cpus": os.cpu_count(),
+        "cpu_model": model,
+        "memory_gb": memory_gb,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "sqlite_stdlib": sqlite3.sqlite_version,
+        **versions,
     }
 
 
 def git_commit() -> str:
     try:
-        return subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                              check=True).stdout.strip()
+        return subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return ""
 
@@ -602,11 +776,15 @@ def table(measures: list[Measure], peak_rss_mb: float) -> str:
         wall = [c for c in (m.meets_target, ratio_ok) if c is not None]
         cpu = [c for c in (m.meets_target_cpu, ratio_ok) if c is not None]
         met = f"{verdict(all(wall))} / {verdict(all(cpu))}" if wall else ""
-        lines.append(f"| {m.label} | {shown(m, m.seconds)} | {shown(m, m.cpu_seconds)} | {shown(m, m.baseline_cpu_seconds)} | "
-                     f"{ratio} | {target} | {met} |")
+        lines.append(
+            f"| {m.label} | {shown(m, m.seconds)} | {shown(m, m.cpu_seconds)} | {shown(m, m.baseline_cpu_seconds)} | "
+            f"{ratio} | {target} | {met} |"
+        )
     ok = verdict(peak_rss_mb <= TARGETS["peak_memory_mb"])
-    lines.append(f"| Peak memory (maximum resident set of the measuring process) | {peak_rss_mb:.0f} MB | | | | "
-                 f"≤ {TARGETS['peak_memory_mb']:g} MB | {ok} / {ok} |")
+    lines.append(
+        f"| Peak memory (maximum resident set of the measuring process) | {peak_rss_mb:.0f} MB | | | | "
+        f"≤ {TARGETS['peak_memory_mb']:g} MB | {ok} / {ok} |"
+    )
     return "\n".join(lines)
 
 
@@ -614,9 +792,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=("national", "small"), default="national")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--as-of", type=dt.date.fromisoformat, default=None, help="the day the data is built around (default: today)")
+    parser.add_argument(
+        "--as-of", type=dt.date.fromisoformat, default=None, help="the day the data is built around (default: today)"
+    )
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per measure after one warm-up (default: 5)")
-    parser.add_argument("--json", type=Path, default=None, help="write the results here (default: bench/results/<scale>-<time>.json)")
+    parser.add_argument(
+        "--json", type=Path, default=None, help="write the results here (default: bench/results/<scale>-<time>.json)"
+    )
     parser.add_argument("--rebuild", action="store_true", help="build the databases again even if cached")
     parser.add_argument("--no-briefing", action="store_true", help="skip the briefing measures")
     parser.add_argument("--verbose", action="store_true", help="print tracebacks of measures that fail")
@@ -633,10 +815,18 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()[0]
     builds = {}
     national, builds[args.scale] = ensure_database(args.scale, args.seed, anchor, args.rebuild)
-    wanted = {} if args.no_briefing else {
-        "briefing_100": ("briefing-100", 1, "Briefing of 100 open reviews (2,500 recommendations), 1 copy"),
-        "briefing_40x20": ("briefing-40", 20, "Briefing of 40 open reviews (1,000 recommendations), 20 numbered copies"),
-    }
+    wanted = (
+        {}
+        if args.no_briefing
+        else {
+            "briefing_100": ("briefing-100", 1, "Briefing of 100 open reviews (2,500 recommendations), 1 copy"),
+            "briefing_40x20": (
+                "briefing-40",
+                20,
+                "Briefing of 40 open reviews (1,000 recommendations), 20 numbered copies",
+            ),
+        }
+    )
     scratch = Path(tempfile.mkdtemp(prefix="dhr-bench-plain-"))
     try:
         plain = scratch / f"{args.scale}.sqlite"
@@ -665,8 +855,11 @@ def main(argv: list[str] | None = None) -> int:
         f"commit {git_commit()}.\n"
         f"Load average (1 min) at the start and end of the measures: {info['load_average_1min'][0]:.1f} and "
         f"{info['load_average_1min'][1]:.1f}"
-        + (f" (above {info['cpus']}: other work was competing for the CPUs, so wall-clock times exceed CPU times)."
-           if max(info["load_average_1min"]) > (info["cpus"] or 1) else ".")
+        + (
+            f" (above {info['cpus']}: other work was competing for the CPUs, so wall-clock times exceed CPU times)."
+            if max(info["load_average_1min"]) > (info["cpus"] or 1)
+            else "."
+        )
     )
     print()
     print(header)
@@ -681,23 +874,45 @@ def main(argv: list[str] | None = None) -> int:
             print(f"- {m.label}: {'; '.join(extra)}")
 
     result = {
-        "scale": args.scale, "sizes": scale.__dict__, "seed": args.seed, "as_of": anchor.isoformat(), "machine": info,
-        "commit": git_commit(), "generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "builds": {k: v for k, v in builds.items() if v}, "peak_rss_mb": round(peak_rss_mb, 1),
-        "targets": TARGETS, "max_ratio": MAX_RATIO,
+        "scale": args.scale,
+        "sizes": scale.__dict__,
+        "seed": args.seed,
+        "as_of": anchor.isoformat(),
+        "machine": info,
+        "commit": git_commit(),
+        "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "builds": {k: v for k, v in builds.items() if v},
+        "peak_rss_mb": round(peak_rss_mb, 1),
+        "targets": TARGETS,
+        "max_ratio": MAX_RATIO,
         "measures": [
             {
-                "key": m.key, "label": m.label, "unit": m.unit, "median_s": m.seconds, "runs_s": m.runs,
-                "cpu_median_s": m.cpu_seconds, "cpu_runs_s": m.cpu_runs,
-                "baseline_median_s": m.baseline_seconds, "baseline_runs_s": m.baseline_runs,
-                "baseline_cpu_median_s": m.baseline_cpu_seconds, "baseline_cpu_runs_s": m.baseline_cpu_runs,
-                "ratio_cpu": m.ratio, "ratio_wall": m.wall_ratio, "target": m.target, "meets_target_wall": m.meets_target,
-                "meets_target_cpu": m.meets_target_cpu, "meets_ratio": m.meets_ratio,
-                "peak_python_mb": m.peak_python_mb, "note": m.note, "error": m.error,
+                "key": m.key,
+                "label": m.label,
+                "unit": m.unit,
+                "median_s": m.seconds,
+                "runs_s": m.runs,
+                "cpu_median_s": m.cpu_seconds,
+                "cpu_runs_s": m.cpu_runs,
+                "baseline_median_s": m.baseline_seconds,
+                "baseline_runs_s": m.baseline_runs,
+                "baseline_cpu_median_s": m.baseline_cpu_seconds,
+                "baseline_cpu_runs_s": m.baseline_cpu_runs,
+                "ratio_cpu": m.ratio,
+                "ratio_wall": m.wall_ratio,
+                "target": m.target,
+                "meets_target_wall": m.meets_target,
+                "meets_target_cpu": m.meets_target_cpu,
+                "meets_ratio": m.meets_ratio,
+                "peak_python_mb": m.peak_python_mb,
+                "note": m.note,
+                "error": m.error,
             }
             for m in bench.measures
         ],
-        "table_markdown": report, "header": header, "seconds_total": round(time.perf_counter() - started, 1),
+        "table_markdown": report,
+        "header": header,
+        "seconds_total": round(time.perf_counter() - started, 1),
     }
     out = args.json or RESULTS / f"{args.scale}-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
     out.parent.mkdir(parents=True, exist_ok=True)

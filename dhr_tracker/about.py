@@ -36,7 +36,9 @@ def bundled_fonts() -> list[BundledFont]:
     for family, files in families.items():
         licence_file = next(iter(sorted(folder.glob("LICENSE-*.txt"))), folder / "README.md")
         text = licence_file.read_text(encoding="utf-8", errors="replace") if licence_file.exists() else ""
-        licence = "SIL Open Font License 1.1" if "Open Font License" in text or "OFL" in text else "see the licence file"
+        licence = (
+            "SIL Open Font License 1.1" if "Open Font License" in text or "OFL" in text else "see the licence file"
+        )
         name = " ".join(part for part in _split_camel(family))
         fonts.append(BundledFont(name, tuple(files), licence, licence_file))
     return fonts
@@ -60,9 +62,11 @@ def user_guide_path() -> Path:
 
 def about_lines(database_path: Path | None, revision: str | None) -> list[tuple[str, str]]:
     """(label, value) pairs for the About box."""
-    lines = [("Version", __version__),
-             ("Database", str(database_path) if database_path else "none open"),
-             ("Schema revision", revision or "no database open")]
+    lines = [
+        ("Version", __version__),
+        ("Database", str(database_path) if database_path else "none open"),
+        ("Schema revision", revision or "no database open"),
+    ]
     for font in bundled_fonts():
         lines.append((f"Font: {font.family}", f"{font.licence} (licence text: {font.licence_file.name})"))
     return lines

@@ -36,16 +36,23 @@ def add_closure_day(session: Session, day: dt.date | None, description: str = ""
     if not EARLIEST <= day <= LATEST:
         raise ValidationError(
             f"{format_date(day)} is outside the years {EARLIEST.year} to {LATEST.year}. Check the date.",
-            field="day", rule="out_of_range")
+            field="day",
+            rule="out_of_range",
+        )
     if day.weekday() >= 5:
         raise ValidationError(
             f"{format_date(day)} is a {day.strftime('%A')}, which is never a working day anyway. "
-            "Closure days are weekdays.", field="day", rule="weekend")
+            "Closure days are weekdays.",
+            field="day",
+            rule="weekend",
+        )
     description = (description or "").strip()
     if len(description) > DESCRIPTION_LIMIT:
         raise ValidationError(
             f"The description is {len(description)} characters long; the limit is {DESCRIPTION_LIMIT}.",
-            field="description", rule="too_long")
+            field="description",
+            rule="too_long",
+        )
     if session.get(ClosureDay, day) is not None:
         raise ValidationError(f"{format_date(day)} is already a closure day.", field="day", rule="duplicate")
     session.add(ClosureDay(day=day, description=description))

@@ -70,15 +70,38 @@ YEARS_AHEAD = 5  # the furthest a planned date (an as-of, a meeting) may reach b
 MONTHS = {
     name: number
     for number, names in enumerate(
-        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
-         ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-         ("dec", "december")],
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
         start=1,
     )
     for name in names
 }
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-               "November", "December")
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 _NUMERIC = re.compile(r"^(\d{1,4})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d{1,4})$")
 _WORDS = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[\s\-]+([A-Za-z]+)\.?,?[\s\-]+(\d{1,4})$", re.IGNORECASE)
@@ -117,18 +140,28 @@ def calendar_date(year: int, month: int, day: int, shown: str) -> DateReading:
         suggestion = ""
         if 1 <= day <= 12 and year >= 1:
             try:
-                suggestion = f"Dates are read day first (dd/mm/yyyy). Did you mean {format_date(dt.date(year, day, month))}?"
+                suggestion = (
+                    f"Dates are read day first (dd/mm/yyyy). Did you mean {format_date(dt.date(year, day, month))}?"
+                )
             except ValueError:
                 suggestion = ""
-        return refused_reading(f"'{shown}' is an impossible date: there is no month {month} (dates are read as day/month/year).",
-                               suggestion or "Write it as dd/mm/yyyy.", "impossible_date")
+        return refused_reading(
+            f"'{shown}' is an impossible date: there is no month {month} (dates are read as day/month/year).",
+            suggestion or "Write it as dd/mm/yyyy.",
+            "impossible_date",
+        )
     if year < 1:
-        return refused_reading(f"'{shown}' has the year {year}, which is not a year.", "Check the year.", "impossible_date")
+        return refused_reading(
+            f"'{shown}' has the year {year}, which is not a year.", "Check the year.", "impossible_date"
+        )
     try:
         return DateReading(dt.date(year, month, day))
     except ValueError:
-        return refused_reading(f"'{shown}' is an impossible date: {MONTH_NAMES[month - 1]} {year} has no day {day}.",
-                               "Check the day.", "impossible_date")
+        return refused_reading(
+            f"'{shown}' is an impossible date: {MONTH_NAMES[month - 1]} {year} has no day {day}.",
+            "Check the day.",
+            "impossible_date",
+        )
 
 
 def _two_digit_year(shown: str, day: int, month: int | None, year: int) -> DateReading:
@@ -138,8 +171,9 @@ def _two_digit_year(shown: str, day: int, month: int | None, year: int) -> DateR
             suggestion = f"Write the year in full: {format_date(dt.date(2000 + year, month, day))}?"
         except ValueError:
             pass
-    return refused_reading(f"'{shown}' has a two-digit year, which could be {1900 + year} or {2000 + year}.",
-                           suggestion, "two_digit_year")
+    return refused_reading(
+        f"'{shown}' has a two-digit year, which could be {1900 + year} or {2000 + year}.", suggestion, "two_digit_year"
+    )
 
 
 def read_typed_date(text: str) -> DateReading:
@@ -164,13 +198,17 @@ def read_typed_date(text: str) -> DateReading:
         day, month_word, year = worded.groups()
         month = MONTHS.get(month_word.casefold())
         if month is None:
-            return refused_reading(f"'{text}': '{month_word}' is not a month.", "Write the month as Jan, Feb, ... or in full.")
+            return refused_reading(
+                f"'{text}': '{month_word}' is not a month.", "Write the month as Jan, Feb, ... or in full."
+            )
         if len(year) == 2:
             return _two_digit_year(text, int(day), month, int(year))
         if len(year) != 4:
             return refused_reading(f"'{text}' is not a date: the year must have four digits.", "Check the year.")
         return calendar_date(int(year), month, int(day), text)
-    return refused_reading(f"'{text}' is not a date.", "Type the date as dd/mm/yyyy (for example 03/04/2025 for 3 April 2025).")
+    return refused_reading(
+        f"'{text}' is not a date.", "Type the date as dd/mm/yyyy (for example 03/04/2025 for 3 April 2025)."
+    )
 
 
 def latest_allowed_day(today: dt.date) -> dt.date:
@@ -181,8 +219,9 @@ def latest_allowed_day(today: dt.date) -> dt.date:
         return today.replace(year=today.year + YEARS_AHEAD, day=28)
 
 
-def parse_date(value: object, *, label: str = "date", field: str | None = None, today: dt.date | None = None,
-               future: bool = True) -> dt.date:
+def parse_date(
+    value: object, *, label: str = "date", field: str | None = None, today: dt.date | None = None, future: bool = True
+) -> dt.date:
     """A date typed by a person (see read_typed_date), or a date object, checked against the range of the data.
 
     Refused with a ValidationError naming `label`: text that is not a date (rule 'date_form'), a day that does
@@ -209,14 +248,21 @@ def parse_date(value: object, *, label: str = "date", field: str | None = None, 
     if day < EARLIEST_DAY:
         raise ValidationError(
             f"The {label} {format_date(day)} is before {format_date(EARLIEST_DAY)}, earlier than any domestic homicide "
-            "review. Check the year.", field=field or label, rule="date_out_of_range",
+            "review. Check the year.",
+            field=field or label,
+            rule="date_out_of_range",
         )
     if day > latest:
         if not future:
-            raise ValidationError(f"The {label} {format_date(day)} is in the future (today is {format_date(today)}).",
-                                  field=field or label, rule="in_future")
+            raise ValidationError(
+                f"The {label} {format_date(day)} is in the future (today is {format_date(today)}).",
+                field=field or label,
+                rule="in_future",
+            )
         raise ValidationError(
             f"The {label} {format_date(day)} is more than {YEARS_AHEAD} years ahead (the latest allowed is "
-            f"{format_date(latest)}). Check the year.", field=field or label, rule="date_out_of_range",
+            f"{format_date(latest)}). Check the year.",
+            field=field or label,
+            rule="date_out_of_range",
         )
     return day

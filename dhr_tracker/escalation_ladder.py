@@ -94,9 +94,19 @@ def action_instruction(level: LadderLevel) -> str:
 DEFAULT_LADDER: list[dict[str, Any]] = [
     {"level": 0, "when": 0, "recipient": "lead_contact", "label": "Update requested"},
     {"level": 1, "when": 5, "recipient": "lead_contact", "label": "Reminder to the lead contact"},
-    {"level": 2, "when": 15, "recipient": "senior_manager", "label": "Escalated to the senior manager or Steering Group member"},
+    {
+        "level": 2,
+        "when": 15,
+        "recipient": "senior_manager",
+        "label": "Escalated to the senior manager or Steering Group member",
+    },
     {"level": 3, "when": 25, "recipient": "kcsp_working_group", "label": "Reported to the KCSP Working Group"},
-    {"level": 4, "when": NEXT_KCSP_MEETING, "recipient": "chief_officer", "label": "Letter from the KCSP Chair to the chief officer"},
+    {
+        "level": 4,
+        "when": NEXT_KCSP_MEETING,
+        "recipient": "chief_officer",
+        "label": "Letter from the KCSP Chair to the chief officer",
+    },
 ]
 
 
@@ -111,10 +121,14 @@ def parse_ladder(value: Any) -> tuple[LadderLevel, ...]:
     levels: list[LadderLevel] = []
     for position, entry in enumerate(value, start=1):
         if not isinstance(entry, dict):
-            raise ValueError(f"Step {position} of the escalation ladder is not a level (level, when, recipient, label).")
+            raise ValueError(
+                f"Step {position} of the escalation ladder is not a level (level, when, recipient, label)."
+            )
         unknown = set(entry) - {"level", "when", "recipient", "label"}
         if unknown:
-            raise ValueError(f"Step {position} of the escalation ladder has unknown keys: {', '.join(sorted(unknown))}.")
+            raise ValueError(
+                f"Step {position} of the escalation ladder has unknown keys: {', '.join(sorted(unknown))}."
+            )
         level = entry.get("level")
         if isinstance(level, bool) or not isinstance(level, int) or level < 0:
             raise ValueError(f"Step {position} of the escalation ladder needs a level number (0 or more).")

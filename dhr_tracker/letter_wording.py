@@ -9,13 +9,23 @@ from __future__ import annotations
 from string import Template
 
 PLACEHOLDERS = (
-    "recipient", "agency", "requested_date", "due_date", "working_days_late", "item_count", "meeting_date", "date", "items",
+    "recipient",
+    "agency",
+    "requested_date",
+    "due_date",
+    "working_days_late",
+    "item_count",
+    "meeting_date",
+    "date",
+    "items",
 )
 
 _COORDINATOR = "Yours sincerely,\n\nDHR Coordinator\nKent Community Safety Team, on behalf of the Kent Community Safety Partnership"
 
 DEFAULT_LETTERS: dict[str, tuple[str, str]] = {
-    "level_0": ("Letter at level 0 (update request)", f"""Dear $recipient,
+    "level_0": (
+        "Letter at level 0 (update request)",
+        f"""Dear $recipient,
 
 Domestic Homicide Reviews: request for an update on recommendations
 
@@ -25,8 +35,11 @@ $items
 
 For each recommendation please say what has been done since your last update and give a reference for any evidence (for example a revised policy, a training record or an audit).
 
-{_COORDINATOR}"""),
-    "level_1": ("Letter at level 1 (reminder)", f"""Dear $recipient,
+{_COORDINATOR}""",
+    ),
+    "level_1": (
+        "Letter at level 1 (reminder)",
+        f"""Dear $recipient,
 
 Domestic Homicide Reviews: reminder, update overdue
 
@@ -34,8 +47,11 @@ On $requested_date we asked $agency for an update by $due_date on the recommenda
 
 $items
 
-{_COORDINATOR}"""),
-    "level_2": ("Letter at level 2 (senior manager)", f"""Dear $recipient,
+{_COORDINATOR}""",
+    ),
+    "level_2": (
+        "Letter at level 2 (senior manager)",
+        f"""Dear $recipient,
 
 Domestic Homicide Reviews: update overdue, escalation under the KCSP process
 
@@ -45,8 +61,11 @@ $items
 
 I would be grateful if you could make sure the update is sent within the next five working days.
 
-{_COORDINATOR}"""),
-    "level_3": ("Letter at level 3 (KCSP Working Group)", f"""Dear $recipient,
+{_COORDINATOR}""",
+    ),
+    "level_3": (
+        "Letter at level 3 (KCSP Working Group)",
+        f"""Dear $recipient,
 
 Domestic Homicide Reviews: update overdue, reported to the KCSP Working Group
 
@@ -54,8 +73,11 @@ The update $agency was asked for on $requested_date, due by $due_date, is now $w
 
 $items
 
-{_COORDINATOR}"""),
-    "level_4": ("Letter at level 4 (from the KCSP Chair)", """Dear $recipient,
+{_COORDINATOR}""",
+    ),
+    "level_4": (
+        "Letter at level 4 (from the KCSP Chair)",
+        """Dear $recipient,
 
 Domestic Homicide Reviews: outstanding updates from $agency
 
@@ -67,8 +89,11 @@ These recommendations arise from reviews of deaths in our communities, and the P
 
 Yours sincerely,
 
-Chair, Kent Community Safety Partnership"""),
-    "other_levels": ("Letter at any other level", f"""Dear $recipient,
+Chair, Kent Community Safety Partnership""",
+    ),
+    "other_levels": (
+        "Letter at any other level",
+        f"""Dear $recipient,
 
 Domestic Homicide Reviews: update overdue
 
@@ -76,7 +101,8 @@ The update $agency was asked for on $requested_date, due by $due_date, is now $w
 
 $items
 
-{_COORDINATOR}"""),
+{_COORDINATOR}""",
+    ),
 }
 
 

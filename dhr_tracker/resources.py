@@ -16,5 +16,7 @@ def resources_root() -> Path:
 def resource_path(*parts: str) -> Path:
     path = resources_root().joinpath(*parts)
     if not path.exists():
-        raise FileNotFoundError(f"DHR Tracker's resource {'/'.join(parts)} is missing from {resources_root()}; reinstall the application.")
+        raise FileNotFoundError(
+            f"DHR Tracker's resource {'/'.join(parts)} is missing from {resources_root()}; reinstall the application."
+        )
     return path

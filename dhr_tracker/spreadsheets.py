@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dhr_tracker.dates import format_date
-from dhr_tracker.errors import UserError
 from dhr_tracker.storage.files import open_new_owner_only, output_file
 
 EXPORT_KEYWORD = "dhr-tracker-export"  # in the properties of every workbook DHR Tracker exports

@@ -22,7 +22,9 @@ def clean_text(value: Any, field: str, label: str, *, required: bool, limit: int
     if not text and required:
         raise ValidationError(f"{label} is required.", field=field, rule="required")
     if limit is not None and len(text) > limit:
-        raise ValidationError(f"{label} is {len(text)} characters long; the limit is {limit}.", field=field, rule="too_long")
+        raise ValidationError(
+            f"{label} is {len(text)} characters long; the limit is {limit}.", field=field, rule="too_long"
+        )
     return text
 
 
@@ -43,5 +45,7 @@ def clean_date(value: Any, field: str, label: str, *, required: bool) -> dt.date
 def not_in_future(day: dt.date, today: dt.date, field: str, label: str) -> None:
     if day > today:
         raise ValidationError(
-            f"{label} {format_date(day)} is in the future (today is {format_date(today)}).", field=field, rule="in_future"
+            f"{label} {format_date(day)} is in the future (today is {format_date(today)}).",
+            field=field,
+            rule="in_future",
         )

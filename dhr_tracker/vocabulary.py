@@ -78,7 +78,8 @@ class MilestoneKind(LabelledEnum):
     REOPENED = "reopened", "Case re-opened"
     # DARDR (Victims and Prisoners Act 2024 s.19): after completion, not publication.
     COPY_TO_SECRETARY_OF_STATE = (
-        "copy_to_secretary_of_state", "Report copied to the Secretary of State and the Domestic Abuse Commissioner"
+        "copy_to_secretary_of_state",
+        "Report copied to the Secretary of State and the Domestic Abuse Commissioner",
     )
 
 

@@ -8,8 +8,8 @@ the user's closure days, or load it from a database with `calendar_for(session)`
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from bisect import bisect_right
+from collections.abc import Iterable
 from functools import lru_cache
 
 from dateutil.easter import easter
@@ -172,9 +172,15 @@ class WorkingDayCalendar:
             key = (start.year, end.year)
             remembered = self._whole_years.get(key)
             if remembered is None:
-                remembered = self._whole_years[key] = sum(len(self._off_weekdays(y)) for y in range(start.year, end.year))
+                remembered = self._whole_years[key] = sum(
+                    len(self._off_weekdays(y)) for y in range(start.year, end.year)
+                )
             whole_years = remembered
-        return whole_years + bisect_right(self._off_weekdays(end.year), end) - bisect_right(self._off_weekdays(start.year), start)
+        return (
+            whole_years
+            + bisect_right(self._off_weekdays(end.year), end)
+            - bisect_right(self._off_weekdays(start.year), start)
+        )
 
 
 def _add_weekdays(day: dt.date, count: int) -> dt.date:

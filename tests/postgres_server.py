@@ -90,14 +90,36 @@ class Cluster:
 
     def start(self) -> None:
         data = self.folder / "data"
-        self._run(str(self.bindir / "initdb"), "-D", str(data), "-U", SUPERUSER, "-A", "trust", "-E", "UTF8",
-                  "--locale=C.UTF-8", "--no-sync")
+        self._run(
+            str(self.bindir / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            SUPERUSER,
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        )
         # The socket, and TCP on the loopback only (without TLS: the tests check the client insists on it);
         # durability is irrelevant for a cluster that is deleted at the end of the run.
-        options = (f"-c listen_addresses='127.0.0.1' -c port={self.port} -c unix_socket_directories='{self.socket_dir}' "
-                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60")
-        self._run(str(self.bindir / "pg_ctl"), "-D", str(data), "-l", str(self.folder / "server.log"),
-                  "-o", options, "-w", "start")
+        options = (
+            f"-c listen_addresses='127.0.0.1' -c port={self.port} -c unix_socket_directories='{self.socket_dir}' "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60"
+        )
+        self._run(
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(self.folder / "server.log"),
+            "-o",
+            options,
+            "-w",
+            "start",
+        )
 
     def stop(self) -> None:
         try:

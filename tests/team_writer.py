@@ -23,8 +23,14 @@ def main(url: str, role: str, prefix: str, count: int) -> int:
     with open_team_database(url) as database:
         for number in range(1, count + 1):
             with database.transaction() as session:
-                create_case(session, reference=f"DHR-{prefix}-{number:02d}", pseudonym=f"{role} {number}",
-                            notified_on=dt.date(2026, 1, 5), csp_area="Swale", today=dt.date(2026, 11, 23))
+                create_case(
+                    session,
+                    reference=f"DHR-{prefix}-{number:02d}",
+                    pseudonym=f"{role} {number}",
+                    notified_on=dt.date(2026, 1, 5),
+                    csp_area="Swale",
+                    today=dt.date(2026, 11, 23),
+                )
             while True:
                 try:
                     with database.transaction() as session:

@@ -21,17 +21,22 @@ def demo_path(tmp_path, monkeypatch):
 
 
 def real_names(path):
-    from dhr_tracker.storage.database import open_database
-    from dhr_tracker.model import Case
     from sqlalchemy import select
 
+    from dhr_tracker.model import Case
+    from dhr_tracker.storage.database import open_database
+
     with open_database(path, PASSPHRASE) as database, database.transaction() as session:
-        return [name for row in session.execute(select(Case.victim_real_name, Case.perpetrator_real_name)) for name in row]
+        return [
+            name for row in session.execute(select(Case.victim_real_name, Case.perpetrator_real_name)) for name in row
+        ]
 
 
 def test_round_trip_is_exact_with_real_names(tmp_path, demo_path, capsys):
     first, second, copy = tmp_path / "first.json", tmp_path / "second.json", tmp_path / "copy.dhrdb"
-    assert main(["export", "--db", str(demo_path), "--format", "json", "--out", str(first), "--include-real-names"]) == 0
+    assert (
+        main(["export", "--db", str(demo_path), "--format", "json", "--out", str(first), "--include-real-names"]) == 0
+    )
     assert "WARNING" in capsys.readouterr().out
     assert main(["import", "--db", str(copy), str(first)]) == 0
     assert main(["export", "--db", str(copy), "--format", "json", "--out", str(second), "--include-real-names"]) == 0
@@ -42,7 +47,9 @@ def test_round_trip_is_exact_with_real_names(tmp_path, demo_path, capsys):
     }
     # The first archive's trail travels on as the copy's closed, imported segment, under the archive's SHA-256.
     sha = hashlib.sha256(first.read_bytes()).hexdigest()
-    assert [{k: v for k, v in row.items() if k != "archive_sha256"} for row in b["tables"]["audit_imported_entry"]] == a["tables"]["audit_entry"]
+    assert [
+        {k: v for k, v in row.items() if k != "archive_sha256"} for row in b["tables"]["audit_imported_entry"]
+    ] == a["tables"]["audit_entry"]
     assert {row["archive_sha256"] for row in b["tables"]["audit_imported_entry"]} == {sha}
     assert len(a["tables"]["dhr_case"]) == 14 and a["tables"]["milestone"] and a["tables"]["progress_update"]
     assert real_names(copy) == real_names(demo_path)
@@ -74,7 +81,10 @@ def test_export_never_overwrites(tmp_path, demo_path, capsys):
         (b"\xff\xfe\x00not utf8", "not UTF-8"),
         (b"{broken", "not valid JSON"),
         (b'{"format": "something-else"}', "not a DHR Tracker archive"),
-        (b'{"format": "dhr-tracker-archive", "format_version": 1, "schema_revision": "0000", "tables": {}}', "schema 0000"),
+        (
+            b'{"format": "dhr-tracker-archive", "format_version": 1, "schema_revision": "0000", "tables": {}}',
+            "schema 0000",
+        ),
     ],
 )
 def test_bad_archives_are_refused_before_any_database_is_made(tmp_path, monkeypatch, capsys, content, words):

@@ -33,7 +33,10 @@ def test_a_future_date_and_an_impossible_sequence_are_refused_with_a_report(demo
     capsys.readouterr()
     assert main(["import", "--db", str(copy), str(archive)]) == 1
     err = capsys.readouterr().err
-    assert f"{archive}: milestone row {milestone['id']}: in_future: occurred_on 01/01/2099 is after the day of the import" in err
+    assert (
+        f"{archive}: milestone row {milestone['id']}: in_future: occurred_on 01/01/2099 is after the day of the import"
+        in err
+    )
     if rounds:
         assert f"qa_round row {rounds[0]['id']}: letter_before_submission" in err
     assert "nothing was imported" in err
@@ -82,7 +85,9 @@ def test_a_planned_website_removal_ahead_of_the_import_is_not_a_future_event(dem
         case = session.scalars(select(Case).where(~Case.publication.has()).order_by(Case.notified_on).limit(1)).one()
         published = dt.date.today() - dt.timedelta(days=10)
         assert case.notified_on < published
-        session.add(Publication(case=case, published_on=published, website_removal_on=published + dt.timedelta(days=365)))
+        session.add(
+            Publication(case=case, published_on=published, website_removal_on=published + dt.timedelta(days=365))
+        )
     archive, _ = exported(demo, tmp_path)
     copy = tmp_path / "copy.dhrdb"
     assert main(["import", "--db", str(copy), str(archive)]) == 0, capsys.readouterr().err

@@ -49,11 +49,16 @@ def later(day: dt.date | None, cut: dt.date) -> bool:
 
 def cut_database(session, cut: dt.date) -> None:  # noqa: ANN001 - a Session
     """Leave only the facts dated on or before `cut` (a plain ORM edit; the caller rolls it back)."""
-    cases = session.scalars(select(Case).options(
-        selectinload(Case.milestones).selectinload(Milestone.agency), selectinload(Case.qa_rounds),
-        selectinload(Case.publication), selectinload(Case.parallel_processes),
-        selectinload(Case.pauses).selectinload(Pause.parallel_process), selectinload(Case.csp_area),
-    )).all()  # every relation in a few queries: this runs once for each of some two hundred event dates
+    cases = session.scalars(
+        select(Case).options(
+            selectinload(Case.milestones).selectinload(Milestone.agency),
+            selectinload(Case.qa_rounds),
+            selectinload(Case.publication),
+            selectinload(Case.parallel_processes),
+            selectinload(Case.pauses).selectinload(Pause.parallel_process),
+            selectinload(Case.csp_area),
+        )
+    ).all()  # every relation in a few queries: this runs once for each of some two hundred event dates
     for case in cases:
         for milestone in [m for m in case.milestones if m.occurred_on > cut]:
             case.milestones.remove(milestone)
@@ -172,8 +177,12 @@ def test_escalation_levels_as_of_any_day_equal_the_database_cut_to_that_day(data
         build_demo_caseload(session, cases=14, anchor=TODAY, update_rounds=True)
         dated = set()
         for request in session.query(UpdateRequest):
-            dated |= {request.requested_on, request.received_on, *(a.taken_on for a in request.actions),
-                      *(item.settled_on for item in request.items)}
+            dated |= {
+                request.requested_on,
+                request.received_on,
+                *(a.taken_on for a in request.actions),
+                *(item.settled_on for item in request.items),
+            }
     dated.discard(None)
     days = sorted({day + shift for day in dated for shift in (-ONE_DAY, dt.timedelta(0), ONE_DAY)} | {TODAY})
     assert len(dated) > 5

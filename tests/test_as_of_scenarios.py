@@ -24,32 +24,82 @@ D = dt.date
 TODAY = D(2026, 11, 23)
 
 BETWEEN_ROUNDS = [
-    {"event": "case_created", "reference": "DHR-2025-11", "pseudonym": "Robin", "notified_on": "2025-01-06", "csp_area": "Swale"},
-    {"event": "decision", "case": "DHR-2025-11", "decision": "review", "on": "2025-01-31",
-     "home_office_informed_on": "2025-02-03"},
+    {
+        "event": "case_created",
+        "reference": "DHR-2025-11",
+        "pseudonym": "Robin",
+        "notified_on": "2025-01-06",
+        "csp_area": "Swale",
+    },
+    {
+        "event": "decision",
+        "case": "DHR-2025-11",
+        "decision": "review",
+        "on": "2025-01-31",
+        "home_office_informed_on": "2025-02-03",
+    },
     {"event": "milestone", "case": "DHR-2025-11", "kind": "partnership_signoff", "on": "2025-07-01"},
     {"event": "qa_submission", "case": "DHR-2025-11", "on": "2025-07-07"},
-    {"event": "qa_outcome", "case": "DHR-2025-11", "round": 1, "outcome": "resubmission_required", "letter_on": "2025-09-15"},
+    {
+        "event": "qa_outcome",
+        "case": "DHR-2025-11",
+        "round": 1,
+        "outcome": "resubmission_required",
+        "letter_on": "2025-09-15",
+    },
     {"event": "milestone", "case": "DHR-2025-11", "kind": "partnership_signoff", "on": "2025-10-02"},
     {"event": "qa_submission", "case": "DHR-2025-11", "on": "2025-10-06"},
     {"event": "qa_outcome", "case": "DHR-2025-11", "round": 2, "outcome": "approved", "letter_on": "2025-11-10"},
 ]
 CLOSED_LATER = [
-    {"event": "case_created", "reference": "DHR-2025-12", "pseudonym": "Casey", "notified_on": "2025-03-03", "csp_area": "Swale"},
+    {
+        "event": "case_created",
+        "reference": "DHR-2025-12",
+        "pseudonym": "Casey",
+        "notified_on": "2025-03-03",
+        "csp_area": "Swale",
+    },
     # A decision not to review closes the case on the day the Home Office is told: Thu 10/04/2025.
-    {"event": "decision", "case": "DHR-2025-12", "decision": "no_review", "on": "2025-03-31",
-     "home_office_informed_on": "2025-04-10"},
+    {
+        "event": "decision",
+        "case": "DHR-2025-12",
+        "decision": "no_review",
+        "on": "2025-03-31",
+        "home_office_informed_on": "2025-04-10",
+    },
 ]
 COMPLETED_LATE = [
-    {"event": "case_created", "reference": "DHR-2024-13", "pseudonym": "Quinn", "notified_on": "2024-05-20", "csp_area": "Swale"},
-    {"event": "decision", "case": "DHR-2024-13", "decision": "review", "on": "2024-06-14",
-     "home_office_informed_on": "2024-06-17"},
+    {
+        "event": "case_created",
+        "reference": "DHR-2024-13",
+        "pseudonym": "Quinn",
+        "notified_on": "2024-05-20",
+        "csp_area": "Swale",
+    },
+    {
+        "event": "decision",
+        "case": "DHR-2024-13",
+        "decision": "review",
+        "on": "2024-06-14",
+        "home_office_informed_on": "2024-06-17",
+    },
     {"event": "milestone", "case": "DHR-2024-13", "kind": "partnership_signoff", "on": "2025-04-01"},
 ]
 PAUSED_OVER_EASTER = [
-    {"event": "case_created", "reference": "DHR-2025-14", "pseudonym": "Rowan", "notified_on": "2025-03-03", "csp_area": "Swale"},
-    {"event": "decision", "case": "DHR-2025-14", "decision": "review", "on": "2025-03-10",
-     "home_office_informed_on": "2025-03-11"},
+    {
+        "event": "case_created",
+        "reference": "DHR-2025-14",
+        "pseudonym": "Rowan",
+        "notified_on": "2025-03-03",
+        "csp_area": "Swale",
+    },
+    {
+        "event": "decision",
+        "case": "DHR-2025-14",
+        "decision": "review",
+        "on": "2025-03-10",
+        "home_office_informed_on": "2025-03-11",
+    },
     {"event": "milestone", "case": "DHR-2025-14", "kind": "imr_requested", "on": "2025-04-01", "agency": "Kent Police"},
     {"event": "pause_start", "case": "DHR-2025-14", "reason": "Awaiting the inquest opening", "on": "2025-04-17"},
     {"event": "pause_end", "case": "DHR-2025-14", "on": "2025-04-22"},
@@ -102,8 +152,12 @@ def test_case_show_on_a_past_date_gives_that_days_stage_and_no_later_events(case
     shown = show(capsys, caseload, "DHR-2025-11", "2025-10-01")
     events = [(event["on"], event["kind"]) for event in shown["timeline"]]
     assert events == [
-        ("2025-01-06", "notification"), ("2025-01-31", "decision"), ("2025-02-03", "home_office_informed"),
-        ("2025-07-01", "partnership_signoff"), ("2025-07-07", "qa_submitted"), ("2025-09-15", "qa_letter"),
+        ("2025-01-06", "notification"),
+        ("2025-01-31", "decision"),
+        ("2025-02-03", "home_office_informed"),
+        ("2025-07-01", "partnership_signoff"),
+        ("2025-07-07", "qa_submitted"),
+        ("2025-09-15", "qa_letter"),
     ]  # not the sign-off of 02/10, the resubmission of 06/10 or the approval of 10/11/2025
 
 
@@ -111,18 +165,28 @@ def test_a_case_closed_after_the_as_of_date_is_listed_with_its_deadlines_as_they
     # Notified Mon 03/03/2025; decided (no review) Mon 31/03; decision due 03/04/2025 (03/03 + 1 month): met.
     # Home Office due 5 working days after Mon 31/03: Tue 01, Wed 02, Thu 03, Fri 04, Mon 07/04/2025.
     # Told (and so closed) Thu 10/04/2025.
-    on_the_4th = [row for row in run_json(capsys, "deadlines", "--db", str(caseload), "--as-of", "2025-04-04")
-                  if row["reference"] == "DHR-2025-12"]
+    on_the_4th = [
+        row
+        for row in run_json(capsys, "deadlines", "--db", str(caseload), "--as-of", "2025-04-04")
+        if row["reference"] == "DHR-2025-12"
+    ]
     assert [(r["milestone"], r["due"], r["status"], r["rag"]) for r in on_the_4th] == [
         ("decision", "2025-04-03", "met", "amber"),  # amber: the Home Office deadline due within 14 days
         ("home_office_informed", "2025-04-07", "due", "amber"),
     ]
     # Wed 09/04: overdue since Mon 07/04 by Tue 08 and Wed 09: 2 working days.
-    on_the_9th = {row["milestone"]: row for row in run_json(capsys, "deadlines", "--db", str(caseload), "--as-of", "2025-04-09")
-                  if row["reference"] == "DHR-2025-12"}
+    on_the_9th = {
+        row["milestone"]: row
+        for row in run_json(capsys, "deadlines", "--db", str(caseload), "--as-of", "2025-04-09")
+        if row["reference"] == "DHR-2025-12"
+    }
     informed = on_the_9th["home_office_informed"]
     assert (informed["status"], informed["days_overdue"], informed["unit"], informed["rag"]) == (
-        "overdue", 2, "working_days", "red")
+        "overdue",
+        2,
+        "working_days",
+        "red",
+    )
     assert informed["verdict"] == "Overdue by 2 working days"
     shown = show(capsys, caseload, "DHR-2025-12", "2025-04-09")
     assert shown["stage"] == "decision"
@@ -142,7 +206,11 @@ def test_a_completion_met_late_says_so_and_is_not_on_track(caseload, capsys):
     shown = show(capsys, caseload, "DHR-2024-13", "2025-04-02")
     completion = next(d for d in shown["deadlines"] if d["milestone"] == "completion")
     assert (completion["due"], completion["met_on"], completion["slippage_days"], completion["unit"]) == (
-        "2024-12-14", "2025-04-01", 108, "calendar_days")
+        "2024-12-14",
+        "2025-04-01",
+        108,
+        "calendar_days",
+    )
     assert completion["verdict"] == "Met late (108 days)"
     assert shown["rag"] == "green"  # nothing is at risk now...
     assert shown["rag_reasons"] == ["Review completed: met late (108 days), due 14/12/2024, met 01/04/2025"]
@@ -165,7 +233,12 @@ def test_a_working_day_deadline_paused_across_easter_counts_paused_working_days(
     # Received Wed 21/05: 1 working day late.
     shown = show(capsys, caseload, "DHR-2025-14", "2025-06-30")
     imr = next(d for d in shown["deadlines"] if d["milestone"] == "imr")
-    assert (imr["base_due"], imr["due"], imr["paused_days"], imr["unit"]) == ("2025-05-16", "2025-05-20", 2, "working_days")
+    assert (imr["base_due"], imr["due"], imr["paused_days"], imr["unit"]) == (
+        "2025-05-16",
+        "2025-05-20",
+        2,
+        "working_days",
+    )
     assert (imr["status"], imr["slippage_days"], imr["verdict"]) == ("met", 1, "Met late (1 working day)")
     # While the pause was in force (Tue 22/04 is its last day), its days counted up to the as-of date:
     # on Tue 22/04 the same 2 working days; on Thu 17/04 only Thu 17 itself, 1.
@@ -184,15 +257,48 @@ def test_a_pause_stops_counting_for_a_deadline_once_it_is_met(database_path, mon
     # and the pause began after it anyway): 4 working days, and no more on 30/06/2025.
     monkeypatch.setenv("DHR_TRACKER_PASSPHRASE", PASSPHRASE)
     file = tmp_path / "pause-in-force.jsonl"
-    file.write_text("\n".join(json.dumps(event) for event in [
-        {"event": "case_created", "reference": "DHR-2025-15", "pseudonym": "Sasha", "notified_on": "2025-03-03",
-         "csp_area": "Swale"},
-        {"event": "decision", "case": "DHR-2025-15", "decision": "review", "on": "2025-03-10",
-         "home_office_informed_on": "2025-03-11"},
-        {"event": "milestone", "case": "DHR-2025-15", "kind": "imr_requested", "on": "2025-04-01", "agency": "Kent Police"},
-        {"event": "pause_start", "case": "DHR-2025-15", "reason": "Awaiting the criminal trial", "on": "2025-05-06"},
-        {"event": "milestone", "case": "DHR-2025-15", "kind": "imr_received", "on": "2025-05-09", "agency": "Kent Police"},
-    ]), encoding="utf-8")
+    file.write_text(
+        "\n".join(
+            json.dumps(event)
+            for event in [
+                {
+                    "event": "case_created",
+                    "reference": "DHR-2025-15",
+                    "pseudonym": "Sasha",
+                    "notified_on": "2025-03-03",
+                    "csp_area": "Swale",
+                },
+                {
+                    "event": "decision",
+                    "case": "DHR-2025-15",
+                    "decision": "review",
+                    "on": "2025-03-10",
+                    "home_office_informed_on": "2025-03-11",
+                },
+                {
+                    "event": "milestone",
+                    "case": "DHR-2025-15",
+                    "kind": "imr_requested",
+                    "on": "2025-04-01",
+                    "agency": "Kent Police",
+                },
+                {
+                    "event": "pause_start",
+                    "case": "DHR-2025-15",
+                    "reason": "Awaiting the criminal trial",
+                    "on": "2025-05-06",
+                },
+                {
+                    "event": "milestone",
+                    "case": "DHR-2025-15",
+                    "kind": "imr_received",
+                    "on": "2025-05-09",
+                    "agency": "Kent Police",
+                },
+            ]
+        ),
+        encoding="utf-8",
+    )
     assert main(["record", str(file), "--db", str(database_path)]) == 0
     capsys.readouterr()
     shown = show(capsys, database_path, "DHR-2025-15", "2025-06-30")
@@ -215,7 +321,9 @@ def test_the_briefing_position_as_at_a_past_date(caseload):
     assert set(reviews) == {"DHR-2025-11", "DHR-2025-12", "DHR-2024-13", "DHR-2025-14"}
     assert reviews["DHR-2025-12"].rag == "Red" and reviews["DHR-2025-12"].stage.value == "decision"
     # DHR-2025-11 had not been signed off or submitted yet (sign-off 01/07/2025).
-    assert reviews["DHR-2025-11"].qa_position == "Not yet submitted to the Home Office Quality Assurance Panel."  # the QA body setting (issue 17)
+    assert (
+        reviews["DHR-2025-11"].qa_position == "Not yet submitted to the Home Office Quality Assurance Panel."
+    )  # the QA body setting (issue 17)
     # DHR-2024-13's completion, due 14/12/2024, was met by the sign-off of 01/04/2025: 108 days late (worked above).
     assert "Review completed: due 14/12/2024, met late 01/04/2025 (108 days)." in reviews["DHR-2024-13"].deadlines
 
@@ -227,15 +335,26 @@ def test_the_rag_engine_itself_ignores_a_home_office_round_dated_after_the_as_of
 
     # The facts as loaded today (round 2 approved on 10/11/2025), asked about 01/10/2025 without being cut first.
     case = CaseFacts(
-        reference="DHR-2025-11", notified_on=D(2025, 1, 6), decision=Decision.REVIEW, stage=Stage.PUBLICATION,
-        milestones=(MilestoneFact(K.DECISION, D(2025, 1, 31)), MilestoneFact(K.HOME_OFFICE_INFORMED, D(2025, 2, 3)),
-                    MilestoneFact(K.PARTNERSHIP_SIGNOFF, D(2025, 7, 1)), MilestoneFact(K.PARTNERSHIP_SIGNOFF, D(2025, 10, 2))),
-        qa_rounds=(QARoundFact(1, D(2025, 7, 7), feedback_letter_on=D(2025, 9, 15), outcome=QAOutcome.RESUBMISSION_REQUIRED),
-                   QARoundFact(2, D(2025, 10, 6), feedback_letter_on=D(2025, 11, 10), outcome=QAOutcome.APPROVED)),
+        reference="DHR-2025-11",
+        notified_on=D(2025, 1, 6),
+        decision=Decision.REVIEW,
+        stage=Stage.PUBLICATION,
+        milestones=(
+            MilestoneFact(K.DECISION, D(2025, 1, 31)),
+            MilestoneFact(K.HOME_OFFICE_INFORMED, D(2025, 2, 3)),
+            MilestoneFact(K.PARTNERSHIP_SIGNOFF, D(2025, 7, 1)),
+            MilestoneFact(K.PARTNERSHIP_SIGNOFF, D(2025, 10, 2)),
+        ),
+        qa_rounds=(
+            QARoundFact(1, D(2025, 7, 7), feedback_letter_on=D(2025, 9, 15), outcome=QAOutcome.RESUBMISSION_REQUIRED),
+            QARoundFact(2, D(2025, 10, 6), feedback_letter_on=D(2025, 11, 10), outcome=QAOutcome.APPROVED),
+        ),
     )
     as_of = D(2025, 10, 1)
     rag = rag_for(case, compute_deadlines(case, as_of), as_of)
-    assert rag.rating is Rag.AMBER and rag.reasons == ("Home Office asked for resubmission (round 1), letter of 15/09/2025",)
+    assert rag.rating is Rag.AMBER and rag.reasons == (
+        "Home Office asked for resubmission (round 1), letter of 15/09/2025",
+    )
     assert case.as_of(as_of).stage.value == "drafting" and case.as_of(D(2025, 11, 10)).stage.value == "publication"
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import pwd
 import hashlib
 import json
+import os
+import pwd
 import re
 
 import pytest
@@ -15,7 +15,7 @@ from sqlalchemy import exc, select
 from dhr_tracker.casework.cases import create_case, find_case, update_case
 from dhr_tracker.cli import main
 from dhr_tracker.model import Agency, AuditEntry, Case, ProgressUpdate, Recommendation
-from dhr_tracker.security.audit import WITHHELD, entries_for_case, verify_chain
+from dhr_tracker.security.audit import entries_for_case, verify_chain
 from dhr_tracker.settings import BACKUPS_KEPT, Settings
 from dhr_tracker.vocabulary import AuditAction
 from tests.conftest import PASSPHRASE
@@ -25,16 +25,24 @@ REAL_NAMES = ("Victoria Realname", "Peter Realname", "Corrected Realname")
 
 
 def add_case(session, reference="DHR-2025-03", pseudonym="Alex"):
-    return create_case(session, today=TODAY, reference=reference, pseudonym=pseudonym, notified_on=dt.date(2025, 3, 4),
-                       csp_area="Swale", victim_real_name=REAL_NAMES[0], perpetrator_real_name=REAL_NAMES[1])
+    return create_case(
+        session,
+        today=TODAY,
+        reference=reference,
+        pseudonym=pseudonym,
+        notified_on=dt.date(2025, 3, 4),
+        csp_area="Swale",
+        victim_real_name=REAL_NAMES[0],
+        perpetrator_real_name=REAL_NAMES[1],
+    )
 
 
 def all_entries(database) -> list[AuditEntry]:
     """The entries the app's own changes wrote (not the baseline a new database starts its trail with)."""
     with database.session() as session:
-        return list(session.scalars(
-            select(AuditEntry).where(AuditEntry.action != AuditAction.BASELINE).order_by(AuditEntry.id)
-        ))
+        return list(
+            session.scalars(select(AuditEntry).where(AuditEntry.action != AuditAction.BASELINE).order_by(AuditEntry.id))
+        )
 
 
 def baseline_entries(database) -> int:
@@ -59,7 +67,11 @@ def test_create_change_and_delete_are_recorded_with_who_when_and_values(database
     with database.transaction() as session:
         session.delete(session.get(Case, case_id))
     created, changed, deleted = all_entries(database)
-    assert [entry.action for entry in (created, changed, deleted)] == [AuditAction.CREATE, AuditAction.UPDATE, AuditAction.DELETE]
+    assert [entry.action for entry in (created, changed, deleted)] == [
+        AuditAction.CREATE,
+        AuditAction.UPDATE,
+        AuditAction.DELETE,
+    ]
     for entry in (created, changed, deleted):
         assert (entry.entity, entry.entity_id, entry.case_id) == ("dhr_case", str(case_id), case_id)
         assert entry.os_user == pwd.getpwuid(os.geteuid()).pw_name
@@ -101,7 +113,9 @@ def test_entries_of_records_belonging_to_a_case_carry_its_id_and_links_are_recor
         session.add(recommendation)
         session.flush()
         recommendation.supporting_agencies.append(probation)
-        session.add(ProgressUpdate(recommendation=recommendation, received_on=TODAY, contact_name="Pat", text="Started"))
+        session.add(
+            ProgressUpdate(recommendation=recommendation, received_on=TODAY, contact_name="Pat", text="Started")
+        )
         case_id, other_id = case.id, other.id
     with database.transaction() as session:
         trail = entries_for_case(session, case_id)
@@ -144,7 +158,11 @@ def three_changes(database):
 @pytest.mark.parametrize(
     ("statement", "broken_at", "words"),
     [
-        ("UPDATE audit_entry SET changes_json = replace(changes_json, 'second', 'other') WHERE id = 3", 3, "changed after"),
+        (
+            "UPDATE audit_entry SET changes_json = replace(changes_json, 'second', 'other') WHERE id = 3",
+            3,
+            "changed after",
+        ),
         ("UPDATE audit_entry SET os_user = 'mallory' WHERE id = 1", 1, "changed after"),
         ("UPDATE audit_entry SET at = '2020-01-01 00:00:00.000000' WHERE id = 2", 2, "changed after"),
         ("DELETE FROM audit_entry WHERE id = 2", 3, "missing"),

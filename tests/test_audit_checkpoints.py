@@ -9,12 +9,12 @@ import re
 import pypdf
 
 from dhr_tracker.cli import main
-from dhr_tracker.reports.letters import write_letters
 from dhr_tracker.meetings.meetings import find_meeting
 from dhr_tracker.reports.briefing import write_briefing
+from dhr_tracker.reports.letters import write_letters
 from dhr_tracker.security.audit import Checkpoint, current_checkpoint, verify_chain
-from dhr_tracker.storage.backups import automatic_backup, backup_to, checkpoint_sidecar
 from dhr_tracker.settings import BACKUPS_KEPT, Settings
+from dhr_tracker.storage.backups import automatic_backup, backup_to, checkpoint_sidecar
 from tests.conftest import PASSPHRASE
 from tests.test_briefing import TODAY, caseload  # noqa: F401 - the fixture
 from tests.test_letters import build as build_letters_world

@@ -57,7 +57,9 @@ def restore_guards(path):
     """Put the triggers back exactly as they were, so a test isolates the data edit it is about."""
     from dhr_tracker.security.audit_guard import GUARD_TRIGGERS
 
-    shell(path, *(GUARD_TRIGGERS[name] for name in ("audit_entry_no_update", "audit_entry_no_delete")), drop_guards=False)
+    shell(
+        path, *(GUARD_TRIGGERS[name] for name in ("audit_entry_no_update", "audit_entry_no_delete")), drop_guards=False
+    )
 
 
 def report_of(path, **options):
@@ -97,26 +99,44 @@ def test_a_direct_edit_of_a_pseudonym_names_the_case_row_and_the_field(demo, cap
 
 def test_a_direct_edit_of_a_recommendation_status_is_named(demo):
     rec_id, status = shell(demo, "SELECT id, status FROM recommendation ORDER BY id LIMIT 1", drop_guards=False)[0][0]
-    shell(demo, f"UPDATE recommendation SET status = '{'implemented' if status != 'implemented' else 'accepted'}' WHERE id = {rec_id}",
-          drop_guards=False)
+    shell(
+        demo,
+        f"UPDATE recommendation SET status = '{'implemented' if status != 'implemented' else 'accepted'}' WHERE id = {rec_id}",
+        drop_guards=False,
+    )
     [problem] = report_of(demo).row_problems
-    assert (problem.table, problem.row, problem.kind, problem.fields) == ("recommendation", str(rec_id), "changed", ("status",))
+    assert (problem.table, problem.row, problem.kind, problem.fields) == (
+        "recommendation",
+        str(rec_id),
+        "changed",
+        ("status",),
+    )
 
 
 def test_a_deleted_progress_update_and_an_inserted_closure_day_are_named(demo):
-    update_id = one(demo, "SELECT max(id) FROM progress_update WHERE id NOT IN "
-                          "(SELECT corrects_id FROM progress_update WHERE corrects_id IS NOT NULL) AND id NOT IN "
-                          "(SELECT progress_update_id FROM update_request_item WHERE progress_update_id IS NOT NULL)")
-    shell(demo, f"DELETE FROM progress_update WHERE id = {update_id}",
-          "INSERT INTO closure_day (day, description) VALUES ('2026-12-29', 'Office closed')", drop_guards=False)
+    update_id = one(
+        demo,
+        "SELECT max(id) FROM progress_update WHERE id NOT IN "
+        "(SELECT corrects_id FROM progress_update WHERE corrects_id IS NOT NULL) AND id NOT IN "
+        "(SELECT progress_update_id FROM update_request_item WHERE progress_update_id IS NOT NULL)",
+    )
+    shell(
+        demo,
+        f"DELETE FROM progress_update WHERE id = {update_id}",
+        "INSERT INTO closure_day (day, description) VALUES ('2026-12-29', 'Office closed')",
+        drop_guards=False,
+    )
     problems = {(p.table, p.row, p.kind) for p in report_of(demo).row_problems}
     assert problems == {("progress_update", str(update_id), "deleted"), ("closure_day", "2026-12-29", "added")}
 
 
 def test_a_supporting_agency_added_behind_the_apps_back_shows_on_its_recommendation(demo):
     rec_id = one(demo, "SELECT id FROM recommendation ORDER BY id LIMIT 1")
-    agency_id = one(demo, f"SELECT id FROM agency WHERE id NOT IN (SELECT agency_id FROM recommendation_supporting_agency "
-                          f"WHERE recommendation_id = {rec_id}) ORDER BY id LIMIT 1")
+    agency_id = one(
+        demo,
+        f"SELECT id FROM agency WHERE id NOT IN (SELECT agency_id FROM recommendation_supporting_agency "
+        f"WHERE recommendation_id = {rec_id}) ORDER BY id LIMIT 1",
+    )
     shell(demo, f"INSERT INTO recommendation_supporting_agency VALUES ({rec_id}, {agency_id})", drop_guards=False)
     [problem] = report_of(demo).row_problems
     assert (problem.table, problem.row, problem.kind) == ("recommendation", str(rec_id), "changed")
@@ -126,7 +146,9 @@ def test_truncation_with_the_head_row_deleted_is_caught(demo, capsys):
     """Cut the last entries and the record of the end: the missing head, and the records they changed, are named."""
     count = one(demo, "SELECT count(*) FROM audit_entry")
     cut = shell(demo, f"SELECT entity, entity_id FROM audit_entry WHERE id > {count - 3} AND row_digest IS NOT NULL")[0]
-    shell(demo, f"DELETE FROM audit_entry WHERE id > {count - 3}", "DELETE FROM app_meta WHERE key = 'audit_chain_head'")
+    shell(
+        demo, f"DELETE FROM audit_entry WHERE id > {count - 3}", "DELETE FROM app_meta WHERE key = 'audit_chain_head'"
+    )
     restore_guards(demo)
     report = report_of(demo)
     assert not report.ok
@@ -140,10 +162,15 @@ def test_truncation_with_the_head_row_deleted_is_caught(demo, capsys):
 
 def test_truncation_with_a_forged_head_still_shows_in_the_records(demo):
     count = one(demo, "SELECT count(*) FROM audit_entry")
-    entity, entity_id = shell(demo, f"SELECT entity, entity_id FROM audit_entry WHERE id = {count}", drop_guards=False)[0][0]
-    shell(demo, f"DELETE FROM audit_entry WHERE id = {count}",
-          f"UPDATE app_meta SET value = (SELECT id || ' ' || entry_hash FROM audit_entry WHERE id = {count - 1}) "
-          "WHERE key = 'audit_chain_head'")
+    entity, entity_id = shell(demo, f"SELECT entity, entity_id FROM audit_entry WHERE id = {count}", drop_guards=False)[
+        0
+    ][0]
+    shell(
+        demo,
+        f"DELETE FROM audit_entry WHERE id = {count}",
+        f"UPDATE app_meta SET value = (SELECT id || ' ' || entry_hash FROM audit_entry WHERE id = {count - 1}) "
+        "WHERE key = 'audit_chain_head'",
+    )
     restore_guards(demo)
     report = report_of(demo)
     assert report.broken_at is None and not report.problem  # the links and the head now agree...
@@ -153,7 +180,9 @@ def test_truncation_with_a_forged_head_still_shows_in_the_records(demo):
 @pytest.mark.parametrize("head_too", [True, False])
 def test_a_wiped_trail_is_caught(demo, head_too):
     records = one(demo, "SELECT count(*) FROM dhr_case")
-    shell(demo, "DELETE FROM audit_entry", *(["DELETE FROM app_meta WHERE key = 'audit_chain_head'"] if head_too else []))
+    shell(
+        demo, "DELETE FROM audit_entry", *(["DELETE FROM app_meta WHERE key = 'audit_chain_head'"] if head_too else [])
+    )
     restore_guards(demo)
     report = report_of(demo)
     assert not report.ok
@@ -163,11 +192,14 @@ def test_a_wiped_trail_is_caught(demo, head_too):
     assert len(cases) == records and all(p.kind == "added" for p in cases)
 
 
-@pytest.mark.parametrize("replacement", [
-    None,
-    "CREATE TRIGGER audit_entry_no_delete BEFORE DELETE ON audit_entry WHEN 0 "
-    "BEGIN SELECT RAISE(ABORT, 'audit entries cannot be deleted'); END",
-])
+@pytest.mark.parametrize(
+    "replacement",
+    [
+        None,
+        "CREATE TRIGGER audit_entry_no_delete BEFORE DELETE ON audit_entry WHEN 0 "
+        "BEGIN SELECT RAISE(ABORT, 'audit entries cannot be deleted'); END",
+    ],
+)
 def test_a_dropped_or_defused_guard_trigger_is_caught(demo, capsys, replacement):
     shell(demo, "DROP TRIGGER audit_entry_no_delete", *([replacement] if replacement else []), drop_guards=False)
     report = report_of(demo)
@@ -181,8 +213,11 @@ def test_a_dropped_or_defused_guard_trigger_is_caught(demo, capsys, replacement)
 
 def rechain_from(path, first_id, *, edit):
     """A careful insider: change an entry, then recompute every hash after it and the head, so the links hold."""
-    rows = shell(path, "SELECT id, at, os_user, action, entity, entity_id, case_id, changes_json, previous_hash, entry_hash, "
-                       "row_digest FROM audit_entry ORDER BY id")[0]
+    rows = shell(
+        path,
+        "SELECT id, at, os_user, action, entity, entity_id, case_id, changes_json, previous_hash, entry_hash, "
+        "row_digest FROM audit_entry ORDER BY id",
+    )[0]
     from dhr_tracker.security.audit import _parse_stored_time
 
     statements, previous = [], None
@@ -193,10 +228,14 @@ def rechain_from(path, first_id, *, edit):
             continue
         if entry_id == first_id:
             user = edit(user)
-        new = entry_hash(previous, entry_id, _parse_stored_time(at), user, action, entity, name, case_id, changes, digest)
+        new = entry_hash(
+            previous, entry_id, _parse_stored_time(at), user, action, entity, name, case_id, changes, digest
+        )
         user_sql = user.replace("'", "''")
-        statements.append(f"UPDATE audit_entry SET os_user = '{user_sql}', previous_hash = '{previous}', "
-                          f"entry_hash = '{new}' WHERE id = {entry_id}")
+        statements.append(
+            f"UPDATE audit_entry SET os_user = '{user_sql}', previous_hash = '{previous}', "
+            f"entry_hash = '{new}' WHERE id = {entry_id}"
+        )
         previous = new
     statements.append(f"UPDATE app_meta SET value = '{rows[-1][0]} {previous}' WHERE key = 'audit_chain_head'")
     shell(path, *statements)
@@ -245,7 +284,10 @@ def test_an_archive_edited_and_reimported_is_refused_with_the_row_named(demo, tm
     archive.write_text(json.dumps(data))
     capsys.readouterr()
     assert main(["import", "--db", str(copy), str(archive)]) == 1
-    assert f"recommendation row {rec['id']} is not in the state its own audit trail last recorded" in capsys.readouterr().err
+    assert (
+        f"recommendation row {rec['id']} is not in the state its own audit trail last recorded"
+        in capsys.readouterr().err
+    )
     assert not copy.exists()
 
 
@@ -266,8 +308,12 @@ def test_an_imported_segment_changed_later_is_caught(demo, tmp_path, capsys):
     assert main(["export", "--db", str(demo), "--format", "json", "--out", str(archive)]) == 0
     assert main(["import", "--db", str(copy), str(archive)]) == 0
     assert report_of(copy).ok
-    shell(copy, "DROP TRIGGER audit_imported_entry_no_delete",
-          "DELETE FROM audit_imported_entry WHERE id = (SELECT max(id) FROM audit_imported_entry)", drop_guards=False)
+    shell(
+        copy,
+        "DROP TRIGGER audit_imported_entry_no_delete",
+        "DELETE FROM audit_imported_entry WHERE id = (SELECT max(id) FROM audit_imported_entry)",
+        drop_guards=False,
+    )
     report = report_of(copy)
     sha = hashlib.sha256(archive.read_bytes()).hexdigest()
     assert f"archive {sha[:12]}" in report.problem and "changed" in report.problem
@@ -295,10 +341,18 @@ def test_the_os_user_comes_from_the_os_not_the_environment(database, monkeypatch
     for variable in ("LOGNAME", "USER", "LNAME", "USERNAME"):
         monkeypatch.setenv(variable, "someone-else")
     with database.transaction() as session:
-        create_case(session, today=ANCHOR, reference="DHR-2025-09", pseudonym="Kit", notified_on=dt.date(2025, 3, 4),
-                    csp_area="Swale")
-    who = {row[0] for row in shell(database.path, "SELECT os_user FROM audit_entry WHERE action = 'create'",
-                                   drop_guards=False)[0]}
+        create_case(
+            session,
+            today=ANCHOR,
+            reference="DHR-2025-09",
+            pseudonym="Kit",
+            notified_on=dt.date(2025, 3, 4),
+            csp_area="Swale",
+        )
+    who = {
+        row[0]
+        for row in shell(database.path, "SELECT os_user FROM audit_entry WHERE action = 'create'", drop_guards=False)[0]
+    }
     assert who == {pwd.getpwuid(os.geteuid()).pw_name}
 
 
@@ -308,7 +362,7 @@ def old_database_with_a_trail(tmp_path):
 
     path = tmp_path / "old.dhrdb"
     shutil.copyfile(FIXTURES / "schema-0001.dhrdb", path)
-    at = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.timezone.utc)
+    at = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.UTC)
     previous, statements = "0" * 64, []
     for entry_id in (1, 2, 3):
         changes = json.dumps({"notes": ["", f"note {entry_id}"]}, separators=(",", ":"))
@@ -337,6 +391,7 @@ def test_upgrading_a_0001_database_records_a_baseline_that_verifies(tmp_path):
 
 def test_a_0001_database_whose_trail_is_broken_is_not_upgraded(tmp_path):
     from dhr_tracker.storage.errors import StorageError
+
     path = old_database_with_a_trail(tmp_path)
     shell(path, "UPDATE audit_entry SET os_user = 'mallory' WHERE id = 3")
     restore_guards(path)
@@ -372,9 +427,12 @@ def test_an_orphan_the_orm_deletes_has_its_database_dependents_recorded_too(demo
 
     from dhr_tracker.model import ProgressUpdate, Recommendation
 
-    update_id = one(demo, "SELECT progress_update_id FROM update_request_item WHERE progress_update_id IS NOT NULL AND "
-                          "progress_update_id NOT IN (SELECT corrects_id FROM progress_update WHERE corrects_id IS NOT NULL) "
-                          "LIMIT 1")
+    update_id = one(
+        demo,
+        "SELECT progress_update_id FROM update_request_item WHERE progress_update_id IS NOT NULL AND "
+        "progress_update_id NOT IN (SELECT corrects_id FROM progress_update WHERE corrects_id IS NOT NULL) "
+        "LIMIT 1",
+    )
     with open_database(demo, PASSPHRASE) as database:
         with database.transaction() as session:
             update = session.get(ProgressUpdate, update_id)

@@ -34,8 +34,14 @@ def test_the_trail_of_a_case_reads_as_sentences(database):
         police, _kmpt, round_ = build(session)
         case = find_case(session, "DHR-2024-07")
         request = next(r for r in round_.requests if r.agency_id == police.id)
-        record_reply(session, request, received_on=D(2026, 2, 3), contact_name="Pat Lead",
-                     entries=[ReplyEntry(request.items[0].recommendation_id, "Grading reviewed")], today=TODAY)
+        record_reply(
+            session,
+            request,
+            received_on=D(2026, 2, 3),
+            contact_name="Pat Lead",
+            entries=[ReplyEntry(request.items[0].recommendation_id, "Grading reviewed")],
+            today=TODAY,
+        )
         start_pause(session, case, "Criminal trial", D(2026, 3, 2), today=TODAY)
 
     sentences = trail(database, "DHR-2024-07")

@@ -14,11 +14,15 @@ from sqlalchemy import create_engine, func, select, text
 from dhr_tracker.casework.cases import create_case
 from dhr_tracker.cli import main
 from dhr_tracker.model import Case
-from dhr_tracker.storage.backups import (
-    BackupProblem, automatic_backup, automatic_backups, backup_to, restore_backup, verify_backup,
-)
 from dhr_tracker.settings import BACKUPS_KEPT, Settings
-from dhr_tracker.storage.backups import copy_encrypted
+from dhr_tracker.storage.backups import (
+    BackupProblem,
+    automatic_backup,
+    automatic_backups,
+    backup_to,
+    copy_encrypted,
+    restore_backup,
+)
 from dhr_tracker.storage.database import open_database
 from dhr_tracker.storage.errors import PlainSQLiteFile, StorageError, WrongPassphraseOrNotDatabase
 from tests.conftest import PASSPHRASE
@@ -32,8 +36,15 @@ def digest(path) -> str:
 
 def add_case(database, reference="DHR-2025-03", pseudonym="Alexandra Pseudo", real="Victoria Realname"):
     with database.transaction() as session:
-        create_case(session, today=TODAY, reference=reference, pseudonym=pseudonym, notified_on=dt.date(2025, 3, 4),
-                    csp_area="Swale", victim_real_name=real)
+        create_case(
+            session,
+            today=TODAY,
+            reference=reference,
+            pseudonym=pseudonym,
+            notified_on=dt.date(2025, 3, 4),
+            csp_area="Swale",
+            victim_real_name=real,
+        )
 
 
 def case_count(path, passphrase=PASSPHRASE) -> int:
@@ -112,7 +123,7 @@ def test_restore_checks_the_backup_before_touching_anything(database, database_p
     elif damage == "flipped bytes":
         data = bytearray(backup.read_bytes())
         middle = len(data) // 2
-        data[middle:middle + 16] = bytes(byte ^ 0xFF for byte in data[middle:middle + 16])
+        data[middle : middle + 16] = bytes(byte ^ 0xFF for byte in data[middle : middle + 16])
         backup.write_bytes(bytes(data))
         expected = StorageError
     elif damage == "truncated":
@@ -165,8 +176,14 @@ def test_the_database_uses_a_rollback_journal_and_a_copy_refuses_wal(database, t
 def test_a_backup_taken_during_another_transaction_holds_only_committed_data(database, tmp_path):
     add_case(database, reference="DHR-2025-01")
     with database.transaction() as session:
-        create_case(session, today=TODAY, reference="DHR-2025-02", pseudonym="Uncommitted", notified_on=dt.date(2025, 3, 4),
-                    csp_area="Swale")
+        create_case(
+            session,
+            today=TODAY,
+            reference="DHR-2025-02",
+            pseudonym="Uncommitted",
+            notified_on=dt.date(2025, 3, 4),
+            csp_area="Swale",
+        )
         session.flush()
         # The writer has flushed but not committed; the backup must hold the committed state only.
         check = backup_to(database, tmp_path / "mid.dhrbak")

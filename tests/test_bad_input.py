@@ -10,11 +10,11 @@ import datetime as dt
 import hashlib
 import io
 import os
-import string
 import sys
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings, strategies as st
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from dhr_tracker.casework.cases import EDITABLE_FIELDS, create_case, find_case, update_case
@@ -30,13 +30,43 @@ TRACEBACK_WORDS = ("Traceback", 'File "', "Error:", "sqlalchemy", "sqlcipher3")
 
 # Text as a person could type or paste it (no NUL, no lone surrogates: neither survives a form or argv).
 typed = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=60)
-tricky = st.sampled_from([
-    "", " ", "-1", "0", "1", "99999999999999999999", "1e9", "31/02/2025", "2025-13-01", "29/02/2023", "01/01/2999",
-    "DHR-2025-03", "dhr 2025 03", "Swale", "swale", "Atlantis", "DHR-2016", "DARDR", "None", "null", "true",
-    "'; DROP TABLE dhr_case; --", "é" * 300, "\u202e", "../../etc/passwd", "x" * 5000,
-])
+tricky = st.sampled_from(
+    [
+        "",
+        " ",
+        "-1",
+        "0",
+        "1",
+        "99999999999999999999",
+        "1e9",
+        "31/02/2025",
+        "2025-13-01",
+        "29/02/2023",
+        "01/01/2999",
+        "DHR-2025-03",
+        "dhr 2025 03",
+        "Swale",
+        "swale",
+        "Atlantis",
+        "DHR-2016",
+        "DARDR",
+        "None",
+        "null",
+        "true",
+        "'; DROP TABLE dhr_case; --",
+        "é" * 300,
+        "\u202e",
+        "../../etc/passwd",
+        "x" * 5000,
+    ]
+)
 values = st.one_of(
-    typed, tricky, st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True),
+    typed,
+    tricky,
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
     st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)),
     st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2100, 1, 1)),
     st.lists(st.integers(), max_size=3),
@@ -47,7 +77,10 @@ text_value = st.one_of(typed, tricky, st.none(), st.integers(), st.booleans())
 date_value = st.one_of(
     st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)),
     st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2100, 1, 1)),
-    typed, tricky, st.none(), st.integers(),
+    typed,
+    tricky,
+    st.none(),
+    st.integers(),
 )
 DATE_FIELDS = ("date_of_death", "notified_on")
 
@@ -102,7 +135,9 @@ def existing_case(database):
 def snapshot(database) -> dict:
     with database.session() as session:
         case = find_case(session, "DHR-2025-03")
-        return {field: getattr(case, field) for field in EDITABLE_FIELDS if field != "csp_area"} | {"area": case.csp_area_id}
+        return {field: getattr(case, field) for field in EDITABLE_FIELDS if field != "csp_area"} | {
+            "area": case.csp_area_id
+        }
 
 
 @FAST
@@ -134,7 +169,9 @@ def test_every_setting_accepts_its_type_or_says_what_it_accepts(key, value):
         cleaned = setting.clean(value)
     except SettingError as error:
         message = str(error)
-        assert len(message) >= 10 and not message[0].islower() and not any(word in message for word in TRACEBACK_WORDS[:2])
+        assert (
+            len(message) >= 10 and not message[0].islower() and not any(word in message for word in TRACEBACK_WORDS[:2])
+        )
     else:
         assert setting.clean(cleaned) == cleaned  # what it keeps, it accepts again unchanged
         if setting.kind in (int, str, bool, list):
@@ -142,9 +179,28 @@ def test_every_setting_accepts_its_type_or_says_what_it_accepts(key, value):
 
 
 @FAST
-@given(changes=st.dictionaries(st.sampled_from(["number", "text", "lead_agency", "scope", "target_on", "status", "action",
-                                                "source", "source_agency", "supporting_agencies", "bogus"]),
-                               values, min_size=1, max_size=4))
+@given(
+    changes=st.dictionaries(
+        st.sampled_from(
+            [
+                "number",
+                "text",
+                "lead_agency",
+                "scope",
+                "target_on",
+                "status",
+                "action",
+                "source",
+                "source_agency",
+                "supporting_agencies",
+                "bogus",
+            ]
+        ),
+        values,
+        min_size=1,
+        max_size=4,
+    )
+)
 def test_recommendations_from_any_input_are_saved_whole_or_refused_clearly(existing_case, changes):
     from dhr_tracker.actionplan.recommendations import add_recommendation
 
@@ -152,8 +208,11 @@ def test_recommendations_from_any_input_are_saved_whole_or_refused_clearly(exist
     before = counts(database)
     try:
         with database.transaction() as session:
-            add_recommendation(session, find_case(session, "DHR-2025-03"),
-                               **{"number": "1", "text": "Train staff", "lead_agency": "Kent Police", **changes})
+            add_recommendation(
+                session,
+                find_case(session, "DHR-2025-03"),
+                **{"number": "1", "text": "Train staff", "lead_agency": "Kent Police", **changes},
+            )
             raise _Undo()
     except _Undo:
         pass
@@ -163,6 +222,7 @@ def test_recommendations_from_any_input_are_saved_whole_or_refused_clearly(exist
 
 
 # --- The command line ------------------------------------------------------------------------------
+
 
 def _commands() -> dict[str, list]:
     """Every sub-command (nested ones as 'audit verify') and its argparse actions."""
@@ -188,12 +248,20 @@ token = st.one_of(typed.filter(lambda text: not text.startswith("-") or len(text
 def command_lines(draw) -> list[str]:
     """Mostly well-formed command lines with bad values, so the values reach the commands' own checks."""
     if draw(st.integers(0, 19)) == 0:  # now and then, anything at all
-        return draw(st.lists(st.one_of(token, st.sampled_from(["--help", "--version", "-x", "audit", "case"])), min_size=1, max_size=5))
+        return draw(
+            st.lists(
+                st.one_of(token, st.sampled_from(["--help", "--version", "-x", "audit", "case"])),
+                min_size=1,
+                max_size=5,
+            )
+        )
     command = draw(st.sampled_from(sorted(COMMANDS)))
     argv = command.split()
     for action in COMMANDS[command]:
         if not action.option_strings:  # a positional argument
-            argv.append(draw(st.sampled_from(sorted(action.choices))) if action.choices and draw(st.booleans()) else draw(token))
+            argv.append(
+                draw(st.sampled_from(sorted(action.choices))) if action.choices and draw(st.booleans()) else draw(token)
+            )
         elif action.required or action.dest == "db" or draw(st.integers(0, 2)) == 0:
             argv.append(action.option_strings[-1])
             if action.nargs != 0:
@@ -232,8 +300,12 @@ def _tree(folder) -> dict[str, bytes]:
 def test_any_command_line_ends_with_a_message_and_an_exit_code_never_a_traceback(cli_world, capsys, argv):
     database_path, work = cli_world
     # Point --db at the real database most of the time, so the arguments after it are really checked.
-    argv = [str(database_path) if previous == "--db" and not os.sep in value and value[:1] != "/" and len(value) % 3 else value
-            for previous, value in zip([""] + argv, argv)]
+    argv = [
+        str(database_path)
+        if previous == "--db" and os.sep not in value and value[:1] != "/" and len(value) % 3
+        else value
+        for previous, value in zip([""] + argv, argv)
+    ]
     before, before_work = database_path.read_bytes(), _tree(work)
     try:
         code = main(argv)

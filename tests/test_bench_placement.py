@@ -31,7 +31,9 @@ def test_the_bench_modules_are_known():
 def test_no_app_or_core_module_imports_bench_code():
     offenders = [
         f"{path.relative_to(ROOT)} imports {name}"
-        for path in app_files() for name in sorted(imported_modules(path)) if name.split(".")[0] in BENCH_MODULES
+        for path in app_files()
+        for name in sorted(imported_modules(path))
+        if name.split(".")[0] in BENCH_MODULES
     ]
     assert offenders == []
 

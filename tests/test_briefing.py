@@ -37,18 +37,33 @@ def caseload(database):
     """The demo caseload (fictional real names on purpose) plus agency updates overdue by different amounts."""
     with database.transaction() as session:
         build_demo_caseload(session, cases=14, anchor=TODAY)
-        agencies = list(session.scalars(select(Agency).join(Recommendation, Recommendation.lead_agency_id == Agency.id)
-                                        .group_by(Agency.id).order_by(Agency.name)))[:4]
+        agencies = list(
+            session.scalars(
+                select(Agency)
+                .join(Recommendation, Recommendation.lead_agency_id == Agency.id)
+                .group_by(Agency.id)
+                .order_by(Agency.name)
+            )
+        )[:4]
         meeting_on = sorted(m.held_on for m in list_meetings(session))[1]
         round_ = UpdateRound(meeting_on=meeting_on, requested_on=dt.date(2026, 9, 1), due_on=dt.date(2026, 9, 30))
         # 38, 8 and 1 working days late on 23/11/2026 (levels 3, 1 and 0 of the default ladder); one answered.
-        for agency, due_on, received_on in zip(agencies, (dt.date(2026, 9, 30), dt.date(2026, 11, 11), dt.date(2026, 11, 20),
-                                                          dt.date(2026, 9, 30)), (None, None, None, dt.date(2026, 9, 25))):
-            request = UpdateRequest(agency=agency, requested_on=round_.requested_on, due_on=due_on, received_on=received_on)
-            for recommendation in session.scalars(select(Recommendation).where(Recommendation.lead_agency_id == agency.id)):
+        for agency, due_on, received_on in zip(
+            agencies,
+            (dt.date(2026, 9, 30), dt.date(2026, 11, 11), dt.date(2026, 11, 20), dt.date(2026, 9, 30)),
+            (None, None, None, dt.date(2026, 9, 25)),
+        ):
+            request = UpdateRequest(
+                agency=agency, requested_on=round_.requested_on, due_on=due_on, received_on=received_on
+            )
+            for recommendation in session.scalars(
+                select(Recommendation).where(Recommendation.lead_agency_id == agency.id)
+            ):
                 request.items.append(UpdateRequestItem(recommendation=recommendation))
             round_.requests.append(request)
-        round_.requests[0].actions.append(EscalationAction(level=1, taken_on=dt.date(2026, 10, 8), recipient="Lead contact"))
+        round_.requests[0].actions.append(
+            EscalationAction(level=1, taken_on=dt.date(2026, 10, 8), recipient="Lead contact")
+        )
         session.add(round_)
     return database, meeting_on
 
@@ -126,7 +141,9 @@ def test_a_real_name_typed_into_a_reason_stops_every_copy(caseload, tmp_path):
     (tmp_path / "out").mkdir()
     with database.transaction() as session:
         case = session.scalars(select(Case).where(Case.stage == "drafting")).first()
-        case.pauses.append(Pause(reason=f"Awaiting {case.perpetrator_real_name.upper()}'s trial", starts_on=dt.date(2026, 6, 1)))
+        case.pauses.append(
+            Pause(reason=f"Awaiting {case.perpetrator_real_name.upper()}'s trial", starts_on=dt.date(2026, 6, 1))
+        )
         reference = case.reference
     with pytest.raises(RealNameFound, match=reference), database.transaction() as session:
         write_briefing(session, find_meeting(session, meeting_on), tmp_path / "out" / "b.pdf", copies=2, as_of=TODAY)
@@ -163,8 +180,14 @@ def test_attendees_give_the_copies_and_the_register_is_ticked_off(caseload, tmp_
 def test_an_encrypted_copy_opens_only_with_its_password(caseload, tmp_path):
     database, meeting_on = caseload
     with database.transaction() as session:
-        result = write_briefing(session, find_meeting(session, meeting_on), tmp_path / "locked.pdf", copies=1,
-                                password="tabled paper password", as_of=TODAY)
+        result = write_briefing(
+            session,
+            find_meeting(session, meeting_on),
+            tmp_path / "locked.pdf",
+            copies=1,
+            password="tabled paper password",
+            as_of=TODAY,
+        )
     [path] = result.files
     with pytest.raises(pikepdf.PasswordError):
         pikepdf.open(path)
@@ -194,7 +217,9 @@ def test_the_first_page_is_the_overview_a_board_member_scans(caseload, tmp_path)
     with database.transaction() as session:
         result = write_briefing(session, find_meeting(session, meeting_on), tmp_path / "b.pdf", copies=1, as_of=TODAY)
         open_cases = session.execute(select(Case.reference, Case.pseudonym).where(Case.stage != "closed")).all()
-        paused = {reference for (reference,) in session.execute(select(Case.reference).join(Pause, Pause.case_id == Case.id))}
+        paused = {
+            reference for (reference,) in session.execute(select(Case.reference).join(Pause, Pause.case_id == Case.id))
+        }
     pages, _ = read_pdf(result.files[0].read_bytes())
     overview = " ".join(pages[0].split())
     assert "1. Open reviews at a glance" in overview
@@ -217,8 +242,15 @@ def test_the_first_page_is_the_overview_a_board_member_scans(caseload, tmp_path)
             assert after[0] == "None.", (reference, after[:6])
     # No page is only a repeated table header and a totals row.
     for number, text in enumerate(pages, start=1):
-        body = [line for line in text.splitlines() if line.strip() and "OFFICIAL-SENSITIVE" not in line
-                and "Copy 1 of 1" not in line and "Schedule 12A" not in line and "DHR progress report" not in line]
+        body = [
+            line
+            for line in text.splitlines()
+            if line.strip()
+            and "OFFICIAL-SENSITIVE" not in line
+            and "Copy 1 of 1" not in line
+            and "Schedule 12A" not in line
+            and "DHR progress report" not in line
+        ]
         if any(line.startswith("All agencies") for line in body):
             assert len(body) > 12, f"page {number} holds only the header and the totals: {body}"
 

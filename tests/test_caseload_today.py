@@ -16,10 +16,34 @@ TODAY = D(2025, 3, 20)
 
 # Two cases decided on 10/03/2025: decision due 03/04 (notified 03/03 + 1 month), Home Office told the same day.
 TWO_CASES = [
-    {"event": "case_created", "reference": "DHR-2025-21", "pseudonym": "Ellis", "notified_on": "2025-03-03", "csp_area": "Swale"},
-    {"event": "decision", "case": "DHR-2025-21", "decision": "review", "on": "2025-03-10", "home_office_informed_on": "2025-03-10"},
-    {"event": "case_created", "reference": "DHR-2025-22", "pseudonym": "Harley", "notified_on": "2025-03-04", "csp_area": "Swale"},
-    {"event": "decision", "case": "DHR-2025-22", "decision": "review", "on": "2025-03-10", "home_office_informed_on": "2025-03-10"},
+    {
+        "event": "case_created",
+        "reference": "DHR-2025-21",
+        "pseudonym": "Ellis",
+        "notified_on": "2025-03-03",
+        "csp_area": "Swale",
+    },
+    {
+        "event": "decision",
+        "case": "DHR-2025-21",
+        "decision": "review",
+        "on": "2025-03-10",
+        "home_office_informed_on": "2025-03-10",
+    },
+    {
+        "event": "case_created",
+        "reference": "DHR-2025-22",
+        "pseudonym": "Harley",
+        "notified_on": "2025-03-04",
+        "csp_area": "Swale",
+    },
+    {
+        "event": "decision",
+        "case": "DHR-2025-22",
+        "decision": "review",
+        "on": "2025-03-10",
+        "home_office_informed_on": "2025-03-10",
+    },
 ]
 
 
@@ -35,8 +59,9 @@ def test_a_write_recomputes_only_the_case_it_touched(database):
     assert positions(database)["DHR-2025-21"] is before["DHR-2025-21"]  # served from the cache
     version = database.changes.version
     with database.transaction() as session:
-        services.record_milestone(session, find_case(session, "DHR-2025-21"), MilestoneKind.CHAIR_APPOINTED, D(2025, 3, 18),
-                                  today=TODAY)
+        services.record_milestone(
+            session, find_case(session, "DHR-2025-21"), MilestoneKind.CHAIR_APPOINTED, D(2025, 3, 18), today=TODAY
+        )
     assert database.changes.version == version + 1
     after = positions(database)
     assert after["DHR-2025-21"].facts.stage.value == "commissioning"  # the write is seen at once
@@ -53,8 +78,9 @@ def test_a_rolled_back_write_leaves_the_overview_as_it_was_and_a_session_sees_it
     session = database.session()
     try:
         session.begin()
-        services.record_milestone(session, find_case(session, "DHR-2025-22"), MilestoneKind.CHAIR_APPOINTED, D(2025, 3, 18),
-                                  today=TODAY)
+        services.record_milestone(
+            session, find_case(session, "DHR-2025-22"), MilestoneKind.CHAIR_APPOINTED, D(2025, 3, 18), today=TODAY
+        )
         seen = {p.reference: p for p in caseload_for(session).positions(session, TODAY)}
         assert seen["DHR-2025-22"].facts.stage.value == "commissioning"  # its own uncommitted change
         session.rollback()
@@ -92,8 +118,9 @@ def test_escalations_are_kept_across_a_milestone_but_not_across_other_writes(dat
     with database.transaction() as session:
         first = caseload_for(session).escalations(session, TODAY)
     with database.transaction() as session:
-        services.record_milestone(session, find_case(session, "DHR-2025-21"), MilestoneKind.CHAIR_APPOINTED, D(2025, 3, 18),
-                                  today=TODAY)
+        services.record_milestone(
+            session, find_case(session, "DHR-2025-21"), MilestoneKind.CHAIR_APPOINTED, D(2025, 3, 18), today=TODAY
+        )
     with database.transaction() as session:
         assert caseload_for(session).escalations(session, TODAY) is first
     with database.transaction() as session:
@@ -134,12 +161,28 @@ def test_a_closed_case_is_loaded_only_for_a_day_it_may_have_been_open(database):
     from dhr_tracker.lifecycle.facts import ClosedCase
 
     with database.transaction() as session:
-        apply_lines(session, TWO_CASES + [
-            {"event": "case_created", "reference": "DHR-2025-23", "pseudonym": "Lee", "notified_on": "2025-03-03", "csp_area": "Swale"},
-            # No review, Home Office told Wed 12/03/2025: closed that day.
-            {"event": "decision", "case": "DHR-2025-23", "decision": "no_review", "on": "2025-03-10",
-             "home_office_informed_on": "2025-03-12"},
-        ], today=TODAY)
+        apply_lines(
+            session,
+            TWO_CASES
+            + [
+                {
+                    "event": "case_created",
+                    "reference": "DHR-2025-23",
+                    "pseudonym": "Lee",
+                    "notified_on": "2025-03-03",
+                    "csp_area": "Swale",
+                },
+                # No review, Home Office told Wed 12/03/2025: closed that day.
+                {
+                    "event": "decision",
+                    "case": "DHR-2025-23",
+                    "decision": "no_review",
+                    "on": "2025-03-10",
+                    "home_office_informed_on": "2025-03-12",
+                },
+            ],
+            today=TODAY,
+        )
     database.changes.close()  # start from an empty overview, as after unlocking
     assert list(positions(database, open_only=True)) == ["DHR-2025-21", "DHR-2025-22"]
     with database.transaction() as session:

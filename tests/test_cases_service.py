@@ -20,8 +20,12 @@ TODAY = dt.date(2026, 11, 23)
 
 def new_case(session, **overrides):
     values = dict(
-        reference="DHR-2025-03", pseudonym="Alex", notified_on=dt.date(2025, 3, 4), csp_area="Swale",
-        victim_real_name="Jane Realname", perpetrator_real_name="John Realname",
+        reference="DHR-2025-03",
+        pseudonym="Alex",
+        notified_on=dt.date(2025, 3, 4),
+        csp_area="Swale",
+        victim_real_name="Jane Realname",
+        perpetrator_real_name="John Realname",
     )
     values.update(overrides)
     return create_case(session, today=TODAY, **values)

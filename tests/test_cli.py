@@ -144,21 +144,30 @@ def test_reading_commands_run_while_another_process_holds_the_database(demo_path
     import textwrap
 
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import sys
             from dhr_tracker.storage.database import open_database
             database = open_database({str(demo_path)!r}, {PASSPHRASE!r})
             print("holding", flush=True)
             sys.stdin.readline()
             database.close()
-        """)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        """),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "holding"
         assert main(["cases", "--db", str(demo_path), "--format", "json"]) == 0
         assert len(json.loads(capsys.readouterr().out)) == 12
         assert main(["check", "--db", str(demo_path)]) == 0
-        assert main(["export", "--db", str(demo_path), "--format", "json", "--out", str(demo_path.with_suffix(".json"))]) == 0
+        assert (
+            main(["export", "--db", str(demo_path), "--format", "json", "--out", str(demo_path.with_suffix(".json"))])
+            == 0
+        )
     finally:
         holder.communicate("\n", timeout=30)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 import datetime as dt
+
+import pytest
 
 from dhr_tracker.cli import main
 from dhr_tracker.meetings.meetings import add_meeting
@@ -22,7 +22,9 @@ def test_a_passphrase_on_the_command_line_is_refused_without_repeating_it(capsys
 
 def test_an_unknown_meeting_points_to_the_command_that_adds_one(database_path, monkeypatch, capsys, tmp_path):
     monkeypatch.setenv("DHR_TRACKER_PASSPHRASE", PASSPHRASE)
-    assert main(["briefing", "--db", str(database_path), "--meeting", "2026-12-09", "--out", str(tmp_path / "b.pdf")]) == 1
+    assert (
+        main(["briefing", "--db", str(database_path), "--meeting", "2026-12-09", "--out", str(tmp_path / "b.pdf")]) == 1
+    )
     err = capsys.readouterr().err
     assert "dhr-tracker meetings --add 2026-12-09" in err and "meeting add" not in err
 
@@ -55,7 +57,9 @@ def test_init_warns_about_a_very_weak_passphrase_as_the_app_does(tmp_path, capsy
     assert "Created an empty encrypted database" in out and "rated Very weak" in out and "dhr-tracker passphrase" in out
 
 
-def test_an_unexpected_error_on_a_read_only_command_does_not_speak_of_unsaved_changes(database_path, monkeypatch, capsys):
+def test_an_unexpected_error_on_a_read_only_command_does_not_speak_of_unsaved_changes(
+    database_path, monkeypatch, capsys
+):
     monkeypatch.setenv("DHR_TRACKER_PASSPHRASE", PASSPHRASE)
     with pytest.raises(SystemExit) as stopped:  # refused by the date parser, as a usage error
         main(["deadlines", "--db", str(database_path), "--as-of", "9999-12-31"])

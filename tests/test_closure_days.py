@@ -18,7 +18,9 @@ def test_add_list_remove(database):
     with database.transaction() as session:
         rows = list_closure_days(session)
         assert [(row.day, row.description) for row in rows] == [
-            (dt.date(2026, 12, 24), ""), (dt.date(2026, 12, 29), "Christmas closure")]
+            (dt.date(2026, 12, 24), ""),
+            (dt.date(2026, 12, 29), "Christmas closure"),
+        ]
         assert not calendar_for(session).is_working_day(dt.date(2026, 12, 29))
         remove_closure_day(session, dt.date(2026, 12, 24))
     with database.transaction() as session:
@@ -27,14 +29,17 @@ def test_add_list_remove(database):
             remove_closure_day(session, dt.date(2026, 12, 24))
 
 
-@pytest.mark.parametrize(("day", "description", "rule"), [
-    (None, "", "required"),
-    (dt.datetime(2026, 12, 29, 9, 0), "", "not_a_date"),
-    ("29/12/2026", "", "not_a_date"),
-    (dt.date(2026, 12, 26), "", "weekend"),
-    (dt.date(1999, 12, 31), "", "out_of_range"),
-    (dt.date(2026, 12, 29), "x" * 201, "too_long"),
-])
+@pytest.mark.parametrize(
+    ("day", "description", "rule"),
+    [
+        (None, "", "required"),
+        (dt.datetime(2026, 12, 29, 9, 0), "", "not_a_date"),
+        ("29/12/2026", "", "not_a_date"),
+        (dt.date(2026, 12, 26), "", "weekend"),
+        (dt.date(1999, 12, 31), "", "out_of_range"),
+        (dt.date(2026, 12, 29), "x" * 201, "too_long"),
+    ],
+)
 def test_refusals_write_nothing(database, day, description, rule):
     with database.transaction() as session, pytest.raises(ValidationError) as refused:
         add_closure_day(session, day, description)

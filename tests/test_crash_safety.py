@@ -26,7 +26,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, select as sql_select, text
+from sqlalchemy import event, text
+from sqlalchemy import select as sql_select
 
 from dhr_tracker.casework.cases import create_case, update_case
 from dhr_tracker.model import Case
@@ -63,9 +64,15 @@ def writer(path, key: str, round_number: int, report_fd: int) -> None:
     for serial in range(100_000):
         reference = f"CR-{round_number}-{serial}"
         with database.transaction() as session:
-            create_case(session, today=TODAY, reference=reference, pseudonym=f"P{rng.randrange(10**6)}",
-                        notified_on=dt.date(2025, 1, 1) + dt.timedelta(days=rng.randrange(300)), csp_area="Swale",
-                        notes="x" * rng.randrange(4000))
+            create_case(
+                session,
+                today=TODAY,
+                reference=reference,
+                pseudonym=f"P{rng.randrange(10**6)}",
+                notified_on=dt.date(2025, 1, 1) + dt.timedelta(days=rng.randrange(300)),
+                csp_area="Swale",
+                notes="x" * rng.randrange(4000),
+            )
             earlier = session.scalar(sql_select(Case).order_by(Case.id.desc()).offset(rng.randrange(1, 20)).limit(1))
             if earlier is not None:
                 update_case(session, earlier, today=TODAY, notes=f"changed in round {round_number}")
@@ -105,7 +112,9 @@ def run_round(path, key: str, round_number: int, rng: random.Random) -> set[str]
         buffer += chunk
     os.close(read_fd)
     lines += [line.decode() for line in buffer.split(b"\n") if line]
-    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, f"round {round_number}: the writer ended by itself"
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, (
+        f"round {round_number}: the writer ended by itself"
+    )
     return {line for line in lines if line != "open"}
 
 
@@ -145,7 +154,9 @@ def test_a_killed_writer_never_loses_a_commit_or_damages_the_database(fast_datab
     key = raw_key(database_path)
     with open_database(database_path, key) as database, database.transaction() as session:
         # Warm the ORM's one-off set-up once here rather than in every child.
-        create_case(session, today=TODAY, reference="WARM-UP", pseudonym="W", notified_on=dt.date(2025, 1, 1), csp_area="Swale")
+        create_case(
+            session, today=TODAY, reference="WARM-UP", pseudonym="W", notified_on=dt.date(2025, 1, 1), csp_area="Swale"
+        )
     rng = random.Random(20261123)
     committed: set[str] = set()
     gc.freeze()  # children then do not copy every page the collector would touch
@@ -156,5 +167,8 @@ def test_a_killed_writer_never_loses_a_commit_or_damages_the_database(fast_datab
     finally:
         gc.unfreeze()
     assert len(committed) > ROUNDS  # the writers really did commit, round after round
-    with open_database(database_path, PASSPHRASE) as database, database.session() as session:  # and the passphrase opens it
+    with (
+        open_database(database_path, PASSPHRASE) as database,
+        database.session() as session,
+    ):  # and the passphrase opens it
         assert verify_chain(session).ok

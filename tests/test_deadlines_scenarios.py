@@ -20,8 +20,9 @@ K = MilestoneKind
 
 
 def facts(notified_on, *milestones, decision=None, **values) -> CaseFacts:
-    return CaseFacts(reference="DHR-TEST", notified_on=notified_on, decision=decision,
-                     milestones=tuple(milestones), **values)
+    return CaseFacts(
+        reference="DHR-TEST", notified_on=notified_on, decision=decision, milestones=tuple(milestones), **values
+    )
 
 
 def by_kind(deadlines, kind, agency=""):
@@ -40,13 +41,27 @@ def test_notified_on_31_january_the_decision_is_due_on_28_february():
 def test_decided_on_31_january_with_the_home_office_told_a_week_later():
     # Decided Fri 31/01/2025: Home Office due 5 working days later, Fri 07/02/2025; told Mon 10/02, the first
     # working day after the due date: 1 working day late (a working-day deadline counts its lateness in working days).
-    case = facts(D(2025, 1, 6), MilestoneFact(K.DECISION, D(2025, 1, 31)), MilestoneFact(K.HOME_OFFICE_INFORMED, D(2025, 2, 10)),
-                 decision=Decision.REVIEW)
+    case = facts(
+        D(2025, 1, 6),
+        MilestoneFact(K.DECISION, D(2025, 1, 31)),
+        MilestoneFact(K.HOME_OFFICE_INFORMED, D(2025, 2, 10)),
+        decision=Decision.REVIEW,
+    )
     deadlines = compute_deadlines(case, D(2025, 3, 1))
     decision = by_kind(deadlines, DeadlineKind.DECISION)
-    assert (decision.due, decision.met_on, decision.status, decision.slippage_days) == (D(2025, 2, 6), D(2025, 1, 31), DeadlineStatus.MET, 0)
+    assert (decision.due, decision.met_on, decision.status, decision.slippage_days) == (
+        D(2025, 2, 6),
+        D(2025, 1, 31),
+        DeadlineStatus.MET,
+        0,
+    )
     informed = by_kind(deadlines, DeadlineKind.HOME_OFFICE_INFORMED)
-    assert (informed.due, informed.status, informed.slippage_days, informed.unit) == (D(2025, 2, 7), DeadlineStatus.MET, 1, "working_days")
+    assert (informed.due, informed.status, informed.slippage_days, informed.unit) == (
+        D(2025, 2, 7),
+        DeadlineStatus.MET,
+        1,
+        "working_days",
+    )
     assert informed.verdict == "Met late (1 working day)"
     # 31 January + 6 months = 31 July 2025.
     assert by_kind(deadlines, DeadlineKind.COMPLETION).due == D(2025, 7, 31)
@@ -55,8 +70,12 @@ def test_decided_on_31_january_with_the_home_office_told_a_week_later():
 def test_a_dardr_review_decided_on_31_january_scopes_by_the_end_of_february():
     # Decided 31/01/2025: scoping due 31 January + 1 month = 28/02/2025; in the leap year 2024, 29/02/2024.
     for decided, due in ((D(2025, 1, 31), D(2025, 2, 28)), (D(2024, 1, 31), D(2024, 2, 29))):
-        case = facts(decided.replace(day=6), MilestoneFact(K.DECISION, decided), decision=Decision.REVIEW,
-                     guidance_profile=GuidanceProfile.DARDR)
+        case = facts(
+            decided.replace(day=6),
+            MilestoneFact(K.DECISION, decided),
+            decision=Decision.REVIEW,
+            guidance_profile=GuidanceProfile.DARDR,
+        )
         scoping = by_kind(compute_deadlines(case, due + dt.timedelta(days=1)), DeadlineKind.SCOPING)
         assert (scoping.due, scoping.status, scoping.days_overdue) == (due, DeadlineStatus.OVERDUE, 1)
         assert by_kind(compute_deadlines(case, due), DeadlineKind.COMPLETION).due == D(decided.year, 7, 31)
@@ -95,7 +114,12 @@ def test_a_review_spanning_christmas_and_easter_with_substitute_bank_holidays():
     # weekdays) and Thu 01/06 (106), less Good Friday 14/04, Easter Monday 17/04, 01/05 and 29/05: 102.
     assert (informed.due, informed.status, informed.days_overdue) == (D(2028, 1, 5), DeadlineStatus.OVERDUE, 102)
     imr = by_kind(deadlines, DeadlineKind.IMR, "Kent Police")
-    assert (imr.due, imr.status, imr.slippage_days, imr.label) == (D(2028, 5, 31), DeadlineStatus.MET, 0, "IMR received (Kent Police)")
+    assert (imr.due, imr.status, imr.slippage_days, imr.label) == (
+        D(2028, 5, 31),
+        DeadlineStatus.MET,
+        0,
+        "IMR received (Kent Police)",
+    )
     assert by_kind(deadlines, DeadlineKind.COMPLETION).due == D(2028, 6, 24)
 
 
@@ -109,7 +133,9 @@ def test_closure_days_move_working_day_deadlines():
 def test_a_criminal_trial_pause_moves_the_completion_deadline():
     # Decided 15/01/2025: completion due 15/07/2025. Paused for the criminal trial 01/03/2025 to 31/05/2025
     # (31 + 30 + 31 = 92 days): completion due 15/07/2025 + 92 days = 15/10/2025.
-    trial = PauseFact(D(2025, 3, 1), D(2025, 5, 31), "Awaiting the criminal trial", D(2025, 3, 3), ParallelProcessKind.CRIMINAL_TRIAL)
+    trial = PauseFact(
+        D(2025, 3, 1), D(2025, 5, 31), "Awaiting the criminal trial", D(2025, 3, 3), ParallelProcessKind.CRIMINAL_TRIAL
+    )
     case = facts(D(2024, 12, 20), MilestoneFact(K.DECISION, D(2025, 1, 15)), decision=Decision.REVIEW, pauses=(trial,))
     completion = by_kind(compute_deadlines(case, D(2025, 10, 1)), DeadlineKind.COMPLETION)
     assert (completion.base_due, completion.due, completion.paused_days) == (D(2025, 7, 15), D(2025, 10, 15), 92)
@@ -125,8 +151,13 @@ def test_a_criminal_trial_pause_moves_the_completion_deadline():
 
 def test_a_pause_still_in_force_shows_paused_and_counts_to_the_as_of_date():
     trial = PauseFact(D(2025, 3, 1), None, "Awaiting the criminal trial")
-    case = facts(D(2024, 12, 20), MilestoneFact(K.DECISION, D(2025, 1, 15)), MilestoneFact(K.HOME_OFFICE_INFORMED, D(2025, 1, 16)),
-                 decision=Decision.REVIEW, pauses=(trial,))
+    case = facts(
+        D(2024, 12, 20),
+        MilestoneFact(K.DECISION, D(2025, 1, 15)),
+        MilestoneFact(K.HOME_OFFICE_INFORMED, D(2025, 1, 16)),
+        decision=Decision.REVIEW,
+        pauses=(trial,),
+    )
     completion = by_kind(compute_deadlines(case, D(2025, 10, 1)), DeadlineKind.COMPLETION)
     # 01/03 to 01/10/2025 inclusive is 215 days.
     assert (completion.status, completion.paused_days, completion.due) == (DeadlineStatus.PAUSED, 215, D(2026, 2, 15))
@@ -138,9 +169,11 @@ def test_a_pause_extends_working_day_deadlines_by_the_working_days_it_covers():
     # IMR requested Mon 24/02/2025: 30 working days -> Mon 07/04/2025. A pause Mon 03/03 to Fri 07/03 covers
     # 5 working days: due Mon 14/04/2025.
     case = facts(
-        D(2025, 1, 10), MilestoneFact(K.DECISION, D(2025, 2, 3)),
+        D(2025, 1, 10),
+        MilestoneFact(K.DECISION, D(2025, 2, 3)),
         MilestoneFact(K.IMR_REQUESTED, D(2025, 2, 24), agency_id=1, agency="KMPT"),
-        decision=Decision.REVIEW, pauses=(PauseFact(D(2025, 3, 3), D(2025, 3, 7), "Family bereavement"),),
+        decision=Decision.REVIEW,
+        pauses=(PauseFact(D(2025, 3, 3), D(2025, 3, 7), "Family bereavement"),),
     )
     imr = by_kind(compute_deadlines(case, D(2025, 4, 1)), DeadlineKind.IMR, "KMPT")
     assert (imr.base_due, imr.due, imr.status) == (D(2025, 4, 7), D(2025, 4, 14), DeadlineStatus.DUE)
@@ -162,16 +195,24 @@ def test_two_home_office_rounds_completion_met_by_first_submission():
     # Due 20/05/2025; the first submission on 02/06/2025 is 13 days late (no sign-off recorded).
     assert (completion.due, completion.met_on, completion.slippage_days) == (D(2025, 5, 20), D(2025, 6, 2), 13)
     # As of 30/07/2025 the Home Office has asked for resubmission: amber.
-    at_resubmission = facts(D(2024, 11, 1), MilestoneFact(K.DECISION, D(2024, 11, 20)),
-                            MilestoneFact(K.HOME_OFFICE_INFORMED, D(2024, 11, 21)), decision=Decision.REVIEW, qa_rounds=rounds[:1])
+    at_resubmission = facts(
+        D(2024, 11, 1),
+        MilestoneFact(K.DECISION, D(2024, 11, 20)),
+        MilestoneFact(K.HOME_OFFICE_INFORMED, D(2024, 11, 21)),
+        decision=Decision.REVIEW,
+        qa_rounds=rounds[:1],
+    )
     rag = rag_for(at_resubmission, compute_deadlines(at_resubmission, D(2025, 7, 30)), D(2025, 7, 30))
     assert rag.rating is Rag.AMBER and "resubmission" in rag.summary
 
 
 def test_a_decision_not_to_review_has_no_review_deadlines_and_no_rating():
     case = facts(
-        D(2025, 4, 1), MilestoneFact(K.DECISION, D(2025, 4, 22)), MilestoneFact(K.HOME_OFFICE_INFORMED, D(2025, 4, 24)),
-        MilestoneFact(K.CLOSED, D(2025, 4, 24)), decision=Decision.NO_REVIEW,
+        D(2025, 4, 1),
+        MilestoneFact(K.DECISION, D(2025, 4, 22)),
+        MilestoneFact(K.HOME_OFFICE_INFORMED, D(2025, 4, 24)),
+        MilestoneFact(K.CLOSED, D(2025, 4, 24)),
+        decision=Decision.NO_REVIEW,
     )
     deadlines = compute_deadlines(case, D(2026, 1, 1))
     # Home Office due Tue 29/04/2025 (5 working days after Tue 22/04), decision due 01/05/2025: both met.
@@ -184,7 +225,8 @@ def test_a_decision_not_to_review_has_no_review_deadlines_and_no_rating():
 
 def test_a_cross_border_case_has_only_the_kent_agencies_imr_deadlines():
     case = facts(
-        D(2025, 2, 3), MilestoneFact(K.IMR_REQUESTED, D(2025, 3, 3), agency_id=2, agency="Kent Police"),
+        D(2025, 2, 3),
+        MilestoneFact(K.IMR_REQUESTED, D(2025, 3, 3), agency_id=2, agency="Kent Police"),
         commissioning_partnership="East Sussex CSP",
     )
     deadlines = compute_deadlines(case, D(2025, 5, 1))
@@ -199,8 +241,12 @@ def test_a_cross_border_case_has_only_the_kent_agencies_imr_deadlines():
 
 
 def test_dardr_has_a_scoping_deadline():
-    case = facts(D(2025, 5, 1), MilestoneFact(K.DECISION, D(2025, 5, 30)), decision=Decision.REVIEW,
-                 guidance_profile=GuidanceProfile.DARDR)
+    case = facts(
+        D(2025, 5, 1),
+        MilestoneFact(K.DECISION, D(2025, 5, 30)),
+        decision=Decision.REVIEW,
+        guidance_profile=GuidanceProfile.DARDR,
+    )
     scoping = by_kind(compute_deadlines(case, D(2025, 6, 1)), DeadlineKind.SCOPING)
     assert scoping.due == D(2025, 6, 30)
     dhr = facts(D(2025, 5, 1), MilestoneFact(K.DECISION, D(2025, 5, 30)), decision=Decision.REVIEW)
@@ -210,7 +256,11 @@ def test_dardr_has_a_scoping_deadline():
 def test_facts_after_the_as_of_date_are_ignored():
     case = facts(D(2025, 1, 6), MilestoneFact(K.DECISION, D(2025, 2, 20)), decision=Decision.REVIEW)
     [decision] = compute_deadlines(case, D(2025, 2, 10))
-    assert (decision.milestone, decision.status, decision.met_on) == (DeadlineKind.DECISION, DeadlineStatus.OVERDUE, None)
+    assert (decision.milestone, decision.status, decision.met_on) == (
+        DeadlineKind.DECISION,
+        DeadlineStatus.OVERDUE,
+        None,
+    )
     assert compute_deadlines(case, D(2025, 1, 5)) == []
 
 
@@ -220,7 +270,9 @@ def test_rag_thresholds():
     due_soon = rag_for(case, compute_deadlines(case, D(2025, 1, 25)), D(2025, 1, 25))
     assert due_soon.rating is Rag.AMBER and due_soon.reasons == ("Decision on whether to review due 06/02/2025",)
     late = rag_for(case, compute_deadlines(case, D(2025, 2, 9)), D(2025, 2, 9))
-    assert late.rating is Rag.RED and late.reasons == ("Decision on whether to review overdue by 3 days (due 06/02/2025)",)
+    assert late.rating is Rag.RED and late.reasons == (
+        "Decision on whether to review overdue by 3 days (due 06/02/2025)",
+    )
     lenient = rag_for(case, compute_deadlines(case, D(2025, 2, 9)), D(2025, 2, 9), RagRules(red_after_days_overdue=7))
     assert lenient.rating is Rag.AMBER
 

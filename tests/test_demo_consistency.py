@@ -8,8 +8,8 @@ import datetime as dt
 from sqlalchemy import select
 
 from dhr_tracker.demo import create_demo_database
-from dhr_tracker.model import Milestone, ProgressUpdate, Recommendation, UpdateRound
 from dhr_tracker.meetings.meetings import list_meetings
+from dhr_tracker.model import Milestone, ProgressUpdate, Recommendation, UpdateRound
 from dhr_tracker.vocabulary import MilestoneKind
 from dhr_tracker.workdays import calendar_for
 
@@ -30,8 +30,15 @@ def test_the_demo_caseload_agrees_with_itself(tmp_path):
                 days = list(session.scalars(select(Milestone.occurred_on).where(Milestone.kind == kind)))
                 assert days and all(calendar.is_working_day(day) for day in days), (kind, days)
 
-            for recommendation in session.scalars(select(Recommendation).where(Recommendation.completed_on.is_not(None))):
-                later = session.scalars(select(ProgressUpdate).where(
-                    ProgressUpdate.recommendation_id == recommendation.id,
-                    ProgressUpdate.received_on >= recommendation.completed_on)).all()
-                assert not any("progress as planned" in update.text.casefold() for update in later), recommendation.number
+            for recommendation in session.scalars(
+                select(Recommendation).where(Recommendation.completed_on.is_not(None))
+            ):
+                later = session.scalars(
+                    select(ProgressUpdate).where(
+                        ProgressUpdate.recommendation_id == recommendation.id,
+                        ProgressUpdate.received_on >= recommendation.completed_on,
+                    )
+                ).all()
+                assert not any("progress as planned" in update.text.casefold() for update in later), (
+                    recommendation.number
+                )

@@ -30,9 +30,10 @@ def test_every_error_the_core_defines_is_a_user_error():
 
 
 def test_a_storage_error_and_a_setting_error_carry_their_sentence_for_the_command_line():
+    from pathlib import Path
+
     from dhr_tracker.settings import SettingError
     from dhr_tracker.storage.errors import DatabaseMissing
-    from pathlib import Path
 
     missing = DatabaseMissing(Path("nowhere.dhrdb"))
     assert isinstance(missing, UserError) and "There is no database" in missing.message

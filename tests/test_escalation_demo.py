@@ -8,11 +8,11 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from dhr_tracker.demo import build_demo_caseload
-from dhr_tracker.reports.letters import write_letters
-from dhr_tracker.escalation.service import agency_record, escalations
 from dhr_tracker.actionplan.status_rules import ACTIVE_STATUSES
+from dhr_tracker.demo import build_demo_caseload
+from dhr_tracker.escalation.service import agency_record, escalations
 from dhr_tracker.model import Agency, Case, Recommendation, UpdateRound
+from dhr_tracker.reports.letters import write_letters
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -28,10 +28,16 @@ def test_the_demo_has_agencies_at_every_level_and_a_history(database, tmp_path):
         record = agency_record(session, session.get(Agency, top.agency_id), TODAY)
         assert [h.level for h in record.history][:4] == [0, 1, 2, 3] and record.rounds
         paths = write_letters(session, TODAY, tmp_path / "letters")
-        names = [n for row in session.execute(select(Case.victim_real_name, Case.perpetrator_real_name)) for n in row if n]
+        names = [
+            n for row in session.execute(select(Case.victim_real_name, Case.perpetrator_real_name)) for n in row if n
+        ]
     assert len(paths) == 2 * sum(1 for p in positions if p.action_due)
     for path in paths:
-        text = "\n".join(page.extract_text() for page in PdfReader(path).pages) if path.suffix == ".pdf" else path.read_text()
+        text = (
+            "\n".join(page.extract_text() for page in PdfReader(path).pages)
+            if path.suffix == ".pdf"
+            else path.read_text()
+        )
         assert not any(name.split()[-1] in text for name in names)
 
 
@@ -41,8 +47,9 @@ def test_demo_rounds_leave_a_small_caseload_without_rounds(database, cases):
     # accepted, so there is nothing to ask agencies for, and the demo makes no round rather than failing.
     with database.transaction() as session:
         build_demo_caseload(session, cases=cases, anchor=TODAY, seed=cases, update_rounds=True)
-        active = session.scalar(select(func.count()).select_from(Recommendation)
-                                .where(Recommendation.status.in_(ACTIVE_STATUSES)))
+        active = session.scalar(
+            select(func.count()).select_from(Recommendation).where(Recommendation.status.in_(ACTIVE_STATUSES))
+        )
         assert active == 0
         assert session.scalar(select(func.count()).select_from(UpdateRound)) == 0
         assert escalations(session, TODAY) == []
@@ -74,5 +81,6 @@ def test_demo_rounds_give_each_agency_its_turn_on_the_ladder(database):
         }
         # Each agency at level 1 or more has the action for its level still to take (the demo stops one short).
         assert {p.agency_name: p.action_due.level for p in positions if p.action_due} == {
-            name: level for name, level in levels.items() if level}
+            name: level for name, level in levels.items() if level
+        }
         assert positions[0].agency_name == current[2].agency.name  # the worst first

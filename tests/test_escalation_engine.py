@@ -18,8 +18,14 @@ D = dt.date
 def request(due, requested=None, received=None, actions=(), agency=(1, "Kent Police"), request_id=1, items=None):
     items = items or (ItemFacts(10, "DHR-2025-03", "Alex", "1", "Train call handlers", received),)
     return RequestFacts(
-        request_id, agency[0], agency[1], requested or due - dt.timedelta(days=14), due, received,
-        tuple(items), tuple(ActionFacts(level, day) for level, day in actions),
+        request_id,
+        agency[0],
+        agency[1],
+        requested or due - dt.timedelta(days=14),
+        due,
+        received,
+        tuple(items),
+        tuple(ActionFacts(level, day) for level, day in actions),
     )
 
 
@@ -121,11 +127,13 @@ def test_only_the_highest_level_reached_is_due_and_a_higher_action_covers_lower_
 def test_a_changed_ladder_applies_to_open_requests():
     req = request(D(2026, 2, 2), requested=D(2026, 1, 19), actions=[(0, D(2026, 1, 19)), (1, D(2026, 2, 9))])
     assert at(req, D(2026, 2, 13)).level.level == 1 and at(req, D(2026, 2, 13)).action_due is None
-    quicker = parse_ladder([
-        {"level": 0, "when": 0, "recipient": "lead_contact", "label": "Request"},
-        {"level": 1, "when": 3, "recipient": "lead_contact", "label": "Reminder"},
-        {"level": 2, "when": 8, "recipient": "senior_manager", "label": "Senior manager"},
-    ])
+    quicker = parse_ladder(
+        [
+            {"level": 0, "when": 0, "recipient": "lead_contact", "label": "Request"},
+            {"level": 1, "when": 3, "recipient": "lead_contact", "label": "Reminder"},
+            {"level": 2, "when": 8, "recipient": "senior_manager", "label": "Senior manager"},
+        ]
+    )
     changed = at(req, D(2026, 2, 13), ladder=quicker)  # +8 working days = Thu 12 February
     assert changed.level.level == 2 and changed.reached_on == D(2026, 2, 12) and changed.action_due.level == 2
     assert changed.next_level is None
@@ -144,7 +152,11 @@ def test_agencies_are_grouped_with_their_items_across_cases_and_requests():
     [agency] = assess_agencies(requests, LADDER, CALENDAR, (), D(2026, 3, 3))
     assert agency.agency_name == "Kent Police"
     assert agency.level.level == 2 and agency.action_due.level == 2
-    assert [(i.case_reference, i.number) for i in agency.outstanding] == [("DHR-2024-07", "4"), ("DHR-2025-03", "1"), ("DHR-2025-03", "2")]
+    assert [(i.case_reference, i.number) for i in agency.outstanding] == [
+        ("DHR-2024-07", "4"),
+        ("DHR-2025-03", "1"),
+        ("DHR-2025-03", "2"),
+    ]
     assert agency.due_on == D(2026, 2, 2) and agency.working_days_late == 21
 
 
@@ -153,10 +165,20 @@ def test_agencies_are_grouped_with_their_items_across_cases_and_requests():
     [
         ([], "at least one level"),
         ([{"level": 0, "when": 5, "recipient": "lead_contact", "label": "x"}], "request itself"),
-        ([{"level": 0, "when": 0, "recipient": "lead_contact", "label": "x"},
-          {"level": 1, "when": 0, "recipient": "lead_contact", "label": "y"}], "must come later"),
-        ([{"level": 0, "when": 0, "recipient": "lead_contact", "label": "x"},
-          {"level": 0, "when": 5, "recipient": "lead_contact", "label": "y"}], "must rise"),
+        (
+            [
+                {"level": 0, "when": 0, "recipient": "lead_contact", "label": "x"},
+                {"level": 1, "when": 0, "recipient": "lead_contact", "label": "y"},
+            ],
+            "must come later",
+        ),
+        (
+            [
+                {"level": 0, "when": 0, "recipient": "lead_contact", "label": "x"},
+                {"level": 0, "when": 5, "recipient": "lead_contact", "label": "y"},
+            ],
+            "must rise",
+        ),
         ([{"level": 0, "when": 0, "recipient": "the mayor", "label": "x"}], "recipient must be one of"),
         ([{"level": 0, "when": "soon", "recipient": "lead_contact", "label": "x"}], "next_kcsp_meeting"),
     ],

@@ -25,33 +25,95 @@ VICTIM, PERPETRATOR = "Georgiana Featherstonehaugh", "Leopold Kettleborough"
 @pytest.fixture
 def filled(database):
     with database.transaction() as session:
-        case = create_case(session, today=TODAY, reference="DHR-2024-07", pseudonym="Harley", notified_on=dt.date(2024, 2, 1),
-                           csp_area="Canterbury", victim_real_name=VICTIM, perpetrator_real_name=PERPETRATOR,
-                           notes="Family liaison: speak to the sister first")
+        case = create_case(
+            session,
+            today=TODAY,
+            reference="DHR-2024-07",
+            pseudonym="Harley",
+            notified_on=dt.date(2024, 2, 1),
+            csp_area="Canterbury",
+            victim_real_name=VICTIM,
+            perpetrator_real_name=PERPETRATOR,
+            notes="Family liaison: speak to the sister first",
+        )
         police = session.scalar(select(Agency).where(Agency.name == "Kent Police"))
-        rec = add_recommendation(session, case, number="1", text="=HYPERLINK(\"http://x\",\"click\")",
-                                 lead_agency=police, action="+train staff", target_on=dt.date(2025, 6, 30),
-                                 supporting_agencies=["KCC Adult Social Care"])
-        add_recommendation(session, case, number="2", text="-Review the referral pathway\nand audit it",
-                           lead_agency="Home Office", scope="national")
+        rec = add_recommendation(
+            session,
+            case,
+            number="1",
+            text='=HYPERLINK("http://x","click")',
+            lead_agency=police,
+            action="+train staff",
+            target_on=dt.date(2025, 6, 30),
+            supporting_agencies=["KCC Adult Social Care"],
+        )
+        add_recommendation(
+            session,
+            case,
+            number="2",
+            text="-Review the referral pathway\nand audit it",
+            lead_agency="Home Office",
+            scope="national",
+        )
         rec.completed_on, rec.outcome = dt.date(2025, 5, 1), "@Training delivered"
-        session.add(ProgressUpdate(recommendation=rec, received_on=dt.date(2025, 3, 3), contact_name="Pat Example",
-                                   text="Half the teams trained", evidence_reference="EV-12"))
+        session.add(
+            ProgressUpdate(
+                recommendation=rec,
+                received_on=dt.date(2025, 3, 3),
+                contact_name="Pat Example",
+                text="Half the teams trained",
+                evidence_reference="EV-12",
+            )
+        )
     return database
 
 
 def test_the_tables_are_pseudonymised(filled):
     with filled.transaction() as session:
         tables = {table.name: table for table in export_tables(session)}
-    assert tables["Cases"].rows == [("DHR-2024-07", "Harley", "Notification", "Canterbury", "KCSP", "DHR-2016",
-                                     dt.date(2024, 2, 1), None, None, "", "")]  # no decision, no Home Office told
-    assert [row[:3] for row in tables["Recommendations"].rows] == [("DHR-2024-07", "Harley", "1"), ("DHR-2024-07", "Harley", "2")]
+    assert tables["Cases"].rows == [
+        (
+            "DHR-2024-07",
+            "Harley",
+            "Notification",
+            "Canterbury",
+            "KCSP",
+            "DHR-2016",
+            dt.date(2024, 2, 1),
+            None,
+            None,
+            "",
+            "",
+        )
+    ]  # no decision, no Home Office told
+    assert [row[:3] for row in tables["Recommendations"].rows] == [
+        ("DHR-2024-07", "Harley", "1"),
+        ("DHR-2024-07", "Harley", "2"),
+    ]
     assert tables["Recommendations"].rows[0][7] == "KCC Adult Social Care"
-    assert tables["Updates"].rows == [("DHR-2024-07", "Harley", "1", "Kent Police", dt.date(2025, 3, 3), "Pat Example",
-                                       "Half the teams trained", "EV-12", "")]
+    assert tables["Updates"].rows == [
+        (
+            "DHR-2024-07",
+            "Harley",
+            "1",
+            "Kent Police",
+            dt.date(2025, 3, 3),
+            "Pat Example",
+            "Half the teams trained",
+            "EV-12",
+            "",
+        )
+    ]
     ho = tables["Home Office action plan"]
-    assert ho.headers[2:9] == ("Recommendation", "Scope (local / regional / national)", "Action to take", "Lead agency",
-                               "Key milestones achieved", "Target date", "Date of completion and outcome")
+    assert ho.headers[2:9] == (
+        "Recommendation",
+        "Scope (local / regional / national)",
+        "Action to take",
+        "Lead agency",
+        "Key milestones achieved",
+        "Target date",
+        "Date of completion and outcome",
+    )
     assert ho.rows[0][8] == "01/05/2025 - @Training delivered"
     assert ho.rows[0][5] == "Kent Police (supported by KCC Adult Social Care)"
 
@@ -66,7 +128,12 @@ def everything_in(folder_or_file) -> str:
 def test_csv_export_is_formula_safe_owner_only_and_holds_no_real_name(filled, tmp_path):
     with filled.transaction() as session:
         result = export_file(session, "csv", tmp_path / "out")
-    assert [path.name for path in result.paths] == ["cases.csv", "recommendations.csv", "updates.csv", "home-office-action-plan.csv"]
+    assert [path.name for path in result.paths] == [
+        "cases.csv",
+        "recommendations.csv",
+        "updates.csv",
+        "home-office-action-plan.csv",
+    ]
     for path in result.paths:
         assert path.stat().st_mode & 0o777 == 0o600
     for path in result.paths:  # the protective marking is the first line of every file, alone
@@ -74,7 +141,7 @@ def test_csv_export_is_formula_safe_owner_only_and_holds_no_real_name(filled, tm
     handle = (tmp_path / "out" / "recommendations.csv").open(encoding="utf-8-sig")
     next(handle)
     rows = list(csv.DictReader(handle))
-    assert rows[0]["Recommendation"] == "'=HYPERLINK(\"http://x\",\"click\")"
+    assert rows[0]["Recommendation"] == '\'=HYPERLINK("http://x","click")'
     assert rows[0]["Action to take"] == "'+train staff"
     assert rows[0]["Outcome"] == "'@Training delivered"
     assert rows[1]["Recommendation"] == "'-Review the referral pathway\nand audit it"
@@ -94,7 +161,7 @@ def test_xlsx_export_has_date_cells_no_formulas_and_no_real_name(filled, tmp_pat
     for sheet in book.worksheets:  # printed at the top and bottom of every page
         assert sheet.oddHeader.center.text == "OFFICIAL-SENSITIVE" == sheet.oddFooter.center.text
     recs = book["Recommendations"]
-    assert recs["D2"].data_type == "s" and recs["D2"].value == "'=HYPERLINK(\"http://x\",\"click\")"
+    assert recs["D2"].data_type == "s" and recs["D2"].value == '\'=HYPERLINK("http://x","click")'
     assert recs["J2"].value == dt.datetime(2025, 6, 30) and recs["J2"].number_format == "dd/mm/yyyy"
     assert not any(cell.data_type == "f" for sheet in book.worksheets for row in sheet.iter_rows() for cell in row)
     text = everything_in(out)
@@ -105,9 +172,18 @@ def test_xlsx_export_has_date_cells_no_formulas_and_no_real_name(filled, tmp_pat
 def test_a_real_name_in_free_text_stops_the_export_and_writes_nothing(filled, tmp_path):
     with filled.transaction() as session:
         update = session.scalar(select(ProgressUpdate))
-        session.add(ProgressUpdate(recommendation_id=update.recommendation_id, received_on=dt.date(2025, 4, 1),
-                                   contact_name="Pat Example", text=f"Spoke to {VICTIM.upper()}'s sister"))
-    with pytest.raises(UserError, match="Updates. sheet.*contains a real name stored for case DHR-2024-07"), filled.transaction() as session:
+        session.add(
+            ProgressUpdate(
+                recommendation_id=update.recommendation_id,
+                received_on=dt.date(2025, 4, 1),
+                contact_name="Pat Example",
+                text=f"Spoke to {VICTIM.upper()}'s sister",
+            )
+        )
+    with (
+        pytest.raises(UserError, match="Updates. sheet.*contains a real name stored for case DHR-2024-07"),
+        filled.transaction() as session,
+    ):
         export_file(session, "xlsx", tmp_path / "x.xlsx")
     assert not (tmp_path / "x.xlsx").exists()
 
@@ -143,13 +219,40 @@ def test_exports_never_overwrite_and_name_unknown_cases(filled, tmp_path):
 def test_the_export_command_writes_csv_and_xlsx_and_keeps_json(filled, database_path, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DHR_TRACKER_PASSPHRASE", PASSPHRASE)
     filled.close()
-    assert main(["export", "--db", str(database_path), "--format", "xlsx", "--out", str(tmp_path / "e.xlsx"),
-                 "--case", "dhr-2024-07"]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "--db",
+                str(database_path),
+                "--format",
+                "xlsx",
+                "--out",
+                str(tmp_path / "e.xlsx"),
+                "--case",
+                "dhr-2024-07",
+            ]
+        )
+        == 0
+    )
     assert "Recommendations: 2 row(s)" in capsys.readouterr().out
     assert main(["export", "--db", str(database_path), "--format", "csv", "--out", str(tmp_path / "csv")]) == 0
     assert (tmp_path / "csv" / "home-office-action-plan.csv").exists()
-    assert main(["export", "--db", str(database_path), "--format", "csv", "--out", str(tmp_path / "c2"),
-                 "--include-real-names"]) == 1
+    assert (
+        main(
+            [
+                "export",
+                "--db",
+                str(database_path),
+                "--format",
+                "csv",
+                "--out",
+                str(tmp_path / "c2"),
+                "--include-real-names",
+            ]
+        )
+        == 1
+    )
     assert "never hold real names" in capsys.readouterr().err
     assert main(["export", "--db", str(database_path), "--format", "json", "--out", str(tmp_path / "a.json")]) == 0
     assert (tmp_path / "a.json").exists()
@@ -164,15 +267,24 @@ def test_the_demo_caseload_exports_without_real_names_and_its_workbook_imports_b
     def snapshot(session):
         # A sheet carries a case's decision date, not its later events, and an import works the stage out from
         # the dates it was given: every case with a decision comes back at the decision stage.
-        cases = {(c.reference, c.pseudonym, Stage.DECISION if c.decision is not None else Stage.NOTIFICATION)
-                 for c in session.scalars(select(Case))}
-        recs = {(r.case.reference, r.number, r.status, r.lead_agency.name, r.target_on, r.completed_on)
-                for r in session.scalars(select(Recommendation))}
+        cases = {
+            (c.reference, c.pseudonym, Stage.DECISION if c.decision is not None else Stage.NOTIFICATION)
+            for c in session.scalars(select(Case))
+        }
+        recs = {
+            (r.case.reference, r.number, r.status, r.lead_agency.name, r.target_on, r.completed_on)
+            for r in session.scalars(select(Recommendation))
+        }
         return cases, recs
 
     with database.transaction() as session:
         build_demo_caseload(session, cases=12, seed=5, anchor=TODAY)
-        names = [name for row in session.execute(select(Case.victim_real_name, Case.perpetrator_real_name)) for name in row if name]
+        names = [
+            name
+            for row in session.execute(select(Case.victim_real_name, Case.perpetrator_real_name))
+            for name in row
+            if name
+        ]
         before = snapshot(session)
     assert names and before[1]
     with database.transaction() as session:

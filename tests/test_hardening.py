@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from dhr_tracker.cli import main
-from dhr_tracker.storage.backups import restore_backup, backup_to
-from dhr_tracker.storage.writer_lock import LockFileRefused, lock_path_for
+from dhr_tracker.storage.backups import backup_to, restore_backup
 from dhr_tracker.storage.database import open_database
 from dhr_tracker.storage.errors import DatabaseInUse
+from dhr_tracker.storage.writer_lock import LockFileRefused, lock_path_for
 from tests.conftest import PASSPHRASE
 from tests.test_security_lock import Holder
 
@@ -145,8 +145,11 @@ def test_a_copy_killed_midway_is_never_left_truncated_under_its_real_name(databa
     from tests.test_security_lock import REPO
 
     target = database_path.with_name(database_path.stem + ".before-upgrade-from-0001-20261201T000000Z.dhrdb")
-    finished = subprocess.run([sys.executable, "-c", KILLED_MID_COPY, str(database_path), str(target)], cwd=REPO,
-                              env=dict(os.environ, PYTHONPATH=str(REPO)))
+    finished = subprocess.run(
+        [sys.executable, "-c", KILLED_MID_COPY, str(database_path), str(target)],
+        cwd=REPO,
+        env=dict(os.environ, PYTHONPATH=str(REPO)),
+    )
     assert finished.returncode == 9
     assert not target.exists()
     open_database(database_path, PASSPHRASE).close()  # and the next open clears the half copy

@@ -35,10 +35,14 @@ from dhr_tracker.vocabulary import (
     Decision,
     DepartmentStep,
     GuidanceProfile,
-    ImplementationCategory as C,
     MilestoneKind,
-    RecommendationStatus as S,
     ThemeFacet,
+)
+from dhr_tracker.vocabulary import (
+    ImplementationCategory as C,
+)
+from dhr_tracker.vocabulary import (
+    RecommendationStatus as S,
 )
 from tests.conftest import PASSPHRASE
 
@@ -47,8 +51,15 @@ DECIDED = dt.date(2025, 4, 1)
 
 
 def make_case(session, reference="DHR-2025-03", pseudonym="Alex", real_name="Jane Realname"):
-    case = create_case(session, today=TODAY, reference=reference, pseudonym=pseudonym, notified_on=dt.date(2025, 3, 4),
-                       csp_area="Swale", victim_real_name=real_name)
+    case = create_case(
+        session,
+        today=TODAY,
+        reference=reference,
+        pseudonym=pseudonym,
+        notified_on=dt.date(2025, 3, 4),
+        csp_area="Swale",
+        victim_real_name=real_name,
+    )
     session.add(Milestone(case=case, kind=MilestoneKind.DECISION, occurred_on=DECIDED))
     session.flush()
     return case
@@ -59,6 +70,7 @@ def add(session, case, number="1", text="Train call handlers on coercive control
 
 
 # --- The themes vocabulary ---------------------------------------------------------------------------
+
 
 def test_a_new_database_holds_the_starter_themes_of_every_facet(database):
     with database.transaction() as session:
@@ -126,6 +138,7 @@ def test_cases_can_be_listed_by_theme_from_the_command_line(database_path, monke
 
 # --- Implementation as the Commissioner counts it ------------------------------------------------------
 
+
 def _completed(session, case):
     rec = add(session, case)
     change_status(session, rec, S.ACCEPTED, on=dt.date(2025, 9, 1), today=TODAY)
@@ -142,7 +155,9 @@ def test_no_sign_off_without_evidence_seen_by_the_sign_off_date(database):
         assert refused.value.rule == "evidence_required" and "10/03/2026" in str(refused.value)
         assert rec.status is S.COMPLETED_AWAITING_EVIDENCE and rec.signed_off_on is None
         # Evidence seen only after the meeting cannot carry a sign-off dated at the meeting.
-        record_evidence(session, rec, reference="Audit 2026/4", seen_on=dt.date(2026, 3, 20), checked_by="Coordinator", today=TODAY)
+        record_evidence(
+            session, rec, reference="Audit 2026/4", seen_on=dt.date(2026, 3, 20), checked_by="Coordinator", today=TODAY
+        )
         with pytest.raises(ValidationError, match="no evidence"):
             change_status(session, rec, S.IMPLEMENTED, on=dt.date(2026, 3, 10), minute_reference="SG 4", today=TODAY)
         change_status(session, rec, S.IMPLEMENTED, on=dt.date(2026, 4, 14), minute_reference="SG 5", today=TODAY)
@@ -161,9 +176,25 @@ def test_evidence_and_assessments_are_validated(database):
             with pytest.raises(ValidationError) as refused:
                 record_evidence(session, rec, today=TODAY, **values)
             assert refused.value.rule == rule
-        assess(session, rec, "partly met", on=dt.date(2026, 2, 2), by="Steering Group", recheck_on=dt.date(2026, 5, 1), today=TODAY)
+        assess(
+            session,
+            rec,
+            "partly met",
+            on=dt.date(2026, 2, 2),
+            by="Steering Group",
+            recheck_on=dt.date(2026, 5, 1),
+            today=TODAY,
+        )
         with pytest.raises(ValidationError) as recheck:
-            assess(session, rec, C.FULLY_IMPLEMENTED, on=dt.date(2026, 3, 1), by="SG", recheck_on=dt.date(2026, 3, 1), today=TODAY)
+            assess(
+                session,
+                rec,
+                C.FULLY_IMPLEMENTED,
+                on=dt.date(2026, 3, 1),
+                by="SG",
+                recheck_on=dt.date(2026, 3, 1),
+                today=TODAY,
+            )
         assert recheck.value.rule == "recheck_before_assessment"
         with pytest.raises(ValidationError) as earlier:
             assess(session, rec, C.FULLY_IMPLEMENTED, on=dt.date(2026, 1, 1), by="SG", today=TODAY)
@@ -179,8 +210,14 @@ def test_a_national_recommendation_keeps_its_department_trail_in_order(database)
     with database.transaction() as session:
         case = make_case(session)
         local = add(session, case)
-        national = add(session, case, number="2", text="Publish national guidance on older victims.",
-                       lead="Ministry of Justice", scope="national")
+        national = add(
+            session,
+            case,
+            number="2",
+            text="Publish national guidance on older victims.",
+            lead="Ministry of Justice",
+            scope="national",
+        )
         with pytest.raises(ValidationError) as not_national:
             record_department_step(session, local, "sent", on=dt.date(2026, 1, 5), today=TODAY)
         assert not_national.value.rule == "not_national"
@@ -195,33 +232,52 @@ def test_a_national_recommendation_keeps_its_department_trail_in_order(database)
         record_department_step(session, national, "answered", on=dt.date(2026, 3, 2), today=TODAY)
         trail = department_trail(session, national)
         assert [(t.step, t.department.name) for t in trail] == [
-            (DepartmentStep.SENT, "Ministry of Justice"), (DepartmentStep.ACKNOWLEDGED, "Ministry of Justice"),
-            (DepartmentStep.ANSWERED, "Ministry of Justice")]
+            (DepartmentStep.SENT, "Ministry of Justice"),
+            (DepartmentStep.ACKNOWLEDGED, "Ministry of Justice"),
+            (DepartmentStep.ANSWERED, "Ministry of Justice"),
+        ]
 
 
 # --- Repeated recommendations ---------------------------------------------------------------------------
 
 # Written by hand: the same recommendation in other words, and different ones sharing words.
 MUST_MATCH = [
-    ("Kent Police should ensure that all call handlers receive training on coercive control.",
-     "All Kent Police call handlers must be trained in recognising coercive control."),
-    ("GP practices should routinely ask patients about domestic abuse (routine enquiry).",
-     "GP practices to carry out routine enquiry about domestic abuse with all patients."),
-    ("The partnership should review its information-sharing agreement between housing and police.",
-     "Review the information sharing agreement between police and housing providers."),
-    ("KMPT should ensure DASH risk assessments are completed when domestic abuse is disclosed.",
-     "KMPT to ensure that a DASH risk assessment is completed whenever domestic abuse is disclosed."),
-    ("Training on non-fatal strangulation for all frontline staff.",
-     "ALL FRONT-LINE STAFF SHOULD BE TRAINED ON NON-FATAL STRANGULATION."),
+    (
+        "Kent Police should ensure that all call handlers receive training on coercive control.",
+        "All Kent Police call handlers must be trained in recognising coercive control.",
+    ),
+    (
+        "GP practices should routinely ask patients about domestic abuse (routine enquiry).",
+        "GP practices to carry out routine enquiry about domestic abuse with all patients.",
+    ),
+    (
+        "The partnership should review its information-sharing agreement between housing and police.",
+        "Review the information sharing agreement between police and housing providers.",
+    ),
+    (
+        "KMPT should ensure DASH risk assessments are completed when domestic abuse is disclosed.",
+        "KMPT to ensure that a DASH risk assessment is completed whenever domestic abuse is disclosed.",
+    ),
+    (
+        "Training on non-fatal strangulation for all frontline staff.",
+        "ALL FRONT-LINE STAFF SHOULD BE TRAINED ON NON-FATAL STRANGULATION.",
+    ),
 ]
 MUST_NOT_MATCH = [
-    ("Kent Police should ensure that all call handlers receive training on coercive control.",
-     "Housing providers should review their policy on evictions after separation."),
-    ("GP practices should routinely ask patients about domestic abuse.",
-     "GP practices should record carers' details on the patient record."),
+    (
+        "Kent Police should ensure that all call handlers receive training on coercive control.",
+        "Housing providers should review their policy on evictions after separation.",
+    ),
+    (
+        "GP practices should routinely ask patients about domestic abuse.",
+        "GP practices should record carers' details on the patient record.",
+    ),
     ("Probation should share risk information with MARAC.", "Children's services should attend every MARAC."),
     ("Training on non-fatal strangulation for all frontline staff.", "Training on economic abuse for bank staff."),
-    ("Review the referral pathway to the IDVA service.", "Ensure the emergency department records the patient's next of kin."),
+    (
+        "Review the referral pathway to the IDVA service.",
+        "Ensure the emergency department records the patient's next of kin.",
+    ),
 ]
 
 
@@ -237,7 +293,10 @@ def test_different_recommendations_do_not_match_at_the_default_threshold(first, 
 
 def test_similar_recommendations_from_other_reviews_are_found_with_their_status_and_grouped(database):
     with database.transaction() as session:
-        one, two, three = (make_case(session, f"DHR-2025-0{n}", name, real_name=None) for n, name in ((1, "Alex"), (2, "Sam"), (3, "Jo")))
+        one, two, three = (
+            make_case(session, f"DHR-2025-0{n}", name, real_name=None)
+            for n, name in ((1, "Alex"), (2, "Sam"), (3, "Jo"))
+        )
         earlier = add(session, one, text=MUST_MATCH[0][0])
         change_status(session, earlier, S.ACCEPTED, on=dt.date(2025, 9, 1), today=TODAY)
         assess(session, earlier, C.NOT_MET, on=dt.date(2025, 12, 1), by="SG", today=TODAY)
@@ -250,13 +309,18 @@ def test_similar_recommendations_from_other_reviews_are_found_with_their_status_
         [made_before] = [s for s in found if s.number == "1"]
         assert made_before.status is S.ACCEPTED and made_before.implementation == "Not met"
         [cluster] = clusters(session)
-        assert {(m.reference, m.number) for m in cluster.members} == {("DHR-2025-01", "1"), ("DHR-2025-01", "2"), ("DHR-2025-02", "1")}
+        assert {(m.reference, m.number) for m in cluster.members} == {
+            ("DHR-2025-01", "1"),
+            ("DHR-2025-01", "2"),
+            ("DHR-2025-02", "1"),
+        }
         assert cluster.reviews == 2
         Settings(session).set(SIMILARITY_THRESHOLD, 100)
         assert similar_to(session, new) == [] and clusters(session) == []
 
 
 # --- The seminar pack ----------------------------------------------------------------------------------
+
 
 def test_small_numbers_are_shown_as_fewer_than_the_threshold():
     assert [shown_count(n, 5) for n in (0, 1, 4, 5, 12)] == ["0", "fewer than 5", "fewer than 5", "5", "12"]
@@ -269,7 +333,9 @@ def _pdf_text(path) -> str:
 
 def test_the_seminar_pack_suppresses_small_counts_and_lists_reviews_by_reference_and_pseudonym(database, tmp_path):
     with database.transaction() as session:
-        cases = [make_case(session, f"DHR-2025-{n:02d}", f"Person{n}", real_name=f"Realname{n} Surname") for n in range(1, 7)]
+        cases = [
+            make_case(session, f"DHR-2025-{n:02d}", f"Person{n}", real_name=f"Realname{n} Surname") for n in range(1, 7)
+        ]
         for n, case in enumerate(cases):
             themes.set_case_themes(session, case, ["Information sharing"])
             rec = add(session, case, text=f"Share risk information at MARAC, variant {n}.")
@@ -289,8 +355,13 @@ def test_the_seminar_pack_suppresses_small_counts_and_lists_reviews_by_reference
     assert "DHR-2025-06" in text and "Person6" in text and "Realname" not in text and "Swale" in text
     with database.transaction() as session:
         Settings(session).set(SMALL_NUMBER_THRESHOLD, 10)
-        later = write_pack(session, "Information sharing", tmp_path / "pack10.pdf", period_from=dt.date(2025, 1, 1),
-                           period_to=dt.date(2025, 12, 31))
+        later = write_pack(
+            session,
+            "Information sharing",
+            tmp_path / "pack10.pdf",
+            period_from=dt.date(2025, 1, 1),
+            period_to=dt.date(2025, 12, 31),
+        )
     assert "Reviews touching this theme fewer than 10" in _pdf_text(later)
 
 
@@ -309,45 +380,90 @@ def test_the_learning_command_writes_the_pack_and_refuses_a_bad_period(database_
     out = tmp_path / "pack.pdf"
     assert main(["learning", "--db", str(database_path), "--theme", "Housing", "--out", str(out)]) == 0
     assert "No review on record touches this theme" in _pdf_text(out)
-    assert main(["learning", "--db", str(database_path), "--theme", "Housing", "--from", "2026-01-01", "--to", "2025-01-01",
-                 "--out", str(tmp_path / "other.pdf")]) == 1
+    assert (
+        main(
+            [
+                "learning",
+                "--db",
+                str(database_path),
+                "--theme",
+                "Housing",
+                "--from",
+                "2026-01-01",
+                "--to",
+                "2025-01-01",
+                "--out",
+                str(tmp_path / "other.pdf"),
+            ]
+        )
+        == 1
+    )
     assert "ends (01/01/2025) before it starts (01/01/2026)" in capsys.readouterr().err
 
 
 # --- The DARDR copy to the Secretary of State and the Commissioner ---------------------------------------------
 
+
 def test_a_dardr_review_owes_the_copy_after_completion_within_the_setting(database):
     with database.transaction() as session:
-        case = create_case(session, today=TODAY, reference="DHR-2025-09", pseudonym="Robin", notified_on=dt.date(2025, 3, 4),
-                           csp_area="Swale", guidance_profile=GuidanceProfile.DARDR)
+        case = create_case(
+            session,
+            today=TODAY,
+            reference="DHR-2025-09",
+            pseudonym="Robin",
+            notified_on=dt.date(2025, 3, 4),
+            csp_area="Swale",
+            guidance_profile=GuidanceProfile.DARDR,
+        )
         services.record_decision(session, case, Decision.REVIEW, dt.date(2025, 3, 20), today=TODAY)
         facts = facts_from_case(case)
         assert DeadlineKind.COPY_TO_SECRETARY_OF_STATE not in {d.milestone for d in compute_deadlines(facts, TODAY)}
         services.record_milestone(session, case, MilestoneKind.PARTNERSHIP_SIGNOFF, dt.date(2026, 3, 2), today=TODAY)
-        [copy] = [d for d in compute_deadlines(facts_from_case(case), TODAY) if d.milestone is DeadlineKind.COPY_TO_SECRETARY_OF_STATE]
+        [copy] = [
+            d
+            for d in compute_deadlines(facts_from_case(case), TODAY)
+            if d.milestone is DeadlineKind.COPY_TO_SECRETARY_OF_STATE
+        ]
         # 20 working days after Monday 02/03/2026: four whole weeks, and Good Friday 03/04 and Easter Monday 06/04
         # fall after that (30/03), so Monday 30/03/2026.
         assert (copy.due, copy.status.value) == (dt.date(2026, 3, 30), "overdue")
-        services.record_milestone(session, case, MilestoneKind.COPY_TO_SECRETARY_OF_STATE, dt.date(2026, 3, 25), today=TODAY)
-        [copy] = [d for d in compute_deadlines(facts_from_case(case), TODAY) if d.milestone is DeadlineKind.COPY_TO_SECRETARY_OF_STATE]
+        services.record_milestone(
+            session, case, MilestoneKind.COPY_TO_SECRETARY_OF_STATE, dt.date(2026, 3, 25), today=TODAY
+        )
+        [copy] = [
+            d
+            for d in compute_deadlines(facts_from_case(case), TODAY)
+            if d.milestone is DeadlineKind.COPY_TO_SECRETARY_OF_STATE
+        ]
         assert (copy.status.value, copy.met_on) == ("met", dt.date(2026, 3, 25))
 
 
 def test_a_2016_review_owes_no_copy_and_the_qa_body_name_is_a_setting(database):
     with database.transaction() as session:
-        case = create_case(session, today=TODAY, reference="DHR-2025-08", pseudonym="Kit", notified_on=dt.date(2025, 3, 4),
-                           csp_area="Swale")
+        case = create_case(
+            session,
+            today=TODAY,
+            reference="DHR-2025-08",
+            pseudonym="Kit",
+            notified_on=dt.date(2025, 3, 4),
+            csp_area="Swale",
+        )
         services.record_decision(session, case, Decision.REVIEW, dt.date(2025, 3, 20), today=TODAY)
         services.record_milestone(session, case, MilestoneKind.PARTNERSHIP_SIGNOFF, dt.date(2026, 3, 2), today=TODAY)
-        assert DeadlineKind.COPY_TO_SECRETARY_OF_STATE not in {d.milestone for d in compute_deadlines(facts_from_case(case), TODAY)}
+        assert DeadlineKind.COPY_TO_SECRETARY_OF_STATE not in {
+            d.milestone for d in compute_deadlines(facts_from_case(case), TODAY)
+        }
         Settings(session).set("reports.home_office_qa_body", "Quality Assurance Board")
         from dhr_tracker.reports.figures import annual_figures
 
-        assert annual_figures(session, 2026, today=TODAY).figure("qa_outcomes_by_round").title == \
-            "Home Office Quality Assurance Board: outcomes by round"
+        assert (
+            annual_figures(session, 2026, today=TODAY).figure("qa_outcomes_by_round").title
+            == "Home Office Quality Assurance Board: outcomes by round"
+        )
 
 
 # --- Themes in the archive and the exports ------------------------------------------------------------------
+
 
 def test_an_edited_vocabulary_and_its_tags_round_trip_through_the_archive(database_path, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DHR_TRACKER_PASSPHRASE", PASSPHRASE)
@@ -361,7 +477,9 @@ def test_an_edited_vocabulary_and_its_tags_round_trip_through_the_archive(databa
         themes.set_case_themes(session, case, ["Digital abuse \u00e9\u4e2d", "Housing and homelessness"])
         themes.set_recommendation_themes(session, rec, ["Housing and homelessness"])
         assess(session, rec, C.PARTLY_MET, on=dt.date(2026, 2, 3), by="SG", recheck_on=dt.date(2026, 6, 1), today=TODAY)
-        record_evidence(session, rec, reference="Audit", seen_on=dt.date(2026, 2, 3), checked_by="Coordinator", today=TODAY)
+        record_evidence(
+            session, rec, reference="Audit", seen_on=dt.date(2026, 2, 3), checked_by="Coordinator", today=TODAY
+        )
     first, second, copy = tmp_path / "a.json", tmp_path / "b.json", tmp_path / "copy.dhrdb"
     assert main(["export", "--db", str(database_path), "--format", "json", "--out", str(first)]) == 0
     assert main(["import", "--db", str(copy), str(first)]) == 0
@@ -372,8 +490,13 @@ def test_an_edited_vocabulary_and_its_tags_round_trip_through_the_archive(databa
     trail = {"audit_entry", "audit_imported_entry"}
     # The stage comes back derived from the facts (issue 13): this case, set up with a decision recorded
     # outside the lifecycle service, was stored at 'notification' and is at 'decision'.
-    assert (a["tables"]["dhr_case"][0].pop("stage"), b["tables"]["dhr_case"][0].pop("stage")) == ("notification", "decision")
-    assert {k: v for k, v in a["tables"].items() if k not in trail} == {k: v for k, v in b["tables"].items() if k not in trail}
+    assert (a["tables"]["dhr_case"][0].pop("stage"), b["tables"]["dhr_case"][0].pop("stage")) == (
+        "notification",
+        "decision",
+    )
+    assert {k: v for k, v in a["tables"].items() if k not in trail} == {
+        k: v for k, v in b["tables"].items() if k not in trail
+    }
     assert b["tables"]["audit_imported_entry"] and b["tables"]["audit_entry"][0]["action"] == "import"
     assert len(a["tables"]["case_theme"]) == 2 and len(a["tables"]["recommendation_theme"]) == 1
     assert len(a["tables"]["implementation_assessment"]) == 1 and len(a["tables"]["implementation_evidence"]) == 1
@@ -398,7 +521,12 @@ def test_an_imported_recommendation_made_before_is_pointed_out(database_path, tm
 
     monkeypatch.setenv("DHR_TRACKER_PASSPHRASE", PASSPHRASE)
     with open_database(database_path, PASSPHRASE) as database, database.transaction() as session:
-        add(session, make_case(session, "DHR-2024-02", "Robin", real_name=None), text=MUST_MATCH[2][0], lead="Kent Police")
+        add(
+            session,
+            make_case(session, "DHR-2024-02", "Robin", real_name=None),
+            text=MUST_MATCH[2][0],
+            lead="Kent Police",
+        )
     book = openpyxl.Workbook()
     cases = book.active
     cases.title = "Cases"
@@ -413,8 +541,10 @@ def test_an_imported_recommendation_made_before_is_pointed_out(database_path, tm
     assert "Made before?" not in capsys.readouterr().out  # a dry run adds nothing to compare
     assert main(["import-sheet", "--db", str(database_path), str(tmp_path / "in.xlsx")]) == 0
     out = capsys.readouterr().out
-    assert ("Made before? Recommendation 1 of DHR-2025-21 is worded like 1 recommendation of other reviews: "
-            "dhr-tracker repeated --case DHR-2025-21 --recommendation 1") in out
+    assert (
+        "Made before? Recommendation 1 of DHR-2025-21 is worded like 1 recommendation of other reviews: "
+        "dhr-tracker repeated --case DHR-2025-21 --recommendation 1"
+    ) in out
     assert "Recommendation 2 of" not in out
     assert main(["repeated", "--db", str(database_path), "--case", "DHR-2025-21", "--recommendation", "1"]) == 0
     assert "DHR-2024-02" in capsys.readouterr().out
@@ -429,7 +559,9 @@ def test_tags_assessments_and_evidence_are_in_the_case_audit_trail(database):
         themes.set_case_themes(session, case, ["Housing"])
         themes.set_recommendation_themes(session, rec, ["Housing"])
         assess(session, rec, C.PARTLY_MET, on=dt.date(2026, 2, 3), by="SG", today=TODAY)
-        record_evidence(session, rec, reference="Audit", seen_on=dt.date(2026, 2, 3), checked_by="Coordinator", today=TODAY)
+        record_evidence(
+            session, rec, reference="Audit", seen_on=dt.date(2026, 2, 3), checked_by="Coordinator", today=TODAY
+        )
         case_id = case.id
     with database.transaction() as session:
         entities = {entry.entity for entry in entries_for_case(session, case_id)}
@@ -439,12 +571,16 @@ def test_tags_assessments_and_evidence_are_in_the_case_audit_trail(database):
 def test_clusters_of_a_large_caseload_link_through_a_chain(database):
     """A is like B and B like C, though A and C are further apart: one cluster of three reviews."""
     with database.transaction() as session:
-        texts = ["Train housing officers to recognise coercive control and economic abuse.",
-                 "Train all housing officers to recognise coercive control.",
-                 "Train all housing officers to recognise control."]
+        texts = [
+            "Train housing officers to recognise coercive control and economic abuse.",
+            "Train all housing officers to recognise coercive control.",
+            "Train all housing officers to recognise control.",
+        ]
         for n, text in enumerate(texts, start=1):
             add(session, make_case(session, f"DHR-2025-0{n}", f"P{n}", real_name=None), text=text)
-        assert similarity(texts[0], texts[2]) < 80 <= min(similarity(texts[0], texts[1]), similarity(texts[1], texts[2]))
+        assert (
+            similarity(texts[0], texts[2]) < 80 <= min(similarity(texts[0], texts[1]), similarity(texts[1], texts[2]))
+        )
         [cluster] = clusters(session)
         assert cluster.reviews == 3
 
@@ -456,7 +592,12 @@ def test_the_implementation_command_assesses_records_evidence_and_refuses_clearl
     with open_database(database_path, PASSPHRASE) as database, database.transaction() as session:
         _completed(session, make_case(session))
     base = ["implementation", "--db", str(database_path), "--case", "DHR-2025-03", "--recommendation", "1"]
-    assert main([*base, "--assess", "partly_met", "--by", "Steering Group", "--on", "2026-02-03", "--recheck", "2026-06-01"]) == 0
+    assert (
+        main(
+            [*base, "--assess", "partly_met", "--by", "Steering Group", "--on", "2026-02-03", "--recheck", "2026-06-01"]
+        )
+        == 0
+    )
     assert main([*base, "--evidence", "Training register", "--checked-by", "Coordinator", "--on", "2026-02-04"]) == 0
     out = capsys.readouterr().out
     assert "Implementation: Partly met (assessed 03/02/2026); re-check 01/06/2026" in out
@@ -472,8 +613,14 @@ def test_the_briefing_names_the_qa_body_as_the_setting_says(database):
     from dhr_tracker.reports.briefing_data import gather_briefing
 
     with database.transaction() as session:
-        case = create_case(session, today=TODAY, reference="DHR-2025-08", pseudonym="Kit", notified_on=dt.date(2025, 3, 4),
-                           csp_area="Swale")
+        case = create_case(
+            session,
+            today=TODAY,
+            reference="DHR-2025-08",
+            pseudonym="Kit",
+            notified_on=dt.date(2025, 3, 4),
+            csp_area="Swale",
+        )
         services.record_decision(session, case, Decision.REVIEW, dt.date(2025, 3, 20), today=TODAY)
         meeting = add_meeting(session, held_on=dt.date(2026, 12, 10))
         Settings(session).set("reports.home_office_qa_body", "Quality Assurance Board")

@@ -10,17 +10,18 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from tests.conftest import PASSPHRASE
 from dhr_tracker.actionplan.recommendations import add_recommendation, change_status
 from dhr_tracker.casework.cases import create_case
 from dhr_tracker.cli import main
-from dhr_tracker.reports.letters import letter_text, letters_due, write_letters
 from dhr_tracker.escalation.rounds import ReplyEntry, create_update_round, record_reply
 from dhr_tracker.escalation.service import escalations, record_escalation_action
 from dhr_tracker.model import Agency, AgencyContact, EscalationAction, Milestone, Recommendation
 from dhr_tracker.reports import RealNameFound
+from dhr_tracker.reports.letters import letter_text, letters_due, write_letters
 from dhr_tracker.settings import LETTER_TEMPLATES, SettingError, Settings
-from dhr_tracker.vocabulary import ContactLevel, MilestoneKind, RecommendationStatus as S
+from dhr_tracker.vocabulary import ContactLevel, MilestoneKind
+from dhr_tracker.vocabulary import RecommendationStatus as S
+from tests.conftest import PASSPHRASE
 
 TODAY = dt.date(2026, 11, 23)
 D = dt.date
@@ -31,18 +32,33 @@ def build(session):
     """Kent Police leads recommendations on two cases; KMPT on one. Requests sent 19/01/2026, due 02/02/2026."""
     police = session.scalar(select(Agency).where(Agency.name == "Kent Police"))
     kmpt = session.scalar(select(Agency).where(Agency.name == "Kent and Medway Partnership Trust (KMPT)"))
-    session.add_all([
-        AgencyContact(agency=police, level=ContactLevel.LEAD, name="Pat Lead"),
-        AgencyContact(agency=police, level=ContactLevel.SENIOR_MANAGER, name="Supt Morgan"),
-        AgencyContact(agency=kmpt, level=ContactLevel.LEAD, name="Dr Lee"),
-    ])
+    session.add_all(
+        [
+            AgencyContact(agency=police, level=ContactLevel.LEAD, name="Pat Lead"),
+            AgencyContact(agency=police, level=ContactLevel.SENIOR_MANAGER, name="Supt Morgan"),
+            AgencyContact(agency=kmpt, level=ContactLevel.LEAD, name="Dr Lee"),
+        ]
+    )
     cases = (
-        ("DHR-2024-07", "Sam", REAL_NAMES[:2], [("1", police, "Review call grading for repeat callers"), ("2", kmpt, "Audit care plans")]),
+        (
+            "DHR-2024-07",
+            "Sam",
+            REAL_NAMES[:2],
+            [("1", police, "Review call grading for repeat callers"), ("2", kmpt, "Audit care plans")],
+        ),
         ("DHR-2025-03", "Alex", REAL_NAMES[2:], [("4", police, "Train officers on coercive control")]),
     )
     for reference, pseudonym, (victim, perpetrator), specs in cases:
-        case = create_case(session, today=TODAY, reference=reference, pseudonym=pseudonym, notified_on=D(2024, 6, 1),
-                           csp_area="Swale", victim_real_name=victim, perpetrator_real_name=perpetrator)
+        case = create_case(
+            session,
+            today=TODAY,
+            reference=reference,
+            pseudonym=pseudonym,
+            notified_on=D(2024, 6, 1),
+            csp_area="Swale",
+            victim_real_name=victim,
+            perpetrator_real_name=perpetrator,
+        )
         session.add(Milestone(case=case, kind=MilestoneKind.DECISION, occurred_on=D(2024, 7, 1)))
         for number, lead, text in specs:
             rec = add_recommendation(session, case, number=number, text=text, lead_agency=lead)
@@ -61,8 +77,14 @@ def test_an_agency_with_items_across_cases_gets_one_letter(database, tmp_path):
         for request in round_.requests:
             record_escalation_action(session, request, level=0, taken_on=D(2026, 1, 19), today=TODAY)
         kmpt_request = next(r for r in round_.requests if r.agency_id == kmpt.id)
-        record_reply(session, kmpt_request, received_on=D(2026, 2, 2), contact_name="Dr Lee",
-                     entries=[ReplyEntry(kmpt_request.items[0].recommendation_id, "Audit done")], today=TODAY)
+        record_reply(
+            session,
+            kmpt_request,
+            received_on=D(2026, 2, 2),
+            contact_name="Dr Lee",
+            entries=[ReplyEntry(kmpt_request.items[0].recommendation_id, "Audit done")],
+            today=TODAY,
+        )
     with database.transaction() as session:
         paths = write_letters(session, D(2026, 2, 23), tmp_path / "letters")
     assert [p.name for p in paths] == ["2026-02-23-level-2-kent-police.pdf", "2026-02-23-level-2-kent-police.txt"]
@@ -71,13 +93,24 @@ def test_an_agency_with_items_across_cases_gets_one_letter(database, tmp_path):
 
     text = pdf_text(paths[0])
     assert "Dear Supt Morgan" in text and "Kent Police" in text
-    for expected in ("DHR-2024-07", "Sam", "Review call grading", "DHR-2025-03", "Alex", "Train officers", "02/02/2026", "15 working days late"):
+    for expected in (
+        "DHR-2024-07",
+        "Sam",
+        "Review call grading",
+        "DHR-2025-03",
+        "Alex",
+        "Train officers",
+        "02/02/2026",
+        "15 working days late",
+    ):
         assert expected in text, expected
     assert "Audit care plans" not in text and "KMPT" not in text  # another agency's item, already answered
     assert text.count("OFFICIAL-SENSITIVE") == 2  # header and footer of the one page
     plain = paths[1].read_text(encoding="utf-8")
     assert plain.startswith("OFFICIAL-SENSITIVE\n") and plain.rstrip().endswith("OFFICIAL-SENSITIVE")
-    assert "- DHR-2024-07 (Sam), recommendation 1, update due 02/02/2026: Review call grading for repeat callers" in plain
+    assert (
+        "- DHR-2024-07 (Sam), recommendation 1, update due 02/02/2026: Review call grading for repeat callers" in plain
+    )
     for real_name in REAL_NAMES:
         for part in real_name.split():
             assert part not in text and part not in plain
@@ -86,7 +119,9 @@ def test_an_agency_with_items_across_cases_gets_one_letter(database, tmp_path):
 def test_each_level_uses_its_own_editable_wording(database):
     with database.transaction() as session:
         build(session)
-        Settings(session).set(LETTER_TEMPLATES["level_1"], "Dear $recipient,\n\nStill waiting since $due_date.\n\n$items\n\nThanks")
+        Settings(session).set(
+            LETTER_TEMPLATES["level_1"], "Dear $recipient,\n\nStill waiting since $due_date.\n\n$items\n\nThanks"
+        )
         with pytest.raises(SettingError, match=r"unknown placeholder \$victim"):
             Settings(session).set(LETTER_TEMPLATES["level_1"], "Dear $victim")
         letters = {letter.agency_name: letter for letter in letters_due(session, D(2026, 2, 9))}
@@ -106,7 +141,7 @@ def test_a_missing_contact_gets_a_generic_address_and_the_chief_officer_letter_c
         build(session)
         session.add(Meeting(kind=MeetingKind.KCSP, held_on=D(2026, 6, 18)))
         session.flush()
-        [letter] = [l for l in letters_due(session, D(2026, 6, 18)) if l.agency_name == "Kent Police"]
+        [letter] = [each for each in letters_due(session, D(2026, 6, 18)) if each.agency_name == "Kent Police"]
         assert letter.level.level == 4 and letter.recipient == "Chief Officer, Kent Police"
         text = letter_text(letter, "RESTRICTED")
         assert "Dear Chief Officer," in text and "Chair, Kent Community Safety Partnership" in text
@@ -126,8 +161,9 @@ LEVELS = (
 
 
 @pytest.mark.parametrize("level, as_of, first_address_line, dear, copy_line, sender", LEVELS)
-def test_each_level_is_addressed_to_the_person_it_greets(database, tmp_path, level, as_of, first_address_line, dear,
-                                                          copy_line, sender):
+def test_each_level_is_addressed_to_the_person_it_greets(
+    database, tmp_path, level, as_of, first_address_line, dear, copy_line, sender
+):
     from dhr_tracker.model import Meeting
     from dhr_tracker.vocabulary import MeetingKind
 
@@ -140,7 +176,7 @@ def test_each_level_is_addressed_to_the_person_it_greets(database, tmp_path, lev
     lines = [line.strip() for line in pdf_text(police_pdf).splitlines() if line.strip()]
     # The address block comes straight after the letterhead (whose last line is the address in the settings).
     start = lines.index("Sessions House, County Road, Maidstone ME14 1XQ") + 1
-    assert lines[start] == first_address_line and "Kent Police" in lines[start:start + 3]
+    assert lines[start] == first_address_line and "Kent Police" in lines[start : start + 3]
     assert f"Dear {dear}," in lines
     if first_address_line != "The Chief Officer":
         assert dear == lines[start]  # the greeting names the person the letter is addressed to
@@ -178,7 +214,12 @@ def test_cli_escalations_and_letters(database_path, tmp_path, monkeypatch, capsy
     assert main(["escalations", "--db", str(database_path), "--as-of", "2026-02-23", "--format", "json"]) == 0
     rows = {row["agency"]: row for row in json.loads(capsys.readouterr().out)}
     police = rows["Kent Police"]
-    assert (police["level"], police["action_due"], police["due"], police["working_days_late"]) == (2, 2, "2026-02-02", 15)
+    assert (police["level"], police["action_due"], police["due"], police["working_days_late"]) == (
+        2,
+        2,
+        "2026-02-02",
+        15,
+    )
     assert police["references"] == ["DHR-2024-07", "DHR-2025-03"] and police["next_level"] == 3
     assert police["next_level_on"] == "2026-03-09"
 
@@ -208,11 +249,35 @@ def test_cli_one_agency_in_full(database_path, monkeypatch, capsys):
         police, kmpt, round_ = build(session)
         request = next(r for r in round_.requests if r.agency_id == police.id)
         record_escalation_action(session, request, level=1, taken_on=D(2026, 2, 9), today=TODAY)
-    assert main(["escalations", "--db", str(database_path), "--as-of", "2026-02-23", "--agency", "kent police", "--format", "json"]) == 0
+    assert (
+        main(
+            [
+                "escalations",
+                "--db",
+                str(database_path),
+                "--as-of",
+                "2026-02-23",
+                "--agency",
+                "kent police",
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
     data = json.loads(capsys.readouterr().out)
     assert (data["agency"], data["level"], data["outstanding"], data["overdue"]) == ("Kent Police", 2, 2, 2)
     assert [(h["level"], h["recipient"]) for h in data["history"]] == [(1, "Pat Lead")]
-    assert data["rounds"] == [{"meeting": "2026-03-19", "due": "2026-02-02", "items": 2, "on_time": 0, "share_on_time": 0.0, "received_on": None}]
+    assert data["rounds"] == [
+        {
+            "meeting": "2026-03-19",
+            "due": "2026-02-02",
+            "items": 2,
+            "on_time": 0,
+            "share_on_time": 0.0,
+            "received_on": None,
+        }
+    ]
     assert main(["escalations", "--db", str(database_path), "--as-of", "2026-02-23", "--agency", "Kent Police"]) == 0
     out = capsys.readouterr().out
     assert "2 outstanding, 2 overdue; level 2" in out and "Pat Lead" in out and "Hartley" not in out

@@ -13,7 +13,15 @@ from dhr_tracker.lifecycle import services
 from dhr_tracker.lifecycle.overview import case_overview, caseload_overview
 from dhr_tracker.model import Milestone, Pause, Publication, QARound
 from dhr_tracker.settings import PUBLICATION_MONTHS, Settings
-from dhr_tracker.vocabulary import Decision, GuidanceProfile, MilestoneKind, ParallelProcessKind, ProcessStatus, QAOutcome, Stage
+from dhr_tracker.vocabulary import (
+    Decision,
+    GuidanceProfile,
+    MilestoneKind,
+    ParallelProcessKind,
+    ProcessStatus,
+    QAOutcome,
+    Stage,
+)
 
 pytestmark = pytest.mark.both_engines
 
@@ -24,15 +32,18 @@ TODAY = D(2026, 11, 23)
 
 
 def new_case(session, reference="DHR-2025-01", notified_on=D(2025, 1, 6), **values):
-    return create_case(session, today=TODAY, reference=reference, pseudonym="Alex", notified_on=notified_on,
-                       csp_area="Swale", **values)
+    return create_case(
+        session, today=TODAY, reference=reference, pseudonym="Alex", notified_on=notified_on, csp_area="Swale", **values
+    )
 
 
 def test_a_review_from_notification_to_closure_with_two_home_office_rounds(database):
     with database.transaction() as s:
         case = new_case(s)
         assert case.stage is Stage.NOTIFICATION
-        services.record_decision(s, case, Decision.REVIEW, D(2025, 1, 31), home_office_informed_on=D(2025, 2, 3), today=TODAY)
+        services.record_decision(
+            s, case, Decision.REVIEW, D(2025, 1, 31), home_office_informed_on=D(2025, 2, 3), today=TODAY
+        )
         assert (case.stage, case.decision) == (Stage.DECISION, Decision.REVIEW)
         services.record_milestone(s, case, K.CHAIR_APPOINTED, D(2025, 2, 20), today=TODAY)
         assert case.stage is Stage.COMMISSIONING
@@ -49,21 +60,38 @@ def test_a_review_from_notification_to_closure_with_two_home_office_rounds(datab
 
         first = services.record_qa_submission(s, case, D(2025, 7, 21), today=TODAY)
         assert (first.round_number, case.stage) == (1, Stage.HOME_OFFICE_QA)
-        services.record_qa_feedback(s, case, 1, outcome=QAOutcome.RESUBMISSION_REQUIRED, panel_on=D(2025, 9, 10),
-                                    feedback_letter_on=D(2025, 9, 24), feedback_reference="HO/QA/123", today=TODAY)
+        services.record_qa_feedback(
+            s,
+            case,
+            1,
+            outcome=QAOutcome.RESUBMISSION_REQUIRED,
+            panel_on=D(2025, 9, 10),
+            feedback_letter_on=D(2025, 9, 24),
+            feedback_reference="HO/QA/123",
+            today=TODAY,
+        )
         assert case.stage is Stage.DRAFTING  # back to drafting
         services.record_milestone(s, case, K.PARTNERSHIP_SIGNOFF, D(2025, 11, 4), today=TODAY)
         assert case.stage is Stage.PARTNERSHIP_SIGNOFF
         second = services.record_qa_submission(s, case, D(2025, 11, 10), today=TODAY)
         assert (second.round_number, case.stage) == (2, Stage.HOME_OFFICE_QA)
-        services.record_qa_feedback(s, case, 2, outcome=QAOutcome.APPROVED_SUBJECT_TO_REVISIONS, panel_on=D(2026, 1, 14),
-                                    feedback_letter_on=D(2026, 1, 28), revisions_listed="Clarify the chronology.", today=TODAY)
+        services.record_qa_feedback(
+            s,
+            case,
+            2,
+            outcome=QAOutcome.APPROVED_SUBJECT_TO_REVISIONS,
+            panel_on=D(2026, 1, 14),
+            feedback_letter_on=D(2026, 1, 28),
+            revisions_listed="Clarify the chronology.",
+            today=TODAY,
+        )
         assert case.stage is Stage.HOME_OFFICE_QA  # revisions not yet made
         services.record_revisions_made(s, case, 2, D(2026, 2, 9), today=TODAY)
         assert case.stage is Stage.PUBLICATION
 
-        publication = services.record_publication(s, case, D(2026, 3, 2), family_told_on=D(2026, 2, 23),
-                                                   sent_to_library_on=D(2026, 3, 3), today=TODAY)
+        publication = services.record_publication(
+            s, case, D(2026, 3, 2), family_told_on=D(2026, 2, 23), sent_to_library_on=D(2026, 3, 3), today=TODAY
+        )
         assert publication.website_removal_on == D(2027, 3, 2)  # default 12 months
         assert case.stage is Stage.ACTION_PLAN_MONITORING
         services.record_milestone(s, case, K.ACTION_PLAN_COMPLETE, D(2026, 10, 1), today=TODAY)
@@ -94,7 +122,9 @@ def test_publication_uses_the_website_months_setting(database):
 
 def approved_case(s, **values):
     case = new_case(s, **values)
-    services.record_decision(s, case, Decision.REVIEW, D(2025, 1, 31), home_office_informed_on=D(2025, 2, 3), today=TODAY)
+    services.record_decision(
+        s, case, Decision.REVIEW, D(2025, 1, 31), home_office_informed_on=D(2025, 2, 3), today=TODAY
+    )
     services.record_milestone(s, case, K.PARTNERSHIP_SIGNOFF, D(2025, 6, 2), today=TODAY)
     services.record_qa_submission(s, case, D(2025, 6, 9), today=TODAY)
     services.record_qa_feedback(s, case, 1, outcome=QAOutcome.APPROVED, feedback_letter_on=D(2025, 8, 1), today=TODAY)
@@ -104,11 +134,22 @@ def approved_case(s, **values):
 def test_a_decision_not_to_review_closes_the_case_with_the_home_office_informed(database):
     with database.transaction() as s:
         case = new_case(s)
-        services.record_decision(s, case, Decision.NO_REVIEW, D(2025, 1, 28), home_office_informed_on=D(2025, 1, 30),
-                                 note="Criteria not met: death by natural causes", today=TODAY)
+        services.record_decision(
+            s,
+            case,
+            Decision.NO_REVIEW,
+            D(2025, 1, 28),
+            home_office_informed_on=D(2025, 1, 30),
+            note="Criteria not met: death by natural causes",
+            today=TODAY,
+        )
         assert (case.stage, case.decision) == (Stage.CLOSED, Decision.NO_REVIEW)
         kinds = [(m.kind, m.occurred_on) for m in sorted(case.milestones, key=lambda m: (m.occurred_on, m.id))]
-        assert kinds == [(K.DECISION, D(2025, 1, 28)), (K.HOME_OFFICE_INFORMED, D(2025, 1, 30)), (K.CLOSED, D(2025, 1, 30))]
+        assert kinds == [
+            (K.DECISION, D(2025, 1, 28)),
+            (K.HOME_OFFICE_INFORMED, D(2025, 1, 30)),
+            (K.CLOSED, D(2025, 1, 30)),
+        ]
     with database.transaction() as s:
         assert [o.reference for o in caseload_overview(s, TODAY)] == []  # closed: not in the open caseload
         assert [o.reference for o in caseload_overview(s, TODAY, open_only=False)] == ["DHR-2025-01"]
@@ -118,7 +159,9 @@ def test_a_decision_not_to_review_closes_the_case_with_the_home_office_informed(
         case = find_case(s, "DHR-2025-01")
         services.reopen_case(s, case, D(2025, 4, 14), "Home Secretary directed a review", today=TODAY)
         assert case.stage is Stage.DECISION
-        services.record_decision(s, case, Decision.REVIEW, D(2025, 4, 22), home_office_informed_on=D(2025, 4, 22), today=TODAY)
+        services.record_decision(
+            s, case, Decision.REVIEW, D(2025, 4, 22), home_office_informed_on=D(2025, 4, 22), today=TODAY
+        )
         assert (case.stage, case.decision) == (Stage.DECISION, Decision.REVIEW)
         reopened = next(m for m in case.milestones if m.kind is K.REOPENED)
         assert reopened.note == "Home Secretary directed a review"
@@ -127,11 +170,27 @@ def test_a_decision_not_to_review_closes_the_case_with_the_home_office_informed(
 def test_a_pause_for_the_criminal_trial_moves_completion(database):
     with database.transaction() as s:
         case = new_case(s, notified_on=D(2024, 12, 20))
-        services.record_decision(s, case, Decision.REVIEW, D(2025, 1, 15), home_office_informed_on=D(2025, 1, 16), today=TODAY)
-        trial = services.add_parallel_process(s, case, ParallelProcessKind.CRIMINAL_TRIAL, status=ProcessStatus.ONGOING,
-                                              started_on=D(2025, 2, 1), expected_end_on=D(2025, 5, 30), today=TODAY)
-        services.start_pause(s, case, "Awaiting the criminal trial", D(2025, 3, 1), parallel_process=trial,
-                             home_office_told_on=D(2025, 3, 3), today=TODAY)
+        services.record_decision(
+            s, case, Decision.REVIEW, D(2025, 1, 15), home_office_informed_on=D(2025, 1, 16), today=TODAY
+        )
+        trial = services.add_parallel_process(
+            s,
+            case,
+            ParallelProcessKind.CRIMINAL_TRIAL,
+            status=ProcessStatus.ONGOING,
+            started_on=D(2025, 2, 1),
+            expected_end_on=D(2025, 5, 30),
+            today=TODAY,
+        )
+        services.start_pause(
+            s,
+            case,
+            "Awaiting the criminal trial",
+            D(2025, 3, 1),
+            parallel_process=trial,
+            home_office_told_on=D(2025, 3, 3),
+            today=TODAY,
+        )
         services.end_pause(s, case, D(2025, 5, 31), today=TODAY)
         services.update_parallel_process(s, case, trial, concluded_on=D(2025, 5, 30), today=TODAY)
         assert trial.status is ProcessStatus.CONCLUDED
@@ -147,8 +206,14 @@ def test_a_pause_for_the_criminal_trial_moves_completion(database):
 
 def test_a_cross_border_case(database):
     with database.transaction() as s:
-        case = create_case(s, today=TODAY, reference="XB-ESX-2025-02", pseudonym="Sam", notified_on=D(2025, 2, 3),
-                           commissioning_partnership="East Sussex CSP")
+        case = create_case(
+            s,
+            today=TODAY,
+            reference="XB-ESX-2025-02",
+            pseudonym="Sam",
+            notified_on=D(2025, 2, 3),
+            commissioning_partnership="East Sussex CSP",
+        )
         services.record_milestone(s, case, K.IMR_REQUESTED, D(2025, 3, 3), agency="Kent Police", today=TODAY)
         assert case.stage is Stage.INFORMATION_GATHERING
     with database.transaction() as s:
@@ -160,12 +225,16 @@ def test_a_cross_border_case(database):
 
 def count_rows(database):
     with database.transaction() as s:
-        return tuple(s.scalar(select(func.count()).select_from(model)) for model in (Milestone, QARound, Publication, Pause))
+        return tuple(
+            s.scalar(select(func.count()).select_from(model)) for model in (Milestone, QARound, Publication, Pause)
+        )
 
 
 def decided(s):
     case = new_case(s)
-    services.record_decision(s, case, Decision.REVIEW, D(2025, 1, 31), home_office_informed_on=D(2025, 2, 3), today=TODAY)
+    services.record_decision(
+        s, case, Decision.REVIEW, D(2025, 1, 31), home_office_informed_on=D(2025, 2, 3), today=TODAY
+    )
     return case
 
 
@@ -183,8 +252,15 @@ def submitted(s):
 
 def with_revisions(s):
     case = submitted(s)
-    services.record_qa_feedback(s, case, 1, outcome=QAOutcome.APPROVED_SUBJECT_TO_REVISIONS,
-                                feedback_letter_on=D(2025, 8, 1), revisions_listed="Fix the dates.", today=TODAY)
+    services.record_qa_feedback(
+        s,
+        case,
+        1,
+        outcome=QAOutcome.APPROVED_SUBJECT_TO_REVISIONS,
+        feedback_letter_on=D(2025, 8, 1),
+        revisions_listed="Fix the dates.",
+        today=TODAY,
+    )
     return case
 
 
@@ -208,87 +284,217 @@ def paused(s):
 
 REJECTED = [
     # (rule, set-up, the refused change, dates the message must name)
-    ("before_notification", new_case,
-     lambda s, c: services.record_decision(s, c, Decision.REVIEW, D(2025, 1, 2), home_office_informed_on=D(2025, 1, 3), today=TODAY),
-     ["02/01/2025", "06/01/2025"]),
-    ("in_future", decided,
-     lambda s, c: services.record_milestone(s, c, K.CHAIR_APPOINTED, D(2026, 12, 1), today=TODAY), ["01/12/2026", "23/11/2026"]),
-    ("decision_required", new_case,
-     lambda s, c: services.record_milestone(s, c, K.CHAIR_APPOINTED, D(2025, 2, 1), today=TODAY), []),
-    ("before_decision", decided,
-     lambda s, c: services.record_milestone(s, c, K.PANEL_MEETING, D(2025, 1, 20), today=TODAY), ["20/01/2025", "31/01/2025"]),
-    ("informed_before_decision", new_case,
-     lambda s, c: services.record_decision(s, c, Decision.REVIEW, D(2025, 1, 31), home_office_informed_on=D(2025, 1, 30), today=TODAY),
-     ["30/01/2025", "31/01/2025"]),
-    ("no_review_needs_home_office", new_case,
-     lambda s, c: services.record_decision(s, c, Decision.NO_REVIEW, D(2025, 1, 31), today=TODAY), []),
-    ("decision_exists", decided,
-     lambda s, c: services.record_decision(s, c, Decision.NO_REVIEW, D(2025, 2, 5), home_office_informed_on=D(2025, 2, 5), today=TODAY),
-     ["31/01/2025"]),
-    ("agency_required", decided,
-     lambda s, c: services.record_milestone(s, c, K.IMR_REQUESTED, D(2025, 2, 5), today=TODAY), []),
-    ("imr_before_request", decided,
-     lambda s, c: (services.record_milestone(s, c, K.IMR_REQUESTED, D(2025, 2, 10), agency="Kent Police", today=TODAY),
-                   services.record_milestone(s, c, K.IMR_RECEIVED, D(2025, 2, 7), agency="Kent Police", today=TODAY)),
-     ["07/02/2025", "10/02/2025"]),
+    (
+        "before_notification",
+        new_case,
+        lambda s, c: services.record_decision(
+            s, c, Decision.REVIEW, D(2025, 1, 2), home_office_informed_on=D(2025, 1, 3), today=TODAY
+        ),
+        ["02/01/2025", "06/01/2025"],
+    ),
+    (
+        "in_future",
+        decided,
+        lambda s, c: services.record_milestone(s, c, K.CHAIR_APPOINTED, D(2026, 12, 1), today=TODAY),
+        ["01/12/2026", "23/11/2026"],
+    ),
+    (
+        "decision_required",
+        new_case,
+        lambda s, c: services.record_milestone(s, c, K.CHAIR_APPOINTED, D(2025, 2, 1), today=TODAY),
+        [],
+    ),
+    (
+        "before_decision",
+        decided,
+        lambda s, c: services.record_milestone(s, c, K.PANEL_MEETING, D(2025, 1, 20), today=TODAY),
+        ["20/01/2025", "31/01/2025"],
+    ),
+    (
+        "informed_before_decision",
+        new_case,
+        lambda s, c: services.record_decision(
+            s, c, Decision.REVIEW, D(2025, 1, 31), home_office_informed_on=D(2025, 1, 30), today=TODAY
+        ),
+        ["30/01/2025", "31/01/2025"],
+    ),
+    (
+        "no_review_needs_home_office",
+        new_case,
+        lambda s, c: services.record_decision(s, c, Decision.NO_REVIEW, D(2025, 1, 31), today=TODAY),
+        [],
+    ),
+    (
+        "decision_exists",
+        decided,
+        lambda s, c: services.record_decision(
+            s, c, Decision.NO_REVIEW, D(2025, 2, 5), home_office_informed_on=D(2025, 2, 5), today=TODAY
+        ),
+        ["31/01/2025"],
+    ),
+    (
+        "agency_required",
+        decided,
+        lambda s, c: services.record_milestone(s, c, K.IMR_REQUESTED, D(2025, 2, 5), today=TODAY),
+        [],
+    ),
+    (
+        "imr_before_request",
+        decided,
+        lambda s, c: (
+            services.record_milestone(s, c, K.IMR_REQUESTED, D(2025, 2, 10), agency="Kent Police", today=TODAY),
+            services.record_milestone(s, c, K.IMR_RECEIVED, D(2025, 2, 7), agency="Kent Police", today=TODAY),
+        ),
+        ["07/02/2025", "10/02/2025"],
+    ),
     ("signoff_required", decided, lambda s, c: services.record_qa_submission(s, c, D(2025, 6, 9), today=TODAY), []),
-    ("before_signoff", signed_off,
-     lambda s, c: services.record_qa_submission(s, c, D(2025, 5, 30), today=TODAY), ["30/05/2025", "02/06/2025"]),
-    ("previous_round_open", submitted,
-     lambda s, c: services.record_qa_submission(s, c, D(2025, 7, 1), today=TODAY), ["09/06/2025"]),
-    ("letter_before_submission", submitted,
-     lambda s, c: services.record_qa_feedback(s, c, 1, outcome=QAOutcome.APPROVED, feedback_letter_on=D(2025, 6, 5), today=TODAY),
-     ["05/06/2025", "09/06/2025"]),
-    ("letter_before_panel", submitted,
-     lambda s, c: services.record_qa_feedback(s, c, 1, outcome=QAOutcome.APPROVED, panel_on=D(2025, 7, 10),
-                                              feedback_letter_on=D(2025, 7, 1), today=TODAY), ["01/07/2025", "10/07/2025"]),
-    ("revisions_required", submitted,
-     lambda s, c: services.record_qa_feedback(s, c, 1, outcome=QAOutcome.APPROVED_SUBJECT_TO_REVISIONS,
-                                              feedback_letter_on=D(2025, 7, 1), today=TODAY), []),
-    ("no_resubmission_asked", approved_case,
-     lambda s, c: services.record_qa_submission(s, c, D(2025, 9, 1), today=TODAY), []),
-    ("revisions_before_letter", with_revisions,
-     lambda s, c: services.record_revisions_made(s, c, 1, D(2025, 7, 20), today=TODAY), ["20/07/2025", "01/08/2025"]),
-    ("publication_needs_approval", submitted,
-     lambda s, c: services.record_publication(s, c, D(2025, 9, 1), today=TODAY), []),
-    ("publication_needs_approval", with_revisions,
-     lambda s, c: services.record_publication(s, c, D(2025, 9, 1), today=TODAY), []),
-    ("published_before_approval", approved_case,
-     lambda s, c: services.record_publication(s, c, D(2025, 7, 30), today=TODAY), ["30/07/2025", "01/08/2025"]),
-    ("removal_before_publication", approved_case,
-     lambda s, c: services.record_publication(s, c, D(2025, 9, 1), website_removal_on=D(2025, 8, 1), today=TODAY),
-     ["01/08/2025", "01/09/2025"]),
-    ("commissioner_dardr_only", approved_case,
-     lambda s, c: services.record_publication(s, c, D(2025, 9, 1), sent_to_commissioner_on=D(2025, 9, 2), today=TODAY), []),
-    ("already_published", published,
-     lambda s, c: services.record_publication(s, c, D(2025, 9, 2), today=TODAY), ["01/09/2025"]),
+    (
+        "before_signoff",
+        signed_off,
+        lambda s, c: services.record_qa_submission(s, c, D(2025, 5, 30), today=TODAY),
+        ["30/05/2025", "02/06/2025"],
+    ),
+    (
+        "previous_round_open",
+        submitted,
+        lambda s, c: services.record_qa_submission(s, c, D(2025, 7, 1), today=TODAY),
+        ["09/06/2025"],
+    ),
+    (
+        "letter_before_submission",
+        submitted,
+        lambda s, c: services.record_qa_feedback(
+            s, c, 1, outcome=QAOutcome.APPROVED, feedback_letter_on=D(2025, 6, 5), today=TODAY
+        ),
+        ["05/06/2025", "09/06/2025"],
+    ),
+    (
+        "letter_before_panel",
+        submitted,
+        lambda s, c: services.record_qa_feedback(
+            s, c, 1, outcome=QAOutcome.APPROVED, panel_on=D(2025, 7, 10), feedback_letter_on=D(2025, 7, 1), today=TODAY
+        ),
+        ["01/07/2025", "10/07/2025"],
+    ),
+    (
+        "revisions_required",
+        submitted,
+        lambda s, c: services.record_qa_feedback(
+            s, c, 1, outcome=QAOutcome.APPROVED_SUBJECT_TO_REVISIONS, feedback_letter_on=D(2025, 7, 1), today=TODAY
+        ),
+        [],
+    ),
+    (
+        "no_resubmission_asked",
+        approved_case,
+        lambda s, c: services.record_qa_submission(s, c, D(2025, 9, 1), today=TODAY),
+        [],
+    ),
+    (
+        "revisions_before_letter",
+        with_revisions,
+        lambda s, c: services.record_revisions_made(s, c, 1, D(2025, 7, 20), today=TODAY),
+        ["20/07/2025", "01/08/2025"],
+    ),
+    (
+        "publication_needs_approval",
+        submitted,
+        lambda s, c: services.record_publication(s, c, D(2025, 9, 1), today=TODAY),
+        [],
+    ),
+    (
+        "publication_needs_approval",
+        with_revisions,
+        lambda s, c: services.record_publication(s, c, D(2025, 9, 1), today=TODAY),
+        [],
+    ),
+    (
+        "published_before_approval",
+        approved_case,
+        lambda s, c: services.record_publication(s, c, D(2025, 7, 30), today=TODAY),
+        ["30/07/2025", "01/08/2025"],
+    ),
+    (
+        "removal_before_publication",
+        approved_case,
+        lambda s, c: services.record_publication(s, c, D(2025, 9, 1), website_removal_on=D(2025, 8, 1), today=TODAY),
+        ["01/08/2025", "01/09/2025"],
+    ),
+    (
+        "commissioner_dardr_only",
+        approved_case,
+        lambda s, c: services.record_publication(
+            s, c, D(2025, 9, 1), sent_to_commissioner_on=D(2025, 9, 2), today=TODAY
+        ),
+        [],
+    ),
+    (
+        "already_published",
+        published,
+        lambda s, c: services.record_publication(s, c, D(2025, 9, 2), today=TODAY),
+        ["01/09/2025"],
+    ),
     ("reason_required", decided, lambda s, c: services.start_pause(s, c, "  ", D(2025, 3, 1), today=TODAY), []),
-    ("pause_ends_before_start", decided,
-     lambda s, c: services.start_pause(s, c, "Trial", D(2025, 3, 1), ends_on=D(2025, 2, 20), today=TODAY),
-     ["20/02/2025", "01/03/2025"]),
-    ("pause_overlaps", paused,
-     lambda s, c: services.start_pause(s, c, "Trial", D(2025, 4, 1), today=TODAY), ["01/04/2025", "01/03/2025"]),
-    ("pause_ends_before_start", paused, lambda s, c: services.end_pause(s, c, D(2025, 2, 25), today=TODAY),
-     ["25/02/2025", "01/03/2025"]),
+    (
+        "pause_ends_before_start",
+        decided,
+        lambda s, c: services.start_pause(s, c, "Trial", D(2025, 3, 1), ends_on=D(2025, 2, 20), today=TODAY),
+        ["20/02/2025", "01/03/2025"],
+    ),
+    (
+        "pause_overlaps",
+        paused,
+        lambda s, c: services.start_pause(s, c, "Trial", D(2025, 4, 1), today=TODAY),
+        ["01/04/2025", "01/03/2025"],
+    ),
+    (
+        "pause_ends_before_start",
+        paused,
+        lambda s, c: services.end_pause(s, c, D(2025, 2, 25), today=TODAY),
+        ["25/02/2025", "01/03/2025"],
+    ),
     ("no_open_pause", decided, lambda s, c: services.end_pause(s, c, D(2025, 3, 1), today=TODAY), []),
     ("not_published", decided, lambda s, c: services.close_case(s, c, D(2025, 3, 1), today=TODAY), []),
-    ("closed_before_publication", published,
-     lambda s, c: services.close_case(s, c, D(2025, 8, 30), today=TODAY), ["30/08/2025", "01/09/2025"]),
-    ("case_closed", closed,
-     lambda s, c: services.record_milestone(s, c, K.PANEL_MEETING, D(2026, 2, 1), today=TODAY), []),
+    (
+        "closed_before_publication",
+        published,
+        lambda s, c: services.close_case(s, c, D(2025, 8, 30), today=TODAY),
+        ["30/08/2025", "01/09/2025"],
+    ),
+    (
+        "case_closed",
+        closed,
+        lambda s, c: services.record_milestone(s, c, K.PANEL_MEETING, D(2026, 2, 1), today=TODAY),
+        [],
+    ),
     ("not_closed", decided, lambda s, c: services.reopen_case(s, c, D(2025, 3, 1), "New information", today=TODAY), []),
     ("reason_required", closed, lambda s, c: services.reopen_case(s, c, D(2026, 2, 1), "", today=TODAY), []),
-    ("reopened_before_closure", closed,
-     lambda s, c: services.reopen_case(s, c, D(2025, 12, 1), "New information", today=TODAY), ["01/12/2025", "05/01/2026"]),
-    ("use_specific_service", decided,
-     lambda s, c: services.record_milestone(s, c, K.CLOSED, D(2025, 3, 1), today=TODAY), []),
-    ("concluded_before_start", decided,
-     lambda s, c: services.add_parallel_process(s, c, ParallelProcessKind.INQUEST, started_on=D(2025, 5, 1),
-                                                concluded_on=D(2025, 4, 1), today=TODAY), ["01/04/2025", "01/05/2025"]),
+    (
+        "reopened_before_closure",
+        closed,
+        lambda s, c: services.reopen_case(s, c, D(2025, 12, 1), "New information", today=TODAY),
+        ["01/12/2025", "05/01/2026"],
+    ),
+    (
+        "use_specific_service",
+        decided,
+        lambda s, c: services.record_milestone(s, c, K.CLOSED, D(2025, 3, 1), today=TODAY),
+        [],
+    ),
+    (
+        "concluded_before_start",
+        decided,
+        lambda s, c: services.add_parallel_process(
+            s, c, ParallelProcessKind.INQUEST, started_on=D(2025, 5, 1), concluded_on=D(2025, 4, 1), today=TODAY
+        ),
+        ["01/04/2025", "01/05/2025"],
+    ),
 ]
 
 
-@pytest.mark.parametrize(("rule", "setup", "change", "dates"), REJECTED, ids=[f"{i}-{r[0]}" for i, r in enumerate(REJECTED)])
+@pytest.mark.parametrize(
+    ("rule", "setup", "change", "dates"), REJECTED, ids=[f"{i}-{r[0]}" for i, r in enumerate(REJECTED)]
+)
 def test_each_rejected_transition_names_the_rule_and_dates_and_saves_nothing(database, rule, setup, change, dates):
     with database.transaction() as s:
         setup(s)
@@ -311,7 +517,9 @@ def test_each_rejected_transition_names_the_rule_and_dates_and_saves_nothing(dat
 def test_dardr_publication_goes_to_the_commissioner(database):
     with database.transaction() as s:
         case = approved_case(s, guidance_profile=GuidanceProfile.DARDR)
-        publication = services.record_publication(s, case, D(2025, 9, 1), sent_to_commissioner_on=D(2025, 9, 1), today=TODAY)
+        publication = services.record_publication(
+            s, case, D(2025, 9, 1), sent_to_commissioner_on=D(2025, 9, 1), today=TODAY
+        )
         assert publication.sent_to_commissioner_on == D(2025, 9, 1)
 
 
@@ -328,7 +536,9 @@ def test_bulk_facts_match_single_case_facts(database):
     with database.transaction() as s:
         published(s)
         paused_case = new_case(s, reference="DHR-2025-02")
-        services.record_decision(s, paused_case, Decision.REVIEW, D(2025, 1, 31), home_office_informed_on=D(2025, 2, 3), today=TODAY)
+        services.record_decision(
+            s, paused_case, Decision.REVIEW, D(2025, 1, 31), home_office_informed_on=D(2025, 2, 3), today=TODAY
+        )
         services.record_milestone(s, paused_case, K.IMR_REQUESTED, D(2025, 2, 10), agency="Kent Police", today=TODAY)
         services.start_pause(s, paused_case, "Inquest", D(2025, 3, 1), today=TODAY)
     with database.transaction() as s:

@@ -24,8 +24,8 @@ from dhr_tracker.meetings import find_meeting, list_meetings
 from dhr_tracker.model import Case
 from dhr_tracker.reports.briefing import write_briefing
 from dhr_tracker.security.audit import verify_chain
-from dhr_tracker.storage.backups import automatic_backup, backup_to
 from dhr_tracker.security.passphrase_change import change_passphrase
+from dhr_tracker.storage.backups import automatic_backup, backup_to
 from dhr_tracker.storage.database import create_database, open_database
 from tests.conftest import PASSPHRASE
 
@@ -47,7 +47,9 @@ def files_under(folder: Path) -> list[Path]:
 
 def pdf_text(path: Path) -> str:
     reader = pypdf.PdfReader(io.BytesIO(path.read_bytes()))
-    return " ".join(page.extract_text() for page in reader.pages) + " ".join(str(v) for v in (reader.metadata or {}).values())
+    return " ".join(page.extract_text() for page in reader.pages) + " ".join(
+        str(v) for v in (reader.metadata or {}).values()
+    )
 
 
 @pytest.fixture
@@ -84,12 +86,26 @@ def test_a_working_session_leaves_no_names_outside_the_encrypted_files(folders, 
     database = create_database(path, PASSPHRASE, PASSPHRASE)
     with database.transaction() as session:
         build_demo_caseload(session, cases=8, anchor=TODAY)
-        create_case(session, today=TODAY, reference="DHR-2026-90", pseudonym=OWN_PSEUDONYMS[0], notified_on=dt.date(2026, 1, 5),
-                    csp_area="Swale", victim_real_name=OWN_REAL_NAMES[0], perpetrator_real_name=OWN_REAL_NAMES[1])
+        create_case(
+            session,
+            today=TODAY,
+            reference="DHR-2026-90",
+            pseudonym=OWN_PSEUDONYMS[0],
+            notified_on=dt.date(2026, 1, 5),
+            csp_area="Swale",
+            victim_real_name=OWN_REAL_NAMES[0],
+            perpetrator_real_name=OWN_REAL_NAMES[1],
+        )
     with database.transaction() as session:  # edit: a new pseudonym and a corrected real name
         case = find_case(session, "DHR-2026-90")
-        update_case(session, case, today=TODAY, pseudonym=OWN_PSEUDONYMS[1], victim_real_name=OWN_REAL_NAMES[2],
-                    notes=f"Agreed pseudonym {OWN_PSEUDONYMS[1]}")
+        update_case(
+            session,
+            case,
+            today=TODAY,
+            pseudonym=OWN_PSEUDONYMS[1],
+            victim_real_name=OWN_REAL_NAMES[2],
+            notes=f"Agreed pseudonym {OWN_PSEUDONYMS[1]}",
+        )
     with database.transaction() as session:
         meeting = find_meeting(session, sorted(m.held_on for m in list_meetings(session))[-1])
         briefing = write_briefing(session, meeting, exports / "briefing.pdf", copies=2, as_of=TODAY)

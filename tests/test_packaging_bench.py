@@ -19,6 +19,7 @@ sys.path.insert(0, str(BENCH))
 import baseline  # noqa: E402
 import run  # noqa: E402
 import synthetic  # noqa: E402
+
 from dhr_tracker.storage.database import create_database, open_database  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 23)
@@ -74,7 +75,9 @@ def test_deadlines_are_the_same_both_ways(databases) -> None:
 
     database, connection, _ = databases
     with database.session() as session:
-        app = deadlines_for_cases(load_case_facts(session), AS_OF, timescales_from_settings(session), calendar_for(session))
+        app = deadlines_for_cases(
+            load_case_facts(session), AS_OF, timescales_from_settings(session), calendar_for(session)
+        )
     assert app and app == baseline.deadlines(connection, AS_OF)
 
 

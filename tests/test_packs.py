@@ -14,11 +14,13 @@ import zipfile
 from pathlib import Path
 
 import msoffcrypto
+import msoffcrypto.exceptions
 import openpyxl
 import pytest
 from sqlalchemy import func, select
 
 from dhr_tracker.demo import create_demo_database
+from dhr_tracker.errors import UserError, ValidationError
 from dhr_tracker.escalation.rounds import create_update_round
 from dhr_tracker.escalation.service import escalations
 from dhr_tracker.exchange.packs.content import find_agency
@@ -27,10 +29,17 @@ from dhr_tracker.exchange.packs.make import make_packs
 from dhr_tracker.exchange.packs.proposals import accept_proposal, list_proposals, reject_proposal
 from dhr_tracker.exchange.packs.reader import PackFileError
 from dhr_tracker.exchange.packs.register import mark_sent, returns_awaiting_import, round_pack_statuses
-from dhr_tracker.errors import UserError, ValidationError
 from dhr_tracker.model import (
-    AuditEntry, Case, ProgressUpdate, Recommendation, StatusProposal, UpdatePack, UpdatePackEntry, UpdateRequest,
-    UpdateRequestItem, UpdateRound,
+    AuditEntry,
+    Case,
+    ProgressUpdate,
+    Recommendation,
+    StatusProposal,
+    UpdatePack,
+    UpdatePackEntry,
+    UpdateRequest,
+    UpdateRequestItem,
+    UpdateRound,
 )
 from dhr_tracker.reports.pseudonyms import RealNameFound
 from dhr_tracker.storage.database import open_database
@@ -69,7 +78,13 @@ def make(database, out: Path, **options):
         return make_packs(session, current_round(session), out, **options)
 
 
-def fill(source: Path, target: Path, rows: dict[int, dict[int, object]] | None = None, *, every_row: dict[int, object] | None = None):
+def fill(
+    source: Path,
+    target: Path,
+    rows: dict[int, dict[int, object]] | None = None,
+    *,
+    every_row: dict[int, object] | None = None,
+):
     """Fill the pack as an agency would in Excel: type into the white cells, save under a new name."""
     book = openpyxl.load_workbook(source)
     sheet = book["Update pack"]
@@ -120,15 +135,25 @@ def escalated_agency_with_pack(database, made):
 
 # --- Packs out ------------------------------------------------------------------------------------------
 
+
 def test_one_marked_protected_pack_and_draft_per_agency_with_outstanding_items(demo, tmp_path):
     with demo.transaction() as session:
         round_ = current_round(session)
         # Counted independently of the pack code: requests of the round with at least one item unsettled.
-        owing = sorted(session.scalars(
-            select(UpdateRequest.agency_id).join(UpdateRequestItem).where(
-                UpdateRequest.round_id == round_.id, UpdateRequestItem.settled_on.is_(None)).distinct()
-        ).all())
-        real_names = [name for pair in session.execute(select(Case.victim_real_name, Case.perpetrator_real_name)) for name in pair if name]
+        owing = sorted(
+            session.scalars(
+                select(UpdateRequest.agency_id)
+                .join(UpdateRequestItem)
+                .where(UpdateRequest.round_id == round_.id, UpdateRequestItem.settled_on.is_(None))
+                .distinct()
+            ).all()
+        )
+        real_names = [
+            name
+            for pair in session.execute(select(Case.victim_real_name, Case.perpetrator_real_name))
+            for name in pair
+            if name
+        ]
     made = make(demo, tmp_path / "out")
     assert len(made) == len(owing) and len(made) >= 3
     for pack in made:
@@ -153,7 +178,9 @@ def test_one_marked_protected_pack_and_draft_per_agency_with_outstanding_items(d
     assert validations["list"].formula1 == "'Pack'!$D$1:$D$2"
     assert [book["Pack"]["D1"].value, book["Pack"]["D2"].value] == ["In progress", "Completed, awaiting evidence"]
     assert str(validations["date"].sqref).startswith(f"N{FIRST_ROW}")
-    every_text = "\n".join(str(cell) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for cell in row if cell)
+    every_text = "\n".join(
+        str(cell) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for cell in row if cell
+    )
     assert real_names and not any(name in every_text for name in real_names)
 
     message = email.message_from_bytes(first.draft.read_bytes(), policy=email.policy.default)
@@ -174,8 +201,10 @@ def test_one_marked_protected_pack_and_draft_per_agency_with_outstanding_items(d
 def test_packs_are_refused_whole_when_a_real_name_would_go_out(demo, tmp_path):
     with demo.transaction() as session:
         rec = session.scalars(
-            select(Recommendation).join(UpdateRequestItem, UpdateRequestItem.recommendation_id == Recommendation.id)
-            .join(UpdateRequest).where(UpdateRequest.round_id == current_round(session).id, UpdateRequestItem.settled_on.is_(None))
+            select(Recommendation)
+            .join(UpdateRequestItem, UpdateRequestItem.recommendation_id == Recommendation.id)
+            .join(UpdateRequest)
+            .where(UpdateRequest.round_id == current_round(session).id, UpdateRequestItem.settled_on.is_(None))
         ).first()
         rec.action = f"Brief staff on the case of {rec.case.victim_real_name}."
     with pytest.raises(RealNameFound):
@@ -197,7 +226,7 @@ def test_an_encrypted_pack_opens_with_its_password_only_and_imports(demo, tmp_pa
     plain = io.BytesIO()
     office.decrypt(plain)
     assert openpyxl.load_workbook(plain)["Update pack"]["C2"].value == made[0].agency_name
-    with pytest.raises(Exception):
+    with pytest.raises((msoffcrypto.exceptions.InvalidKeyError, msoffcrypto.exceptions.DecryptionError)):
         wrong = msoffcrypto.OfficeFile(io.BytesIO(data))
         wrong.load_key(password="wrong password")
         wrong.decrypt(io.BytesIO())
@@ -210,6 +239,7 @@ def test_an_encrypted_pack_opens_with_its_password_only_and_imports(demo, tmp_pa
 
 
 # --- Packs back -----------------------------------------------------------------------------------------
+
 
 def test_a_filled_pack_imports_settles_the_request_and_drops_the_level_once(demo, tmp_path):
     made = make(demo, tmp_path / "out")
@@ -232,12 +262,15 @@ def test_a_filled_pack_imports_settles_the_request_and_drops_the_level_once(demo
     with demo.transaction() as session:
         assert session.scalar(select(func.count(ProgressUpdate.id))) == updates_before + pack.rows
         entries = session.scalars(select(UpdatePackEntry)).all()
-        assert len(entries) == pack.rows and {e.progress_update.contact_name for e in entries} == {"Sam Lead (DHR lead)"}
+        assert len(entries) == pack.rows and {e.progress_update.contact_name for e in entries} == {
+            "Sam Lead (DHR lead)"
+        }
         assert {e.progress_update.received_on for e in entries} == {TODAY}
         assert {e.pack.identifier for e in entries} == {pack.identifier.split("/")[0]}
         levels_after = {p.agency_name: p.level for p in escalations(session, TODAY)}
-        audit = session.execute(select(AuditEntry.entity, func.count()).where(AuditEntry.id > audit_before)
-                                .group_by(AuditEntry.entity)).all()
+        audit = session.execute(
+            select(AuditEntry.entity, func.count()).where(AuditEntry.id > audit_before).group_by(AuditEntry.entity)
+        ).all()
         statuses = {s.agency_name: s for s in round_pack_statuses(session, current_round(session))}
         pending = list_proposals(session)
     assert levels_before[pack.agency_name] >= 1 and pack.agency_name not in levels_after
@@ -245,7 +278,9 @@ def test_a_filled_pack_imports_settles_the_request_and_drops_the_level_once(demo
     assert audited["progress_update"] == pack.rows and audited["update_pack_entry"] == pack.rows
     assert audited["status_proposal"] == 1 and audited["update_pack"] >= 1
     assert statuses[pack.agency_name].stage == "imported" and statuses[pack.agency_name].outstanding == 0
-    assert [(p.agency, p.proposed_status.label) for p in pending] == [(pack.agency_name, next(iter(proposal.values()))[PROPOSED])]
+    assert [(p.agency, p.proposed_status.label) for p in pending] == [
+        (pack.agency_name, next(iter(proposal.values()))[PROPOSED])
+    ]
 
     with demo.transaction() as session:
         again = import_pack_file(session, returned, today=TODAY)
@@ -262,7 +297,9 @@ def test_blank_rows_are_no_update_and_stay_outstanding(demo, tmp_path):
         result = import_pack_file(session, returned, today=TODAY)
         assert result.review.updates == 1
         assert [row.outcome for row in result.review.rows] == ["update"] + ["no update"] * (pack.rows - 1)
-        status = next(s for s in round_pack_statuses(session, current_round(session)) if s.agency_name == pack.agency_name)
+        status = next(
+            s for s in round_pack_statuses(session, current_round(session)) if s.agency_name == pack.agency_name
+        )
     assert status.outstanding == pack.rows - 1 and status.stage == "imported"
 
 
@@ -272,11 +309,16 @@ def test_proposals_wait_for_the_coordinator_then_change_the_status_through_the_s
         statuses = {}
         for m in made:
             book = openpyxl.load_workbook(m.workbook)
-            statuses[m.agency_name] = [row[7] for row in book["Update pack"].iter_rows(min_row=FIRST_ROW, values_only=True) if row[0]]
+            statuses[m.agency_name] = [
+                row[7] for row in book["Update pack"].iter_rows(min_row=FIRST_ROW, values_only=True) if row[0]
+            ]
     pack = next(m for m in made if "In progress" in statuses[m.agency_name])
     row = FIRST_ROW + statuses[pack.agency_name].index("In progress")
-    returned = fill(pack.workbook, tmp_path / "r.xlsx",
-                    {row: {**full_update(), PROPOSED: "Completed, awaiting evidence", COMPLETED: dt.datetime(2026, 11, 2)}})
+    returned = fill(
+        pack.workbook,
+        tmp_path / "r.xlsx",
+        {row: {**full_update(), PROPOSED: "Completed, awaiting evidence", COMPLETED: dt.datetime(2026, 11, 2)}},
+    )
     with demo.transaction() as session:
         import_pack_file(session, returned, today=TODAY)
         proposal = list_proposals(session)[0]
@@ -286,7 +328,11 @@ def test_proposals_wait_for_the_coordinator_then_change_the_status_through_the_s
         accept_proposal(session, proposal.id, today=TODAY)
     with demo.transaction() as session:
         rec = session.get(StatusProposal, proposal.id).recommendation
-        assert (rec.status, rec.completed_on, rec.status_changed_on) == (S.COMPLETED_AWAITING_EVIDENCE, dt.date(2026, 11, 2), dt.date(2026, 11, 2))
+        assert (rec.status, rec.completed_on, rec.status_changed_on) == (
+            S.COMPLETED_AWAITING_EVIDENCE,
+            dt.date(2026, 11, 2),
+            dt.date(2026, 11, 2),
+        )
         assert list_proposals(session) == []
         with pytest.raises(ValidationError, match="already accepted"):
             reject_proposal(session, proposal.id, reason="x", today=TODAY)
@@ -306,6 +352,7 @@ def test_a_rejected_proposal_needs_a_reason_and_leaves_the_status(demo, tmp_path
 
 
 # --- Mistakes: each refused whole, the file left as it came, nothing recorded -----------------------------
+
 
 def _refused(database, path: Path, words: str, **options):
     before = sha(path)
@@ -331,7 +378,9 @@ def test_a_changed_row_key_is_refused(demo, tmp_path):
 def test_rows_copied_from_another_agencys_pack_are_refused(demo, tmp_path):
     made = make(demo, tmp_path / "out")
     other = openpyxl.load_workbook(made[1].workbook)["Update pack"]
-    path = fill(made[0].workbook, tmp_path / "r.xlsx", {FIRST_ROW: {**full_update(), KEY: other.cell(FIRST_ROW, KEY).value}})
+    path = fill(
+        made[0].workbook, tmp_path / "r.xlsx", {FIRST_ROW: {**full_update(), KEY: other.cell(FIRST_ROW, KEY).value}}
+    )
     _refused(demo, path, "copied from another pack")
 
 
@@ -356,7 +405,9 @@ def test_a_replaced_pack_is_refused(demo, tmp_path):
     made = make(demo, tmp_path / "out")
     path = fill(made[0].workbook, tmp_path / "r.xlsx", every_row=full_update())
     with demo.transaction() as session:
-        make_packs(session, current_round(session), tmp_path / "again", agency_id=find_agency(session, made[0].agency_name).id)
+        make_packs(
+            session, current_round(session), tmp_path / "again", agency_id=find_agency(session, made[0].agency_name).id
+        )
     _refused(demo, path, "this one was replaced")
 
 
@@ -378,20 +429,28 @@ def test_a_formula_is_refused(demo, tmp_path):
     _refused(demo, path, "holds a formula")
 
 
-@pytest.mark.parametrize(("value", "words"), [
-    ("31/02/2026", "the completion date"),  # there is no 31 February
-    (dt.datetime(2030, 1, 1), "is after today"),
-])
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("31/02/2026", "the completion date"),  # there is no 31 February
+        (dt.datetime(2030, 1, 1), "is after today"),
+    ],
+)
 def test_an_impossible_completion_date_is_refused(demo, tmp_path, value, words):
     made = make(demo, tmp_path / "out")
-    path = fill(made[0].workbook, tmp_path / "r.xlsx",
-                {FIRST_ROW: {**full_update(), PROPOSED: "Completed, awaiting evidence", COMPLETED: value}})
+    path = fill(
+        made[0].workbook,
+        tmp_path / "r.xlsx",
+        {FIRST_ROW: {**full_update(), PROPOSED: "Completed, awaiting evidence", COMPLETED: value}},
+    )
     _refused(demo, path, words)
 
 
 def test_a_status_an_agency_may_not_propose_is_refused(demo, tmp_path):
     made = make(demo, tmp_path / "out")
-    path = fill(made[0].workbook, tmp_path / "r.xlsx", {FIRST_ROW: {**full_update(), PROPOSED: "Implemented and signed off"}})
+    path = fill(
+        made[0].workbook, tmp_path / "r.xlsx", {FIRST_ROW: {**full_update(), PROPOSED: "Implemented and signed off"}}
+    )
     _refused(demo, path, "is not one an agency may propose")
 
 
@@ -444,6 +503,7 @@ def test_a_pack_saved_again_by_another_program_still_imports(demo, tmp_path):
 
 # --- The register ---------------------------------------------------------------------------------------
 
+
 def test_sent_and_returned_are_ticked_and_counted(demo, tmp_path):
     made = make(demo, tmp_path / "out")
     with demo.transaction() as session:
@@ -453,11 +513,14 @@ def test_sent_and_returned_are_ticked_and_counted(demo, tmp_path):
         mark_sent(session, pack.id, on=TODAY, today=TODAY)
     path = fill(made[0].workbook, tmp_path / "r.xlsx", {FIRST_ROW: {PROGRESS: "Done."}})  # no name: refused
     from dhr_tracker.exchange.packs.register import note_returned
+
     with demo.transaction() as session:
         note_returned(session, made[0].identifier.split("/")[0], on=TODAY)
     with demo.transaction() as session:
         assert returns_awaiting_import(session) == 1
-        status = next(s for s in round_pack_statuses(session, current_round(session)) if s.agency_name == made[0].agency_name)
+        status = next(
+            s for s in round_pack_statuses(session, current_round(session)) if s.agency_name == made[0].agency_name
+        )
     assert status.stage == "returned, awaiting import" and status.sent_on is not None
     assert path.exists()
 
@@ -500,9 +563,20 @@ def test_a_pack_filled_in_and_saved_by_libreoffice_imports(demo, tmp_path):
     filled = fill(made[0].workbook, tmp_path / "filled.xlsx", every_row=full_update())
     saved = tmp_path / "libreoffice"
     subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--calc",
-         "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(saved), str(filled)],
-        check=True, capture_output=True, timeout=180,
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--calc",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(saved),
+            str(filled),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
     resaved = saved / "filled.xlsx"
     assert zipfile.ZipFile(resaved).read("docProps/app.xml").find(b"LibreOffice") >= 0  # really saved by LibreOffice
@@ -526,8 +600,13 @@ def test_making_and_importing_packs_leaves_nothing_in_the_temporary_folder(demo,
     monkeypatch.setattr(tempfile, "_mkstemp_inner", lambda *a, **k: created.append(a) or inner(*a, **k))
     monkeypatch.setattr(tempfile, "TemporaryFile", lambda *a, **k: created.append(a) or unnamed(*a, **k))
     with demo.transaction() as session:  # another agency's pack made again, encrypted this time
-        make_packs(session, current_round(session), tmp_path / "again", password="a long pack password",
-                   agency_id=find_agency(session, made[1].agency_name).id)
+        make_packs(
+            session,
+            current_round(session),
+            tmp_path / "again",
+            password="a long pack password",
+            agency_id=find_agency(session, made[1].agency_name).id,
+        )
     with demo.transaction() as session:
         assert import_pack_file(session, returned, today=TODAY).changed
     assert list(watched.iterdir()) == [] and created == []

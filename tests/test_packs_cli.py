@@ -63,12 +63,20 @@ def test_a_round_from_the_command_line(demo_db, tmp_path, capsys):
     junk.write_bytes(b"%PDF-1.7 not a pack")
 
     report = tmp_path / "check.csv"
-    assert main(["packs", "import", "--db", str(demo_db), str(returned), str(junk), "--dry-run", "--report", str(report)]) == 1
+    assert (
+        main(["packs", "import", "--db", str(demo_db), str(returned), str(junk), "--dry-run", "--report", str(report)])
+        == 1
+    )
     captured = capsys.readouterr()
-    assert "Would record" in captured.out and "junk.xlsx: refused" in captured.err and "is a PDF document" in captured.err
+    assert (
+        "Would record" in captured.out and "junk.xlsx: refused" in captured.err and "is a PDF document" in captured.err
+    )
     with report.open(encoding="utf-8-sig") as handle:
         lines = list(csv.DictReader(handle))
-    assert {line["outcome"] for line in lines if line["file"] == "returned.xlsx"} <= {"update", "update, proposes 'In progress'"}
+    assert {line["outcome"] for line in lines if line["file"] == "returned.xlsx"} <= {
+        "update",
+        "update, proposes 'In progress'",
+    }
     assert [line["outcome"] for line in lines if line["file"] == "junk.xlsx"] == ["refused"]
 
     assert main(["packs", "import", "--db", str(demo_db), str(returned)]) == 0

@@ -56,8 +56,10 @@ def state_of(path: Path) -> tuple:
     """What must not change when a file is refused: the bytes of the file, the audit head and the row counts."""
     with open_database(path, PASSPHRASE, read_only=True) as database, database.transaction() as session:
         head = session.execute(text("SELECT value FROM app_meta WHERE key = 'audit_chain_head'")).scalar()
-        counts = tuple(session.scalar(select(func.count()).select_from(model))
-                       for model in (AuditEntry, Recommendation, UpdateRound, UpdateRequest))
+        counts = tuple(
+            session.scalar(select(func.count()).select_from(model))
+            for model in (AuditEntry, Recommendation, UpdateRound, UpdateRequest)
+        )
         cases = session.execute(text("SELECT count(*) FROM dhr_case")).scalar()
     return hashlib.sha256(path.read_bytes()).hexdigest(), head, counts, cases
 
@@ -87,21 +89,34 @@ def test_every_event_type_is_recorded_and_reads_back_through_the_services(databa
         assert facts.first(MilestoneKind.HOME_OFFICE_INFORMED) == D(2024, 2, 23)
         assert facts.first(MilestoneKind.CHAIR_APPOINTED) == D(2024, 3, 1)
         imrs = [(m.kind, m.occurred_on, m.agency) for m in facts.milestones if m.agency]
-        assert imrs == [(MilestoneKind.IMR_REQUESTED, D(2024, 3, 10), "Kent Police"),
-                        (MilestoneKind.IMR_RECEIVED, D(2024, 5, 1), "Kent Police")]
+        assert imrs == [
+            (MilestoneKind.IMR_REQUESTED, D(2024, 3, 10), "Kent Police"),
+            (MilestoneKind.IMR_RECEIVED, D(2024, 5, 1), "Kent Police"),
+        ]
         (process,) = facts.parallel_processes
         assert process.status is ProcessStatus.CONCLUDED and process.concluded_on == D(2024, 9, 20)
         (pause,) = facts.pauses
-        assert (pause.starts_on, pause.ends_on, pause.home_office_told_on) == (D(2024, 6, 3), D(2024, 9, 27), D(2024, 6, 5))
+        assert (pause.starts_on, pause.ends_on, pause.home_office_told_on) == (
+            D(2024, 6, 3),
+            D(2024, 9, 27),
+            D(2024, 6, 5),
+        )
         assert pause.parallel_process.value == "criminal_trial"
         first, second = facts.qa_rounds
         assert (first.outcome, first.panel_on, first.feedback_letter_on, first.feedback_reference) == (
-            QAOutcome.RESUBMISSION_REQUIRED, D(2025, 2, 12), D(2025, 2, 20), "HO/QA/123")
+            QAOutcome.RESUBMISSION_REQUIRED,
+            D(2025, 2, 12),
+            D(2025, 2, 20),
+            "HO/QA/123",
+        )
         assert second.submitted_on == D(2025, 3, 20) and second.outcome is QAOutcome.APPROVED_SUBJECT_TO_REVISIONS
         assert second.revisions_listed == "Anonymise the chronology" and second.revisions_made_on == D(2025, 5, 20)
         # Website removal defaults to 12 months (the publication-months setting) after 10/06/2025.
-        assert (facts.publication.published_on, facts.publication.website_removal_on,
-                facts.publication.sent_to_library_on) == (D(2025, 6, 10), D(2026, 6, 10), D(2025, 6, 12))
+        assert (
+            facts.publication.published_on,
+            facts.publication.website_removal_on,
+            facts.publication.sent_to_library_on,
+        ) == (D(2025, 6, 10), D(2026, 6, 10), D(2025, 6, 12))
         # Closed on 20/11/2025, then re-opened on 10/01/2026: open again.
         assert facts.closed_on is None and facts.reopened_on == D(2026, 1, 10)
         assert facts.dates_of(MilestoneKind.CLOSED) == [D(2025, 11, 20)]
@@ -114,10 +129,16 @@ def test_every_event_type_is_recorded_and_reads_back_through_the_services(databa
         from dhr_tracker.learning.implementation import current_assessment, evidence_for
 
         assert [(e.reference, e.seen_on, e.checked_by) for e in evidence_for(session, one)] == [
-            ("Audit of risk assessments, October 2025", D(2025, 10, 20), "DHR Coordinator")]
+            ("Audit of risk assessments, October 2025", D(2025, 10, 20), "DHR Coordinator")
+        ]
         assert current_assessment(session, one).category.value == "fully_implemented"
-        assert two.status is RecommendationStatus.NOT_ACCEPTED and two.not_accepted_reason == "Superseded by national training"
-        assert [a.name for a in two.supporting_agencies] == ["Kent Police"] and two.action == "Training for all front-line staff"
+        assert (
+            two.status is RecommendationStatus.NOT_ACCEPTED
+            and two.not_accepted_reason == "Superseded by national training"
+        )
+        assert [a.name for a in two.supporting_agencies] == [
+            "Kent Police"
+        ] and two.action == "Training for all front-line staff"
         assert [u.text for u in current_updates(two)] == ["Training booked for October"]  # the correction replaces it
         assert [u.text for u in current_updates(one)] == ["New risk assessment drafted"]  # from the reply
 
@@ -140,27 +161,62 @@ def test_every_event_type_is_recorded_and_reads_back_through_the_services(databa
         assert entries - audit_before >= len(lines)  # every event left at least one audit entry
         assert verify_chain(session).ok
         audited = set(session.scalars(select(AuditEntry.entity).where(AuditEntry.id > audit_before)))
-        assert {"dhr_case", "milestone", "qa_round", "publication", "pause", "parallel_process", "recommendation",
-                "progress_update", "update_round", "escalation_action", "meeting"} <= audited
+        assert {
+            "dhr_case",
+            "milestone",
+            "qa_round",
+            "publication",
+            "pause",
+            "parallel_process",
+            "recommendation",
+            "progress_update",
+            "update_round",
+            "escalation_action",
+            "meeting",
+        } <= audited
 
 
 REFUSALS = [
     # (line to change, its new values, rule, words the message must hold)
-    (("pause_end", {}), {"on": "01/06/2024"}, "pause_ends_before_start",
-     "Line 10 (pause_end, DHR-2024-01) was refused (rule pause_ends_before_start): The pause end date 01/06/2024 is "
-     "before the pause start date 03/06/2024."),
-    (("milestone", {"kind": "imr_received"}), {"on": "09/03/2024"}, "imr_before_request",
-     "The IMR received date 09/03/2024 is before Kent Police was asked for it (10/03/2024)."),
-    (("milestone", {"kind": "imr_received"}), {"agency": "Kent Polise"}, "unknown_agency",
-     "There is no agency called 'Kent Polise'. Did you mean 'Kent Police'?"),
+    (
+        ("pause_end", {}),
+        {"on": "01/06/2024"},
+        "pause_ends_before_start",
+        "Line 10 (pause_end, DHR-2024-01) was refused (rule pause_ends_before_start): The pause end date 01/06/2024 is "
+        "before the pause start date 03/06/2024.",
+    ),
+    (
+        ("milestone", {"kind": "imr_received"}),
+        {"on": "09/03/2024"},
+        "imr_before_request",
+        "The IMR received date 09/03/2024 is before Kent Police was asked for it (10/03/2024).",
+    ),
+    (
+        ("milestone", {"kind": "imr_received"}),
+        {"agency": "Kent Polise"},
+        "unknown_agency",
+        "There is no agency called 'Kent Polise'. Did you mean 'Kent Police'?",
+    ),
     (("decision", {"case": "DHR-2024-01"}), {"case": "DHR-2024-10"}, "unknown_case", "Did you mean 'DHR-2024-01'?"),
-    (("milestone", {"kind": "chair_appointed"}), {"on": "31/02/2024"}, "impossible_date",
-     "'31/02/2024' is an impossible date: February 2024 has no day 31"),
+    (
+        ("milestone", {"kind": "chair_appointed"}),
+        {"on": "31/02/2024"},
+        "impossible_date",
+        "'31/02/2024' is an impossible date: February 2024 has no day 31",
+    ),
     (("milestone", {"kind": "chair_appointed"}), {"on": "02/12/2026"}, "in_future", "02/12/2026 is in the future"),
-    (("qa_submission", {"on": "20/03/2025"}), {"on": "19/02/2025"}, "before_previous_letter",
-     "The resubmission date 19/02/2025 is before the round 1 feedback letter date 20/02/2025."),
-    (("recommendation_status", {"status": "implemented"}), {"minute_reference": ""}, "minute_required",
-     "Steering Group minute reference"),
+    (
+        ("qa_submission", {"on": "20/03/2025"}),
+        {"on": "19/02/2025"},
+        "before_previous_letter",
+        "The resubmission date 19/02/2025 is before the round 1 feedback letter date 20/02/2025.",
+    ),
+    (
+        ("recommendation_status", {"status": "implemented"}),
+        {"minute_reference": ""},
+        "minute_required",
+        "Steering Group minute reference",
+    ),
     (("reply", {}), {"agency": "Kent Fire and Rescue Service"}, "agency_not_asked", "asked nothing of Kent Fire"),
     (("milestone", {"kind": "chair_appointed"}), {"when": "01/03/2024"}, "unknown_field", "has no field 'when'"),
 ]
@@ -218,8 +274,14 @@ def test_a_dry_run_checks_every_line_reports_each_and_saves_nothing(database_pat
     assert state_of(database_path) == before
     rows = list(csv.DictReader(report.open(encoding="utf-8-sig")))
     assert len(rows) == 41 and {row["outcome"] for row in rows} == {"would be recorded"}
-    assert rows[0] == {"line": "1", "event": "case_created", "case": "DHR-2024-01", "outcome": "would be recorded",
-                       "detail": "case DHR-2024-01 created, notified 15/01/2024", "rule": ""}
+    assert rows[0] == {
+        "line": "1",
+        "event": "case_created",
+        "case": "DHR-2024-01",
+        "outcome": "would be recorded",
+        "detail": "case DHR-2024-01 created, notified 15/01/2024",
+        "rule": "",
+    }
     assert report.stat().st_mode & 0o077 == 0  # owner-only
 
 
@@ -240,9 +302,19 @@ def test_a_refused_file_reports_where_it_stopped(database_path, passphrase_env, 
 
 def test_the_report_is_not_written_if_it_would_show_a_real_name(database_path, passphrase_env, tmp_path, capsys):
     # A refusal repeats what the file said: here a misplaced real name used as a field name.
-    lines = [json.dumps({"event": "case_created", "reference": "DHR-2024-09", "pseudonym": "Robin", "notified_on": "01/02/2024",
-                         "csp_area": "Ashford", "victim_real_name": "Jo Realname"}),
-             json.dumps({"event": "case_changed", "case": "DHR-2024-09", "Jo Realname": "x"})]
+    lines = [
+        json.dumps(
+            {
+                "event": "case_created",
+                "reference": "DHR-2024-09",
+                "pseudonym": "Robin",
+                "notified_on": "01/02/2024",
+                "csp_area": "Ashford",
+                "victim_real_name": "Jo Realname",
+            }
+        ),
+        json.dumps({"event": "case_changed", "case": "DHR-2024-09", "Jo Realname": "x"}),
+    ]
     file = tmp_path / "events.jsonl"
     file.write_text("\n".join(lines), encoding="utf-8")
     report = tmp_path / "report.csv"
@@ -254,7 +326,7 @@ def test_the_report_is_not_written_if_it_would_show_a_real_name(database_path, p
 
 def test_the_documentation_is_what_the_code_accepts():
     doc = DOC.read_text(encoding="utf-8")
-    generated = doc[doc.index(GENERATED_START) + len(GENERATED_START) + 1: doc.index(GENERATED_END)]
+    generated = doc[doc.index(GENERATED_START) + len(GENERATED_START) + 1 : doc.index(GENERATED_END)]
     assert generated == markdown_fields(), "regenerate the field tables of docs/record-format.md"
     assert SCHEMA.read_text(encoding="utf-8") == json_schema_text(), "regenerate docs/record-format.schema.json"
     schema = json.loads(json_schema_text())

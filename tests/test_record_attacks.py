@@ -11,13 +11,38 @@ from hypothesis import strategies as st
 from dhr_tracker.record import EVENT_TYPES, RecordRefused, apply_lines
 
 TODAY = dt.date(2026, 12, 1)
-SETUP = json.dumps({"event": "case_created", "reference": "DHR-2024-01", "pseudonym": "Alex", "notified_on": "15/01/2024",
-                    "csp_area": "Ashford"})
+SETUP = json.dumps(
+    {
+        "event": "case_created",
+        "reference": "DHR-2024-01",
+        "pseudonym": "Alex",
+        "notified_on": "15/01/2024",
+        "csp_area": "Ashford",
+    }
+)
 
 values = st.recursive(
-    st.none() | st.booleans() | st.integers(-10**30, 10**30) | st.floats(allow_nan=True) |
-    st.sampled_from(["DHR-2024-01", "1", "Kent Police", "01/03/2024", "31/02/2024", "9999-12-31", "review",
-                     "chair_appointed", "accepted", "\u202e\u0000", "", "   "]) | st.text(max_size=12),
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**30), 10**30)
+    | st.floats(allow_nan=True)
+    | st.sampled_from(
+        [
+            "DHR-2024-01",
+            "1",
+            "Kent Police",
+            "01/03/2024",
+            "31/02/2024",
+            "9999-12-31",
+            "review",
+            "chair_appointed",
+            "accepted",
+            "\u202e\u0000",
+            "",
+            "   ",
+        ]
+    )
+    | st.text(max_size=12),
     lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3),
     max_leaves=6,
 )
@@ -49,8 +74,13 @@ def test_any_event_line_is_recorded_or_refused_with_its_line(database, line):
 
 
 def test_hostile_lines_are_refused_plainly(database):
-    for line, rule in [("[" * 100000, "not_json"), ('"just text"', "not_an_object"), ("{}", "unknown_event"),
-                       ('{"event": 7}', "unknown_event"), ('{"event": "milestone", "case": ["x"]}', "wrong_kind_of_value")]:
+    for line, rule in [
+        ("[" * 100000, "not_json"),
+        ('"just text"', "not_an_object"),
+        ("{}", "unknown_event"),
+        ('{"event": 7}', "unknown_event"),
+        ('{"event": "milestone", "case": ["x"]}', "wrong_kind_of_value"),
+    ]:
         session = database.session()
         try:
             session.begin()
@@ -65,6 +95,12 @@ def test_hostile_lines_are_refused_plainly(database):
 
 def test_a_test_may_give_events_as_dicts(database):
     with database.transaction() as session:
-        run = apply_lines(session, [json.loads(SETUP), {"event": "decision", "case": "DHR-2024-01", "decision": "review",
-                                                        "on": dt.date(2024, 2, 20)}], today=TODAY)
+        run = apply_lines(
+            session,
+            [
+                json.loads(SETUP),
+                {"event": "decision", "case": "DHR-2024-01", "decision": "review", "on": dt.date(2024, 2, 20)},
+            ],
+            today=TODAY,
+        )
     assert [o.detail for o in run.outcomes][1] == "decision 'review' on 20/02/2024"

@@ -23,7 +23,10 @@ def demo(database, database_path, tmp_path):
     with database.transaction() as session:
         build_demo_caseload(session, cases=10, anchor=TODAY)
         reference = session.scalar(
-            select(Case.reference).join(Recommendation, Recommendation.case_id == Case.id).order_by(Case.reference).limit(1)
+            select(Case.reference)
+            .join(Recommendation, Recommendation.case_id == Case.id)
+            .order_by(Case.reference)
+            .limit(1)
         )
     secret = tmp_path / "passphrase.txt"
     secret.write_text(PASSPHRASE + "\n", encoding="utf-8")
@@ -41,8 +44,27 @@ def test_meeting_briefing_copies_register(demo, capsys):
     recipients.write_text("name,organisation\nLesley Specimen,Medway Council\nJan Sample,KCC\nTerry Mockford,ICB\n")
     password = out.parent / "pdf-password.txt"
     password.write_text("briefing password\n")
-    assert main(["briefing", *db, "--meeting", "2026-06-03", "--out", str(out / "kcsp.pdf"), "--recipients", str(recipients),
-                 "--password-file", str(password), "--as-of", "2026-11-23", "--decision", "Agree the new protocol."]) == 0
+    assert (
+        main(
+            [
+                "briefing",
+                *db,
+                "--meeting",
+                "2026-06-03",
+                "--out",
+                str(out / "kcsp.pdf"),
+                "--recipients",
+                str(recipients),
+                "--password-file",
+                str(password),
+                "--as-of",
+                "2026-11-23",
+                "--decision",
+                "Agree the new protocol.",
+            ]
+        )
+        == 0
+    )
     files = sorted(out.iterdir())
     assert [f.name for f in files] == [f"kcsp-copy-0{n}-of-03.pdf" for n in (1, 2, 3)]
     with pikepdf.open(files[1], password="briefing password") as document:
@@ -51,7 +73,9 @@ def test_meeting_briefing_copies_register(demo, capsys):
     text = " ".join(page.extract_text() for page in pypdf.PdfReader(plain).pages)
     assert "Copy 2 of 3 \u2013 Jan Sample, KCC" in text and "Agree the new protocol." in text
 
-    assert main(["briefing", *db, "--meeting", "2026-06-03", "--out", str(out / "one.pdf"), "--as-of", "2026-11-23"]) == 0
+    assert (
+        main(["briefing", *db, "--meeting", "2026-06-03", "--out", str(out / "one.pdf"), "--as-of", "2026-11-23"]) == 0
+    )
     assert len(list(out.glob("one-copy-*-of-02.pdf"))) == 2  # the meeting's two attendees
     capsys.readouterr()
     assert main(["copies", *db, "--meeting", "2026-06-03", "--edition", "1", "--returned", "1", "3"]) == 0
@@ -62,7 +86,10 @@ def test_meeting_briefing_copies_register(demo, capsys):
 
 def test_action_plan_and_clear_errors(demo, capsys):
     db, out, reference = demo
-    assert main(["action-plan", *db, "--case", reference.lower(), "--out", str(out / "plan.pdf"), "--as-of", "2026-11-23"]) == 0
+    assert (
+        main(["action-plan", *db, "--case", reference.lower(), "--out", str(out / "plan.pdf"), "--as-of", "2026-11-23"])
+        == 0
+    )
     reader = pypdf.PdfReader(out / "plan.pdf")
     assert reader.pages[0].mediabox.width > reader.pages[0].mediabox.height  # landscape
     text = reader.pages[0].extract_text()

@@ -32,8 +32,11 @@ GUARD = RealNameGuard.from_names([("DHR-2024-01", "Jane Realname"), ("DHR-2024-0
 
 def story(rows: int = 120, extra: str = "") -> list:
     styles = report_styles()
-    table = data_table(["Reference", "Pseudonym", "Note"], [[f"DHR-{i:03}", "Alex", f"Row {i} {extra}"] for i in range(rows)],
-                       [80, 80, 300])
+    table = data_table(
+        ["Reference", "Pseudonym", "Note"],
+        [[f"DHR-{i:03}", "Alex", f"Row {i} {extra}"] for i in range(rows)],
+        [80, 80, 300],
+    )
     return [Paragraph("Heading", styles.h1), Paragraph("First page", styles.body), PageBreak(), table]
 
 
@@ -42,8 +45,13 @@ def pages_text(pdf: bytes) -> list[str]:
 
 
 def test_every_page_is_marked_top_and_bottom_and_numbered():
-    pdf = render_pdf(story(), info=DocumentInfo("Test paper", "Test subject"), marking=MARKING, guard=GUARD,
-                     copy=CopyLabel(3, 12, "A. Member, Kent Police"))
+    pdf = render_pdf(
+        story(),
+        info=DocumentInfo("Test paper", "Test subject"),
+        marking=MARKING,
+        guard=GUARD,
+        copy=CopyLabel(3, 12, "A. Member, Kent Police"),
+    )
     texts = pages_text(pdf)
     assert len(texts) >= 3
     for number, text in enumerate(texts, start=1):
@@ -61,7 +69,7 @@ def test_fonts_are_embedded_and_metadata_holds_no_personal_data():
     with pikepdf.open(io.BytesIO(pdf)) as document:
         fonts = {}
         for page in document.pages:
-            for name, font in page.Resources.Font.items():
+            for _name, font in page.Resources.Font.items():
                 fonts[str(font.BaseFont)] = font
         assert fonts, "no fonts found"
         for base_name, font in fonts.items():
@@ -149,14 +157,26 @@ def test_numbered_copies_are_laid_out_once_and_each_labelled_on_every_page():
             assert f"Page {page} of {len(texts)}" in text
         assert pypdf.PdfReader(io.BytesIO(pdf)).metadata.title == "Test paper"
     with pytest.raises(RealNameFound):
-        list(render_copies(story(), info=DocumentInfo("Test"), marking=MARKING, guard=GUARD,
-                           copies=[CopyLabel(1, 1, "Jane Realname")]))
+        list(
+            render_copies(
+                story(),
+                info=DocumentInfo("Test"),
+                marking=MARKING,
+                guard=GUARD,
+                copies=[CopyLabel(1, 1, "Jane Realname")],
+            )
+        )
 
 
 def test_a_long_recipient_never_runs_into_the_title_or_the_marking():
     recipient = "Lesley Specimen-Placeholder, Kent and Medway NHS and Social Care Partnership Trust (KMPT), Maidstone"
-    [pdf] = render_copies(story(2), info=DocumentInfo("Test paper", running_title="DHR progress report \u2013 KCSP 10/12/2026, item 7"),
-                          marking=MARKING, guard=GUARD, copies=[CopyLabel(12, 20, recipient)])
+    [pdf] = render_copies(
+        story(2),
+        info=DocumentInfo("Test paper", running_title="DHR progress report \u2013 KCSP 10/12/2026, item 7"),
+        marking=MARKING,
+        guard=GUARD,
+        copies=[CopyLabel(12, 20, recipient)],
+    )
     text = pages_text(pdf)[0]
     assert text.count("Copy 12 of 20") == 2 and "\u2026" in text  # cut short, but the number is always there
     assert "Copy 12 of 20 \u2013 Lesley Specimen-Placeholder, Kent and Medway NHS" in " ".join(text.split())

@@ -17,9 +17,9 @@ from sqlalchemy import exc, func, select
 
 from dhr_tracker.cli import main
 from dhr_tracker.model import Case
-from dhr_tracker.storage.writer_lock import current_holder, lock_path_for
 from dhr_tracker.storage.database import open_database
 from dhr_tracker.storage.errors import DatabaseInUse
+from dhr_tracker.storage.writer_lock import current_holder, lock_path_for
 from tests.conftest import PASSPHRASE
 
 REPO = Path(__file__).resolve().parents[1]
@@ -40,8 +40,13 @@ class Holder:
     def __init__(self, path: Path):
         env = dict(os.environ, DHR_TRACKER_PASSPHRASE=PASSPHRASE, PYTHONPATH=str(REPO))
         self.process = subprocess.Popen(
-            [sys.executable, "-c", HOLDER, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True, env=env, cwd=REPO,
+            [sys.executable, "-c", HOLDER, str(path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=REPO,
         )
         line = self.process.stdout.readline()
         assert line.strip() == "ready", self.process.stderr.read()
@@ -80,7 +85,9 @@ def test_a_second_process_is_refused_with_a_message_naming_the_holder(database_p
     open_database(database_path, PASSPHRASE).close()  # free again once the holder closed
 
 
-def test_the_cli_refuses_changes_but_allows_reading_while_another_process_writes(database_path, holder, tmp_path, monkeypatch, capsys):
+def test_the_cli_refuses_changes_but_allows_reading_while_another_process_writes(
+    database_path, holder, tmp_path, monkeypatch, capsys
+):
     monkeypatch.setenv("DHR_TRACKER_PASSPHRASE", PASSPHRASE)
     backup = tmp_path / "copy.dhrbak"
     assert main(["backup", "--db", str(database_path), "--out", str(backup)]) == 0
@@ -105,19 +112,23 @@ def test_a_lock_left_by_a_killed_process_is_recovered(database_path, holder):
 
 
 def test_a_stale_lock_file_of_a_dead_process_on_this_computer_is_taken_over(database_path):
-    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
+    finished = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    )
     dead_pid = int(finished.stdout)
-    lock_path_for(database_path).write_text(json.dumps(
-        {"pid": dead_pid, "host": socket.gethostname(), "user": "someone", "started": "2026-01-01T09:00:00+00:00"}
-    ))
+    lock_path_for(database_path).write_text(
+        json.dumps(
+            {"pid": dead_pid, "host": socket.gethostname(), "user": "someone", "started": "2026-01-01T09:00:00+00:00"}
+        )
+    )
     with open_database(database_path, PASSPHRASE):
         assert current_holder(database_path).pid == os.getpid()
 
 
 def test_a_lock_file_from_another_computer_is_not_taken_over(database_path):
-    lock_path_for(database_path).write_text(json.dumps(
-        {"pid": 4242, "host": "other-laptop", "user": "coordinator", "started": "2026-01-01T09:00:00+00:00"}
-    ))
+    lock_path_for(database_path).write_text(
+        json.dumps({"pid": 4242, "host": "other-laptop", "user": "coordinator", "started": "2026-01-01T09:00:00+00:00"})
+    )
     with pytest.raises(DatabaseInUse) as refused:
         open_database(database_path, PASSPHRASE)
     assert "process 4242 of user coordinator on computer other-laptop" in refused.value.message

@@ -21,8 +21,14 @@ NEW = "correct horse battery staple \"quoted\" and 'single'"
 
 def add_case(database):
     with database.transaction() as session:
-        create_case(session, today=dt.date(2026, 11, 23), reference="DHR-2025-03", pseudonym="Alex",
-                    notified_on=dt.date(2025, 3, 4), csp_area="Swale")
+        create_case(
+            session,
+            today=dt.date(2026, 11, 23),
+            reference="DHR-2025-03",
+            pseudonym="Alex",
+            notified_on=dt.date(2025, 3, 4),
+            csp_area="Swale",
+        )
 
 
 def test_the_passphrase_changes_after_a_backup_and_the_database_stays_usable(database, database_path, tmp_path):
@@ -72,8 +78,20 @@ def test_cli_passphrase_reads_both_passphrases_and_reports_the_backup(database_p
     assert main(["passphrase", "--db", str(database_path), "--new-passphrase-file", str(new_file)]) == 1
     assert "at least 12" in capsys.readouterr().err
     new_file.write_text(NEW + "\n")
-    assert main(["passphrase", "--db", str(database_path), "--new-passphrase-file", str(new_file),
-                 "--backup-folder", str(tmp_path / "b")]) == 0
+    assert (
+        main(
+            [
+                "passphrase",
+                "--db",
+                str(database_path),
+                "--new-passphrase-file",
+                str(new_file),
+                "--backup-folder",
+                str(tmp_path / "b"),
+            ]
+        )
+        == 0
+    )
     printed = capsys.readouterr().out
     assert "OLD passphrase" in printed and str(tmp_path / "b") in printed
     assert main(["cases", "--db", str(database_path)]) == 3  # the old passphrase no longer opens it

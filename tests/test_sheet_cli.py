@@ -38,11 +38,21 @@ def cases_json(database_path, capsys):
 
 def test_dry_run_then_import(database_path, tmp_path, capsys):
     path = workbook(tmp_path / "in.xlsx")
-    assert main(["import-sheet", "--db", str(database_path), str(path), "--dry-run", "--report", str(tmp_path / "r.csv")]) == 0
+    assert (
+        main(["import-sheet", "--db", str(database_path), str(path), "--dry-run", "--report", str(tmp_path / "r.csv")])
+        == 0
+    )
     out = capsys.readouterr().out
     assert "Dry run: no problems found" in out and "1 case(s) and 1 recommendation(s) would be added" in out
     assert list(csv.reader((tmp_path / "r.csv").open(encoding="utf-8-sig")))[0] == [
-        "severity", "sheet", "row", "column", "cell", "problem", "suggestion"]
+        "severity",
+        "sheet",
+        "row",
+        "column",
+        "cell",
+        "problem",
+        "suggestion",
+    ]
     assert cases_json(database_path, capsys) == []
 
     assert main(["import-sheet", "--db", str(database_path), str(path)]) == 0
@@ -59,7 +69,8 @@ def test_problems_exit_1_with_a_report_and_nothing_written(database_path, tmp_pa
     assert "'Kent Poilce' is not on the agency list" in captured.err and "Nothing was imported" in captured.out
     rows = list(csv.DictReader(report.open(encoding="utf-8-sig")))
     assert [(r["severity"], r["sheet"], r["row"], r["column"], r["cell"]) for r in rows] == [
-        ("error", "Recommendations", "2", "Lead agency", "D2")]
+        ("error", "Recommendations", "2", "Lead agency", "D2")
+    ]
     assert "Kent Police" in rows[0]["suggestion"]
     assert "Ottoline" not in report.read_text(encoding="utf-8-sig")
     assert cases_json(database_path, capsys) == []
@@ -68,10 +79,17 @@ def test_problems_exit_1_with_a_report_and_nothing_written(database_path, tmp_pa
 def test_a_mapping_file_is_used(database_path, tmp_path, capsys):
     path = workbook(tmp_path / "in.xlsx")
     mapping = tmp_path / "mapping.json"
-    mapping.write_text(json.dumps({
-        "dhr_tracker_mapping": 1,
-        "sheets": [{"sheet": "Cases", "kind": "cases", "columns": {"reference": "Reference", "victim_real_name": None}}],
-    }), encoding="utf-8")
+    mapping.write_text(
+        json.dumps(
+            {
+                "dhr_tracker_mapping": 1,
+                "sheets": [
+                    {"sheet": "Cases", "kind": "cases", "columns": {"reference": "Reference", "victim_real_name": None}}
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     assert main(["import-sheet", "--db", str(database_path), str(path), "--mapping", str(mapping)]) == 0
     out = capsys.readouterr().out
     assert "1 case(s) and 0 recommendation(s) were added" in out
@@ -95,6 +113,18 @@ def test_a_wrong_file_is_a_clear_error_without_a_traceback(database_path, tmp_pa
 def test_an_existing_report_file_is_not_overwritten(database_path, tmp_path, capsys):
     report = tmp_path / "report.csv"
     report.write_text("keep me", encoding="utf-8")
-    assert main(["import-sheet", "--db", str(database_path), str(workbook(tmp_path / "in.xlsx")), "--dry-run",
-                 "--report", str(report)]) == 1
+    assert (
+        main(
+            [
+                "import-sheet",
+                "--db",
+                str(database_path),
+                str(workbook(tmp_path / "in.xlsx")),
+                "--dry-run",
+                "--report",
+                str(report),
+            ]
+        )
+        == 1
+    )
     assert "already exists" in capsys.readouterr().err and report.read_text(encoding="utf-8") == "keep me"

@@ -15,7 +15,7 @@ from dhr_tracker.model import Case
 TODAY = dt.date(2026, 11, 23)
 CSV_TEXT = (
     "DHR reference,Pseudonym,Date notified,CSP area,Notes\r\n"
-    "DHR-2025-04 ,Zoë,03/04/2025,Ashford,\"Chair: Ms Example, appointed\"\r\n"
+    'DHR-2025-04 ,Zoë,03/04/2025,Ashford,"Chair: Ms Example, appointed"\r\n'
     ",,,,\r\n"
     "DHR-2025-05,Kit,7 May 2025,Thanet ,\r\n"
 )
@@ -31,7 +31,11 @@ def test_a_utf8_csv_with_a_byte_order_mark_imports(database, tmp_path):
     assert result.ok and result.cases_added == 2
     with database.transaction() as session:
         case = session.scalar(select(Case).where(Case.reference == "DHR-2025-04"))
-        assert (case.pseudonym, case.notified_on, case.notes) == ("Zoë", dt.date(2025, 4, 3), "Chair: Ms Example, appointed")
+        assert (case.pseudonym, case.notified_on, case.notes) == (
+            "Zoë",
+            dt.date(2025, 4, 3),
+            "Chair: Ms Example, appointed",
+        )
 
 
 def test_a_semicolon_separated_csv_is_read(tmp_path):
@@ -93,8 +97,14 @@ def test_a_workbook_with_no_recognisable_sheet_says_so(database, tmp_path):
     [
         ("{not json", "not valid JSON"),
         ('{"sheets": []}', "not a DHR Tracker column mapping"),
-        ('{"dhr_tracker_mapping": 1, "sheets": [{"kind": "incidents", "columns": {}}]}', '"cases" or "recommendations"'),
-        ('{"dhr_tracker_mapping": 1, "sheets": [{"kind": "cases", "columns": {"referense": "Ref"}}]}', 'Did you mean "reference"'),
+        (
+            '{"dhr_tracker_mapping": 1, "sheets": [{"kind": "incidents", "columns": {}}]}',
+            '"cases" or "recommendations"',
+        ),
+        (
+            '{"dhr_tracker_mapping": 1, "sheets": [{"kind": "cases", "columns": {"referense": "Ref"}}]}',
+            'Did you mean "reference"',
+        ),
         ('{"dhr_tracker_mapping": 1, "sheets": [{"kind": "cases", "header_row": 0, "columns": {}}]}', "row number"),
     ],
 )

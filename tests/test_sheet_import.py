@@ -28,10 +28,30 @@ from dhr_tracker.vocabulary import Decision, MilestoneKind, RecommendationSource
 
 TODAY = dt.date(2026, 11, 23)
 REAL_NAMES = ("Imogen Quillfeather", "Barnaby Thistlewood")
-CASE_HEADERS = ["DHR Ref ", "Pseudonym", "Victim name", "Perpetrator", "Date notified", "Date of death", "CSP",
-                "Stage", "Date of decision", "Notes"]
-REC_HEADERS = ["DHR reference", "Rec No.", "Recommendation", "Scope", "Action to take", "Lead agency",
-               "Supporting agencies", "Target date", "Status", "Date of completion and outcome"]
+CASE_HEADERS = [
+    "DHR Ref ",
+    "Pseudonym",
+    "Victim name",
+    "Perpetrator",
+    "Date notified",
+    "Date of death",
+    "CSP",
+    "Stage",
+    "Date of decision",
+    "Notes",
+]
+REC_HEADERS = [
+    "DHR reference",
+    "Rec No.",
+    "Recommendation",
+    "Scope",
+    "Action to take",
+    "Lead agency",
+    "Supporting agencies",
+    "Target date",
+    "Status",
+    "Date of completion and outcome",
+]
 
 
 def save_with_saved_formula_values(workbook: openpyxl.Workbook, path: Path, values: dict[str, str]) -> Path:
@@ -65,26 +85,88 @@ def messy_workbook(path: Path, *, problems: bool) -> Path:
     cases.merge_cells("C2:D2")
     cases.merge_cells("E2:F2")
     cases.append(CASE_HEADERS)
-    cases.append(["DHR-2024-01 ", " Alex ", REAL_NAMES[0] + " ", REAL_NAMES[1], "03/04/2024", dt.datetime(2024, 3, 1),
-                  "Swale ", "Panel meetings and drafting", "1 May 2024", "Chair appointed\nIMRs requested  "])
+    cases.append(
+        [
+            "DHR-2024-01 ",
+            " Alex ",
+            REAL_NAMES[0] + " ",
+            REAL_NAMES[1],
+            "03/04/2024",
+            dt.datetime(2024, 3, 1),
+            "Swale ",
+            "Panel meetings and drafting",
+            "1 May 2024",
+            "Chair appointed\nIMRs requested  ",
+        ]
+    )
     cases.append([None] * 10)  # a blank row
     cases.append(["DHR-2024-02", "Sam", None, None, "5 Mar 2024", 45300, "Dartford", "Home Office QA", 45420, None])
     cases.append(["dhr-2024-03", "Jo", None, None, "=DATE(2024,6,1)", None, "Medway", None, None, "cross-check"])
     cases.append([])
     if problems:
-        cases.append(["DHR-2024-02", "Robin", "Someone Else", None, "04/03/25", "31/02/2024", "Swalle", "Drafted", None, None])
+        cases.append(
+            ["DHR-2024-02", "Robin", "Someone Else", None, "04/03/25", "31/02/2024", "Swalle", "Drafted", None, None]
+        )
     recs = book.create_sheet("Action plan")
     recs.append(REC_HEADERS)
-    recs.append(["DHR-2024-01", 1, "Agencies should share risk information at the first contact.", "Local",
-                 "Deliver training", "Kent Police", "KCC Adult Social Care; KMPT", "31/12/2025", "In progress", None])
-    recs.append([None, 2, "GP practices should ask about domestic abuse.", "local", "Audit", "NHS Kent & Medway ICB (GP practices)",
-                 None, "1 Sept 2025", "Completed, awaiting evidence", "12/05/2025 - audit completed"])
-    recs.append([None, 3, "The Home Office should update the guidance.", "National", "Write to the Home Office", "Home Office",
-                 None, None, "Accepted", None])
+    recs.append(
+        [
+            "DHR-2024-01",
+            1,
+            "Agencies should share risk information at the first contact.",
+            "Local",
+            "Deliver training",
+            "Kent Police",
+            "KCC Adult Social Care; KMPT",
+            "31/12/2025",
+            "In progress",
+            None,
+        ]
+    )
+    recs.append(
+        [
+            None,
+            2,
+            "GP practices should ask about domestic abuse.",
+            "local",
+            "Audit",
+            "NHS Kent & Medway ICB (GP practices)",
+            None,
+            "1 Sept 2025",
+            "Completed, awaiting evidence",
+            "12/05/2025 - audit completed",
+        ]
+    )
+    recs.append(
+        [
+            None,
+            3,
+            "The Home Office should update the guidance.",
+            "National",
+            "Write to the Home Office",
+            "Home Office",
+            None,
+            None,
+            "Accepted",
+            None,
+        ]
+    )
     recs.merge_cells("A2:A4")
     recs.append([None] * 10)
-    recs.append(["DHR-2024-02", "1", "Housing should flag tenancies at risk.", "Local", "New procedure",
-                 "Kent Polise" if problems else "Swale Borough Council (Housing)", None, "30/06/2026", "Proposed", None])
+    recs.append(
+        [
+            "DHR-2024-02",
+            "1",
+            "Housing should flag tenancies at risk.",
+            "Local",
+            "New procedure",
+            "Kent Polise" if problems else "Swale Borough Council (Housing)",
+            None,
+            "30/06/2026",
+            "Proposed",
+            None,
+        ]
+    )
     return save_with_saved_formula_values(book, path, {"DATE(2024,6,1)": "45444"})
 
 
@@ -93,7 +175,9 @@ def count(session, model) -> int:
 
 
 def problems_of(result, severity="error"):
-    return [(p.sheet, p.row, p.column.strip(), p.problem, p.suggestion) for p in result.problems if p.severity == severity]
+    return [
+        (p.sheet, p.row, p.column.strip(), p.problem, p.suggestion) for p in result.problems if p.severity == severity
+    ]
 
 
 def test_a_messy_workbook_imports_all_of_it(database, tmp_path):
@@ -103,7 +187,8 @@ def test_a_messy_workbook_imports_all_of_it(database, tmp_path):
     assert result.ok, result.errors
     assert result.committed and (result.cases_added, result.recommendations_added) == (3, 4)
     assert [(s.name, s.kind, s.header_row, s.rows_read) for s in result.sheets] == [
-        ("Caseload", SheetKind.CASES, 3, 3), ("Action plan", SheetKind.RECOMMENDATIONS, 1, 4),
+        ("Caseload", SheetKind.CASES, 3, 3),
+        ("Action plan", SheetKind.RECOMMENDATIONS, 1, 4),
     ]
     notes = problems_of(result, "note")
     assert any("formula" in note[3] and note[2] == "Date notified" for note in notes)
@@ -115,7 +200,9 @@ def test_a_messy_workbook_imports_all_of_it(database, tmp_path):
         # The stage comes from the dates given (a decision to review on 01/05/2024), not from the "Stage" column.
         assert alex.csp_area.name == "Swale" and alex.stage is Stage.DECISION and alex.decision is Decision.REVIEW
         assert alex.notes == "Chair appointed\nIMRs requested"
-        decision = session.scalar(select(Milestone).where(Milestone.case_id == alex.id, Milestone.kind == MilestoneKind.DECISION))
+        decision = session.scalar(
+            select(Milestone).where(Milestone.case_id == alex.id, Milestone.kind == MilestoneKind.DECISION)
+        )
         assert (decision.kind, decision.occurred_on) == (MilestoneKind.DECISION, dt.date(2024, 5, 1))
         sam = session.scalar(select(Case).where(Case.reference == "DHR-2024-02"))
         assert sam.date_of_death == dt.date(2024, 1, 9)  # Excel serial 45300
@@ -125,11 +212,14 @@ def test_a_messy_workbook_imports_all_of_it(database, tmp_path):
         assert jo.notified_on == dt.date(2024, 6, 1)  # the value Excel saved for the formula
         assert jo.stage is Stage.NOTIFICATION
 
-        recs = {rec.number: rec for rec in session.scalars(select(Recommendation).where(Recommendation.case_id == alex.id))}
+        recs = {
+            rec.number: rec for rec in session.scalars(select(Recommendation).where(Recommendation.case_id == alex.id))
+        }
         assert sorted(recs) == ["1", "2", "3"]  # the reference merged down applies to each row
         assert recs["1"].lead_agency.name == "Kent Police" and recs["1"].status is RecommendationStatus.IN_PROGRESS
         assert sorted(a.name for a in recs["1"].supporting_agencies) == [
-            "KCC Adult Social Care", "Kent and Medway Partnership Trust (KMPT)",
+            "KCC Adult Social Care",
+            "Kent and Medway Partnership Trust (KMPT)",
         ]
         assert recs["2"].lead_agency.name == "NHS Kent and Medway ICB (GP practices)"  # "&" for "and"
         assert (recs["2"].completed_on, recs["2"].outcome) == (dt.date(2025, 5, 12), "audit completed")
@@ -158,7 +248,9 @@ def test_a_row_with_bad_dates_area_and_stage_is_reported_cell_by_cell(database, 
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(CASE_HEADERS)
-    sheet.append(["DHR-2025-09", "Robin", REAL_NAMES[0], None, "04/03/25", "31/02/2024", "Swalle", "Drafted", None, None])
+    sheet.append(
+        ["DHR-2025-09", "Robin", REAL_NAMES[0], None, "04/03/25", "31/02/2024", "Swalle", "Drafted", None, None]
+    )
     book.save(tmp_path / "bad.xlsx")
     with database.transaction() as session:
         result = import_sheets(session, read_sheet_file(tmp_path / "bad.xlsx"), dry_run=True, today=TODAY)
@@ -174,7 +266,9 @@ def test_the_dry_run_writes_nothing_and_the_report_holds_no_real_name(database, 
     sheet = book.active
     sheet.append(CASE_HEADERS)
     # The pseudonym repeats the real name: create_case refuses it, and the report must not quote the name.
-    sheet.append(["DHR-2025-01", REAL_NAMES[0], REAL_NAMES[0], REAL_NAMES[1], "01/02/2025", None, "Thanet", None, None, None])
+    sheet.append(
+        ["DHR-2025-01", REAL_NAMES[0], REAL_NAMES[0], REAL_NAMES[1], "01/02/2025", None, "Thanet", None, None, None]
+    )
     sheet.append(["DHR-2025-02", "Kit", "Someone Real", None, "02/02/2025", None, "Thanet", None, None, None])
     book.save(tmp_path / "names.xlsx")
     with database.transaction() as session:
@@ -193,8 +287,15 @@ def test_the_dry_run_writes_nothing_and_the_report_holds_no_real_name(database, 
 
     # A sheet named after a victim already in the database: the report does not show the name either.
     with database.transaction() as session:
-        create_case(session, today=TODAY, reference="DHR-2019-01", pseudonym="Remy", notified_on=dt.date(2019, 1, 1),
-                    csp_area="Dover", victim_real_name="Aurelia Brackenbury")
+        create_case(
+            session,
+            today=TODAY,
+            reference="DHR-2019-01",
+            pseudonym="Remy",
+            notified_on=dt.date(2019, 1, 1),
+            csp_area="Dover",
+            victim_real_name="Aurelia Brackenbury",
+        )
     named = openpyxl.Workbook()
     named.active.title = "Brackenbury, Aurelia"
     named.active.append(["Case ref", "Recommendation", "Lead agency"])
@@ -220,8 +321,14 @@ def test_the_dry_run_writes_nothing_and_the_report_holds_no_real_name(database, 
 
 def test_a_reference_already_present_is_reported_not_overwritten(database, tmp_path):
     with database.transaction() as session:
-        create_case(session, today=TODAY, reference="DHR-2024-01", pseudonym="Original", notified_on=dt.date(2024, 1, 1),
-                    csp_area="Ashford")
+        create_case(
+            session,
+            today=TODAY,
+            reference="DHR-2024-01",
+            pseudonym="Original",
+            notified_on=dt.date(2024, 1, 1),
+            csp_area="Ashford",
+        )
     path = messy_workbook(tmp_path / "caseload.xlsx", problems=False)
     with database.transaction() as session:
         result = import_sheets(session, read_sheet_file(path), today=TODAY)
@@ -243,8 +350,14 @@ def test_a_reference_already_present_is_reported_not_overwritten(database, tmp_p
 
 def test_recommendations_for_an_unknown_case_are_refused_with_a_suggestion(database, tmp_path):
     with database.transaction() as session:
-        create_case(session, today=TODAY, reference="DHR-2023-07", pseudonym="Lee", notified_on=dt.date(2023, 1, 1),
-                    csp_area="Dover")
+        create_case(
+            session,
+            today=TODAY,
+            reference="DHR-2023-07",
+            pseudonym="Lee",
+            notified_on=dt.date(2023, 1, 1),
+            csp_area="Dover",
+        )
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "Recommendations"
@@ -286,16 +399,30 @@ def test_a_mapping_file_names_sheets_columns_and_agency_spellings(database, tmp_
     other.append(["Our ID", "What", "Who"])
     other.append(["DHR-2022-04", "Review the pathway", "KCC ASC"])
     book.save(tmp_path / "odd.xlsx")
-    mapping = mapping_from_json({
-        "dhr_tracker_mapping": 1,
-        "sheets": [
-            {"sheet": "Tracker", "kind": "cases", "header_row": 1,
-             "columns": {"reference": "Our ID", "pseudonym": "Known as", "notified_on": "Referred", "csp_area": "Patch"}},
-            {"sheet": "actions", "kind": "recommendations",
-             "columns": {"case_reference": "Our ID", "text": "What", "lead_agency": "Who"}},
-        ],
-        "agency_aliases": {"KCC ASC": "KCC Adult Social Care"},
-    })
+    mapping = mapping_from_json(
+        {
+            "dhr_tracker_mapping": 1,
+            "sheets": [
+                {
+                    "sheet": "Tracker",
+                    "kind": "cases",
+                    "header_row": 1,
+                    "columns": {
+                        "reference": "Our ID",
+                        "pseudonym": "Known as",
+                        "notified_on": "Referred",
+                        "csp_area": "Patch",
+                    },
+                },
+                {
+                    "sheet": "actions",
+                    "kind": "recommendations",
+                    "columns": {"case_reference": "Our ID", "text": "What", "lead_agency": "Who"},
+                },
+            ],
+            "agency_aliases": {"KCC ASC": "KCC Adult Social Care"},
+        }
+    )
     with database.transaction() as session:
         result = import_sheets(session, read_sheet_file(tmp_path / "odd.xlsx"), mapping, today=TODAY)
     assert result.ok, result.errors
@@ -316,8 +443,19 @@ def test_the_wizard_remembers_a_mapping_for_the_next_file_laid_out_the_same_way(
     first = workbook(tmp_path / "first.xlsx", "DHR-2025-10")
     with database.transaction() as session:
         assert suggest_mapping(first, session).sheets == []  # nothing recognisable in those headers
-        chosen = ImportMapping([SheetMapping(SheetKind.CASES, columns={
-            "reference": "Ident", "pseudonym": "Alias", "notified_on": "Got it on", "csp_area": "Borough"})])
+        chosen = ImportMapping(
+            [
+                SheetMapping(
+                    SheetKind.CASES,
+                    columns={
+                        "reference": "Ident",
+                        "pseudonym": "Alias",
+                        "notified_on": "Got it on",
+                        "csp_area": "Borough",
+                    },
+                )
+            ]
+        )
         assert import_sheets(session, first, chosen, today=TODAY).ok
         assert remember_mapping(session, first, chosen) == 1
 
@@ -333,17 +471,41 @@ def test_the_wizard_remembers_a_mapping_for_the_next_file_laid_out_the_same_way(
 def test_a_ten_thousand_row_sheet_is_checked_quickly_and_one_bad_row_stops_it(database, tmp_path):
     with database.transaction() as session:
         for number in range(1, 21):
-            create_case(session, today=TODAY, reference=f"DHR-2020-{number:02d}", pseudonym=f"P{number}",
-                        notified_on=dt.date(2020, 1, number), csp_area="Thanet")
+            create_case(
+                session,
+                today=TODAY,
+                reference=f"DHR-2020-{number:02d}",
+                pseudonym=f"P{number}",
+                notified_on=dt.date(2020, 1, number),
+                csp_area="Thanet",
+            )
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet("Action plan")
     sheet.append(["DHR reference", "Rec No.", "Recommendation", "Scope", "Lead agency", "Target date", "Status"])
-    agencies = ["Kent Police", "KCC Adult Social Care", "Thanet District Council (Housing)", "Probation Service (Kent, Surrey and Sussex)"]
+    agencies = [
+        "Kent Police",
+        "KCC Adult Social Care",
+        "Thanet District Council (Housing)",
+        "Probation Service (Kent, Surrey and Sussex)",
+    ]
     for index in range(10_000):
         agency = "Kent Polise" if index == 9_876 else agencies[index % 4]
-        target = f"{1 + index % 28}/{1 + index % 12}/2026" if index % 2 else dt.datetime(2026, 1 + index % 12, 1 + index % 28)
-        sheet.append([f"DHR-2020-{1 + index % 20:02d}", str(index // 20 + 1), f"Recommendation {index}", "Local", agency,
-                      target, "Accepted"])
+        target = (
+            f"{1 + index % 28}/{1 + index % 12}/2026"
+            if index % 2
+            else dt.datetime(2026, 1 + index % 12, 1 + index % 28)
+        )
+        sheet.append(
+            [
+                f"DHR-2020-{1 + index % 20:02d}",
+                str(index // 20 + 1),
+                f"Recommendation {index}",
+                "Local",
+                agency,
+                target,
+                "Accepted",
+            ]
+        )
     book.save(tmp_path / "big.xlsx")
     sheet_file = read_sheet_file(tmp_path / "big.xlsx")
     with database.transaction() as session:
@@ -363,26 +525,76 @@ def test_the_guess_finds_header_rows_and_kinds(tmp_path):
     book.save(tmp_path / "guess.xlsx")
     [mapping] = suggest_mapping(read_sheet_file(tmp_path / "guess.xlsx")).sheets
     assert (mapping.kind, mapping.header_row) == (SheetKind.RECOMMENDATIONS, 3)
-    assert mapping.columns == {"case_reference": "Ref", "text": "Recommendation", "lead_agency": "Lead Agency",
-                               "target_on": "Target Date"}
+    assert mapping.columns == {
+        "case_reference": "Ref",
+        "text": "Recommendation",
+        "lead_agency": "Lead Agency",
+        "target_on": "Target Date",
+    }
     assert not re.search("RAG", str(mapping.columns))
 
 
 def test_a_home_office_template_without_numbers_is_numbered_and_imports_once(database, tmp_path):
     with database.transaction() as session:
-        create_case(session, today=TODAY, reference="DHR-2021-02", pseudonym="Sky", notified_on=dt.date(2021, 5, 5),
-                    csp_area="Medway")
+        create_case(
+            session,
+            today=TODAY,
+            reference="DHR-2021-02",
+            pseudonym="Sky",
+            notified_on=dt.date(2021, 5, 5),
+            csp_area="Medway",
+        )
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "Action plan DHR-2021-02"
-    sheet.append(["Case", "Recommendation", "Scope (local, regional, national)", "Action to take", "Lead agency",
-                  "Key milestones achieved", "Target date", "Date of completion and outcome"])
-    sheet.append(["DHR-2021-02", "1. Agencies should record coercive control.", "Local", "Training", "KMPT", "", "01/03/2022",
-                  "14/02/2022 Training delivered"])
-    sheet.append(["DHR-2021-02", "Recommendation 2: Housing should share tenancy concerns.", "Local", "Protocol",
-                  "Medway Council (Housing)", "", "1 Jun 2022", ""])
-    sheet.append(["DHR-2021-02", "Probation should check records.", "Local", "Check", "Probation Service (Kent, Surrey and Sussex)",
-                  "", "", ""])
+    sheet.append(
+        [
+            "Case",
+            "Recommendation",
+            "Scope (local, regional, national)",
+            "Action to take",
+            "Lead agency",
+            "Key milestones achieved",
+            "Target date",
+            "Date of completion and outcome",
+        ]
+    )
+    sheet.append(
+        [
+            "DHR-2021-02",
+            "1. Agencies should record coercive control.",
+            "Local",
+            "Training",
+            "KMPT",
+            "",
+            "01/03/2022",
+            "14/02/2022 Training delivered",
+        ]
+    )
+    sheet.append(
+        [
+            "DHR-2021-02",
+            "Recommendation 2: Housing should share tenancy concerns.",
+            "Local",
+            "Protocol",
+            "Medway Council (Housing)",
+            "",
+            "1 Jun 2022",
+            "",
+        ]
+    )
+    sheet.append(
+        [
+            "DHR-2021-02",
+            "Probation should check records.",
+            "Local",
+            "Check",
+            "Probation Service (Kent, Surrey and Sussex)",
+            "",
+            "",
+            "",
+        ]
+    )
     book.save(tmp_path / "ho.xlsx")
     with database.transaction() as session:
         result = import_sheets(session, read_sheet_file(tmp_path / "ho.xlsx"), today=TODAY)
@@ -412,7 +624,11 @@ def test_the_stage_is_derived_from_the_dates_and_the_home_office_told_column_is_
     with database.transaction() as session:
         dry = import_sheets(session, read_sheet_file(path), dry_run=True, today=TODAY)
     assert dry.ok and not dry.committed
-    assert dry.stages == {"DHR-2025-31": Stage.DECISION, "DHR-2025-32": Stage.DECISION, "DHR-2025-33": Stage.NOTIFICATION}
+    assert dry.stages == {
+        "DHR-2025-31": Stage.DECISION,
+        "DHR-2025-32": Stage.DECISION,
+        "DHR-2025-33": Stage.NOTIFICATION,
+    }
     notes = [p for p in dry.problems if p.severity == "note" and "will be at the stage" in p.problem]
     assert [p.row for p in notes] == [2, 3, 4]
     assert "'Decision'" in notes[0].problem and "The sheet says 'Panel meetings and drafting'" in notes[0].suggestion
@@ -421,9 +637,12 @@ def test_the_stage_is_derived_from_the_dates_and_the_home_office_told_column_is_
     with database.session() as session:
         kit = session.scalar(select(Case).where(Case.reference == "DHR-2025-31"))
         assert kit.decision is Decision.REVIEW and kit.stage is Stage.DECISION
-        assert sorted((m.kind, m.occurred_on) for m in kit.milestones) == sorted([
-            (MilestoneKind.DECISION, dt.date(2025, 6, 30)), (MilestoneKind.HOME_OFFICE_INFORMED, dt.date(2025, 7, 7)),
-        ])
+        assert sorted((m.kind, m.occurred_on) for m in kit.milestones) == sorted(
+            [
+                (MilestoneKind.DECISION, dt.date(2025, 6, 30)),
+                (MilestoneKind.HOME_OFFICE_INFORMED, dt.date(2025, 7, 7)),
+            ]
+        )
 
 
 def test_the_home_office_told_before_the_decision_is_refused(database, tmp_path):
@@ -438,9 +657,21 @@ def test_the_home_office_told_before_the_decision_is_refused(database, tmp_path)
     assert not result.ok and [p.cell for p in result.errors] == ["E2"]
 
 
-STATUS_HEADERS = ["Case ref", "Rec No.", "Recommendation", "Lead agency", "Status", "Status date", "Date of completion",
-                  "Signed off", "Minute reference", "Reason not accepted", "Evidence reference", "Evidence seen on",
-                  "Evidence checked by"]
+STATUS_HEADERS = [
+    "Case ref",
+    "Rec No.",
+    "Recommendation",
+    "Lead agency",
+    "Status",
+    "Status date",
+    "Date of completion",
+    "Signed off",
+    "Minute reference",
+    "Reason not accepted",
+    "Evidence reference",
+    "Evidence seen on",
+    "Evidence checked by",
+]
 
 
 def status_workbook(path: Path, rows: list[list]) -> Path:
@@ -458,16 +689,68 @@ def status_workbook(path: Path, rows: list[list]) -> Path:
 
 
 def test_imported_statuses_are_reached_by_the_moves_the_app_allows(database, tmp_path):
-    path = status_workbook(tmp_path / "statuses.xlsx", [
-        ["1", "Train call handlers.", "Kent Police", "Accepted", None, None, None, None, None, None, None, None],
-        ["2", "Audit GP records.", "Kent Police", "In progress", "10/03/2025", None, None, None, None, None, None, None],
-        ["3", "Write a new protocol.", "Kent Police", "Not accepted", "15/03/2025", None, None, None,
-         "Covered by the county protocol", None, None, None],
-        ["4", "Share risk at first contact.", "Kent Police", "Completed, awaiting evidence", None, "12/05/2025", None, None,
-         None, None, None, None],
-        ["5", "Flag tenancies at risk.", "Kent Police", "Signed off", None, "01/06/2025", "17/09/2025", "SG 17/09/2025 item 6",
-         None, "Audit report AR-12", "10/09/2025", "Dana Quinn"],
-    ])
+    path = status_workbook(
+        tmp_path / "statuses.xlsx",
+        [
+            ["1", "Train call handlers.", "Kent Police", "Accepted", None, None, None, None, None, None, None, None],
+            [
+                "2",
+                "Audit GP records.",
+                "Kent Police",
+                "In progress",
+                "10/03/2025",
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            ],
+            [
+                "3",
+                "Write a new protocol.",
+                "Kent Police",
+                "Not accepted",
+                "15/03/2025",
+                None,
+                None,
+                None,
+                "Covered by the county protocol",
+                None,
+                None,
+                None,
+            ],
+            [
+                "4",
+                "Share risk at first contact.",
+                "Kent Police",
+                "Completed, awaiting evidence",
+                None,
+                "12/05/2025",
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            ],
+            [
+                "5",
+                "Flag tenancies at risk.",
+                "Kent Police",
+                "Signed off",
+                None,
+                "01/06/2025",
+                "17/09/2025",
+                "SG 17/09/2025 item 6",
+                None,
+                "Audit report AR-12",
+                "10/09/2025",
+                "Dana Quinn",
+            ],
+        ],
+    )
     with database.transaction() as session:  # the dry run replays the statuses too, then writes nothing
         dry = import_sheets(session, read_sheet_file(path), dry_run=True, today=TODAY)
     assert dry.ok and dry.recommendations_added == 5
@@ -496,7 +779,8 @@ def test_imported_statuses_are_reached_by_the_moves_the_app_allows(database, tmp
 
         rec5 = session.scalar(select(Recommendation).where(Recommendation.number == "5"))
         assert [(e.reference, e.seen_on, e.checked_by) for e in evidence_for(session, rec5)] == [
-            ("Audit report AR-12", dt.date(2025, 9, 10), "Dana Quinn")]
+            ("Audit report AR-12", dt.date(2025, 9, 10), "Dana Quinn")
+        ]
         assert rec5.signoff_minute_reference == "SG 17/09/2025 item 6"
         rec3 = session.scalar(select(Recommendation).where(Recommendation.number == "3"))
         assert rec3.not_accepted_reason == "Covered by the county protocol"
@@ -507,34 +791,147 @@ def test_imported_statuses_are_reached_by_the_moves_the_app_allows(database, tmp
 
 
 def test_a_status_the_rules_refuse_is_a_row_level_problem_in_the_dry_run(database, tmp_path):
-    path = status_workbook(tmp_path / "refused.xlsx", [
-        # Signed off with no evidence recorded: the app refuses such a sign-off, so does the import.
-        ["1", "Train call handlers.", "Kent Police", "Signed off", None, "01/06/2025", "17/09/2025", "SG 6", None,
-         None, None, None],
-        # The evidence was seen on 20/09/2025, after the meeting of 17/09/2025: the sign-off cannot rest on it.
-        ["2", "Audit GP records.", "Kent Police", "Signed off", None, "01/06/2025", "17/09/2025", "SG 7", None,
-         "AR-13", "20/09/2025", "Dana Quinn"],
-        # Signed off without the minute that records it.
-        ["3", "Share risk.", "Kent Police", "Signed off", None, "01/06/2025", "17/09/2025", None, None,
-         "AR-14", "10/09/2025", "Dana Quinn"],
-        # Completed on 15/01/2024, before the decision to review of 01/02/2024.
-        ["4", "Flag tenancies.", "Kent Police", "Completed, awaiting evidence", None, "15/01/2024", None, None, None,
-         None, None, None],
-        # Completed, but no date of completion anywhere.
-        ["5", "Review policy.", "Kent Police", "Completed, awaiting evidence", None, None, None, None, None,
-         None, None, None],
-        # In progress, yet a date of completion: which is it?
-        ["6", "Check records.", "Kent Police", "In progress", None, "01/03/2025", None, None, None, None, None, None],
-        ["7", "Fine as it is.", "Kent Police", "Accepted", "01/03/2025", None, None, None, None, None, None, None],
-        # Not accepted, with no reason.
-        ["8", "Rewrite the strategy.", "Kent Police", "Not accepted", "01/03/2025", None, None, None, None, None, None, None],
-        # Signed off on 01/05/2025, a month before its completion on 01/06/2025.
-        ["9", "Train staff.", "Kent Police", "Signed off", None, "01/06/2025", "01/05/2025", "SG 9", None,
-         "AR-15", "20/04/2025", "Dana Quinn"],
-        # Completed on 12/05/2025, yet a status date of 20/05/2025: which day did it become completed?
-        ["10", "Audit.", "Kent Police", "Completed, awaiting evidence", "20/05/2025", "12/05/2025", None, None, None,
-         None, None, None],
-    ])
+    path = status_workbook(
+        tmp_path / "refused.xlsx",
+        [
+            # Signed off with no evidence recorded: the app refuses such a sign-off, so does the import.
+            [
+                "1",
+                "Train call handlers.",
+                "Kent Police",
+                "Signed off",
+                None,
+                "01/06/2025",
+                "17/09/2025",
+                "SG 6",
+                None,
+                None,
+                None,
+                None,
+            ],
+            # The evidence was seen on 20/09/2025, after the meeting of 17/09/2025: the sign-off cannot rest on it.
+            [
+                "2",
+                "Audit GP records.",
+                "Kent Police",
+                "Signed off",
+                None,
+                "01/06/2025",
+                "17/09/2025",
+                "SG 7",
+                None,
+                "AR-13",
+                "20/09/2025",
+                "Dana Quinn",
+            ],
+            # Signed off without the minute that records it.
+            [
+                "3",
+                "Share risk.",
+                "Kent Police",
+                "Signed off",
+                None,
+                "01/06/2025",
+                "17/09/2025",
+                None,
+                None,
+                "AR-14",
+                "10/09/2025",
+                "Dana Quinn",
+            ],
+            # Completed on 15/01/2024, before the decision to review of 01/02/2024.
+            [
+                "4",
+                "Flag tenancies.",
+                "Kent Police",
+                "Completed, awaiting evidence",
+                None,
+                "15/01/2024",
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            ],
+            # Completed, but no date of completion anywhere.
+            [
+                "5",
+                "Review policy.",
+                "Kent Police",
+                "Completed, awaiting evidence",
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            ],
+            # In progress, yet a date of completion: which is it?
+            [
+                "6",
+                "Check records.",
+                "Kent Police",
+                "In progress",
+                None,
+                "01/03/2025",
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            ],
+            ["7", "Fine as it is.", "Kent Police", "Accepted", "01/03/2025", None, None, None, None, None, None, None],
+            # Not accepted, with no reason.
+            [
+                "8",
+                "Rewrite the strategy.",
+                "Kent Police",
+                "Not accepted",
+                "01/03/2025",
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            ],
+            # Signed off on 01/05/2025, a month before its completion on 01/06/2025.
+            [
+                "9",
+                "Train staff.",
+                "Kent Police",
+                "Signed off",
+                None,
+                "01/06/2025",
+                "01/05/2025",
+                "SG 9",
+                None,
+                "AR-15",
+                "20/04/2025",
+                "Dana Quinn",
+            ],
+            # Completed on 12/05/2025, yet a status date of 20/05/2025: which day did it become completed?
+            [
+                "10",
+                "Audit.",
+                "Kent Police",
+                "Completed, awaiting evidence",
+                "20/05/2025",
+                "12/05/2025",
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            ],
+        ],
+    )
     with database.transaction() as session:
         result = import_sheets(session, read_sheet_file(path), dry_run=True, today=TODAY)
     assert not result.ok and result.recommendations_added == 0
@@ -550,8 +947,11 @@ def test_a_status_the_rules_refuse_is_a_row_level_problem_in_the_dry_run(databas
     assert found[6][0] == "Date of completion" and "needs its date of completion" in found[6][1]
     assert found[7][0] == "Status" and "date of completion, but the status 'In progress'" in found[7][1]
     assert found[9][0] == "Reason not accepted" and "Give the reason the recommendation was not accepted" in found[9][1]
-    assert found[10][0] == "Signed off" and (
-        "cannot be dated 01/05/2025: recommendation 9 became 'Completed, awaiting evidence' on 01/06/2025") in found[10][1]
+    assert (
+        found[10][0] == "Signed off"
+        and ("cannot be dated 01/05/2025: recommendation 9 became 'Completed, awaiting evidence' on 01/06/2025")
+        in found[10][1]
+    )
     assert found[11][0] == "Status date" and "20/05/2025 differs from the date the status" in found[11][1]
     with database.transaction() as session:
         assert (count(session, Case), count(session, Recommendation)) == (0, 0)

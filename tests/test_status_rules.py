@@ -25,7 +25,12 @@ def test_the_only_way_to_each_status_from_a_new_recommendation():
     assert path_from_proposed(S.PROPOSED) == ()
     assert path_from_proposed(S.NOT_ACCEPTED) == (S.NOT_ACCEPTED,)
     assert path_from_proposed(S.IN_PROGRESS) == (S.ACCEPTED, S.IN_PROGRESS)
-    assert path_from_proposed(S.IMPLEMENTED) == (S.ACCEPTED, S.IN_PROGRESS, S.COMPLETED_AWAITING_EVIDENCE, S.IMPLEMENTED)
+    assert path_from_proposed(S.IMPLEMENTED) == (
+        S.ACCEPTED,
+        S.IN_PROGRESS,
+        S.COMPLETED_AWAITING_EVIDENCE,
+        S.IMPLEMENTED,
+    )
 
 
 def test_each_rule_is_refused_by_name():
@@ -38,15 +43,39 @@ def test_each_rule_is_refused_by_name():
     accepted = Standing("1", S.ACCEPTED, changed_on=dt.date(2025, 9, 1))
     assert rule_of(accepted, S.IN_PROGRESS, dt.date(2025, 8, 31)) == "date_before_last_change"
     done = Standing("1", S.COMPLETED_AWAITING_EVIDENCE, dt.date(2025, 10, 1), dt.date(2025, 10, 1))
-    assert rule_of(done, S.IMPLEMENTED, dt.date(2025, 11, 1), evidence_seen_on=[dt.date(2025, 10, 2)]) == "minute_required"
-    assert rule_of(done, S.IMPLEMENTED, dt.date(2025, 11, 1), minute_reference="x" * 121,
-                   evidence_seen_on=[dt.date(2025, 10, 2)]) == "too_long"
+    assert (
+        rule_of(done, S.IMPLEMENTED, dt.date(2025, 11, 1), evidence_seen_on=[dt.date(2025, 10, 2)]) == "minute_required"
+    )
+    assert (
+        rule_of(
+            done,
+            S.IMPLEMENTED,
+            dt.date(2025, 11, 1),
+            minute_reference="x" * 121,
+            evidence_seen_on=[dt.date(2025, 10, 2)],
+        )
+        == "too_long"
+    )
     # Evidence seen on 02/11/2025 is after a sign-off on 01/11/2025: the meeting cannot have rested on it.
-    assert rule_of(done, S.IMPLEMENTED, dt.date(2025, 11, 1), minute_reference="SG 4",
-                   evidence_seen_on=[dt.date(2025, 11, 2)]) == "evidence_required"
-    assert check_move(done, S.IMPLEMENTED, dt.date(2025, 11, 1), today=TODAY, decided_on=DECIDED, minute_reference="SG 4",
-                      evidence_seen_on=[dt.date(2025, 11, 1)]) == dt.date(2025, 11, 1)
-    assert rule_of(Standing("1", S.IMPLEMENTED, dt.date(2025, 11, 1)), S.IN_PROGRESS, dt.date(2025, 12, 1)) == "invalid_transition"
+    assert (
+        rule_of(
+            done, S.IMPLEMENTED, dt.date(2025, 11, 1), minute_reference="SG 4", evidence_seen_on=[dt.date(2025, 11, 2)]
+        )
+        == "evidence_required"
+    )
+    assert check_move(
+        done,
+        S.IMPLEMENTED,
+        dt.date(2025, 11, 1),
+        today=TODAY,
+        decided_on=DECIDED,
+        minute_reference="SG 4",
+        evidence_seen_on=[dt.date(2025, 11, 1)],
+    ) == dt.date(2025, 11, 1)
+    assert (
+        rule_of(Standing("1", S.IMPLEMENTED, dt.date(2025, 11, 1)), S.IN_PROGRESS, dt.date(2025, 12, 1))
+        == "invalid_transition"
+    )
 
 
 def test_the_service_uses_these_rules_and_not_a_copy():

@@ -31,9 +31,14 @@ def test_no_name_or_pseudonym_in_any_file_during_and_after_use(database_path):
         with database.transaction() as session:
             build_demo_caseload(session, cases=12, seed=9, anchor=dt.date(2026, 11, 23))
             case = create_case(
-                session, today=dt.date(2026, 11, 23), reference="DHR-2026-77", pseudonym="Zephyrine",
-                victim_real_name="Ottilie Quarrington", perpetrator_real_name="Lucius Vexworthy",
-                notified_on=dt.date(2026, 9, 1), csp_area="Thanet",
+                session,
+                today=dt.date(2026, 11, 23),
+                reference="DHR-2026-77",
+                pseudonym="Zephyrine",
+                victim_real_name="Ottilie Quarrington",
+                perpetrator_real_name="Lucius Vexworthy",
+                notified_on=dt.date(2026, 9, 1),
+                csp_area="Thanet",
             )
         with database.transaction() as session:
             case = session.scalar(select(Case).where(Case.reference == "DHR-2026-77"))

@@ -23,8 +23,8 @@ from dhr_tracker.model import AuditEntry, Case
 from dhr_tracker.resources import resource_path
 from dhr_tracker.security.audit import verify_chain
 from dhr_tracker.storage.errors import StorageError
-from dhr_tracker.vocabulary import AuditAction
 from dhr_tracker.storage.postgres import ServerRefused, open_team_database, server_url
+from dhr_tracker.vocabulary import AuditAction
 from tests.conftest import run_sql
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,8 +39,16 @@ def with_roles(cluster, url: str, **people: str) -> None:
     """Run the DBA's roles script (as the tables' owner) and give each person a login role."""
     database = url.split("@/", 1)[1].split("?", 1)[0]
     script = resource_path("postgres", "roles.sql").read_text(encoding="utf-8")
-    run_sql(cluster, script, *(f"CREATE ROLE {name} LOGIN IN ROLE {group}" for name, group in people.items()
-                              if not _role_exists(cluster, name)), database=database)
+    run_sql(
+        cluster,
+        script,
+        *(
+            f"CREATE ROLE {name} LOGIN IN ROLE {group}"
+            for name, group in people.items()
+            if not _role_exists(cluster, name)
+        ),
+        database=database,
+    )
 
 
 def _role_exists(cluster, name: str) -> bool:
@@ -51,12 +59,21 @@ def _role_exists(cluster, name: str) -> bool:
 
 
 def a_case(session, reference="DHR-2026-99", **values):
-    values = dict(pseudonym="Robin", notified_on=dt.date(2026, 1, 5), csp_area="Swale",
-                  victim_real_name="Jane Realname", perpetrator_real_name="John Realname") | values
+    values = (
+        dict(
+            pseudonym="Robin",
+            notified_on=dt.date(2026, 1, 5),
+            csp_area="Swale",
+            victim_real_name="Jane Realname",
+            perpetrator_real_name="John Realname",
+        )
+        | values
+    )
     return create_case(session, reference=reference, today=TODAY, **values)
 
 
 # --- URLs and TLS (no server needed) ---------------------------------------------------------------
+
 
 def test_a_password_in_the_url_is_refused_before_any_connection(capsys):
     code = main(["cases", "--db", "postgresql://alice:s3cret@db.example.org/dhr"])
@@ -104,6 +121,7 @@ def test_team_only_commands_say_so_for_a_file_and_file_only_commands_for_a_serve
 
 # --- On the server -------------------------------------------------------------------------------
 
+
 def test_the_audit_trail_names_the_server_session_user(postgres_cluster, team_database_url):
     with_roles(postgres_cluster, team_database_url, alice="dhr_coordinator")
     with open_team_database(as_role(team_database_url, "alice")) as database:
@@ -122,32 +140,52 @@ def test_the_server_refuses_to_change_or_remove_audit_entries(team_database_url)
         with database.transaction() as session:
             a_case(session)
         with database.transaction() as session:  # an imported segment's entries are guarded the same way (0006)
-            session.execute(text(
-                "INSERT INTO audit_imported_entry (archive_sha256, id, at, os_user, action, entity, entity_id, "
-                "changes_json, previous_hash, entry_hash) VALUES ('a', 1, now(), 'x', 'create', 'agency', '1', '{}', 'p', 'h')"
-            ))
+            session.execute(
+                text(
+                    "INSERT INTO audit_imported_entry (archive_sha256, id, at, os_user, action, entity, entity_id, "
+                    "changes_json, previous_hash, entry_hash) VALUES ('a', 1, now(), 'x', 'create', 'agency', '1', '{}', 'p', 'h')"
+                )
+            )
         for table in ("audit_entry", "audit_imported_entry"):
-            for statement, words in ((f"UPDATE {table} SET os_user = 'mallory'", "cannot be changed"),
-                                     (f"DELETE FROM {table}", "cannot be deleted"),
-                                     (f"TRUNCATE {table}", "cannot be deleted")):
+            for statement, words in (
+                (f"UPDATE {table} SET os_user = 'mallory'", "cannot be changed"),
+                (f"DELETE FROM {table}", "cannot be deleted"),
+                (f"TRUNCATE {table}", "cannot be deleted"),
+            ):
                 with pytest.raises(sqlalchemy.exc.DBAPIError, match=words):
                     with database.transaction() as session:
                         session.execute(text(statement))
 
 
-@pytest.mark.parametrize("tampering, finding", [
-    ("DROP TRIGGER audit_entry_no_delete ON audit_entry", "the trigger audit_entry_no_delete that keeps the trail append-only was dropped"),
-    ("ALTER TABLE audit_imported_entry DISABLE TRIGGER audit_imported_entry_no_update",
-     "the trigger audit_imported_entry_no_update that keeps the trail append-only was disabled"),
-    ("DROP TRIGGER audit_entry_no_truncate ON audit_entry; CREATE TRIGGER audit_entry_no_truncate AFTER TRUNCATE ON "
-     "audit_entry FOR EACH STATEMENT EXECUTE FUNCTION audit_entry_refuse_change()",
-     "the trigger audit_entry_no_truncate was replaced by a different definition"),
-    ("CREATE OR REPLACE FUNCTION audit_entry_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN OLD; END $$",
-     "the function audit_entry_refuse_change the append-only triggers call was replaced or dropped"),
-    ("CREATE OR REPLACE VIEW audit_row_digest_dhr_case AS SELECT t.id, 'x'::text AS row_digest FROM dhr_case AS t",
-     "the view audit_row_digest_dhr_case through which the data is verified was redefined"),
-])
-def test_audit_verify_names_a_dropped_disabled_or_redefined_guard_on_the_server(postgres_cluster, team_database_url, tampering, finding):
+@pytest.mark.parametrize(
+    "tampering, finding",
+    [
+        (
+            "DROP TRIGGER audit_entry_no_delete ON audit_entry",
+            "the trigger audit_entry_no_delete that keeps the trail append-only was dropped",
+        ),
+        (
+            "ALTER TABLE audit_imported_entry DISABLE TRIGGER audit_imported_entry_no_update",
+            "the trigger audit_imported_entry_no_update that keeps the trail append-only was disabled",
+        ),
+        (
+            "DROP TRIGGER audit_entry_no_truncate ON audit_entry; CREATE TRIGGER audit_entry_no_truncate AFTER TRUNCATE ON "
+            "audit_entry FOR EACH STATEMENT EXECUTE FUNCTION audit_entry_refuse_change()",
+            "the trigger audit_entry_no_truncate was replaced by a different definition",
+        ),
+        (
+            "CREATE OR REPLACE FUNCTION audit_entry_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN OLD; END $$",
+            "the function audit_entry_refuse_change the append-only triggers call was replaced or dropped",
+        ),
+        (
+            "CREATE OR REPLACE VIEW audit_row_digest_dhr_case AS SELECT t.id, 'x'::text AS row_digest FROM dhr_case AS t",
+            "the view audit_row_digest_dhr_case through which the data is verified was redefined",
+        ),
+    ],
+)
+def test_audit_verify_names_a_dropped_disabled_or_redefined_guard_on_the_server(
+    postgres_cluster, team_database_url, tampering, finding
+):
     with open_team_database(team_database_url) as database:
         with database.transaction() as session:
             a_case(session)
@@ -193,19 +231,30 @@ def test_the_auditor_verifies_the_trail_but_reads_no_case(postgres_cluster, team
             report = verify_chain(session)
             # The reference data's baseline entries, then the case: every row checked, through digests only.
             assert report.ok, report.problems()
-            assert report.entries == 1 + len(session.scalars(select(AuditEntry.id).where(AuditEntry.action == AuditAction.BASELINE)).all())
-        for query in ("SELECT pseudonym FROM dhr_case", "SELECT victim_real_name FROM dhr_case", "SELECT name FROM agency"):
+            assert report.entries == 1 + len(
+                session.scalars(select(AuditEntry.id).where(AuditEntry.action == AuditAction.BASELINE)).all()
+            )
+        for query in (
+            "SELECT pseudonym FROM dhr_case",
+            "SELECT victim_real_name FROM dhr_case",
+            "SELECT name FROM agency",
+        ):
             with pytest.raises(ServerRefused, match="permission denied"):
                 with auditor.transaction() as session:
                     session.execute(text(query)).all()
         # A real name changed behind the app's back (by the tables' owner) is named to the auditor, who still
         # never reads it.
-        run_sql(postgres_cluster, "UPDATE dhr_case SET victim_real_name = 'Someone Else'",
-                database=team_database_url.split("@/", 1)[1].split("?", 1)[0])
+        run_sql(
+            postgres_cluster,
+            "UPDATE dhr_case SET victim_real_name = 'Someone Else'",
+            database=team_database_url.split("@/", 1)[1].split("?", 1)[0],
+        )
         with auditor.transaction() as session:
             report = verify_chain(session)
             assert not report.ok
-            assert [(problem.table, problem.kind, problem.fields) for problem in report.row_problems] == [("dhr_case", "changed", ())]
+            assert [(problem.table, problem.kind, problem.fields) for problem in report.row_problems] == [
+                ("dhr_case", "changed", ())
+            ]
             assert "Someone Else" not in " ".join(report.problems())
 
 
@@ -236,8 +285,13 @@ def test_two_writers_in_two_processes_make_one_chain(postgres_cluster, team_data
         a_case(session)
     count = 12
     writers = [
-        subprocess.Popen([sys.executable, "-m", "tests.team_writer", team_database_url, role, prefix, str(count)],
-                         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-m", "tests.team_writer", team_database_url, role, prefix, str(count)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for role, prefix in (("alice", "1001"), ("bob", "2002"))
     ]
     outputs = [writer.communicate(timeout=300) for writer in writers]
@@ -282,7 +336,8 @@ def test_a_coordinator_cannot_upgrade_the_schema_and_is_told_to_ask_the_dba(post
 
 
 def test_the_viewer_sees_the_position_on_the_command_line_and_a_refusal_is_one_clear_line(
-        postgres_cluster, team_database_url, capsys):
+    postgres_cluster, team_database_url, capsys
+):
     with open_team_database(team_database_url) as database, database.transaction() as session:
         a_case(session)
     with_roles(postgres_cluster, team_database_url, vera="dhr_viewer")
@@ -294,13 +349,15 @@ def test_the_viewer_sees_the_position_on_the_command_line_and_a_refusal_is_one_c
     capsys.readouterr()
     assert main(["move", "--from", viewer, "--to", str(Path(postgres_cluster.socket_dir).parent / "never.dhrdb")]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("The team database's server refused this for your role (permission denied for table dhr_case)")
+    assert err.startswith(
+        "The team database's server refused this for your role (permission denied for table dhr_case)"
+    )
     assert err.count("\n") == 1 and "restore" not in err
 
 
 def test_the_viewer_opens_a_case_without_its_real_names(postgres_cluster, team_database_url, capsys):
-    from ui.screens.case.screen import _save_case  # noqa: F401 - first: ui.models.loaders and ui.screens import each other
     from ui.models.loaders import load_case_detail
+    from ui.screens.case.screen import _save_case  # noqa: F401 - first: ui.models.loaders and ui.screens import each other
 
     with open_team_database(team_database_url) as database, database.transaction() as session:
         case_id = a_case(session).id
@@ -335,7 +392,8 @@ def test_the_same_migrations_build_exactly_the_model_on_the_server_and_go_back_d
     from alembic import command
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
-    from sqlalchemy import create_engine, inspect as inspect_schema
+    from sqlalchemy import create_engine
+    from sqlalchemy import inspect as inspect_schema
 
     from dhr_tracker.model import Base
     from dhr_tracker.storage import migrate
@@ -348,8 +406,12 @@ def test_the_same_migrations_build_exactly_the_model_on_the_server_and_go_back_d
             differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
             # Alembic finds nothing to change: every table, column, type, index and key as modelled.
             assert differences == []
-            triggers = {name for (name,) in connection.execute(text(
-                "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_entry'::regclass AND NOT tgisinternal"))}
+            triggers = {
+                name
+                for (name,) in connection.execute(
+                    text("SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_entry'::regclass AND NOT tgisinternal")
+                )
+            }
             assert triggers == {"audit_entry_no_update", "audit_entry_no_delete", "audit_entry_no_truncate"}
         with engine.begin() as connection:
             command.downgrade(migrate.alembic_config(connection), "base")
@@ -383,20 +445,25 @@ def test_upgrading_a_team_database_to_row_digests_records_the_same_digests_the_a
                 from dhr_tracker.reference_data import seed_reference_data
 
                 seed_reference_data(session)  # as a new database of that version was set up
-                session.add(Agency(name="Kent Police \"K\" \\ é 😀", notes="line one\nline\ttwo\x01", outside_kent=True))
+                session.add(Agency(name='Kent Police "K" \\ é 😀', notes="line one\nline\ttwo\x01", outside_kent=True))
                 session.flush()
                 a_case(session, reference="DHR-2025-01")  # a case: dates, timestamps, NULLs and both real names
                 session.flush()
             migrate.upgrade_to_head(connection)
             recorded = {
                 entity: json.loads(changes)["rows"]
-                for entity, changes in connection.execute(text("SELECT entity, changes_json FROM audit_entry WHERE action = 'baseline'"))
+                for entity, changes in connection.execute(
+                    text("SELECT entity, changes_json FROM audit_entry WHERE action = 'baseline'")
+                )
             }
             assert {"agency", "dhr_case"} <= set(recorded)
             for table, rows in recorded.items():
                 assert rows == row_digest.table_digests(connection, table)
-            triggers = set(connection.execute(text(
-                "SELECT tgname FROM pg_trigger WHERE tgrelid = CAST('audit_imported_entry' AS regclass)")).scalars())
+            triggers = set(
+                connection.execute(
+                    text("SELECT tgname FROM pg_trigger WHERE tgrelid = CAST('audit_imported_entry' AS regclass)")
+                ).scalars()
+            )
             assert triggers == {f"audit_imported_entry_no_{action}" for action in ("update", "delete", "truncate")}
     finally:
         engine.dispose()

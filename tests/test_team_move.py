@@ -8,12 +8,12 @@ import json
 import pytest
 from sqlalchemy import select, text
 
-from dhr_tracker.cli import main
 from dhr_tracker.casework.cases import create_case, update_case
+from dhr_tracker.cli import main
 from dhr_tracker.model import AuditEntry, Case
-from dhr_tracker.vocabulary import AuditAction
 from dhr_tracker.security.audit import verify_chain
 from dhr_tracker.storage.database import open_database
+from dhr_tracker.vocabulary import AuditAction
 from tests.conftest import PASSPHRASE
 
 NEW_PASSPHRASE = "another passphrase for the moved file"
@@ -35,7 +35,9 @@ def listing(target, arguments, capsys) -> bytes:
     return capsys.readouterr().out.encode("utf-8")
 
 
-def test_the_same_demo_seed_gives_byte_identical_listings_on_both_engines(tmp_path, empty_team_database_url, passphrases, capsys):
+def test_the_same_demo_seed_gives_byte_identical_listings_on_both_engines(
+    tmp_path, empty_team_database_url, passphrases, capsys
+):
     local = tmp_path / "demo.dhrdb"
     assert main(["demo", "--db", str(local), "--cases", "14", "--seed", "3"]) == 0
     assert main(["demo", "--db", empty_team_database_url, "--cases", "14", "--seed", "3"]) == 0
@@ -47,11 +49,14 @@ def test_the_same_demo_seed_gives_byte_identical_listings_on_both_engines(tmp_pa
 
 
 def _segment(session, table="audit_imported_entry") -> list[tuple[int, str]]:
-    return [tuple(row) for row in session.execute(text(f"SELECT id, entry_hash FROM {table} ORDER BY archive_sha256, id"))]
+    return [
+        tuple(row) for row in session.execute(text(f"SELECT id, entry_hash FROM {table} ORDER BY archive_sha256, id"))
+    ]
 
 
-def test_move_to_the_server_and_back_keeps_everything_and_the_audit_trail(tmp_path, empty_team_database_url, passphrases, capsys,
-                                                                         monkeypatch):
+def test_move_to_the_server_and_back_keeps_everything_and_the_audit_trail(
+    tmp_path, empty_team_database_url, passphrases, capsys, monkeypatch
+):
     local = tmp_path / "local.dhrdb"
     assert main(["demo", "--db", str(local), "--cases", "6", "--seed", "2"]) == 0
     with open_database(local, PASSPHRASE, read_only=True) as database, database.session() as session:
@@ -74,7 +79,9 @@ def test_move_to_the_server_and_back_keeps_everything_and_the_audit_trail(tmp_pa
         assert _segment(session) == trail
         actions = list(session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
         assert actions[0] is AuditAction.IMPORT and set(actions[1:]) == {AuditAction.BASELINE}
-        opening = json.loads(session.scalar(select(AuditEntry.changes_json).where(AuditEntry.action == AuditAction.IMPORT)))
+        opening = json.loads(
+            session.scalar(select(AuditEntry.changes_json).where(AuditEntry.action == AuditAction.IMPORT))
+        )
         assert opening["segment_head"] == f"{len(trail)}:{trail[-1][1]}"
         server_trail_length = len(actions)
         # ...and a change on the server extends that chain.
@@ -87,8 +94,12 @@ def test_move_to_the_server_and_back_keeps_everything_and_the_audit_trail(tmp_pa
     with open_database(back, NEW_PASSPHRASE, read_only=True) as moved, moved.session() as session:
         report = verify_chain(session)
         assert report.ok and report.end_recorded, report.problems()
-        kept = session.execute(text("SELECT count(*), max(os_user) FROM audit_imported_entry "
-                                    "WHERE action = 'update' AND entity = 'dhr_case'")).one()
+        kept = session.execute(
+            text(
+                "SELECT count(*), max(os_user) FROM audit_imported_entry "
+                "WHERE action = 'update' AND entity = 'dhr_case'"
+            )
+        ).one()
         assert kept == (1, "postgres")  # the server's change, with the server's user, in the kept segment
         segment_rows = session.scalar(text("SELECT count(*) FROM audit_imported_entry"))
         assert segment_rows == len(trail) + server_trail_length + 1  # both segments: the file's, then the server's
@@ -107,24 +118,31 @@ def test_a_row_has_the_same_digest_on_both_engines(tmp_path, empty_team_database
     from dhr_tracker.storage.database import create_database
     from dhr_tracker.storage.postgres import create_team_database
 
-    odd = "".join(chr(code) for code in range(1, 32)) + '"\\/ \x7f é ŉ Ǆ ﬁ \u2028\u2029 \U0001f600 \ufeff 𝔄 Jöhn O\'Brien'
+    odd = (
+        "".join(chr(code) for code in range(1, 32)) + "\"\\/ \x7f é ŉ Ǆ ﬁ \u2028\u2029 \U0001f600 \ufeff 𝔄 Jöhn O'Brien"
+    )
     local = tmp_path / "odd.dhrdb"
     with create_database(local, PASSPHRASE, PASSPHRASE) as database:
         with database.transaction() as session:
-            case = create_case(session, reference="DHR-2026-77", pseudonym="Robin", notified_on=dt.date(2026, 3, 2),
-                               csp_area="Dover")
+            case = create_case(
+                session, reference="DHR-2026-77", pseudonym="Robin", notified_on=dt.date(2026, 3, 2), csp_area="Dover"
+            )
             update_case(session, case, notes=odd)
     with open_database(local, PASSPHRASE) as database:
         archive = read_whole(database)
         with database.transaction() as session:
-            on_file = {table.name: row_digest.table_digests(session.connection(), table.name)
-                       for table in row_digest.audited_tables()}
+            on_file = {
+                table.name: row_digest.table_digests(session.connection(), table.name)
+                for table in row_digest.audited_tables()
+            }
             state_sql, _ = row_digest.state_sql("dhr_case", "sqlite")
             file_text = session.execute(text(f"SELECT {state_sql} FROM dhr_case AS t")).scalar()
     create_team_database(empty_team_database_url, fill=fill_from(archive)).close()  # refuses a row whose digest differs
     with open_database(empty_team_database_url, "") as team, team.transaction() as session:
-        on_server = {table.name: row_digest.table_digests(session.connection(), table.name)
-                     for table in row_digest.audited_tables()}
+        on_server = {
+            table.name: row_digest.table_digests(session.connection(), table.name)
+            for table in row_digest.audited_tables()
+        }
         state_sql, _ = row_digest.state_sql("dhr_case", "postgresql")
         server_text = session.execute(text(f"SELECT {state_sql} FROM dhr_case AS t")).scalar()
     assert server_text == file_text
@@ -133,7 +151,9 @@ def test_a_row_has_the_same_digest_on_both_engines(tmp_path, empty_team_database
     assert sum(len(rows) for rows in on_file.values()) > 20  # the reference data and the case: real rows compared
 
 
-def test_a_move_that_fails_part_way_leaves_the_server_database_empty(tmp_path, empty_team_database_url, passphrases, capsys, monkeypatch):
+def test_a_move_that_fails_part_way_leaves_the_server_database_empty(
+    tmp_path, empty_team_database_url, passphrases, capsys, monkeypatch
+):
     local = tmp_path / "local.dhrdb"
     assert main(["demo", "--db", str(local), "--cases", "3", "--seed", "2"]) == 0
     from dhr_tracker.exchange import move
@@ -147,11 +167,15 @@ def test_a_move_that_fails_part_way_leaves_the_server_database_empty(tmp_path, e
     import psycopg
 
     with psycopg.connect(empty_team_database_url) as connection:
-        tables = connection.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'").fetchone()
+        tables = connection.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
+        ).fetchone()
     assert tables == (0,)  # not even the schema: the whole move was one transaction
 
 
-def test_move_refuses_an_existing_file_and_a_server_that_already_holds_dhr_tracker(tmp_path, team_database_url, passphrases, capsys):
+def test_move_refuses_an_existing_file_and_a_server_that_already_holds_dhr_tracker(
+    tmp_path, team_database_url, passphrases, capsys
+):
     existing = tmp_path / "existing.dhrdb"
     existing.write_bytes(b"keep me")
     assert main(["move", "--from", team_database_url, "--to", str(existing)]) == 1
@@ -198,6 +222,7 @@ def test_a_json_archive_imports_into_an_empty_team_database(tmp_path, empty_team
     assert listing(empty_team_database_url, LISTINGS[0], capsys) == listing(local, LISTINGS[0], capsys)
     # New rows after the imported ones get fresh ids (the server's id sequences were moved past them).
     with open_database(empty_team_database_url, "") as team, team.transaction() as session:
-        case = create_case(session, reference="DHR-2026-50", pseudonym="New", notified_on=dt.date(2026, 3, 2),
-                           csp_area="Dover")
+        case = create_case(
+            session, reference="DHR-2026-50", pseudonym="New", notified_on=dt.date(2026, 3, 2), csp_area="Dover"
+        )
         assert case.id == 5

@@ -17,8 +17,20 @@ D = dt.date
 TODAY = D(2026, 12, 1)
 
 
-@pytest.mark.parametrize("text", ["2026-12-01", "01/12/2026", "1/12/2026", "1 Dec 2026", "1 December 2026",
-                                  "1st December 2026", " 01.12.2026 ", "1-Dec-2026", "1 dec 2026"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-12-01",
+        "01/12/2026",
+        "1/12/2026",
+        "1 Dec 2026",
+        "1 December 2026",
+        "1st December 2026",
+        " 01.12.2026 ",
+        "1-Dec-2026",
+        "1 dec 2026",
+    ],
+)
 def test_every_form_a_person_types_reads_as_the_same_day(text):
     assert parse_date(text, label="date", today=TODAY) == D(2026, 12, 1)
 
@@ -68,8 +80,13 @@ days = st.dates(min_value=D(2011, 1, 1), max_value=D(2031, 12, 1))
 
 @given(days)
 def test_every_printed_form_of_a_day_reads_back_as_that_day(day):
-    for text in (day.isoformat(), day.strftime("%d/%m/%Y"), f"{day.day}/{day.month}/{day.year}",
-                 day.strftime("%d %b %Y"), f"{day.day} {day.strftime('%B')} {day.year}"):
+    for text in (
+        day.isoformat(),
+        day.strftime("%d/%m/%Y"),
+        f"{day.day}/{day.month}/{day.year}",
+        day.strftime("%d %b %Y"),
+        f"{day.day} {day.strftime('%B')} {day.year}",
+    ):
         assert parse_date(text, today=TODAY) == day, text
 
 
@@ -112,12 +129,15 @@ DATE_OPTIONS = [
 
 
 @pytest.mark.parametrize("command", DATE_OPTIONS, ids=lambda c: " ".join(c))
-@pytest.mark.parametrize(("typed", "words"), [
-    ("9999-12-31", "more than 5 years ahead"),
-    ("31/02/2026", "impossible date"),
-    ("2010-06-01", "before 01/01/2011"),
-    ("tomorrow", "is not a date"),
-])
+@pytest.mark.parametrize(
+    ("typed", "words"),
+    [
+        ("9999-12-31", "more than 5 years ahead"),
+        ("31/02/2026", "impossible date"),
+        ("2010-06-01", "before 01/01/2011"),
+        ("tomorrow", "is not a date"),
+    ],
+)
 def test_every_date_option_refuses_a_bad_date_plainly(command, typed, words, capsys):
     with pytest.raises(SystemExit) as usage:
         main([*command, typed])

@@ -43,26 +43,35 @@ def workbook_with_rows(path: Path, rows: bytes) -> Path:
         archive.writestr("_rels/.rels", ROOT_RELS)
         archive.writestr("xl/workbook.xml", WORKBOOK)
         archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
-        archive.writestr("xl/worksheets/sheet1.xml",
-                         b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-                         + rows + b"</sheetData></worksheet>")
+        archive.writestr(
+            "xl/worksheets/sheet1.xml",
+            b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+            + rows
+            + b"</sheetData></worksheet>",
+        )
     return path
 
 
 def test_cells_in_the_last_column_of_every_row_are_refused_before_parsing(tmp_path):
     # 100,000 rows, each a value in column A and an empty styled cell in XFD (column 16,384): openpyxl
     # would yield 100,000 x 16,384 = 1.6 billion values. The file itself is about a megabyte.
-    rows = b"".join(b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>x</t></is></c><c r="XFD%d" s="1"/></row>' % (n, n, n)
-                    for n in range(1, 100_001))
+    rows = b"".join(
+        b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>x</t></is></c><c r="XFD%d" s="1"/></row>' % (n, n, n)
+        for n in range(1, 100_001)
+    )
     path = workbook_with_rows(tmp_path / "wide.xlsx", rows)
     assert path.stat().st_size < 2 * 1024 * 1024
-    with pytest.raises(SheetFileError, match="the sheet 'Cases' holds more cells.*Delete the unused columns to the right"):
+    with pytest.raises(
+        SheetFileError, match="the sheet 'Cases' holds more cells.*Delete the unused columns to the right"
+    ):
         read_sheet_file(path)
 
 
 def test_a_sheet_reaching_the_last_row_is_refused(tmp_path):
-    path = workbook_with_rows(tmp_path / "tall.xlsx", b'<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row>'
-                                                      b'<row r="1048576"><c r="A1048576" s="1"/></row>')
+    path = workbook_with_rows(
+        tmp_path / "tall.xlsx",
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row><row r="1048576"><c r="A1048576" s="1"/></row>',
+    )
     with pytest.raises(SheetFileError, match="reaches row 1,048,576"):
         read_sheet_file(path)
 
@@ -77,7 +86,9 @@ def test_a_zip_bomb_is_named_as_such(tmp_path):
 def test_too_many_shared_strings_are_refused(tmp_path):
     path = workbook_with_rows(tmp_path / "strings.xlsx", b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>')
     with zipfile.ZipFile(path, "a") as archive:  # as Excel writes text: once, in the shared strings part
-        archive.writestr("xl/sharedStrings.xml", b"<sst>" + b"".join(b"<si><t>text %d</t></si>" % n for n in range(30)) + b"</sst>")
+        archive.writestr(
+            "xl/sharedStrings.xml", b"<sst>" + b"".join(b"<si><t>text %d</t></si>" % n for n in range(30)) + b"</sst>"
+        )
     check_workbook(path)  # within the normal limits
     with pytest.raises(SheetFileError, match="more than 20 different texts"):
         check_workbook(path, WorkbookLimits(shared_strings=20))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 import traceback
@@ -64,10 +65,8 @@ def install_exception_hook(context: AppContext) -> None:
         if not is_expected(error):
             frames = "".join(traceback.format_tb(trace))
             logging.getLogger("dhr_tracker.ui").error("Unexpected %s\n%s", kind.__name__, frames)
-        try:
+        with contextlib.suppress(Exception):  # the hook must never raise
             context.prompter.warning("Something went wrong", message_for(error))
-        except Exception:  # noqa: BLE001 - the hook must never raise
-            pass
 
     sys.excepthook = hook
 

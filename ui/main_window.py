@@ -41,8 +41,14 @@ def screen_classes() -> list[type]:
 class MainWindow(QMainWindow):
     screen_changed = Signal(str)
 
-    def __init__(self, context: AppContext, *, idle_timeout_ms: int | None = None, watch_session: bool = True,
-                 backup_on_close: bool = True):
+    def __init__(
+        self,
+        context: AppContext,
+        *,
+        idle_timeout_ms: int | None = None,
+        watch_session: bool = True,
+        backup_on_close: bool = True,
+    ):
         super().__init__()
         self.context = context
         self.backup_on_close = backup_on_close
@@ -90,11 +96,16 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.database_label)
 
         self.lock_sequence = LockSequence(
-            context, screens=lambda: self.screens, current_screen=self.current_screen, show_unlock=self._show_unlock,
+            context,
+            screens=lambda: self.screens,
+            current_screen=self.current_screen,
+            show_unlock=self._show_unlock,
             parent=self,
         )
         minutes = IDLE_LOCK_MINUTES.default
-        self.idle_watcher = IdleWatcher(idle_timeout_ms if idle_timeout_ms is not None else minutes * 60_000, parent=self)
+        self.idle_watcher = IdleWatcher(
+            idle_timeout_ms if idle_timeout_ms is not None else minutes * 60_000, parent=self
+        )
         self._fixed_idle_timeout = idle_timeout_ms is not None
         self.idle_watcher.idle.connect(lambda: self.lock(IDLE))
         self.session_watcher = SessionLockWatcher(self) if watch_session else None
@@ -131,8 +142,11 @@ class MainWindow(QMainWindow):
 
     def show_screen(self, key: str | int, item: object = None) -> Any:
         """Show a screen by key or position and, if `item` is given, ask it to open that item."""
-        index = key if isinstance(key, int) else next(
-            (i for i, screen in enumerate(self.screens) if getattr(screen, "key", None) == key), None)
+        index = (
+            key
+            if isinstance(key, int)
+            else next((i for i, screen in enumerate(self.screens) if getattr(screen, "key", None) == key), None)
+        )
         if index is None or not 0 <= index < len(self.screens):
             return None
         if self.navigation.currentRow() != index:
@@ -181,16 +195,25 @@ class MainWindow(QMainWindow):
         self.lock_action.setIcon(icon("lock"))
         self.lock_action.setToolTip("Lock the database now (Ctrl+L)")
         self.find_action = self._action("&Find", QKeySequence.StandardKey.Find, self.find, name="action_find")
-        self.new_case_action = self._action("&New case", QKeySequence.StandardKey.New, self.new_case, name="action_new_case")
-        self.close_database_action = self._action("&Close database", None, self.close_database, name="action_close_database")
+        self.new_case_action = self._action(
+            "&New case", QKeySequence.StandardKey.New, self.new_case, name="action_new_case"
+        )
+        self.close_database_action = self._action(
+            "&Close database", None, self.close_database, name="action_close_database"
+        )
         self.quit_action = self._action("&Quit", "Ctrl+Q", self.close, name="action_quit")
-        self.guide_action = self._action("&User guide", QKeySequence.StandardKey.HelpContents, self.show_user_guide,
-                                         name="action_user_guide")
+        self.guide_action = self._action(
+            "&User guide", QKeySequence.StandardKey.HelpContents, self.show_user_guide, name="action_user_guide"
+        )
         self.about_action = self._action("&About DHR Tracker", None, self.show_about, name="action_about")
         self.screen_actions = []
         for index, screen in enumerate(self.screens[:9]):
-            action = self._action(screen.title, f"Ctrl+{index + 1}", lambda _=False, i=index: self.show_screen(i),
-                                  name=f"action_screen_{index + 1}")
+            action = self._action(
+                screen.title,
+                f"Ctrl+{index + 1}",
+                lambda _=False, i=index: self.show_screen(i),
+                name=f"action_screen_{index + 1}",
+            )
             self.screen_actions.append(action)
 
         menu = self.menuBar().addMenu("&File")
@@ -219,8 +242,13 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         unlocked = self.context.is_unlocked
-        for action in (self.lock_action, self.find_action, self.new_case_action, self.close_database_action,
-                       *self.screen_actions):
+        for action in (
+            self.lock_action,
+            self.find_action,
+            self.new_case_action,
+            self.close_database_action,
+            *self.screen_actions,
+        ):
             action.setEnabled(unlocked)
         self.toolbar.setVisible(unlocked)
         self.menuBar().setVisible(True)
@@ -268,7 +296,9 @@ class MainWindow(QMainWindow):
     def _on_unlocked(self) -> None:
         database = self.context.database
         # A team database is unlocked again by its URL (the server signs in again), a file by its path.
-        self.lock_sequence.last_path = (database.target if database.shared else database.path) if database is not None else None
+        self.lock_sequence.last_path = (
+            (database.target if database.shared else database.path) if database is not None else None
+        )
         name = (database.label if database.shared else database.path.name) if database is not None else ""
         self.database_label.setText(name)
         self.database_label.setToolTip(database.label if database is not None else "")
@@ -296,8 +326,12 @@ class MainWindow(QMainWindow):
         database = self.context.database
         if database is None or getattr(database, "read_only", False) or database.shared:
             return  # a team database is backed up on the server by its administrators (docs/TEAM.md)
-        self.context.tasks.run(lambda: automatic_backup(database), progress="Backing up before closing…",
-                               title="The automatic backup failed", uses_database=False)
+        self.context.tasks.run(
+            lambda: automatic_backup(database),
+            progress="Backing up before closing…",
+            title="The automatic backup failed",
+            uses_database=False,
+        )
         self.context.tasks.wait_for_idle()
 
     def close_database(self) -> None:
@@ -316,8 +350,11 @@ class MainWindow(QMainWindow):
             for screen in self.screens:
                 if getattr(screen, "has_unsaved_changes", lambda: False)():
                     answer = self.context.prompter.choose(
-                        "Unsaved changes", f"{screen.title} has changes that are not saved. Save them before closing?",
-                        [SAVE, DISCARD, CANCEL], default=SAVE)
+                        "Unsaved changes",
+                        f"{screen.title} has changes that are not saved. Save them before closing?",
+                        [SAVE, DISCARD, CANCEL],
+                        default=SAVE,
+                    )
                     if answer in (None, CANCEL) or (answer == SAVE and not screen.save_changes()):
                         event.ignore()
                         return

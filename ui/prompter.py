@@ -39,8 +39,15 @@ class Prompter:
         """A yes/no question; True for yes."""
         raise NotImplementedError
 
-    def choose(self, title: str, text: str, choices: list[str], *, default: str | None = None,
-               timeout_seconds: int | None = None) -> str | None:
+    def choose(
+        self,
+        title: str,
+        text: str,
+        choices: list[str],
+        *,
+        default: str | None = None,
+        timeout_seconds: int | None = None,
+    ) -> str | None:
         """One of `choices` (button labels, e.g. ["Save", "Discard", "Cancel"]); None if closed.
 
         With `timeout_seconds`, the question answers itself with `default` when nobody answers in time
@@ -106,12 +113,23 @@ class QtPrompter(Prompter):
         self._exec(box)
         return box.clickedButton() is box.button(QMessageBox.StandardButton.Yes)
 
-    def choose(self, title: str, text: str, choices: list[str], *, default: str | None = None,
-               timeout_seconds: int | None = None) -> str | None:
+    def choose(
+        self,
+        title: str,
+        text: str,
+        choices: list[str],
+        *,
+        default: str | None = None,
+        timeout_seconds: int | None = None,
+    ) -> str | None:
         box = self._box(QMessageBox.Icon.Question, title, text)
         buttons = {}
         for label in choices:
-            role = QMessageBox.ButtonRole.RejectRole if label.lower().startswith("cancel") else QMessageBox.ButtonRole.AcceptRole
+            role = (
+                QMessageBox.ButtonRole.RejectRole
+                if label.lower().startswith("cancel")
+                else QMessageBox.ButtonRole.AcceptRole
+            )
             buttons[box.addButton(label, role)] = label
         default_button = next((button for button, label in buttons.items() if label == default), None)
         if default_button is not None:
@@ -188,7 +206,9 @@ class ScriptedPrompter(Prompter):
             raise NoAnswerScripted(f"No answer scripted for {prompt.kind}({prompt.title!r}, {prompt.text!r})")
         kind, value = self._answers.popleft()
         if kind is not None and kind != prompt.kind:
-            raise NoAnswerScripted(f"Expected a {kind}() next, but the app asked {prompt.kind}({prompt.title!r}, {prompt.text!r})")
+            raise NoAnswerScripted(
+                f"Expected a {kind}() next, but the app asked {prompt.kind}({prompt.title!r}, {prompt.text!r})"
+            )
         return value(prompt) if callable(value) else value
 
     def information(self, title: str, text: str) -> None:
@@ -200,8 +220,15 @@ class ScriptedPrompter(Prompter):
     def question(self, title: str, text: str, *, default_yes: bool = False) -> bool:
         return bool(self._ask(Prompt("question", title, text)))
 
-    def choose(self, title: str, text: str, choices: list[str], *, default: str | None = None,
-               timeout_seconds: int | None = None) -> str | None:
+    def choose(
+        self,
+        title: str,
+        text: str,
+        choices: list[str],
+        *,
+        default: str | None = None,
+        timeout_seconds: int | None = None,
+    ) -> str | None:
         answer = self._ask(Prompt("choose", title, text), default=default, has_default=timeout_seconds is not None)
         if answer is not None and answer not in choices:
             raise NoAnswerScripted(f"Scripted answer {answer!r} is not one of {choices}")

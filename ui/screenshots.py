@@ -40,12 +40,20 @@ def _parse_scale(text: str) -> float:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m ui.screenshots", description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, required=True, help="folder to write the PNG files into (created if needed)")
+    parser.add_argument(
+        "--out", type=Path, required=True, help="folder to write the PNG files into (created if needed)"
+    )
     parser.add_argument("--cases", type=int, default=24, help="how many demo cases (default 24)")
-    parser.add_argument("--size", type=_parse_size, action="append",
-                        help="window size, e.g. 1280x720; more than once for several sizes, each in a sub-folder "
-                             "named after it (default 1360x860)")
-    parser.add_argument("--scale", type=_parse_scale, default=1.0, help="device pixel ratio, e.g. 2 for a high-DPI check")
+    parser.add_argument(
+        "--size",
+        type=_parse_size,
+        action="append",
+        help="window size, e.g. 1280x720; more than once for several sizes, each in a sub-folder "
+        "named after it (default 1360x860)",
+    )
+    parser.add_argument(
+        "--scale", type=_parse_scale, default=1.0, help="device pixel ratio, e.g. 2 for a high-DPI check"
+    )
     parser.add_argument("--seed", type=int, default=1, help="demo data seed")
     return parser
 
@@ -78,7 +86,15 @@ def visible_texts(root) -> list[tuple[str, str]]:
     cells, headers and tooltips of every visible table, list and tree."""
     from PySide6.QtCore import QModelIndex, Qt
     from PySide6.QtWidgets import (
-        QAbstractButton, QAbstractItemView, QComboBox, QGroupBox, QLabel, QLineEdit, QPlainTextEdit, QTabBar, QTextEdit,
+        QAbstractButton,
+        QAbstractItemView,
+        QComboBox,
+        QGroupBox,
+        QLabel,
+        QLineEdit,
+        QPlainTextEdit,
+        QTabBar,
+        QTextEdit,
         QWidget,
     )
 
@@ -122,13 +138,12 @@ def visible_texts(root) -> list[tuple[str, str]]:
 def render(out: Path, *, cases: int = 24, size: tuple[int, int] = DEFAULT_SIZE, seed: int = 1) -> list[Path]:
     from dhr_tracker.dates import today_uk
     from dhr_tracker.demo import create_demo_database
+    from dhr_tracker.privacy.channels import SCREENSHOTS
+    from dhr_tracker.reports.pseudonyms import RealNameGuard
     from ui.app import create_application
     from ui.context import AppContext
     from ui.main_window import MainWindow
     from ui.prompter import ScriptedPrompter
-
-    from dhr_tracker.privacy.channels import SCREENSHOTS
-    from dhr_tracker.reports.pseudonyms import RealNameGuard
 
     app = create_application()
     out.mkdir(parents=True, exist_ok=True)
@@ -147,16 +162,21 @@ def render(out: Path, *, cases: int = 24, size: tuple[int, int] = DEFAULT_SIZE, 
 
     with tempfile.TemporaryDirectory(prefix="dhr-screenshots-") as folder:
         folder_path = Path(folder)
-        context = AppContext(prompter=ScriptedPrompter(), today=today_uk, config_dir=folder_path / "config",
-                             data_dir=folder_path / "data")
+        context = AppContext(
+            prompter=ScriptedPrompter(),
+            today=today_uk,
+            config_dir=folder_path / "config",
+            data_dir=folder_path / "data",
+        )
         window = MainWindow(context, watch_session=False, backup_on_close=False)
         window.resize(*size)
         window.show()
         shoot(window, "start")
 
         passphrase = secrets.token_urlsafe(24)
-        database = create_demo_database(folder_path / "demo.dhrdb", passphrase, cases=cases, seed=seed,
-                                        anchor=today_uk())
+        database = create_demo_database(
+            folder_path / "demo.dhrdb", passphrase, cases=cases, seed=seed, anchor=today_uk()
+        )
         context.set_database(database)
         case_id = _pick_case(context)
         for index, screen in enumerate(window.screens):

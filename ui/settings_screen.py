@@ -47,7 +47,11 @@ GROUP_TITLES = {
 
 
 def is_long_text(setting: Setting) -> bool:
-    return setting.kind is str and isinstance(setting.default, str) and ("\n" in setting.default or len(setting.default) > 140)
+    return (
+        setting.kind is str
+        and isinstance(setting.default, str)
+        and ("\n" in setting.default or len(setting.default) > 140)
+    )
 
 
 class SettingField(QWidget):
@@ -111,7 +115,9 @@ class SettingField(QWidget):
                 try:
                     return json.loads(text)
                 except ValueError:
-                    raise SettingError(f"{self.setting.label} is not in the expected form; check the brackets and quotes.") from None
+                    raise SettingError(
+                        f"{self.setting.label} is not in the expected form; check the brackets and quotes."
+                    ) from None
             return text
         return widget.text()
 
@@ -127,7 +133,9 @@ class SettingField(QWidget):
             elif isinstance(widget, LadderEditor):
                 widget.set_value(value)
             elif isinstance(widget, QPlainTextEdit):
-                widget.setPlainText(json.dumps(value, indent=1) if self.setting.kind in (list, dict) else str(value or ""))
+                widget.setPlainText(
+                    json.dumps(value, indent=1) if self.setting.kind in (list, dict) else str(value or "")
+                )
             else:
                 widget.setText("" if value is None else str(value))
                 widget.setCursorPosition(0)  # show the start of a long value, not its end
@@ -169,8 +177,11 @@ class SettingsScreen(Screen):
         header.setObjectName("settings_header")
         heading = QLabel("Settings", header)
         heading.setObjectName("screen_heading")
-        intro = QLabel("Kept inside the encrypted database, so they travel with it. Closure days and the "
-                       "buttons under “This database” take effect at once; the rest when you save.", header)
+        intro = QLabel(
+            "Kept inside the encrypted database, so they travel with it. Closure days and the "
+            "buttons under “This database” take effect at once; the rest when you save.",
+            header,
+        )
         intro.setObjectName("hint")
         intro.setWordWrap(True)
 
@@ -200,7 +211,9 @@ class SettingsScreen(Screen):
         closure_layout = QVBoxLayout(closure_box)
         closure_hint = QLabel(
             "Days the council is closed, besides the England and Wales bank holidays. Deadlines counted "
-            "in working days skip them.", closure_box)
+            "in working days skip them.",
+            closure_box,
+        )
         closure_hint.setObjectName("hint")
         closure_hint.setWordWrap(True)
         self.closure_days = ClosureDaysEditor(context, closure_box)
@@ -213,8 +226,11 @@ class SettingsScreen(Screen):
         themes_box = QGroupBox("Learning themes", content)
         themes_box.setAccessibleName("Learning themes")
         themes_layout = QVBoxLayout(themes_box)
-        themes_hint = QLabel("The vocabulary for tagging reviews and recommendations. Changes take effect at once; "
-                             "a retired theme keeps its tags.", themes_box)
+        themes_hint = QLabel(
+            "The vocabulary for tagging reviews and recommendations. Changes take effect at once; "
+            "a retired theme keeps its tags.",
+            themes_box,
+        )
         themes_hint.setObjectName("hint")
         themes_hint.setWordWrap(True)
         self.themes = ThemesEditor(context, themes_box)
@@ -294,7 +310,10 @@ class SettingsScreen(Screen):
         path = self.context.database_path
         self.database_hint.setText(
             f"{path.name} is backed up automatically, encrypted, into the folder “backups” beside it when the app "
-            "closes. A backup opens with the passphrase the database had when it was taken." if path else "")
+            "closes. A backup opens with the passphrase the database had when it was taken."
+            if path
+            else ""
+        )
         self.database_message.clear()
 
     def clear(self) -> None:
@@ -365,11 +384,14 @@ class SettingsScreen(Screen):
         database = self.context.require_database()
         if database.shared:
             self.database_message.show_info(
-                "A team database is backed up on its server by the database administrators (docs/TEAM.md).")
+                "A team database is backed up on its server by the database administrators (docs/TEAM.md)."
+            )
             return
         folder = default_backup_folder(database.path)
         suggested = folder / f"{database.path.stem}-{self.context.today():%Y-%m-%d}{BACKUP_SUFFIX}"
-        target = self.context.prompter.save_file("Back up the database", str(suggested), f"Encrypted backups (*{BACKUP_SUFFIX})")
+        target = self.context.prompter.save_file(
+            "Back up the database", str(suggested), f"Encrypted backups (*{BACKUP_SUFFIX})"
+        )
         if target is None:
             return
         if not target.suffix:
@@ -384,15 +406,21 @@ class SettingsScreen(Screen):
             counts = "; ".join(check.summary_lines()[:4])
             self.database_message.show_info(f"Backed up to {check.path} and checked ({counts}).")
 
-        self.context.tasks.run(work, on_done=done, on_error=lambda error: self.database_message.show_error(message_for(error)),
-                               progress="Backing up…", uses_database=False)
+        self.context.tasks.run(
+            work,
+            on_done=done,
+            on_error=lambda error: self.database_message.show_error(message_for(error)),
+            progress="Backing up…",
+            uses_database=False,
+        )
 
     def change_passphrase(self) -> None:
         from ui.widgets.change_passphrase import ChangePassphraseDialog
 
         if self.context.require_database().shared:
             self.database_message.show_info(
-                "A team database has no passphrase: each person signs in to the server with their own password.")
+                "A team database has no passphrase: each person signs in to the server with their own password."
+            )
             return
         dialog = ChangePassphraseDialog(self.context, self)
         dialog.exec()

@@ -251,6 +251,7 @@ class TaskRunner(QObject):
                 with database.transaction() as session:
                     return function(session, **arguments)
         else:
+
             def work() -> Any:
                 return function(**arguments)
 

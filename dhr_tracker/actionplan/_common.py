@@ -27,9 +27,19 @@ def resolve_agency(session: Session, value: Any, field: str, label: str) -> Agen
         raise ValidationError(f"{label} is required.", field=field, rule="required")
     if agency is None:
         close = similar_agency_names(session, str(value))
-        hint = (" Did you mean " + ", ".join(f"'{name}'" for name in close[:-1]) + (" or " if len(close) > 1 else "")
-                + f"'{close[-1]}'?") if close else " Add it to the agencies first, or choose another."
-        raise ValidationError(f"{label}: '{value}' is not an agency on the list.{hint}", field=field, rule="unknown_agency")
+        hint = (
+            (
+                " Did you mean "
+                + ", ".join(f"'{name}'" for name in close[:-1])
+                + (" or " if len(close) > 1 else "")
+                + f"'{close[-1]}'?"
+            )
+            if close
+            else " Add it to the agencies first, or choose another."
+        )
+        raise ValidationError(
+            f"{label}: '{value}' is not an agency on the list.{hint}", field=field, rule="unknown_agency"
+        )
     return agency
 
 

@@ -14,10 +14,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dhr_tracker.actionplan._common import decision_date
-from dhr_tracker.validation import clean_date, clean_text, not_in_future
 from dhr_tracker.dates import format_date, today_uk
 from dhr_tracker.errors import ValidationError
 from dhr_tracker.model import AgencyContact, ProgressUpdate, Recommendation, UpdateRequest, UpdateRequestItem
+from dhr_tracker.validation import clean_date, clean_text, not_in_future
 
 
 def add_progress_update(
@@ -40,17 +40,25 @@ def add_progress_update(
     if corrects is not None:
         if corrects.recommendation_id != rec.id:
             raise ValidationError(
-                "A correction must be about the same recommendation as the update it corrects.", field="corrects", rule="correction_elsewhere"
+                "A correction must be about the same recommendation as the update it corrects.",
+                field="corrects",
+                rule="correction_elsewhere",
             )
         if received_on < corrects.received_on:
             raise ValidationError(
                 f"The correction is dated {format_date(received_on)}, before the update it corrects ({format_date(corrects.received_on)}).",
-                field="received_on", rule="correction_before_original",
+                field="received_on",
+                rule="correction_before_original",
             )
 
     update = ProgressUpdate(
-        recommendation=rec, received_on=received_on, contact=contact, contact_name=contact_name, text=text,
-        evidence_reference=evidence_reference, corrects=corrects,
+        recommendation=rec,
+        received_on=received_on,
+        contact=contact,
+        contact_name=contact_name,
+        text=text,
+        evidence_reference=evidence_reference,
+        corrects=corrects,
     )
     session.add(update)
     session.flush()
@@ -60,8 +68,14 @@ def add_progress_update(
 
 
 def _checked(
-    rec: Recommendation, received_on: dt.date, text: str, contact_name: str, contact: AgencyContact | None,
-    evidence_reference: str, today: dt.date, decided_on: dt.date | None,
+    rec: Recommendation,
+    received_on: dt.date,
+    text: str,
+    contact_name: str,
+    contact: AgencyContact | None,
+    evidence_reference: str,
+    today: dt.date,
+    decided_on: dt.date | None,
 ) -> tuple[dt.date, str, str, str]:
     """The rules every update obeys; returns the cleaned (received_on, contact_name, text, evidence_reference)."""
     received_on = clean_date(received_on, "received_on", "The date the update was received", required=True)
@@ -69,17 +83,22 @@ def _checked(
     if decided_on and received_on < decided_on:
         raise ValidationError(
             f"The update is dated {format_date(received_on)}, before the decision to review ({format_date(decided_on)}).",
-            field="received_on", rule="update_before_decision",
+            field="received_on",
+            rule="update_before_decision",
         )
     if contact is not None:
         allowed = {rec.lead_agency_id, *(agency.id for agency in rec.supporting_agencies)}
         if contact.agency_id not in allowed:
             raise ValidationError(
                 f"{contact.name} is a contact of {contact.agency.name}, which is neither the lead nor a supporting agency "
-                f"of recommendation {rec.number}.", field="contact", rule="contact_not_of_agency",
+                f"of recommendation {rec.number}.",
+                field="contact",
+                rule="contact_not_of_agency",
             )
         contact_name = contact_name or contact.name
-    contact_name = clean_text(contact_name, "contact_name", "The name of the person who sent the update", required=True, limit=200)
+    contact_name = clean_text(
+        contact_name, "contact_name", "The name of the person who sent the update", required=True, limit=200
+    )
     text = clean_text(text, "text", "The text of the update", required=True)
     evidence_reference = clean_text(evidence_reference, "evidence_reference", "The evidence reference", required=False)
     return received_on, contact_name, text, evidence_reference
@@ -107,27 +126,46 @@ def add_progress_updates(
     for update in updates:
         if update.rec.case_id not in decided:
             decided[update.rec.case_id] = decision_date(session, update.rec.case)
-        checked.append(_checked(update.rec, received_on, update.text, update.contact_name, None, update.evidence_reference,
-                                today, decided[update.rec.case_id]))
+        checked.append(
+            _checked(
+                update.rec,
+                received_on,
+                update.text,
+                update.contact_name,
+                None,
+                update.evidence_reference,
+                today,
+                decided[update.rec.case_id],
+            )
+        )
     if len({update.rec.id for update in updates}) != len(updates):
-        raise ValidationError("Two updates in one batch are about the same recommendation; combine them.",
-                              field="entries", rule="duplicate_entry")
+        raise ValidationError(
+            "Two updates in one batch are about the same recommendation; combine them.",
+            field="entries",
+            rule="duplicate_entry",
+        )
     added = [
-        ProgressUpdate(recommendation=update.rec, received_on=on, contact_name=name, text=text, evidence_reference=evidence)
+        ProgressUpdate(
+            recommendation=update.rec, received_on=on, contact_name=name, text=text, evidence_reference=evidence
+        )
         for update, (on, name, text, evidence) in zip(updates, checked)
     ]
     session.add_all(added)
     session.flush()
     by_rec = {update.recommendation_id: update for update in added}
-    items = session.scalars(
-        select(UpdateRequestItem)
-        .join(UpdateRequest)
-        .where(
-            UpdateRequestItem.recommendation_id.in_(list(by_rec)),
-            UpdateRequestItem.settled_on.is_(None),
-            UpdateRequest.requested_on <= received_on,
-        )
-    ).all() if by_rec else []
+    items = (
+        session.scalars(
+            select(UpdateRequestItem)
+            .join(UpdateRequest)
+            .where(
+                UpdateRequestItem.recommendation_id.in_(list(by_rec)),
+                UpdateRequestItem.settled_on.is_(None),
+                UpdateRequest.requested_on <= received_on,
+            )
+        ).all()
+        if by_rec
+        else []
+    )
     for item in items:
         item.settled_on = received_on
         item.progress_update_id = by_rec[item.recommendation_id].id

@@ -20,9 +20,19 @@ from dhr_tracker.vocabulary import AgencyKind, RecommendationSource, Recommendat
 S = RecommendationStatus
 
 EDITABLE_FIELDS = (
-    "number", "text", "scope", "source", "source_agency", "lead_agency", "supporting_agencies",
-    "action", "key_milestones", "target_on", "outcome",
+    "number",
+    "text",
+    "scope",
+    "source",
+    "source_agency",
+    "lead_agency",
+    "supporting_agencies",
+    "action",
+    "key_milestones",
+    "target_on",
+    "outcome",
 )
+
 
 def _enum(enum_class, value: Any, field: str, label: str):
     if isinstance(value, enum_class):
@@ -36,24 +46,39 @@ def _enum(enum_class, value: Any, field: str, label: str):
 def _apply(session: Session, rec: Recommendation, values: dict[str, Any]) -> None:
     unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ValidationError(f"These are not fields of a recommendation: {', '.join(sorted(unknown))}.", rule="unknown_field")
+        raise ValidationError(
+            f"These are not fields of a recommendation: {', '.join(sorted(unknown))}.", rule="unknown_field"
+        )
     current = {
-        "number": rec.number, "text": rec.text, "scope": rec.scope, "source": rec.source,
-        "source_agency": rec.source_agency, "lead_agency": rec.lead_agency,
+        "number": rec.number,
+        "text": rec.text,
+        "scope": rec.scope,
+        "source": rec.source,
+        "source_agency": rec.source_agency,
+        "lead_agency": rec.lead_agency,
         "supporting_agencies": list(rec.supporting_agencies) if rec.id else [],
-        "action": rec.action, "key_milestones": rec.key_milestones, "target_on": rec.target_on, "outcome": rec.outcome,
+        "action": rec.action,
+        "key_milestones": rec.key_milestones,
+        "target_on": rec.target_on,
+        "outcome": rec.outcome,
     }
     merged = {**current, **values}
 
     number = clean_text(merged["number"], "number", "The recommendation number", required=True, limit=20)
-    clash = session.scalar(
-        select(Recommendation.id).where(
-            Recommendation.case_id == rec.case.id, Recommendation.number == number, Recommendation.id != rec.id
+    clash = (
+        session.scalar(
+            select(Recommendation.id).where(
+                Recommendation.case_id == rec.case.id, Recommendation.number == number, Recommendation.id != rec.id
+            )
         )
-    ) if rec.case.id else None
+        if rec.case.id
+        else None
+    )
     if clash is not None:
         raise ValidationError(
-            f"Case {rec.case.reference} already has a recommendation numbered {number}.", field="number", rule="duplicate_number"
+            f"Case {rec.case.reference} already has a recommendation numbered {number}.",
+            field="number",
+            rule="duplicate_number",
         )
     text = clean_text(merged["text"], "text", "The recommendation", required=True)
     scope = _enum(Scope, merged["scope"] or Scope.LOCAL, "scope", "Scope")
@@ -62,14 +87,17 @@ def _apply(session: Session, rec: Recommendation, values: dict[str, Any]) -> Non
     if scope is Scope.NATIONAL and lead.kind is not AgencyKind.GOVERNMENT_DEPARTMENT:
         raise ValidationError(
             f"A national recommendation goes to a government department, and {lead.name} is not one. "
-            "Choose a government department as lead agency, or change the scope.", field="lead_agency", rule="national_lead",
+            "Choose a government department as lead agency, or change the scope.",
+            field="lead_agency",
+            rule="national_lead",
         )
     source_agency = None
     if source is RecommendationSource.IMR:
         if merged["source_agency"] in (None, ""):
             raise ValidationError(
                 "Name the agency whose Individual Management Review made this recommendation.",
-                field="source_agency", rule="imr_agency_required",
+                field="source_agency",
+                rule="imr_agency_required",
             )
         source_agency = resolve_agency(session, merged["source_agency"], "source_agency", "The IMR agency")
     supporting = []
@@ -85,7 +113,8 @@ def _apply(session: Session, rec: Recommendation, values: dict[str, Any]) -> Non
         if agency.id == lead.id:
             raise ValidationError(
                 f"{lead.name} is the lead agency; it cannot also be a supporting agency.",
-                field="supporting_agencies", rule="lead_also_supporting",
+                field="supporting_agencies",
+                rule="lead_also_supporting",
             )
         if agency not in supporting:
             supporting.append(agency)
@@ -94,7 +123,9 @@ def _apply(session: Session, rec: Recommendation, values: dict[str, Any]) -> Non
     if target_on and decided_on and target_on < decided_on:
         raise ValidationError(
             f"The target date {format_date(target_on)} is before the decision to review ({format_date(decided_on)}). "
-            "A recommendation cannot be due before the review began.", field="target_on", rule="target_before_decision",
+            "A recommendation cannot be due before the review began.",
+            field="target_on",
+            rule="target_before_decision",
         )
 
     rec.number = number
@@ -112,8 +143,15 @@ def _apply(session: Session, rec: Recommendation, values: dict[str, Any]) -> Non
 
 def add_recommendation(session: Session, case: Case, **values: Any) -> Recommendation:
     """Add a recommendation to a case's action plan, status 'proposed'. Raises ValidationError, adding nothing."""
-    rec = Recommendation(case=case, status=S.PROPOSED, action="", key_milestones="", outcome="",
-                         not_accepted_reason="", signoff_minute_reference="")
+    rec = Recommendation(
+        case=case,
+        status=S.PROPOSED,
+        action="",
+        key_milestones="",
+        outcome="",
+        not_accepted_reason="",
+        signoff_minute_reference="",
+    )
     try:
         _apply(session, rec, values)
     except ValidationError:
@@ -141,7 +179,9 @@ def get_recommendation(session: Session, rec_id: int) -> Recommendation:
 
 
 def find_recommendation(session: Session, case: Case, number: str) -> Recommendation:
-    rec = session.scalar(select(Recommendation).where(Recommendation.case_id == case.id, Recommendation.number == number.strip()))
+    rec = session.scalar(
+        select(Recommendation).where(Recommendation.case_id == case.id, Recommendation.number == number.strip())
+    )
     if rec is None:
         raise NotFound(f"Case {case.reference} has no recommendation numbered {number.strip()}.")
     return rec
@@ -173,8 +213,13 @@ def change_status(
 
         evidence_seen_on = [item.seen_on for item in evidence_for(session, rec)]
     on = check_move(
-        Standing(rec.number, rec.status, rec.status_changed_on, rec.completed_on), new, on, today=today,
-        decided_on=decision_date(session, rec.case), reason=reason, minute_reference=minute_reference,
+        Standing(rec.number, rec.status, rec.status_changed_on, rec.completed_on),
+        new,
+        on,
+        today=today,
+        decided_on=decision_date(session, rec.case),
+        reason=reason,
+        minute_reference=minute_reference,
         evidence_seen_on=evidence_seen_on,
     )
     reason = reason.strip()
@@ -244,9 +289,20 @@ def action_plan(session: Session, case: Case) -> list[ActionPlanRow]:
     recs = session.scalars(select(Recommendation).where(Recommendation.case_id == case.id)).all()
     rows = [
         ActionPlanRow(
-            rec.id, rec.number, rec.text, rec.scope, rec.action, rec.lead_agency.name,
-            tuple(a.name for a in rec.supporting_agencies), rec.key_milestones, rec.target_on, rec.completed_on,
-            rec.outcome, rec.status, rec.source, rec.source_agency.name if rec.source_agency else "",
+            rec.id,
+            rec.number,
+            rec.text,
+            rec.scope,
+            rec.action,
+            rec.lead_agency.name,
+            tuple(a.name for a in rec.supporting_agencies),
+            rec.key_milestones,
+            rec.target_on,
+            rec.completed_on,
+            rec.outcome,
+            rec.status,
+            rec.source,
+            rec.source_agency.name if rec.source_agency else "",
         )
         for rec in recs
     ]

@@ -54,8 +54,16 @@ def progress_updates_of_case(session: Session, case_id: int) -> dict[int, tuple[
         shown = {u.id for u in current_updates(rec)}
         corrected = {u.corrects_id for u in rec.updates if u.corrects_id}
         result[rec.id] = tuple(
-            UpdateRecord(u.id, u.received_on, u.contact_name, u.text, u.evidence_reference,
-                         u.corrects.received_on if u.corrects else None, u.id in corrected, u.id in shown)
+            UpdateRecord(
+                u.id,
+                u.received_on,
+                u.contact_name,
+                u.text,
+                u.evidence_reference,
+                u.corrects.received_on if u.corrects else None,
+                u.id in corrected,
+                u.id in shown,
+            )
             for u in rec.updates
         )
     return result

@@ -55,7 +55,8 @@ def path_from_proposed(wanted: RecommendationStatus) -> tuple[RecommendationStat
     while here is not wanted:
         # Forward only: the one way back (completed -> in progress) never leads anywhere new.
         onward = [s for s in TRANSITIONS[here] if s is wanted] or [
-            s for s in TRANSITIONS[here] if s is not S.NOT_ACCEPTED and s not in path]
+            s for s in TRANSITIONS[here] if s is not S.NOT_ACCEPTED and s not in path
+        ]
         if not onward:
             raise ValueError(f"no path from proposed to {wanted}")
         here = onward[0]
@@ -67,7 +68,9 @@ def refusal(standing: Standing, wanted: RecommendationStatus) -> str:
     """Why the move from where the recommendation stands to `wanted` is not allowed, in a sentence or two."""
     here = f"Recommendation {standing.number} is '{standing.status.label}'"
     if wanted is S.IMPLEMENTED:
-        return f"{here}: it can be signed off only once it is completed, awaiting evidence. Record the completion first."
+        return (
+            f"{here}: it can be signed off only once it is completed, awaiting evidence. Record the completion first."
+        )
     if not standing.status.is_open:
         return f"{here}, which is final; it cannot become '{wanted.label}'."
     if wanted is standing.status:
@@ -101,35 +104,44 @@ def check_move(
         raise ValidationError(
             f"The change cannot be dated {format_date(day)}: recommendation {standing.number} became "
             f"'{standing.status.label}' on {format_date(standing.changed_on)}.",
-            field="status_changed_on", rule="date_before_last_change",
+            field="status_changed_on",
+            rule="date_before_last_change",
         )
     if decided_on and day < decided_on:
         raise ValidationError(
             f"The change cannot be dated {format_date(day)}, before the decision to review ({format_date(decided_on)}).",
-            field="status_changed_on", rule="date_before_decision",
+            field="status_changed_on",
+            rule="date_before_decision",
         )
     if wanted is S.NOT_ACCEPTED and not reason.strip():
-        raise ValidationError("Give the reason the recommendation was not accepted.", field="not_accepted_reason",
-                              rule="reason_required")
+        raise ValidationError(
+            "Give the reason the recommendation was not accepted.", field="not_accepted_reason", rule="reason_required"
+        )
     if wanted is S.IMPLEMENTED:
         minute_reference = minute_reference.strip()
         if not minute_reference:
             raise ValidationError(
                 "Give the Steering Group minute reference that records the sign-off.",
-                field="signoff_minute_reference", rule="minute_required",
+                field="signoff_minute_reference",
+                rule="minute_required",
             )
         if len(minute_reference) > MINUTE_REFERENCE_LIMIT:
-            raise ValidationError(f"The minute reference is longer than {MINUTE_REFERENCE_LIMIT} characters.",
-                                  field="signoff_minute_reference", rule="too_long")
+            raise ValidationError(
+                f"The minute reference is longer than {MINUTE_REFERENCE_LIMIT} characters.",
+                field="signoff_minute_reference",
+                rule="too_long",
+            )
         if standing.completed_on and day < standing.completed_on:
             raise ValidationError(
                 f"The sign-off date {format_date(day)} is before the completion date {format_date(standing.completed_on)}.",
-                field="signed_off_on", rule="signoff_before_completion",
+                field="signed_off_on",
+                rule="signoff_before_completion",
             )
         if not any(seen <= day for seen in evidence_seen_on):
             raise ValidationError(
                 f"Recommendation {standing.number} cannot be signed off on {format_date(day)}: no evidence of implementation "
                 "seen by then is recorded. Record the evidence seen (its reference, the date and who checked it) first.",
-                field="evidence", rule="evidence_required",
+                field="evidence",
+                rule="evidence_required",
             )
     return day

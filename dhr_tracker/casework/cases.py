@@ -19,8 +19,17 @@ from dhr_tracker.vocabulary import GuidanceProfile, Stage
 
 REFERENCE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9/-]{1,38}[A-Z0-9]$")
 EDITABLE_FIELDS = (
-    "reference", "pseudonym", "victim_real_name", "perpetrator_real_name", "date_of_death", "notified_on",
-    "csp_area", "commissioning_partnership", "guidance_profile", "independent_chair", "notes",
+    "reference",
+    "pseudonym",
+    "victim_real_name",
+    "perpetrator_real_name",
+    "date_of_death",
+    "notified_on",
+    "csp_area",
+    "commissioning_partnership",
+    "guidance_profile",
+    "independent_chair",
+    "notes",
 )
 
 
@@ -38,7 +47,9 @@ class CaseSummary:
     commissioning_partnership: str
 
 
-def check_pseudonym(session: Session, pseudonym: str, own_names: list[str | None], *, case_id: int | None = None) -> None:
+def check_pseudonym(
+    session: Session, pseudonym: str, own_names: list[str | None], *, case_id: int | None = None
+) -> None:
     """Refuse a pseudonym that shares a word with a real name: this case's (as given) or any other case's.
 
     Words are compared the way the real-name guard reads text (case, accents, look-alikes, spacing
@@ -49,7 +60,8 @@ def check_pseudonym(session: Session, pseudonym: str, own_names: list[str | None
 
     rows = session.execute(
         select(Case.reference, Case.victim_real_name, Case.perpetrator_real_name).where(Case.id != case_id)
-        if case_id is not None else select(Case.reference, Case.victim_real_name, Case.perpetrator_real_name)
+        if case_id is not None
+        else select(Case.reference, Case.victim_real_name, Case.perpetrator_real_name)
     )
     names = [(reference, name) for reference, *names in rows for name in names if name]
     names += [("this case", name) for name in own_names if name]
@@ -58,7 +70,8 @@ def check_pseudonym(session: Session, pseudonym: str, own_names: list[str | None
         whose = "this case's real names" if clash == ["this case"] else f"a real name stored for {', '.join(clash)}"
         raise ValidationError(
             f"The pseudonym shares a word with {whose}. Agree a pseudonym with no part of anyone's real name in it.",
-            field="pseudonym", rule="pseudonym_contains_real_name",
+            field="pseudonym",
+            rule="pseudonym_contains_real_name",
         )
 
 
@@ -71,7 +84,9 @@ def _resolve_area(session: Session, value: Any) -> CspArea | None:
     area = session.scalar(select(CspArea).where(CspArea.name.ilike(name)))
     if area is None:
         known = ", ".join(session.scalars(select(CspArea.name).order_by(CspArea.name)))
-        raise ValidationError(f"'{name}' is not a CSP area. Choose one of: {known}.", field="csp_area", rule="unknown_area")
+        raise ValidationError(
+            f"'{name}' is not a CSP area. Choose one of: {known}.", field="csp_area", rule="unknown_area"
+        )
     return area
 
 
@@ -85,22 +100,37 @@ def _apply(session: Session, case: Case, values: dict[str, Any], today: dt.date)
     if not REFERENCE_PATTERN.match(reference):
         raise ValidationError(
             f"The case reference '{reference}' may hold only letters, digits, hyphens and slashes, "
-            "for example DHR-2025-03.", field="reference", rule="reference_format",
+            "for example DHR-2025-03.",
+            field="reference",
+            rule="reference_format",
         )
     clash = session.scalar(select(Case.id).where(Case.reference == reference, Case.id != case.id))
     if clash is not None:
-        raise ValidationError(f"A case with reference {reference} already exists.", field="reference", rule="duplicate_reference")
+        raise ValidationError(
+            f"A case with reference {reference} already exists.", field="reference", rule="duplicate_reference"
+        )
 
     pseudonym = clean_text(merged["pseudonym"], "pseudonym", "The agreed pseudonym", required=True, limit=120)
-    victim = clean_text(merged["victim_real_name"], "victim_real_name", "The victim's real name", required=False, limit=200) or None
-    perpetrator = clean_text(
-        merged["perpetrator_real_name"], "perpetrator_real_name", "The perpetrator's real name", required=False, limit=200
-    ) or None
+    victim = (
+        clean_text(merged["victim_real_name"], "victim_real_name", "The victim's real name", required=False, limit=200)
+        or None
+    )
+    perpetrator = (
+        clean_text(
+            merged["perpetrator_real_name"],
+            "perpetrator_real_name",
+            "The perpetrator's real name",
+            required=False,
+            limit=200,
+        )
+        or None
+    )
     for real_name in (victim, perpetrator):
         if real_name and real_name.casefold() == pseudonym.casefold():
             raise ValidationError(
                 "The pseudonym is the same as a real name. Agree a pseudonym that does not identify anyone.",
-                field="pseudonym", rule="pseudonym_is_real_name",
+                field="pseudonym",
+                rule="pseudonym_is_real_name",
             )
     check_pseudonym(session, pseudonym, [victim, perpetrator], case_id=case.id)
 
@@ -109,28 +139,41 @@ def _apply(session: Session, case: Case, values: dict[str, Any], today: dt.date)
     if notified_on > today:
         raise ValidationError(
             f"The notification date {format_date(notified_on)} is in the future (today is {format_date(today)}).",
-            field="notified_on", rule="notified_in_future",
+            field="notified_on",
+            rule="notified_in_future",
         )
     if date_of_death and date_of_death > notified_on:
         raise ValidationError(
             f"The date of death {format_date(date_of_death)} is after the notification date {format_date(notified_on)}; "
-            "a death is notified after it happens.", field="date_of_death", rule="death_after_notification",
+            "a death is notified after it happens.",
+            field="date_of_death",
+            rule="death_after_notification",
         )
     earliest_milestone = min((milestone.occurred_on for milestone in case.milestones), default=None)
     if earliest_milestone and notified_on > earliest_milestone:
         raise ValidationError(
             f"The notification date {format_date(notified_on)} is after the case's first recorded event "
             f"({format_date(earliest_milestone)}); nothing can happen before notification.",
-            field="notified_on", rule="notified_after_events",
+            field="notified_on",
+            rule="notified_after_events",
         )
 
-    partnership = clean_text(
-        merged["commissioning_partnership"], "commissioning_partnership", "The commissioning partnership", required=False, limit=120
-    ) or KCSP
+    partnership = (
+        clean_text(
+            merged["commissioning_partnership"],
+            "commissioning_partnership",
+            "The commissioning partnership",
+            required=False,
+            limit=120,
+        )
+        or KCSP
+    )
     area = _resolve_area(session, merged["csp_area"])
     if area is None and partnership.upper() == KCSP:
         raise ValidationError(
-            "Choose the CSP area: every review the KCSP commissions belongs to one.", field="csp_area", rule="area_required"
+            "Choose the CSP area: every review the KCSP commissions belongs to one.",
+            field="csp_area",
+            rule="area_required",
         )
     profile = merged["guidance_profile"] or GuidanceProfile.DHR_2016
     try:
@@ -138,7 +181,9 @@ def _apply(session: Session, case: Case, values: dict[str, Any], today: dt.date)
     except ValueError as error:
         raise ValidationError(f"Guidance profile: {error}.", field="guidance_profile", rule="unknown_profile") from None
 
-    chair = clean_text(merged["independent_chair"], "independent_chair", "The independent chair", required=False, limit=200)
+    chair = clean_text(
+        merged["independent_chair"], "independent_chair", "The independent chair", required=False, limit=200
+    )
     notes = clean_text(merged["notes"], "notes", "The notes", required=False)
 
     case.reference = reference
@@ -189,7 +234,9 @@ def get_case(session: Session, case_id: int) -> Case:
 def find_case(session: Session, reference: str) -> Case:
     case = session.scalar(select(Case).where(Case.reference == reference.strip().upper()))
     if case is None:
-        raise NotFound(f"There is no case with reference {reference.strip().upper()}. List the cases to see the references.")
+        raise NotFound(
+            f"There is no case with reference {reference.strip().upper()}. List the cases to see the references."
+        )
     return case
 
 
@@ -197,8 +244,14 @@ def list_cases(session: Session) -> list[CaseSummary]:
     """Every case, newest notification first, in one query."""
     rows = session.execute(
         select(
-            Case.id, Case.reference, Case.pseudonym, Case.stage, CspArea.name, Case.notified_on,
-            Case.guidance_profile, Case.commissioning_partnership,
+            Case.id,
+            Case.reference,
+            Case.pseudonym,
+            Case.stage,
+            CspArea.name,
+            Case.notified_on,
+            Case.guidance_profile,
+            Case.commissioning_partnership,
         )
         .outerjoin(CspArea, Case.csp_area_id == CspArea.id)
         .order_by(Case.notified_on.desc(), Case.reference)

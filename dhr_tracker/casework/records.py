@@ -66,10 +66,15 @@ def case_form_values(case: Case) -> dict[str, Any]:
     """A case's editable facts as plain values (read inside the session that loaded it). Without the real
     names where the signed-in role may not read them (a team database's viewer)."""
     values = {
-        "reference": case.reference, "pseudonym": case.pseudonym, "notified_on": case.notified_on,
-        "csp_area": case.csp_area.name if case.csp_area else "", "commissioning_partnership": case.commissioning_partnership,
-        "guidance_profile": case.guidance_profile, "date_of_death": case.date_of_death,
-        "independent_chair": case.independent_chair, "notes": case.notes,
+        "reference": case.reference,
+        "pseudonym": case.pseudonym,
+        "notified_on": case.notified_on,
+        "csp_area": case.csp_area.name if case.csp_area else "",
+        "commissioning_partnership": case.commissioning_partnership,
+        "guidance_profile": case.guidance_profile,
+        "date_of_death": case.date_of_death,
+        "independent_chair": case.independent_chair,
+        "notes": case.notes,
     }
     names = real_names_of(case)
     if names is not None:
@@ -81,18 +86,40 @@ def get_case_record(session: Session, case_id: int) -> CaseRecord:
     """The case with this id as plain values (NotFound if it was deleted meanwhile)."""
     case = get_case(session, case_id)
     return CaseRecord(
-        id=case.id, values=case_form_values(case), stage=case.stage, decision=case.decision, row_version=case.row_version,
+        id=case.id,
+        values=case_form_values(case),
+        stage=case.stage,
+        decision=case.decision,
+        row_version=case.row_version,
         qa_rounds=tuple(
-            QARoundRecord(r.id, r.round_number, r.submitted_on, r.panel_on, r.feedback_letter_on, r.feedback_reference,
-                          r.outcome, r.revisions_listed, r.revisions_made_on)
-            for r in case.qa_rounds),
+            QARoundRecord(
+                r.id,
+                r.round_number,
+                r.submitted_on,
+                r.panel_on,
+                r.feedback_letter_on,
+                r.feedback_reference,
+                r.outcome,
+                r.revisions_listed,
+                r.revisions_made_on,
+            )
+            for r in case.qa_rounds
+        ),
         processes=tuple(
             ProcessRecord(p.id, p.kind, p.status, p.started_on, p.expected_end_on, p.concluded_on, p.note)
-            for p in case.parallel_processes),
+            for p in case.parallel_processes
+        ),
         pauses=tuple(
-            PauseRecord(p.id, p.reason, p.starts_on, p.ends_on, p.home_office_told_on,
-                        p.parallel_process.kind if p.parallel_process else None)
-            for p in case.pauses),
+            PauseRecord(
+                p.id,
+                p.reason,
+                p.starts_on,
+                p.ends_on,
+                p.home_office_told_on,
+                p.parallel_process.kind if p.parallel_process else None,
+            )
+            for p in case.pauses
+        ),
     )
 
 

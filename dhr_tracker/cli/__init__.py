@@ -82,9 +82,12 @@ def main(argv: list[str] | None = None) -> int:
         return start_desktop_app()
     if any(arg == "--passphrase" or arg.startswith("--passphrase=") for arg in argv):
         # Refused before argparse, whose usage error would repeat the passphrase on the screen.
-        print("dhr-tracker: there is no --passphrase option (a passphrase typed on the command line stays in the "
-              "shell's history). Use --passphrase-file FILE, or set DHR_TRACKER_PASSPHRASE, or leave both out to be "
-              "asked for it.", file=sys.stderr)
+        print(
+            "dhr-tracker: there is no --passphrase option (a passphrase typed on the command line stays in the "
+            "shell's history). Use --passphrase-file FILE, or set DHR_TRACKER_PASSPHRASE, or leave both out to be "
+            "asked for it.",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     parser = build_parser()
     args = parser.parse_args(argv)  # exits with 2 on a usage error

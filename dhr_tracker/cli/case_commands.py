@@ -5,9 +5,24 @@ from __future__ import annotations
 import argparse
 
 from dhr_tracker.casework.cases import list_cases
-from dhr_tracker.cli.common import add_database_arguments, add_format_argument, open_from_args, print_csv, print_json, print_table
+from dhr_tracker.cli.common import (
+    add_database_arguments,
+    add_format_argument,
+    open_from_args,
+    print_csv,
+    print_json,
+    print_table,
+)
 
-CASE_COLUMNS = ("reference", "pseudonym", "stage", "csp_area", "notified_on", "guidance_profile", "commissioning_partnership")
+CASE_COLUMNS = (
+    "reference",
+    "pseudonym",
+    "stage",
+    "csp_area",
+    "notified_on",
+    "guidance_profile",
+    "commissioning_partnership",
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -28,8 +43,12 @@ def run_cases(args: argparse.Namespace) -> int:
             summaries = [s for s in summaries if s.id in touching]
     rows = [
         {
-            "reference": s.reference, "pseudonym": s.pseudonym, "stage": s.stage.value, "csp_area": s.csp_area,
-            "notified_on": s.notified_on.isoformat(), "guidance_profile": s.guidance_profile.value,
+            "reference": s.reference,
+            "pseudonym": s.pseudonym,
+            "stage": s.stage.value,
+            "csp_area": s.csp_area,
+            "notified_on": s.notified_on.isoformat(),
+            "guidance_profile": s.guidance_profile.value,
             "commissioning_partnership": s.commissioning_partnership,
         }
         for s in summaries
@@ -40,7 +59,10 @@ def run_cases(args: argparse.Namespace) -> int:
         print_csv(rows, CASE_COLUMNS)
     else:
         print_table(
-            [(s.reference, s.pseudonym, s.stage.label, s.csp_area, s.notified_on, s.commissioning_partnership) for s in summaries],
+            [
+                (s.reference, s.pseudonym, s.stage.label, s.csp_area, s.notified_on, s.commissioning_partnership)
+                for s in summaries
+            ],
             ("Reference", "Pseudonym", "Stage", "CSP area", "Notified", "Commissioned by"),
         )
     return 0

@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dhr_tracker.errors import UserError
-from dhr_tracker.privacy.channels import COMMAND_LINE, channel_label
 from dhr_tracker.locations import default_database_path
+from dhr_tracker.privacy.channels import COMMAND_LINE, channel_label
 from dhr_tracker.storage.database import Database, open_database
 from dhr_tracker.storage.server_url import is_server_url
 
@@ -42,12 +42,18 @@ def database_target(text: str) -> Path | str:
 
 def add_database_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--db", type=database_target, default=None, metavar="PATH|URL",
+        "--db",
+        type=database_target,
+        default=None,
+        metavar="PATH|URL",
         help="the database file (default: dhr-tracker.dhrdb in your user data folder), or a team database "
         "as postgresql://ROLE@HOST/DATABASE (its password comes from ~/.pgpass or a prompt; docs/TEAM.md)",
     )
     parser.add_argument(
-        "--passphrase-file", type=Path, default=None, metavar="PATH",
+        "--passphrase-file",
+        type=Path,
+        default=None,
+        metavar="PATH",
         help=f"read the passphrase from the first line of this file (or set {PASSPHRASE_VARIABLE}; "
         "otherwise you are asked for it)",
     )
@@ -73,9 +79,13 @@ def file_only(args: argparse.Namespace, command: str) -> Path:
     return target
 
 
-def read_passphrase(args: argparse.Namespace, *, prompt: str = "Passphrase: ", confirm: bool = False) -> tuple[str, str]:
+def read_passphrase(
+    args: argparse.Namespace, *, prompt: str = "Passphrase: ", confirm: bool = False
+) -> tuple[str, str]:
     """The passphrase (and its confirmation): from the file, the environment, or a no-echo prompt."""
-    return passphrase_from(args.passphrase_file, PASSPHRASE_VARIABLE, "--passphrase-file", prompt=prompt, confirm=confirm)
+    return passphrase_from(
+        args.passphrase_file, PASSPHRASE_VARIABLE, "--passphrase-file", prompt=prompt, confirm=confirm
+    )
 
 
 def _warn_if_others_can_read(file: Path, what: str) -> None:
@@ -84,8 +94,11 @@ def _warn_if_others_can_read(file: Path, what: str) -> None:
         return  # Windows: the file's ACL, not a mode, decides; the user profile folder is private by default
     mode = stat.S_IMODE(file.stat().st_mode)
     if mode & 0o077:
-        print(f"Warning: the {what} file {file} can be read by other users (mode {mode:o}). "
-              f"Make it owner-only: chmod 600 {file}", file=sys.stderr)
+        print(
+            f"Warning: the {what} file {file} can be read by other users (mode {mode:o}). "
+            f"Make it owner-only: chmod 600 {file}",
+            file=sys.stderr,
+        )
 
 
 def passphrase_from(
@@ -108,7 +121,9 @@ def passphrase_from(
         passphrase = os.environ[variable]
         return passphrase, passphrase
     if not sys.stdin.isatty():
-        raise UserError(f"No {what} given. Set {variable}, or use {file_option} PATH, or run in a terminal to be asked.")
+        raise UserError(
+            f"No {what} given. Set {variable}, or use {file_option} PATH, or run in a terminal to be asked."
+        )
     passphrase = getpass.getpass(prompt)
     confirmation = getpass.getpass(f"{what[0].upper()}{what[1:]} again: ") if confirm else passphrase
     return passphrase, confirmation
@@ -153,7 +168,6 @@ OUTPUT_GUARD = _OutputGuard()
 
 def arm_output_guard(database: Database) -> None:
     from dhr_tracker.reports.pseudonyms import RealNameGuard
-
     from dhr_tracker.storage.access import real_names_readable
 
     with database.transaction() as session:

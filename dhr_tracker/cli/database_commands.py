@@ -6,9 +6,16 @@ import argparse
 
 from sqlalchemy import exc, text
 
-from dhr_tracker.storage.files import make_private_folder
-from dhr_tracker.cli.common import add_database_arguments, database_path, file_only, open_from_args, open_team_from, read_passphrase
+from dhr_tracker.cli.common import (
+    add_database_arguments,
+    database_path,
+    file_only,
+    open_from_args,
+    open_team_from,
+    read_passphrase,
+)
 from dhr_tracker.storage.database import create_database
+from dhr_tracker.storage.files import make_private_folder
 from dhr_tracker.storage.passphrase import check_new_passphrase
 from dhr_tracker.storage.server_url import is_server_url
 
@@ -21,7 +28,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     demo = subparsers.add_parser("demo", help="create a new database holding a fictional demo caseload")
     add_database_arguments(demo)
     demo.add_argument("--cases", type=positive_count, default=14, help="how many cases (default: %(default)s)")
-    demo.add_argument("--seed", type=int, default=1, help="the same seed gives the same caseload (default: %(default)s)")
+    demo.add_argument(
+        "--seed", type=int, default=1, help="the same seed gives the same caseload (default: %(default)s)"
+    )
     demo.set_defaults(run=run_demo)
 
     check = subparsers.add_parser("check", help="run SQLCipher's and SQLite's integrity checks")
@@ -34,8 +43,10 @@ def run_init(args: argparse.Namespace) -> int:
     if is_server_url(path):
         database = open_team_from(path, create=True)
         database.close()
-        print(f"Set up an empty DHR Tracker team database in {database.label}. Next: the database administrator "
-              "runs the roles script (docs/TEAM.md) to give each person their role.")
+        print(
+            f"Set up an empty DHR Tracker team database in {database.label}. Next: the database administrator "
+            "runs the roles script (docs/TEAM.md) to give each person their role."
+        )
         return 0
     make_private_folder(path.parent)
     passphrase, confirmation = read_passphrase(args, prompt="New passphrase (at least 12 characters): ", confirm=True)
@@ -49,8 +60,10 @@ def run_init(args: argparse.Namespace) -> int:
 def _warn_if_weak(strength) -> None:  # noqa: ANN001 - a storage.passphrase.Strength
     """The same warning the app's meter and the passphrase command give below 'Good'."""
     if not strength.is_good:
-        print(f"Note: the passphrase is rated {strength.label}. {strength.advice} "
-              "Change it with dhr-tracker passphrase.".replace("  ", " ").strip())
+        print(
+            f"Note: the passphrase is rated {strength.label}. {strength.advice} "
+            "Change it with dhr-tracker passphrase.".replace("  ", " ").strip()
+        )
 
 
 def positive_count(text: str) -> int:
@@ -92,7 +105,9 @@ def integrity_problems(database) -> list[str]:
     with database.engine.connect() as connection:
         try:
             problems += [f"SQLCipher: {row[0]}" for row in connection.execute(text("PRAGMA cipher_integrity_check"))]
-            problems += [f"SQLite: {row[0]}" for row in connection.execute(text("PRAGMA integrity_check")) if row[0] != "ok"]
+            problems += [
+                f"SQLite: {row[0]}" for row in connection.execute(text("PRAGMA integrity_check")) if row[0] != "ok"
+            ]
             problems += [
                 f"SQLite: foreign key broken in {row[0]} row {row[1]}"
                 for row in connection.execute(text("PRAGMA foreign_key_check"))

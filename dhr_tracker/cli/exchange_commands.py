@@ -9,7 +9,13 @@ import argparse
 from pathlib import Path
 
 from dhr_tracker.cli import sheet_commands
-from dhr_tracker.cli.common import add_database_arguments, database_path, open_from_args, open_team_from, read_passphrase
+from dhr_tracker.cli.common import (
+    add_database_arguments,
+    database_path,
+    open_from_args,
+    open_team_from,
+    read_passphrase,
+)
 from dhr_tracker.errors import UserError
 from dhr_tracker.exchange.archive import archive_sha256, load_archive, read_archive, write_archive
 from dhr_tracker.storage.database import create_database
@@ -17,17 +23,27 @@ from dhr_tracker.storage.server_url import is_server_url
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    export = subparsers.add_parser("export", help="export the database (JSON archive of everything, or CSV/XLSX tables), pseudonymised")
+    export = subparsers.add_parser(
+        "export", help="export the database (JSON archive of everything, or CSV/XLSX tables), pseudonymised"
+    )
     add_database_arguments(export)
     export.add_argument(
-        "--format", choices=("json", "csv", "xlsx"), required=True,
+        "--format",
+        choices=("json", "csv", "xlsx"),
+        required=True,
         help="json: the whole database as a documented archive; csv/xlsx: cases, recommendations, updates and the "
         "Home Office action plan as tables for partners",
     )
-    export.add_argument("--out", type=Path, required=True, metavar="PATH",
-                        help="the file to write (must not exist); for csv, a folder to put one file per table in")
     export.add_argument(
-        "--include-real-names", action="store_true",
+        "--out",
+        type=Path,
+        required=True,
+        metavar="PATH",
+        help="the file to write (must not exist); for csv, a folder to put one file per table in",
+    )
+    export.add_argument(
+        "--include-real-names",
+        action="store_true",
         help="also export the victims' and perpetrators' real names (leave out unless you truly need them)",
     )
     sheet_commands.add_export_options(export)
@@ -50,7 +66,9 @@ def run_export(args: argparse.Namespace) -> int:
         counts = write_archive(session, args.out, include_real_names=args.include_real_names)
     print(f"Exported {counts.get('dhr_case', 0)} cases and {sum(counts.values())} records in all to {args.out}.")
     if args.include_real_names:
-        print("WARNING: this file holds the real names of victims and perpetrators. Keep it encrypted and delete it when done.")
+        print(
+            "WARNING: this file holds the real names of victims and perpetrators. Keep it encrypted and delete it when done."
+        )
     else:
         print("Real names were left out; cases are identified by reference and pseudonym.")
     return 0
@@ -61,11 +79,17 @@ def run_import(args: argparse.Namespace) -> int:
     path = database_path(args)
     if is_server_url(path):
         counted: list[dict[str, int]] = []
-        open_team_from(path, create=True, fill=lambda session: counted.append(
-            load_archive(session, archive, sha256=archive_sha256(args.archive), source=str(args.archive))
-        )).close()
+        open_team_from(
+            path,
+            create=True,
+            fill=lambda session: counted.append(
+                load_archive(session, archive, sha256=archive_sha256(args.archive), source=str(args.archive))
+            ),
+        ).close()
         counts = counted[0]
-        print(f"Imported {counts.get('dhr_case', 0)} cases and {sum(counts.values())} records in all into the team database.")
+        print(
+            f"Imported {counts.get('dhr_case', 0)} cases and {sum(counts.values())} records in all into the team database."
+        )
         return 0
     passphrase, confirmation = read_passphrase(args, prompt="Passphrase for the new database: ", confirm=True)
     database = create_database(path, passphrase, confirmation, with_reference_data=False)

@@ -17,13 +17,19 @@ COUNT_HEADINGS = ("Counted in", "Overdue (days counted)", "Slippage (days counte
 
 
 def _add_as_of(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--as-of", type=date_option("--as-of date"), metavar=DATE_METAVAR, default=None,
-                        help="work the deadlines out as on this date (default: today)")
+    parser.add_argument(
+        "--as-of",
+        type=date_option("--as-of date"),
+        metavar=DATE_METAVAR,
+        default=None,
+        help="work the deadlines out as on this date (default: today)",
+    )
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     deadlines = subparsers.add_parser(
-        "deadlines", help="every deadline of the open cases: due date, status (met, due, overdue, paused), slippage",
+        "deadlines",
+        help="every deadline of the open cases: due date, status (met, due, overdue, paused), slippage",
     )
     add_database_arguments(deadlines)
     _add_as_of(deadlines)
@@ -62,11 +68,25 @@ def run_deadlines(args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json(rows)
         return 0
-    print(f"Deadlines as of {format_date(as_of)}: {len(rows)} in {len(overviews)} case{'s' if len(overviews) != 1 else ''}")
+    print(
+        f"Deadlines as of {format_date(as_of)}: {len(rows)} in {len(overviews)} case{'s' if len(overviews) != 1 else ''}"
+    )
     print_table(
-        [(r["reference"], r["pseudonym"], r["label"], parse_iso_date(r["due"]), r["verdict"], UNIT_WORDS[r["unit"]],
-          r["days_overdue"] or "", r["slippage_days"] or "", r["paused_days"] or "", r["rag"].capitalize())
-         for r in rows],
+        [
+            (
+                r["reference"],
+                r["pseudonym"],
+                r["label"],
+                parse_iso_date(r["due"]),
+                r["verdict"],
+                UNIT_WORDS[r["unit"]],
+                r["days_overdue"] or "",
+                r["slippage_days"] or "",
+                r["paused_days"] or "",
+                r["rag"].capitalize(),
+            )
+            for r in rows
+        ],
         ("Reference", "Pseudonym", "Milestone", "Due", "Status", *COUNT_HEADINGS, "RAG"),
     )
     return 0
@@ -78,26 +98,51 @@ def run_case_show(args: argparse.Namespace) -> int:
         overview, timeline = case_overview(session, args.reference, as_of)
     facts = overview.facts
     if args.format == "json":
-        print_json({
-            "reference": facts.reference, "pseudonym": facts.pseudonym, "stage": facts.stage.value,
-            "guidance_profile": facts.guidance_profile.value, "decision": facts.decision.value if facts.decision else None,
-            "commissioning_partnership": facts.commissioning_partnership, "csp_area": facts.csp_area,
-            "notified_on": facts.notified_on, "as_of": as_of, "rag": overview.rag.rating.value,
-            "rag_reasons": list(overview.rag.reasons),
-            "deadlines": [deadline.to_dict() for deadline in overview.deadlines],
-            "timeline": [event.to_dict() for event in timeline],
-        })
+        print_json(
+            {
+                "reference": facts.reference,
+                "pseudonym": facts.pseudonym,
+                "stage": facts.stage.value,
+                "guidance_profile": facts.guidance_profile.value,
+                "decision": facts.decision.value if facts.decision else None,
+                "commissioning_partnership": facts.commissioning_partnership,
+                "csp_area": facts.csp_area,
+                "notified_on": facts.notified_on,
+                "as_of": as_of,
+                "rag": overview.rag.rating.value,
+                "rag_reasons": list(overview.rag.reasons),
+                "deadlines": [deadline.to_dict() for deadline in overview.deadlines],
+                "timeline": [event.to_dict() for event in timeline],
+            }
+        )
         return 0
-    print(f"{facts.reference} ({facts.pseudonym})" + ("" if as_of == today_uk() else f", as it stood on {format_date(as_of)}"))
+    print(
+        f"{facts.reference} ({facts.pseudonym})"
+        + ("" if as_of == today_uk() else f", as it stood on {format_date(as_of)}")
+    )
     print(f"Stage: {facts.stage.label}")
     print(f"Guidance: {facts.guidance_profile.label}")
-    print(f"Commissioned by: {facts.commissioning_partnership}" + (f"; CSP area: {facts.csp_area}" if facts.csp_area else ""))
+    print(
+        f"Commissioned by: {facts.commissioning_partnership}"
+        + (f"; CSP area: {facts.csp_area}" if facts.csp_area else "")
+    )
     print(f"RAG as of {format_date(as_of)}: {overview.rag.rating.label} - {overview.rag.summary}")
     print()
     print("Deadlines")
     print_table(
-        [(d.label, d.due, d.verdict, d.met_on, UNIT_WORDS[d.unit], d.days_overdue or "", d.slippage_days or "",
-          d.paused_days or "") for d in overview.deadlines],
+        [
+            (
+                d.label,
+                d.due,
+                d.verdict,
+                d.met_on,
+                UNIT_WORDS[d.unit],
+                d.days_overdue or "",
+                d.slippage_days or "",
+                d.paused_days or "",
+            )
+            for d in overview.deadlines
+        ],
         ("Milestone", "Due", "Status", "Met on", *COUNT_HEADINGS),
     )
     print()

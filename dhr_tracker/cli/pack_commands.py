@@ -26,28 +26,50 @@ REPORT_HEADERS = ("file", "row", "case reference", "pseudonym", "number", "outco
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    packs = subparsers.add_parser("packs", help="update packs: one workbook per agency out, filled in and imported back",
-                                  description="Update packs go out to the agencies by secure e-mail and come back filled in.")
+    packs = subparsers.add_parser(
+        "packs",
+        help="update packs: one workbook per agency out, filled in and imported back",
+        description="Update packs go out to the agencies by secure e-mail and come back filled in.",
+    )
     sub = packs.add_subparsers(dest="packs_command", required=True, metavar="COMMAND")
 
-    make = sub.add_parser("make", help="make the packs (XLSX + .eml draft) of a round, one per agency with outstanding items")
+    make = sub.add_parser(
+        "make", help="make the packs (XLSX + .eml draft) of a round, one per agency with outstanding items"
+    )
     add_database_arguments(make)
-    make.add_argument("--meeting", required=True, type=date_option("--meeting date"), metavar=DATE_METAVAR, help="the meeting the round is for")
-    make.add_argument("--out", required=True, type=Path, metavar="DIR", help="a folder for the packs (created if needed)")
+    make.add_argument(
+        "--meeting",
+        required=True,
+        type=date_option("--meeting date"),
+        metavar=DATE_METAVAR,
+        help="the meeting the round is for",
+    )
+    make.add_argument(
+        "--out", required=True, type=Path, metavar="DIR", help="a folder for the packs (created if needed)"
+    )
     make.add_argument("--agency", metavar="NAME", help="only this agency's pack (e.g. to make it again)")
-    make.add_argument("--password-file", type=Path, metavar="FILE",
-                      help="encrypt each workbook with the password in this file (send the password separately)")
+    make.add_argument(
+        "--password-file",
+        type=Path,
+        metavar="FILE",
+        help="encrypt each workbook with the password in this file (send the password separately)",
+    )
     make.set_defaults(run=run_make)
 
-    imp = sub.add_parser("import", help="check and import returned packs; all or nothing per file",
-                         description="Each file is checked row by row; a file with any problem is refused whole and left "
-                                     "as it is. A pack imported before changes nothing.")
+    imp = sub.add_parser(
+        "import",
+        help="check and import returned packs; all or nothing per file",
+        description="Each file is checked row by row; a file with any problem is refused whole and left "
+        "as it is. A pack imported before changes nothing.",
+    )
     add_database_arguments(imp)
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
     imp.add_argument("--dry-run", action="store_true", help="check and list what would be recorded, write nothing")
     imp.add_argument("--report", type=Path, metavar="CSV", help="write the per-row report to this new CSV file")
     imp.add_argument("--password-file", type=Path, metavar="FILE", help="the password of encrypted packs")
-    imp.add_argument("--from-agency", metavar="NAME", help="the agency that sent the files: refuse another agency's pack")
+    imp.add_argument(
+        "--from-agency", metavar="NAME", help="the agency that sent the files: refuse another agency's pack"
+    )
     imp.set_defaults(run=run_import)
 
     status = sub.add_parser("status", help="per agency: pack made, sent, returned, imported, items outstanding")
@@ -59,8 +81,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_database_arguments(sent)
     sent.add_argument("--meeting", required=True, type=date_option("--meeting date"), metavar=DATE_METAVAR)
     sent.add_argument("--agency", required=True, metavar="NAME")
-    sent.add_argument("--on", type=date_option("--on date", future=False), metavar=DATE_METAVAR,
-                      help="the day it was sent (default: today)")
+    sent.add_argument(
+        "--on",
+        type=date_option("--on date", future=False),
+        metavar=DATE_METAVAR,
+        help="the day it was sent (default: today)",
+    )
     sent.set_defaults(run=run_sent)
 
     proposals = sub.add_parser("proposals", help="status changes proposed by agencies, waiting for a decision")
@@ -71,8 +97,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     accept = sub.add_parser("accept", help="accept a proposed status change (the recommendation's status changes)")
     add_database_arguments(accept)
     accept.add_argument("proposal", type=int, metavar="ID")
-    accept.add_argument("--on", type=date_option("--on date", future=False), metavar=DATE_METAVAR,
-                        help="date of the change (default: the completion date given, else the day proposed)")
+    accept.add_argument(
+        "--on",
+        type=date_option("--on date", future=False),
+        metavar=DATE_METAVAR,
+        help="date of the change (default: the completion date given, else the day proposed)",
+    )
     accept.set_defaults(run=run_accept)
 
     reject = sub.add_parser("reject", help="reject a proposed status change, with the reason")
@@ -95,11 +125,17 @@ def run_make(args: argparse.Namespace) -> int:
         round_ = find_round(session, meeting_on)
         agency_id = find_agency(session, args.agency).id if args.agency else None
         made = make_packs(session, round_, args.out, agency_id=agency_id, password=password)
-        _print_guarded(session, [(m.agency_name, m.rows, m.identifier, m.workbook.name) for m in made],
-                       ("Agency", "Rows", "Pack identifier", "Workbook"), "list of packs made")
-    print(f"Made {len(made)} pack(s) and their e-mail drafts in {args.out}"
-          + (" (encrypted: send the password separately)." if password else ".")
-          + " Open each .eml in the mail program to check and send it; tick it sent with `packs sent`.")
+        _print_guarded(
+            session,
+            [(m.agency_name, m.rows, m.identifier, m.workbook.name) for m in made],
+            ("Agency", "Rows", "Pack identifier", "Workbook"),
+            "list of packs made",
+        )
+    print(
+        f"Made {len(made)} pack(s) and their e-mail drafts in {args.out}"
+        + (" (encrypted: send the password separately)." if password else ".")
+        + " Open each .eml in the mail program to check and send it; tick it sent with `packs sent`."
+    )
     return 0
 
 
@@ -154,7 +190,9 @@ def _print_review(review, *, dry_run: bool, guard: RealNameGuard) -> None:
     if review.ok and not review.already_imported:
         verb = "Would record" if dry_run else "Recorded"
         lines = [f"{verb}: {review.summary()}"] + [
-            f"  row {row.row_number}: {row.reference} {row.pseudonym} {row.number}: {row.outcome}" for row in review.rows]
+            f"  row {row.row_number}: {row.reference} {row.pseudonym} {row.number}: {row.outcome}"
+            for row in review.rows
+        ]
         stream = sys.stdout
     else:
         lines = [review.summary()] + [f"  - {problem}" for problem in review.all_problems()]
@@ -169,7 +207,9 @@ def _report_rows(review) -> list[tuple]:
     rows = [(review.file_name, "", "", "", "", "refused", problem) for problem in review.problems]
     for row in review.rows:
         for problem in row.problems or ("",):
-            rows.append((review.file_name, row.row_number, row.reference, row.pseudonym, row.number, row.outcome, problem))
+            rows.append(
+                (review.file_name, row.row_number, row.reference, row.pseudonym, row.number, row.outcome, problem)
+            )
     return rows
 
 
@@ -184,10 +224,23 @@ def run_status(args: argparse.Namespace) -> int:
     meeting_on = args.meeting
     with open_from_args(args, read_only=True) as database, database.transaction() as session:
         statuses = round_pack_statuses(session, find_round(session, meeting_on))
-        _print_guarded(session, [(s.agency_name, s.stage, f"{s.outstanding} of {s.items}", s.identifier,
-                                  format_date(s.sent_on), format_date(s.returned_on), format_local_time(s.imported_at))
-                                 for s in statuses],
-                       ("Agency", "Pack", "Outstanding", "Identifier", "Sent", "Returned", "Imported"), "pack status listing")
+        _print_guarded(
+            session,
+            [
+                (
+                    s.agency_name,
+                    s.stage,
+                    f"{s.outstanding} of {s.items}",
+                    s.identifier,
+                    format_date(s.sent_on),
+                    format_date(s.returned_on),
+                    format_local_time(s.imported_at),
+                )
+                for s in statuses
+            ],
+            ("Agency", "Pack", "Outstanding", "Identifier", "Sent", "Returned", "Imported"),
+            "pack status listing",
+        )
     return 0
 
 
@@ -197,7 +250,9 @@ def run_sent(args: argparse.Namespace) -> int:
     on = args.on or today
     with open_from_args(args) as database, database.transaction() as session:
         agency = find_agency(session, args.agency)
-        status = next((s for s in round_pack_statuses(session, find_round(session, meeting_on)) if s.agency_id == agency.id), None)
+        status = next(
+            (s for s in round_pack_statuses(session, find_round(session, meeting_on)) if s.agency_id == agency.id), None
+        )
         if status is None or status.pack_id is None:
             raise UserError(f"No pack was made for {agency.name} in that round. Make it first with `packs make`.")
         mark_sent(session, status.pack_id, on=on, today=today)
@@ -211,11 +266,39 @@ def run_proposals(args: argparse.Namespace) -> int:
         if not rows:
             print("No proposed status changes are waiting." if not args.all else "No status change has been proposed.")
             return 0
-        _print_guarded(session, [(p.id, p.reference, p.pseudonym, p.number, p.agency, p.from_status.label,
-                                  p.proposed_status.label, format_date(p.completed_on), format_date(p.proposed_on),
-                                  p.decision or "waiting", p.proposed_by) for p in rows],
-                       ("ID", "Case", "Pseudonym", "No.", "Agency", "From", "Proposed", "Completed", "Proposed on",
-                        "Decision", "Proposed by"), "list of proposals")
+        _print_guarded(
+            session,
+            [
+                (
+                    p.id,
+                    p.reference,
+                    p.pseudonym,
+                    p.number,
+                    p.agency,
+                    p.from_status.label,
+                    p.proposed_status.label,
+                    format_date(p.completed_on),
+                    format_date(p.proposed_on),
+                    p.decision or "waiting",
+                    p.proposed_by,
+                )
+                for p in rows
+            ],
+            (
+                "ID",
+                "Case",
+                "Pseudonym",
+                "No.",
+                "Agency",
+                "From",
+                "Proposed",
+                "Completed",
+                "Proposed on",
+                "Decision",
+                "Proposed by",
+            ),
+            "list of proposals",
+        )
     return 0
 
 

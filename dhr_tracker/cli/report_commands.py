@@ -22,7 +22,6 @@ from dhr_tracker.meetings import (
     find_meeting,
     list_meetings,
     mark_returned,
-    set_attendees,
 )
 from dhr_tracker.meetings.copies import MAX_COPIES
 from dhr_tracker.reports.action_plan import write_action_plan
@@ -31,50 +30,105 @@ from dhr_tracker.reports.briefing import write_briefing
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     briefing = subparsers.add_parser(
-        "briefing", help="write the numbered copies of the restricted KCSP briefing (one PDF per copy)",
+        "briefing",
+        help="write the numbered copies of the restricted KCSP briefing (one PDF per copy)",
         description="Write the restricted briefing for a KCSP private session, one PDF per numbered copy. "
         "With one copy the file is --out; with several, NAME-copy-01-of-M.pdf and so on beside it. "
         "Copies go to the meeting's attendees unless --copies or --recipients says otherwise.",
     )
     add_database_arguments(briefing)
-    briefing.add_argument("--meeting", type=date_option("meeting date"), required=True, metavar=DATE_METAVAR, help="the date of the KCSP meeting")
-    briefing.add_argument("--out", required=True, type=Path, metavar="PATH", help="the PDF to write (see above for several copies)")
+    briefing.add_argument(
+        "--meeting",
+        type=date_option("meeting date"),
+        required=True,
+        metavar=DATE_METAVAR,
+        help="the date of the KCSP meeting",
+    )
+    briefing.add_argument(
+        "--out", required=True, type=Path, metavar="PATH", help="the PDF to write (see above for several copies)"
+    )
     who = briefing.add_mutually_exclusive_group()
     who.add_argument("--copies", type=_copies, metavar="N", help="N unnamed numbered copies")
-    who.add_argument("--recipients", type=Path, metavar="FILE.csv",
-                     help="one copy per row of a CSV file with the columns name and organisation")
-    briefing.add_argument("--password-file", type=Path, metavar="FILE",
-                          help="encrypt every copy (AES-256) with the password on the first line of FILE")
-    briefing.add_argument("--as-of", type=date_option("position date"), metavar=DATE_METAVAR, help="the position date printed in the paper (default: today)")
-    briefing.add_argument("--decision", action="append", default=[], metavar="TEXT",
-                          help="a further decision asked of the Partnership (repeat for several)")
+    who.add_argument(
+        "--recipients",
+        type=Path,
+        metavar="FILE.csv",
+        help="one copy per row of a CSV file with the columns name and organisation",
+    )
+    briefing.add_argument(
+        "--password-file",
+        type=Path,
+        metavar="FILE",
+        help="encrypt every copy (AES-256) with the password on the first line of FILE",
+    )
+    briefing.add_argument(
+        "--as-of",
+        type=date_option("position date"),
+        metavar=DATE_METAVAR,
+        help="the position date printed in the paper (default: today)",
+    )
+    briefing.add_argument(
+        "--decision",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="a further decision asked of the Partnership (repeat for several)",
+    )
     briefing.set_defaults(run=run_briefing)
 
     plan = subparsers.add_parser("action-plan", help="write a case's Home Office action plan as a landscape PDF")
     add_database_arguments(plan)
     plan.add_argument("--case", required=True, metavar="REF", help="the case reference, e.g. DHR-2025-03")
     plan.add_argument("--out", required=True, type=Path, metavar="PATH", help="the PDF to write (never replaced)")
-    plan.add_argument("--password-file", type=Path, metavar="FILE", help="encrypt the PDF with the password on its first line")
-    plan.add_argument("--as-of", type=date_option("position date"), metavar=DATE_METAVAR, help="the position date printed in the plan (default: today)")
+    plan.add_argument(
+        "--password-file", type=Path, metavar="FILE", help="encrypt the PDF with the password on its first line"
+    )
+    plan.add_argument(
+        "--as-of",
+        type=date_option("position date"),
+        metavar=DATE_METAVAR,
+        help="the position date printed in the plan (default: today)",
+    )
     plan.set_defaults(run=run_action_plan)
 
     meetings = subparsers.add_parser("meetings", help="list the meetings, or add one")
     add_database_arguments(meetings)
-    meetings.add_argument("--add", type=date_option("meeting date"), metavar=DATE_METAVAR, help="add a KCSP meeting on this date")
+    meetings.add_argument(
+        "--add", type=date_option("meeting date"), metavar=DATE_METAVAR, help="add a KCSP meeting on this date"
+    )
     meetings.add_argument("--item", default="", help="with --add: the agenda item number of the DHR update")
     meetings.add_argument("--title", default="", help="with --add: the meeting's title")
     meetings.add_argument("--location", default="", help="with --add: where it is held")
-    meetings.add_argument("--attendees", type=Path, metavar="FILE.csv",
-                          help="with --add: the attendees, a CSV file with the columns name and organisation")
+    meetings.add_argument(
+        "--attendees",
+        type=Path,
+        metavar="FILE.csv",
+        help="with --add: the attendees, a CSV file with the columns name and organisation",
+    )
     add_format_argument(meetings)
     meetings.set_defaults(run=run_meetings)
 
-    copies = subparsers.add_parser("copies", help="the register of numbered briefing copies for a meeting; tick copies off")
+    copies = subparsers.add_parser(
+        "copies", help="the register of numbered briefing copies for a meeting; tick copies off"
+    )
     add_database_arguments(copies)
-    copies.add_argument("--meeting", type=date_option("meeting date"), required=True, metavar=DATE_METAVAR, help="the date of the KCSP meeting")
+    copies.add_argument(
+        "--meeting",
+        type=date_option("meeting date"),
+        required=True,
+        metavar=DATE_METAVAR,
+        help="the date of the KCSP meeting",
+    )
     copies.add_argument("--returned", type=int, nargs="+", metavar="N", help="mark these copy numbers as returned")
-    copies.add_argument("--outstanding", type=int, nargs="+", metavar="N", help="mark these copy numbers as not returned")
-    copies.add_argument("--on", type=date_option("return date", future=False), metavar=DATE_METAVAR, help="with --returned: the day they came back (default: the meeting day)")
+    copies.add_argument(
+        "--outstanding", type=int, nargs="+", metavar="N", help="mark these copy numbers as not returned"
+    )
+    copies.add_argument(
+        "--on",
+        type=date_option("return date", future=False),
+        metavar=DATE_METAVAR,
+        help="with --returned: the day they came back (default: the meeting day)",
+    )
     copies.add_argument("--edition", type=int, metavar="N", help="which edition of the briefing (default: the latest)")
     add_format_argument(copies)
     copies.set_defaults(run=run_copies)
@@ -136,15 +190,26 @@ def run_briefing(args: argparse.Namespace) -> int:
     password = read_password(args.password_file)
     with open_from_args(args) as database, database.transaction() as session:
         meeting = find_meeting(session, meeting_on)
-        result = write_briefing(session, meeting, args.out, recipients=recipients, copies=args.copies, password=password,
-                                as_of=as_of, decisions=args.decision)
-    print(f"Wrote edition {result.edition} of the briefing for {format_date(meeting_on)}: "
-          f"{len(result.files)} numbered cop{'y' if len(result.files) == 1 else 'ies'}"
-          f"{', encrypted' if password else ''}.")
+        result = write_briefing(
+            session,
+            meeting,
+            args.out,
+            recipients=recipients,
+            copies=args.copies,
+            password=password,
+            as_of=as_of,
+            decisions=args.decision,
+        )
+    print(
+        f"Wrote edition {result.edition} of the briefing for {format_date(meeting_on)}: "
+        f"{len(result.files)} numbered cop{'y' if len(result.files) == 1 else 'ies'}"
+        f"{', encrypted' if password else ''}."
+    )
     for path in result.files:
         print(f"  {path}")
-    print("Tick the copies off as they come back: dhr-tracker copies --meeting "
-          f"{meeting_on.isoformat()} --returned N ...")
+    print(
+        f"Tick the copies off as they come back: dhr-tracker copies --meeting {meeting_on.isoformat()} --returned N ..."
+    )
     return 0
 
 
@@ -161,23 +226,38 @@ def run_meetings(args: argparse.Namespace) -> int:
     with open_from_args(args) as database, database.transaction() as session:
         if args.add:
             people = read_people(args.attendees) if args.attendees else []
-            meeting = add_meeting(session, held_on=args.add, agenda_item=args.item,
-                                  title=args.title, location=args.location,
-                                  attendees=[(p.name, p.organisation) for p in people])
+            meeting = add_meeting(
+                session,
+                held_on=args.add,
+                agenda_item=args.item,
+                title=args.title,
+                location=args.location,
+                attendees=[(p.name, p.organisation) for p in people],
+            )
             print(f"Added the meeting on {format_date(meeting.held_on)} with {len(people)} attendees.")
             return 0
         if args.attendees:
             raise UserError("--attendees goes with --add.")
         meetings = list_meetings(session)
     if args.format == "json":
-        print_json([
-            {"date": m.held_on, "kind": m.kind.value, "agenda_item": m.agenda_item, "title": m.title, "location": m.location,
-             "attendees": [{"name": a.name, "organisation": a.organisation} for a in m.attendees]}
-            for m in meetings
-        ])
+        print_json(
+            [
+                {
+                    "date": m.held_on,
+                    "kind": m.kind.value,
+                    "agenda_item": m.agenda_item,
+                    "title": m.title,
+                    "location": m.location,
+                    "attendees": [{"name": a.name, "organisation": a.organisation} for a in m.attendees],
+                }
+                for m in meetings
+            ]
+        )
     else:
-        print_table([(m.held_on, m.kind.label, m.agenda_item, m.location, len(m.attendees)) for m in meetings],
-                    ("Date", "Meeting", "Item", "Place", "Attendees"))
+        print_table(
+            [(m.held_on, m.kind.label, m.agenda_item, m.location, len(m.attendees)) for m in meetings],
+            ("Date", "Meeting", "Item", "Place", "Attendees"),
+        )
     return 0
 
 
@@ -196,24 +276,42 @@ def run_copies(args: argparse.Namespace) -> int:
                     "on the day given with --on DATE if they came back later."
                 )
             changed = mark_returned(session, meeting, args.returned, returned_on=returned_on, edition=args.edition)
-            print(f"Marked {len(changed)} cop{'y' if len(changed) == 1 else 'ies'} as returned on {format_date(returned_on)}.")
+            print(
+                f"Marked {len(changed)} cop{'y' if len(changed) == 1 else 'ies'} as returned on {format_date(returned_on)}."
+            )
         if args.outstanding:
             changed = mark_returned(session, meeting, args.outstanding, returned_on=None, edition=args.edition)
             print(f"Marked {len(changed)} cop{'y' if len(changed) == 1 else 'ies'} as not returned.")
         register = copy_register(session, meeting, args.edition)
     if args.format == "json":
-        print_json([
-            {"edition": c.edition, "copy": c.copy_number, "of": c.total_copies, "name": c.recipient.name,
-             "organisation": c.recipient.organisation, "sha256": c.file_sha256, "returned_on": c.returned_on}
-            for c in register
-        ])
+        print_json(
+            [
+                {
+                    "edition": c.edition,
+                    "copy": c.copy_number,
+                    "of": c.total_copies,
+                    "name": c.recipient.name,
+                    "organisation": c.recipient.organisation,
+                    "sha256": c.file_sha256,
+                    "returned_on": c.returned_on,
+                }
+                for c in register
+            ]
+        )
         return 0
     if not register:
         print(f"No briefing copies have been produced for {format_date(meeting_on)}.")
         return 0
     print_table(
-        [(c.edition, f"{c.copy_number} of {c.total_copies}", c.recipient.label or "(unnamed)",
-          format_date(c.returned_on) if c.returned_on else "NOT RETURNED") for c in register],
+        [
+            (
+                c.edition,
+                f"{c.copy_number} of {c.total_copies}",
+                c.recipient.label or "(unnamed)",
+                format_date(c.returned_on) if c.returned_on else "NOT RETURNED",
+            )
+            for c in register
+        ],
         ("Edition", "Copy", "Recipient", "Returned"),
     )
     outstanding = [c for c in register if not c.returned]

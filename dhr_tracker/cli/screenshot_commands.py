@@ -15,13 +15,20 @@ from dhr_tracker.errors import UserError
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "screenshots", help="render each screen of the desktop app, on a fresh demo database, to PNG files (offscreen)")
+        "screenshots", help="render each screen of the desktop app, on a fresh demo database, to PNG files (offscreen)"
+    )
     parser.add_argument("--out", type=Path, required=True, help="folder for the PNG files (created if needed)")
     parser.add_argument("--cases", type=int, default=24, help="how many demo cases (default 24)")
-    parser.add_argument("--scale", type=float, default=1.0, help="device pixel ratio, e.g. 2 to check high DPI (0.5 to 4)")
-    parser.add_argument("--size", action="append", metavar="WIDTHxHEIGHT",
-                        help="window size, e.g. 1280x720; give it more than once for several sizes, each in its own "
-                             "sub-folder (default: the app's default window size)")
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="device pixel ratio, e.g. 2 to check high DPI (0.5 to 4)"
+    )
+    parser.add_argument(
+        "--size",
+        action="append",
+        metavar="WIDTHxHEIGHT",
+        help="window size, e.g. 1280x720; give it more than once for several sizes, each in its own "
+        "sub-folder (default: the app's default window size)",
+    )
     parser.set_defaults(run=run_screenshots)
 
 
@@ -30,8 +37,10 @@ def run_screenshots(args: argparse.Namespace) -> int:
         raise UserError("--cases must be at least 1.")
     # Qt crashes rather than refuse a scale of 0 or less, so the command checks it first.
     if not 0.5 <= args.scale <= 4:
-        raise UserError(f"--scale {args.scale:g} is not a usable device pixel ratio; give a number from 0.5 to 4, "
-                        "for example 2 for a high-DPI check.")
+        raise UserError(
+            f"--scale {args.scale:g} is not a usable device pixel ratio; give a number from 0.5 to 4, "
+            "for example 2 for a high-DPI check."
+        )
     try:
         screenshots = importlib.import_module("ui.screenshots")
     except ImportError as error:

@@ -7,8 +7,15 @@ import sys
 from pathlib import Path
 
 from dhr_tracker.cli.common import (
-    add_database_arguments, add_format_argument, database_path, file_only, open_from_args, print_json, passphrase_from,
-    print_table, read_passphrase,
+    add_database_arguments,
+    add_format_argument,
+    database_path,
+    file_only,
+    open_from_args,
+    passphrase_from,
+    print_json,
+    print_table,
+    read_passphrase,
 )
 from dhr_tracker.dates import format_local_time
 from dhr_tracker.storage.database import open_database
@@ -24,7 +31,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     where = backup.add_mutually_exclusive_group(required=True)
     where.add_argument("--out", type=Path, metavar="FILE", help="the new backup file (never overwrites a file)")
     where.add_argument(
-        "--into", type=Path, metavar="FOLDER",
+        "--into",
+        type=Path,
+        metavar="FOLDER",
         help="an automatic backup into this folder, keeping the newest N (the 'Automatic backups kept' setting)",
     )
     backup.set_defaults(run=run_backup)
@@ -41,12 +50,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_database_arguments(passphrase)
     passphrase.add_argument(
-        "--new-passphrase-file", type=Path, default=None, metavar="PATH",
+        "--new-passphrase-file",
+        type=Path,
+        default=None,
+        metavar="PATH",
         help=f"read the new passphrase from the first line of this file (or set {NEW_PASSPHRASE_VARIABLE}; "
         "otherwise you are asked for it twice)",
     )
-    passphrase.add_argument("--backup-folder", type=Path, default=None, metavar="FOLDER",
-                            help="where the backup made first goes (default: 'backups' beside the database)")
+    passphrase.add_argument(
+        "--backup-folder",
+        type=Path,
+        default=None,
+        metavar="FOLDER",
+        help="where the backup made first goes (default: 'backups' beside the database)",
+    )
     passphrase.set_defaults(run=run_passphrase)
 
     audit = subparsers.add_parser("audit", help="check or show the audit trail")
@@ -56,7 +73,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_database_arguments(verify)
     verify.add_argument(
-        "--checkpoint", default=None, metavar="COUNT:HASH",
+        "--checkpoint",
+        default=None,
+        metavar="COUNT:HASH",
         help="also prove the trail still holds exactly this prefix (a checkpoint printed earlier, e.g. on a briefing)",
     )
     verify.set_defaults(run=run_audit_verify)
@@ -93,7 +112,9 @@ def run_backup(args: argparse.Namespace) -> int:
         else:
             path = automatic_backup(database, args.into)
             check = verify_backup(path, database.engine.url.password or "")
-    print(f"Wrote an encrypted backup to {check.path}; it opens with the database's current passphrase and passed its checks.")
+    print(
+        f"Wrote an encrypted backup to {check.path}; it opens with the database's current passphrase and passed its checks."
+    )
     print("It holds " + ", ".join(check.summary_lines()) + ".")
     if check.checkpoint:
         print(f"Its audit checkpoint {check.checkpoint} is written beside it ({check.path.name}.checkpoint.txt).")
@@ -117,8 +138,12 @@ def run_restore(args: argparse.Namespace) -> int:
 def read_new_passphrase(args: argparse.Namespace) -> tuple[str, str]:
     """The new passphrase and its confirmation: from the file, the environment, or two no-echo prompts."""
     return passphrase_from(
-        args.new_passphrase_file, NEW_PASSPHRASE_VARIABLE, "--new-passphrase-file",
-        prompt="New passphrase (at least 12 characters): ", confirm=True, what="new passphrase",
+        args.new_passphrase_file,
+        NEW_PASSPHRASE_VARIABLE,
+        "--new-passphrase-file",
+        prompt="New passphrase (at least 12 characters): ",
+        confirm=True,
+        what="new passphrase",
     )
 
 
@@ -157,7 +182,9 @@ def _print_broken(path, report) -> int:
         print(f"  - {problem}")
     if len(problems) > _SHOWN_PROBLEMS:
         print(f"  ... and {len(problems) - _SHOWN_PROBLEMS} more.")
-    print("Someone changed the database outside DHR Tracker. Keep this file for investigation and restore the newest backup whose trail verifies.")
+    print(
+        "Someone changed the database outside DHR Tracker. Keep this file for investigation and restore the newest backup whose trail verifies."
+    )
     return 1
 
 
@@ -168,8 +195,10 @@ def run_audit_verify(args: argparse.Namespace) -> int:
     path, report = _verified(args, checkpoint)
     if not report.ok:
         return _print_broken(path, report)
-    print(f"{path}: the audit trail is intact ({report.entries} entries, every link checked; every record matches "
-          "its latest entry; the guard triggers are in place).")
+    print(
+        f"{path}: the audit trail is intact ({report.entries} entries, every link checked; every record matches "
+        "its latest entry; the guard triggers are in place)."
+    )
     if checkpoint is not None:
         print(f"It still holds the checkpoint {checkpoint} exactly.")
     return 0
@@ -187,7 +216,6 @@ def run_audit_checkpoint(args: argparse.Namespace) -> int:
 def run_audit_case(args: argparse.Namespace) -> int:
     from dhr_tracker.casework.cases import find_case
     from dhr_tracker.security.audit import entries_for_case
-
     from dhr_tracker.security.audit_wording import AuditNames, describe, describe_changes
 
     with _open_read_only(args) as database, database.session() as session:
@@ -195,11 +223,23 @@ def run_audit_case(args: argparse.Namespace) -> int:
         entries = entries_for_case(session, case.id)
         names = AuditNames.load(session, entries)
     if args.format == "json":
-        print_json([
-            {"id": e.id, "at": e.at, "os_user": e.os_user, "action": e.action.value, "entity": e.entity,
-             "entity_id": e.entity_id, "changes": e.changes} for e in entries
-        ])
+        print_json(
+            [
+                {
+                    "id": e.id,
+                    "at": e.at,
+                    "os_user": e.os_user,
+                    "action": e.action.value,
+                    "entity": e.entity,
+                    "entity_id": e.entity_id,
+                    "changes": e.changes,
+                }
+                for e in entries
+            ]
+        )
     else:
-        print_table([(format_local_time(e.at), e.os_user, describe(e, names), describe_changes(e, names)) for e in entries],
-                    ("When (UK time)", "Who", "What", "Details"))
+        print_table(
+            [(format_local_time(e.at), e.os_user, describe(e, names), describe_changes(e, names)) for e in entries],
+            ("When (UK time)", "Who", "What", "Details"),
+        )
     return 0

@@ -24,11 +24,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_database_arguments(sheet)
     sheet.add_argument("file", type=Path, metavar="FILE", help="the .xlsx workbook or .csv file (UTF-8)")
-    sheet.add_argument("--mapping", type=Path, metavar="FILE",
-                       help="a JSON column mapping (see docs/spreadsheet-import.md); without it columns are guessed from the headers")
+    sheet.add_argument(
+        "--mapping",
+        type=Path,
+        metavar="FILE",
+        help="a JSON column mapping (see docs/spreadsheet-import.md); without it columns are guessed from the headers",
+    )
     sheet.add_argument("--dry-run", action="store_true", help="check every row and report, but write nothing")
-    sheet.add_argument("--report", type=Path, metavar="FILE",
-                       help="write the validation report to this new CSV file (sheet, row, column, problem, suggestion)")
+    sheet.add_argument(
+        "--report",
+        type=Path,
+        metavar="FILE",
+        help="write the validation report to this new CSV file (sheet, row, column, problem, suggestion)",
+    )
     sheet.set_defaults(run=run_import_sheet)
 
 
@@ -42,40 +50,63 @@ def run_import_sheet(args: argparse.Namespace) -> int:
     with open_from_args(args) as database, database.transaction() as session:
         before = newest_recommendation_id(session)
         result = import_sheets(session, sheet_file, mapping, dry_run=args.dry_run)
-        made_before = [(rec.case.reference, rec.number, len(similar)) for rec, similar in made_before_since(session, before)] \
-            if result.committed else []
+        made_before = (
+            [(rec.case.reference, rec.number, len(similar)) for rec, similar in made_before_since(session, before)]
+            if result.committed
+            else []
+        )
     for summary in result.sheets:
         if summary.kind is not None:
-            print(f"Sheet '{summary.name}': {summary.kind.label.lower()}, headers on row {summary.header_row}, "
-                  f"{summary.rows_read} row(s) read.")
+            print(
+                f"Sheet '{summary.name}': {summary.kind.label.lower()}, headers on row {summary.header_row}, "
+                f"{summary.rows_read} row(s) read."
+            )
     shown = [problem for problem in result.problems if problem.severity != "note"][:MAX_PROBLEMS_SHOWN]
     for problem in shown:
-        where = f"'{problem.sheet}'" + (f" row {problem.row}" if problem.row else "") + (f", {problem.column}" if problem.column else "")
-        print(f"  {problem.severity.upper()}: {where}: {problem.problem} {problem.suggestion}".rstrip(), file=sys.stderr)
+        where = (
+            f"'{problem.sheet}'"
+            + (f" row {problem.row}" if problem.row else "")
+            + (f", {problem.column}" if problem.column else "")
+        )
+        print(
+            f"  {problem.severity.upper()}: {where}: {problem.problem} {problem.suggestion}".rstrip(), file=sys.stderr
+        )
     hidden = sum(1 for problem in result.problems if problem.severity != "note") - len(shown)
     if hidden > 0:
-        print(f"  ... and {hidden} more" + (" (see the report)." if args.report else "; use --report FILE to see them all."),
-              file=sys.stderr)
+        print(
+            f"  ... and {hidden} more"
+            + (" (see the report)." if args.report else "; use --report FILE to see them all."),
+            file=sys.stderr,
+        )
     if args.report is not None:
         lines = write_report(result, args.report)
         print(f"Wrote the report ({lines} line(s)) to {args.report}.")
     print(result.summary())
     for reference, number, count in made_before:  # references and numbers only: nothing to guard
-        print(f"Made before? Recommendation {number} of {reference} is worded like {count} recommendation"
-              f"{'s' if count != 1 else ''} of other reviews: dhr-tracker repeated --case {reference} --recommendation {number}")
+        print(
+            f"Made before? Recommendation {number} of {reference} is worded like {count} recommendation"
+            f"{'s' if count != 1 else ''} of other reviews: dhr-tracker repeated --case {reference} --recommendation {number}"
+        )
     return 0 if result.ok else 1
 
 
 def add_export_options(parser: argparse.ArgumentParser) -> None:
     """Options the CSV/XLSX exports add to the `export` command."""
-    parser.add_argument("--case", action="append", metavar="REFERENCE", dest="cases",
-                        help="csv/xlsx: export only this case (repeat for several), e.g. for one Home Office return")
+    parser.add_argument(
+        "--case",
+        action="append",
+        metavar="REFERENCE",
+        dest="cases",
+        help="csv/xlsx: export only this case (repeat for several), e.g. for one Home Office return",
+    )
 
 
 def run_sheet_export(args: argparse.Namespace) -> int:
     """`export --format csv|xlsx`: pseudonymised tables; --out is a new .xlsx file, or a folder for CSV files."""
     if getattr(args, "include_real_names", False):
-        raise UserError("CSV and XLSX exports never hold real names; --include-real-names is for the JSON archive only.")
+        raise UserError(
+            "CSV and XLSX exports never hold real names; --include-real-names is for the JSON archive only."
+        )
     with open_from_args(args) as database, database.transaction() as session:
         result = export_file(session, args.format, args.out, getattr(args, "cases", None))
     print(result.summary())

@@ -35,9 +35,15 @@ def add_demo_update_rounds(session: Session, anchor: dt.date) -> None:
     def reply(request: UpdateRequest, on: dt.date) -> None:
         contact = request.agency.contact_at(ContactLevel.LEAD)
         record_reply(
-            session, request, received_on=on, contact=contact, contact_name=contact.name if contact else "Lead contact",
-            entries=[ReplyEntry(item.recommendation_id, _reply_text(item.recommendation, on), "EV-ROUND")
-                     for item in request.items],
+            session,
+            request,
+            received_on=on,
+            contact=contact,
+            contact_name=contact.name if contact else "Lead contact",
+            entries=[
+                ReplyEntry(item.recommendation_id, _reply_text(item.recommendation, on), "EV-ROUND")
+                for item in request.items
+            ],
             today=anchor,
         )
 
@@ -54,13 +60,29 @@ def add_demo_update_rounds(session: Session, anchor: dt.date) -> None:
         old_meeting = _wednesday_on_or_after(anchor - dt.timedelta(days=270))
         if old_meeting not in meetings:
             members = next((m.attendees for m in list_meetings(session) if m.attendees), ())
-            add_meeting(session, held_on=old_meeting, agenda_item="7", title="Kent Community Safety Partnership",
-                        location="Sessions House, Maidstone", attendees=members)
+            add_meeting(
+                session,
+                held_on=old_meeting,
+                agenda_item="7",
+                title="Kent Community Safety Partnership",
+                location="Sessions House, Maidstone",
+                attendees=members,
+            )
             meetings = kcsp_meeting_dates(session)
-        old = create_update_round(session, meeting_on=old_meeting, requested_on=old_meeting - dt.timedelta(days=42),
-                                  due_on=old_meeting - dt.timedelta(days=21), note="Demo: an earlier round")
-        recent = create_update_round(session, meeting_on=upcoming, requested_on=base_due - dt.timedelta(days=15),
-                                     due_on=base_due, note="Demo: the current round")
+        old = create_update_round(
+            session,
+            meeting_on=old_meeting,
+            requested_on=old_meeting - dt.timedelta(days=42),
+            due_on=old_meeting - dt.timedelta(days=21),
+            note="Demo: an earlier round",
+        )
+        recent = create_update_round(
+            session,
+            meeting_on=upcoming,
+            requested_on=base_due - dt.timedelta(days=15),
+            due_on=base_due,
+            note="Demo: the current round",
+        )
     except ValidationError:
         return  # a caseload too small to have open recommendations: nothing to ask for
     _drop_items_decided_later(session, old)
@@ -68,7 +90,9 @@ def add_demo_update_rounds(session: Session, anchor: dt.date) -> None:
     recent_requests = sorted(recent.requests, key=lambda r: r.agency.name)
     behaviour = {request.agency_id: index % 6 for index, request in enumerate(recent_requests)}
     old_ids = {request.agency_id for request in old.requests}
-    never_answers = next((r.agency_id for r in recent_requests if behaviour[r.agency_id] == LEVEL_3 and r.agency_id in old_ids), None)
+    never_answers = next(
+        (r.agency_id for r in recent_requests if behaviour[r.agency_id] == LEVEL_3 and r.agency_id in old_ids), None
+    )
 
     for request in old.requests:
         if request.agency_id == never_answers:
@@ -94,7 +118,6 @@ def add_demo_update_rounds(session: Session, anchor: dt.date) -> None:
         else:
             escalate(request, up_to={LEVEL_3: 2, LEVEL_2: 1, LEVEL_1: 0, NOT_YET_DUE: 0}[kind])
     session.flush()
-
 
 
 def _wednesday_on_or_after(day: dt.date) -> dt.date:

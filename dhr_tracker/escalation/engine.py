@@ -181,8 +181,14 @@ def assess_request(
     late_until = as_of if stop is None else stop  # stop is the day the update came, once it has
     outstanding = tuple(item for item in request.items if item.settled_on is None or item.settled_on > as_of)
     return RequestPosition(
-        request=request, as_of=as_of, answered=answered, level=level, reached_on=reached_on, action_due=action_due,
-        next_level=next_level, next_on=next_on,
+        request=request,
+        as_of=as_of,
+        answered=answered,
+        level=level,
+        reached_on=reached_on,
+        action_due=action_due,
+        next_level=next_level,
+        next_on=next_on,
         working_days_late=calendar.working_days_between(request.due_on, late_until),
         outstanding=() if answered else outstanding,
     )
@@ -207,7 +213,12 @@ def assess_agencies(
         by_agency.setdefault(request.agency_id, []).append(position)
         names[request.agency_id] = request.agency_name
     agencies = [
-        AgencyPosition(agency_id, names[agency_id], as_of, tuple(sorted(positions, key=lambda p: (p.request.due_on, p.request.request_id))))
+        AgencyPosition(
+            agency_id,
+            names[agency_id],
+            as_of,
+            tuple(sorted(positions, key=lambda p: (p.request.due_on, p.request.request_id))),
+        )
         for agency_id, positions in by_agency.items()
     ]
     return sorted(agencies, key=lambda a: (-(a.level.level if a.level else -1), a.agency_name.casefold()))

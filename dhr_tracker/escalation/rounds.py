@@ -8,15 +8,22 @@ from dataclasses import dataclass
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from dhr_tracker.validation import clean_date, clean_text, not_in_future
 from dhr_tracker.actionplan.progress import add_progress_update
 from dhr_tracker.actionplan.status_rules import ACTIVE_STATUSES
 from dhr_tracker.dates import format_date, today_uk
 from dhr_tracker.errors import ValidationError
-from dhr_tracker.security.audit import record_bulk_creation
 from dhr_tracker.model import (
-    AgencyContact, Case, Meeting, ProgressUpdate, Recommendation, UpdateRequest, UpdateRequestItem, UpdateRound,
+    AgencyContact,
+    Case,
+    Meeting,
+    ProgressUpdate,
+    Recommendation,
+    UpdateRequest,
+    UpdateRequestItem,
+    UpdateRound,
 )
+from dhr_tracker.security.audit import record_bulk_creation
+from dhr_tracker.validation import clean_date, clean_text, not_in_future
 from dhr_tracker.vocabulary import MeetingKind, Stage
 
 
@@ -39,16 +46,20 @@ def create_update_round(
     if due_on < requested_on:
         raise ValidationError(
             f"The due date {format_date(due_on)} is before the requests are sent ({format_date(requested_on)}).",
-            field="due_on", rule="due_before_request",
+            field="due_on",
+            rule="due_before_request",
         )
     if due_on > meeting_on:
         raise ValidationError(
             f"The due date {format_date(due_on)} is after the meeting on {format_date(meeting_on)}; updates are asked for ahead of it.",
-            field="due_on", rule="due_after_meeting",
+            field="due_on",
+            rule="due_after_meeting",
         )
     if session.scalar(select(UpdateRound.id).where(UpdateRound.meeting_on == meeting_on)) is not None:
         raise ValidationError(
-            f"There is already an update round for the meeting on {format_date(meeting_on)}.", field="meeting_on", rule="duplicate_round"
+            f"There is already an update round for the meeting on {format_date(meeting_on)}.",
+            field="meeting_on",
+            rule="duplicate_round",
         )
     rows = session.execute(
         select(Recommendation.lead_agency_id, Recommendation.id)
@@ -62,26 +73,41 @@ def create_update_round(
             rule="nothing_to_request",
         )
     meeting_id = session.scalar(
-        select(Meeting.id).where(Meeting.held_on == meeting_on).order_by((Meeting.kind == MeetingKind.KCSP).desc()).limit(1)
+        select(Meeting.id)
+        .where(Meeting.held_on == meeting_on)
+        .order_by((Meeting.kind == MeetingKind.KCSP).desc())
+        .limit(1)
     )
-    round_ = UpdateRound(meeting_id=meeting_id, meeting_on=meeting_on, requested_on=requested_on, due_on=due_on, note=note.strip())
+    round_ = UpdateRound(
+        meeting_id=meeting_id, meeting_on=meeting_on, requested_on=requested_on, due_on=due_on, note=note.strip()
+    )
     session.add(round_)
     session.flush()
     # Bulk inserts: a national round holds tens of thousands of items.
     agency_ids = list(dict.fromkeys(agency_id for agency_id, _ in rows))
-    request_ids = dict(session.execute(
-        insert(UpdateRequest).returning(UpdateRequest.agency_id, UpdateRequest.id, sort_by_parameter_order=True),
-        [{"round_id": round_.id, "agency_id": agency_id, "requested_on": requested_on, "due_on": due_on} for agency_id in agency_ids],
-    ).all())
+    request_ids = dict(
+        session.execute(
+            insert(UpdateRequest).returning(UpdateRequest.agency_id, UpdateRequest.id, sort_by_parameter_order=True),
+            [
+                {"round_id": round_.id, "agency_id": agency_id, "requested_on": requested_on, "due_on": due_on}
+                for agency_id in agency_ids
+            ],
+        ).all()
+    )
     session.execute(
         insert(UpdateRequestItem),
         [{"request_id": request_ids[agency_id], "recommendation_id": rec_id} for agency_id, rec_id in rows],
     )
     # Bulk statements bypass the ORM's flush, so the trail is told about these rows directly.
-    record_bulk_creation(session, "update_request", [(request_id,) for request_id in request_ids.values()],
-                         {"round_id": round_.id})
-    record_bulk_creation(session, "update_request_item", [(request_ids[agency_id], rec_id) for agency_id, rec_id in rows],
-                         {"round_id": round_.id})
+    record_bulk_creation(
+        session, "update_request", [(request_id,) for request_id in request_ids.values()], {"round_id": round_.id}
+    )
+    record_bulk_creation(
+        session,
+        "update_request_item",
+        [(request_ids[agency_id], rec_id) for agency_id, rec_id in rows],
+        {"round_id": round_.id},
+    )
     session.expire(round_, ["requests"])
     return round_
 
@@ -92,7 +118,8 @@ def change_request_due_date(session: Session, request: UpdateRequest, due_on: dt
     if due_on < request.requested_on:
         raise ValidationError(
             f"The due date {format_date(due_on)} is before the request was sent ({format_date(request.requested_on)}).",
-            field="due_on", rule="due_before_request",
+            field="due_on",
+            rule="due_before_request",
         )
     request.due_on = due_on
     session.flush()
@@ -129,28 +156,47 @@ def record_reply(
     if received_on < request.requested_on:
         raise ValidationError(
             f"The reply is dated {format_date(received_on)}, before the request was sent ({format_date(request.requested_on)}).",
-            field="received_on", rule="reply_before_request",
+            field="received_on",
+            rule="reply_before_request",
         )
     if not entries:
-        raise ValidationError("A reply needs an update on at least one recommendation.", field="entries", rule="empty_reply")
+        raise ValidationError(
+            "A reply needs an update on at least one recommendation.", field="entries", rule="empty_reply"
+        )
     items = {item.recommendation_id: item for item in request.items}
     seen: set[int] = set()
     for entry in entries:
         if entry.recommendation_id not in items:
             raise ValidationError(
                 f"{request.agency.name} was not asked about recommendation id {entry.recommendation_id} in this round.",
-                field="entries", rule="not_in_request",
+                field="entries",
+                rule="not_in_request",
             )
         if entry.recommendation_id in seen:
-            raise ValidationError("The reply gives two updates on the same recommendation; combine them.", field="entries", rule="duplicate_entry")
+            raise ValidationError(
+                "The reply gives two updates on the same recommendation; combine them.",
+                field="entries",
+                rule="duplicate_entry",
+            )
         seen.add(entry.recommendation_id)
-        clean_text(entry.text, "text", f"The update on recommendation {items[entry.recommendation_id].recommendation.number}", required=True)
+        clean_text(
+            entry.text,
+            "text",
+            f"The update on recommendation {items[entry.recommendation_id].recommendation.number}",
+            required=True,
+        )
     if contact is None:
         clean_text(contact_name, "contact_name", "The name of the person who sent the reply", required=True, limit=200)
     return [
         add_progress_update(
-            session, items[entry.recommendation_id].recommendation, received_on=received_on, text=entry.text,
-            contact_name=contact_name, contact=contact, evidence_reference=entry.evidence_reference, today=today,
+            session,
+            items[entry.recommendation_id].recommendation,
+            received_on=received_on,
+            text=entry.text,
+            contact_name=contact_name,
+            contact=contact,
+            evidence_reference=entry.evidence_reference,
+            today=today,
         )
         for entry in entries
     ]

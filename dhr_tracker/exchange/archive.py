@@ -23,7 +23,8 @@ from dhr_tracker.model import Base
 from dhr_tracker.model.base import UTCDateTime
 from dhr_tracker.privacy.channels import JSON_EXPORT
 from dhr_tracker.privacy.guard import source_fields
-from dhr_tracker.privacy.pseudonyms import pseudonyms_holding_names, refusal as pseudonym_refusal
+from dhr_tracker.privacy.pseudonyms import pseudonyms_holding_names
+from dhr_tracker.privacy.pseudonyms import refusal as pseudonym_refusal
 from dhr_tracker.storage import migrate
 from dhr_tracker.storage.bulk import realign_ids_after_load
 from dhr_tracker.storage.files import create_owner_only
@@ -45,7 +46,7 @@ def _to_json(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.timezone.utc).isoformat()
+        return value.astimezone(dt.UTC).isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
@@ -57,7 +58,7 @@ def _from_json(value: Any, column) -> Any:
     try:
         if isinstance(column.type, (DateTime, UTCDateTime)):
             moment = dt.datetime.fromisoformat(value)
-            return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+            return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
         if isinstance(column.type, Date):
             return dt.date.fromisoformat(value)
         if isinstance(column.type, Boolean):
@@ -69,7 +70,9 @@ def _from_json(value: Any, column) -> Any:
                 raise ValueError("expected a whole number")
             return value
     except (TypeError, ValueError) as error:
-        raise UserError(f"The archive's {column.table.name}.{column.name} value {value!r} is not valid: {error}.") from None
+        raise UserError(
+            f"The archive's {column.table.name}.{column.name} value {value!r} is not valid: {error}."
+        ) from None
     return value
 
 
@@ -87,7 +90,7 @@ def build_archive(session: Session, *, include_real_names: bool = False) -> dict
         "format_version": ARCHIVE_VERSION,
         "schema_revision": migrate.head_revision(),
         "written_by": f"DHR Tracker {__version__}",
-        "exported_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "exported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "includes_real_names": include_real_names,
         "tables": tables,
     }
@@ -114,7 +117,9 @@ def real_names_in_archive(session: Session, archive: dict[str, Any]) -> list[str
                     except ValueError:
                         pass
                 for reference in guard.found_in(value):
-                    found.append(f"{name.replace('_', ' ')} {row.get('id', '?')}, {column.replace('_', ' ')} (case {reference})")
+                    found.append(
+                        f"{name.replace('_', ' ')} {row.get('id', '?')}, {column.replace('_', ' ')} (case {reference})"
+                    )
     return found
 
 
@@ -151,7 +156,9 @@ def read_archive(path: Path) -> dict[str, Any]:
     if not isinstance(archive, dict) or archive.get("format") != ARCHIVE_FORMAT:
         raise UserError(f"{path} is JSON, but not a DHR Tracker archive (its 'format' is not '{ARCHIVE_FORMAT}').")
     if archive.get("format_version") != ARCHIVE_VERSION:
-        raise UserError(f"{path} is archive format version {archive.get('format_version')}; this version reads version {ARCHIVE_VERSION}.")
+        raise UserError(
+            f"{path} is archive format version {archive.get('format_version')}; this version reads version {ARCHIVE_VERSION}."
+        )
     if archive.get("schema_revision") != migrate.head_revision():
         raise UserError(
             f"{path} was written with database schema {archive.get('schema_revision')}; this version of DHR Tracker "
@@ -173,8 +180,19 @@ def _imported_trail(archive: dict[str, Any]) -> tuple[list[tuple], str, dict[str
     """The archive's own audit trail, verified: its entries as rows, its head `COUNT:HASH`, the state it expects."""
     from dhr_tracker.security.audit import walk_segment
 
-    fields = ("id", "at", "os_user", "action", "entity", "entity_id", "case_id", "changes_json", "previous_hash",
-              "entry_hash", "row_digest")
+    fields = (
+        "id",
+        "at",
+        "os_user",
+        "action",
+        "entity",
+        "entity_id",
+        "case_id",
+        "changes_json",
+        "previous_hash",
+        "entry_hash",
+        "row_digest",
+    )
     entries = archive["tables"].get("audit_entry", [])
     if not isinstance(entries, list) or not all(isinstance(row, dict) for row in entries):
         raise UserError("The archive's 'audit_entry' entry is not a list of rows.")
@@ -223,15 +241,23 @@ def _check_rules(session: Session, source: str, today: dt.date) -> None:
     breaches = rule_breaches(session, today)
     if breaches:
         shown = "\n".join(breach.line(source) for breach in breaches[:MAX_REPORTED_BREACHES])
-        more = f"\n... and {len(breaches) - MAX_REPORTED_BREACHES} more." if len(breaches) > MAX_REPORTED_BREACHES else ""
+        more = (
+            f"\n... and {len(breaches) - MAX_REPORTED_BREACHES} more." if len(breaches) > MAX_REPORTED_BREACHES else ""
+        )
         raise UserError(
             f"The archive breaks {len(breaches)} of the rules DHR Tracker applies to every record, so nothing was "
             f"imported:\n{shown}{more}\nCorrect them in the database the archive came from and export it again."
         )
 
 
-def load_archive(session: Session, archive: dict[str, Any], *, sha256: str = "", source: str = "the archive",
-                 today: dt.date | None = None) -> dict[str, int]:
+def load_archive(
+    session: Session,
+    archive: dict[str, Any],
+    *,
+    sha256: str = "",
+    source: str = "the archive",
+    today: dt.date | None = None,
+) -> dict[str, int]:
     """Load an archive into a database that holds no cases yet, replacing its seeded reference data.
 
     The archive's audit trail is verified first and kept as a closed segment (`audit_imported_entry`);
@@ -275,17 +301,40 @@ def load_archive(session: Session, archive: dict[str, Any], *, sha256: str = "",
     segment = known["audit_imported_entry"]
     columns = {column.name: column for column in segment.columns}
     if trail:
-        names = ("id", "at", "os_user", "action", "entity", "entity_id", "case_id", "changes_json", "previous_hash",
-                 "entry_hash", "row_digest")
-        session.execute(insert(segment), [
-            {"archive_sha256": sha256, **{name: _from_json(value, columns[name]) for name, value in zip(names, row)}}
-            for row in trail
-        ])
+        names = (
+            "id",
+            "at",
+            "os_user",
+            "action",
+            "entity",
+            "entity_id",
+            "case_id",
+            "changes_json",
+            "previous_hash",
+            "entry_hash",
+            "row_digest",
+        )
+        session.execute(
+            insert(segment),
+            [
+                {
+                    "archive_sha256": sha256,
+                    **{name: _from_json(value, columns[name]) for name, value in zip(names, row)},
+                }
+                for row in trail
+            ],
+        )
     counts["audit_entry"] = len(trail)
-    record_baseline(session.connection(), f"imported from archive {sha256}", opening={
-        "archive_sha256": sha256, "segment_head": segment_head, "exported_at": archive.get("exported_at"),
-        "written_by": archive.get("written_by"),
-        "stages_derived": {reference: {"in_file": old, "derived": new} for reference, (old, new) in stages.items()},
-    })
+    record_baseline(
+        session.connection(),
+        f"imported from archive {sha256}",
+        opening={
+            "archive_sha256": sha256,
+            "segment_head": segment_head,
+            "exported_at": archive.get("exported_at"),
+            "written_by": archive.get("written_by"),
+            "stages_derived": {reference: {"in_file": old, "derived": new} for reference, (old, new) in stages.items()},
+        },
+    )
     realign_ids_after_load(session)
     return counts

@@ -60,12 +60,18 @@ SEQUENCES: tuple[tuple[str, str, str, str], ...] = (
 _DECISION = "(SELECT min(d.occurred_on) FROM milestone d WHERE d.case_id = {alias}.case_id AND d.kind = 'decision')"
 # (A derived table, because standard SQL, unlike SQLite, cannot name a select-list alias in WHERE.)
 AFTER_THE_DECISION: tuple[tuple[str, str, str], ...] = (
-    ("milestone", "informed_before_decision",
-     f"SELECT id, late, decided FROM (SELECT m.id, m.occurred_on AS late, {_DECISION.format(alias='m')} AS decided "
-     "FROM milestone m WHERE m.kind = 'home_office_informed') AS x WHERE late < decided ORDER BY id"),
-    ("qa_round", "before_decision",
-     f"SELECT id, late, decided FROM (SELECT q.id, q.submitted_on AS late, {_DECISION.format(alias='q')} AS decided "
-     "FROM qa_round q) AS x WHERE late < decided ORDER BY id"),
+    (
+        "milestone",
+        "informed_before_decision",
+        f"SELECT id, late, decided FROM (SELECT m.id, m.occurred_on AS late, {_DECISION.format(alias='m')} AS decided "
+        "FROM milestone m WHERE m.kind = 'home_office_informed') AS x WHERE late < decided ORDER BY id",
+    ),
+    (
+        "qa_round",
+        "before_decision",
+        f"SELECT id, late, decided FROM (SELECT q.id, q.submitted_on AS late, {_DECISION.format(alias='q')} AS decided "
+        "FROM qa_round q) AS x WHERE late < decided ORDER BY id",
+    ),
 )
 
 
@@ -94,26 +100,45 @@ def rule_breaches(session: Session, today: dt.date) -> list[RuleBreach]:
     for table, columns in EVENT_DATES.items():
         for column in columns:
             for row_id, value in connection.execute(
-                text(f'SELECT id, "{column}" FROM "{table}" WHERE "{column}" > :today ORDER BY id'), {"today": today.isoformat()}
+                text(f'SELECT id, "{column}" FROM "{table}" WHERE "{column}" > :today ORDER BY id'),
+                {"today": today.isoformat()},
             ):
-                breaches.append(RuleBreach(table, str(row_id), "in_future",
-                                           f"{column} {_day(value)} is after the day of the import, {format_date(today)}"))
+                breaches.append(
+                    RuleBreach(
+                        table,
+                        str(row_id),
+                        "in_future",
+                        f"{column} {_day(value)} is after the day of the import, {format_date(today)}",
+                    )
+                )
     for table, columns in AFTER_NOTIFICATION.items():
         for column in columns:
-            for row_id, value, notified in connection.execute(text(
-                f'SELECT t.id, t."{column}", c.notified_on FROM "{table}" t JOIN dhr_case c ON c.id = t.case_id '
-                f'WHERE t."{column}" < c.notified_on ORDER BY t.id'
-            )):
-                breaches.append(RuleBreach(table, str(row_id), "before_notification",
-                                           f"{column} {_day(value)} is before the case's notification on {_day(notified)}"))
+            for row_id, value, notified in connection.execute(
+                text(
+                    f'SELECT t.id, t."{column}", c.notified_on FROM "{table}" t JOIN dhr_case c ON c.id = t.case_id '
+                    f'WHERE t."{column}" < c.notified_on ORDER BY t.id'
+                )
+            ):
+                breaches.append(
+                    RuleBreach(
+                        table,
+                        str(row_id),
+                        "before_notification",
+                        f"{column} {_day(value)} is before the case's notification on {_day(notified)}",
+                    )
+                )
     for table, rule, sql in AFTER_THE_DECISION:
         for row_id, late, decided in connection.execute(text(sql)):
-            breaches.append(RuleBreach(table, str(row_id), rule, f"{_day(late)} is before the decision on {_day(decided)}"))
+            breaches.append(
+                RuleBreach(table, str(row_id), rule, f"{_day(late)} is before the decision on {_day(decided)}")
+            )
     for table, later, earlier, rule in SEQUENCES:
-        for row_id, late, early in connection.execute(text(
-            f'SELECT id, "{later}", "{earlier}" FROM "{table}" WHERE "{later}" < "{earlier}" ORDER BY id'
-        )):
-            breaches.append(RuleBreach(table, str(row_id), rule, f"{later} {_day(late)} is before {earlier} {_day(early)}"))
+        for row_id, late, early in connection.execute(
+            text(f'SELECT id, "{later}", "{earlier}" FROM "{table}" WHERE "{later}" < "{earlier}" ORDER BY id')
+        ):
+            breaches.append(
+                RuleBreach(table, str(row_id), rule, f"{later} {_day(late)} is before {earlier} {_day(early)}")
+            )
     return breaches
 
 
@@ -124,10 +149,15 @@ def derive_stages(session: Session) -> dict[str, tuple[str, str]]:
     from dhr_tracker.model import Case
 
     changed: dict[str, tuple[str, str]] = {}
-    cases = session.scalars(select(Case).options(
-        selectinload(Case.milestones), selectinload(Case.qa_rounds), selectinload(Case.publication),
-        selectinload(Case.parallel_processes), selectinload(Case.pauses),
-    ))
+    cases = session.scalars(
+        select(Case).options(
+            selectinload(Case.milestones),
+            selectinload(Case.qa_rounds),
+            selectinload(Case.publication),
+            selectinload(Case.parallel_processes),
+            selectinload(Case.pauses),
+        )
+    )
     updates = []
     for case in cases:
         derived = derive_stage(facts_from_case(case))

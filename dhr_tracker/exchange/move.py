@@ -10,13 +10,12 @@ database's transaction (schema included) is rolled back.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import hashlib
-import json
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
@@ -75,7 +74,9 @@ def fill_from(archive: dict[str, Any]) -> Callable[[Session], MoveResult]:
         rows = archive["tables"].get("audit_entry", [])
         expected_head = rows[-1]["entry_hash"] if rows else None
         if not report.ok or _segment_end(session, sha256) != (len(rows), expected_head):
-            raise UserError(f"The audit trail did not arrive intact ({report.problem or 'a different last entry'}); nothing was moved.")
+            raise UserError(
+                f"The audit trail did not arrive intact ({report.problem or 'a different last entry'}); nothing was moved."
+            )
         for table in archived_tables():
             if table.name in ("audit_entry", "audit_imported_entry"):
                 continue  # the trail arrives as a segment, checked above; the new chain opens with the move
@@ -91,7 +92,9 @@ def move_into_file(archive: dict[str, Any], path: Path, passphrase: str, confirm
     """Create the encrypted file `path` holding the archive, or leave no file at all."""
     from dhr_tracker.storage.database import create_database
 
-    database = create_database(path, passphrase, confirmation, with_reference_data=False)  # its trail opens with the move
+    database = create_database(
+        path, passphrase, confirmation, with_reference_data=False
+    )  # its trail opens with the move
     try:
         with database.transaction() as session:
             result = fill_from(archive)(session)

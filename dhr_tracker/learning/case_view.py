@@ -42,18 +42,33 @@ class CaseLearning:
 
 def case_learning(session: Session, case_id: int) -> CaseLearning:
     rec_themes = themes_by_recommendation(session)
-    recs = session.scalars(select(Recommendation).where(Recommendation.case_id == case_id)
-                           .options(selectinload(Recommendation.case)).order_by(Recommendation.id))
+    recs = session.scalars(
+        select(Recommendation)
+        .where(Recommendation.case_id == case_id)
+        .options(selectinload(Recommendation.case))
+        .order_by(Recommendation.id)
+    )
     rows = []
     for rec in recs:
         view = implementation_view(session, rec)
-        rows.append(RecommendationLearning(
-            rec.id, rec.number, rec.text, rec.scope is Scope.NATIONAL, tuple(rec_themes.get(rec.id, ())),
-            view.category.label if view.category else "Not assessed", view.assessed_on, view.recheck_on,
-            view.evidence, view.department_trail,
-        ))
+        rows.append(
+            RecommendationLearning(
+                rec.id,
+                rec.number,
+                rec.text,
+                rec.scope is Scope.NATIONAL,
+                tuple(rec_themes.get(rec.id, ())),
+                view.category.label if view.category else "Not assessed",
+                view.assessed_on,
+                view.recheck_on,
+                view.evidence,
+                view.department_trail,
+            )
+        )
     return CaseLearning(
-        case_id, tuple(themes_by_case(session).get(case_id, ())), tuple(rows),
+        case_id,
+        tuple(themes_by_case(session).get(case_id, ())),
+        tuple(rows),
         tuple((theme.facet.label, theme.name) for theme in list_themes(session)),
     )
 
@@ -62,11 +77,11 @@ def similar_text(found: list[SimilarRecommendation]) -> str:
     """The similar recommendations as lines a person reads (reference, number, status, implementation)."""
     return "\n".join(
         f"{s.reference} recommendation {s.number} ({s.status.label.lower()}; implementation: {s.implementation.lower()}; "
-        f"match {s.score}/100): {s.text}" for s in found
+        f"match {s.score}/100): {s.text}"
+        for s in found
     )
 
 
 def similar_for(session: Session, rec_id: int) -> list[SimilarRecommendation]:
     rec = session.get(Recommendation, rec_id)
     return similar_to(session, rec) if rec is not None else []
-

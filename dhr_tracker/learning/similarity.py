@@ -62,15 +62,26 @@ class SimilarRecommendation:
 
 
 def _candidates(session: Session) -> list[Recommendation]:
-    return list(session.scalars(
-        select(Recommendation).options(selectinload(Recommendation.case)).order_by(Recommendation.case_id, Recommendation.id)
-    ))
+    return list(
+        session.scalars(
+            select(Recommendation)
+            .options(selectinload(Recommendation.case))
+            .order_by(Recommendation.case_id, Recommendation.id)
+        )
+    )
 
 
 def _view(rec: Recommendation, score: float, categories: dict) -> SimilarRecommendation:
     return SimilarRecommendation(
-        rec.id, rec.case_id, rec.case.reference, rec.case.pseudonym, rec.number, rec.text, rec.status,
-        categories.get(rec.id), round(score),
+        rec.id,
+        rec.case_id,
+        rec.case.reference,
+        rec.case.pseudonym,
+        rec.number,
+        rec.text,
+        rec.status,
+        categories.get(rec.id),
+        round(score),
     )
 
 
@@ -79,7 +90,11 @@ def threshold_of(session: Session) -> int:
 
 
 def similar_recommendations(
-    session: Session, text: str, *, other_than_case_id: int | None = None, threshold: int | None = None,
+    session: Session,
+    text: str,
+    *,
+    other_than_case_id: int | None = None,
+    threshold: int | None = None,
 ) -> list[SimilarRecommendation]:
     """Recommendations of other reviews worded like `text`, best match first, with their status and category."""
     threshold = threshold_of(session) if threshold is None else threshold
@@ -87,8 +102,9 @@ def similar_recommendations(
     if not wanted:
         return []
     candidates = [rec for rec in _candidates(session) if rec.case_id != other_than_case_id]
-    matches = process.extract(wanted, [_sorted_words(rec.text) for rec in candidates], scorer=fuzz.ratio,
-                              score_cutoff=threshold, limit=None)
+    matches = process.extract(
+        wanted, [_sorted_words(rec.text) for rec in candidates], scorer=fuzz.ratio, score_cutoff=threshold, limit=None
+    )
     categories = current_categories(session)
     found = [_view(candidates[index], score, categories) for _, score, index in matches]
     return sorted(found, key=lambda s: (-s.score, s.reference, s.number))
@@ -142,7 +158,7 @@ def clusters(session: Session, *, threshold: int | None = None) -> list[Cluster]
     unique = sorted(groups_by_text, key=len)
     for members in groups_by_text.values():
         for j in members[1:]:
-            for i in members[:members.index(j)]:
+            for i in members[: members.index(j)]:
                 link(i, j, 100.0)
     # fuzz.ratio is 2*matches/(len a + len b), so a text more than (200/threshold - 1) times longer than
     # another cannot reach the threshold: compare each text only with those of a possible length.
@@ -150,7 +166,7 @@ def clusters(session: Session, *, threshold: int | None = None) -> list[Cluster]
     for position, text in enumerate(unique):
         longest = len(text) * stretch
         window = []
-        for other in unique[position + 1:]:
+        for other in unique[position + 1 :]:
             if len(other) > longest:
                 break
             window.append(other)
@@ -167,7 +183,9 @@ def clusters(session: Session, *, threshold: int | None = None) -> list[Cluster]
             groups.setdefault(root(i), []).append(i)
     categories = current_categories(session)
     result = [
-        Cluster(tuple(sorted((_view(recs[i], best[i], categories) for i in members), key=lambda m: (m.reference, m.number))))
+        Cluster(
+            tuple(sorted((_view(recs[i], best[i], categories) for i in members), key=lambda m: (m.reference, m.number)))
+        )
         for members in groups.values()
     ]
     return sorted(result, key=lambda c: (-len(c.members), c.members[0].reference, c.members[0].number))

@@ -26,8 +26,11 @@ def _clean_name(value: Any, field: str = "name") -> str:
     name = clean_text(value, field, "The theme's name", required=True, limit=NAME_LIMIT)
     name = " ".join(unicodedata.normalize("NFC", name).split())
     if any(unicodedata.category(char).startswith("C") for char in name):
-        raise ValidationError("The theme's name contains control or invisible characters. Type it again.",
-                              field=field, rule="control_characters")
+        raise ValidationError(
+            "The theme's name contains control or invisible characters. Type it again.",
+            field=field,
+            rule="control_characters",
+        )
     return name
 
 
@@ -62,7 +65,9 @@ def find_theme(session: Session, name: str) -> Theme:
     raise NotFound(f"There is no theme called '{name}'.{hint}")
 
 
-def add_theme(session: Session, name: str, *, facet: ThemeFacet | str = ThemeFacet.LEARNING, description: str = "") -> Theme:
+def add_theme(
+    session: Session, name: str, *, facet: ThemeFacet | str = ThemeFacet.LEARNING, description: str = ""
+) -> Theme:
     """Add a theme to the vocabulary. Refused: an empty or duplicate name (ignoring case and spacing)."""
     name = _clean_name(name)
     try:
@@ -72,9 +77,15 @@ def add_theme(session: Session, name: str, *, facet: ThemeFacet | str = ThemeFac
     existing = _clash(session, name, None)
     if existing is not None:
         state = "" if existing.active else " (retired: bring it back instead)"
-        raise ValidationError(f"The theme '{existing.name}' is already on the list{state}.", field="name", rule="duplicate_theme")
-    theme = Theme(name=name, facet=facet, description=clean_text(description, "description", "The description", required=False),
-                  active=True)
+        raise ValidationError(
+            f"The theme '{existing.name}' is already on the list{state}.", field="name", rule="duplicate_theme"
+        )
+    theme = Theme(
+        name=name,
+        facet=facet,
+        description=clean_text(description, "description", "The description", required=False),
+        active=True,
+    )
     session.add(theme)
     session.flush()
     return theme
@@ -85,8 +96,11 @@ def rename_theme(session: Session, theme: Theme, new_name: str) -> Theme:
     name = _clean_name(new_name)
     existing = _clash(session, name, theme.id)
     if existing is not None:
-        raise ValidationError(f"The theme '{existing.name}' is already on the list; choose another name.",
-                              field="name", rule="duplicate_theme")
+        raise ValidationError(
+            f"The theme '{existing.name}' is already on the list; choose another name.",
+            field="name",
+            rule="duplicate_theme",
+        )
     theme.name = name
     session.flush()
     return theme
@@ -130,8 +144,10 @@ def set_case_themes(session: Session, case: Case, names: Iterable[str]) -> list[
 def set_recommendation_themes(session: Session, rec: Recommendation, names: Iterable[str]) -> list[Theme]:
     """Make the recommendation's tags exactly these themes. Unknown names are refused, changing nothing."""
     wanted = _themes_named(session, names, "themes")
-    current = {tag.theme_id: tag for tag in session.scalars(
-        select(RecommendationTheme).where(RecommendationTheme.recommendation_id == rec.id))}
+    current = {
+        tag.theme_id: tag
+        for tag in session.scalars(select(RecommendationTheme).where(RecommendationTheme.recommendation_id == rec.id))
+    }
     for theme_id, tag in current.items():
         if theme_id not in {t.id for t in wanted}:
             session.delete(tag)
@@ -161,16 +177,20 @@ def themes_by_recommendation(session: Session) -> dict[int, list[str]]:
 def case_ids_touching(session: Session, theme: Theme) -> set[int]:
     """The reviews tagged with the theme, or holding a recommendation tagged with it."""
     direct = set(session.scalars(select(CaseTheme.case_id).where(CaseTheme.theme_id == theme.id)))
-    through = set(session.scalars(
-        select(Recommendation.case_id).join(RecommendationTheme, RecommendationTheme.recommendation_id == Recommendation.id)
-        .where(RecommendationTheme.theme_id == theme.id)
-    ))
+    through = set(
+        session.scalars(
+            select(Recommendation.case_id)
+            .join(RecommendationTheme, RecommendationTheme.recommendation_id == Recommendation.id)
+            .where(RecommendationTheme.theme_id == theme.id)
+        )
+    )
     return direct | through
 
 
 def recommendation_ids_with(session: Session, theme: Theme) -> set[int]:
-    return set(session.scalars(
-        select(RecommendationTheme.recommendation_id).where(RecommendationTheme.theme_id == theme.id)))
+    return set(
+        session.scalars(select(RecommendationTheme.recommendation_id).where(RecommendationTheme.theme_id == theme.id))
+    )
 
 
 def case_ids_by_theme(session: Session) -> dict[str, frozenset[int]]:
@@ -179,12 +199,16 @@ def case_ids_by_theme(session: Session) -> dict[str, frozenset[int]]:
     for theme_id, case_id in session.execute(select(CaseTheme.theme_id, CaseTheme.case_id)):
         touching[theme_id].add(case_id)
     for theme_id, case_id in session.execute(
-        select(RecommendationTheme.theme_id, Recommendation.case_id)
-        .join(Recommendation, RecommendationTheme.recommendation_id == Recommendation.id)
+        select(RecommendationTheme.theme_id, Recommendation.case_id).join(
+            Recommendation, RecommendationTheme.recommendation_id == Recommendation.id
+        )
     ):
         touching[theme_id].add(case_id)
-    return {theme.name: frozenset(touching.get(theme.id, ())) for theme in list_themes(session, active_only=False)
-            if theme.active or touching.get(theme.id)}
+    return {
+        theme.name: frozenset(touching.get(theme.id, ()))
+        for theme in list_themes(session, active_only=False)
+        if theme.active or touching.get(theme.id)
+    }
 
 
 @dataclass(frozen=True)

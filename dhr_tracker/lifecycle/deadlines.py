@@ -34,7 +34,6 @@ from calendar import monthrange
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
-
 from dhr_tracker.lifecycle.facts import CaseFacts, PauseFact
 from dhr_tracker.vocabulary import Decision, GuidanceProfile, MilestoneKind
 from dhr_tracker.workdays import WorkingDayCalendar
@@ -117,9 +116,14 @@ def _timescales(get) -> dict[GuidanceProfile, Timescales]:  # noqa: ANN001
             home_office_informed=Timescale(get(f"timescales.{key}.home_office_informed_working_days"), WORKING_DAYS),
             imr=Timescale(get(f"timescales.{key}.imr_working_days"), WORKING_DAYS),
             completion=Timescale(get(f"timescales.{key}.completion_months"), MONTHS),
-            scoping=Timescale(get("timescales.dardr.scoping_months"), MONTHS) if profile is GuidanceProfile.DARDR else None,
-            copy_to_secretary_of_state=Timescale(get("timescales.dardr.copy_to_secretary_of_state_working_days"), WORKING_DAYS)
-            if profile is GuidanceProfile.DARDR else None,
+            scoping=Timescale(get("timescales.dardr.scoping_months"), MONTHS)
+            if profile is GuidanceProfile.DARDR
+            else None,
+            copy_to_secretary_of_state=Timescale(
+                get("timescales.dardr.copy_to_secretary_of_state_working_days"), WORKING_DAYS
+            )
+            if profile is GuidanceProfile.DARDR
+            else None,
         )
     return result
 
@@ -219,8 +223,14 @@ def _pause_periods(pauses: tuple[PauseFact, ...], as_of: dt.date) -> list[tuple[
 
 
 def _deadline(
-    facts: CaseFacts, milestone: DeadlineKind, starts_on: dt.date, timescale: Timescale, met_on: dt.date | None,
-    as_of: dt.date, calendar: WorkingDayCalendar, agency: str = "",
+    facts: CaseFacts,
+    milestone: DeadlineKind,
+    starts_on: dt.date,
+    timescale: Timescale,
+    met_on: dt.date | None,
+    as_of: dt.date,
+    calendar: WorkingDayCalendar,
+    agency: str = "",
 ) -> Deadline:
     if met_on is not None and met_on > as_of:
         met_on = None
@@ -263,9 +273,18 @@ def _deadline(
     else:
         status, days_overdue, slippage = DeadlineStatus.DUE, 0, 0
     return Deadline(
-        reference=facts.reference, milestone=milestone, starts_on=starts_on, base_due=base_due, due=due,
-        status=status, met_on=met_on, days_overdue=days_overdue, slippage_days=slippage,
-        paused_days=paused_days, agency=agency, case_id=facts.case_id,
+        reference=facts.reference,
+        milestone=milestone,
+        starts_on=starts_on,
+        base_due=base_due,
+        due=due,
+        status=status,
+        met_on=met_on,
+        days_overdue=days_overdue,
+        slippage_days=slippage,
+        paused_days=paused_days,
+        agency=agency,
+        case_id=facts.case_id,
         unit=WORKING_DAYS if in_working_days else CALENDAR_DAYS,
     )
 
@@ -292,7 +311,9 @@ def compute_deadlines(
     reviewing = decided_on is not None and facts.decision is Decision.REVIEW
     result: list[Deadline] = []
 
-    def add(milestone: DeadlineKind, start: dt.date, timescale: Timescale, met_on: dt.date | None, agency: str = "") -> None:
+    def add(
+        milestone: DeadlineKind, start: dt.date, timescale: Timescale, met_on: dt.date | None, agency: str = ""
+    ) -> None:
         deadline = _deadline(facts, milestone, start, timescale, met_on, as_of, calendar, agency)
         if closed and deadline.status is not DeadlineStatus.MET:
             return  # a closed case's unmet deadlines lapse
@@ -302,25 +323,43 @@ def compute_deadlines(
         add(DeadlineKind.DECISION, facts.notified_on, scale.decision, decided_on)
         if decided_on is not None:
             informed = [day for day in facts.dates_of(MilestoneKind.HOME_OFFICE_INFORMED) if day >= decided_on]
-            add(DeadlineKind.HOME_OFFICE_INFORMED, decided_on, scale.home_office_informed, informed[0] if informed else None)
+            add(
+                DeadlineKind.HOME_OFFICE_INFORMED,
+                decided_on,
+                scale.home_office_informed,
+                informed[0] if informed else None,
+            )
         if reviewing and decided_on is not None and scale.scoping is not None:
             add(DeadlineKind.SCOPING, decided_on, scale.scoping, facts.first(MilestoneKind.SCOPING_COMPLETED))
         if reviewing and decided_on is not None:
-            done = [day for day in (facts.first(MilestoneKind.PARTNERSHIP_SIGNOFF),
-                                    min((r.submitted_on for r in facts.qa_rounds), default=None)) if day]
+            done = [
+                day
+                for day in (
+                    facts.first(MilestoneKind.PARTNERSHIP_SIGNOFF),
+                    min((r.submitted_on for r in facts.qa_rounds), default=None),
+                )
+                if day
+            ]
             add(DeadlineKind.COMPLETION, decided_on, scale.completion, min(done) if done else None)
             completed_on = _on_or_before(min(done), as_of) if done else None
             if scale.copy_to_secretary_of_state is not None and completed_on is not None:
-                add(DeadlineKind.COPY_TO_SECRETARY_OF_STATE, completed_on, scale.copy_to_secretary_of_state,
-                    facts.first(MilestoneKind.COPY_TO_SECRETARY_OF_STATE))
+                add(
+                    DeadlineKind.COPY_TO_SECRETARY_OF_STATE,
+                    completed_on,
+                    scale.copy_to_secretary_of_state,
+                    facts.first(MilestoneKind.COPY_TO_SECRETARY_OF_STATE),
+                )
 
     if reviewing or facts.is_cross_border:
         received = [m for m in facts.milestones if m.kind is MilestoneKind.IMR_RECEIVED]
         for request in (m for m in facts.milestones if m.kind is MilestoneKind.IMR_REQUESTED):
             if request.occurred_on > as_of:
                 continue
-            got = [m.occurred_on for m in received
-                   if m.agency_id == request.agency_id and m.occurred_on >= request.occurred_on]
+            got = [
+                m.occurred_on
+                for m in received
+                if m.agency_id == request.agency_id and m.occurred_on >= request.occurred_on
+            ]
             add(DeadlineKind.IMR, request.occurred_on, scale.imr, min(got) if got else None, request.agency)
 
     result.sort(key=lambda d: (d.due, d.milestone.value, d.agency))

@@ -193,10 +193,14 @@ class CaseFacts:
             decision=self.decision if any(m.kind is MilestoneKind.DECISION for m in milestones) else None,
             qa_rounds=tuple(_round_as_of(r, day) for r in self.qa_rounds if r.submitted_on <= day),
             publication=_publication_as_of(self.publication, day),
-            parallel_processes=tuple(_process_as_of(p, day) for p in self.parallel_processes
-                                     if p.started_on is None or p.started_on <= day),
-            pauses=tuple(replace(p, ends_on=_by(p.ends_on, day), home_office_told_on=_by(p.home_office_told_on, day))
-                         for p in self.pauses if p.starts_on <= day),
+            parallel_processes=tuple(
+                _process_as_of(p, day) for p in self.parallel_processes if p.started_on is None or p.started_on <= day
+            ),
+            pauses=tuple(
+                replace(p, ends_on=_by(p.ends_on, day), home_office_told_on=_by(p.home_office_told_on, day))
+                for p in self.pauses
+                if p.starts_on <= day
+            ),
         )
         return replace(cut, stage=derive_stage(cut))
 
@@ -216,8 +220,12 @@ def _round_as_of(r: QARoundFact, day: dt.date) -> QARoundFact:
 def _publication_as_of(p: PublicationFact | None, day: dt.date) -> PublicationFact | None:
     if p is None or p.published_on > day:
         return None
-    return replace(p, sent_to_library_on=_by(p.sent_to_library_on, day), family_told_on=_by(p.family_told_on, day),
-                   sent_to_commissioner_on=_by(p.sent_to_commissioner_on, day))
+    return replace(
+        p,
+        sent_to_library_on=_by(p.sent_to_library_on, day),
+        family_told_on=_by(p.family_told_on, day),
+        sent_to_commissioner_on=_by(p.sent_to_commissioner_on, day),
+    )
 
 
 def _process_as_of(p: ParallelProcessFact, day: dt.date) -> ParallelProcessFact:
@@ -249,21 +257,35 @@ def facts_from_case(case: Case) -> CaseFacts:
         publication=_publication_fact(case.publication) if case.publication else None,
         parallel_processes=tuple(_process_fact(p) for p in case.parallel_processes),
         pauses=tuple(
-            PauseFact(p.starts_on, p.ends_on, p.reason, p.home_office_told_on,
-                      p.parallel_process.kind if p.parallel_process else None)
+            PauseFact(
+                p.starts_on,
+                p.ends_on,
+                p.reason,
+                p.home_office_told_on,
+                p.parallel_process.kind if p.parallel_process else None,
+            )
             for p in sorted(case.pauses, key=lambda p: p.starts_on)
         ),
     )
 
 
 def _qa_fact(r: QARound) -> QARoundFact:
-    return QARoundFact(r.round_number, r.submitted_on, r.panel_on, r.feedback_letter_on, r.feedback_reference or "",
-                       r.outcome, r.revisions_listed or "", r.revisions_made_on)
+    return QARoundFact(
+        r.round_number,
+        r.submitted_on,
+        r.panel_on,
+        r.feedback_letter_on,
+        r.feedback_reference or "",
+        r.outcome,
+        r.revisions_listed or "",
+        r.revisions_made_on,
+    )
 
 
 def _publication_fact(p: Publication) -> PublicationFact:
-    return PublicationFact(p.published_on, p.website_removal_on, p.sent_to_library_on, p.family_told_on,
-                           p.sent_to_commissioner_on)
+    return PublicationFact(
+        p.published_on, p.website_removal_on, p.sent_to_library_on, p.family_told_on, p.sent_to_commissioner_on
+    )
 
 
 def _process_fact(p: ParallelProcess) -> ParallelProcessFact:
@@ -289,8 +311,17 @@ def load_case_facts(
         chosen = chosen.where(Case.id.in_(list(case_ids)))
     filtered = open_only or case_ids is not None
     cases = connection.execute(
-        select(Case.id, Case.reference, Case.notified_on, Case.guidance_profile, Case.stage, Case.decision,
-               Case.commissioning_partnership, Case.pseudonym, CspArea.name)
+        select(
+            Case.id,
+            Case.reference,
+            Case.notified_on,
+            Case.guidance_profile,
+            Case.stage,
+            Case.decision,
+            Case.commissioning_partnership,
+            Case.pseudonym,
+            CspArea.name,
+        )
         .outerjoin(CspArea, Case.csp_area_id == CspArea.id)
         .where(Case.id.in_(chosen.scalar_subquery()) if filtered else true())
         .order_by(Case.reference)
@@ -302,56 +333,112 @@ def load_case_facts(
         return stmt.where(column.in_(chosen.scalar_subquery())) if filtered else stmt
 
     milestones: dict[int, list[MilestoneFact]] = defaultdict(list)
-    for case_id, kind, occurred_on, agency_id, agency_name, note in connection.execute(restrict(
-        select(Milestone.case_id, Milestone.kind, Milestone.occurred_on, Milestone.agency_id, Agency.name, Milestone.note)
-        .outerjoin(Agency, Milestone.agency_id == Agency.id)
-        .order_by(Milestone.occurred_on, Milestone.id), Milestone.case_id,
-    )):
+    for case_id, kind, occurred_on, agency_id, agency_name, note in connection.execute(
+        restrict(
+            select(
+                Milestone.case_id,
+                Milestone.kind,
+                Milestone.occurred_on,
+                Milestone.agency_id,
+                Agency.name,
+                Milestone.note,
+            )
+            .outerjoin(Agency, Milestone.agency_id == Agency.id)
+            .order_by(Milestone.occurred_on, Milestone.id),
+            Milestone.case_id,
+        )
+    ):
         milestones[case_id].append(MilestoneFact(kind, occurred_on, agency_id, agency_name or "", note or ""))
 
     qa_rounds: dict[int, list[QARoundFact]] = defaultdict(list)
-    for case_id, *values in connection.execute(restrict(
-        select(QARound.case_id, QARound.round_number, QARound.submitted_on, QARound.panel_on, QARound.feedback_letter_on,
-               QARound.feedback_reference, QARound.outcome, QARound.revisions_listed, QARound.revisions_made_on)
-        .order_by(QARound.round_number), QARound.case_id,
-    )):
+    for case_id, *values in connection.execute(
+        restrict(
+            select(
+                QARound.case_id,
+                QARound.round_number,
+                QARound.submitted_on,
+                QARound.panel_on,
+                QARound.feedback_letter_on,
+                QARound.feedback_reference,
+                QARound.outcome,
+                QARound.revisions_listed,
+                QARound.revisions_made_on,
+            ).order_by(QARound.round_number),
+            QARound.case_id,
+        )
+    ):
         qa_rounds[case_id].append(QARoundFact(*values))
 
     publications = {
         case_id: PublicationFact(*values)
-        for case_id, *values in connection.execute(restrict(
-            select(Publication.case_id, Publication.published_on, Publication.website_removal_on,
-                   Publication.sent_to_library_on, Publication.family_told_on, Publication.sent_to_commissioner_on),
-            Publication.case_id,
-        ))
+        for case_id, *values in connection.execute(
+            restrict(
+                select(
+                    Publication.case_id,
+                    Publication.published_on,
+                    Publication.website_removal_on,
+                    Publication.sent_to_library_on,
+                    Publication.family_told_on,
+                    Publication.sent_to_commissioner_on,
+                ),
+                Publication.case_id,
+            )
+        )
     }
 
     processes: dict[int, list[ParallelProcessFact]] = defaultdict(list)
     kinds: dict[int, ParallelProcessKind] = {}
-    for process_id, case_id, kind, status, started_on, expected_end_on, concluded_on, note in connection.execute(restrict(
-        select(ParallelProcess.id, ParallelProcess.case_id, ParallelProcess.kind, ParallelProcess.status,
-               ParallelProcess.started_on, ParallelProcess.expected_end_on, ParallelProcess.concluded_on,
-               ParallelProcess.note).order_by(ParallelProcess.id), ParallelProcess.case_id,
-    )):
+    for process_id, case_id, kind, status, started_on, expected_end_on, concluded_on, note in connection.execute(
+        restrict(
+            select(
+                ParallelProcess.id,
+                ParallelProcess.case_id,
+                ParallelProcess.kind,
+                ParallelProcess.status,
+                ParallelProcess.started_on,
+                ParallelProcess.expected_end_on,
+                ParallelProcess.concluded_on,
+                ParallelProcess.note,
+            ).order_by(ParallelProcess.id),
+            ParallelProcess.case_id,
+        )
+    ):
         processes[case_id].append(
             ParallelProcessFact(kind, status, started_on, expected_end_on, concluded_on, note or "", process_id)
         )
         kinds[process_id] = kind
 
     pauses: dict[int, list[PauseFact]] = defaultdict(list)
-    for case_id, starts_on, ends_on, reason, told_on, process_id in connection.execute(restrict(
-        select(Pause.case_id, Pause.starts_on, Pause.ends_on, Pause.reason, Pause.home_office_told_on,
-               Pause.parallel_process_id).order_by(Pause.starts_on, Pause.id), Pause.case_id,
-    )):
+    for case_id, starts_on, ends_on, reason, told_on, process_id in connection.execute(
+        restrict(
+            select(
+                Pause.case_id,
+                Pause.starts_on,
+                Pause.ends_on,
+                Pause.reason,
+                Pause.home_office_told_on,
+                Pause.parallel_process_id,
+            ).order_by(Pause.starts_on, Pause.id),
+            Pause.case_id,
+        )
+    ):
         pauses[case_id].append(PauseFact(starts_on, ends_on, reason, told_on, kinds.get(process_id)))
 
     return [
         CaseFacts(
-            reference=reference, notified_on=notified_on, guidance_profile=profile or GuidanceProfile.DHR_2016,
-            stage=stage or Stage.NOTIFICATION, decision=decision, commissioning_partnership=partnership or KCSP,
-            pseudonym=pseudonym, csp_area=area or "", case_id=case_id,
-            milestones=tuple(milestones[case_id]), qa_rounds=tuple(qa_rounds[case_id]),
-            publication=publications.get(case_id), parallel_processes=tuple(processes[case_id]),
+            reference=reference,
+            notified_on=notified_on,
+            guidance_profile=profile or GuidanceProfile.DHR_2016,
+            stage=stage or Stage.NOTIFICATION,
+            decision=decision,
+            commissioning_partnership=partnership or KCSP,
+            pseudonym=pseudonym,
+            csp_area=area or "",
+            case_id=case_id,
+            milestones=tuple(milestones[case_id]),
+            qa_rounds=tuple(qa_rounds[case_id]),
+            publication=publications.get(case_id),
+            parallel_processes=tuple(processes[case_id]),
             pauses=tuple(pauses[case_id]),
         )
         for case_id, reference, notified_on, profile, stage, decision, partnership, pseudonym, area in cases

@@ -12,7 +12,7 @@ _INSTRUCTIONS = {
     DeadlineKind.IMR: "Chase the IMR",
     DeadlineKind.COMPLETION: "Complete the review (sign-off or Home Office submission)",
     DeadlineKind.COPY_TO_SECRETARY_OF_STATE: "Send a copy of the completed report to the Secretary of State and the "
-                                             "Domestic Abuse Commissioner",
+    "Domestic Abuse Commissioner",
 }
 
 

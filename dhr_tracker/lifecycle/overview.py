@@ -30,6 +30,11 @@ def case_overview(session: Session, reference: str, as_of: dt.date) -> tuple[Cas
     case = find_case(session, reference)
     overview = caseload_for(session).position(session, case.id, as_of)
     if overview is None:  # not yet notified on that day: show the notification alone
-        overview = position_of(facts_from_case(case), as_of, timescales_from_settings(session), calendar_for(session),
-                               rag_rules_from_settings(session))
+        overview = position_of(
+            facts_from_case(case),
+            as_of,
+            timescales_from_settings(session),
+            calendar_for(session),
+            rag_rules_from_settings(session),
+        )
     return overview, build_timeline(overview.facts.as_of(as_of))

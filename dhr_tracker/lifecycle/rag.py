@@ -11,7 +11,6 @@ from dhr_tracker.lifecycle.deadlines import Deadline, DeadlineKind, DeadlineStat
 from dhr_tracker.lifecycle.facts import CaseFacts
 from dhr_tracker.vocabulary import QAOutcome
 
-
 # Lateness that stays part of a review's story once met (a late IMR once received no longer slips the review).
 LATENESS_REPORTED = (DeadlineKind.DECISION, DeadlineKind.COMPLETION)
 
@@ -79,12 +78,16 @@ def rag_for(facts: CaseFacts, deadlines: list[Deadline], as_of: dt.date, rules: 
         elif deadline.status is DeadlineStatus.DUE and (deadline.due - as_of).days <= rules.due_soon_days:
             amber.append(f"{deadline.label} due {format_date(deadline.due)}")
         elif deadline.met_late and deadline.milestone in LATENESS_REPORTED:
-            history.append(f"{deadline.label}: met late ({deadline.days_text(deadline.slippage_days)}), "
-                           f"due {format_date(deadline.due)}, met {format_date(deadline.met_on)}")
+            history.append(
+                f"{deadline.label}: met late ({deadline.days_text(deadline.slippage_days)}), "
+                f"due {format_date(deadline.due)}, met {format_date(deadline.met_on)}"
+            )
     latest = facts.latest_qa_round
     if latest is not None and latest.outcome is QAOutcome.RESUBMISSION_REQUIRED:
-        amber.append(f"Home Office asked for resubmission (round {latest.round_number})"
-                     + (f", letter of {format_date(latest.feedback_letter_on)}" if latest.feedback_letter_on else ""))
+        amber.append(
+            f"Home Office asked for resubmission (round {latest.round_number})"
+            + (f", letter of {format_date(latest.feedback_letter_on)}" if latest.feedback_letter_on else "")
+        )
     if red:
         return RagStatus(Rag.RED, tuple(red + amber + history))
     if amber:

@@ -39,7 +39,9 @@ def _refuse(message: str, rule: str, field: str | None = None) -> NoReturn:
     raise ValidationError(message, field=field, rule=rule)
 
 
-def _check_date(case: Case, day: Any, label: str, field: str, today: dt.date, *, required: bool = True) -> dt.date | None:
+def _check_date(
+    case: Case, day: Any, label: str, field: str, today: dt.date, *, required: bool = True
+) -> dt.date | None:
     """A real date, not before the notification, not in the future."""
     if day in (None, ""):
         if required:
@@ -50,19 +52,29 @@ def _check_date(case: Case, day: Any, label: str, field: str, today: dt.date, *,
     if day < case.notified_on:
         _refuse(
             f"The {label} date {format_date(day)} is before the notification date {format_date(case.notified_on)}; "
-            "nothing in a review can happen before it is notified. Check both dates.", "before_notification", field,
+            "nothing in a review can happen before it is notified. Check both dates.",
+            "before_notification",
+            field,
         )
     if day > today:
         _refuse(
             f"The {label} date {format_date(day)} is in the future (today is {format_date(today)}). "
-            "Record events once they have happened.", "in_future", field,
+            "Record events once they have happened.",
+            "in_future",
+            field,
         )
     return day
 
 
-def _not_before(day: dt.date | None, earlier: dt.date | None, label: str, earlier_label: str, rule: str, field: str) -> None:
+def _not_before(
+    day: dt.date | None, earlier: dt.date | None, label: str, earlier_label: str, rule: str, field: str
+) -> None:
     if day is not None and earlier is not None and day < earlier:
-        _refuse(f"The {label} date {format_date(day)} is before the {earlier_label} date {format_date(earlier)}.", rule, field)
+        _refuse(
+            f"The {label} date {format_date(day)} is before the {earlier_label} date {format_date(earlier)}.",
+            rule,
+            field,
+        )
 
 
 def _require_open(case: Case, action: str) -> None:
@@ -108,8 +120,14 @@ def _resolve_agency(session: Session, agency: Agency | str | int | None, kind: M
 
 
 def record_milestone(
-    session: Session, case: Case, kind: MilestoneKind, occurred_on: dt.date, *,
-    agency: Agency | str | int | None = None, note: str = "", today: dt.date | None = None,
+    session: Session,
+    case: Case,
+    kind: MilestoneKind,
+    occurred_on: dt.date,
+    *,
+    agency: Agency | str | int | None = None,
+    note: str = "",
+    today: dt.date | None = None,
 ) -> Milestone:
     """Record a dated event (chair appointed, IMR requested/received from an agency, panel meeting...).
 
@@ -120,9 +138,15 @@ def record_milestone(
     today = today or today_uk()
     kind = kind if isinstance(kind, MilestoneKind) else MilestoneKind.from_text(str(kind))
     if kind in SPECIAL_MILESTONES:
-        service = {MilestoneKind.DECISION: "record_decision", MilestoneKind.CLOSED: "close_case",
-                   MilestoneKind.REOPENED: "reopen_case"}[kind]
-        _refuse(f"Record '{kind.label}' with its own step ({service}), which records what goes with it.", "use_specific_service")
+        service = {
+            MilestoneKind.DECISION: "record_decision",
+            MilestoneKind.CLOSED: "close_case",
+            MilestoneKind.REOPENED: "reopen_case",
+        }[kind]
+        _refuse(
+            f"Record '{kind.label}' with its own step ({service}), which records what goes with it.",
+            "use_specific_service",
+        )
     _check_date(case, occurred_on, kind.label.lower(), "occurred_on", today)
     _require_open(case, "record more events")
     facts = facts_from_case(case)
@@ -135,12 +159,17 @@ def record_milestone(
         decided_on = _require_review(case, f"record '{kind.label}'")
         _not_before(occurred_on, decided_on, kind.label.lower(), "decision to review", "before_decision", "occurred_on")
     if kind is MilestoneKind.IMR_RECEIVED and agency_row is not None:  # (an IMR always names its agency)
-        requests = [m.occurred_on for m in case.milestones
-                    if m.kind is MilestoneKind.IMR_REQUESTED and m.agency_id == agency_row.id]
+        requests = [
+            m.occurred_on
+            for m in case.milestones
+            if m.kind is MilestoneKind.IMR_REQUESTED and m.agency_id == agency_row.id
+        ]
         if requests and occurred_on < min(requests):
             _refuse(
                 f"The IMR received date {format_date(occurred_on)} is before {agency_row.name} was asked for it "
-                f"({format_date(min(requests))}).", "imr_before_request", "occurred_on",
+                f"({format_date(min(requests))}).",
+                "imr_before_request",
+                "occurred_on",
             )
     milestone = Milestone(kind=kind, occurred_on=occurred_on, agency=agency_row, note=(note or "").strip())
     case.milestones.append(milestone)
@@ -149,8 +178,14 @@ def record_milestone(
 
 
 def record_decision(
-    session: Session, case: Case, decision: Decision, decided_on: dt.date, *,
-    home_office_informed_on: dt.date | None = None, note: str = "", today: dt.date | None = None,
+    session: Session,
+    case: Case,
+    decision: Decision,
+    decided_on: dt.date,
+    *,
+    home_office_informed_on: dt.date | None = None,
+    note: str = "",
+    today: dt.date | None = None,
 ) -> Case:
     """Record the partnership's decision (review or no review), and when the Home Office was told.
 
@@ -163,31 +198,45 @@ def record_decision(
     decision = decision if isinstance(decision, Decision) else Decision.from_text(str(decision))
     _check_date(case, decided_on, "decision", "decided_on", today)
     _check_date(case, home_office_informed_on, "Home Office informed", "home_office_informed_on", today, required=False)
-    _not_before(home_office_informed_on, decided_on, "Home Office informed", "decision", "informed_before_decision",
-                "home_office_informed_on")
+    _not_before(
+        home_office_informed_on,
+        decided_on,
+        "Home Office informed",
+        "decision",
+        "informed_before_decision",
+        "home_office_informed_on",
+    )
     _require_open(case, "record a new decision")
     facts = facts_from_case(case)
     if facts.decided_on is not None and (facts.reopened_on is None or facts.reopened_on < facts.decided_on):
         _refuse(
             f"Case {case.reference} already has a decision, recorded on {format_date(facts.decided_on)}. "
-            "A new decision needs the case to be re-opened first, with the reason.", "decision_exists",
+            "A new decision needs the case to be re-opened first, with the reason.",
+            "decision_exists",
         )
     if facts.reopened_on is not None:
         _not_before(decided_on, facts.reopened_on, "decision", "re-opening", "before_reopening", "decided_on")
     if decision is Decision.NO_REVIEW and home_office_informed_on is None:
         _refuse(
             "A decision not to review closes the case, and the Home Office must be told of it: "
-            "give the date the Home Office was informed.", "no_review_needs_home_office", "home_office_informed_on",
+            "give the date the Home Office was informed.",
+            "no_review_needs_home_office",
+            "home_office_informed_on",
         )
     case.decision = decision
-    case.milestones.append(Milestone(kind=MilestoneKind.DECISION, occurred_on=decided_on, note=(note or "").strip() or decision.label))
+    case.milestones.append(
+        Milestone(kind=MilestoneKind.DECISION, occurred_on=decided_on, note=(note or "").strip() or decision.label)
+    )
     if home_office_informed_on is not None:
         case.milestones.append(Milestone(kind=MilestoneKind.HOME_OFFICE_INFORMED, occurred_on=home_office_informed_on))
     if decision is Decision.NO_REVIEW and home_office_informed_on is not None:  # (refused above without it)
-        case.milestones.append(Milestone(
-            kind=MilestoneKind.CLOSED, occurred_on=max(decided_on, home_office_informed_on),
-            note="Decision not to review; Home Office informed",
-        ))
+        case.milestones.append(
+            Milestone(
+                kind=MilestoneKind.CLOSED,
+                occurred_on=max(decided_on, home_office_informed_on),
+                note="Decision not to review; Home Office informed",
+            )
+        )
     _resync(session, case)
     return case
 
@@ -195,7 +244,9 @@ def record_decision(
 # --- Home Office quality assurance ---------------------------------------------------------------
 
 
-def record_qa_submission(session: Session, case: Case, submitted_on: dt.date, *, today: dt.date | None = None) -> QARound:
+def record_qa_submission(
+    session: Session, case: Case, submitted_on: dt.date, *, today: dt.date | None = None
+) -> QARound:
     """A new submission to the Home Office QA Panel (round 1, 2, ...).
 
     Refused: before partnership sign-off (or before the decision to review); while the previous round awaits
@@ -209,19 +260,34 @@ def record_qa_submission(session: Session, case: Case, submitted_on: dt.date, *,
     facts = facts_from_case(case)
     signed_off = facts.first(MilestoneKind.PARTNERSHIP_SIGNOFF)
     if signed_off is None:
-        _refuse("The partnership has not signed the report off. Record the partnership sign-off before the first "
-                "Home Office submission.", "signoff_required")
+        _refuse(
+            "The partnership has not signed the report off. Record the partnership sign-off before the first "
+            "Home Office submission.",
+            "signoff_required",
+        )
     _not_before(submitted_on, signed_off, "submission", "partnership sign-off", "before_signoff", "submitted_on")
     previous = facts.latest_qa_round
     if previous is not None:
         if previous.outcome is None:
-            _refuse(f"Round {previous.round_number} (submitted {format_date(previous.submitted_on)}) has no outcome yet. "
-                    "Record its feedback letter before a new submission.", "previous_round_open")
+            _refuse(
+                f"Round {previous.round_number} (submitted {format_date(previous.submitted_on)}) has no outcome yet. "
+                "Record its feedback letter before a new submission.",
+                "previous_round_open",
+            )
         if previous.outcome is not QAOutcome.RESUBMISSION_REQUIRED:
-            _refuse(f"Round {previous.round_number} was {previous.outcome.label.lower()}; a new submission is needed only "
-                    "when the Home Office asks for resubmission.", "no_resubmission_asked")
-        _not_before(submitted_on, previous.feedback_letter_on, "resubmission",
-                    f"round {previous.round_number} feedback letter", "before_previous_letter", "submitted_on")
+            _refuse(
+                f"Round {previous.round_number} was {previous.outcome.label.lower()}; a new submission is needed only "
+                "when the Home Office asks for resubmission.",
+                "no_resubmission_asked",
+            )
+        _not_before(
+            submitted_on,
+            previous.feedback_letter_on,
+            "resubmission",
+            f"round {previous.round_number} feedback letter",
+            "before_previous_letter",
+            "submitted_on",
+        )
     qa_round = QARound(round_number=(previous.round_number + 1) if previous else 1, submitted_on=submitted_on)
     case.qa_rounds.append(qa_round)
     _resync(session, case)
@@ -229,8 +295,15 @@ def record_qa_submission(session: Session, case: Case, submitted_on: dt.date, *,
 
 
 def record_qa_feedback(
-    session: Session, case: Case, round_number: int, *, outcome: QAOutcome, feedback_letter_on: dt.date,
-    panel_on: dt.date | None = None, feedback_reference: str = "", revisions_listed: str = "",
+    session: Session,
+    case: Case,
+    round_number: int,
+    *,
+    outcome: QAOutcome,
+    feedback_letter_on: dt.date,
+    panel_on: dt.date | None = None,
+    feedback_reference: str = "",
+    revisions_listed: str = "",
     today: dt.date | None = None,
 ) -> QARound:
     """The panel date and feedback letter of a round, with its outcome (and the revisions listed, if any).
@@ -245,9 +318,17 @@ def record_qa_feedback(
     _check_date(case, feedback_letter_on, "feedback letter", "feedback_letter_on", today)
     _require_open(case, "record Home Office feedback")
     _not_before(panel_on, qa_round.submitted_on, "QA panel", "submission", "panel_before_submission", "panel_on")
-    _not_before(feedback_letter_on, qa_round.submitted_on, "feedback letter", "submission", "letter_before_submission",
-                "feedback_letter_on")
-    _not_before(feedback_letter_on, panel_on, "feedback letter", "QA panel", "letter_before_panel", "feedback_letter_on")
+    _not_before(
+        feedback_letter_on,
+        qa_round.submitted_on,
+        "feedback letter",
+        "submission",
+        "letter_before_submission",
+        "feedback_letter_on",
+    )
+    _not_before(
+        feedback_letter_on, panel_on, "feedback letter", "QA panel", "letter_before_panel", "feedback_letter_on"
+    )
     if round_number != max(r.round_number for r in case.qa_rounds):
         _refuse(f"Round {round_number} is not the latest round; only the latest can be changed.", "not_latest_round")
     if outcome is QAOutcome.APPROVED_SUBJECT_TO_REVISIONS and not (revisions_listed or "").strip():
@@ -261,8 +342,9 @@ def record_qa_feedback(
     return qa_round
 
 
-def record_revisions_made(session: Session, case: Case, round_number: int, made_on: dt.date, *,
-                          today: dt.date | None = None) -> QARound:
+def record_revisions_made(
+    session: Session, case: Case, round_number: int, made_on: dt.date, *, today: dt.date | None = None
+) -> QARound:
     """The date the revisions listed by the Home Office were made (then the report may be published)."""
     today = today or today_uk()
     qa_round = _find_round(case, round_number)
@@ -270,8 +352,14 @@ def record_revisions_made(session: Session, case: Case, round_number: int, made_
     _require_open(case, "record revisions")
     if qa_round.outcome is not QAOutcome.APPROVED_SUBJECT_TO_REVISIONS:
         _refuse(f"Round {round_number} did not ask for listed revisions; nothing to record.", "no_revisions_asked")
-    _not_before(made_on, qa_round.feedback_letter_on, "revisions made", "feedback letter", "revisions_before_letter",
-                "revisions_made_on")
+    _not_before(
+        made_on,
+        qa_round.feedback_letter_on,
+        "revisions made",
+        "feedback letter",
+        "revisions_before_letter",
+        "revisions_made_on",
+    )
     qa_round.revisions_made_on = made_on
     _resync(session, case)
     return qa_round
@@ -289,9 +377,15 @@ def _find_round(case: Case, round_number: int) -> QARound:
 
 
 def record_publication(
-    session: Session, case: Case, published_on: dt.date, *, website_removal_on: dt.date | None = None,
-    sent_to_library_on: dt.date | None = None, family_told_on: dt.date | None = None,
-    sent_to_commissioner_on: dt.date | None = None, today: dt.date | None = None,
+    session: Session,
+    case: Case,
+    published_on: dt.date,
+    *,
+    website_removal_on: dt.date | None = None,
+    sent_to_library_on: dt.date | None = None,
+    family_told_on: dt.date | None = None,
+    sent_to_commissioner_on: dt.date | None = None,
+    today: dt.date | None = None,
 ) -> Publication:
     """Publication, with the website removal date (default: the PUBLICATION_MONTHS setting after publication).
 
@@ -301,39 +395,73 @@ def record_publication(
     """
     today = today or today_uk()
     _check_date(case, published_on, "publication", "published_on", today)
-    for day, label, field in ((sent_to_library_on, "sent to the DHR Library", "sent_to_library_on"),
-                              (family_told_on, "family told", "family_told_on"),
-                              (sent_to_commissioner_on, "sent to the Commissioner", "sent_to_commissioner_on")):
+    for day, label, field in (
+        (sent_to_library_on, "sent to the DHR Library", "sent_to_library_on"),
+        (family_told_on, "family told", "family_told_on"),
+        (sent_to_commissioner_on, "sent to the Commissioner", "sent_to_commissioner_on"),
+    ):
         _check_date(case, day, label, field, today, required=False)
     _require_open(case, "record publication")
     if case.publication is not None:
-        _refuse(f"Case {case.reference} was already published on {format_date(case.publication.published_on)}.",
-                "already_published")
+        _refuse(
+            f"Case {case.reference} was already published on {format_date(case.publication.published_on)}.",
+            "already_published",
+        )
     facts = facts_from_case(case)
     latest = facts.latest_qa_round
     if latest is None or latest.approved_on is None:
         if latest is not None and latest.outcome is QAOutcome.APPROVED_SUBJECT_TO_REVISIONS:
-            message = (f"The Home Office approved round {latest.round_number} subject to revisions, and their being made "
-                       "is not recorded. Record the date the revisions were made first.")
+            message = (
+                f"The Home Office approved round {latest.round_number} subject to revisions, and their being made "
+                "is not recorded. Record the date the revisions were made first."
+            )
         else:
-            message = ("Publication needs the Home Office QA Panel's approval, and none is recorded. "
-                       "Record the approving feedback letter first.")
+            message = (
+                "Publication needs the Home Office QA Panel's approval, and none is recorded. "
+                "Record the approving feedback letter first."
+            )
         _refuse(message, "publication_needs_approval", "published_on")
-    _not_before(published_on, latest.approved_on, "publication", "Home Office approval", "published_before_approval",
-                "published_on")
+    _not_before(
+        published_on,
+        latest.approved_on,
+        "publication",
+        "Home Office approval",
+        "published_before_approval",
+        "published_on",
+    )
     removal = website_removal_on or published_on + relativedelta(months=Settings(session).get(PUBLICATION_MONTHS))
-    _not_before(removal, published_on, "website removal", "publication", "removal_before_publication", "website_removal_on")
-    _not_before(sent_to_library_on, published_on, "sent to the DHR Library", "publication", "library_before_publication",
-                "sent_to_library_on")
+    _not_before(
+        removal, published_on, "website removal", "publication", "removal_before_publication", "website_removal_on"
+    )
+    _not_before(
+        sent_to_library_on,
+        published_on,
+        "sent to the DHR Library",
+        "publication",
+        "library_before_publication",
+        "sent_to_library_on",
+    )
     if sent_to_commissioner_on is not None:
         if case.guidance_profile is not GuidanceProfile.DARDR:
-            _refuse("Only DARDR reviews go to the Domestic Abuse Commissioner; this case follows the 2016 DHR guidance.",
-                    "commissioner_dardr_only", "sent_to_commissioner_on")
-        _not_before(sent_to_commissioner_on, published_on, "sent to the Commissioner", "publication",
-                    "commissioner_before_publication", "sent_to_commissioner_on")
+            _refuse(
+                "Only DARDR reviews go to the Domestic Abuse Commissioner; this case follows the 2016 DHR guidance.",
+                "commissioner_dardr_only",
+                "sent_to_commissioner_on",
+            )
+        _not_before(
+            sent_to_commissioner_on,
+            published_on,
+            "sent to the Commissioner",
+            "publication",
+            "commissioner_before_publication",
+            "sent_to_commissioner_on",
+        )
     publication = Publication(
-        published_on=published_on, website_removal_on=removal, sent_to_library_on=sent_to_library_on,
-        family_told_on=family_told_on, sent_to_commissioner_on=sent_to_commissioner_on,
+        published_on=published_on,
+        website_removal_on=removal,
+        sent_to_library_on=sent_to_library_on,
+        family_told_on=family_told_on,
+        sent_to_commissioner_on=sent_to_commissioner_on,
     )
     case.publication = publication
     _resync(session, case)
@@ -344,9 +472,16 @@ def record_publication(
 
 
 def add_parallel_process(
-    session: Session, case: Case, kind: ParallelProcessKind, *, status: ProcessStatus = ProcessStatus.PENDING,
-    started_on: dt.date | None = None, expected_end_on: dt.date | None = None, concluded_on: dt.date | None = None,
-    note: str = "", today: dt.date | None = None,
+    session: Session,
+    case: Case,
+    kind: ParallelProcessKind,
+    *,
+    status: ProcessStatus = ProcessStatus.PENDING,
+    started_on: dt.date | None = None,
+    expected_end_on: dt.date | None = None,
+    concluded_on: dt.date | None = None,
+    note: str = "",
+    today: dt.date | None = None,
 ) -> ParallelProcess:
     """A criminal trial, inquest, SAR, CSPR, IOPC or mental-health homicide review running alongside."""
     process = ParallelProcess()
@@ -357,17 +492,30 @@ def add_parallel_process(
 
 
 def update_parallel_process(
-    session: Session, case: Case, process: ParallelProcess, *, status: ProcessStatus | None = None,
-    started_on: dt.date | None = None, expected_end_on: dt.date | None = None, concluded_on: dt.date | None = None,
-    note: str | None = None, today: dt.date | None = None,
+    session: Session,
+    case: Case,
+    process: ParallelProcess,
+    *,
+    status: ProcessStatus | None = None,
+    started_on: dt.date | None = None,
+    expected_end_on: dt.date | None = None,
+    concluded_on: dt.date | None = None,
+    note: str | None = None,
+    today: dt.date | None = None,
 ) -> ParallelProcess:
     """Change a parallel process (dates given replace those stored; None keeps them)."""
     if process.case_id != case.id:
         _refuse("That process belongs to another case.", "wrong_case")
     _apply_process(
-        case, process, process.kind, status or process.status, started_on or process.started_on,
-        expected_end_on or process.expected_end_on, concluded_on or process.concluded_on,
-        process.note if note is None else note, today or today_uk(),
+        case,
+        process,
+        process.kind,
+        status or process.status,
+        started_on or process.started_on,
+        expected_end_on or process.expected_end_on,
+        concluded_on or process.concluded_on,
+        process.note if note is None else note,
+        today or today_uk(),
     )
     _resync(session, case)
     return process
@@ -378,8 +526,12 @@ def _apply_process(case, process, kind, status, started_on, expected_end_on, con
     status = status if isinstance(status, ProcessStatus) else ProcessStatus.from_text(str(status))
     _check_date(case, concluded_on, "concluded", "concluded_on", today, required=False)
     if started_on is not None and started_on > today:
-        _refuse(f"The start date {format_date(started_on)} is in the future (today is {format_date(today)}); "
-                "leave it empty and set the expected end.", "in_future", "started_on")
+        _refuse(
+            f"The start date {format_date(started_on)} is in the future (today is {format_date(today)}); "
+            "leave it empty and set the expected end.",
+            "in_future",
+            "started_on",
+        )
     _not_before(concluded_on, started_on, "concluded", "start", "concluded_before_start", "concluded_on")
     _not_before(expected_end_on, started_on, "expected end", "start", "expected_end_before_start", "expected_end_on")
     if status is ProcessStatus.CONCLUDED and concluded_on is None:
@@ -392,8 +544,15 @@ def _apply_process(case, process, kind, status, started_on, expected_end_on, con
 
 
 def start_pause(
-    session: Session, case: Case, reason: str, starts_on: dt.date, *, parallel_process: ParallelProcess | None = None,
-    home_office_told_on: dt.date | None = None, ends_on: dt.date | None = None, today: dt.date | None = None,
+    session: Session,
+    case: Case,
+    reason: str,
+    starts_on: dt.date,
+    *,
+    parallel_process: ParallelProcess | None = None,
+    home_office_told_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
+    today: dt.date | None = None,
 ) -> Pause:
     """A pause (e.g. for the criminal trial): reason, start, optional end, and when the Home Office was told.
 
@@ -403,7 +562,9 @@ def start_pause(
     today = today or today_uk()
     reason = (reason or "").strip()
     if not reason:
-        _refuse("Give the reason for the pause (for example, awaiting the criminal trial).", "reason_required", "reason")
+        _refuse(
+            "Give the reason for the pause (for example, awaiting the criminal trial).", "reason_required", "reason"
+        )
     _check_date(case, starts_on, "pause start", "starts_on", today)
     _check_date(case, ends_on, "pause end", "ends_on", today, required=False)
     _check_date(case, home_office_told_on, "Home Office told of pause", "home_office_told_on", today, required=False)
@@ -418,17 +579,30 @@ def start_pause(
             _refuse(
                 f"This pause ({format_date(starts_on)} onwards) overlaps the pause from {format_date(other.starts_on)}"
                 f"{' (still in force)' if other.ends_on is None else ' to ' + format_date(other.ends_on)}. "
-                "End or change that pause first.", "pause_overlaps", "starts_on",
+                "End or change that pause first.",
+                "pause_overlaps",
+                "starts_on",
             )
-    pause = Pause(reason=reason, starts_on=starts_on, ends_on=ends_on, home_office_told_on=home_office_told_on,
-                  parallel_process=parallel_process)
+    pause = Pause(
+        reason=reason,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        home_office_told_on=home_office_told_on,
+        parallel_process=parallel_process,
+    )
     case.pauses.append(pause)
     _resync(session, case)
     return pause
 
 
-def end_pause(session: Session, case: Case, ends_on: dt.date, *, home_office_told_on: dt.date | None = None,
-              today: dt.date | None = None) -> Pause:
+def end_pause(
+    session: Session,
+    case: Case,
+    ends_on: dt.date,
+    *,
+    home_office_told_on: dt.date | None = None,
+    today: dt.date | None = None,
+) -> Pause:
     """End the pause in force (and record when the Home Office was told, if not yet recorded)."""
     today = today or today_uk()
     open_pauses = [p for p in case.pauses if p.ends_on is None]
@@ -448,7 +622,9 @@ def end_pause(session: Session, case: Case, ends_on: dt.date, *, home_office_tol
 # --- Closure and re-opening ----------------------------------------------------------------------
 
 
-def close_case(session: Session, case: Case, closed_on: dt.date, *, note: str = "", today: dt.date | None = None) -> Case:
+def close_case(
+    session: Session, case: Case, closed_on: dt.date, *, note: str = "", today: dt.date | None = None
+) -> Case:
     """Close a review: published, and every recommendation implemented and signed off or not accepted.
 
     (A decision not to review closes the case by itself: see record_decision.) Refused: already closed;
@@ -461,24 +637,35 @@ def close_case(session: Session, case: Case, closed_on: dt.date, *, note: str = 
     facts = facts_from_case(case)
     if not facts.is_cross_border and case.decision is not Decision.NO_REVIEW:
         if case.publication is None:
-            _refuse(f"Case {case.reference} has not been published. A review closes after publication, "
-                    "once its action plan is complete.", "not_published", "closed_on")
-        _not_before(closed_on, case.publication.published_on, "closure", "publication", "closed_before_publication",
-                    "closed_on")
+            _refuse(
+                f"Case {case.reference} has not been published. A review closes after publication, "
+                "once its action plan is complete.",
+                "not_published",
+                "closed_on",
+            )
+        _not_before(
+            closed_on, case.publication.published_on, "closure", "publication", "closed_before_publication", "closed_on"
+        )
     open_recommendations = [
-        r.number for r in session.scalars(select(Recommendation).where(Recommendation.case_id == case.id))
+        r.number
+        for r in session.scalars(select(Recommendation).where(Recommendation.case_id == case.id))
         if r.status.is_open
     ]
     if open_recommendations:
-        _refuse(f"Recommendations {', '.join(sorted(open_recommendations))} are still open. Sign them off "
-                "(or record that they were not accepted) before closing the case.", "open_recommendations")
+        _refuse(
+            f"Recommendations {', '.join(sorted(open_recommendations))} are still open. Sign them off "
+            "(or record that they were not accepted) before closing the case.",
+            "open_recommendations",
+        )
     _not_before(closed_on, facts.reopened_on, "closure", "re-opening", "closed_before_reopening", "closed_on")
     case.milestones.append(Milestone(kind=MilestoneKind.CLOSED, occurred_on=closed_on, note=(note or "").strip()))
     _resync(session, case)
     return case
 
 
-def reopen_case(session: Session, case: Case, reopened_on: dt.date, reason: str, *, today: dt.date | None = None) -> Case:
+def reopen_case(
+    session: Session, case: Case, reopened_on: dt.date, reason: str, *, today: dt.date | None = None
+) -> Case:
     """Re-open a closed case, with the reason (e.g. the Home Secretary directed a review; new information)."""
     today = today or today_uk()
     reason = (reason or "").strip()
@@ -512,18 +699,26 @@ def remove_milestone(session: Session, case: Case, milestone: Milestone) -> None
     if milestone.case_id != case.id or milestone not in case.milestones:
         _refuse("That event belongs to another case.", "wrong_case")
     if milestone.kind in SPECIAL_MILESTONES:
-        _refuse(f"'{milestone.kind.label}' cannot be removed; re-open the case (with a reason) to change it.",
-                "cannot_remove")
+        _refuse(
+            f"'{milestone.kind.label}' cannot be removed; re-open the case (with a reason) to change it.",
+            "cannot_remove",
+        )
     _require_open(case, "change its events")
     others = [m for m in case.milestones if m is not milestone]
-    if milestone.kind is MilestoneKind.PARTNERSHIP_SIGNOFF and case.qa_rounds and not any(
-        m.kind is MilestoneKind.PARTNERSHIP_SIGNOFF for m in others
+    if (
+        milestone.kind is MilestoneKind.PARTNERSHIP_SIGNOFF
+        and case.qa_rounds
+        and not any(m.kind is MilestoneKind.PARTNERSHIP_SIGNOFF for m in others)
     ):
-        _refuse("The report has been submitted to the Home Office, so the partnership sign-off cannot be removed.",
-                "signoff_in_use")
-    if milestone.kind is MilestoneKind.IMR_REQUESTED and any(
-        m.kind is MilestoneKind.IMR_RECEIVED and m.agency_id == milestone.agency_id for m in others
-    ) and not any(m.kind is MilestoneKind.IMR_REQUESTED and m.agency_id == milestone.agency_id for m in others):
+        _refuse(
+            "The report has been submitted to the Home Office, so the partnership sign-off cannot be removed.",
+            "signoff_in_use",
+        )
+    if (
+        milestone.kind is MilestoneKind.IMR_REQUESTED
+        and any(m.kind is MilestoneKind.IMR_RECEIVED and m.agency_id == milestone.agency_id for m in others)
+        and not any(m.kind is MilestoneKind.IMR_REQUESTED and m.agency_id == milestone.agency_id for m in others)
+    ):
         _refuse("That agency's IMR has been received; remove the IMR received first.", "imr_request_in_use")
     case.milestones.remove(milestone)
     _resync(session, case)

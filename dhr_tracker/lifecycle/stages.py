@@ -9,7 +9,11 @@ from dhr_tracker.vocabulary import MilestoneKind, QAOutcome, Stage
 if TYPE_CHECKING:  # facts.py derives each day's stage with this rule; CaseFacts is only the argument's type here
     from dhr_tracker.lifecycle.facts import CaseFacts
 
-COMMISSIONING_EVENTS = (MilestoneKind.CHAIR_APPOINTED, MilestoneKind.TERMS_OF_REFERENCE_AGREED, MilestoneKind.SCOPING_COMPLETED)
+COMMISSIONING_EVENTS = (
+    MilestoneKind.CHAIR_APPOINTED,
+    MilestoneKind.TERMS_OF_REFERENCE_AGREED,
+    MilestoneKind.SCOPING_COMPLETED,
+)
 GATHERING_EVENTS = (MilestoneKind.IMR_REQUESTED, MilestoneKind.IMR_RECEIVED, MilestoneKind.FAMILY_CONTACTED)
 DRAFTING_EVENTS = (MilestoneKind.PANEL_MEETING, MilestoneKind.DRAFT_REPORT)
 

@@ -9,10 +9,23 @@ from dhr_tracker.lifecycle.facts import CaseFacts
 
 # Ties on the same day keep the life-of-a-review order: notification first, closure last.
 _ORDER = {
-    "notification": 0, "decision": 1, "home_office_informed": 2, "pause_started": 3, "process_started": 3,
-    "qa_submitted": 5, "qa_panel": 6, "qa_letter": 7, "qa_revisions_made": 8, "family_told": 9, "published": 10,
-    "sent_to_library": 11, "sent_to_commissioner": 11, "pause_ended": 12, "process_concluded": 12,
-    "reopened": 13, "closed": 14,
+    "notification": 0,
+    "decision": 1,
+    "home_office_informed": 2,
+    "pause_started": 3,
+    "process_started": 3,
+    "qa_submitted": 5,
+    "qa_panel": 6,
+    "qa_letter": 7,
+    "qa_revisions_made": 8,
+    "family_told": 9,
+    "published": 10,
+    "sent_to_library": 11,
+    "sent_to_commissioner": 11,
+    "pause_ended": 12,
+    "process_concluded": 12,
+    "reopened": 13,
+    "closed": 14,
 }
 
 
@@ -43,16 +56,26 @@ def build_timeline(facts: CaseFacts, *, include_planned: bool = True) -> list[Ti
 
     for r in facts.qa_rounds:
         n = r.round_number
-        events.append(TimelineEvent(r.submitted_on, "qa_submitted", f"Submitted to the Home Office QA Panel (round {n})"))
+        events.append(
+            TimelineEvent(r.submitted_on, "qa_submitted", f"Submitted to the Home Office QA Panel (round {n})")
+        )
         if r.panel_on:
             events.append(TimelineEvent(r.panel_on, "qa_panel", f"Home Office QA Panel met (round {n})"))
         if r.feedback_letter_on:
             outcome = r.outcome.label if r.outcome else "outcome not recorded"
-            detail = "; ".join(part for part in (
-                f"reference {r.feedback_reference}" if r.feedback_reference else "",
-                f"revisions: {r.revisions_listed}" if r.revisions_listed else "",
-            ) if part)
-            events.append(TimelineEvent(r.feedback_letter_on, "qa_letter", f"Home Office feedback letter (round {n}): {outcome}", detail))
+            detail = "; ".join(
+                part
+                for part in (
+                    f"reference {r.feedback_reference}" if r.feedback_reference else "",
+                    f"revisions: {r.revisions_listed}" if r.revisions_listed else "",
+                )
+                if part
+            )
+            events.append(
+                TimelineEvent(
+                    r.feedback_letter_on, "qa_letter", f"Home Office feedback letter (round {n}): {outcome}", detail
+                )
+            )
         if r.revisions_made_on:
             events.append(TimelineEvent(r.revisions_made_on, "qa_revisions_made", f"Revisions made (round {n})"))
 
@@ -67,7 +90,9 @@ def build_timeline(facts: CaseFacts, *, include_planned: bool = True) -> list[Ti
             if on:
                 events.append(TimelineEvent(on, kind, label))
         if p.website_removal_on and include_planned:
-            events.append(TimelineEvent(p.website_removal_on, "website_removal", "Due to be removed from the website (planned)"))
+            events.append(
+                TimelineEvent(p.website_removal_on, "website_removal", "Due to be removed from the website (planned)")
+            )
 
     for process in facts.parallel_processes:
         name = process.kind.label
@@ -76,13 +101,17 @@ def build_timeline(facts: CaseFacts, *, include_planned: bool = True) -> list[Ti
         if process.concluded_on:
             events.append(TimelineEvent(process.concluded_on, "process_concluded", f"{name} concluded"))
         elif process.expected_end_on and include_planned:
-            events.append(TimelineEvent(process.expected_end_on, "process_expected_end", f"{name} expected to end (planned)"))
+            events.append(
+                TimelineEvent(process.expected_end_on, "process_expected_end", f"{name} expected to end (planned)")
+            )
 
     for pause in facts.pauses:
         cause = f" ({pause.parallel_process.label})" if pause.parallel_process else ""
         events.append(TimelineEvent(pause.starts_on, "pause_started", f"Review paused{cause}", pause.reason))
         if pause.home_office_told_on:
-            events.append(TimelineEvent(pause.home_office_told_on, "home_office_told_of_pause", "Home Office told of the pause"))
+            events.append(
+                TimelineEvent(pause.home_office_told_on, "home_office_told_of_pause", "Home Office told of the pause")
+            )
         if pause.ends_on:
             events.append(TimelineEvent(pause.ends_on, "pause_ended", "Review resumed after the pause"))
 

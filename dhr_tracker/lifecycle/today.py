@@ -55,8 +55,13 @@ class CaseOverview:
         return self.facts.reference
 
 
-def position_of(facts: CaseFacts, as_of: dt.date, timescales: dict[GuidanceProfile, Timescales],
-                calendar: WorkingDayCalendar, rules: RagRules) -> CaseOverview:
+def position_of(
+    facts: CaseFacts,
+    as_of: dt.date,
+    timescales: dict[GuidanceProfile, Timescales],
+    calendar: WorkingDayCalendar,
+    rules: RagRules,
+) -> CaseOverview:
     """One case as it stood on `as_of`: the facts dated by then, the stage they show, deadlines and RAG."""
     facts = facts.as_of(as_of)
     deadlines = compute_deadlines(facts, as_of, timescales, calendar)
@@ -86,10 +91,14 @@ class Caseload:
             return _fresh(session, as_of, open_only)
         with self._lock:
             self._catch_up(session)
-            self._load_closed(session, [
-                case_id for case_id, facts in self._facts.items()
-                if isinstance(facts, ClosedCase) and (not open_only or facts.may_be_open_on(as_of))
-            ])
+            self._load_closed(
+                session,
+                [
+                    case_id
+                    for case_id, facts in self._facts.items()
+                    if isinstance(facts, ClosedCase) and (not open_only or facts.may_be_open_on(as_of))
+                ],
+            )
             day = self._day(as_of)
             result = []
             for case_id, facts in self._facts.items():
@@ -173,7 +182,10 @@ class Caseload:
             # The open cases' facts now; a closed case's only when a view needs it (a past date before its
             # closure, or every case): most of a caseload's history is closed reviews no screen shows today.
             self._timescales, self._calendar, self._rules = _settings(session)
-            cases: list[CaseFacts | ClosedCase] = [*load_case_facts(session, open_only=True), *load_closed_cases(session)]
+            cases: list[CaseFacts | ClosedCase] = [
+                *load_case_facts(session, open_only=True),
+                *load_closed_cases(session),
+            ]
             self._facts = {_stored_id(case): case for case in sorted(cases, key=lambda case: case.reference)}
             self._positions.clear()
         elif touched:

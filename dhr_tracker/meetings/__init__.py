@@ -13,7 +13,18 @@ from dhr_tracker.meetings.meetings import (
 )
 
 __all__ = [
-    "AttendeeRecord", "CopyRecord", "MeetingRecord", "Recipient", "add_meeting", "copy_register", "find_meeting",
-    "list_meetings", "mark_returned", "meeting_record", "next_edition", "previous_meeting", "record_copies",
+    "AttendeeRecord",
+    "CopyRecord",
+    "MeetingRecord",
+    "Recipient",
+    "add_meeting",
+    "copy_register",
+    "find_meeting",
+    "list_meetings",
+    "mark_returned",
+    "meeting_record",
+    "next_edition",
+    "previous_meeting",
+    "record_copies",
     "set_attendees",
 ]

@@ -58,26 +58,39 @@ def check_recipients(recipients: Sequence[Recipient]) -> None:
     if not recipients:
         raise ValidationError("A briefing needs at least one copy.", field="copies", rule="no_copies")
     if len(recipients) > MAX_COPIES:
-        raise ValidationError(f"{len(recipients)} copies is more than the limit of {MAX_COPIES}.", field="copies", rule="too_many")
+        raise ValidationError(
+            f"{len(recipients)} copies is more than the limit of {MAX_COPIES}.", field="copies", rule="too_many"
+        )
 
 
 def record_copies(
-    session: Session, meeting: Meeting, edition: int, recipients: Sequence[Recipient], file_sha256: Sequence[str],
+    session: Session,
+    meeting: Meeting,
+    edition: int,
+    recipients: Sequence[Recipient],
+    file_sha256: Sequence[str],
 ) -> list[BriefingCopy]:
     """Enter a new edition's copies in the register (copy N goes to recipients[N-1])."""
     check_recipients(recipients)
     if len(file_sha256) != len(recipients):
         raise ValueError("one file hash per copy")
     taken = session.scalar(
-        select(func.count(BriefingCopy.id)).where(BriefingCopy.meeting_id == meeting.id, BriefingCopy.edition == edition)
+        select(func.count(BriefingCopy.id)).where(
+            BriefingCopy.meeting_id == meeting.id, BriefingCopy.edition == edition
+        )
     )
     if taken:
         raise ValidationError(f"Edition {edition} of this briefing is already in the register.", rule="edition_exists")
     total = len(recipients)
     copies = [
         BriefingCopy(
-            meeting=meeting, edition=edition, copy_number=number, total_copies=total,
-            recipient_name=recipient.name, recipient_organisation=recipient.organisation, file_sha256=digest,
+            meeting=meeting,
+            edition=edition,
+            copy_number=number,
+            total_copies=total,
+            recipient_name=recipient.name,
+            recipient_organisation=recipient.organisation,
+            file_sha256=digest,
         )
         for number, (recipient, digest) in enumerate(zip(recipients, file_sha256), start=1)
     ]
@@ -118,15 +131,30 @@ def copy_register(session: Session, meeting: Meeting, edition: int | None = None
         query = query.where(BriefingCopy.edition == edition)
     query = query.order_by(BriefingCopy.edition, BriefingCopy.copy_number)
     return [
-        CopyRecord(c.id, c.edition, c.copy_number, c.total_copies, Recipient(c.recipient_name, c.recipient_organisation),
-                   c.produced_at, c.file_sha256, c.returned_on, c.note)
+        CopyRecord(
+            c.id,
+            c.edition,
+            c.copy_number,
+            c.total_copies,
+            Recipient(c.recipient_name, c.recipient_organisation),
+            c.produced_at,
+            c.file_sha256,
+            c.returned_on,
+            c.note,
+        )
         for c in session.scalars(query)
     ]
 
 
 def mark_returned(
-    session: Session, meeting: Meeting, copy_numbers: Sequence[int], *, returned_on: dt.date | None,
-    edition: int | None = None, note: str | None = None, today: dt.date | None = None,
+    session: Session,
+    meeting: Meeting,
+    copy_numbers: Sequence[int],
+    *,
+    returned_on: dt.date | None,
+    edition: int | None = None,
+    note: str | None = None,
+    today: dt.date | None = None,
 ) -> list[BriefingCopy]:
     """Tick copies off as returned on a date (or, with returned_on=None, mark them outstanding again).
 
@@ -140,26 +168,32 @@ def mark_returned(
     if returned_on is not None and returned_on > today:
         raise ValidationError(
             f"A copy cannot have come back on {format_date(returned_on)}: that is after today ({format_date(today)}).",
-            field="returned_on", rule="returned_in_future",
+            field="returned_on",
+            rule="returned_in_future",
         )
     if returned_on is not None and returned_on < meeting.held_on:
         raise ValidationError(
             f"A copy cannot come back on {format_date(returned_on)}, before the meeting on {format_date(meeting.held_on)}.",
-            field="returned_on", rule="returned_before_meeting",
+            field="returned_on",
+            rule="returned_before_meeting",
         )
     copies = {
-        c.copy_number: c for c in session.scalars(
+        c.copy_number: c
+        for c in session.scalars(
             select(BriefingCopy).where(BriefingCopy.meeting_id == meeting.id, BriefingCopy.edition == edition)
         )
     }
     if not copies:
-        raise NotFound(f"There is no edition {edition} of the briefing for the meeting on {format_date(meeting.held_on)}.")
+        raise NotFound(
+            f"There is no edition {edition} of the briefing for the meeting on {format_date(meeting.held_on)}."
+        )
     unknown = sorted(set(copy_numbers) - set(copies))
     if unknown:
         total = next(iter(copies.values())).total_copies
         raise ValidationError(
             f"Edition {edition} has copies 1 to {total}; there is no copy {', '.join(map(str, unknown))}.",
-            field="copies", rule="unknown_copy",
+            field="copies",
+            rule="unknown_copy",
         )
     changed = []
     for number in sorted(set(copy_numbers)):

@@ -44,31 +44,48 @@ def _text(value: object, field: str, label: str, limit: int, *, required: bool =
     if required and not text:
         raise ValidationError(f"{label} is required.", field=field, rule="required")
     if len(text) > limit:
-        raise ValidationError(f"{label} is {len(text)} characters long; the limit is {limit}.", field=field, rule="too_long")
+        raise ValidationError(
+            f"{label} is {len(text)} characters long; the limit is {limit}.", field=field, rule="too_long"
+        )
     return text
 
 
 def _clean_attendees(attendees: Iterable[tuple[str, str] | AttendeeRecord]) -> list[AttendeeRecord]:
     cleaned = []
     for number, attendee in enumerate(attendees, start=1):
-        name, organisation = (attendee.name, attendee.organisation) if isinstance(attendee, AttendeeRecord) else attendee
-        cleaned.append(AttendeeRecord(
-            _text(name, "attendees", f"The name of attendee {number}", NAME_LIMIT, required=True),
-            _text(organisation, "attendees", f"The organisation of attendee {number}", NAME_LIMIT),
-        ))
+        name, organisation = (
+            (attendee.name, attendee.organisation) if isinstance(attendee, AttendeeRecord) else attendee
+        )
+        cleaned.append(
+            AttendeeRecord(
+                _text(name, "attendees", f"The name of attendee {number}", NAME_LIMIT, required=True),
+                _text(organisation, "attendees", f"The organisation of attendee {number}", NAME_LIMIT),
+            )
+        )
     return cleaned
 
 
 def meeting_record(meeting: Meeting) -> MeetingRecord:
     return MeetingRecord(
-        meeting.id, meeting.kind, meeting.held_on, meeting.agenda_item, meeting.title, meeting.location,
+        meeting.id,
+        meeting.kind,
+        meeting.held_on,
+        meeting.agenda_item,
+        meeting.title,
+        meeting.location,
         tuple(AttendeeRecord(a.name, a.organisation) for a in meeting.attendees),
     )
 
 
 def add_meeting(
-    session: Session, *, held_on: dt.date, agenda_item: str = "", title: str = "", location: str = "",
-    kind: MeetingKind = MeetingKind.KCSP, attendees: Sequence[tuple[str, str] | AttendeeRecord] = (),
+    session: Session,
+    *,
+    held_on: dt.date,
+    agenda_item: str = "",
+    title: str = "",
+    location: str = "",
+    kind: MeetingKind = MeetingKind.KCSP,
+    attendees: Sequence[tuple[str, str] | AttendeeRecord] = (),
 ) -> Meeting:
     """Add a meeting. Refuses a second meeting of the same kind on the same day; adds nothing on a refusal."""
     if not isinstance(held_on, dt.date) or isinstance(held_on, dt.datetime):
@@ -80,7 +97,9 @@ def add_meeting(
     clash = session.scalar(select(Meeting.id).where(Meeting.kind == kind, Meeting.held_on == held_on))
     if clash is not None:
         raise ValidationError(
-            f"There is already a {kind.label} meeting on {format_date(held_on)}.", field="held_on", rule="duplicate_meeting"
+            f"There is already a {kind.label} meeting on {format_date(held_on)}.",
+            field="held_on",
+            rule="duplicate_meeting",
         )
     meeting = Meeting(kind=kind, held_on=held_on, agenda_item=agenda_item, title=title, location=location)
     meeting.attendees = [Attendee(position=i, name=p.name, organisation=p.organisation) for i, p in enumerate(people)]
@@ -119,8 +138,10 @@ def find_meeting(session: Session, held_on: dt.date, kind: MeetingKind = Meeting
 def previous_meeting(session: Session, meeting: Meeting) -> Meeting | None:
     """The last meeting of the same kind before this one, if any."""
     return session.scalar(
-        select(Meeting).where(Meeting.kind == meeting.kind, Meeting.held_on < meeting.held_on)
-        .order_by(Meeting.held_on.desc()).limit(1)
+        select(Meeting)
+        .where(Meeting.kind == meeting.kind, Meeting.held_on < meeting.held_on)
+        .order_by(Meeting.held_on.desc())
+        .limit(1)
     )
 
 

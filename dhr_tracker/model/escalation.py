@@ -49,7 +49,9 @@ class UpdateRequest(Versioned, Base):
         back_populates="request", cascade="all, delete-orphan", order_by="UpdateRequestItem.recommendation_id"
     )
     actions: Mapped[list[EscalationAction]] = relationship(
-        back_populates="request", cascade="all, delete-orphan", order_by="(EscalationAction.taken_on, EscalationAction.id)"
+        back_populates="request",
+        cascade="all, delete-orphan",
+        order_by="(EscalationAction.taken_on, EscalationAction.id)",
     )
 
 

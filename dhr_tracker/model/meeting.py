@@ -26,7 +26,9 @@ class Meeting(Versioned, Base):
         back_populates="meeting", cascade="all, delete-orphan", order_by="Attendee.position"
     )
     briefing_copies: Mapped[list[BriefingCopy]] = relationship(
-        back_populates="meeting", cascade="all, delete-orphan", order_by="(BriefingCopy.edition, BriefingCopy.copy_number)"
+        back_populates="meeting",
+        cascade="all, delete-orphan",
+        order_by="(BriefingCopy.edition, BriefingCopy.copy_number)",
     )
 
 

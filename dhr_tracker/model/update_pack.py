@@ -46,7 +46,9 @@ class UpdatePackEntry(Base):
     __tablename__ = "update_pack_entry"
 
     pack_id: Mapped[int] = mapped_column(ForeignKey("update_pack.id", ondelete="CASCADE"), primary_key=True)
-    progress_update_id: Mapped[int] = mapped_column(ForeignKey("progress_update.id", ondelete="CASCADE"), primary_key=True)
+    progress_update_id: Mapped[int] = mapped_column(
+        ForeignKey("progress_update.id", ondelete="CASCADE"), primary_key=True
+    )
 
     # The update first: the audit trail finds an entry's case through its first many-to-one relationship.
     progress_update: Mapped[ProgressUpdate] = relationship()

@@ -36,7 +36,9 @@ def audit_key(connection) -> bytes:
     if stored:
         return bytes.fromhex(stored)
     key = secrets.token_bytes(32)
-    connection.execute(text("INSERT INTO app_meta (key, value) VALUES (:key, :value)"), {"key": KEY_NAME, "value": key.hex()})
+    connection.execute(
+        text("INSERT INTO app_meta (key, value) VALUES (:key, :value)"), {"key": KEY_NAME, "value": key.hex()}
+    )
     return key
 
 
@@ -66,8 +68,9 @@ def stored_names(connection) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((reference, name) for reference, *names in rows for name in names if name))
 
 
-def redact_values(key: bytes, guard: NameGuard, table: str, changes: dict[str, Any],
-                  real_values: dict[str, list[Any]] | None = None) -> dict[str, Any]:
+def redact_values(
+    key: bytes, guard: NameGuard, table: str, changes: dict[str, Any], real_values: dict[str, list[Any]] | None = None
+) -> dict[str, Any]:
     """The changes with real-name columns as digests and free text that holds a real name withheld.
     `real_values`: {column: [old, new]} or {column: [value]} of the real-name columns, where known."""
     name_columns = REAL_NAME_COLUMNS.get(table, ())
@@ -116,8 +119,10 @@ class AuditRedactor:
                 continue
             if isinstance(changes[column], list):
                 history = get_history(obj, column)
-                real_values[column] = [history.deleted[0] if history.deleted else None,
-                                       history.added[0] if history.added else None]
+                real_values[column] = [
+                    history.deleted[0] if history.deleted else None,
+                    history.added[0] if history.added else None,
+                ]
             else:
                 real_values[column] = [obj.__dict__.get(column)]
             names += [("", value) for value in real_values[column] if value]  # an old name, just changed

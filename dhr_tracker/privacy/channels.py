@@ -55,13 +55,16 @@ ACTION_PLAN = output_channel("action-plan", "action plan", "dhr_tracker.reports.
 PDF = output_channel("pdf", "PDF", "dhr_tracker.reports.frame")  # every PDF, whatever made it (second check)
 LETTERS = output_channel("letters", "escalation letter", "dhr_tracker.reports.letters")
 SPREADSHEET_EXPORT = output_channel("export", "CSV/XLSX export", "dhr_tracker.exchange.sheets.export")
-HOME_OFFICE_RETURN = output_channel("home-office-return", "Home Office action plan return",
-                                    "dhr_tracker.exchange.sheets.export")
+HOME_OFFICE_RETURN = output_channel(
+    "home-office-return", "Home Office action plan return", "dhr_tracker.exchange.sheets.export"
+)
 JSON_EXPORT = output_channel("json-export", "JSON export", "dhr_tracker.exchange.archive")
 COMMAND_LINE = output_channel("command-line", "command's output", "dhr_tracker.cli.common")
 CLIPBOARD = output_channel("clipboard", "copy to the clipboard", "ui.security.clipboard")
 SCREENSHOTS = output_channel("screenshots", "screenshots", "ui.screenshots")
-UPDATE_PACK = output_channel("update-pack", "update pack (workbook and e-mail draft)", "dhr_tracker.exchange.packs.make")
+UPDATE_PACK = output_channel(
+    "update-pack", "update pack (workbook and e-mail draft)", "dhr_tracker.exchange.packs.make"
+)
 LEARNING_PACK = output_channel("learning-pack", "seminar pack", "dhr_tracker.reports.learning_pack")
 ANNUAL_FIGURES = output_channel("annual-figures", "annual figures", "dhr_tracker.reports.kpi")
 RECORD_REPORT = output_channel("record-report", "record report", "dhr_tracker.record.report")

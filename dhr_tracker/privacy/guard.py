@@ -14,7 +14,7 @@ import enum
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from dhr_tracker.errors import UserError
 from dhr_tracker.privacy.channels import channel_label
@@ -85,18 +85,18 @@ class NameGuard:
                     continue
                 pattern = entry.pattern.words
                 size = len(pattern)
-                if folded[index:index + size] == pattern:
+                if folded[index : index + size] == pattern:
                     found.add(entry.reference)
                     continue
                 split = entry.pattern.gap_after
-                if split is None or folded[index:index + split] != pattern[:split]:
+                if split is None or folded[index : index + split] != pattern[:split]:
                     continue
                 rest = pattern[split:]
                 for gap in range(1, MIDDLE_GAP + 1):
                     start = index + split + gap
-                    if start + len(rest) > count or not all(capitalised[index + split:start]):
+                    if start + len(rest) > count or not all(capitalised[index + split : start]):
                         break
-                    if folded[start:start + len(rest)] == rest:
+                    if folded[start : start + len(rest)] == rest:
                         found.add(entry.reference)
                         break
         return found
@@ -135,14 +135,20 @@ class NameGuard:
         for size in range(1, len(words_at) + 1):
             for start in range(len(words_at) - size + 1):
                 first, last = words_at[start], words_at[start + size - 1]
-                if self.found_in("".join(chunks[first:last + 1])):
+                if self.found_in("".join(chunks[first : last + 1])):
                     # Take the neighbouring words of the name too ("Brackenbury, Aurelia": both, not one).
                     known = self.name_words() | set(TITLES)
-                    while first >= 2 and set(folded_words(chunks[first - 2])) <= known and folded_words(chunks[first - 2]):
+                    while (
+                        first >= 2 and set(folded_words(chunks[first - 2])) <= known and folded_words(chunks[first - 2])
+                    ):
                         first -= 2
-                    while last + 2 < len(chunks) and set(folded_words(chunks[last + 2])) <= known and folded_words(chunks[last + 2]):
+                    while (
+                        last + 2 < len(chunks)
+                        and set(folded_words(chunks[last + 2])) <= known
+                        and folded_words(chunks[last + 2])
+                    ):
                         last += 2
-                    redacted = "".join(chunks[:first]) + marker + "".join(chunks[last + 1:])
+                    redacted = "".join(chunks[:first]) + marker + "".join(chunks[last + 1 :])
                     return self.redact(redacted, marker) if redacted != text else marker
         return marker
 
@@ -178,7 +184,7 @@ def source_fields(data: object, path: str = "") -> Iterator[tuple[str, str]]:
             yield from source_fields(value, path)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _field_names(kind: type) -> tuple[str, ...]:
     return tuple(item.name for item in dataclasses.fields(kind))
 

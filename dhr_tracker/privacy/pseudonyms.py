@@ -26,6 +26,8 @@ def pseudonyms_holding_names(connection) -> list[str]:
 
 def refusal(references: list[str], what: str) -> str:
     shown = ", ".join(references[:10]) + (f" and {len(references) - 10} more" if len(references) > 10 else "")
-    return (f"{what}: the pseudonym of case {shown} shares a word with a real name stored in it. "
-            "Pseudonyms must hold no part of anyone's real name: correct them in the database the file came from, "
-            "then try again.")
+    return (
+        f"{what}: the pseudonym of case {shown} shares a word with a real name stored in it. "
+        "Pseudonyms must hold no part of anyone's real name: correct them in the database the file came from, "
+        "then try again."
+    )

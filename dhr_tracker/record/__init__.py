@@ -7,5 +7,13 @@ nothing in one transaction. See docs/record-format.md for the format.
 from dhr_tracker.record.events import EVENT_TYPES, RecordEvent
 from dhr_tracker.record.runner import LineOutcome, RecordRefused, RecordRun, apply_events, apply_lines, read_events
 
-__all__ = ["EVENT_TYPES", "LineOutcome", "RecordEvent", "RecordRefused", "RecordRun", "apply_events", "apply_lines",
-           "read_events"]
+__all__ = [
+    "EVENT_TYPES",
+    "LineOutcome",
+    "RecordEvent",
+    "RecordRefused",
+    "RecordRun",
+    "apply_events",
+    "apply_lines",
+    "read_events",
+]

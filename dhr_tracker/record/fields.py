@@ -13,7 +13,13 @@ from dhr_tracker.vocabulary import LabelledEnum
 
 # Field kinds: how the value is written in JSON.
 DATE, TEXT, CHOICE, INTEGER, TEXTS, ATTENDEES, REPLY_UPDATES = (
-    "date", "text", "choice", "integer", "texts", "attendees", "reply_updates",
+    "date",
+    "text",
+    "choice",
+    "integer",
+    "texts",
+    "attendees",
+    "reply_updates",
 )
 
 
@@ -50,15 +56,25 @@ class Field:
             _expect(isinstance(value, str), self, f"one of: {', '.join(m.value for m in self.options)}")
             return choice(self.options, value, self.name)
         if self.kind == TEXTS:
-            _expect(isinstance(value, list) and all(isinstance(v, str) for v in value), self, 'a list of names, e.g. ["Kent Police"]')
+            _expect(
+                isinstance(value, list) and all(isinstance(v, str) for v in value),
+                self,
+                'a list of names, e.g. ["Kent Police"]',
+            )
             return value
         if self.kind == ATTENDEES:
-            _expect(isinstance(value, list) and all(_is_person(v) for v in value), self,
-                    'a list of people, e.g. [{"name": "A. Chair", "organisation": "KCC"}]')
+            _expect(
+                isinstance(value, list) and all(_is_person(v) for v in value),
+                self,
+                'a list of people, e.g. [{"name": "A. Chair", "organisation": "KCC"}]',
+            )
             return [(v["name"], v.get("organisation", "")) for v in value]
         if self.kind == REPLY_UPDATES:
-            _expect(isinstance(value, list) and bool(value) and all(_is_reply_update(v) for v in value), self,
-                    'a list of updates, e.g. [{"case": "DHR-2025-01", "number": "1", "text": "..."}]')
+            _expect(
+                isinstance(value, list) and bool(value) and all(_is_reply_update(v) for v in value),
+                self,
+                'a list of updates, e.g. [{"case": "DHR-2025-01", "number": "1", "text": "..."}]',
+            )
             return value
         raise AssertionError(self.kind)
 
@@ -69,14 +85,21 @@ def _expect(ok: bool, field: Field, what: str) -> None:
 
 
 def _is_person(value: Any) -> bool:
-    return (isinstance(value, dict) and isinstance(value.get("name"), str) and set(value) <= {"name", "organisation"}
-            and isinstance(value.get("organisation", ""), str))
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("name"), str)
+        and set(value) <= {"name", "organisation"}
+        and isinstance(value.get("organisation", ""), str)
+    )
 
 
 def _is_reply_update(value: Any) -> bool:
-    return (isinstance(value, dict) and set(value) <= {"case", "number", "text", "evidence_reference"}
-            and all(isinstance(value.get(key), str) for key in ("case", "number", "text"))
-            and isinstance(value.get("evidence_reference", ""), str))
+    return (
+        isinstance(value, dict)
+        and set(value) <= {"case", "number", "text", "evidence_reference"}
+        and all(isinstance(value.get(key), str) for key in ("case", "number", "text"))
+        and isinstance(value.get("evidence_reference", ""), str)
+    )
 
 
 def choice(enum: type[LabelledEnum], text: str, field: str) -> LabelledEnum:
@@ -87,8 +110,11 @@ def choice(enum: type[LabelledEnum], text: str, field: str) -> LabelledEnum:
         values = [member.value for member in enum]
         near = difflib.get_close_matches(text.strip().casefold(), values, n=1, cutoff=0.6)
         hint = f" Did you mean '{near[0]}'?" if near else ""
-        raise ValidationError(f"'{field}' is '{text}', which is not one of: {', '.join(values)}.{hint}",
-                              field=field, rule=f"unknown_{field}") from None
+        raise ValidationError(
+            f"'{field}' is '{text}', which is not one of: {', '.join(values)}.{hint}",
+            field=field,
+            rule=f"unknown_{field}",
+        ) from None
 
 
 def did_you_mean(text: str, known: list[str]) -> str:

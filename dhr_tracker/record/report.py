@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from dhr_tracker.spreadsheets import safe_cell
-from dhr_tracker.record.runner import RECORDED, RecordRun
 from dhr_tracker.privacy.channels import RECORD_REPORT
+from dhr_tracker.record.runner import RECORDED, RecordRun
 from dhr_tracker.reports.pseudonyms import RealNameGuard
+from dhr_tracker.spreadsheets import safe_cell
 from dhr_tracker.storage.files import open_new_owner_only
 
 REPORT_COLUMNS = ("line", "event", "case", "outcome", "detail", "rule")
@@ -17,8 +17,14 @@ WOULD_BE_RECORDED = "would be recorded"
 
 def report_rows(run: RecordRun, *, dry_run: bool) -> list[list[str]]:
     return [
-        [str(o.line or ""), o.event, o.case, WOULD_BE_RECORDED if dry_run and o.status == RECORDED else o.status,
-         o.detail, o.rule]
+        [
+            str(o.line or ""),
+            o.event,
+            o.case,
+            WOULD_BE_RECORDED if dry_run and o.status == RECORDED else o.status,
+            o.detail,
+            o.rule,
+        ]
         for o in run.outcomes
     ]
 

@@ -54,8 +54,11 @@ class RecordRefused(ValidationError):
         rule = getattr(error, "rule", "") or "not_found"
         where = f"Line {event.line}" if event.line is not None else "The event"
         about = ", ".join(part for part in (event.type, case) if part)
-        super().__init__(f"{where}{f' ({about})' if about else ''} was refused (rule {rule}): {self.reason}",
-                         field=getattr(error, "field", None), rule=rule)
+        super().__init__(
+            f"{where}{f' ({about})' if about else ''} was refused (rule {rule}): {self.reason}",
+            field=getattr(error, "field", None),
+            rule=rule,
+        )
         self.run = run or RecordRun()
 
 
@@ -80,12 +83,19 @@ def read_events(lines: Iterable[str | dict[str, Any]]) -> list[RecordEvent]:
         try:
             data = json.loads(text)
         except RecursionError:
-            raise RecordRefused(bare, "", ValidationError("it nests too deeply to be an event.", rule="not_json")) from None
+            raise RecordRefused(
+                bare, "", ValidationError("it nests too deeply to be an event.", rule="not_json")
+            ) from None
         except json.JSONDecodeError as error:
-            raise RecordRefused(bare, "", ValidationError(
-                f"it is not JSON ({error.msg} at character {error.colno}). Each line holds one event, "
-                'e.g. {"event": "milestone", "case": "DHR-2025-01", "kind": "chair_appointed", "on": "01/02/2025"}.',
-                rule="not_json")) from None
+            raise RecordRefused(
+                bare,
+                "",
+                ValidationError(
+                    f"it is not JSON ({error.msg} at character {error.colno}). Each line holds one event, "
+                    'e.g. {"event": "milestone", "case": "DHR-2025-01", "kind": "chair_appointed", "on": "01/02/2025"}.',
+                    rule="not_json",
+                ),
+            ) from None
         if not isinstance(data, dict):
             raise RecordRefused(bare, "", ValidationError("it is not a JSON object ({...}).", rule="not_an_object"))
         kind = data.pop("event", None)
@@ -94,9 +104,15 @@ def read_events(lines: Iterable[str | dict[str, Any]]) -> list[RecordEvent]:
         if not isinstance(kind, str) or kind not in EVENT_TYPES:
             known = list(EVENT_TYPES)
             said = f"'event' is '{kind}', which is not an event." if kind is not None else "it has no 'event'."
-            raise RecordRefused(bare, case, ValidationError(
-                f"{said}{did_you_mean(str(kind), known).lower() if kind else ''} The events are: {', '.join(known)}.",
-                field="event", rule="unknown_event"))
+            raise RecordRefused(
+                bare,
+                case,
+                ValidationError(
+                    f"{said}{did_you_mean(str(kind), known).lower() if kind else ''} The events are: {', '.join(known)}.",
+                    field="event",
+                    rule="unknown_event",
+                ),
+            )
         events.append(RecordEvent(kind, data, number))
     return events
 
@@ -120,7 +136,7 @@ def apply_events(session: Session, events: Sequence[RecordEvent], *, today: dt.d
         except (ValidationError, NotFound) as error:
             refused = RecordRefused(event, case, error, run)
             run.outcomes.append(LineOutcome(event.line, event.type, case, REFUSED, refused.reason, refused.rule))
-            run.outcomes.extend(LineOutcome(e.line, e.type, "", NOT_REACHED, "") for e in events[index + 1:])
+            run.outcomes.extend(LineOutcome(e.line, e.type, "", NOT_REACHED, "") for e in events[index + 1 :])
             raise refused from None
         run.outcomes.append(LineOutcome(event.line, event.type, applied.case or case, RECORDED, applied.summary))
     return run
@@ -129,7 +145,7 @@ def apply_events(session: Session, events: Sequence[RecordEvent], *, today: dt.d
 def apply_lines(session: Session, lines: Iterable[str | dict[str, Any]], *, today: dt.date | None = None) -> RecordRun:
     """Read a record file's lines and apply them (see apply_events); the way tests enter a scenario:
 
-        with database.transaction() as session:
-            apply_lines(session, ['{"event": "pause_start", "case": "DHR-2025-01", ...}'], today=dt.date(2026, 12, 1))
+    with database.transaction() as session:
+        apply_lines(session, ['{"event": "pause_start", "case": "DHR-2025-01", ...}'], today=dt.date(2026, 12, 1))
     """
     return apply_events(session, read_events(lines), today=today)

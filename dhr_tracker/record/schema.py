@@ -25,13 +25,28 @@ def _field_schema(f: Field) -> dict[str, Any]:
     if f.kind == TEXTS:
         return {"type": "array", "items": {"type": "string"}, "description": f.help}
     if f.kind == ATTENDEES:
-        return {"type": "array", "description": f.help, "items": {
-            "type": "object", "additionalProperties": False, "required": ["name"],
-            "properties": {"name": {"type": "string"}, "organisation": {"type": "string"}}}}
+        return {
+            "type": "array",
+            "description": f.help,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["name"],
+                "properties": {"name": {"type": "string"}, "organisation": {"type": "string"}},
+            },
+        }
     if f.kind == REPLY_UPDATES:
-        return {"type": "array", "minItems": 1, "description": f.help, "items": {
-            "type": "object", "additionalProperties": False, "required": ["case", "number", "text"],
-            "properties": {key: {"type": "string"} for key in ("case", "number", "text", "evidence_reference")}}}
+        return {
+            "type": "array",
+            "minItems": 1,
+            "description": f.help,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["case", "number", "text"],
+                "properties": {key: {"type": "string"} for key in ("case", "number", "text", "evidence_reference")},
+            },
+        }
     raise AssertionError(f.kind)
 
 
@@ -61,8 +76,14 @@ def json_schema_text() -> str:
 def _kind_words(f: Field) -> str:
     if f.kind == CHOICE:
         return "one of " + ", ".join(f"`{m.value}`" for m in f.options)
-    return {DATE: "date", TEXT: "text", INTEGER: "whole number", TEXTS: "list of names", ATTENDEES: "list of people",
-            REPLY_UPDATES: "list of updates"}[f.kind]
+    return {
+        DATE: "date",
+        TEXT: "text",
+        INTEGER: "whole number",
+        TEXTS: "list of names",
+        ATTENDEES: "list of people",
+        REPLY_UPDATES: "list of updates",
+    }[f.kind]
 
 
 def markdown_fields() -> str:
@@ -79,6 +100,8 @@ def markdown_fields() -> str:
     return "\n".join(parts)
 
 
-GENERATED_START = ("<!-- generated from dhr_tracker/record/events.py by dhr_tracker.record.schema.markdown_fields(); "
-                   "a test keeps it equal -->")
+GENERATED_START = (
+    "<!-- generated from dhr_tracker/record/events.py by dhr_tracker.record.schema.markdown_fields(); "
+    "a test keeps it equal -->"
+)
 GENERATED_END = "<!-- end of generated fields -->"

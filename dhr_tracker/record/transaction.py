@@ -12,8 +12,14 @@ from dhr_tracker.reports.pseudonyms import RealNameGuard
 from dhr_tracker.storage.database import Database
 
 
-def record_events(database: Database, events: list[RecordEvent], *, dry_run: bool = False, today: dt.date | None = None,
-                  report: Path | None = None) -> RecordRun:
+def record_events(
+    database: Database,
+    events: list[RecordEvent],
+    *,
+    dry_run: bool = False,
+    today: dt.date | None = None,
+    report: Path | None = None,
+) -> RecordRun:
     """Apply the events in one transaction: committed only if every one is recorded and it is not a dry run.
     The report (if asked for) is written either way, so a refusal shows where it stopped."""
     with database.session() as session:

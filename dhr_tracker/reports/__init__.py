@@ -20,6 +20,17 @@ from dhr_tracker.reports.frame import (
 from dhr_tracker.reports.pseudonyms import RealNameFound, RealNameGuard
 
 __all__ = [
-    "CopyLabel", "DocumentInfo", "Marking", "RealNameFound", "RealNameGuard", "content_width", "data_table",
-    "encrypt_pdf", "escape", "render_copies", "render_pdf", "report_styles", "write_pdf",
+    "CopyLabel",
+    "DocumentInfo",
+    "Marking",
+    "RealNameFound",
+    "RealNameGuard",
+    "content_width",
+    "data_table",
+    "encrypt_pdf",
+    "escape",
+    "render_copies",
+    "render_pdf",
+    "report_styles",
+    "write_pdf",
 ]

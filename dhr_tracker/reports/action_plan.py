@@ -20,14 +20,28 @@ from dhr_tracker.casework.cases import find_case
 from dhr_tracker.dates import format_date
 from dhr_tracker.errors import UserError
 from dhr_tracker.model import Recommendation
-from dhr_tracker.reports.frame import DocumentInfo, Marking, content_width, data_table, escape, render_pdf, report_styles, write_pdf
 from dhr_tracker.privacy.channels import ACTION_PLAN
+from dhr_tracker.reports.frame import (
+    DocumentInfo,
+    Marking,
+    content_width,
+    data_table,
+    escape,
+    render_pdf,
+    report_styles,
+    write_pdf,
+)
 from dhr_tracker.reports.pseudonyms import RealNameGuard
 from dhr_tracker.storage.files import output_file
 from dhr_tracker.vocabulary import RecommendationSource, RecommendationStatus
 
 COLUMNS = (
-    "Recommendation", "Scope", "Action to take", "Lead agency", "Key milestones achieved", "Target date",
+    "Recommendation",
+    "Scope",
+    "Action to take",
+    "Lead agency",
+    "Key milestones achieved",
+    "Target date",
     "Date of completion and outcome",
 )
 
@@ -82,9 +96,13 @@ def gather_action_plan(session: Session, reference: str, *, as_of: dt.date) -> A
     """The case's recommendations as the template's rows (reference and pseudonym only)."""
     case = find_case(session, reference)
     recommendations = session.scalars(
-        select(Recommendation).where(Recommendation.case_id == case.id).options(
-            selectinload(Recommendation.lead_agency), selectinload(Recommendation.supporting_agencies),
-            selectinload(Recommendation.source_agency), selectinload(Recommendation.updates),
+        select(Recommendation)
+        .where(Recommendation.case_id == case.id)
+        .options(
+            selectinload(Recommendation.lead_agency),
+            selectinload(Recommendation.supporting_agencies),
+            selectinload(Recommendation.source_agency),
+            selectinload(Recommendation.updates),
         )
     ).all()
     rows = []
@@ -92,17 +110,32 @@ def gather_action_plan(session: Session, reference: str, *, as_of: dt.date) -> A
         corrected = {u.corrects_id for u in r.updates if u.corrects_id}
         milestones = [r.key_milestones] if r.key_milestones else []
         milestones += [f"{format_date(u.received_on)}: {u.text}" for u in r.updates if u.id not in corrected]
-        source = "Overview report" if r.source is RecommendationSource.OVERVIEW_REPORT else (
-            f"IMR ({r.source_agency.name})" if r.source_agency else "IMR")
-        rows.append(ActionPlanRow(
-            number=r.number, recommendation=r.text, source=source, scope=r.scope.label, action=r.action,
-            lead_agency=r.lead_agency.name, supporting_agencies=tuple(a.name for a in r.supporting_agencies),
-            milestones=tuple(milestones), target_on=r.target_on, completion=_completion(r),
-        ))
+        source = (
+            "Overview report"
+            if r.source is RecommendationSource.OVERVIEW_REPORT
+            else (f"IMR ({r.source_agency.name})" if r.source_agency else "IMR")
+        )
+        rows.append(
+            ActionPlanRow(
+                number=r.number,
+                recommendation=r.text,
+                source=source,
+                scope=r.scope.label,
+                action=r.action,
+                lead_agency=r.lead_agency.name,
+                supporting_agencies=tuple(a.name for a in r.supporting_agencies),
+                milestones=tuple(milestones),
+                target_on=r.target_on,
+                completion=_completion(r),
+            )
+        )
     return ActionPlanData(
-        reference=case.reference, pseudonym=case.pseudonym,
+        reference=case.reference,
+        pseudonym=case.pseudonym,
         area=case.csp_area.name if case.csp_area else case.commissioning_partnership,
-        stage=case.stage.label, as_of=as_of, rows=tuple(rows),
+        stage=case.stage.label,
+        as_of=as_of,
+        rows=tuple(rows),
     )
 
 
@@ -110,10 +143,14 @@ def action_plan_story(data: ActionPlanData) -> list:
     styles = report_styles()
     width = content_width(landscape=True)
     story = [
-        Paragraph(f"Domestic Homicide Review action plan: {escape(data.reference)} \u2013 \u2018{escape(data.pseudonym)}\u2019",
-                  styles.h1),
-        Paragraph(f"{escape(data.area)} \u00b7 Stage: {escape(data.stage)} \u00b7 Position as at {format_date(data.as_of)}",
-                  styles.body),
+        Paragraph(
+            f"Domestic Homicide Review action plan: {escape(data.reference)} \u2013 \u2018{escape(data.pseudonym)}\u2019",
+            styles.h1,
+        ),
+        Paragraph(
+            f"{escape(data.area)} \u00b7 Stage: {escape(data.stage)} \u00b7 Position as at {format_date(data.as_of)}",
+            styles.body,
+        ),
         Spacer(1, 3 * mm),
     ]
     if not data.rows:
@@ -130,10 +167,17 @@ def action_plan_story(data: ActionPlanData) -> list:
         if row.supporting_agencies:
             lead += "<br/><font size=7>Supported by: " + escape(", ".join(row.supporting_agencies)) + "</font>"
         milestones = "<br/>".join(escape(m) for m in row.milestones) or "\u2013"
-        rows.append([
-            recommendation, row.scope, row.action or "\u2013", Paragraph(lead, styles.cell), Paragraph(milestones, styles.cell),
-            format_date(row.target_on) or "\u2013", row.completion,
-        ])
+        rows.append(
+            [
+                recommendation,
+                row.scope,
+                row.action or "\u2013",
+                Paragraph(lead, styles.cell),
+                Paragraph(milestones, styles.cell),
+                format_date(row.target_on) or "\u2013",
+                row.completion,
+            ]
+        )
     story.append(data_table(COLUMNS, rows, widths))
     return story
 
@@ -146,7 +190,9 @@ def action_plan_info(data: ActionPlanData) -> DocumentInfo:
     )
 
 
-def write_action_plan(session: Session, reference: str, out: Path, *, as_of: dt.date, password: str | None = None) -> Path:
+def write_action_plan(
+    session: Session, reference: str, out: Path, *, as_of: dt.date, password: str | None = None
+) -> Path:
     """Write the action plan PDF (landscape) for one case, owner-only, refusing to replace a file."""
     out = output_file(out, ".pdf")
     if out.exists():
@@ -155,8 +201,11 @@ def write_action_plan(session: Session, reference: str, out: Path, *, as_of: dt.
     guard = RealNameGuard.from_session(session)
     guard.check_data(data, where=ACTION_PLAN)
     pdf = render_pdf(
-        action_plan_story(data), info=action_plan_info(data), marking=Marking.from_settings(session, with_handling_line=False),
-        guard=guard, landscape=True,
+        action_plan_story(data),
+        info=action_plan_info(data),
+        marking=Marking.from_settings(session, with_handling_line=False),
+        guard=guard,
+        landscape=True,
     )
     write_pdf(out, pdf, password=password)
     return out

@@ -81,14 +81,18 @@ def _fact_table(rows: Sequence[tuple[str, object]], widths: tuple[float, float])
         cell = value if not isinstance(value, str) else Paragraph(escape(value) or "\u2013", styles.cell)
         data.append([Paragraph(escape(label), styles.cell_bold), cell])
     table = Table(data, colWidths=list(widths))
-    table.setStyle(TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), REGULAR),
-        ("BACKGROUND", (0, 0), (0, -1), HEADER_FILL),
-        ("GRID", (0, 0), (-1, -1), 0.4, RULE_COLOUR),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), REGULAR),
+                ("BACKGROUND", (0, 0), (0, -1), HEADER_FILL),
+                ("GRID", (0, 0), (-1, -1), 0.4, RULE_COLOUR),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+            ]
+        )
+    )
     return table
 
 
@@ -101,30 +105,54 @@ def _masthead(data: BriefingData, marking: Marking, total: int) -> list:
     styles = report_styles()
     width = content_width()
     facts = [
-        ("Meeting", f"{data.meeting_title}, {format_date(data.meeting_on)}", "Agenda item", data.agenda_item or "\u2013"),
+        (
+            "Meeting",
+            f"{data.meeting_title}, {format_date(data.meeting_on)}",
+            "Agenda item",
+            data.agenda_item or "\u2013",
+        ),
         ("Place", data.location or "\u2013", "Position as at", format_date(data.as_of)),
     ]
-    cells = [[Paragraph(escape(str(text)), styles.cell_bold if column % 2 == 0 else styles.cell)
-              for column, text in enumerate(row)] for row in facts]
+    cells = [
+        [
+            Paragraph(escape(str(text)), styles.cell_bold if column % 2 == 0 else styles.cell)
+            for column, text in enumerate(row)
+        ]
+        for row in facts
+    ]
     table = Table(cells, colWidths=[22 * mm, width / 2 - 22 * mm, 26 * mm, width / 2 - 26 * mm])
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.4, RULE_COLOUR),
-        ("BACKGROUND", (0, 0), (0, -1), HEADER_FILL), ("BACKGROUND", (2, 0), (2, -1), HEADER_FILL),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, RULE_COLOUR),
+                ("BACKGROUND", (0, 0), (0, -1), HEADER_FILL),
+                ("BACKGROUND", (2, 0), (2, -1), HEADER_FILL),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
     handling_line = f" {escape(marking.handling_line)}." if marking.handling_line else ""
     handling = Paragraph(
         f"<b>{escape(marking.text.upper())}</b> \u2013 private session, press and public excluded.{handling_line} "
         f"Tabled, not circulated in advance; each numbered copy ({total} in all) is entered in a register. Do not copy, photograph, "
         "annotate with names or take it away; <b>return this copy to the clerk at the close of the meeting.</b> "
-        "Reviews are identified by reference and agreed pseudonym only.", styles.small)
+        "Reviews are identified by reference and agreed pseudonym only.",
+        styles.small,
+    )
     box = Table([[handling]], colWidths=[width])
-    box.setStyle(TableStyle([
-        ("BOX", (0, 0), (-1, -1), 1.0, colors.black),
-        ("LEFTPADDING", (0, 0), (-1, -1), 6), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-    ]))
+    box.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 1.0, colors.black),
+                ("LEFTPADDING", (0, 0), (-1, -1), 6),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
     return [
         Paragraph("Domestic Homicide Reviews: progress report", styles.h1),
         table,
@@ -198,8 +226,11 @@ def _chart(data: BriefingData) -> Drawing:
 def _summary(data: BriefingData) -> list:
     styles = report_styles()
     width = content_width()
-    since = (f"since the last meeting ({format_date(data.previous_meeting_on)})" if data.previous_meeting_on
-             else "(no earlier meeting recorded: all to date)")
+    since = (
+        f"since the last meeting ({format_date(data.previous_meeting_on)})"
+        if data.previous_meeting_on
+        else "(no earlier meeting recorded: all to date)"
+    )
     overdue_total = sum(count for _, count in data.overdue_by_level)
     by_level = join_and((f"level {level}: {count}" for level, count in data.overdue_by_level), empty="none")
     rows = [
@@ -229,7 +260,9 @@ def _review(review: ReviewSection) -> list:
         timescale = "Timescales are the commissioning partnership's."
     else:
         timescale = "Every deadline so far met on time."
-    rating = f"<b>{escape(review.rag)}</b>" + (f": {escape('; '.join(review.rag_reasons))}" if review.rag_reasons else "")
+    rating = f"<b>{escape(review.rag)}</b>" + (
+        f": {escape('; '.join(review.rag_reasons))}" if review.rag_reasons else ""
+    )
     processes = "<br/>".join(escape(p) for p in review.parallel_processes) or "None recorded."
     rows = [
         ("CSP area" if not review.cross_border else "Commissioned by", escape(review.area)),
@@ -239,11 +272,19 @@ def _review(review: ReviewSection) -> list:
         ("Timescales", timescale),
         ("Rating", rating),
         ("Pauses", "<br/>".join(escape(p) for p in review.pauses) or "None."),
-        *([("Why beyond timescale", escape(review.slippage_reason) or "No reason recorded.")] if review.slipping else []),
+        *(
+            [("Why beyond timescale", escape(review.slippage_reason) or "No reason recorded.")]
+            if review.slipping
+            else []
+        ),
         ("Home Office QA", escape(review.qa_position)),
         ("Parallel processes", processes),
-        ("Recommendations", f"{review.recommendations_open} open of {review.recommendations_total}"
-         if review.recommendations_total else "None yet"),
+        (
+            "Recommendations",
+            f"{review.recommendations_open} open of {review.recommendations_total}"
+            if review.recommendations_total
+            else "None yet",
+        ),
     ]
     table = _fact_table([(label, Paragraph(value, styles.cell)) for label, value in rows], (38 * mm, width - 38 * mm))
     heading = Paragraph(f"{escape(review.reference)} \u2013 \u2018{escape(review.pseudonym)}\u2019", styles.h2)
@@ -258,18 +299,48 @@ def _agencies(data: BriefingData) -> list:
         return story + [Paragraph("No open review has recommendations yet.", styles.body)]
     number = width - 105 * mm
     rows = [
-        [a.agency, str(a.total), str(a.implemented), str(a.awaiting_evidence), str(a.in_progress), str(a.not_started),
-         str(a.not_accepted), str(a.past_target)]
+        [
+            a.agency,
+            str(a.total),
+            str(a.implemented),
+            str(a.awaiting_evidence),
+            str(a.in_progress),
+            str(a.not_started),
+            str(a.not_accepted),
+            str(a.past_target),
+        ]
         for a in data.agencies
     ]
-    totals = [sum(getattr(a, f) for a in data.agencies) for f in
-              ("total", "implemented", "awaiting_evidence", "in_progress", "not_started", "not_accepted", "past_target")]
+    totals = [
+        sum(getattr(a, f) for a in data.agencies)
+        for f in (
+            "total",
+            "implemented",
+            "awaiting_evidence",
+            "in_progress",
+            "not_started",
+            "not_accepted",
+            "past_target",
+        )
+    ]
     rows.append(["All agencies", *(str(t) for t in totals)])
     story.append(Paragraph("Recommendations of the open reviews, by lead agency.", styles.body))
     table = data_table(
-        ["Lead agency", "Total", "Signed off", "Awaiting evidence", "In progress", "Not started", "Not accepted",
-         "Past target date"],
-        rows, [number] + [15 * mm] * 7, bold_first_column=True, header_size=7.5, align_right=range(1, 8),
+        [
+            "Lead agency",
+            "Total",
+            "Signed off",
+            "Awaiting evidence",
+            "In progress",
+            "Not started",
+            "Not accepted",
+            "Past target date",
+        ],
+        rows,
+        [number] + [15 * mm] * 7,
+        bold_first_column=True,
+        header_size=7.5,
+        align_right=range(1, 8),
         keep_last_rows=3,
     )
     table.setStyle(TableStyle([("BACKGROUND", (0, -1), (-1, -1), HEADER_FILL), ("FONTNAME", (0, -1), (-1, -1), BOLD)]))
@@ -280,8 +351,17 @@ def _agencies(data: BriefingData) -> list:
             Paragraph("Open recommendations past their target date", styles.h2),
             data_table(
                 ["Lead agency", "Review", "No.", "Status", "Target date", "Last update"],
-                [[r.agency, r.reference, r.number, r.status, format_date(r.target_on), format_date(r.last_update_on) or "No update yet"]
-                 for r in data.overdue_recommendations],
+                [
+                    [
+                        r.agency,
+                        r.reference,
+                        r.number,
+                        r.status,
+                        format_date(r.target_on),
+                        format_date(r.last_update_on) or "No update yet",
+                    ]
+                    for r in data.overdue_recommendations
+                ],
                 [width - 118 * mm, 28 * mm, 14 * mm, 36 * mm, 20 * mm, 20 * mm],
             ),
         ]
@@ -295,24 +375,46 @@ def _escalations(data: BriefingData) -> list:
     if not data.escalations:
         return story + [Paragraph("No agency's update is overdue.", styles.body)]
     labels = dict(data.level_labels)
-    story.append(Paragraph(f"Agencies whose update is overdue on {format_date(data.as_of)}, by the highest step of the "
-                           "escalation ladder reached.", styles.body))
+    story.append(
+        Paragraph(
+            f"Agencies whose update is overdue on {format_date(data.as_of)}, by the highest step of the "
+            "escalation ladder reached.",
+            styles.body,
+        )
+    )
     for level in sorted({e.level for e in data.escalations}, reverse=True):
         entries = [e for e in data.escalations if e.level == level]
         story.append(Paragraph(f"Level {level}: {escape(labels.get(level, entries[0].level_label))}", styles.h2))
-        story.append(data_table(
-            ["Agency", "Update due", "Working days late", "Items outstanding", "Reviews", "This step taken"],
-            [[e.agency, format_date(e.due_on), str(e.working_days_late), str(e.items), ", ".join(e.references) or "\u2013",
-              "Not yet recorded" if e.action_due else "Yes"] for e in entries],
-            [width - 132 * mm, 19 * mm, 17 * mm, 18 * mm, 58 * mm, 20 * mm], header_size=7.5, align_right=(2, 3),
-        ))
+        story.append(
+            data_table(
+                ["Agency", "Update due", "Working days late", "Items outstanding", "Reviews", "This step taken"],
+                [
+                    [
+                        e.agency,
+                        format_date(e.due_on),
+                        str(e.working_days_late),
+                        str(e.items),
+                        ", ".join(e.references) or "\u2013",
+                        "Not yet recorded" if e.action_due else "Yes",
+                    ]
+                    for e in entries
+                ],
+                [width - 132 * mm, 19 * mm, 17 * mm, 18 * mm, 58 * mm, 20 * mm],
+                header_size=7.5,
+                align_right=(2, 3),
+            )
+        )
     return story
 
 
 def _decisions(data: BriefingData) -> list:
     styles = report_styles()
-    story = [Spacer(1, 4 * mm), CondPageBreak(40 * mm), Paragraph("6. Decisions asked of the Partnership", styles.h1),
-             Paragraph("The Partnership is asked to:", styles.body)]
+    story = [
+        Spacer(1, 4 * mm),
+        CondPageBreak(40 * mm),
+        Paragraph("6. Decisions asked of the Partnership", styles.h1),
+        Paragraph("The Partnership is asked to:", styles.body),
+    ]
     for number, decision in enumerate(data.decisions, start=1):
         story.append(Paragraph(f"{number}. {escape(decision)}", styles.body))
     return story
@@ -325,25 +427,48 @@ def _at_a_glance(data: BriefingData) -> list:
     story = [Paragraph("1. Open reviews at a glance", styles.h2)]
     if not data.reviews:
         return story + [Paragraph("There are no open reviews.", styles.body), PageBreak()]
-    story.append(Paragraph(
-        f"The {len(data.reviews)} open review{'s' if len(data.reviews) != 1 else ''} on {format_date(data.as_of)}, "
-        "most urgent first. Days beyond timescale: how far the most overdue deadline is past its date (0: on time).",
-        styles.body))
+    story.append(
+        Paragraph(
+            f"The {len(data.reviews)} open review{'s' if len(data.reviews) != 1 else ''} on {format_date(data.as_of)}, "
+            "most urgent first. Days beyond timescale: how far the most overdue deadline is past its date (0: on time).",
+            styles.body,
+        )
+    )
     order = {"Red": 0, "Amber": 1, "Green": 2}
     reviews = sorted(data.reviews, key=lambda r: (order.get(r.rag, 3), -r.slippage_days, r.reference))
     rows = [
-        [r.reference, r.pseudonym, r.stage.label, r.rag, format_date(r.next_deadline_on) or "\u2013",
-         r.next_deadline or f"Next: {next_step(r.stage)}", str(r.slippage_days)]
+        [
+            r.reference,
+            r.pseudonym,
+            r.stage.label,
+            r.rag,
+            format_date(r.next_deadline_on) or "\u2013",
+            r.next_deadline or f"Next: {next_step(r.stage)}",
+            str(r.slippage_days),
+        ]
         for r in reviews
     ]
     table = data_table(
         ["Reference", "Pseudonym", "Stage", "RAG", "Next deadline", "Deadline for", "Days beyond timescale"],
-        rows, [24 * mm, 20 * mm, 36 * mm, 13 * mm, 20 * mm, width - 131 * mm, 18 * mm], header_size=7.5,
+        rows,
+        [24 * mm, 20 * mm, 36 * mm, 13 * mm, 20 * mm, width - 131 * mm, 18 * mm],
+        header_size=7.5,
         align_right=(6,),
     )
-    colours = {"Red": colors.HexColor("#f4c7c3"), "Amber": colors.HexColor("#fce8b2"), "Green": colors.HexColor("#cde8d3")}
-    table.setStyle(TableStyle([("BACKGROUND", (3, row), (3, row), colours[r.rag])
-                               for row, r in enumerate(reviews, start=1) if r.rag in colours]))
+    colours = {
+        "Red": colors.HexColor("#f4c7c3"),
+        "Amber": colors.HexColor("#fce8b2"),
+        "Green": colors.HexColor("#cde8d3"),
+    }
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (3, row), (3, row), colours[r.rag])
+                for row, r in enumerate(reviews, start=1)
+                if r.rag in colours
+            ]
+        )
+    )
     return story + [table, PageBreak()]
 
 
@@ -370,7 +495,12 @@ def briefing_info(data: BriefingData) -> DocumentInfo:
 
 
 def render_briefing_copies(
-    data: BriefingData, *, marking: Marking, guard: RealNameGuard, recipients: Sequence[Recipient], checkpoint: str = "",
+    data: BriefingData,
+    *,
+    marking: Marking,
+    guard: RealNameGuard,
+    recipients: Sequence[Recipient],
+    checkpoint: str = "",
 ) -> Iterator[bytes]:
     """Each numbered copy's PDF, in memory, in order (laid out once, then each copy's label stamped on)."""
     total = len(recipients)
@@ -380,8 +510,15 @@ def render_briefing_copies(
 
 
 def write_briefing(
-    session: Session, meeting: Meeting, out: Path, *, recipients: Sequence[Recipient] | None = None,
-    copies: int | None = None, password: str | None = None, as_of: dt.date, decisions: Sequence[str] = (),
+    session: Session,
+    meeting: Meeting,
+    out: Path,
+    *,
+    recipients: Sequence[Recipient] | None = None,
+    copies: int | None = None,
+    password: str | None = None,
+    as_of: dt.date,
+    decisions: Sequence[str] = (),
     progress: Progress = NO_PROGRESS,
 ) -> BriefingResult:
     """Produce every numbered copy of the briefing for a meeting and enter them in the copy register.
@@ -399,7 +536,9 @@ def write_briefing(
             if not recipients:
                 raise ValidationError(
                     f"The meeting on {format_date(meeting.held_on)} has no attendees to give copies to. "
-                    "Add its attendees, or give a number of copies or a list of recipients.", field="copies", rule="no_copies",
+                    "Add its attendees, or give a number of copies or a list of recipients.",
+                    field="copies",
+                    rule="no_copies",
                 )
     recipients = list(recipients)
     check_recipients(recipients)
@@ -413,8 +552,9 @@ def write_briefing(
     guard.check_data(data, where=BRIEFING)
     guard.check_fields((("recipients", recipient.label) for recipient in recipients), where=BRIEFING)
     edition = next_edition(session, meeting)
-    pdfs = render_briefing_copies(data, marking=marking, guard=guard, recipients=recipients,
-                                  checkpoint=str(current_checkpoint(session)))
+    pdfs = render_briefing_copies(
+        data, marking=marking, guard=guard, recipients=recipients, checkpoint=str(current_checkpoint(session))
+    )
     written: list[Path] = []
     digests: list[str] = []
     total = len(paths)

@@ -28,12 +28,20 @@ from dhr_tracker.vocabulary import MilestoneKind, ProcessStatus, QAOutcome, Reco
 from dhr_tracker.wording import join_and
 
 KEY_DATE_KINDS = (
-    MilestoneKind.DECISION, MilestoneKind.HOME_OFFICE_INFORMED, MilestoneKind.SCOPING_COMPLETED,
-    MilestoneKind.CHAIR_APPOINTED, MilestoneKind.TERMS_OF_REFERENCE_AGREED, MilestoneKind.DRAFT_REPORT,
+    MilestoneKind.DECISION,
+    MilestoneKind.HOME_OFFICE_INFORMED,
+    MilestoneKind.SCOPING_COMPLETED,
+    MilestoneKind.CHAIR_APPOINTED,
+    MilestoneKind.TERMS_OF_REFERENCE_AGREED,
+    MilestoneKind.DRAFT_REPORT,
     MilestoneKind.PARTNERSHIP_SIGNOFF,
 )
 BEFORE_SIGNOFF = (
-    Stage.NOTIFICATION, Stage.DECISION, Stage.COMMISSIONING, Stage.INFORMATION_GATHERING, Stage.DRAFTING,
+    Stage.NOTIFICATION,
+    Stage.DECISION,
+    Stage.COMMISSIONING,
+    Stage.INFORMATION_GATHERING,
+    Stage.DRAFTING,
 )
 
 
@@ -139,10 +147,14 @@ def _deadline_line(deadline: Deadline) -> str | None:
     if deadline.status is DeadlineStatus.MET:
         if not deadline.slippage_days or deadline.milestone not in (DeadlineKind.DECISION, DeadlineKind.COMPLETION):
             return None  # history: a late IMR once received no longer slips the review
-        return (f"{label}: due {format_date(deadline.due)}, met late {format_date(deadline.met_on)} "
-                f"({deadline.days_text(deadline.slippage_days)}){paused}.")
+        return (
+            f"{label}: due {format_date(deadline.due)}, met late {format_date(deadline.met_on)} "
+            f"({deadline.days_text(deadline.slippage_days)}){paused}."
+        )
     if deadline.status is DeadlineStatus.OVERDUE:
-        return f"{label}: due {format_date(deadline.due)}{paused}, overdue by {deadline.days_text(deadline.days_overdue)}."
+        return (
+            f"{label}: due {format_date(deadline.due)}{paused}, overdue by {deadline.days_text(deadline.days_overdue)}."
+        )
     if deadline.status is DeadlineStatus.PAUSED:
         return f"{label}: paused; due {format_date(deadline.due)} so far{paused}."
     return f"{label}: due {format_date(deadline.due)}{paused}."
@@ -151,9 +163,14 @@ def _deadline_line(deadline: Deadline) -> str | None:
 def _pause_lines(facts: CaseFacts) -> list[str]:
     lines = []
     for pause in facts.pauses:
-        span = f"from {format_date(pause.starts_on)}" + (f" to {format_date(pause.ends_on)}" if pause.ends_on else " (continuing)")
-        told = (f"; Home Office told {format_date(pause.home_office_told_on)}" if pause.home_office_told_on
-                else "; Home Office not yet told")
+        span = f"from {format_date(pause.starts_on)}" + (
+            f" to {format_date(pause.ends_on)}" if pause.ends_on else " (continuing)"
+        )
+        told = (
+            f"; Home Office told {format_date(pause.home_office_told_on)}"
+            if pause.home_office_told_on
+            else "; Home Office not yet told"
+        )
         lines.append(f"{pause.reason} {span}{told}")
     return lines
 
@@ -179,11 +196,17 @@ def _qa_position(facts: CaseFacts, qa_body: str = QA_BODY_NAME.default) -> str:
     if latest.outcome is None:
         parts.append("awaiting the panel's feedback")
     else:
-        parts.append(f"feedback letter {format_date(latest.feedback_letter_on)}: {latest.outcome.label.lower()}"
-                     if latest.feedback_letter_on else latest.outcome.label.lower())
+        parts.append(
+            f"feedback letter {format_date(latest.feedback_letter_on)}: {latest.outcome.label.lower()}"
+            if latest.feedback_letter_on
+            else latest.outcome.label.lower()
+        )
         if latest.outcome is not QAOutcome.APPROVED:
-            parts.append(f"revisions made {format_date(latest.revisions_made_on)}" if latest.revisions_made_on
-                         else "revisions outstanding")
+            parts.append(
+                f"revisions made {format_date(latest.revisions_made_on)}"
+                if latest.revisions_made_on
+                else "revisions outstanding"
+            )
     return "; ".join(parts) + "."
 
 
@@ -201,8 +224,9 @@ def _process_line(process: ParallelProcessFact) -> str:
     return text + (f" \u2013 {process.note}" if process.note else "")
 
 
-def _review_section(overview: CaseOverview, recommendations: Counter, open_recommendations: Counter,
-                    qa_body: str = QA_BODY_NAME.default) -> ReviewSection:
+def _review_section(
+    overview: CaseOverview, recommendations: Counter, open_recommendations: Counter, qa_body: str = QA_BODY_NAME.default
+) -> ReviewSection:
     facts = overview.facts
     key_dates = [KeyDate("Notified", facts.notified_on)]
     for kind in KEY_DATE_KINDS:
@@ -243,12 +267,21 @@ def _review_section(overview: CaseOverview, recommendations: Counter, open_recom
 
 def _recommendation_figures(session: Session, case_ids: Sequence[int], as_of: dt.date):
     last_update = (
-        select(func.max(ProgressUpdate.received_on)).where(ProgressUpdate.recommendation_id == Recommendation.id)
-        .correlate(Recommendation).scalar_subquery()
+        select(func.max(ProgressUpdate.received_on))
+        .where(ProgressUpdate.recommendation_id == Recommendation.id)
+        .correlate(Recommendation)
+        .scalar_subquery()
     )
     rows = session.execute(
-        select(Recommendation.case_id, Case.reference, Agency.name, Recommendation.number, Recommendation.status,
-               Recommendation.target_on, last_update)
+        select(
+            Recommendation.case_id,
+            Case.reference,
+            Agency.name,
+            Recommendation.number,
+            Recommendation.status,
+            Recommendation.target_on,
+            last_update,
+        )
         .join(Case, Case.id == Recommendation.case_id)
         .join(Agency, Agency.id == Recommendation.lead_agency_id)
         .where(Recommendation.case_id.in_(case_ids))
@@ -277,8 +310,16 @@ def _recommendation_figures(session: Session, case_ids: Sequence[int], as_of: dt
             counts["past_target"] += 1
             overdue.append(OverdueRecommendation(agency, reference, number, status.label, target_on, last_on))
     agencies = tuple(
-        AgencyImplementation(name, c["total"], c["implemented"], c["awaiting_evidence"], c["in_progress"], c["not_started"],
-                             c["not_accepted"], c["past_target"])
+        AgencyImplementation(
+            name,
+            c["total"],
+            c["implemented"],
+            c["awaiting_evidence"],
+            c["in_progress"],
+            c["not_started"],
+            c["not_accepted"],
+            c["past_target"],
+        )
         for name, c in sorted(by_agency.items(), key=lambda item: item[0].casefold())
     )
     overdue.sort(key=lambda r: (r.agency.casefold(), r.reference, _natural(r.number)))
@@ -297,12 +338,18 @@ def _escalations(session: Session, as_of: dt.date) -> tuple[AgencyEscalation, ..
         if not overdue or position.level is None:
             continue
         due = position.action_due
-        entries.append(AgencyEscalation(
-            agency=position.agency_name, level=position.level.level, level_label=position.level.label,
-            due_on=position.due_on, working_days_late=position.working_days_late, items=len(position.outstanding),
-            references=tuple(sorted({item.case_reference for item in position.outstanding})),
-            action_due=f"Level {due.level}: {due.label}" if due else "",
-        ))
+        entries.append(
+            AgencyEscalation(
+                agency=position.agency_name,
+                level=position.level.level,
+                level_label=position.level.label,
+                due_on=position.due_on,
+                working_days_late=position.working_days_late,
+                items=len(position.outstanding),
+                references=tuple(sorted({item.case_reference for item in position.outstanding})),
+                action_due=f"Level {due.level}: {due.label}" if due else "",
+            )
+        )
     entries.sort(key=lambda e: (-e.level, e.due_on, e.agency.casefold()))
     return tuple(entries)
 
@@ -311,15 +358,20 @@ def _implemented_since(session: Session, since: dt.date | None, as_of: dt.date) 
     """Recommendations (of any case, closed ones too) implemented after `since` and up to `as_of`."""
     when = func.coalesce(Recommendation.signed_off_on, Recommendation.status_changed_on, Recommendation.completed_on)
     query = select(func.count(Recommendation.id)).where(
-        Recommendation.status == RecommendationStatus.IMPLEMENTED, when <= as_of,
+        Recommendation.status == RecommendationStatus.IMPLEMENTED,
+        when <= as_of,
     )
     if since is not None:
         query = query.where(when > since)
     return session.scalar(query) or 0
 
 
-def _decisions(reviews: Sequence[ReviewSection], escalations: Sequence[AgencyEscalation], extra: Sequence[str]) -> tuple[str, ...]:
-    decisions = [f"Note the progress of the {len(reviews)} open review{'s' if len(reviews) != 1 else ''} set out in this paper."]
+def _decisions(
+    reviews: Sequence[ReviewSection], escalations: Sequence[AgencyEscalation], extra: Sequence[str]
+) -> tuple[str, ...]:
+    decisions = [
+        f"Note the progress of the {len(reviews)} open review{'s' if len(reviews) != 1 else ''} set out in this paper."
+    ]
     slipping = [r.reference for r in reviews if r.slipping]
     if slipping:
         decisions.append(
@@ -328,7 +380,9 @@ def _decisions(reviews: Sequence[ReviewSection], escalations: Sequence[AgencyEsc
         )
     for_signoff = [r.reference for r in reviews if r.stage is Stage.PARTNERSHIP_SIGNOFF]
     if for_signoff:
-        decisions.append(f"Approve the overview report and action plan of {join_and(for_signoff)} for submission to the Home Office.")
+        decisions.append(
+            f"Approve the overview report and action plan of {join_and(for_signoff)} for submission to the Home Office."
+        )
     written = sorted({e.agency for e in escalations if e.level >= 4})
     if written:
         decisions.append(
@@ -345,7 +399,9 @@ def _decisions(reviews: Sequence[ReviewSection], escalations: Sequence[AgencyEsc
     return tuple(decisions)
 
 
-def gather_briefing(session: Session, meeting: Meeting, *, as_of: dt.date, decisions: Sequence[str] = ()) -> BriefingData:
+def gather_briefing(
+    session: Session, meeting: Meeting, *, as_of: dt.date, decisions: Sequence[str] = ()
+) -> BriefingData:
     """Everything the briefing for this meeting shows, as of a date (normally today).
 
     Deadlines, slippage and RAG come from the lifecycle engine; escalation levels from the escalation

@@ -15,8 +15,10 @@ from dhr_tracker.reports.frame import DocumentInfo, report_styles
 
 
 def checkpoint_sentence(checkpoint: str) -> str:
-    return (f"Audit checkpoint {checkpoint}. Anyone holding this page can check that the database's audit trail "
-            f"has not been rewritten since: dhr-tracker audit verify --checkpoint {checkpoint}")
+    return (
+        f"Audit checkpoint {checkpoint}. Anyone holding this page can check that the database's audit trail "
+        f"has not been rewritten since: dhr-tracker audit verify --checkpoint {checkpoint}"
+    )
 
 
 def with_checkpoint(story: list, info: DocumentInfo, checkpoint: str) -> tuple[list, DocumentInfo]:
@@ -25,7 +27,9 @@ def with_checkpoint(story: list, info: DocumentInfo, checkpoint: str) -> tuple[l
         return story, info
     styles = report_styles()
     closing = KeepTogether([Spacer(1, 6 * mm), Paragraph(checkpoint_sentence(checkpoint), styles.small)])
-    return story + [closing], dataclasses.replace(info, subject=f"{info.subject} (audit checkpoint {checkpoint})".strip())
+    return story + [closing], dataclasses.replace(
+        info, subject=f"{info.subject} (audit checkpoint {checkpoint})".strip()
+    )
 
 
 def with_checkpoint_line(text: str, marking: str, checkpoint: str) -> str:

@@ -50,10 +50,15 @@ from dhr_tracker.vocabulary import ImplementationCategory, MilestoneKind
 NATIONAL_SOURCE = "BBC analysis of the Home Office DHR library, June 2025"
 NATIONAL_WITHIN_6 = "about 1% nationally"
 NATIONAL_WITHIN_12 = "about 18% nationally"
-COMMISSIONER_SOURCE = "Domestic Abuse Commissioner, 'Learning from loss', July 2025 (110 national recommendations, 2019-21)"
+COMMISSIONER_SOURCE = (
+    "Domestic Abuse Commissioner, 'Learning from loss', July 2025 (110 national recommendations, 2019-21)"
+)
 COMMISSIONER_SHARES = {
-    ImplementationCategory.FULLY_IMPLEMENTED: "25%", ImplementationCategory.ALREADY_HAPPENING: "25%",
-    ImplementationCategory.PARTLY_MET: "20%", ImplementationCategory.NOT_MET: "8%", ImplementationCategory.NO_INFORMATION: "21%",
+    ImplementationCategory.FULLY_IMPLEMENTED: "25%",
+    ImplementationCategory.ALREADY_HAPPENING: "25%",
+    ImplementationCategory.PARTLY_MET: "20%",
+    ImplementationCategory.NOT_MET: "8%",
+    ImplementationCategory.NO_INFORMATION: "21%",
 }
 NOT_ASSESSED = "Not assessed"
 
@@ -93,9 +98,20 @@ class Figure:
 
     def to_dict(self) -> dict:
         return {
-            "name": self.name, "title": self.title, "note": self.note, "source": self.source,
-            "rows": [{"label": r.label, "value": r.value, "total": r.total, "national": r.national,
-                      "references": sorted({c.reference for c in r.cases})} for r in self.rows],
+            "name": self.name,
+            "title": self.title,
+            "note": self.note,
+            "source": self.source,
+            "rows": [
+                {
+                    "label": r.label,
+                    "value": r.value,
+                    "total": r.total,
+                    "national": r.national,
+                    "references": sorted({c.reference for c in r.cases}),
+                }
+                for r in self.rows
+            ],
         }
 
 
@@ -142,17 +158,29 @@ def _deadline_figures(session: Session, year: int, as_of: dt.date) -> list[Figur
                 completed.append(entry)
 
     def share(name: str, title: str, label: str, entries: list[_MetDeadline], note: str = "") -> Figure:
-        lines = tuple(CaseLine(ref, pseudo, f"{d.label} {format_date(d.met_on)}, {_late(d.slippage_days)}")
-                      for ref, pseudo, d in entries)
+        lines = tuple(
+            CaseLine(ref, pseudo, f"{d.label} {format_date(d.met_on)}, {_late(d.slippage_days)}")
+            for ref, pseudo, d in entries
+        )
         on_time = sum(1 for _, _, d in entries if d.slippage_days == 0)
         return Figure(name, title, (FigureRow(label, on_time, len(entries), lines),), note)
 
     months = settings.get("timescales.dhr_2016.decision_months")
     figures = [
-        share("decisions_in_time", "Decisions on whether to review", f"Decided within {months} month{'s' if months != 1 else ''} of notification",
-              decisions, "Decisions recorded in the year; 'in time' by the decision timescale of each case's guidance, pauses added."),
-        share("home_office_told_in_time", "Home Office told of the decision", "Told within the set time", informed,
-              "Home Office notifications recorded in the year, against the working-day timescale setting."),
+        share(
+            "decisions_in_time",
+            "Decisions on whether to review",
+            f"Decided within {months} month{'s' if months != 1 else ''} of notification",
+            decisions,
+            "Decisions recorded in the year; 'in time' by the decision timescale of each case's guidance, pauses added.",
+        ),
+        share(
+            "home_office_told_in_time",
+            "Home Office told of the decision",
+            "Told within the set time",
+            informed,
+            "Home Office notifications recorded in the year, against the working-day timescale setting.",
+        ),
     ]
     rows = []
     for months, national in ((6, NATIONAL_WITHIN_6), (12, NATIONAL_WITHIN_12)):
@@ -163,12 +191,29 @@ def _deadline_figures(session: Session, year: int, as_of: dt.date) -> list[Figur
             ok = d.met_on <= limit
             within += ok
             elapsed = (d.met_on - d.starts_on).days
-            lines.append(CaseLine(ref, pseudo, f"decided {format_date(d.starts_on)}, completed {format_date(d.met_on)} "
-                                               f"({elapsed} days){'' if ok else f', over {months} months'}"))
-        rows.append(FigureRow(f"Completed within {months} months of the decision", within, len(completed), tuple(lines), national))
-    figures.append(Figure("completed_within_months", "Reviews completed in the year", tuple(rows),
-                          "Completed = partnership sign-off or first Home Office submission. Elapsed time, pauses not added, "
-                          "as the national figures count it.", NATIONAL_SOURCE))
+            lines.append(
+                CaseLine(
+                    ref,
+                    pseudo,
+                    f"decided {format_date(d.starts_on)}, completed {format_date(d.met_on)} "
+                    f"({elapsed} days){'' if ok else f', over {months} months'}",
+                )
+            )
+        rows.append(
+            FigureRow(
+                f"Completed within {months} months of the decision", within, len(completed), tuple(lines), national
+            )
+        )
+    figures.append(
+        Figure(
+            "completed_within_months",
+            "Reviews completed in the year",
+            tuple(rows),
+            "Completed = partnership sign-off or first Home Office submission. Elapsed time, pauses not added, "
+            "as the national figures count it.",
+            NATIONAL_SOURCE,
+        )
+    )
     return figures
 
 
@@ -195,16 +240,29 @@ def annual_figures(session: Session, year: int, *, today: dt.date | None = None)
         if r.outcome is None or not _in_year(day, year) or day > as_of:
             continue
         case = cases[r.case_id]
-        outcomes[(r.round_number, r.outcome.label)].append(CaseLine(case.reference, case.pseudonym, f"round {r.round_number}, {format_date(day)}"))
+        outcomes[(r.round_number, r.outcome.label)].append(
+            CaseLine(case.reference, case.pseudonym, f"round {r.round_number}, {format_date(day)}")
+        )
     qa_body = Settings(session).get(QA_BODY_NAME)
-    figures.append(Figure("qa_outcomes_by_round", f"Home Office {qa_body}: outcomes by round", tuple(
-        FigureRow(f"Round {number}: {label}", len(lines), None, tuple(lines)) for (number, label), lines in sorted(outcomes.items())
-    ), "Rounds whose feedback letter (or, without one, the panel) fell in the year."))
+    figures.append(
+        Figure(
+            "qa_outcomes_by_round",
+            f"Home Office {qa_body}: outcomes by round",
+            tuple(
+                FigureRow(f"Round {number}: {label}", len(lines), None, tuple(lines))
+                for (number, label), lines in sorted(outcomes.items())
+            ),
+            "Rounds whose feedback letter (or, without one, the panel) fell in the year.",
+        )
+    )
 
     # Time from partnership sign-off to publication.
     signoffs: dict[int, dt.date] = {}
-    for case_id, day in session.execute(select(Milestone.case_id, Milestone.occurred_on)
-                                        .where(Milestone.kind == MilestoneKind.PARTNERSHIP_SIGNOFF).order_by(Milestone.occurred_on)):
+    for case_id, day in session.execute(
+        select(Milestone.case_id, Milestone.occurred_on)
+        .where(Milestone.kind == MilestoneKind.PARTNERSHIP_SIGNOFF)
+        .order_by(Milestone.occurred_on)
+    ):
         signoffs.setdefault(case_id, day)
     waits, lines = [], []
     for p in session.scalars(select(Publication)):
@@ -213,17 +271,32 @@ def annual_figures(session: Session, year: int, *, today: dt.date | None = None)
         days = (p.published_on - signoffs[p.case_id]).days
         waits.append(days)
         case = cases[p.case_id]
-        lines.append(CaseLine(case.reference, case.pseudonym, f"signed off {format_date(signoffs[p.case_id])}, published "
-                                                              f"{format_date(p.published_on)}: {days} days"))
+        lines.append(
+            CaseLine(
+                case.reference,
+                case.pseudonym,
+                f"signed off {format_date(signoffs[p.case_id])}, published {format_date(p.published_on)}: {days} days",
+            )
+        )
     median = (FigureRow("Median days", round(statistics.median(waits)), None, tuple(lines)),) if waits else ()
-    figures.append(Figure("signoff_to_publication", "From partnership sign-off to publication", (
-        *median, FigureRow("Reviews published with a recorded sign-off", len(waits), None, tuple(lines)),
-    ), "Reviews published in the year; no median without one."))
+    figures.append(
+        Figure(
+            "signoff_to_publication",
+            "From partnership sign-off to publication",
+            (
+                *median,
+                FigureRow("Reviews published with a recorded sign-off", len(waits), None, tuple(lines)),
+            ),
+            "Reviews published in the year; no median without one.",
+        )
+    )
 
     # Recommendations by implementation category, as assessed by the year's end.
     recs = {rec.id: rec for rec in session.scalars(select(Recommendation))}
     latest: dict[int, ImplementationAssessment] = {}
-    for a in session.scalars(select(ImplementationAssessment).order_by(ImplementationAssessment.assessed_on, ImplementationAssessment.id)):
+    for a in session.scalars(
+        select(ImplementationAssessment).order_by(ImplementationAssessment.assessed_on, ImplementationAssessment.id)
+    ):
         if a.assessed_on <= as_of:
             latest[a.recommendation_id] = a
     by_category: dict[str, list[CaseLine]] = {
@@ -233,35 +306,71 @@ def annual_figures(session: Session, year: int, *, today: dt.date | None = None)
         case = cases[rec.case_id]
         assessment = latest.get(rec_id)
         label = assessment.category.label if assessment else NOT_ASSESSED
-        by_category[label].append(CaseLine(case.reference, case.pseudonym, f"recommendation {rec.number}"
-                                           + (f", assessed {format_date(assessment.assessed_on)}" if assessment else "")))
+        by_category[label].append(
+            CaseLine(
+                case.reference,
+                case.pseudonym,
+                f"recommendation {rec.number}"
+                + (f", assessed {format_date(assessment.assessed_on)}" if assessment else ""),
+            )
+        )
     national = {c.label: f"{share} nationally" for c, share in COMMISSIONER_SHARES.items()}
-    figures.append(Figure("recommendations_by_category", "Recommendations by implementation (the Commissioner's categories)", tuple(
-        FigureRow(label, len(lines), len(recs), tuple(lines), national.get(label, "")) for label, lines in by_category.items()
-    ), f"Every recommendation, by its latest assessment dated on or before {format_date(as_of)}.", COMMISSIONER_SOURCE))
+    figures.append(
+        Figure(
+            "recommendations_by_category",
+            "Recommendations by implementation (the Commissioner's categories)",
+            tuple(
+                FigureRow(label, len(lines), len(recs), tuple(lines), national.get(label, ""))
+                for label, lines in by_category.items()
+            ),
+            f"Every recommendation, by its latest assessment dated on or before {format_date(as_of)}.",
+            COMMISSIONER_SOURCE,
+        )
+    )
 
     # Agencies' on-time update rate by round.
     rows = []
-    rounds = session.scalars(select(UpdateRound).options(
-        selectinload(UpdateRound.requests).selectinload(UpdateRequest.items)).order_by(UpdateRound.due_on))
+    rounds = session.scalars(
+        select(UpdateRound)
+        .options(selectinload(UpdateRound.requests).selectinload(UpdateRequest.items))
+        .order_by(UpdateRound.due_on)
+    )
     for rnd in rounds:
         if not _in_year(rnd.due_on, year) or rnd.due_on > as_of:
             continue
         on_time = [q for q in rnd.requests if q.received_on is not None and q.received_on <= q.due_on]
         lines = []
         for q in rnd.requests:
-            state = "in time" if q in on_time else (f"received {format_date(q.received_on)}" if q.received_on else "not received")
-            for ref, pseudo in sorted({(cases[recs[i.recommendation_id].case_id].reference, cases[recs[i.recommendation_id].case_id].pseudonym)
-                                        for i in q.items}):
+            state = (
+                "in time"
+                if q in on_time
+                else (f"received {format_date(q.received_on)}" if q.received_on else "not received")
+            )
+            for ref, pseudo in sorted(
+                {
+                    (
+                        cases[recs[i.recommendation_id].case_id].reference,
+                        cases[recs[i.recommendation_id].case_id].pseudonym,
+                    )
+                    for i in q.items
+                }
+            ):
                 lines.append(CaseLine(ref, pseudo, f"{q.agency.name}: {state}"))
         rows.append(FigureRow(f"Round due {format_date(rnd.due_on)}", len(on_time), len(rnd.requests), tuple(lines)))
-    figures.append(Figure("update_rate_by_round", "Agencies' updates received by the due date, by round", tuple(rows),
-                          "Each agency asked in a round counts once; on time = received on or before its due date."))
+    figures.append(
+        Figure(
+            "update_rate_by_round",
+            "Agencies' updates received by the due date, by round",
+            tuple(rows),
+            "Each agency asked in a round counts once; on time = received on or before its due date.",
+        )
+    )
 
     # Escalations by level.
     levels: dict[int, list[EscalationAction]] = defaultdict(list)
-    actions = session.scalars(select(EscalationAction).options(
-        selectinload(EscalationAction.request).selectinload(UpdateRequest.items)))
+    actions = session.scalars(
+        select(EscalationAction).options(selectinload(EscalationAction.request).selectinload(UpdateRequest.items))
+    )
     for action in actions:
         if _in_year(action.taken_on, year) and action.taken_on <= as_of:
             levels[action.level].append(action)
@@ -269,20 +378,51 @@ def annual_figures(session: Session, year: int, *, today: dt.date | None = None)
     for level, taken in sorted(levels.items()):
         lines = []
         for action in taken:
-            for case in sorted({cases[recs[i.recommendation_id].case_id] for i in action.request.items}, key=lambda c: c.reference):
-                lines.append(CaseLine(case.reference, case.pseudonym,
-                                      f"{action.request.agency.name}, level {level}, {format_date(action.taken_on)}"))
+            for case in sorted(
+                {cases[recs[i.recommendation_id].case_id] for i in action.request.items}, key=lambda c: c.reference
+            ):
+                lines.append(
+                    CaseLine(
+                        case.reference,
+                        case.pseudonym,
+                        f"{action.request.agency.name}, level {level}, {format_date(action.taken_on)}",
+                    )
+                )
         rows.append(FigureRow(f"Level {level}", len(taken), None, tuple(lines)))
-    figures.append(Figure("escalations_by_level", "Escalations of late updates, by level", tuple(rows),
-                          "Escalation steps taken in the year (one per agency request and level); the cases are those the "
-                          "request covered."))
+    figures.append(
+        Figure(
+            "escalations_by_level",
+            "Escalations of late updates, by level",
+            tuple(rows),
+            "Escalation steps taken in the year (one per agency request and level); the cases are those the "
+            "request covered.",
+        )
+    )
 
-    published = [CaseLine(cases[p.case_id].reference, cases[p.case_id].pseudonym, f"published {format_date(p.published_on)}")
-                 for p in session.scalars(select(Publication)) if _in_year(p.published_on, year) and p.published_on <= as_of]
-    signed = [CaseLine(cases[r.case_id].reference, cases[r.case_id].pseudonym, f"recommendation {r.number} signed off {format_date(r.signed_off_on)}")
-              for r in recs.values() if _in_year(r.signed_off_on, year) and r.signed_off_on <= as_of]
-    figures.append(Figure("published_and_signed_off", "Reviews published and recommendations signed off", (
-        FigureRow("Reviews published after Home Office quality assurance", len(published), None, tuple(published)),
-        FigureRow("Recommendations implemented and signed off", len(signed), None, tuple(signed)),
-    )))
+    published = [
+        CaseLine(cases[p.case_id].reference, cases[p.case_id].pseudonym, f"published {format_date(p.published_on)}")
+        for p in session.scalars(select(Publication))
+        if _in_year(p.published_on, year) and p.published_on <= as_of
+    ]
+    signed = [
+        CaseLine(
+            cases[r.case_id].reference,
+            cases[r.case_id].pseudonym,
+            f"recommendation {r.number} signed off {format_date(r.signed_off_on)}",
+        )
+        for r in recs.values()
+        if _in_year(r.signed_off_on, year) and r.signed_off_on <= as_of
+    ]
+    figures.append(
+        Figure(
+            "published_and_signed_off",
+            "Reviews published and recommendations signed off",
+            (
+                FigureRow(
+                    "Reviews published after Home Office quality assurance", len(published), None, tuple(published)
+                ),
+                FigureRow("Recommendations implemented and signed off", len(signed), None, tuple(signed)),
+            ),
+        )
+    )
     return AnnualFigures(year, as_of, tuple(figures))

@@ -34,7 +34,8 @@ from types import SimpleNamespace
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
-from reportlab.lib.pagesizes import A4, landscape as landscape_of
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import landscape as landscape_of
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
@@ -128,8 +129,13 @@ def escape(text: object) -> str:
 
 
 def data_table(
-    header: Sequence[str], rows: Sequence[Sequence[object]], col_widths: Sequence[float], *,
-    bold_first_column: bool = False, header_size: float | None = None, align_right: Sequence[int] = (),
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    col_widths: Sequence[float],
+    *,
+    bold_first_column: bool = False,
+    header_size: float | None = None,
+    align_right: Sequence[int] = (),
     keep_last_rows: int = 0,
 ) -> Table:
     """A table of text that splits across pages, repeating its header row on each.
@@ -149,8 +155,11 @@ def data_table(
             return Paragraph(escape(value), style)
         return value
 
-    header_style = styles.header if header_size is None else ParagraphStyle(
-        "header_small", parent=styles.header, fontSize=header_size, leading=header_size * 1.2)
+    header_style = (
+        styles.header
+        if header_size is None
+        else ParagraphStyle("header_small", parent=styles.header, fontSize=header_size, leading=header_size * 1.2)
+    )
     data = [[Paragraph(escape(text), header_style) for text in header]]
     data += [[cell(value, i) for i, value in enumerate(row)] for row in rows]
     table = Table(data, colWidths=list(col_widths), repeatRows=1)
@@ -158,20 +167,24 @@ def data_table(
     if keep_last_rows and len(data) > keep_last_rows + 1:
         # A totals row never starts a page alone under a repeated header: it keeps the rows above it company.
         extra.append(("NOSPLIT", (0, len(data) - keep_last_rows), (-1, -1)))
-    table.setStyle(TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), REGULAR),  # the table's own default is Helvetica, a system font
-        ("FONTNAME", (0, 1), (0, -1), BOLD if bold_first_column else REGULAR),
-        ("FONTSIZE", (0, 0), (-1, -1), styles.cell.fontSize),
-        ("LEADING", (0, 0), (-1, -1), styles.cell.leading),
-        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
-        ("GRID", (0, 0), (-1, -1), 0.4, RULE_COLOUR),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        *extra,
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), REGULAR),  # the table's own default is Helvetica, a system font
+                ("FONTNAME", (0, 1), (0, -1), BOLD if bold_first_column else REGULAR),
+                ("FONTSIZE", (0, 0), (-1, -1), styles.cell.fontSize),
+                ("LEADING", (0, 0), (-1, -1), styles.cell.leading),
+                ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+                ("GRID", (0, 0), (-1, -1), 0.4, RULE_COLOUR),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                *extra,
+            ]
+        )
+    )
     return table
 
 
@@ -270,8 +283,15 @@ def _fit(text: str, font: str, size: float, width: float, smallest: float = 6.5)
     return text.rstrip(" ,\u2013") + "\u2026", size
 
 
-def _check(story: list, info: DocumentInfo, marking_text: str, handling_line: str, running_title: str,
-           labels: Sequence[str], guard: RealNameGuard) -> None:
+def _check(
+    story: list,
+    info: DocumentInfo,
+    marking_text: str,
+    handling_line: str,
+    running_title: str,
+    labels: Sequence[str],
+    guard: RealNameGuard,
+) -> None:
     guard.check([info.title, info.subject], where=PDF, field="title or subject (the PDF's metadata)")
     guard.check([marking_text, handling_line, running_title, *labels], where=PDF, field="page headers or footers")
     guard.check(flowable_texts(story), where=PDF, field="text")
@@ -280,18 +300,32 @@ def _check(story: list, info: DocumentInfo, marking_text: str, handling_line: st
 def _build(story: list, info: DocumentInfo, decorations: _Decorations, marking_text: str) -> bytes:
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
-        buffer, pagesize=(decorations.width, decorations.height),
-        leftMargin=MARGIN, rightMargin=MARGIN, topMargin=HEADER_HEIGHT + 4 * mm, bottomMargin=FOOTER_HEIGHT + 4 * mm,
-        title=info.title, subject=info.subject, author=AUTHOR, creator=AUTHOR, keywords=marking_text,
-        initialFontName=REGULAR, lang="en-GB",
+        buffer,
+        pagesize=(decorations.width, decorations.height),
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=HEADER_HEIGHT + 4 * mm,
+        bottomMargin=FOOTER_HEIGHT + 4 * mm,
+        title=info.title,
+        subject=info.subject,
+        author=AUTHOR,
+        creator=AUTHOR,
+        keywords=marking_text,
+        initialFontName=REGULAR,
+        lang="en-GB",
     )
     document.build(story, canvasmaker=partial(_MarkedCanvas, decorations=decorations))
     return buffer.getvalue()
 
 
 def render_pdf(
-    story: list, *, info: DocumentInfo, marking: Marking, guard: RealNameGuard,
-    copy: CopyLabel | None = None, landscape: bool = False,
+    story: list,
+    *,
+    info: DocumentInfo,
+    marking: Marking,
+    guard: RealNameGuard,
+    copy: CopyLabel | None = None,
+    landscape: bool = False,
 ) -> bytes:
     """Lay the story out in the marked frame and return the PDF bytes (nothing touches the disk).
 
@@ -308,7 +342,12 @@ def render_pdf(
 
 
 def render_copies(
-    story: list, *, info: DocumentInfo, marking: Marking, guard: RealNameGuard, copies: Sequence[CopyLabel],
+    story: list,
+    *,
+    info: DocumentInfo,
+    marking: Marking,
+    guard: RealNameGuard,
+    copies: Sequence[CopyLabel],
     landscape: bool = False,
 ) -> Iterator[bytes]:
     """Numbered copies of one document: laid out once, then each copy's label stamped on every page.
@@ -385,6 +424,17 @@ def write_pdf(path: Path, pdf: bytes, *, password: str | None = None) -> str:
 
 
 __all__ = [
-    "FAMILY", "CopyLabel", "DocumentInfo", "Marking", "content_width", "data_table", "encrypt_pdf", "escape",
-    "page_size", "render_copies", "render_pdf", "report_styles", "write_pdf",
+    "FAMILY",
+    "CopyLabel",
+    "DocumentInfo",
+    "Marking",
+    "content_width",
+    "data_table",
+    "encrypt_pdf",
+    "escape",
+    "page_size",
+    "render_copies",
+    "render_pdf",
+    "report_styles",
+    "write_pdf",
 ]

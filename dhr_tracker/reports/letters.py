@@ -24,16 +24,32 @@ from sqlalchemy.orm import Session, selectinload
 from dhr_tracker.dates import format_date, format_long_date
 from dhr_tracker.errors import UserError
 from dhr_tracker.escalation.engine import AgencyPosition
+from dhr_tracker.escalation.service import escalations, recipient_for
 from dhr_tracker.escalation_ladder import LadderLevel, RecipientRole
 from dhr_tracker.letter_wording import template_key
-from dhr_tracker.escalation.service import escalations, recipient_for
 from dhr_tracker.model import Agency
 from dhr_tracker.privacy.channels import LETTERS
+from dhr_tracker.reports import (
+    DocumentInfo,
+    Marking,
+    RealNameGuard,
+    content_width,
+    data_table,
+    escape,
+    render_pdf,
+    report_styles,
+    write_pdf,
+)
 from dhr_tracker.reports.checkpoint import with_checkpoint_line
-from dhr_tracker.reports import DocumentInfo, Marking, RealNameGuard, content_width, data_table, escape, render_pdf, report_styles, write_pdf
 from dhr_tracker.security.audit import current_checkpoint
 from dhr_tracker.settings import (
-    CHAIR_SENDER, LETTER_CONTACT, LETTER_REFERENCE_PREFIX, LETTER_SENDER, LETTER_TEMPLATES, LETTERHEAD, PROTECTIVE_MARKING,
+    CHAIR_SENDER,
+    LETTER_CONTACT,
+    LETTER_REFERENCE_PREFIX,
+    LETTER_SENDER,
+    LETTER_TEMPLATES,
+    LETTERHEAD,
+    PROTECTIVE_MARKING,
     Settings,
 )
 from dhr_tracker.storage.files import create_owner_only, output_folder
@@ -87,9 +103,15 @@ def addressee_for(agency: Agency, role: RecipientRole) -> Addressee:
 
 def letter_reference(prefix: str, level: int, agency_name: str, day: dt.date) -> str:
     """'KCST/DHR/L4/DGNT/20261201': prefix, level, the agency's initials and the date, for replies to quote."""
-    words = [w for w in re.findall(r"[A-Za-z0-9]+", re.sub(r"['’]s\b", "", agency_name)) if w.casefold() not in {"and", "of", "the", "for"}]
+    words = [
+        w
+        for w in re.findall(r"[A-Za-z0-9]+", re.sub(r"['’]s\b", "", agency_name))
+        if w.casefold() not in {"and", "of", "the", "for"}
+    ]
     acronym = re.search(r"\(([A-Z]{2,8})\)", agency_name)  # "… Trust (KMPT)": the agency's own short name
-    initials = acronym.group(1) if acronym else "".join(w if w.isupper() and len(w) <= 5 else w[0].upper() for w in words)[:8]
+    initials = (
+        acronym.group(1) if acronym else "".join(w if w.isupper() and len(w) <= 5 else w[0].upper() for w in words)[:8]
+    )
     initials = initials or "AGENCY"
     return f"{prefix}/L{level}/{initials}/{day:%Y%m%d}"
 
@@ -108,7 +130,9 @@ class Letterhead:
     def from_settings(cls, settings: Settings) -> Letterhead:
         return cls(
             tuple(line.strip() for line in settings.get(LETTERHEAD).splitlines() if line.strip()),
-            settings.get(LETTER_CONTACT), settings.get(LETTER_SENDER), settings.get(CHAIR_SENDER),
+            settings.get(LETTER_CONTACT),
+            settings.get(LETTER_SENDER),
+            settings.get(CHAIR_SENDER),
             settings.get(LETTER_REFERENCE_PREFIX),
         )
 
@@ -161,8 +185,13 @@ def _items(position: AgencyPosition) -> tuple[LetterItem, ...]:
     due: dict[int, dt.date] = {}
     for request in position.requests:
         for item in request.outstanding:
-            due[item.recommendation_id] = min(due.get(item.recommendation_id, request.request.due_on), request.request.due_on)
-    return tuple(LetterItem(i.case_reference, i.pseudonym, i.number, i.text, due[i.recommendation_id]) for i in position.outstanding)
+            due[item.recommendation_id] = min(
+                due.get(item.recommendation_id, request.request.due_on), request.request.due_on
+            )
+    return tuple(
+        LetterItem(i.case_reference, i.pseudonym, i.number, i.text, due[i.recommendation_id])
+        for i in position.outstanding
+    )
 
 
 def _paragraphs(template: str, values: dict[str, str]) -> tuple[str, ...]:
@@ -198,21 +227,38 @@ def letters_due(session: Session, as_of: dt.date) -> list[Letter]:
         salutation = addressee.salutation
         items = _items(position)
         values = {
-            "recipient": salutation, "agency": position.agency_name, "requested_date": format_long_date(oldest.requested_on),
-            "due_date": format_long_date(position.due_on), "working_days_late": str(position.working_days_late),
-            "item_count": str(len(items)), "meeting_date": format_long_date(oldest.meeting_on) or "the next meeting",
+            "recipient": salutation,
+            "agency": position.agency_name,
+            "requested_date": format_long_date(oldest.requested_on),
+            "due_date": format_long_date(position.due_on),
+            "working_days_late": str(position.working_days_late),
+            "item_count": str(len(items)),
+            "meeting_date": format_long_date(oldest.meeting_on) or "the next meeting",
             "date": format_long_date(as_of),
         }
         key = template_key(level.level)
         if key not in templates:
             templates[key] = settings.get(LETTER_TEMPLATES[key])
         template = templates[key]
-        letters.append(Letter(
-            position.agency_id, position.agency_name, level, recipient, salutation, as_of, oldest.requested_on,
-            position.due_on, position.working_days_late, oldest.meeting_on, items, _paragraphs(template, values),
-            addressee=addressee, letterhead=letterhead,
-            reference=letter_reference(letterhead.reference_prefix, level.level, position.agency_name, as_of),
-        ))
+        letters.append(
+            Letter(
+                position.agency_id,
+                position.agency_name,
+                level,
+                recipient,
+                salutation,
+                as_of,
+                oldest.requested_on,
+                position.due_on,
+                position.working_days_late,
+                oldest.meeting_on,
+                items,
+                _paragraphs(template, values),
+                addressee=addressee,
+                letterhead=letterhead,
+                reference=letter_reference(letterhead.reference_prefix, level.level, position.agency_name, as_of),
+            )
+        )
     return letters
 
 
@@ -229,8 +275,10 @@ def letter_text(letter: Letter, marking: str) -> str:
     for paragraph in letter.paragraphs:
         if paragraph == _ITEMS:
             for item in letter.items:
-                lines.append(f"- {item.case_reference} ({item.pseudonym}), recommendation {item.number}, "
-                             f"update due {format_date(item.due_on)}: {item.text}")
+                lines.append(
+                    f"- {item.case_reference} ({item.pseudonym}), recommendation {item.number}, "
+                    f"update due {format_date(item.due_on)}: {item.text}"
+                )
         else:
             lines.append(paragraph)
         lines.append("")
@@ -255,23 +303,29 @@ def letter_pdf(letter: Letter, *, marking: Marking, guard: RealNameGuard) -> byt
     if letter.letterhead is not None and letter.letterhead.lines:
         head, *rest = letter.letterhead.lines
         right = ParagraphStyle("letterhead", parent=styles.body, alignment=TA_RIGHT)
-        story += [Paragraph("<br/>".join([f"<b>{escape(head)}</b>", *(escape(line) for line in rest)]), right),
-                  Spacer(1, 6 * mm)]
+        story += [
+            Paragraph("<br/>".join([f"<b>{escape(head)}</b>", *(escape(line) for line in rest)]), right),
+            Spacer(1, 6 * mm),
+        ]
     story += [
         Paragraph("<br/>".join(escape(line) for line in letter.address_lines), styles.body),
         Spacer(1, 4 * mm),
     ]
     if letter.addressee is not None and letter.addressee.copy_to:
         story += [Paragraph(f"Copy to: {escape(letter.addressee.copy_to)}", styles.body), Spacer(1, 4 * mm)]
-    story += [Paragraph("<br/>".join(escape(line) for line in _reference_lines(letter)), styles.body),
-              Spacer(1, 6 * mm)]
+    story += [
+        Paragraph("<br/>".join(escape(line) for line in _reference_lines(letter)), styles.body),
+        Spacer(1, 6 * mm),
+    ]
     for index, paragraph in enumerate(letter.paragraphs):
         if paragraph == _ITEMS:
-            story.append(data_table(
-                ("Case", "Pseudonym", "No.", "Recommendation", "Update due"),
-                [(i.case_reference, i.pseudonym, i.number, i.text, format_date(i.due_on)) for i in letter.items],
-                (0.16 * width, 0.13 * width, 0.07 * width, 0.50 * width, 0.14 * width),
-            ))
+            story.append(
+                data_table(
+                    ("Case", "Pseudonym", "No.", "Recommendation", "Update due"),
+                    [(i.case_reference, i.pseudonym, i.number, i.text, format_date(i.due_on)) for i in letter.items],
+                    (0.16 * width, 0.13 * width, 0.07 * width, 0.50 * width, 0.14 * width),
+                )
+            )
             story.append(Spacer(1, 4 * mm))
             continue
         text = "<br/>".join(escape(line) for line in paragraph.split("\n"))
@@ -280,7 +334,8 @@ def letter_pdf(letter: Letter, *, marking: Marking, guard: RealNameGuard) -> byt
     if letter.letterhead is not None:
         story += [Spacer(1, 6 * mm), Paragraph(escape(letter.letterhead.contact_line), styles.body)]
     info = DocumentInfo(
-        title=letter.subject, subject="Domestic Homicide Review recommendations: update request and escalation",
+        title=letter.subject,
+        subject="Domestic Homicide Review recommendations: update request and escalation",
         running_title=f"Domestic Homicide Review recommendations: {letter.agency_name}",
     )
     return render_pdf(story, info=info, marking=marking, guard=guard)
@@ -319,4 +374,14 @@ def write_letters(session: Session, as_of: dt.date, out_dir: Path) -> list[Path]
     return paths
 
 
-__all__ = ["Addressee", "Letter", "LetterItem", "Letterhead", "addressee_for", "letter_pdf", "letter_text", "letters_due", "write_letters"]
+__all__ = [
+    "Addressee",
+    "Letter",
+    "LetterItem",
+    "Letterhead",
+    "addressee_for",
+    "letter_pdf",
+    "letter_text",
+    "letters_due",
+    "write_letters",
+]

@@ -29,16 +29,16 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Table, event, inspect, insert, select, text
+from sqlalchemy import Connection, Table, event, insert, inspect, select, text
 from sqlalchemy.orm import Session, object_session, sessionmaker
 from sqlalchemy.orm.attributes import get_history
 
-from dhr_tracker.model import AuditEntry, Case
 from dhr_tracker.errors import ValidationError
-from dhr_tracker.security import row_digest
-from dhr_tracker.security.audit_guard import check_guard_triggers
+from dhr_tracker.model import AuditEntry, Case
 from dhr_tracker.model.base import utc_now
 from dhr_tracker.privacy.audit_names import AuditRedactor
+from dhr_tracker.security import row_digest
+from dhr_tracker.security.audit_guard import check_guard_triggers
 from dhr_tracker.storage.writer_lock import current_user
 from dhr_tracker.vocabulary import AuditAction
 
@@ -57,6 +57,7 @@ APPEND_HOOK = "dhr_audit_begin_append"
 
 # --- Recording -------------------------------------------------------------------------------------
 
+
 def _plain(value: Any) -> Any:
     """A JSON-ready form of a column value."""
     if value is None or isinstance(value, (bool, int, float, str)):
@@ -64,7 +65,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.timezone.utc).isoformat() if value.tzinfo else value.isoformat()
+        return value.astimezone(dt.UTC).isoformat() if value.tzinfo else value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, (decimal.Decimal, uuid.UUID)):
@@ -153,11 +154,21 @@ def _changes(obj: Any, table: str) -> dict[str, Any]:
 
 
 def _stamp(at: dt.datetime) -> str:
-    return at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def entry_hash(previous_hash: str, entry_id: int, at: dt.datetime, os_user: str, action: str, entity: str,
-               entity_id: str, case_id: int | None, changes_json: str, state_digest: str | None = None) -> str:
+def entry_hash(
+    previous_hash: str,
+    entry_id: int,
+    at: dt.datetime,
+    os_user: str,
+    action: str,
+    entity: str,
+    entity_id: str,
+    case_id: int | None,
+    changes_json: str,
+    state_digest: str | None = None,
+) -> str:
     """SHA-256 of the previous entry's hash and this entry's canonical content.
 
     The record's state digest joins the content only when there is one, so entries written before it
@@ -238,18 +249,29 @@ def _record(session: Session, _flush_context: Any) -> None:
                 continue
             covered.add((table, name))
             action = AuditAction.DELETE if effect == "delete" else AuditAction.UPDATE
-            planned.append((table, name, action, _dependent_case_id(connection, table, key), {"by_database": f"with {cause}"}, key))
+            planned.append(
+                (table, name, action, _dependent_case_id(connection, table, key), {"by_database": f"with {cause}"}, key)
+            )
         keys_by_table: dict[str, list[tuple]] = {}
         for table, _name, action, _case, _changes, key in planned:
             if action is not AuditAction.DELETE:
                 keys_by_table.setdefault(table, []).append(key)
-        states = {
-            table: row_digest.digests_for(connection, table, keys) for table, keys in keys_by_table.items()
-        }
-        _append(connection, [
-            (action, table, name, case_id, changes, states.get(table, {}).get(name) if action is not AuditAction.DELETE else None)
-            for table, name, action, case_id, changes, _key in planned
-        ], user=_writer(session, connection))
+        states = {table: row_digest.digests_for(connection, table, keys) for table, keys in keys_by_table.items()}
+        _append(
+            connection,
+            [
+                (
+                    action,
+                    table,
+                    name,
+                    case_id,
+                    changes,
+                    states.get(table, {}).get(name) if action is not AuditAction.DELETE else None,
+                )
+                for table, name, action, case_id, changes, _key in planned
+            ],
+            user=_writer(session, connection),
+        )
 
 
 def _writer(session: Session, connection: Connection) -> str:
@@ -267,12 +289,18 @@ def _dependent_case_id(connection: Connection, table: str, key: tuple) -> int | 
         return None
     names = [column.name for column in row_digest.table_named(table).primary_key.columns]
     where = " AND ".join(f'"{name}" = :key{position}' for position, name in enumerate(names))
-    return connection.execute(text(f'SELECT case_id FROM "{table}" WHERE {where}'),
-                              {f"key{position}": value for position, value in enumerate(key)}).scalar()
+    return connection.execute(
+        text(f'SELECT case_id FROM "{table}" WHERE {where}'),
+        {f"key{position}": value for position, value in enumerate(key)},
+    ).scalar()
 
 
-def _append(connection: Connection, entries: list[tuple[AuditAction, str, str, int | None, dict[str, Any], str | None]],
-            *, user: str | None = None) -> None:
+def _append(
+    connection: Connection,
+    entries: list[tuple[AuditAction, str, str, int | None, dict[str, Any], str | None]],
+    *,
+    user: str | None = None,
+) -> None:
     """Chain these entries on after the last one and move the recorded head: the one place entries are written.
 
     `user` must be given (by `_writer`) before the last entry is read on a team database: naming the writer
@@ -286,18 +314,33 @@ def _append(connection: Connection, entries: list[tuple[AuditAction, str, str, i
     rows = []
     for action, table, name, case_id, changes, digest_of_row in entries:
         changes_json = json.dumps(changes, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        digest = entry_hash(previous, next_id, at, user, action.value, table, name, case_id, changes_json, digest_of_row)
-        rows.append(dict(
-            id=next_id, at=at, os_user=user, action=action, entity=table, entity_id=name, case_id=case_id,
-            changes_json=changes_json, previous_hash=previous, entry_hash=digest, row_digest=digest_of_row,
-        ))
+        digest = entry_hash(
+            previous, next_id, at, user, action.value, table, name, case_id, changes_json, digest_of_row
+        )
+        rows.append(
+            dict(
+                id=next_id,
+                at=at,
+                os_user=user,
+                action=action,
+                entity=table,
+                entity_id=name,
+                case_id=case_id,
+                changes_json=changes_json,
+                previous_hash=previous,
+                entry_hash=digest,
+                row_digest=digest_of_row,
+            )
+        )
         previous, next_id = digest, next_id + 1
     if not rows:
         return
     connection.execute(insert(AuditEntry), rows)
     connection.execute(
-        text("INSERT INTO app_meta (key, value) VALUES (:key, :value) "
-             "ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+        text(
+            "INSERT INTO app_meta (key, value) VALUES (:key, :value) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+        ),
         {"key": HEAD_KEY, "value": f"{next_id - 1} {previous}"},
     )
 
@@ -308,14 +351,20 @@ def record_bulk_creation(session: Session, table: str, keys: list[tuple], change
     connection = session.connection()
     user = _writer(session, connection)
     digests = row_digest.digests_for(connection, table, keys)
-    _append(connection, [
-        (AuditAction.CREATE, table, name, _dependent_case_id(connection, table, key), changes, digests.get(name))
-        for key in keys for name in [row_digest.entity_id(key)]
-    ], user=user)
+    _append(
+        connection,
+        [
+            (AuditAction.CREATE, table, name, _dependent_case_id(connection, table, key), changes, digests.get(name))
+            for key in keys
+            for name in [row_digest.entity_id(key)]
+        ],
+        user=user,
+    )
 
 
-def record_baseline(connection: Connection, reason: str, *, opening: dict[str, Any] | None = None,
-                    user: str | None = None) -> None:
+def record_baseline(
+    connection: Connection, reason: str, *, opening: dict[str, Any] | None = None, user: str | None = None
+) -> None:
     """Record the present state of every audited table as it is, one `baseline` entry per non-empty table.
 
     For rows that came into the database other than through an audited session: the reference data a
@@ -341,7 +390,9 @@ def record_chain_head(session: Session) -> None:
     if last is None:
         return
     session.execute(
-        text("INSERT INTO app_meta (key, value) VALUES (:key, :value) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+        text(
+            "INSERT INTO app_meta (key, value) VALUES (:key, :value) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+        ),
         {"key": HEAD_KEY, "value": f"{last.id} {last.entry_hash}"},
     )
 
@@ -366,6 +417,7 @@ def install(sessions: sessionmaker) -> None:
 
 
 # --- Reading and verifying -------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class AuditView:
@@ -394,7 +446,9 @@ def _view(entry: AuditEntry) -> AuditView:
         changes = json.loads(entry.changes_json)
     except ValueError:
         changes = {}
-    return AuditView(entry.id, entry.at, entry.os_user, entry.action, entry.entity, entry.entity_id, entry.case_id, changes)
+    return AuditView(
+        entry.id, entry.at, entry.os_user, entry.action, entry.entity, entry.entity_id, entry.case_id, changes
+    )
 
 
 def entries_for_case(session: Session, case_id: int, *, limit: int | None = None) -> list[AuditView]:
@@ -422,7 +476,9 @@ class Checkpoint:
         if not count.isdigit() or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
             raise ValidationError(
                 f"'{text_form}' is not an audit checkpoint. Copy it exactly as printed: the number of entries, "
-                "a colon, then 64 hexadecimal characters (for example 120:3f1a…).", field="checkpoint", rule="checkpoint_format",
+                "a colon, then 64 hexadecimal characters (for example 120:3f1a…).",
+                field="checkpoint",
+                rule="checkpoint_format",
             )
         return cls(int(count), digest)
 
@@ -478,8 +534,10 @@ class ChainReport:
         return found + list(self.trigger_problems) + [problem.describe() for problem in self.row_problems]
 
 
-_CHAIN_SQL = ("SELECT id, at, os_user, action, entity, entity_id, case_id, changes_json, previous_hash, entry_hash, "
-              "row_digest FROM {table}{where} ORDER BY id")
+_CHAIN_SQL = (
+    "SELECT id, at, os_user, action, entity, entity_id, case_id, changes_json, previous_hash, entry_hash, "
+    "row_digest FROM {table}{where} ORDER BY id"
+)
 
 
 def walk_segment(rows: Any) -> tuple[int, int | None, str, str, dict[str, dict[str, str | None]]]:
@@ -494,10 +552,24 @@ def walk_segment(rows: Any) -> tuple[int, int | None, str, str, dict[str, dict[s
         entry_id, at, os_user, action, entity, name, case_id, changes_json, previous_hash, stored_hash, digest = row
         count += 1
         if entry_id != last_id + 1:
-            return count, entry_id, f"entry {last_id + 1} is missing: the entries before entry {entry_id} were removed", previous, expected
+            return (
+                count,
+                entry_id,
+                f"entry {last_id + 1} is missing: the entries before entry {entry_id} were removed",
+                previous,
+                expected,
+            )
         if previous_hash != previous:
-            return count, entry_id, f"entry {entry_id} does not follow on from entry {last_id}: an entry was removed or changed", previous, expected
-        computed = entry_hash(previous, entry_id, _parse_stored_time(at), os_user, action, entity, name, case_id, changes_json, digest)
+            return (
+                count,
+                entry_id,
+                f"entry {entry_id} does not follow on from entry {last_id}: an entry was removed or changed",
+                previous,
+                expected,
+            )
+        computed = entry_hash(
+            previous, entry_id, _parse_stored_time(at), os_user, action, entity, name, case_id, changes_json, digest
+        )
         if stored_hash != computed:
             return count, entry_id, f"entry {entry_id} was changed after it was written", previous, expected
         if action == AuditAction.BASELINE.value:
@@ -527,15 +599,30 @@ def verify_chain(session: Session, *, checkpoint: Checkpoint | None = None, chec
     verified_head = Checkpoint(count, head_hash)
     head = connection.execute(text("SELECT value FROM app_meta WHERE key = :key"), {"key": HEAD_KEY}).scalar()
     if head is None and count:
-        problem = (f"the record of the trail's end ({HEAD_KEY}) was deleted, so entries after entry {count} may have been "
-                   "cut; compare with a checkpoint held outside the database")
-        return ChainReport(count, count + 1, problem, trigger_problems=triggers, row_problems=_row_problems(session, expected) if check_rows else ())
+        problem = (
+            f"the record of the trail's end ({HEAD_KEY}) was deleted, so entries after entry {count} may have been "
+            "cut; compare with a checkpoint held outside the database"
+        )
+        return ChainReport(
+            count,
+            count + 1,
+            problem,
+            trigger_problems=triggers,
+            row_problems=_row_problems(session, expected) if check_rows else (),
+        )
     if head is not None:
         head_id, _, recorded_hash = head.partition(" ")
         if not head_id.isdigit() or int(head_id) != count or recorded_hash != head_hash:
-            problem = f"the trail ends at entry {count} but entry {head_id} was written: entries were removed from the end"
-            return ChainReport(count, count + 1, problem, trigger_problems=triggers,
-                               row_problems=_row_problems(session, expected) if check_rows else ())
+            problem = (
+                f"the trail ends at entry {count} but entry {head_id} was written: entries were removed from the end"
+            )
+            return ChainReport(
+                count,
+                count + 1,
+                problem,
+                trigger_problems=triggers,
+                row_problems=_row_problems(session, expected) if check_rows else (),
+            )
     if checkpoint is not None:
         problem = _against_checkpoint(connection, checkpoint, count)
         if problem:
@@ -543,20 +630,30 @@ def verify_chain(session: Session, *, checkpoint: Checkpoint | None = None, chec
     problem = _segment_problem(connection)
     if problem:
         return ChainReport(count, None, problem, trigger_problems=triggers)
-    return ChainReport(count, None, "", trigger_problems=triggers, checkpoint=verified_head,
-                       row_problems=_row_problems(session, expected) if check_rows else ())
+    return ChainReport(
+        count,
+        None,
+        "",
+        trigger_problems=triggers,
+        checkpoint=verified_head,
+        row_problems=_row_problems(session, expected) if check_rows else (),
+    )
 
 
 def _against_checkpoint(connection: Connection, checkpoint: Checkpoint, count: int) -> str:
     if checkpoint.count > count:
-        return (f"the checkpoint {checkpoint} names entry {checkpoint.count}, but the trail now ends at entry {count}: "
-                "entries were cut from the end")
+        return (
+            f"the checkpoint {checkpoint} names entry {checkpoint.count}, but the trail now ends at entry {count}: "
+            "entries were cut from the end"
+        )
     if checkpoint.count == 0:
         return "" if checkpoint.hash == GENESIS_HASH else f"the checkpoint {checkpoint} does not match an empty trail"
     stored = connection.execute(select(AuditEntry.entry_hash).where(AuditEntry.id == checkpoint.count)).scalar()
     if stored != checkpoint.hash:
-        return (f"entry {checkpoint.count} is not the one the checkpoint {checkpoint} recorded: the trail was rewritten "
-                f"at or before entry {checkpoint.count}")
+        return (
+            f"entry {checkpoint.count} is not the one the checkpoint {checkpoint} recorded: the trail was rewritten "
+            f"at or before entry {checkpoint.count}"
+        )
     return ""
 
 
@@ -576,14 +673,17 @@ def _segment_problem(connection: Connection) -> str:
         if archive not in opened:
             return f"an imported trail (archive {archive[:12]}…) is not named by any import entry: it was put in outside DHR Tracker"
         rows = connection.execute(
-            text(_CHAIN_SQL.format(table="audit_imported_entry", where=" WHERE archive_sha256 = :archive")), {"archive": archive}
+            text(_CHAIN_SQL.format(table="audit_imported_entry", where=" WHERE archive_sha256 = :archive")),
+            {"archive": archive},
         )
         count, broken_at, problem, head_hash, _ = walk_segment(rows)
         if broken_at is not None:
             return f"the trail imported with archive {archive[:12]}… is broken: {problem}"
         if f"{count}:{head_hash}" != opened[archive]:
-            return (f"the trail imported with archive {archive[:12]}… now ends at {count}:{head_hash[:12]}…, not at "
-                    f"{opened[archive][:20]}… as the import entry recorded: it was changed")
+            return (
+                f"the trail imported with archive {archive[:12]}… now ends at {count}:{head_hash[:12]}…, not at "
+                f"{opened[archive][:20]}… as the import entry recorded: it was changed"
+            )
     return ""
 
 
@@ -594,9 +694,10 @@ def _row_problems(session: Session, expected: dict[str, dict[str, str | None]]) 
     connection = session.connection()
     found: list[tuple[str, str, str]] = []
     for audited in row_digest.audited_tables():
-        found.extend((audited.name, name, kind) for name, kind in row_digest.differing_rows(
-            connection, audited.name, expected.get(audited.name, {})
-        ))
+        found.extend(
+            (audited.name, name, kind)
+            for name, kind in row_digest.differing_rows(connection, audited.name, expected.get(audited.name, {}))
+        )
     found.extend((table, name, "added") for table, name in row_digest.orphan_link_rows(connection))
     problems = []
     for position, (table, name, kind) in enumerate(found):
@@ -610,8 +711,10 @@ def _row_problems(session: Session, expected: dict[str, dict[str, str | None]]) 
 def _latest_entry(connection: Connection, table: str, name: str) -> int | None:
     return connection.execute(
         # A baseline names each row as a JSON key: "<row>":"<digest>" (plain text search, the same on both engines).
-        text("SELECT max(id) FROM audit_entry WHERE entity = :table AND (entity_id = :name OR "
-             "(action = 'baseline' AND changes_json LIKE :as_key))"),
+        text(
+            "SELECT max(id) FROM audit_entry WHERE entity = :table AND (entity_id = :name OR "
+            "(action = 'baseline' AND changes_json LIKE :as_key))"
+        ),
         {"table": table, "name": name, "as_key": f'%"{name}":"%'},
     ).scalar()
 
@@ -628,24 +731,32 @@ def _differing_fields(session: Session, table: str, name: str) -> tuple[str, ...
     recorded: dict[str, Any] | None = None
     for action, changes_json in session.execute(
         select(AuditEntry.action, AuditEntry.changes_json)
-        .where(AuditEntry.entity == table, AuditEntry.entity_id == name).order_by(AuditEntry.id)
+        .where(AuditEntry.entity == table, AuditEntry.entity_id == name)
+        .order_by(AuditEntry.id)
     ):
         changes = json.loads(changes_json)
         if action is AuditAction.CREATE:
             recorded = dict(changes)
         elif action is AuditAction.UPDATE and recorded is not None:
-            recorded.update({key: pair[1] for key, pair in changes.items() if isinstance(pair, list) and len(pair) == 2})
+            recorded.update(
+                {key: pair[1] for key, pair in changes.items() if isinstance(pair, list) and len(pair) == 2}
+            )
     if recorded is None:
         return ()
     key = tuple(name.split(",")) if len(mapper.primary_key) > 1 else (name,)
-    typed = tuple(int(part) if column.type.python_type is int else part for part, column in zip(key, mapper.primary_key, strict=True))
+    typed = tuple(
+        int(part) if column.type.python_type is int else part
+        for part, column in zip(key, mapper.primary_key, strict=True)
+    )
     with session.no_autoflush:
         obj = session.get(mapper.class_, typed if len(typed) > 1 else typed[0], populate_existing=True)
     if obj is None:
         return ()
     now = _column_values(obj, table)
     withheld = _withheld_forms(session, obj, recorded)
-    return tuple(sorted(field for field in now if field in recorded and recorded[field] != withheld.get(field, now[field])))
+    return tuple(
+        sorted(field for field in now if field in recorded and recorded[field] != withheld.get(field, now[field]))
+    )
 
 
 def _withheld_forms(session: Session, obj: Any, recorded: dict[str, Any]) -> dict[str, Any]:
@@ -653,7 +764,9 @@ def _withheld_forms(session: Session, obj: Any, recorded: dict[str, Any]) -> dic
     one: dhr_tracker.privacy.audit_names), in that same form, so the two can be compared."""
     from dhr_tracker.privacy.audit_names import WITHHELD_PREFIX, audit_key, withheld_name, withheld_text
 
-    fields = [field for field, value in recorded.items() if isinstance(value, str) and value.startswith(WITHHELD_PREFIX)]
+    fields = [
+        field for field, value in recorded.items() if isinstance(value, str) and value.startswith(WITHHELD_PREFIX)
+    ]
     if not fields:
         return {}
     key = audit_key(session.connection())
@@ -673,4 +786,4 @@ def _parse_stored_time(value: Any) -> dt.datetime:
         parsed = value
     else:
         parsed = dt.datetime.fromisoformat(str(value))
-    return parsed.replace(tzinfo=dt.timezone.utc) if parsed.tzinfo is None else parsed
+    return parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed

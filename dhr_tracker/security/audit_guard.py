@@ -56,19 +56,28 @@ def _postgres_definitions(connection: Connection) -> tuple[dict[str, str], list[
     the problems with the function they call."""
     found: dict[str, str] = {}
     problems: list[str] = []
-    for name, enabled, definition in connection.execute(text(
-        "SELECT t.tgname, t.tgenabled, pg_get_triggerdef(t.oid) FROM pg_trigger AS t "
-        "JOIN pg_class AS c ON c.oid = t.tgrelid JOIN pg_namespace AS n ON n.oid = c.relnamespace "
-        "WHERE NOT t.tgisinternal AND n.nspname = 'public'"
-    )):
+    for name, enabled, definition in connection.execute(
+        text(
+            "SELECT t.tgname, t.tgenabled, pg_get_triggerdef(t.oid) FROM pg_trigger AS t "
+            "JOIN pg_class AS c ON c.oid = t.tgrelid JOIN pg_namespace AS n ON n.oid = c.relnamespace "
+            "WHERE NOT t.tgisinternal AND n.nspname = 'public'"
+        )
+    ):
         if enabled == "D":  # ALTER TABLE ... DISABLE TRIGGER: still there, no longer guarding
             problems.append(f"the trigger {name} that keeps the trail append-only was disabled")
         # pg_get_triggerdef names the schema only when it is not on the search path: compare without it.
         found[name] = definition.replace("ON public.", "ON ").replace("FUNCTION public.", "FUNCTION ")
-    body = connection.execute(text(
-        "SELECT p.prosrc FROM pg_proc AS p JOIN pg_namespace AS n ON n.oid = p.pronamespace "
-        "WHERE n.nspname = 'public' AND p.proname = :name"
-    ), {"name": _POSTGRES_REFUSAL}).scalars().all()
+    body = (
+        connection.execute(
+            text(
+                "SELECT p.prosrc FROM pg_proc AS p JOIN pg_namespace AS n ON n.oid = p.pronamespace "
+                "WHERE n.nspname = 'public' AND p.proname = :name"
+            ),
+            {"name": _POSTGRES_REFUSAL},
+        )
+        .scalars()
+        .all()
+    )
     if len(body) != 1 or not _same(body[0], POSTGRES_REFUSAL_BODY):
         problems.append(f"the function {_POSTGRES_REFUSAL} the append-only triggers call was replaced or dropped")
     return found, problems

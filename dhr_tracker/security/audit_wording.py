@@ -16,11 +16,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dhr_tracker.dates import format_date
-from dhr_tracker.wording import join_and
 from dhr_tracker.vocabulary import (
-    AuditAction, ContactMethod, Decision, GuidanceProfile, MilestoneKind, ParallelProcessKind, ProcessStatus, QAOutcome,
-    RecommendationSource, RecommendationStatus, Scope, Stage,
+    AuditAction,
+    ContactMethod,
+    Decision,
+    GuidanceProfile,
+    MilestoneKind,
+    ParallelProcessKind,
+    ProcessStatus,
+    QAOutcome,
+    RecommendationSource,
+    RecommendationStatus,
+    Scope,
+    Stage,
 )
+from dhr_tracker.wording import join_and
 
 # What a recorded milestone is, as the object of "Recorded ...".
 _MILESTONE_PHRASES = {
@@ -42,22 +52,49 @@ _MILESTONE_PHRASES = {
 
 # Labels of stored values, by (table, column) or column alone.
 _ENUMS: dict[tuple[str, str] | str, type] = {
-    "stage": Stage, "decision": Decision, "guidance_profile": GuidanceProfile, "scope": Scope,
-    ("milestone", "kind"): MilestoneKind, ("parallel_process", "kind"): ParallelProcessKind,
-    ("parallel_process", "status"): ProcessStatus, ("recommendation", "status"): RecommendationStatus,
-    ("recommendation", "source"): RecommendationSource, ("qa_round", "outcome"): QAOutcome,
+    "stage": Stage,
+    "decision": Decision,
+    "guidance_profile": GuidanceProfile,
+    "scope": Scope,
+    ("milestone", "kind"): MilestoneKind,
+    ("parallel_process", "kind"): ParallelProcessKind,
+    ("parallel_process", "status"): ProcessStatus,
+    ("recommendation", "status"): RecommendationStatus,
+    ("recommendation", "source"): RecommendationSource,
+    ("qa_round", "outcome"): QAOutcome,
     ("escalation_action", "method"): ContactMethod,
 }
 
 # Columns people do not need to read: keys, bookkeeping times, links shown by name elsewhere.
-_HIDDEN = {"id", "case_id", "created_at", "updated_at", "recorded_at", "produced_at", "file_sha256", "request_id",
-           "round_id", "progress_update_id", "parallel_process_id", "meeting_id", "contact_id"}
+_HIDDEN = {
+    "id",
+    "case_id",
+    "created_at",
+    "updated_at",
+    "recorded_at",
+    "produced_at",
+    "file_sha256",
+    "request_id",
+    "round_id",
+    "progress_update_id",
+    "parallel_process_id",
+    "meeting_id",
+    "contact_id",
+}
 
 _FIELD_LABELS = {
-    "csp_area_id": "CSP area", "agency_id": "Agency", "lead_agency_id": "Lead agency", "source_agency_id": "Source agency",
-    "recommendation_id": "Recommendation", "occurred_on": "Date", "held_on": "Date", "feedback_reference": "Letter reference",
-    "victim_real_name": "Victim's real name", "perpetrator_real_name": "Perpetrator's real name",
-    "home_office_told_on": "Home Office told on", "signoff_minute_reference": "Sign-off minute reference",
+    "csp_area_id": "CSP area",
+    "agency_id": "Agency",
+    "lead_agency_id": "Lead agency",
+    "source_agency_id": "Source agency",
+    "recommendation_id": "Recommendation",
+    "occurred_on": "Date",
+    "held_on": "Date",
+    "feedback_reference": "Letter reference",
+    "victim_real_name": "Victim's real name",
+    "perpetrator_real_name": "Perpetrator's real name",
+    "home_office_told_on": "Home Office told on",
+    "signoff_minute_reference": "Sign-off minute reference",
 }
 
 
@@ -77,14 +114,27 @@ class AuditNames:
 
         entries = list(entries)
         request_ids = {_int(_value(e, "request_id")) for e in entries} | {
-            _int(e.entity_id.split(",")[0]) for e in entries if e.entity == "update_request_item"}
+            _int(e.entity_id.split(",")[0]) for e in entries if e.entity == "update_request_item"
+        }
         request_ids.discard(None)
-        request_agencies: dict[int | None, int] = dict(session.execute(
-            select(UpdateRequest.id, UpdateRequest.agency_id).where(UpdateRequest.id.in_(request_ids))).all()) if request_ids else {}
+        request_agencies: dict[int | None, int] = (
+            dict(
+                session.execute(
+                    select(UpdateRequest.id, UpdateRequest.agency_id).where(UpdateRequest.id.in_(request_ids))
+                ).all()
+            )
+            if request_ids
+            else {}
+        )
         return cls(
             agencies=dict(session.execute(select(Agency.id, Agency.name)).all()),
-            recommendations=dict(session.execute(select(Recommendation.id, Recommendation.number).where(
-                Recommendation.case_id.in_({e.case_id for e in entries if e.case_id is not None}))).all()),
+            recommendations=dict(
+                session.execute(
+                    select(Recommendation.id, Recommendation.number).where(
+                        Recommendation.case_id.in_({e.case_id for e in entries if e.case_id is not None})
+                    )
+                ).all()
+            ),
             areas=dict(session.execute(select(CspArea.id, CspArea.name)).all()),
             request_agencies=request_agencies,
         )
@@ -154,7 +204,11 @@ def describe(entry: Any, names: AuditNames | None = None) -> str:
     """One sentence saying what the entry recorded (an AuditView or anything with its attributes)."""
     names = names or AuditNames()
     table, action, changes = entry.entity, entry.action, entry.changes
-    created, changed, deleted = (action is AuditAction.CREATE, action is AuditAction.UPDATE, action is AuditAction.DELETE)
+    created, changed, deleted = (
+        action is AuditAction.CREATE,
+        action is AuditAction.UPDATE,
+        action is AuditAction.DELETE,
+    )
     on = lambda column: _date(_value(entry, column))  # noqa: E731 - a short local helper
 
     if table == "dhr_case":
@@ -166,22 +220,29 @@ def describe(entry: Any, names: AuditNames | None = None) -> str:
             return f"Recorded the decision “{_label(table, 'decision', _value(entry, 'decision'))}”"
         if "stage" in changes:
             return f"Moved the case to {_label(table, 'stage', _value(entry, 'stage'))}"
-        return "Changed the case's " + join_and(_field_label(column).lower() for column in changes if column not in _HIDDEN)
+        return "Changed the case's " + join_and(
+            _field_label(column).lower() for column in changes if column not in _HIDDEN
+        )
     if table == "milestone":
         phrase = _milestone_phrase(entry, names)
         if created:
             return _dated(f"Recorded {phrase}", on("occurred_on"))
         return f"Removed the record of {phrase}" if deleted else f"Corrected the record of {phrase}"
     if table == "recommendation":
-        subject = names.recommendation(entry.entity_id) if not _value(entry, "number") else \
-            f"recommendation {_value(entry, 'number')}"
+        subject = (
+            names.recommendation(entry.entity_id)
+            if not _value(entry, "number")
+            else f"recommendation {_value(entry, 'number')}"
+        )
         if created:
             return f"Added {subject}"
         if deleted:
             return f"Removed {subject}"
         if "status" in changes:
             return f"Set {subject} to “{_label(table, 'status', _value(entry, 'status'))}”"
-        return f"Changed {subject}: " + join_and((_field_label(c).lower() for c in changes if c not in _HIDDEN), empty="details")
+        return f"Changed {subject}: " + join_and(
+            (_field_label(c).lower() for c in changes if c not in _HIDDEN), empty="details"
+        )
     if table == "progress_update":
         subject = names.recommendation(_value(entry, "recommendation_id"))
         received = on("received_on")
@@ -228,8 +289,11 @@ def describe(entry: Any, names: AuditNames | None = None) -> str:
             return _dated("Recorded the publication", on("published_on"))
         return "Updated the publication details"
     what = table.replace("_", " ")
-    return {AuditAction.CREATE: f"Added a {what}", AuditAction.UPDATE: f"Changed a {what}",
-            AuditAction.DELETE: f"Removed a {what}"}.get(action, f"{action.label} {what}")
+    return {
+        AuditAction.CREATE: f"Added a {what}",
+        AuditAction.UPDATE: f"Changed a {what}",
+        AuditAction.DELETE: f"Removed a {what}",
+    }.get(action, f"{action.label} {what}")
 
 
 def _dated(sentence: str, day: str) -> str:
@@ -269,9 +333,18 @@ def describe_changes(entry: Any, names: AuditNames | None = None) -> str:
             added, removed = change.get("added", []), change.get("removed", [])
             if "agencies" in column:  # links to agencies are stored by id
                 added, removed = [names.agency(i) for i in added], [names.agency(i) for i in removed]
-            parts.append(f"{label}: " + "; ".join(filter(None, (
-                f"added {', '.join(map(str, added))}" if added else "",
-                f"removed {', '.join(map(str, removed))}" if removed else ""))))
+            parts.append(
+                f"{label}: "
+                + "; ".join(
+                    filter(
+                        None,
+                        (
+                            f"added {', '.join(map(str, added))}" if added else "",
+                            f"removed {', '.join(map(str, removed))}" if removed else "",
+                        ),
+                    )
+                )
+            )
         elif entry.action is AuditAction.CREATE and change not in (None, "", []):
             parts.append(f"{label}: {_shown_value(entry.entity, column, change, names)}")
     return "; ".join(parts)

@@ -14,17 +14,19 @@ from sqlalchemy import text
 from sqlalchemy.pool import QueuePool
 
 from dhr_tracker.storage.backups import BACKUP_SUFFIX, backup_to, default_backup_folder
-from dhr_tracker.storage.sessions import Database
-from dhr_tracker.storage.sqlcipher import sqlcipher_engine, verify_key_and_owner
 from dhr_tracker.storage.errors import PassphraseRejected, StorageError
 from dhr_tracker.storage.passphrase import Strength, check_new_passphrase
+from dhr_tracker.storage.sessions import Database
+from dhr_tracker.storage.sqlcipher import sqlcipher_engine, verify_key_and_owner
 
 
 class CurrentPassphraseWrong(StorageError):
     exit_code = 3
 
     def __init__(self) -> None:
-        super().__init__("The current passphrase is not right, so the passphrase was not changed. Type it again (it is case-sensitive).")
+        super().__init__(
+            "The current passphrase is not right, so the passphrase was not changed. Type it again (it is case-sensitive)."
+        )
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ def change_passphrase(
 
     folder = Path(backup_folder) if backup_folder is not None else default_backup_folder(database.path)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     backup = backup_to(database, folder / f"{database.path.stem}-before-passphrase-change-{stamp}{BACKUP_SUFFIX}").path
 
     old_engine = database.engine

@@ -192,7 +192,7 @@ def differing_rows(connection: Connection, table_name: str, recorded: dict[str, 
     if matched != present:  # some recorded rows are gone: find which (rare, so a second, key-only pass)
         key_names = ", ".join(f'"{column.name}"' for column in table_named(table_name).primary_key.columns)
         source = _digest_view(connection, table_name) or table_name
-        current = {entity_id(row) for row in connection.exec_driver_sql(f'SELECT {key_names} FROM {_quoted(source)}')}
+        current = {entity_id(row) for row in connection.exec_driver_sql(f"SELECT {key_names} FROM {_quoted(source)}")}
         found.extend((key, "deleted") for key, digest in recorded.items() if digest is not None and key not in current)
     return found
 
@@ -205,7 +205,7 @@ def digests_for(connection: Connection, table_name: str, keys: Iterable[Sequence
     found: dict[str, str] = {}
     keys = list(dict.fromkeys(tuple(key) for key in keys))
     for start in range(0, len(keys), _BATCH):
-        batch = keys[start:start + _BATCH]
+        batch = keys[start : start + _BATCH]
         if width == 1:
             where = f" WHERE {key_names} IN ({', '.join(mark for _ in batch)})"
             params = tuple(key[0] for key in batch)
@@ -224,12 +224,15 @@ def orphan_link_rows(connection: Connection) -> list[tuple[str, str]]:
     for owner_name, link in link_tables().items():
         owner = table_named(owner_name)
         joined = " AND ".join(
-            f"o.{_quoted(key.name)} = l.{_quoted(column)}" for column, key in zip(link.owner_columns, owner.primary_key.columns)
+            f"o.{_quoted(key.name)} = l.{_quoted(column)}"
+            for column, key in zip(link.owner_columns, owner.primary_key.columns)
         )
         names = ", ".join(f"l.{_quoted(column.name)}" for column in link.table.primary_key.columns)
         owner_source = _digest_view(connection, owner_name) or owner_name  # the view has the owner's keys
-        sql = (f"SELECT {names} FROM {_quoted(link.table.name)} AS l "
-               f"WHERE NOT EXISTS (SELECT 1 FROM {_quoted(owner_source)} AS o WHERE {joined})")
+        sql = (
+            f"SELECT {names} FROM {_quoted(link.table.name)} AS l "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {_quoted(owner_source)} AS o WHERE {joined})"
+        )
         orphans.extend((link.table.name, entity_id(row)) for row in connection.exec_driver_sql(sql))
     return orphans
 

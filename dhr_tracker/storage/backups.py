@@ -16,13 +16,19 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 
-from dhr_tracker.privacy.pseudonyms import pseudonyms_holding_names, refusal as pseudonym_refusal
+from dhr_tracker.privacy.pseudonyms import pseudonyms_holding_names
+from dhr_tracker.privacy.pseudonyms import refusal as pseudonym_refusal
 from dhr_tracker.settings import BACKUPS_KEPT, Settings
 from dhr_tracker.storage import migrate
 from dhr_tracker.storage.errors import NewerSchema, StorageError
 from dhr_tracker.storage.files import OWNER_ONLY, copy_to_new_owner_only_file, create_owner_only, restrict_to_owner
 from dhr_tracker.storage.sessions import Database
-from dhr_tracker.storage.sqlcipher import SQLITE_PLAIN_HEADER, check_database_file, sqlcipher_engine, verify_key_and_owner
+from dhr_tracker.storage.sqlcipher import (
+    SQLITE_PLAIN_HEADER,
+    check_database_file,
+    sqlcipher_engine,
+    verify_key_and_owner,
+)
 from dhr_tracker.storage.writer_lock import acquire_writer_lock, held_by_this_process
 
 BACKUP_SUFFIX = ".dhrbak"
@@ -45,7 +51,7 @@ class BackupProblem(StorageError):
 
 
 def _stamp() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
 
 def copy_encrypted(engine: Engine, source: Path, destination: Path) -> Path:
@@ -71,7 +77,7 @@ def copy_encrypted(engine: Engine, source: Path, destination: Path) -> Path:
 
 
 def backup_before_upgrade(engine: Engine, path: Path, revision: str | None) -> Path:
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     destination = path.with_name(f"{path.stem}.before-upgrade-from-{revision or 'none'}-{stamp}{path.suffix}")
     return copy_encrypted(engine, path, destination)
 
@@ -113,14 +119,20 @@ def verify_backup(path: Path | str, passphrase: str) -> BackupCheck:
             raise NewerSchema(path, revision or "unknown")
         with engine.connect() as connection:
             problems = [f"SQLCipher: {row[0]}" for row in connection.execute(text("PRAGMA cipher_integrity_check"))]
-            problems += [f"SQLite: {row[0]}" for row in connection.execute(text("PRAGMA integrity_check")) if row[0] != "ok"]
+            problems += [
+                f"SQLite: {row[0]}" for row in connection.execute(text("PRAGMA integrity_check")) if row[0] != "ok"
+            ]
             if problems:
                 raise BackupProblem(
                     f"The backup {path} is damaged ({'; '.join(problems[:3])}). Choose an older backup."
                 )
-            tables = connection.execute(
-                text("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-            ).scalars().all()
+            tables = (
+                connection.execute(
+                    text("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+                )
+                .scalars()
+                .all()
+            )
             counts = {name: connection.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one() for name in tables}
             clashes = pseudonyms_holding_names(connection) if "dhr_case" in tables else []
             last = connection.execute(text("SELECT id, entry_hash FROM audit_entry ORDER BY id DESC LIMIT 1")).first()
@@ -130,7 +142,9 @@ def verify_backup(path: Path | str, passphrase: str) -> BackupCheck:
     except StorageError:
         raise
     except Exception as error:  # noqa: BLE001 - a damaged file can fail in many ways inside the driver
-        raise BackupProblem(f"The backup {path} cannot be read ({error.__class__.__name__}). Choose an older backup.") from None
+        raise BackupProblem(
+            f"The backup {path} cannot be read ({error.__class__.__name__}). Choose an older backup."
+        ) from None
     finally:
         engine.dispose()
     return BackupCheck(path, revision or "", counts, clashes, checkpoint)
@@ -146,7 +160,9 @@ def backup_to(database: Database, destination: Path | str) -> BackupCheck:
     if destination.exists():
         raise BackupProblem(f"{destination} already exists. Choose a new file name; a backup never overwrites a file.")
     if not destination.parent.is_dir():
-        raise BackupProblem(f"The folder {destination.parent} does not exist. Create it first, or choose another folder.")
+        raise BackupProblem(
+            f"The folder {destination.parent} does not exist. Create it first, or choose another folder."
+        )
     copy_encrypted(database.engine, database.path, destination)
     with destination.open("rb") as handle:
         if handle.read(len(SQLITE_PLAIN_HEADER)) == SQLITE_PLAIN_HEADER:  # never: the source is encrypted
@@ -171,8 +187,10 @@ def write_checkpoint_sidecar(check: BackupCheck) -> Path:
     """Write the backup's audit checkpoint beside it: a later rewrite of the trail will not agree with it."""
     sidecar = checkpoint_sidecar(check.path)
     with os.fdopen(create_owner_only(sidecar), "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(f"DHR Tracker backup {check.path.name}\naudit checkpoint {check.checkpoint}\n"
-                     f"check it with: dhr-tracker audit verify --checkpoint {check.checkpoint}\n")
+        handle.write(
+            f"DHR Tracker backup {check.path.name}\naudit checkpoint {check.checkpoint}\n"
+            f"check it with: dhr-tracker audit verify --checkpoint {check.checkpoint}\n"
+        )
     return sidecar
 
 
@@ -236,13 +254,17 @@ def restore_backup(database_path: Path | str, backup_path: Path | str, passphras
     """
     database_path, backup_path = Path(database_path), Path(backup_path)
     if held_by_this_process(database_path):
-        raise BackupProblem(f"{database_path} is open in this program. Close it (lock the app or close the database) before restoring.")
+        raise BackupProblem(
+            f"{database_path} is open in this program. Close it (lock the app or close the database) before restoring."
+        )
     if not backup_path.is_file():
         raise BackupProblem(f"There is no backup at {backup_path}. Check the path.")
     if database_path.exists() and os.path.samefile(database_path, backup_path):
         raise BackupProblem("The backup and the database are the same file. Choose the backup file to restore from.")
     if not database_path.parent.is_dir():
-        raise BackupProblem(f"The folder {database_path.parent} does not exist. Create it first, or choose another folder.")
+        raise BackupProblem(
+            f"The folder {database_path.parent} does not exist. Create it first, or choose another folder."
+        )
     check = verify_backup(backup_path, passphrase)
     if check.pseudonyms_holding_names:
         raise BackupProblem(pseudonym_refusal(check.pseudonyms_holding_names, f"{backup_path} was not restored"))
@@ -274,6 +296,20 @@ def restore_backup(database_path: Path | str, backup_path: Path | str, passphras
 
 
 __all__ = [
-    "BACKUP_SUFFIX", "CHECKPOINT_SIDECAR_SUFFIX", "BackupCheck", "BackupProblem", "COUNTED_TABLES", "OWNER_ONLY", "RestoreResult", "automatic_backup",
-    "automatic_backups", "backup_before_upgrade", "backup_to", "copy_encrypted", "default_backup_folder", "prune_automatic_backups", "restore_backup", "verify_backup",
+    "BACKUP_SUFFIX",
+    "CHECKPOINT_SIDECAR_SUFFIX",
+    "BackupCheck",
+    "BackupProblem",
+    "COUNTED_TABLES",
+    "OWNER_ONLY",
+    "RestoreResult",
+    "automatic_backup",
+    "automatic_backups",
+    "backup_before_upgrade",
+    "backup_to",
+    "copy_encrypted",
+    "default_backup_folder",
+    "prune_automatic_backups",
+    "restore_backup",
+    "verify_backup",
 ]

@@ -48,8 +48,13 @@ class ChangeLog:
         """A commit: the cases whose facts it touched (None: every case), and whether it touched other rows."""
         with self._lock:
             self.version += 1
-            self._entries.append((self.version, EVERYTHING if case_ids is None else frozenset(case_ids),
-                                  beyond_case_facts or case_ids is None))
+            self._entries.append(
+                (
+                    self.version,
+                    EVERYTHING if case_ids is None else frozenset(case_ids),
+                    beyond_case_facts or case_ids is None,
+                )
+            )
 
     def beyond_case_facts_since(self, version: int) -> bool:
         """Whether a commit after `version` touched anything but a case's dated facts (recommendations,

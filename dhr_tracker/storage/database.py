@@ -77,8 +77,9 @@ def open_database(path: Path | str, passphrase: str, *, upgrade: bool = True, re
     return Database(path, engine, writer_lock=writer_lock, read_only=read_only)
 
 
-def create_database(path: Path | str, passphrase: str, confirmation: str | None = None, *,
-                    with_reference_data: bool = True) -> Database:
+def create_database(
+    path: Path | str, passphrase: str, confirmation: str | None = None, *, with_reference_data: bool = True
+) -> Database:
     """Create a new encrypted database holding the reference data, or write nothing at all.
 
     An archive import asks for none (`with_reference_data=False`): the archive brings its own, and the
@@ -105,8 +106,10 @@ def create_database(path: Path | str, passphrase: str, confirmation: str | None 
         with engine.begin() as connection:
             migrate.upgrade_to_head(connection)
             connection.execute(
-                text("INSERT INTO app_meta (key, value) VALUES ('created_with_version', :version), ('created_at', :at)"),
-                {"version": __version__, "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")},
+                text(
+                    "INSERT INTO app_meta (key, value) VALUES ('created_with_version', :version), ('created_at', :at)"
+                ),
+                {"version": __version__, "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")},
             )
         from dhr_tracker.reference_data import seed_reference_data
 

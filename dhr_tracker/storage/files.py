@@ -37,8 +37,15 @@ def already_exists(path: Path, *, what: str, instead: str = "a new name") -> str
     return f"{path} already exists. Choose {instead}: {what} never replaces a file."
 
 
-def open_new_owner_only(path: Path, mode: str = "wb", *, what: str, instead: str = "a new name",
-                        encoding: str | None = None, newline: str | None = None) -> IO[Any]:
+def open_new_owner_only(
+    path: Path,
+    mode: str = "wb",
+    *,
+    what: str,
+    instead: str = "a new name",
+    encoding: str | None = None,
+    newline: str | None = None,
+) -> IO[Any]:
     """A new owner-only file, open for writing; a UserError, never a traceback, if it cannot be made.
 
     `what` names the output in the messages, in the singular ("the report", "an export", "an update pack");
@@ -97,6 +104,7 @@ def copy_to_new_owner_only_file(source: Path, destination: Path) -> Path:
 # A missing folder is created (owner-only); a file name without an extension is given the right one; a name with
 # another extension is refused, so that "plan.docx" never silently holds a PDF.
 
+
 def output_file(path: Path | str, suffix: str) -> Path:
     """The file to write for `path`, ending in `suffix` (".pdf", ".xlsx"), its folder created if missing."""
     from dhr_tracker.errors import UserError
@@ -107,8 +115,10 @@ def output_file(path: Path | str, suffix: str) -> Path:
     if path.suffix == "":
         path = path.with_name(path.name + suffix)
     elif path.suffix.lower() != suffix:
-        raise UserError(f"{path.name} should end in {suffix} (the file written is a {suffix[1:].upper()} file). "
-                        f"Use a name such as {path.stem}{suffix}.")
+        raise UserError(
+            f"{path.name} should end in {suffix} (the file written is a {suffix[1:].upper()} file). "
+            f"Use a name such as {path.stem}{suffix}."
+        )
     if path.is_dir():
         raise UserError(f"{path} is a folder. Give a file name ending in {suffix}.")
     output_folder(path.parent)
@@ -124,7 +134,9 @@ def output_folder(path: Path | str) -> Path:
         raise UserError(f"{path} is a file, not a folder. Choose a folder to write into.")
     missing = [folder for folder in (path, *path.parents) if not folder.exists()]
     try:
-        for folder in reversed(missing):  # each new folder owner-only (mkdir's parents=True leaves parents at the umask)
+        for folder in reversed(
+            missing
+        ):  # each new folder owner-only (mkdir's parents=True leaves parents at the umask)
             folder.mkdir(mode=0o700, exist_ok=True)
     except OSError as error:
         raise UserError(f"Cannot create the folder {path}: {error.strerror or error}.") from None

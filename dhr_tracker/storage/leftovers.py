@@ -72,8 +72,10 @@ def clear_leftovers(database_path: Path) -> list[str]:
         notes.append(f"removed {path.name}, a restore that was interrupted before it replaced the database")
     if found.restored_over_journal is not None:
         found.restored_over_journal.unlink(missing_ok=True)
-        notes.append(f"removed {found.restored_over_journal.name}: it belongs to the database a restore replaced "
-                     "(a copy of it is kept beside that database's kept copy)")
+        notes.append(
+            f"removed {found.restored_over_journal.name}: it belongs to the database a restore replaced "
+            "(a copy of it is kept beside that database's kept copy)"
+        )
     for note in notes:
         log.warning("%s: %s", database_path.name, note)
     return notes
@@ -89,5 +91,8 @@ def refuse_reading_over_a_restore_journal(database_path: Path) -> None:
             "(in the app, or any command that changes it) to finish the restore, then try again."
         )
     for path in found.partial_copies + found.unfinished_restores:
-        log.warning("%s: %s was left by an interrupted copy; it is removed when the database is next opened for changes.",
-                    database_path.name, path.name)
+        log.warning(
+            "%s: %s was left by an interrupted copy; it is removed when the database is next opened for changes.",
+            database_path.name,
+            path.name,
+        )

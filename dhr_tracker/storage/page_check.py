@@ -26,8 +26,10 @@ PAGES_TRIED = 8
 
 def _page_hmac_ok(hmac_key: bytes, page: bytes, number: int) -> bool:
     start = SALT_SIZE if number == 1 else 0
-    expected = hmac.new(hmac_key, page[start:PAGE_SIZE - HMAC_SIZE] + number.to_bytes(4, "little"), hashlib.sha512).digest()
-    return hmac.compare_digest(expected, page[PAGE_SIZE - HMAC_SIZE:PAGE_SIZE])
+    expected = hmac.new(
+        hmac_key, page[start : PAGE_SIZE - HMAC_SIZE] + number.to_bytes(4, "little"), hashlib.sha512
+    ).digest()
+    return hmac.compare_digest(expected, page[PAGE_SIZE - HMAC_SIZE : PAGE_SIZE])
 
 
 def first_page_damaged(path: Path, passphrase: str) -> bool:
@@ -42,4 +44,4 @@ def first_page_damaged(path: Path, passphrase: str) -> bool:
     if _page_hmac_ok(hmac_key, data[:PAGE_SIZE], 1):
         return False
     pages = len(data) // PAGE_SIZE
-    return any(_page_hmac_ok(hmac_key, data[(n - 1) * PAGE_SIZE:n * PAGE_SIZE], n) for n in range(2, pages + 1))
+    return any(_page_hmac_ok(hmac_key, data[(n - 1) * PAGE_SIZE : n * PAGE_SIZE], n) for n in range(2, pages + 1))

@@ -26,7 +26,9 @@ class Strength:
 
 def estimate_strength(passphrase: str) -> Strength:
     if not passphrase:
-        return Strength(0, SCORE_LABELS[0], f"Use at least {MINIMUM_LENGTH} characters; four or more unrelated words work well.")
+        return Strength(
+            0, SCORE_LABELS[0], f"Use at least {MINIMUM_LENGTH} characters; four or more unrelated words work well."
+        )
     result = zxcvbn(passphrase[:200])
     feedback = result["feedback"]
     advice = " ".join(part for part in [feedback.get("warning", ""), *feedback.get("suggestions", [])] if part)

@@ -31,8 +31,8 @@ from dhr_tracker import APPLICATION_ID, __version__
 from dhr_tracker.security import audit
 from dhr_tracker.storage import migrate
 from dhr_tracker.storage.access import REAL_NAMES_READABLE
-from dhr_tracker.storage.sessions import Database
 from dhr_tracker.storage.errors import NewerSchema, StorageError
+from dhr_tracker.storage.sessions import Database
 
 DRIVER = "postgresql+psycopg"
 SAFE_SSL_MODES = {"verify-full"}
@@ -72,7 +72,9 @@ def server_url(target: str) -> tuple[URL, list[str]]:
     try:
         url = make_url(target)
     except exc.ArgumentError:
-        raise StorageError(f"'{_without_password(target)}' is not a database URL. Write it as postgresql://ROLE@HOST/DATABASE.") from None
+        raise StorageError(
+            f"'{_without_password(target)}' is not a database URL. Write it as postgresql://ROLE@HOST/DATABASE."
+        ) from None
     if url.password is not None:
         raise StorageError(
             "The database URL contains a password. Never put a password on the command line or in a URL "
@@ -163,17 +165,20 @@ class TeamDatabase(Database):
 
     shared = True
 
-    def __init__(self, shown: str, engine: Engine, *, read_only: bool = False, notes: list[str] | None = None,
-                 target: str = ""):
+    def __init__(
+        self, shown: str, engine: Engine, *, read_only: bool = False, notes: list[str] | None = None, target: str = ""
+    ):
         super().__init__(None, engine, read_only=read_only)  # type: ignore[arg-type]  # no file
         self._shown = shown
         self.target = target  # the URL as given (never holds a password: server_url refuses one)
         self.notes = list(notes or [])  # warnings about the connection, for the caller to show
         with engine.connect() as connection:
-            readable = connection.execute(text(
-                "SELECT has_column_privilege('dhr_case', 'victim_real_name', 'SELECT') "
-                "AND has_column_privilege('dhr_case', 'perpetrator_real_name', 'SELECT')"
-            )).scalar()
+            readable = connection.execute(
+                text(
+                    "SELECT has_column_privilege('dhr_case', 'victim_real_name', 'SELECT') "
+                    "AND has_column_privilege('dhr_case', 'perpetrator_real_name', 'SELECT')"
+                )
+            ).scalar()
         self._sessions.configure(info={audit.APPEND_HOOK: begin_audit_append, REAL_NAMES_READABLE: bool(readable)})
 
     @property
@@ -207,13 +212,17 @@ def refusal_message(error: exc.DBAPIError) -> str | None:
     orig = getattr(error, "orig", None)
     state = getattr(orig, "sqlstate", None)
     if state in ("40001", "40P01"):  # serialization_failure, deadlock_detected
-        return ("Another person's save ran into this one at the same moment, and the server stopped this one. "
-                "Nothing of it was saved: save it again.")
+        return (
+            "Another person's save ran into this one at the same moment, and the server stopped this one. "
+            "Nothing of it was saved: save it again."
+        )
     if state not in ("42501", "25006"):  # insufficient_privilege, read_only_sql_transaction
         return None
     detail = str(orig).strip().splitlines()[0]
-    return (f"The team database's server refused this for your role ({detail}). Nothing was changed. "
-            "Ask the database administrator if your role should allow it (docs/TEAM.md).")
+    return (
+        f"The team database's server refused this for your role ({detail}). Nothing was changed. "
+        "Ask the database administrator if your role should allow it (docs/TEAM.md)."
+    )
 
 
 def begin_audit_append(connection: Connection) -> str:
@@ -244,9 +253,13 @@ def create_digest_views(connection: Connection) -> None:
         sql, _width = row_digest.state_sql(table.name, "postgresql")
         keys = [column.name for column in table.primary_key.columns]
         connection.execute(text(f"CREATE VIEW {quoted(view)} AS {digest_view_select(table.name, keys, sql)}"))
-        definitions[view] = connection.execute(text("SELECT pg_get_viewdef(CAST(:view AS regclass))"), {"view": view}).scalar()
+        definitions[view] = connection.execute(
+            text("SELECT pg_get_viewdef(CAST(:view AS regclass))"), {"view": view}
+        ).scalar()
     connection.execute(
-        text("INSERT INTO app_meta (key, value) VALUES (:key, :value) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+        text(
+            "INSERT INTO app_meta (key, value) VALUES (:key, :value) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+        ),
         {"key": DIGEST_VIEWS_KEY, "value": json.dumps(definitions, sort_keys=True)},
     )
 
@@ -254,9 +267,10 @@ def create_digest_views(connection: Connection) -> None:
 def drop_digest_views(connection: Connection) -> None:
     from dhr_tracker.storage.row_state import DIGEST_VIEW_PREFIX, quoted
 
-    for (view,) in connection.execute(text(
-        "SELECT viewname FROM pg_views WHERE schemaname = 'public' AND viewname LIKE :prefix"
-    ), {"prefix": DIGEST_VIEW_PREFIX.replace("_", "\\_") + "%"}).all():
+    for (view,) in connection.execute(
+        text("SELECT viewname FROM pg_views WHERE schemaname = 'public' AND viewname LIKE :prefix"),
+        {"prefix": DIGEST_VIEW_PREFIX.replace("_", "\\_") + "%"},
+    ).all():
         connection.execute(text(f"DROP VIEW {quoted(view)}"))
 
 
@@ -267,13 +281,20 @@ def digest_view_problems(connection: Connection) -> list[str]:
 
     from dhr_tracker.storage.row_state import DIGEST_VIEW_PREFIX
 
-    recorded = connection.execute(text("SELECT value FROM app_meta WHERE key = :key"), {"key": DIGEST_VIEWS_KEY}).scalar()
+    recorded = connection.execute(
+        text("SELECT value FROM app_meta WHERE key = :key"), {"key": DIGEST_VIEWS_KEY}
+    ).scalar()
     if recorded is None:
-        return ["the views through which roles that may not read the data verify it were never made "
-                "(open the team database once for changes as its owner)"]
-    found: dict[str, str] = dict(connection.execute(text(
-        "SELECT viewname, definition FROM pg_views WHERE schemaname = 'public' AND viewname LIKE :prefix"
-    ), {"prefix": DIGEST_VIEW_PREFIX.replace("_", "\\_") + "%"}).all())
+        return [
+            "the views through which roles that may not read the data verify it were never made "
+            "(open the team database once for changes as its owner)"
+        ]
+    found: dict[str, str] = dict(
+        connection.execute(
+            text("SELECT viewname, definition FROM pg_views WHERE schemaname = 'public' AND viewname LIKE :prefix"),
+            {"prefix": DIGEST_VIEW_PREFIX.replace("_", "\\_") + "%"},
+        ).all()
+    )
     problems = []
     for view, definition in sorted(json.loads(recorded).items()):
         if view not in found:
@@ -288,8 +309,9 @@ def digest_view_for(connection: Connection, table: str) -> str | None:
     columns; None when it may (then the digests are computed from the table itself)."""
     from dhr_tracker.storage.row_state import digest_view_name
 
-    readable = connection.execute(text("SELECT has_table_privilege(CAST(:table AS regclass), 'SELECT')"),
-                                  {"table": table}).scalar()
+    readable = connection.execute(
+        text("SELECT has_table_privilege(CAST(:table AS regclass), 'SELECT')"), {"table": table}
+    ).scalar()
     return None if readable else digest_view_name(table)
 
 
@@ -301,14 +323,17 @@ def realign_id_sequences(session: Session) -> None:
         key = list(table.primary_key.columns)
         if len(key) != 1 or key[0].name != "id":
             continue  # tables keyed by a date, a text key or a pair of ids have no sequence
-        session.execute(text(
-            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-            f"COALESCE((SELECT max(id) FROM {table.name}), 0) + 1, false)"
-        ))
+        session.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                f"COALESCE((SELECT max(id) FROM {table.name}), 0) + 1, false)"
+            )
+        )
 
 
-def open_team_database(target: str, *, password: str | None = None, upgrade: bool = True,
-                       read_only: bool = False) -> TeamDatabase:
+def open_team_database(
+    target: str, *, password: str | None = None, upgrade: bool = True, read_only: bool = False
+) -> TeamDatabase:
     """Connect to a team database; run pending migrations first (one client at a time) when opened for changes."""
     url, notes = server_url(target)
     shown = _display(url)
@@ -346,14 +371,20 @@ def open_team_database(target: str, *, password: str | None = None, upgrade: boo
     return TeamDatabase(shown, engine, read_only=read_only, notes=notes, target=target)
 
 
-def create_team_database(target: str, *, password: str | None = None, with_reference_data: bool = True,
-                         fill: Callable[[Session], None] | None = None) -> TeamDatabase:
+def create_team_database(
+    target: str,
+    *,
+    password: str | None = None,
+    with_reference_data: bool = True,
+    fill: Callable[[Session], None] | None = None,
+) -> TeamDatabase:
     """Set up DHR Tracker in an existing, empty database on the server (the DBA created it), or write nothing.
 
     `fill(session)`, if given, loads the content in the same transaction as the schema, so that a
     failure anywhere (e.g. moving a database in) leaves the server database as empty as it was.
     """
     from dhr_tracker.reference_data import seed_reference_data
+
     url, notes = server_url(target)
     shown = _display(url)
     engine = _engine(url, password=password)
@@ -366,8 +397,10 @@ def create_team_database(target: str, *, password: str | None = None, with_refer
             migrate.upgrade_to_head(connection)
             create_digest_views(connection)
             connection.execute(
-                text("INSERT INTO app_meta (key, value) VALUES ('created_with_version', :version), ('created_at', :at)"),
-                {"version": __version__, "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")},
+                text(
+                    "INSERT INTO app_meta (key, value) VALUES ('created_with_version', :version), ('created_at', :at)"
+                ),
+                {"version": __version__, "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")},
             )
             # Seeded and filled outside the audit trail's sessions, in the schema's transaction; then, as for a
             # local file, recorded as the trail's first baseline so that every row is accounted for. A fill that
@@ -379,10 +412,15 @@ def create_team_database(target: str, *, password: str | None = None, with_refer
                 if fill is not None:
                     fill(session)
                     session.flush()
-                opened_by_an_import = session.execute(text("SELECT 1 FROM audit_entry WHERE action = 'import' LIMIT 1")).first()
+                opened_by_an_import = session.execute(
+                    text("SELECT 1 FROM audit_entry WHERE action = 'import' LIMIT 1")
+                ).first()
                 if not opened_by_an_import:
-                    audit.record_baseline(session.connection(), "new team database: the data it was set up with",
-                                          user=begin_audit_append(session.connection()))
+                    audit.record_baseline(
+                        session.connection(),
+                        "new team database: the data it was set up with",
+                        user=begin_audit_append(session.connection()),
+                    )
     except BaseException:
         engine.dispose()
         raise

@@ -42,11 +42,13 @@ def _postgres_value(column: str, kind: TypeEngine) -> str:
 
 
 def _type_of(column: object) -> TypeEngine:
-    kind = getattr(column, "type")
+    kind = column.type
     return kind.impl_instance if isinstance(kind, TypeDecorator) else kind  # UTCDateTime by what it stores
 
 
-def state_expression(dialect: str, columns: Sequence[object], link: tuple[str, Sequence[tuple[str, str]], Sequence[str]] | None = None) -> str:
+def state_expression(
+    dialect: str, columns: Sequence[object], link: tuple[str, Sequence[tuple[str, str]], Sequence[str]] | None = None
+) -> str:
     """The SQL expression of the canonical state of a row of `t`.
 
     `columns`: the table's columns (with `.name` and `.type`), in any order (they are sorted by name).
@@ -59,8 +61,11 @@ def state_expression(dialect: str, columns: Sequence[object], link: tuple[str, S
         link_table, pairs, others = link
         joined = " AND ".join(f"l.{quoted(owner)} = t.{quoted(key)}" for owner, key in pairs)
         row_text = " || ',' || ".join(f"CAST(l.{quoted(name)} AS TEXT)" for name in others)
-        aggregate = (f"group_concat({row_text}, ';' ORDER BY {row_text})" if dialect == "sqlite"
-                     else f"string_agg({row_text}, ';' ORDER BY {row_text} COLLATE \"C\")")
+        aggregate = (
+            f"group_concat({row_text}, ';' ORDER BY {row_text})"
+            if dialect == "sqlite"
+            else f"string_agg({row_text}, ';' ORDER BY {row_text} COLLATE \"C\")"
+        )
         link_text = f"(SELECT {aggregate} FROM {quoted(link_table)} AS l WHERE {joined})"
     if dialect == "sqlite":
         parts = [f"t.{quoted(column.name)}" for column in ordered]  # type: ignore[attr-defined]
@@ -96,8 +101,9 @@ def digest_view_name(table: str) -> str:
 def digest_view_select(table: str, keys: Sequence[str], state: str) -> str:
     """The SELECT of a table's digest view: its key columns, then `row_digest` (lower-case hex SHA-256)."""
     columns = ", ".join(f"t.{quoted(name)}" for name in keys)
-    return (f"SELECT {columns}, encode(sha256(convert_to({state}, 'UTF8')), 'hex') AS row_digest "
-            f"FROM {quoted(table)} AS t")
+    return (
+        f"SELECT {columns}, encode(sha256(convert_to({state}, 'UTF8')), 'hex') AS row_digest FROM {quoted(table)} AS t"
+    )
 
 
 def streaming_cursor(driver_connection, dialect: str):

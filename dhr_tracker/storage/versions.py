@@ -21,8 +21,12 @@ from dhr_tracker.model import AuditEntry
 _PENDING = "dhr_versioned_writes"
 _INSTALLED_FLAG = "_dhr_versions_installed"
 RECORD_NAMES = {
-    "dhr_case": "case", "qa_round": "QA round", "parallel_process": "parallel process",
-    "agency_contact": "agency contact", "update_round": "update round", "update_request": "update request",
+    "dhr_case": "case",
+    "qa_round": "QA round",
+    "parallel_process": "parallel process",
+    "agency_contact": "agency contact",
+    "update_round": "update round",
+    "update_request": "update request",
 }
 
 
@@ -33,7 +37,9 @@ def _note_versioned_writes(session: Session, _flush_context: Any, _instances: An
         mapper = state.mapper
         if mapper.version_id_col is None or state.identity is None:
             continue
-        noted.append((mapper, state.identity, state.committed_state.get("row_version", obj.__dict__.get("row_version"))))
+        noted.append(
+            (mapper, state.identity, state.committed_state.get("row_version", obj.__dict__.get("row_version")))
+        )
 
 
 def _forget(session: Session, *_args: Any) -> None:
@@ -53,12 +59,15 @@ def _refusal(session: Session, table: str, entity_id: str, *, removed: bool) -> 
     last = session.execute(
         select(AuditEntry.os_user, AuditEntry.at)
         .where(AuditEntry.entity == table, AuditEntry.entity_id == entity_id)
-        .order_by(AuditEntry.id.desc()).limit(1)
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
     ).first()
     who = f"{last.os_user} at {format_local_time(last.at)}" if last else "someone else"
     if removed:
-        return ValidationError(f"This {what} was removed by {who} since you opened it; your change was not saved.",
-                               rule="changed_since_opened")
+        return ValidationError(
+            f"This {what} was removed by {who} since you opened it; your change was not saved.",
+            rule="changed_since_opened",
+        )
     return ValidationError(
         f"This {what} was changed by {who} since you opened it; your change was not saved. "
         "Open it again to see their change, then make yours.",
@@ -66,8 +75,13 @@ def _refusal(session: Session, table: str, entity_id: str, *, removed: bool) -> 
     )
 
 
-def refuse_if_changed_since(session: Session, record: Any, opened_version: int | None,
-                            opened: dict[str, Any] | None = None, now: dict[str, Any] | None = None) -> None:
+def refuse_if_changed_since(
+    session: Session,
+    record: Any,
+    opened_version: int | None,
+    opened: dict[str, Any] | None = None,
+    now: dict[str, Any] | None = None,
+) -> None:
     """For a form kept open across units of work: refuse to save `record` if someone saved it after it
     was shown at `opened_version`. With `opened` and `now` (the form's fields as shown, and as stored
     now), only a change to those fields counts, so a change made elsewhere (a stage moved on by a
@@ -77,7 +91,9 @@ def refuse_if_changed_since(session: Session, record: Any, opened_version: int |
     if opened is not None and now is not None and opened == now:
         return
     state = inspect(record)
-    raise _refusal(session, state.mapper.local_table.name, ",".join(str(part) for part in state.identity), removed=False)
+    raise _refusal(
+        session, state.mapper.local_table.name, ",".join(str(part) for part in state.identity), removed=False
+    )
 
 
 def conflict(database: Any, session: Session) -> ValidationError:
@@ -86,7 +102,9 @@ def conflict(database: Any, session: Session) -> ValidationError:
     with database.session() as fresh:
         for mapper, identity, read_version in noted:
             current = fresh.execute(
-                select(mapper.version_id_col).where(*[column == value for column, value in zip(mapper.primary_key, identity)])
+                select(mapper.version_id_col).where(
+                    *[column == value for column, value in zip(mapper.primary_key, identity)]
+                )
             ).scalar()
             if current is not None and current == read_version:
                 continue

@@ -86,7 +86,7 @@ class Holder:
 
     @classmethod
     def of_this_process(cls) -> Holder:
-        started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         return cls(os.getpid(), socket.gethostname(), current_user(), started)
 
     @classmethod
@@ -196,9 +196,17 @@ def _open_lock_file(lock_path: Path) -> int:
     The lock file is truncated and written, so a link planted at `<database>.lock` would make DHR Tracker
     overwrite whatever it points at.
     """
-    planted = (f"{lock_path} is not DHR Tracker's lock file ({{what}}). Someone or something put it there; "
-               "nothing was changed. Delete it, then open the database again.")
-    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    planted = (
+        f"{lock_path} is not DHR Tracker's lock file ({{what}}). Someone or something put it there; "
+        "nothing was changed. Delete it, then open the database again."
+    )
+    flags = (
+        os.O_RDWR
+        | os.O_CREAT
+        | getattr(os, "O_BINARY", 0)
+        | getattr(os, "O_NOFOLLOW", 0)
+        | getattr(os, "O_NONBLOCK", 0)
+    )
     if os.path.islink(lock_path):  # also where O_NOFOLLOW does not exist (Windows)
         raise LockFileRefused(planted.format(what="a symbolic link"))
     try:
@@ -210,8 +218,13 @@ def _open_lock_file(lock_path: Path) -> int:
             raise LockFileRefused(planted.format(what="not a plain file")) from None
         raise
     facts = os.fstat(descriptor)
-    problem = ("not a plain file" if not stat.S_ISREG(facts.st_mode)
-               else "a second name for another file (a hard link)" if facts.st_nlink > 1 else "")
+    problem = (
+        "not a plain file"
+        if not stat.S_ISREG(facts.st_mode)
+        else "a second name for another file (a hard link)"
+        if facts.st_nlink > 1
+        else ""
+    )
     if problem:
         os.close(descriptor)
         raise LockFileRefused(planted.format(what=problem))
@@ -260,10 +273,14 @@ def _acquire(database_path: Path) -> WriterLock:
     file_lock = _lock_database_file(database_path)
     if file_lock == -1:
         holder = _read_holder_at(lock_path)
-        raise DatabaseInUse(in_use_message(database_path, holder) if holder else (
-            f"{database_path} is open for changes in another DHR Tracker process, under another name for the same file "
-            "(a link). Only one program may change the database at a time: close it there, then try again."
-        ))
+        raise DatabaseInUse(
+            in_use_message(database_path, holder)
+            if holder
+            else (
+                f"{database_path} is open for changes in another DHR Tracker process, under another name for the same file "
+                "(a link). Only one program may change the database at a time: close it there, then try again."
+            )
+        )
     try:
         lock = _acquire_lock_file(database_path, lock_path, me)
     except BaseException:
@@ -279,7 +296,9 @@ def _acquire_lock_file(database_path: Path, lock_path: Path, me: Holder) -> Writ
         descriptor = _open_lock_file(lock_path)
         try:
             if not _try_os_lock(descriptor):
-                raise DatabaseInUse(in_use_message(database_path, _read_holder(descriptor) or _read_holder_at(lock_path)))
+                raise DatabaseInUse(
+                    in_use_message(database_path, _read_holder(descriptor) or _read_holder_at(lock_path))
+                )
             try:
                 same_file = os.path.samestat(os.fstat(descriptor), os.stat(lock_path))
             except FileNotFoundError:
@@ -298,7 +317,11 @@ def _acquire_lock_file(database_path: Path, lock_path: Path, me: Holder) -> Writ
             if previous is not None:
                 # Same computer and we hold the operating-system lock: the process that wrote this ended
                 # without releasing it (a crash or a power cut). Its pid may even have been reused since.
-                log.info("Recovered a stale lock left by process %s (running now: %s).", previous.pid, _pid_alive(previous.pid))
+                log.info(
+                    "Recovered a stale lock left by process %s (running now: %s).",
+                    previous.pid,
+                    _pid_alive(previous.pid),
+                )
             os.ftruncate(descriptor, 0)
             os.lseek(descriptor, 0, os.SEEK_SET)
             os.write(descriptor, me.to_text().encode("utf-8"))

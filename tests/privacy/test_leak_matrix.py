@@ -26,26 +26,34 @@ from pathlib import Path
 
 import pypdf
 import pytest
+from dhr_tracker.learning.figures import annual_figures
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from dhr_tracker.cli import main
 from dhr_tracker.errors import UserError
-from dhr_tracker.reports.letters import write_letters
 from dhr_tracker.exchange.archive import write_archive
-from dhr_tracker.exchange.sheets.export import export_file
-from dhr_tracker.meetings import find_meeting
 from dhr_tracker.exchange.packs.content import find_round
 from dhr_tracker.exchange.packs.make import make_packs
-from dhr_tracker.learning.figures import annual_figures
+from dhr_tracker.exchange.sheets.export import export_file
 from dhr_tracker.learning.themes import set_case_themes, set_recommendation_themes
-from dhr_tracker.model import (Agency, Case, ImplementationEvidence, Meeting, Recommendation, StatusProposal, Theme,
-                               UpdatePack)
+from dhr_tracker.meetings import find_meeting
+from dhr_tracker.model import (
+    Agency,
+    Case,
+    ImplementationEvidence,
+    Meeting,
+    Recommendation,
+    StatusProposal,
+    Theme,
+    UpdatePack,
+)
 from dhr_tracker.privacy.channels import CHANNELS
 from dhr_tracker.privacy.normalise import folded_words
 from dhr_tracker.reports.action_plan import write_action_plan
 from dhr_tracker.reports.briefing import write_briefing
 from dhr_tracker.reports.learning_pack import write_pack
+from dhr_tracker.reports.letters import write_letters
 from dhr_tracker.reports.pseudonyms import RealNameGuard
 from dhr_tracker.vocabulary import RecommendationStatus
 from tests.conftest import PASSPHRASE
@@ -84,7 +92,9 @@ def _pdf_text(path) -> str:
 def _xlsx_text(source) -> str:
     """Every cell of every sheet (hidden ones too) and the workbook's title."""
     book = load_workbook(io.BytesIO(source) if isinstance(source, bytes) else source)
-    cells = [str(cell) for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row if cell is not None]
+    cells = [
+        str(cell) for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row if cell is not None
+    ]
     return "\n".join([str(book.properties.title or ""), *cells])
 
 
@@ -102,7 +112,7 @@ def _eml_text(path) -> str:
 def _leaked(variant: str, text: str) -> bool:
     wanted = folded_words(variant)[-2:]
     got = folded_words(text)
-    return any(got[i:i + len(wanted)] == wanted for i in range(len(got)))
+    return any(got[i : i + len(wanted)] == wanted for i in range(len(got)))
 
 
 class Refused(Exception):
@@ -157,8 +167,11 @@ def _stage(database, meeting_on: dt.date, tmp_path, capsys, text: str) -> Scene:
         other.victim_real_name, other.perpetrator_real_name = NAMES_B
         # The first recommendation of the first agency by name: that agency's update pack (the caseload's
         # round asks it first) and the escalations listing name its case.
-        first = session.scalar(select(Recommendation).join(Agency, Recommendation.lead_agency_id == Agency.id)
-                               .order_by(Agency.name, Recommendation.id))
+        first = session.scalar(
+            select(Recommendation)
+            .join(Agency, Recommendation.lead_agency_id == Agency.id)
+            .order_by(Agency.name, Recommendation.id)
+        )
         target = first.case
         scene.reference, scene.number, scene.agency = target.reference, first.number, first.lead_agency.name
         # A pack sent to that agency earlier, returned as it went under a name the sender chose (`packs import`).
@@ -167,9 +180,11 @@ def _stage(database, meeting_on: dt.date, tmp_path, capsys, text: str) -> Scene:
         shutil.copyfile(sent.workbook, tmp_path / "returned" / f"{text}.xlsx")
         # A year and a figure that list the target case (found before the edit: the pseudonym changes no figure).
         scene.kpi_year, scene.kpi_figure = next(
-            (year, figure.name) for year in range(TODAY.year, TODAY.year - 4, -1)
+            (year, figure.name)
+            for year in range(TODAY.year, TODAY.year - 4, -1)
             for figure in annual_figures(session, year, today=TODAY).figures
-            if any(line.reference == target.reference for row in figure.rows for line in row.cases))
+            if any(line.reference == target.reference for row in figure.rows for line in row.cases)
+        )
         target.pseudonym = text
         meeting = session.scalar(select(Meeting).where(Meeting.held_on == meeting_on))
         meeting.location = f"Home of {text}"  # the meetings listing shows where
@@ -180,29 +195,48 @@ def _stage(database, meeting_on: dt.date, tmp_path, capsys, text: str) -> Scene:
         set_recommendation_themes(session, first, [learning.name])
         renamed.name = f"Learning from {text}"
         # `implementation` shows the evidence seen; `packs proposals` the case of each proposal.
-        session.add(ImplementationEvidence(recommendation_id=first.id, reference=f"Letter to {text}",
-                                           seen_on=dt.date(2026, 10, 1), checked_by="Pat Example"))
+        session.add(
+            ImplementationEvidence(
+                recommendation_id=first.id,
+                reference=f"Letter to {text}",
+                seen_on=dt.date(2026, 10, 1),
+                checked_by="Pat Example",
+            )
+        )
         pack = session.scalar(select(UpdatePack).where(UpdatePack.file_name == sent.workbook.name))
-        session.add(StatusProposal(pack_id=pack.id, recommendation_id=first.id, from_status=first.status,
-                                   proposed_status=RecommendationStatus.COMPLETED_AWAITING_EVIDENCE,
-                                   proposed_on=dt.date(2026, 10, 2), proposed_by="Pat Example"))
+        session.add(
+            StatusProposal(
+                pack_id=pack.id,
+                recommendation_id=first.id,
+                from_status=first.status,
+                proposed_status=RecommendationStatus.COMPLETED_AWAITING_EVIDENCE,
+                proposed_on=dt.date(2026, 10, 2),
+                proposed_by="Pat Example",
+            )
+        )
         # `repeated`: another review's recommendation worded like the target's, so it lists the target case.
-        twin = session.scalar(select(Recommendation).where(Recommendation.case_id != target.id).order_by(Recommendation.id))
+        twin = session.scalar(
+            select(Recommendation).where(Recommendation.case_id != target.id).order_by(Recommendation.id)
+        )
         twin.text = first.text
         scene.other_reference, scene.other_number = twin.case.reference, twin.number
-    (tmp_path / "events.jsonl").write_text(json.dumps(
-        {"event": "milestone", "case": text, "kind": "chair_appointed", "on": "01/02/2025"}) + "\n", encoding="utf-8")
+    (tmp_path / "events.jsonl").write_text(
+        json.dumps({"event": "milestone", "case": text, "kind": "chair_appointed", "on": "01/02/2025"}) + "\n",
+        encoding="utf-8",
+    )
     return scene
 
 
 # --- The producers: each makes one output the way a user does and reads it back -------------------------------
 
+
 def _briefing(scene: Scene) -> str:
     folder = scene.tmp_path / "b"
     folder.mkdir(exist_ok=True)
     with scene.database.transaction() as session:
-        result = write_briefing(session, find_meeting(session, scene.meeting_on), folder / "briefing.pdf",
-                                copies=1, as_of=TODAY)
+        result = write_briefing(
+            session, find_meeting(session, scene.meeting_on), folder / "briefing.pdf", copies=1, as_of=TODAY
+        )
     return "\n".join(_pdf_text(path) for path in result.files)
 
 
@@ -221,7 +255,9 @@ def _letters(scene: Scene) -> str:
 def _csv_export(scene: Scene) -> str:
     with scene.database.transaction() as session:
         result = export_file(session, "csv", scene.tmp_path / "csv")
-    return "\n".join(",".join(row) for path in result.paths for row in csv.reader(io.StringIO(path.read_text("utf-8-sig"))))
+    return "\n".join(
+        ",".join(row) for path in result.paths for row in csv.reader(io.StringIO(path.read_text("utf-8-sig")))
+    )
 
 
 def _xlsx_export(scene: Scene) -> str:
@@ -274,8 +310,11 @@ def _cli_files(scene: Scene, args: list, files) -> str:
 
 def _update_packs(scene: Scene) -> str:
     folder = scene.tmp_path / "packs"
-    return _cli_files(scene, ["packs", "make", "--meeting", scene.meeting_on.isoformat(), "--out", folder,
-                              "--agency", scene.agency], lambda: sorted(folder.glob("*")) if folder.exists() else [])
+    return _cli_files(
+        scene,
+        ["packs", "make", "--meeting", scene.meeting_on.isoformat(), "--out", folder, "--agency", scene.agency],
+        lambda: sorted(folder.glob("*")) if folder.exists() else [],
+    )
 
 
 def _pack_import_report(scene: Scene) -> str:
@@ -293,8 +332,10 @@ def _seminar_pack(scene: Scene) -> str:
 def _kpi_file(suffix: str):
     def produce(scene: Scene) -> str:
         path = scene.out(f"figures{suffix}")
-        return _cli_files(scene, ["kpi", "--year", scene.kpi_year, "--as-of", TODAY.isoformat(), "--out", path],
-                          lambda: [path])
+        return _cli_files(
+            scene, ["kpi", "--year", scene.kpi_year, "--as-of", TODAY.isoformat(), "--out", path], lambda: [path]
+        )
+
     return produce
 
 
@@ -315,6 +356,7 @@ def _record_report(scene: Scene) -> str:
 def _listing(*args: str):
     def produce(scene: Scene) -> str:
         return scene.cli(*(arg.format(**vars(scene)) for arg in args))
+
     return produce
 
 
@@ -345,19 +387,35 @@ CLI_PRODUCERS = [
     Producer("deadlines", C, _listing("deadlines", "--as-of", TODAY.isoformat())),
     Producer("escalations --agency", C, _listing("escalations", "--agency", "{agency}", "--as-of", TODAY.isoformat())),
     # The trail keeps real-name free text as a digest (issue 12, item 4): it withholds, it need not refuse.
-    Producer("audit case --format json", C, _listing("audit", "case", "{reference}", "--format", "json"), must_refuse=False),
+    Producer(
+        "audit case --format json", C, _listing("audit", "case", "{reference}", "--format", "json"), must_refuse=False
+    ),
     Producer("meetings", C, _listing("meetings")),
     Producer("themes", C, _listing("themes")),
     Producer("themes --format json", C, _listing("themes", "--format", "json")),
     Producer("implementation", C, _listing("implementation", "--case", "{reference}", "--recommendation", "{number}")),
-    Producer("repeated --format json", C, _listing("repeated", "--case", "{other_reference}", "--recommendation",
-                                                   "{other_number}", "--format", "json")),
+    Producer(
+        "repeated --format json",
+        C,
+        _listing("repeated", "--case", "{other_reference}", "--recommendation", "{other_number}", "--format", "json"),
+    ),
     # The round's status is per agency (made, sent, returned, counts): no case, no free text to hold a name.
-    Producer("packs status", C, _listing("packs", "status", "--meeting", "{meeting_on}"), names_case=False, must_refuse=False),
+    Producer(
+        "packs status", C, _listing("packs", "status", "--meeting", "{meeting_on}"), names_case=False, must_refuse=False
+    ),
     Producer("packs proposals", C, _listing("packs", "proposals")),
-    Producer("kpi --figure", C, _listing("kpi", "--year", "{kpi_year}", "--as-of", TODAY.isoformat(), "--figure", "{kpi_figure}")),
-    Producer("kpi --figure --format json", C, _listing("kpi", "--year", "{kpi_year}", "--as-of", TODAY.isoformat(),
-                                                       "--figure", "{kpi_figure}", "--format", "json")),
+    Producer(
+        "kpi --figure",
+        C,
+        _listing("kpi", "--year", "{kpi_year}", "--as-of", TODAY.isoformat(), "--figure", "{kpi_figure}"),
+    ),
+    Producer(
+        "kpi --figure --format json",
+        C,
+        _listing(
+            "kpi", "--year", "{kpi_year}", "--as-of", TODAY.isoformat(), "--figure", "{kpi_figure}", "--format", "json"
+        ),
+    ),
     # The figures print counts only, but the guard reads the cases behind them too: it refuses all the same.
     Producer("kpi", C, _listing("kpi", "--year", "{kpi_year}", "--as-of", TODAY.isoformat()), names_case=False),
     # Before `packs make`, which replaces the pack this one returns.
@@ -376,7 +434,10 @@ CLI_PRODUCERS = [
 # Channels not produced here, and the test that covers each: the screenshots render their own fictional demo
 # database (never the user's), so only their check of what each screen displays can be tried, in ui tests.
 COVERED_ELSEWHERE = {
-    "screenshots": ("tests/ui/test_clipboard_real_names.py", "test_a_screenshot_reads_what_is_displayed_a_masked_name_included"),
+    "screenshots": (
+        "tests/ui/test_clipboard_real_names.py",
+        "test_a_screenshot_reads_what_is_displayed_a_masked_name_included",
+    ),
 }
 
 
@@ -419,14 +480,25 @@ def test_every_producer_shows_the_text_under_test(caseload, qapp, tmp_path, caps
     scene = _stage(database, meeting_on, tmp_path, capsys, "Quillon")
     outputs, refusals = _run(scene, monkeypatch)
     assert refusals == {}
-    silent = [name for name, text in outputs.items() if "quillon" not in folded_words(text)
-              and next(p for p in LIBRARY_PRODUCERS + CLI_PRODUCERS if p.name == name).names_case]
+    silent = [
+        name
+        for name, text in outputs.items()
+        if "quillon" not in folded_words(text)
+        and next(p for p in LIBRARY_PRODUCERS + CLI_PRODUCERS if p.name == name).names_case
+    ]
     assert silent == []
 
 
 @pytest.mark.parametrize(("what", "variant"), VARIANTS, ids=[what for what, _ in VARIANTS])
-def test_every_channel_refuses_or_hides_every_way_of_writing_a_name(caseload, qapp, tmp_path, capsys,  # noqa: F811
-                                                                    monkeypatch, what, variant):
+def test_every_channel_refuses_or_hides_every_way_of_writing_a_name(
+    caseload,
+    qapp,
+    tmp_path,
+    capsys,  # noqa: F811
+    monkeypatch,
+    what,
+    variant,
+):
     database, meeting_on = caseload
     scene = _stage(database, meeting_on, tmp_path, capsys, variant)
     outputs, refusals = _run(scene, monkeypatch)
@@ -451,10 +523,15 @@ def test_the_reported_bug_a_name_at_the_end_of_a_line_stops_the_action_plan_and_
         case = recommendation.case
         case.victim_real_name = NAMES_A[0]
         reference = case.reference
-        for received_on, text in ((dt.date(2026, 3, 2), "Met the family of Philippa Pendragon-Hale"),
-                                  (dt.date(2026, 3, 9), "Training plan agreed")):
-            session.add(ProgressUpdate(recommendation_id=recommendation.id, received_on=received_on,
-                                       contact_name="Pat Example", text=text))
+        for received_on, text in (
+            (dt.date(2026, 3, 2), "Met the family of Philippa Pendragon-Hale"),
+            (dt.date(2026, 3, 9), "Training plan agreed"),
+        ):
+            session.add(
+                ProgressUpdate(
+                    recommendation_id=recommendation.id, received_on=received_on, contact_name="Pat Example", text=text
+                )
+            )
     with pytest.raises(UserError, match=reference) as refusal, database.transaction() as session:
         write_action_plan(session, reference, tmp_path / "plan.pdf", as_of=TODAY)
     assert "Pendragon" not in str(refusal.value)
@@ -470,7 +547,9 @@ def test_the_reported_bug_a_name_at_the_end_of_a_line_stops_the_action_plan_and_
         process.note = "Inquest opened on the death of Philippa Pendragon-Hale\nnext hearing in May"
     (tmp_path / "b").mkdir()
     with pytest.raises(UserError, match=reference) as refusal, database.transaction() as session:
-        write_briefing(session, find_meeting(session, meeting_on), tmp_path / "b" / "briefing.pdf", copies=2, as_of=TODAY)
+        write_briefing(
+            session, find_meeting(session, meeting_on), tmp_path / "b" / "briefing.pdf", copies=2, as_of=TODAY
+        )
     assert "parallel processes" in str(refusal.value) and "Pendragon" not in str(refusal.value)
     assert not list(tmp_path.glob("b/*.pdf"))
 
@@ -487,9 +566,14 @@ def test_ordinary_text_near_a_real_name_is_not_refused(caseload, tmp_path):  # n
         cases[1].victim_real_name, cases[1].perpetrator_real_name = "Rose Hathaway", "PENDRAGON-HALE, Philippa"
         session.scalar(select(Agency).order_by(Agency.id)).name = "Marchbanks Housing"
         # The first agency's first recommendation: in the caseload's update round, so in an update pack too.
-        recommendation = session.scalar(select(Recommendation).join(Agency, Recommendation.lead_agency_id == Agency.id)
-                                        .order_by(Agency.name, Recommendation.id))
-        recommendation.text = "Hale and hearty: mark the Rose Garden visit in the plan. Philippa from the council attends."
+        recommendation = session.scalar(
+            select(Recommendation)
+            .join(Agency, Recommendation.lead_agency_id == Agency.id)
+            .order_by(Agency.name, Recommendation.id)
+        )
+        recommendation.text = (
+            "Hale and hearty: mark the Rose Garden visit in the plan. Philippa from the council attends."
+        )
         reference, agency_id = recommendation.case.reference, recommendation.lead_agency_id
         theme = session.scalar(select(Theme).where(Theme.active.is_(True)).order_by(Theme.id))
         set_case_themes(session, recommendation.case, [theme.name])
@@ -522,8 +606,12 @@ def test_copies_are_removed_when_the_save_of_their_register_fails(caseload, tmp_
             assert all(path.exists() for path in result.files)  # written, not yet saved
             # A real failure at COMMIT: a deferred foreign-key violation is only checked when the transaction ends.
             session.execute(text("PRAGMA defer_foreign_keys = ON"))
-            session.execute(text("INSERT INTO progress_update (recommendation_id, received_on, contact_name, text, "
-                                 "evidence_reference, recorded_at) VALUES (999999, '2026-01-01', 'x', 'x', '', '2026-01-01')"))
+            session.execute(
+                text(
+                    "INSERT INTO progress_update (recommendation_id, received_on, contact_name, text, "
+                    "evidence_reference, recorded_at) VALUES (999999, '2026-01-01', 'x', 'x', '', '2026-01-01')"
+                )
+            )
     assert not list(out.parent.glob("*.pdf"))
     with database.transaction() as session:
         assert copy_register(session, find_meeting(session, meeting_on)) == []
@@ -542,13 +630,17 @@ def test_an_update_pack_draft_is_not_addressed_to_a_real_name(caseload, tmp_path
         case = session.scalar(select(Case).order_by(Case.id))
         case.victim_real_name = "SMITH, Jane"
         reference = case.reference
-        agency = session.scalar(select(Agency).join(Recommendation, Recommendation.lead_agency_id == Agency.id)
-                                .order_by(Agency.name))
+        agency = session.scalar(
+            select(Agency).join(Recommendation, Recommendation.lead_agency_id == Agency.id).order_by(Agency.name)
+        )
         for contact in [c for c in agency.contacts if c.level is ContactLevel.LEAD]:
             session.delete(contact)
         session.flush()
-        session.add(AgencyContact(agency_id=agency.id, level=ContactLevel.LEAD, name="Duty Manager",
-                                  email="jane.smith@example.org"))
+        session.add(
+            AgencyContact(
+                agency_id=agency.id, level=ContactLevel.LEAD, name="Duty Manager", email="jane.smith@example.org"
+            )
+        )
         agency_id = agency.id
     with pytest.raises(UserError, match=reference) as refusal, database.transaction() as session:
         make_packs(session, find_round(session, meeting_on), tmp_path / "packs", agency_id=agency_id)
@@ -588,7 +680,9 @@ def test_an_error_message_that_quotes_the_database_withholds_a_real_name(caseloa
     database.close()
     monkeypatch.setenv("DHR_TRACKER_PASSPHRASE", PASSPHRASE)
     capsys.readouterr()
-    code = main(["learning", "--theme", "learning from", "--out", str(tmp_path / "seminar.pdf"), "--db", str(database.path)])
+    code = main(
+        ["learning", "--theme", "learning from", "--out", str(tmp_path / "seminar.pdf"), "--db", str(database.path)]
+    )
     out, err = capsys.readouterr()
     assert code == 1 and out == ""
     assert "There is no theme called 'learning from'" in err and "Learning from the Rose Garden" in err

@@ -9,26 +9,49 @@ from hypothesis import strategies as st
 
 from dhr_tracker.privacy.guard import NameGuard, RealNameFound
 
-GUARD = NameGuard([("DHR-1", "PENDRAGON-HALE, Philippa"), ("DHR-2", "Mark Tillotson"), ("DHR-3", "Rose Hathaway"),
-                   ("DHR-4", "Marchbanks Okonkwo")])
+GUARD = NameGuard(
+    [
+        ("DHR-1", "PENDRAGON-HALE, Philippa"),
+        ("DHR-2", "Mark Tillotson"),
+        ("DHR-3", "Rose Hathaway"),
+        ("DHR-4", "Marchbanks Okonkwo"),
+    ]
+)
 
 
-@pytest.mark.parametrize("text", [
-    "Hale and hearty", "Mark the date in the diary", "mark", "The Rose Garden was closed",
-    "Marchbanks Housing attended", "Philippa from the council", "Janet Realnameson",
-    "Pendragon Road",  # a part of a double-barrelled surname alone is not flagged
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hale and hearty",
+        "Mark the date in the diary",
+        "mark",
+        "The Rose Garden was closed",
+        "Marchbanks Housing attended",
+        "Philippa from the council",
+        "Janet Realnameson",
+        "Pendragon Road",  # a part of a double-barrelled surname alone is not flagged
+    ],
+)
 def test_ordinary_report_text_is_not_refused(text):
     GUARD.check([text], where="briefing")
 
 
-@pytest.mark.parametrize("text", [
-    "Met the family of Philippa Pendragon-Hale<br/>02/03/2026",  # the bug: a name at the end of a line
-    "Mrs Pendragon-Hale", "Tillotson", "Mr Tillotson's car", "Hathaway",  # uncommon surnames alone
-    "TILLOTSON, Mark", "Mark J. Tillotson",
-    # Capitals that look like I (Cyrillic, Greek): the confusables skeleton writes them "l", a reader sees I.
-    "MR T\u0406LLOTSON", "T\u0399LLOTSON, MARK", "T\u04c0LLOTSON",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Met the family of Philippa Pendragon-Hale<br/>02/03/2026",  # the bug: a name at the end of a line
+        "Mrs Pendragon-Hale",
+        "Tillotson",
+        "Mr Tillotson's car",
+        "Hathaway",  # uncommon surnames alone
+        "TILLOTSON, Mark",
+        "Mark J. Tillotson",
+        # Capitals that look like I (Cyrillic, Greek): the confusables skeleton writes them "l", a reader sees I.
+        "MR T\u0406LLOTSON",
+        "T\u0399LLOTSON, MARK",
+        "T\u04c0LLOTSON",
+    ],
+)
 def test_names_are_caught(text):
     with pytest.raises(RealNameFound) as refusal:
         GUARD.check([text], where="briefing", field="progress update")
@@ -50,16 +73,32 @@ def test_a_pseudonym_sharing_any_word_with_a_real_name_is_found():
 
 FORENAMES = st.sampled_from(["Philippa", "Zoë", "Siobhán", "Anne-Marie", "Łukasz", "Jürgen", "Chloé", "Ottoline"])
 MIDDLES = st.lists(st.sampled_from(["Rose", "Ann", "Kwame", "Élodie"]), max_size=2)
-SURNAMES = st.sampled_from(["Pendragon-Hale", "O'Sullivan", "Quillfeather", "Straßmann", "Ní Bhraonáin",
-                            "Okonkwo-Reid", "D'Arcy-Ffoulkes", "Thistlewood"])
+SURNAMES = st.sampled_from(
+    [
+        "Pendragon-Hale",
+        "O'Sullivan",
+        "Quillfeather",
+        "Straßmann",
+        "Ní Bhraonáin",
+        "Okonkwo-Reid",
+        "D'Arcy-Ffoulkes",
+        "Thistlewood",
+    ]
+)
 
 
 def _variants(forename: str, middles: list[str], surname: str) -> list[str]:
     middle = " ".join(middles)
     full = " ".join(part for part in (forename, middle, surname) if part)
     return [
-        full, f"{forename} {surname}", f"{surname.upper()}, {forename}", f"{surname}, {forename} {middle}".strip(),
-        full.replace("'", "\u2019"), full.upper(), full.replace(" ", "\n"), f"Mrs {surname}",
+        full,
+        f"{forename} {surname}",
+        f"{surname.upper()}, {forename}",
+        f"{surname}, {forename} {middle}".strip(),
+        full.replace("'", "\u2019"),
+        full.upper(),
+        full.replace(" ", "\n"),
+        f"Mrs {surname}",
         "\u00ad".join(full),  # a soft hyphen between every letter
     ]
 

@@ -15,17 +15,25 @@ from sqlalchemy import select, update
 from dhr_tracker.casework.cases import create_case
 from dhr_tracker.cli.common import OUTPUT_GUARD, print_table
 from dhr_tracker.errors import UserError
-from dhr_tracker.exchange.sheets.export import export_tables
 from dhr_tracker.exchange.packs.content import find_round
 from dhr_tracker.exchange.packs.make import make_packs
+from dhr_tracker.exchange.sheets.export import export_tables
 from dhr_tracker.learning.themes import set_case_themes, set_recommendation_themes
-from dhr_tracker.model import (Agency, Case, ProgressUpdate, Recommendation, Theme, UpdateRequest, UpdateRequestItem,
-                               UpdateRound)
+from dhr_tracker.model import (
+    Agency,
+    Case,
+    ProgressUpdate,
+    Recommendation,
+    Theme,
+    UpdateRequest,
+    UpdateRequestItem,
+    UpdateRound,
+)
 from dhr_tracker.privacy.channels import ACTION_PLAN
 from dhr_tracker.reports.action_plan import gather_action_plan
 from dhr_tracker.reports.learning_pack import write_pack
-from dhr_tracker.vocabulary import RecommendationStatus
 from dhr_tracker.reports.pseudonyms import RealNameFound, RealNameGuard
+from dhr_tracker.vocabulary import RecommendationStatus
 from tests.privacy.test_matching import FORENAMES, MIDDLES, SURNAMES, _variants
 
 TODAY = dt.date(2026, 11, 23)
@@ -35,11 +43,18 @@ MEETING_ON = dt.date(2026, 12, 10)
 @pytest.fixture
 def one_case(database):
     with database.transaction() as session:
-        case = create_case(session, today=TODAY, reference="DHR-2025-01", pseudonym="Remy",
-                           notified_on=dt.date(2025, 1, 6), csp_area="Dover")
+        case = create_case(
+            session,
+            today=TODAY,
+            reference="DHR-2025-01",
+            pseudonym="Remy",
+            notified_on=dt.date(2025, 1, 6),
+            csp_area="Dover",
+        )
         agency = session.scalar(select(Agency).order_by(Agency.id))
-        recommendation = Recommendation(case=case, number="1", text="Train staff", lead_agency=agency,
-                                        status=RecommendationStatus.IN_PROGRESS)  # open and agreed: it goes in a pack
+        recommendation = Recommendation(
+            case=case, number="1", text="Train staff", lead_agency=agency, status=RecommendationStatus.IN_PROGRESS
+        )  # open and agreed: it goes in a pack
         session.add(recommendation)
         session.flush()
         # The review touches a learning theme (the seminar pack) and its agency is asked for an update (the pack).
@@ -54,10 +69,13 @@ def one_case(database):
     return database
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(forename=FORENAMES, middles=MIDDLES, surname=SURNAMES, stored_reversed=st.booleans(), data=st.data())
-def test_generated_names_are_stopped_in_every_channel(one_case, capsys, tmp_path, forename, middles, surname, stored_reversed,
-                                                      data):
+def test_generated_names_are_stopped_in_every_channel(
+    one_case, capsys, tmp_path, forename, middles, surname, stored_reversed, data
+):
     middle = " ".join(middles)
     stored = f"{surname.upper()}, {forename} {middle}".strip() if stored_reversed else f"{forename} {middle} {surname}"
     written = data.draw(st.sampled_from(_variants(forename, middles, surname)))
@@ -65,8 +83,14 @@ def test_generated_names_are_stopped_in_every_channel(one_case, capsys, tmp_path
         case = session.scalar(select(Case))
         case.victim_real_name = " ".join(stored.split())
         recommendation = session.scalar(select(Recommendation))
-        session.add(ProgressUpdate(recommendation=recommendation, received_on=dt.date(2026, 3, 2),
-                                   contact_name="Pat Example", text=f"Met the family of {written}"))
+        session.add(
+            ProgressUpdate(
+                recommendation=recommendation,
+                received_on=dt.date(2026, 3, 2),
+                contact_name="Pat Example",
+                text=f"Met the family of {written}",
+            )
+        )
         session.flush()
         with pytest.raises(UserError, match="DHR-2025-01"):
             export_tables(session)
@@ -89,6 +113,8 @@ def test_generated_names_are_stopped_in_every_channel(one_case, capsys, tmp_path
         session.execute(update(Recommendation).values(text=f"Write to the family of {written}"))
         seminar = tmp_path / "seminar.pdf"
         with pytest.raises(RealNameFound, match="DHR-2025-01"):
-            write_pack(session, session.scalar(select(Theme.name).where(Theme.active.is_(True)).order_by(Theme.id)), seminar)
+            write_pack(
+                session, session.scalar(select(Theme.name).where(Theme.active.is_(True)).order_by(Theme.id)), seminar
+            )
         assert not seminar.exists()
         session.rollback()

@@ -20,14 +20,29 @@ TODAY = dt.date(2026, 11, 23)
 
 
 def _case(session, reference, pseudonym, victim="PENDRAGON-HALE, Philippa", perpetrator=None):
-    return create_case(session, today=TODAY, reference=reference, pseudonym=pseudonym, notified_on=dt.date(2025, 1, 6),
-                       csp_area="Dover", victim_real_name=victim, perpetrator_real_name=perpetrator)
+    return create_case(
+        session,
+        today=TODAY,
+        reference=reference,
+        pseudonym=pseudonym,
+        notified_on=dt.date(2025, 1, 6),
+        csp_area="Dover",
+        victim_real_name=victim,
+        perpetrator_real_name=perpetrator,
+    )
 
 
-@pytest.mark.parametrize("pseudonym", [
-    "Philippa  Pendragon-Hale", "Philippa Pendragon-Hale (Riley)", "Riley PENDRAGON", "Hale", "Phil\u00adippa",
-    "R\u0456ley Smyth-Hale",  # Cyrillic i, and a word of the surname
-])
+@pytest.mark.parametrize(
+    "pseudonym",
+    [
+        "Philippa  Pendragon-Hale",
+        "Philippa Pendragon-Hale (Riley)",
+        "Riley PENDRAGON",
+        "Hale",
+        "Phil\u00adippa",
+        "R\u0456ley Smyth-Hale",  # Cyrillic i, and a word of the surname
+    ],
+)
 def test_a_pseudonym_with_a_word_of_the_cases_own_real_name_is_refused(database, pseudonym):
     with pytest.raises(ValidationError) as refusal, database.transaction() as session:
         _case(session, "DHR-2025-01", pseudonym)
@@ -59,6 +74,7 @@ def test_an_archive_whose_pseudonym_holds_a_real_name_is_not_imported(clashing_d
     archive = tmp_path / "all.json"
     with clashing_database.transaction() as session:
         from dhr_tracker.exchange.archive import write_archive
+
         write_archive(session, archive, include_real_names=True)
     assert json.loads(archive.read_text())["tables"]["dhr_case"]
     target = tmp_path / "new.dhrdb"

@@ -1,10 +1,10 @@
 """GUI test fixtures: an AppContext around a real encrypted database, a scripted prompter, a fixed date.
 
-    def test_something(qtbot, window, prompter, ui_context):
-        window.show_screen("cases")
-        prompter.answer(True)                       # the next question is answered "yes"
-        ...
-        wait_for_tasks(qtbot, ui_context)           # every background task finished (or the test fails)
+def test_something(qtbot, window, prompter, ui_context):
+    window.show_screen("cases")
+    prompter.answer(True)                       # the next question is answered "yes"
+    ...
+    wait_for_tasks(qtbot, ui_context)           # every background task finished (or the test fails)
 """
 
 from __future__ import annotations
@@ -43,8 +43,9 @@ def prompter() -> ScriptedPrompter:
 @pytest.fixture
 def locked_context(qapp, prompter: ScriptedPrompter, tmp_path: Path):
     """A context with no database open (as at start-up); recent files and demo under tmp_path."""
-    context = AppContext(prompter=prompter, today=lambda: TODAY, config_dir=tmp_path / "config",
-                         data_dir=tmp_path / "appdata")
+    context = AppContext(
+        prompter=prompter, today=lambda: TODAY, config_dir=tmp_path / "config", data_dir=tmp_path / "appdata"
+    )
     yield context
     context.tasks.wait_for_idle()
     context.clipboard.clear_now()

@@ -1,6 +1,6 @@
 """A demo caseload database for screen tests, built once per test session and copied for each test.
 
-    from tests.ui.demo_fixture import demo_context  # noqa: F401  (a fixture)
+from tests.ui.demo_fixture import demo_context  # noqa: F401  (a fixture)
 """
 
 from __future__ import annotations

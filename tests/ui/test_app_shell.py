@@ -26,7 +26,9 @@ def test_every_input_has_an_accessible_name(qtbot, window):
     missing = []
     for page in (window.start_screen, window.unlock_screen, window.workspace):
         for widget in page.findChildren(QWidget):
-            if not isinstance(widget, (QLineEdit, QAbstractButton, QAbstractItemView)) or isinstance(widget, QHeaderView):
+            if not isinstance(widget, (QLineEdit, QAbstractButton, QAbstractItemView)) or isinstance(
+                widget, QHeaderView
+            ):
                 continue
             if widget.objectName().startswith("qt_") or widget.parent().inherits("QAbstractSpinBox"):
                 continue  # Qt's own parts (spin box editors, table corner buttons)

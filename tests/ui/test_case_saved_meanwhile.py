@@ -18,8 +18,14 @@ TODAY = dt.date(2026, 11, 23)
 @pytest.fixture
 def case_id(database):
     with database.transaction() as session:
-        return create_case(session, reference="DHR-2026-07", pseudonym="Kit", notified_on=dt.date(2026, 2, 2),
-                           csp_area="Dover", today=TODAY).id
+        return create_case(
+            session,
+            reference="DHR-2026-07",
+            pseudonym="Kit",
+            notified_on=dt.date(2026, 2, 2),
+            csp_area="Dover",
+            today=TODAY,
+        ).id
 
 
 def form_values(detail, **changes):
@@ -32,7 +38,9 @@ def test_a_save_over_a_colleagues_change_to_the_form_is_refused_and_theirs_kept(
         opened = load_case_detail(session, case_id, TODAY)  # I open the case...
     with database.transaction() as session:  # ...a colleague changes its chair and saves...
         update_case(session, find_case(session, "DHR-2026-07"), independent_chair="Dr A Chair", today=TODAY)
-    with pytest.raises(ValidationError, match=r"This case was changed by \S+ at \d\d/\d\d/\d{4} \d\d:\d\d since you opened it"):
+    with pytest.raises(
+        ValidationError, match=r"This case was changed by \S+ at \d\d/\d\d/\d{4} \d\d:\d\d since you opened it"
+    ):
         with database.transaction() as session:  # ...then I save my notes.
             _save_case(session, case_id, form_values(opened, notes="Mine"), TODAY, opened)
     with database.transaction() as session:
@@ -47,7 +55,9 @@ def test_a_change_elsewhere_does_not_stop_the_save(database, case_id):
     with database.transaction() as session:
         opened = load_case_detail(session, case_id, TODAY)
     with database.transaction() as session:  # a decision moves the stage on: not a field of the form
-        services.record_decision(session, find_case(session, "DHR-2026-07"), Decision.REVIEW, dt.date(2026, 3, 2), today=TODAY)
+        services.record_decision(
+            session, find_case(session, "DHR-2026-07"), Decision.REVIEW, dt.date(2026, 3, 2), today=TODAY
+        )
     with database.transaction() as session:
         _save_case(session, case_id, form_values(opened, notes="Mine"), TODAY, opened)
     with database.transaction() as session:
@@ -65,8 +75,9 @@ def test_a_recommendation_edited_meanwhile_is_not_overwritten(database, case_id)
 
     with database.transaction() as session:
         police = session.scalars(select(Agency).where(Agency.name.like("Kent Police%"))).first()
-        rec_id = add_recommendation(session, session.get(Case, case_id),
-                                    number="1", text="Train staff", lead_agency=police).id
+        rec_id = add_recommendation(
+            session, session.get(Case, case_id), number="1", text="Train staff", lead_agency=police
+        ).id
     with database.transaction() as session:  # my dialog opens
         opened = get_stored_recommendation(session, rec_id)
     with database.transaction() as session:  # a colleague rewords it

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QLabel, QLineEdit, QWidget, QVBoxLayout
+from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from dhr_tracker.casework.cases import create_case
 from dhr_tracker.privacy.guard import NameGuard
@@ -15,8 +15,15 @@ from ui.screenshots import visible_texts
 
 def test_text_holding_a_real_name_is_not_copied_and_the_user_is_told(qtbot, ui_context, prompter, database):
     with database.transaction() as session:
-        create_case(session, today=dt.date(2026, 11, 23), reference="DHR-2025-03", pseudonym="Remy",
-                    notified_on=dt.date(2025, 1, 6), csp_area="Dover", victim_real_name="QUILLFEATHER, Aurelia")
+        create_case(
+            session,
+            today=dt.date(2026, 11, 23),
+            reference="DHR-2025-03",
+            pseudonym="Remy",
+            notified_on=dt.date(2025, 1, 6),
+            csp_area="Dover",
+            victim_real_name="QUILLFEATHER, Aurelia",
+        )
     QGuiApplication.clipboard().setText("before")
     assert ui_context.clipboard.copy("Letter about Mrs Quill\u00adfeather (DHR-2025-03)") is False
     assert QGuiApplication.clipboard().text() == "before"

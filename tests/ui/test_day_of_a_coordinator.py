@@ -11,8 +11,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
 from pypdf import PdfReader
+from PySide6.QtCore import Qt
 
 from dhr_tracker.casework.cases import find_case
 from dhr_tracker.storage.database import open_database
@@ -109,7 +109,9 @@ def test_a_day_of_a_coordinator(qtbot, make_window, tmp_path: Path, wrong_passph
     save_dialog(qtbot, context, dialog)
     assert case_screen.detail.decision is Decision.REVIEW
     assert [row.event for row in case_screen.timeline_tab.model.rows()][:2] == [
-        "Notification received", "Decision on whether to review"]
+        "Notification received",
+        "Decision on whether to review",
+    ]
 
     # --- add a recommendation, accepted: Kent Police now owes updates ------------------------------------
     case_screen.tabs.setCurrentWidget(case_screen.action_plan_tab)
@@ -151,7 +153,8 @@ def test_a_day_of_a_coordinator(qtbot, make_window, tmp_path: Path, wrong_passph
     assert dashboard.items(UPDATE) == []  # one row for the agency: the step to take
     escalation = dashboard.items(ESCALATION)
     assert [(item.about, item.what, item.level, item.due_on) for item in escalation] == [
-        ("Kent Police", "Send the level-1 letter to the lead contact", 1, dt.date(2026, 5, 11))]
+        ("Kent Police", "Send the level-1 letter to the lead contact", 1, dt.date(2026, 5, 11))
+    ]
     assert escalation[0].urgency == DUE_SOON  # reached today: due, not yet overdue
     assert "1 agency late with updates, 1 with an escalation step to take" in dashboard.summary.text()
 
@@ -184,7 +187,8 @@ def test_a_day_of_a_coordinator(qtbot, make_window, tmp_path: Path, wrong_passph
     wait_for_tasks(qtbot, context)
     assert dashboard.items(ESCALATION) == []
     assert [(item.about, item.what) for item in dashboard.items(UPDATE)] == [
-        ("Kent Police", "Wait for the update (level 2 is reached on 26/05/2026)")]
+        ("Kent Police", "Wait for the update (level 2 is reached on 26/05/2026)")
+    ]
 
     # --- produce the briefing for the meeting: three numbered copies, in the register ---------------------
     clock.day = dt.date(2026, 6, 8)

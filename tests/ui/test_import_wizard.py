@@ -16,8 +16,10 @@ from ui.screens.import_wizard import CHECK_PAGE, COLUMNS_PAGE, DONE_PAGE, FILE_P
 
 def counts(database) -> tuple[int, int]:
     with database.transaction() as session:
-        return (session.scalar(select(func.count()).select_from(Case)),
-                session.scalar(select(func.count()).select_from(Recommendation)))
+        return (
+            session.scalar(select(func.count()).select_from(Case)),
+            session.scalar(select(func.count()).select_from(Recommendation)),
+        )
 
 
 def open_wizard(qtbot, ui_context, prompter, path) -> ImportWizard:
@@ -37,8 +39,9 @@ def click_next(qtbot, wizard, ui_context) -> None:
     wait_for_tasks(qtbot, ui_context)
 
 
-def test_a_messy_workbook_is_checked_then_imported_and_its_columns_remembered(qtbot, qtmodeltester, ui_context, prompter,
-                                                                                database, tmp_path):
+def test_a_messy_workbook_is_checked_then_imported_and_its_columns_remembered(
+    qtbot, qtmodeltester, ui_context, prompter, database, tmp_path
+):
     path = messy_workbook(tmp_path / "caseload.xlsx", problems=False)
     wizard = open_wizard(qtbot, ui_context, prompter, path)
     assert wizard.state()["page"] == COLUMNS_PAGE
@@ -46,7 +49,11 @@ def test_a_messy_workbook_is_checked_then_imported_and_its_columns_remembered(qt
     assert [wizard.tabs.tabText(i) for i in range(wizard.tabs.count())] == ["Caseload", "Action plan"]
     cases, recs = wizard.editors
     assert (cases.kind(), cases.header_row.value(), recs.kind(), recs.header_row.value()) == (
-        SheetKind.CASES, 3, SheetKind.RECOMMENDATIONS, 1)
+        SheetKind.CASES,
+        3,
+        SheetKind.RECOMMENDATIONS,
+        1,
+    )
     assert cases.field_combos["notified_on"].currentText() == "E: Date notified"
     assert cases.field_combos["reference"].currentData() == "DHR Ref"
     assert recs.field_combos["lead_agency"].currentData() == "Lead agency"
@@ -76,15 +83,19 @@ def test_a_messy_workbook_is_checked_then_imported_and_its_columns_remembered(qt
         assert not any(name.split()[0] in text for name in REAL_NAMES)
 
 
-def test_problems_are_shown_by_sheet_row_and_column_and_nothing_can_be_imported(qtbot, qtmodeltester, ui_context, prompter,
-                                                                                 database, tmp_path):
+def test_problems_are_shown_by_sheet_row_and_column_and_nothing_can_be_imported(
+    qtbot, qtmodeltester, ui_context, prompter, database, tmp_path
+):
     wizard = open_wizard(qtbot, ui_context, prompter, messy_workbook(tmp_path / "bad.xlsx", problems=True))
     click_next(qtbot, wizard, ui_context)
     assert wizard.state() == {"page": CHECK_PAGE, "next": "&Import", "next_enabled": False}
     assert "Nothing can be imported while an error remains" in wizard.check_summary.text()
     model = wizard.report_model
     qtmodeltester.check(model)
-    rows = [[model.data(model.index(row, column)) for column in range(model.columnCount())] for row in range(model.rowCount())]
+    rows = [
+        [model.data(model.index(row, column)) for column in range(model.columnCount())]
+        for row in range(model.rowCount())
+    ]
     assert rows[0][0] == "Error"  # errors first
     agency = next(row for row in rows if row[1] == "Action plan" and row[2] == "6")
     assert agency[3] == "Lead agency (F6)" and "Did you mean 'Kent Police'?" in agency[5]
@@ -110,7 +121,9 @@ def unusual_workbook(path, reference: str):
     return path
 
 
-def test_columns_the_guess_cannot_place_are_chosen_by_hand_and_remembered(qtbot, ui_context, prompter, database, tmp_path):
+def test_columns_the_guess_cannot_place_are_chosen_by_hand_and_remembered(
+    qtbot, ui_context, prompter, database, tmp_path
+):
     wizard = open_wizard(qtbot, ui_context, prompter, unusual_workbook(tmp_path / "ours.xlsx", "DHR-2025-11"))
     assert wizard.state()["page"] == COLUMNS_PAGE
     (editor,) = wizard.editors
@@ -132,7 +145,12 @@ def test_columns_the_guess_cannot_place_are_chosen_by_hand_and_remembered(qtbot,
     assert wizard.state()["page"] == DONE_PAGE and counts(database) == (1, 0)
     with database.transaction() as session:
         case = session.scalar(select(Case))
-        assert (case.reference, case.pseudonym, case.csp_area.name, case.notes) == ("DHR-2025-11", "Morgan", "Thanet", "")
+        assert (case.reference, case.pseudonym, case.csp_area.name, case.notes) == (
+            "DHR-2025-11",
+            "Morgan",
+            "Thanet",
+            "",
+        )
 
     again = open_wizard(qtbot, ui_context, prompter, unusual_workbook(tmp_path / "ours2.xlsx", "DHR-2025-12"))
     (editor,) = again.editors

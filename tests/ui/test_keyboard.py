@@ -68,11 +68,20 @@ def test_tab_reaches_every_control_and_each_has_a_name(qtbot, make_window, demo_
     assert chain, f"{key}: Tab reaches nothing"
     unnamed = [f"{type(w).__name__} {w.objectName()!r}" for w in chain if not spoken_name(w)]
     assert not unnamed, f"{key}: controls without a name: {unnamed}"
-    focusable = [w for w in screen.findChildren(QWidget)
-                 if w.isVisible() and w.isEnabled() and w.focusPolicy() & Qt.FocusPolicy.TabFocus
-                 and isinstance(w, (QAbstractButton, QComboBox, QLineEdit)) and not w.window().isModal()
-                 and w.window() is window]
+    focusable = [
+        w
+        for w in screen.findChildren(QWidget)
+        if w.isVisible()
+        and w.isEnabled()
+        and w.focusPolicy() & Qt.FocusPolicy.TabFocus
+        and isinstance(w, (QAbstractButton, QComboBox, QLineEdit))
+        and not w.window().isModal()
+        and w.window() is window
+    ]
     # A spin box's (or date field's) inner line edit takes the focus through its spin box.
-    missed = [f"{type(w).__name__} {w.objectName() or spoken_name(w)!r}" for w in focusable
-              if w not in chain and not (isinstance(w.parentWidget(), QAbstractSpinBox) and w.parentWidget() in chain)]
+    missed = [
+        f"{type(w).__name__} {w.objectName() or spoken_name(w)!r}"
+        for w in focusable
+        if w not in chain and not (isinstance(w.parentWidget(), QAbstractSpinBox) and w.parentWidget() in chain)
+    ]
     assert not missed, f"{key}: Tab never reaches {missed}"

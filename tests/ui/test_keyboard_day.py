@@ -107,4 +107,3 @@ def test_the_coordinators_day_by_keyboard_alone(qtbot, make_window, demo_context
     press(qtbot, window, Qt.Key.Key_L, CTRL)
     wait_for_tasks(qtbot, demo_context)
     assert window.pages.currentWidget() is not window.workspace
-

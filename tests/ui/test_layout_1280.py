@@ -41,8 +41,10 @@ def clipped_cells(table: QTableView) -> list[str]:
                 continue
             needed = table.sizeHintForIndex(index).width()
             if needed > size or right > width:
-                problems.append(f"{table.accessibleName()}: column {model.headerData(column, Qt.Orientation.Horizontal)!r} row {row} "
-                                f"{text!r} needs {needed}px, has {size}px, right edge {right} of {width}")
+                problems.append(
+                    f"{table.accessibleName()}: column {model.headerData(column, Qt.Orientation.Horizontal)!r} row {row} "
+                    f"{text!r} needs {needed}px, has {size}px, right edge {right} of {width}"
+                )
     return problems
 
 

@@ -108,10 +108,20 @@ def test_lock_follows_the_fixed_order(qtbot, window, ui_context, recording, log,
         qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
 
     assert window.lock_sequence.steps == [
-        "wait_for_tasks", "close_dialogs", "clear_clipboard", "unsaved_changes", "drop_key", "show_unlock",
+        "wait_for_tasks",
+        "close_dialogs",
+        "clear_clipboard",
+        "unsaved_changes",
+        "drop_key",
+        "show_unlock",
     ]
     assert log == [
-        "task finished", "dialog closed", "clipboard cleared=True", "saved", "screen cleared", "engine disposed",
+        "task finished",
+        "dialog closed",
+        "clipboard cleared=True",
+        "saved",
+        "screen cleared",
+        "engine disposed",
     ]
     assert not dialog.isVisible()
     assert QGuiApplication.clipboard().text() == ""
@@ -142,7 +152,9 @@ def test_a_refused_save_stops_a_manual_lock(qtbot, window, ui_context, recording
     recording.dirty = False
 
 
-def test_idle_lock_cannot_be_cancelled_and_saves_when_nobody_answers(qtbot, window, ui_context, recording, log, prompter):
+def test_idle_lock_cannot_be_cancelled_and_saves_when_nobody_answers(
+    qtbot, window, ui_context, recording, log, prompter
+):
     recording.dirty = True  # nothing scripted: the question times out with its default, Save
     assert window.lock(IDLE) is True
     assert prompter.shown[-1].kind == "choose" and "locking" in prompter.shown[-1].text
@@ -169,7 +181,9 @@ def test_any_input_restarts_the_idle_timer(qtbot, qapp):
         qtbot.addWidget(label)
         start = watcher.restarts
         now[0] += 1
-        QApplication.sendEvent(label, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier, "a"))
+        QApplication.sendEvent(
+            label, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier, "a")
+        )
         assert watcher.restarts == start + 1
         # A burst of input within the granularity restarts the timer once, not per event.
         qtbot.mouseMove(label)
@@ -180,7 +194,12 @@ def test_any_input_restarts_the_idle_timer(qtbot, qapp):
         assert watcher.remaining_ms() > 0
     finally:
         watcher.stop()
-    assert QApplication.sendEvent(label, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_B, Qt.KeyboardModifier.NoModifier, "b")) is not None
+    assert (
+        QApplication.sendEvent(
+            label, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_B, Qt.KeyboardModifier.NoModifier, "b")
+        )
+        is not None
+    )
     assert watcher.restarts == start + 2  # the filter is gone once stopped
 
 
@@ -199,7 +218,9 @@ def test_input_keeps_an_idle_timer_from_firing(qtbot, qapp):
 
         def key() -> None:
             now[0] += 1
-            QApplication.sendEvent(label, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_X, Qt.KeyboardModifier.NoModifier, "x"))
+            QApplication.sendEvent(
+                label, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_X, Qt.KeyboardModifier.NoModifier, "x")
+            )
 
         typing.timeout.connect(key)
         typing.start()

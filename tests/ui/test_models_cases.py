@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt
@@ -19,9 +19,30 @@ from filter_keystrokes import measure_filter_keystrokes, synthetic_case_rows  # 
 
 def rows() -> list[CaseRow]:
     return [
-        CaseRow(1, "DHR-2024-01", "Anna", Stage.DRAFTING, "Maidstone", dt.date(2024, 3, 1), "red", "Completion overdue",
-                dt.date(2024, 9, 1), "Completion"),
-        CaseRow(2, "DHR-2025-02", "Bea", Stage.DECISION, "Medway", dt.date(2025, 1, 5), "amber", "", dt.date(2025, 2, 5), "Decision"),
+        CaseRow(
+            1,
+            "DHR-2024-01",
+            "Anna",
+            Stage.DRAFTING,
+            "Maidstone",
+            dt.date(2024, 3, 1),
+            "red",
+            "Completion overdue",
+            dt.date(2024, 9, 1),
+            "Completion",
+        ),
+        CaseRow(
+            2,
+            "DHR-2025-02",
+            "Bea",
+            Stage.DECISION,
+            "Medway",
+            dt.date(2025, 1, 5),
+            "amber",
+            "",
+            dt.date(2025, 2, 5),
+            "Decision",
+        ),
         CaseRow(3, "DHR-2023-07", "Carla", Stage.CLOSED, "Swale", dt.date(2023, 6, 30), "green"),
     ]
 

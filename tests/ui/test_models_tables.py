@@ -9,12 +9,27 @@ from PySide6.QtCore import Qt
 
 from ui.models.actionplan import RecommendationModel, RecommendationRow, UpdateModel, UpdateRow
 from ui.models.agencies import (
-    AgencyModel, AgencyRow, ContactModel, ContactRow, EscalationHistoryModel, EscalationHistoryRow, OutstandingModel,
+    AgencyModel,
+    AgencyRow,
+    ContactModel,
+    ContactRow,
+    EscalationHistoryModel,
+    EscalationHistoryRow,
+    OutstandingModel,
     OutstandingRow,
 )
 from ui.models.base import OBJECT_ROLE
 from ui.models.case_detail import (
-    AuditModel, AuditRow, PauseModel, PauseRow, ProcessModel, ProcessRow, QARoundModel, QARoundRow, TimelineModel, TimelineRow,
+    AuditModel,
+    AuditRow,
+    PauseModel,
+    PauseRow,
+    ProcessModel,
+    ProcessRow,
+    QARoundModel,
+    QARoundRow,
+    TimelineModel,
+    TimelineRow,
 )
 from ui.models.dashboard import DashboardFilterProxy, DashboardItem, DashboardModel
 from ui.models.escalations import EscalationFilterProxy, EscalationModel, EscalationRow
@@ -24,26 +39,60 @@ D = dt.date(2025, 4, 3)
 
 SAMPLES = [
     (TimelineModel, [TimelineRow(D, "Notified", "by Kent Police"), TimelineRow(dt.date(2025, 5, 1), "Decision", "")]),
-    (QARoundModel, [QARoundRow(1, 1, D, None, None, "", "", "", None), QARoundRow(2, 2, D, D, D, "HO/1", "Approved", "", D)]),
-    (AuditModel, [AuditRow(1, dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc), "01/01/2026 00:00", "coordinator",
-                           "Changed case 1: pseudonym", "pseudonym: A → B")]),
+    (
+        QARoundModel,
+        [QARoundRow(1, 1, D, None, None, "", "", "", None), QARoundRow(2, 2, D, D, D, "HO/1", "Approved", "", D)],
+    ),
+    (
+        AuditModel,
+        [
+            AuditRow(
+                1,
+                dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+                "01/01/2026 00:00",
+                "coordinator",
+                "Changed case 1: pseudonym",
+                "pseudonym: A → B",
+            )
+        ],
+    ),
     (ProcessModel, [ProcessRow(1, "Criminal trial", "Ongoing", D, None, None, "Crown Court")]),
     (PauseModel, [PauseRow(1, "Criminal trial", D, None, None, "Criminal trial")]),
-    (RecommendationModel, [RecommendationRow(1, "10", "Train staff", "Local", "Kent Police", "In progress", True, D, None),
-                           RecommendationRow(2, "2", "Audit", "Local", "KMPT", "Proposed", True, None, None)]),
+    (
+        RecommendationModel,
+        [
+            RecommendationRow(1, "10", "Train staff", "Local", "Kent Police", "In progress", True, D, None),
+            RecommendationRow(2, "2", "Audit", "Local", "KMPT", "Proposed", True, None, None),
+        ],
+    ),
     (UpdateModel, [UpdateRow(1, D, "A. Person", "Done", "EV-1", corrects="", superseded=True)]),
     (AgencyModel, [AgencyRow(1, "Kent Police", "Police", 3, 1, 2, "Senior manager", "Level 2")]),
     (ContactModel, [ContactRow(1, "Lead contact", "A. Person", "Manager", "a@example.org", "01234")]),
     (OutstandingModel, [OutstandingRow(1, 1, "DHR-2025-01", "Anna", "1", "Train", D, True)]),
     (EscalationHistoryModel, [EscalationHistoryRow(1, D, 1, "Kent Police", "A. Person", "Lead", "Letter")]),
-    (EscalationModel, [EscalationRow(1, "Kent Police", 2, "Senior manager", 2, "Level 2", "B. Boss", D, 16, ("DHR-2025-01",), 2),
-                       EscalationRow(2, "KMPT", 1, "Lead", None, "", "C. Lead", D, 6, ("DHR-2025-02",), 1)]),
+    (
+        EscalationModel,
+        [
+            EscalationRow(1, "Kent Police", 2, "Senior manager", 2, "Level 2", "B. Boss", D, 16, ("DHR-2025-01",), 2),
+            EscalationRow(2, "KMPT", 1, "Lead", None, "", "C. Lead", D, 6, ("DHR-2025-02",), 1),
+        ],
+    ),
     (MeetingModel, [MeetingRow(1, "Kent Community Safety Partnership", D, "7", "DHR update", "", 12, 12, 3)]),
     (AttendeeModel, [AttendeeRow(1, 1, "A. Person", "KCC")]),
-    (BriefingCopyModel, [BriefingCopyRow(1, 1, 1, 2, "A. Person", "KCC", None, None),
-                         BriefingCopyRow(2, 1, 2, 2, "B. Person", "Kent Police", None, D)]),
-    (DashboardModel, [DashboardItem("milestone", D, "overdue", "Completion", "DHR-2025-01 (Anna)", "case", 1),
-                      DashboardItem("escalation", None, "due", "Level 2", "Kent Police", "escalations", 1, level=2)]),
+    (
+        BriefingCopyModel,
+        [
+            BriefingCopyRow(1, 1, 1, 2, "A. Person", "KCC", None, None),
+            BriefingCopyRow(2, 1, 2, 2, "B. Person", "Kent Police", None, D),
+        ],
+    ),
+    (
+        DashboardModel,
+        [
+            DashboardItem("milestone", D, "overdue", "Completion", "DHR-2025-01 (Anna)", "case", 1),
+            DashboardItem("escalation", None, "due", "Level 2", "Kent Police", "escalations", 1, level=2),
+        ],
+    ),
 ]
 
 
@@ -99,7 +148,9 @@ def test_copy_register_tick_asks_for_the_change_without_pretending(qtbot):
     model = BriefingCopyModel(rows_for(BriefingCopyModel))
     index = model.index(0, BriefingCopyModel.RETURNED)
     assert model.data(index, Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Unchecked
-    assert model.data(model.index(1, BriefingCopyModel.RETURNED), Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    assert (
+        model.data(model.index(1, BriefingCopyModel.RETURNED), Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    )
     assert model.flags(index) & Qt.ItemFlag.ItemIsUserCheckable
     with qtbot.waitSignal(model.return_toggled) as blocker:
         model.setData(index, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from dhr_tracker.escalation.service import escalations
 from tests.ui.conftest import wait_for_tasks
 from tests.ui.demo_fixture import demo_context, demo_template  # noqa: F401 - fixtures
-from dhr_tracker.escalation.service import escalations
 from ui.models.agencies import OutstandingModel
 from ui.screens.agencies import AgenciesScreen
 from ui.screens.forms import selected_object
@@ -21,8 +21,10 @@ def position_of(context, agency_id):
 def assert_outstanding_shown_for(screen, position) -> None:
     """Every row of the Outstanding tab, as shown, is one of the agency's items the core counts as owed."""
     model = screen.outstanding_model
-    shown = sorted((model.data(model.index(r, OutstandingModel.CASE)), model.data(model.index(r, OutstandingModel.NUMBER)))
-                   for r in range(model.rowCount()))
+    shown = sorted(
+        (model.data(model.index(r, OutstandingModel.CASE)), model.data(model.index(r, OutstandingModel.NUMBER)))
+        for r in range(model.rowCount())
+    )
     assert shown == sorted((f"{item.case_reference} ({item.pseudonym})", item.number) for item in position.outstanding)
 
 

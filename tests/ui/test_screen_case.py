@@ -12,8 +12,15 @@ from ui.screens.case.screen import CaseScreen
 
 def make_case(database, reference="DHR-2026-01", pseudonym="Anna") -> int:
     with database.transaction() as session:
-        return create_case(session, reference=reference, pseudonym=pseudonym, notified_on=dt.date(2026, 9, 1),
-                           csp_area="Maidstone", victim_real_name="Real Person", today=TODAY).id
+        return create_case(
+            session,
+            reference=reference,
+            pseudonym=pseudonym,
+            notified_on=dt.date(2026, 9, 1),
+            csp_area="Maidstone",
+            victim_real_name="Real Person",
+            today=TODAY,
+        ).id
 
 
 def open_screen(qtbot, ui_context, case_id) -> CaseScreen:

@@ -17,13 +17,31 @@ from ui.screens.case.screen import CaseScreen
 
 def make_cases(database) -> int:
     with database.transaction() as session:
-        earlier = create_case(session, reference="DHR-2025-01", pseudonym="Bea", notified_on=dt.date(2025, 1, 6),
-                              csp_area="Dover", today=TODAY)
+        earlier = create_case(
+            session,
+            reference="DHR-2025-01",
+            pseudonym="Bea",
+            notified_on=dt.date(2025, 1, 6),
+            csp_area="Dover",
+            today=TODAY,
+        )
         record_decision(session, earlier, Decision.REVIEW, dt.date(2025, 2, 1), today=TODAY)
-        add_recommendation(session, earlier, number="1", lead_agency="Kent Police",
-                           text="Kent Police should train all call handlers on coercive control.")
-        case = create_case(session, reference="DHR-2026-01", pseudonym="Anna", notified_on=dt.date(2026, 9, 1),
-                           csp_area="Maidstone", victim_real_name="Real Person", today=TODAY)
+        add_recommendation(
+            session,
+            earlier,
+            number="1",
+            lead_agency="Kent Police",
+            text="Kent Police should train all call handlers on coercive control.",
+        )
+        case = create_case(
+            session,
+            reference="DHR-2026-01",
+            pseudonym="Anna",
+            notified_on=dt.date(2026, 9, 1),
+            csp_area="Maidstone",
+            victim_real_name="Real Person",
+            today=TODAY,
+        )
         record_decision(session, case, Decision.REVIEW, dt.date(2026, 9, 20), today=TODAY)
         return case.id
 
@@ -54,8 +72,13 @@ def test_themes_assessment_evidence_and_sign_off(qtbot, ui_context, database, pr
     with database.transaction() as session:
         from dhr_tracker.model import Case
 
-        rec = add_recommendation(session, session.get(Case, case_id), number="1", lead_agency="Kent Police",
-                                 text="Audit the recording of DASH risk assessments.")
+        rec = add_recommendation(
+            session,
+            session.get(Case, case_id),
+            number="1",
+            lead_agency="Kent Police",
+            text="Audit the recording of DASH risk assessments.",
+        )
         rec.status = RecommendationStatus.COMPLETED_AWAITING_EVIDENCE
         rec.status_changed_on = dt.date(2026, 10, 1)
     screen = open_screen(qtbot, ui_context, case_id)
@@ -65,8 +88,10 @@ def test_themes_assessment_evidence_and_sign_off(qtbot, ui_context, database, pr
     tab.case_themes_button.click()
     themes = screen.dialog
     themes.filter.setText("coercive")
-    assert [i.text() for i in themes._items() if not i.isHidden()] == ["Coercive control",
-                                                                      "Recognising coercive control and economic abuse"]
+    assert [i.text() for i in themes._items() if not i.isHidden()] == [
+        "Coercive control",
+        "Recognising coercive control and economic abuse",
+    ]
     themes.set_checked(["Coercive control", "Information sharing"])
     themes.submit()
     wait_for_tasks(qtbot, ui_context)
@@ -128,8 +153,14 @@ def test_a_national_recommendation_records_its_department_trail(qtbot, ui_contex
     with database.transaction() as session:
         from dhr_tracker.model import Case
 
-        add_recommendation(session, session.get(Case, case_id), number="1", lead_agency="Ministry of Justice",
-                           scope=Scope.NATIONAL, text="Publish national guidance on older victims.")
+        add_recommendation(
+            session,
+            session.get(Case, case_id),
+            number="1",
+            lead_agency="Ministry of Justice",
+            scope=Scope.NATIONAL,
+            text="Publish national guidance on older victims.",
+        )
     screen = open_screen(qtbot, ui_context, case_id)
     tab = screen.learning_tab
     tab.table.selectRow(0)

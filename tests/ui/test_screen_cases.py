@@ -14,12 +14,30 @@ from ui.screens.new_case_dialog import NewCaseDialog
 
 def add_cases(database) -> None:
     with database.transaction() as session:
-        create_case(session, reference="DHR-2026-01", pseudonym="Anna", notified_on=dt.date(2026, 1, 5),
-                    csp_area="Maidstone", today=TODAY)
-        create_case(session, reference="DHR-2026-02", pseudonym="Bea", notified_on=dt.date(2026, 11, 20),
-                    csp_area="Medway", today=TODAY)
-        create_case(session, reference="DHR-2025-09", pseudonym="Carla", notified_on=dt.date(2025, 9, 1),
-                    commissioning_partnership="East Sussex CSP", today=TODAY)
+        create_case(
+            session,
+            reference="DHR-2026-01",
+            pseudonym="Anna",
+            notified_on=dt.date(2026, 1, 5),
+            csp_area="Maidstone",
+            today=TODAY,
+        )
+        create_case(
+            session,
+            reference="DHR-2026-02",
+            pseudonym="Bea",
+            notified_on=dt.date(2026, 11, 20),
+            csp_area="Medway",
+            today=TODAY,
+        )
+        create_case(
+            session,
+            reference="DHR-2025-09",
+            pseudonym="Carla",
+            notified_on=dt.date(2025, 9, 1),
+            commissioning_partnership="East Sussex CSP",
+            today=TODAY,
+        )
 
 
 def shown(screen: CasesScreen) -> list[str]:

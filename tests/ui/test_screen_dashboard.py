@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from tests.ui.conftest import TODAY, wait_for_tasks
-from tests.ui.demo_fixture import demo_context, demo_template  # noqa: F401 - fixtures
 from PySide6.QtCore import Qt
 
+from tests.ui.conftest import TODAY, wait_for_tasks
+from tests.ui.demo_fixture import demo_context, demo_template  # noqa: F401 - fixtures
 from ui.models.dashboard import DUE_SOON, ESCALATION, MEETING, MILESTONE, OVERDUE, UPDATE
 
 
@@ -35,7 +35,8 @@ def test_dashboard_lists_what_needs_doing_and_charts_the_caseload(qtbot, make_wi
     assert all(item.due_on >= TODAY for item in dashboard.items(MEETING))
     assert dashboard.heading.text() == "<h2>Today, 23/11/2026</h2>"
     assert sum(value for _label, value in dashboard.stage_chart.figures) == sum(
-        value for _label, value in dashboard.rag_chart.figures)
+        value for _label, value in dashboard.rag_chart.figures
+    )
     assert dashboard.level_chart.figures and "Level" in dashboard.level_chart.accessibleDescription()
     first = dashboard.table.model().object_at(0)
     assert first.urgency == OVERDUE  # most urgent first

@@ -21,7 +21,9 @@ def open_screen(qtbot, context) -> EscalationsScreen:
 
 def test_actions_due_today_match_the_engine(qtbot, demo_context):
     screen = open_screen(qtbot, demo_context)
-    expected = demo_context.read(lambda s: {p.agency_name: p.action_due.level for p in escalations(s, TODAY) if p.action_due})
+    expected = demo_context.read(
+        lambda s: {p.agency_name: p.action_due.level for p in escalations(s, TODAY) if p.action_due}
+    )
     assert {row.agency: row.action_due_level for row in screen.rows()} == expected
     assert screen.rows()[0].level == max(expected.values())
     assert "23/11/2026" in screen.heading.text()

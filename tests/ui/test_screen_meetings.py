@@ -23,7 +23,9 @@ def open_screen(qtbot, context) -> MeetingsScreen:
 
 def test_attendees_are_one_per_line():
     assert [(a.name, a.organisation) for a in parse_attendees(" A. Person, KCC \n\nB. Person\n")] == [
-        ("A. Person", "KCC"), ("B. Person", "")]
+        ("A. Person", "KCC"),
+        ("B. Person", ""),
+    ]
 
 
 def test_meetings_list_selects_the_next_meeting_and_adds_one(qtbot, demo_context):

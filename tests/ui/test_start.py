@@ -93,7 +93,9 @@ def test_create_never_overwrites_a_file(qtbot, make_window, locked_context, data
     assert database_path.read_bytes() == before
 
 
-def test_wrong_passphrase_is_inline_and_the_app_stays_usable(qtbot, make_window, locked_context, database_path, prompter):
+def test_wrong_passphrase_is_inline_and_the_app_stays_usable(
+    qtbot, make_window, locked_context, database_path, prompter
+):
     window = make_window(locked_context)
     start = window.start_screen
     start.open_path.setText(str(database_path))
@@ -144,7 +146,9 @@ def test_empty_fields_are_explained(qtbot, make_window, locked_context):
     assert "Choose where to create" in start.create_message.text()
 
 
-def test_browse_uses_the_prompter_and_recent_files_fill_the_path(qtbot, make_window, locked_context, database_path, prompter):
+def test_browse_uses_the_prompter_and_recent_files_fill_the_path(
+    qtbot, make_window, locked_context, database_path, prompter
+):
     locked_context.recent.add(database_path)
     window = make_window(locked_context)
     start = window.start_screen

@@ -12,7 +12,9 @@ def click(qtbot, button) -> None:
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
-def test_connect_to_a_team_database_then_lock_and_unlock(qtbot, make_window, locked_context, team_database_url, prompter):
+def test_connect_to_a_team_database_then_lock_and_unlock(
+    qtbot, make_window, locked_context, team_database_url, prompter
+):
     window = make_window(locked_context)
     start = window.start_screen
     start.team_url.setText(team_database_url)
@@ -47,8 +49,9 @@ def test_a_url_with_a_password_or_no_url_is_refused_inline(qtbot, make_window, l
     assert locked_context.database is None and window.pages.currentWidget() is start
 
 
-def test_a_viewer_sees_the_case_without_real_names_and_cannot_edit_them(qtbot, make_window, locked_context, postgres_cluster,
-                                                                        team_database_url, tmp_path):
+def test_a_viewer_sees_the_case_without_real_names_and_cannot_edit_them(
+    qtbot, make_window, locked_context, postgres_cluster, team_database_url, tmp_path
+):
     from dhr_tracker.storage.postgres import open_team_database
     from tests.test_team_database import a_case, as_role, with_roles
 

@@ -67,7 +67,9 @@ def test_a_task_that_reports_progress_moves_the_bar_and_its_cancel_button_is_nam
         return "finished"
 
     results: list[str] = []
-    task = runner.run(work_with_gate, on_done=results.append, progress="Producing 5 numbered copies…", uses_database=False)
+    task = runner.run(
+        work_with_gate, on_done=results.append, progress="Producing 5 numbered copies…", uses_database=False
+    )
     dialog = dialog_of(task)
     qtbot.waitUntil(lambda: "held" in gate and gate["held"].reached.is_set() and dialog.value() == 2)
     # Two of five steps: the bar shows 2 out of 5 (not the busy bar of 0..0) and says what it is doing.
@@ -88,7 +90,9 @@ def test_work_that_cannot_be_cancelled_shows_no_cancel_button(qtbot, prompter):
     assert runner.wait_for_idle()
 
 
-def test_cancelling_a_briefing_of_several_copies_leaves_no_file_and_no_register_entry(qtbot, prompter, caseload, tmp_path):  # noqa: F811
+def test_cancelling_a_briefing_of_several_copies_leaves_no_file_and_no_register_entry(
+    qtbot, prompter, caseload, tmp_path
+):  # noqa: F811
     database, meeting_on = caseload
     runner = runner_for(qtbot, database, prompter)
     gate: dict[str, HeldAt] = {}
@@ -97,8 +101,9 @@ def test_cancelling_a_briefing_of_several_copies_leaves_no_file_and_no_register_
     def produce(session, progress):  # noqa: ANN001
         # Held after the first copy is on disk (done=1), so the cancel must remove a written file.
         gate["held"] = held = HeldAt(progress, 1)
-        return write_briefing(session, find_meeting(session, meeting_on), tmp_path / "briefing.pdf", copies=3,
-                              as_of=TODAY, progress=held)
+        return write_briefing(
+            session, find_meeting(session, meeting_on), tmp_path / "briefing.pdf", copies=3, as_of=TODAY, progress=held
+        )
 
     task = runner.run(produce, on_error=errors.append, progress="Producing 3 numbered copies…")
     dialog = dialog_of(task)

@@ -58,8 +58,9 @@ def test_one_round_from_packs_made_to_levels_dropping(qtbot, demo_context, promp
     assert {s.stage for s in panel.status_model.rows() if s.outstanding} == {"pack made"}
 
     # Tick the first pack as sent, as the coordinator does once its e-mail has gone.
-    index = panel.status_model.index(next(i for i, s in enumerate(panel.status_model.rows()) if s.pack_id),
-                                     panel.status_model.SENT)
+    index = panel.status_model.index(
+        next(i for i, s in enumerate(panel.status_model.rows()) if s.pack_id), panel.status_model.SENT
+    )
     panel.status_model.setData(index, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
     wait_for_tasks(qtbot, demo_context)
     wait_for_tasks(qtbot, demo_context)
@@ -74,7 +75,9 @@ def test_one_round_from_packs_made_to_levels_dropping(qtbot, demo_context, promp
     prompter.answer(True, kind="question")
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(returned))])
-    drop = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    drop = QDropEvent(
+        QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     panel.dropEvent(drop)
     for _ in range(4):
         wait_for_tasks(qtbot, demo_context)
@@ -111,8 +114,10 @@ def test_a_refused_pack_is_listed_and_counted_on_the_dashboard(qtbot, demo_conte
         wait_for_tasks(qtbot, demo_context)
     [warning] = prompter.messages("warning")
     assert "refused" in warning and "give the name of whoever updated it" in warning and "left as they are" in warning
-    assert next(s for s in panel.status_model.rows() if s.agency_name == panel.last_made[0].agency_name).stage == \
-        "returned, awaiting import"
+    assert (
+        next(s for s in panel.status_model.rows() if s.agency_name == panel.last_made[0].agency_name).stage
+        == "returned, awaiting import"
+    )
     dashboard = DashboardScreen(demo_context)
     qtbot.addWidget(dashboard)
     dashboard.refresh()

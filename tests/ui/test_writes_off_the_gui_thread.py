@@ -67,7 +67,8 @@ def test_the_settings_screens_writes_run_on_the_task_worker(qtbot, ui_context, m
 
 
 def test_the_lock_saves_an_open_case_on_the_worker_and_a_refusal_stops_it_beside_the_field(
-        qtbot, window, ui_context, database, prompter, monkeypatch):
+    qtbot, window, ui_context, database, prompter, monkeypatch
+):
     import ui.screens.case.screen as case_screen
     from dhr_tracker.casework.cases import create_case, find_case
     from tests.ui.conftest import TODAY
@@ -82,8 +83,15 @@ def test_the_lock_saves_an_open_case_on_the_worker_and_a_refusal_stops_it_beside
 
     monkeypatch.setattr(case_screen, "update_case", recording_update)
     with database.transaction() as session:
-        case_id = create_case(session, reference="DHR-2026-01", pseudonym="Anna", notified_on=dt.date(2026, 9, 1),
-                              csp_area="Maidstone", victim_real_name="Real Person", today=TODAY).id
+        case_id = create_case(
+            session,
+            reference="DHR-2026-01",
+            pseudonym="Anna",
+            notified_on=dt.date(2026, 9, 1),
+            csp_area="Maidstone",
+            victim_real_name="Real Person",
+            today=TODAY,
+        ).id
     ui_context.open_case(case_id)
     wait_for_tasks(qtbot, ui_context)
     screen = window.current_screen()

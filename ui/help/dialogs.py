@@ -27,7 +27,9 @@ class UserGuideDialog(QDialog):
         if path.exists():
             self.browser.setMarkdown(path.read_text(encoding="utf-8"))
         else:
-            self.browser.setPlainText(f"The user guide is missing from this installation ({path}). Reinstall DHR Tracker.")
+            self.browser.setPlainText(
+                f"The user guide is missing from this installation ({path}). Reinstall DHR Tracker."
+            )
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -41,7 +43,9 @@ def about_text(context: AppContext) -> str:
     """The About box: version, the database open, its schema revision, and the fonts shipped with their licence."""
     revision = context.read(schema_revision) if context.is_unlocked else None
     lines = about_lines(context.database_path, revision)
-    return "DHR Tracker: Domestic Homicide Review case tracker.\n\n" + "\n".join(f"{label}: {value}" for label, value in lines)
+    return "DHR Tracker: Domestic Homicide Review case tracker.\n\n" + "\n".join(
+        f"{label}: {value}" for label, value in lines
+    )
 
 
 def show_about(context: AppContext) -> None:

@@ -33,7 +33,12 @@ class RecommendationModel(RowTableModel[RecommendationRow]):
     NUMBER, RECOMMENDATION, SCOPE, LEAD_AGENCY, STATUS, TARGET, LAST_UPDATE = range(7)
     COLUMNS = (
         Column("No.", lambda r: r.number, sort_key=lambda r: number_key(r.number)),
-        Column("Recommendation", lambda r: r.text, tooltip=lambda r: r.text + (f"\nAction: {r.action}" if r.action else ""), free_text=True),
+        Column(
+            "Recommendation",
+            lambda r: r.text,
+            tooltip=lambda r: r.text + (f"\nAction: {r.action}" if r.action else ""),
+            free_text=True,
+        ),
         Column("Scope", lambda r: r.scope),
         Column("Lead agency", lambda r: r.lead_agency),
         Column("Status", lambda r: r.status),
@@ -58,7 +63,12 @@ class UpdateModel(RowTableModel[UpdateRow]):
     COLUMNS = (
         Column("Received", lambda r: date_text(r.received_on), sort_key=lambda r: date_key(r.received_on)),
         Column("From", lambda r: r.contact_name),
-        Column("Update", lambda r: (r.text + (f" [{r.corrects}]" if r.corrects else "") + (" [corrected later]" if r.superseded else "")),
-               free_text=True),
+        Column(
+            "Update",
+            lambda r: (
+                r.text + (f" [{r.corrects}]" if r.corrects else "") + (" [corrected later]" if r.superseded else "")
+            ),
+            free_text=True,
+        ),
         Column("Evidence", lambda r: r.evidence_reference, free_text=True),
     )

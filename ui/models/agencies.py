@@ -33,9 +33,14 @@ class AgencyModel(RowTableModel[AgencyRow]):
     NAME, LEVEL, OVERDUE, OUTSTANDING, ACTION_DUE, KIND = range(6)
     COLUMNS = (
         Column("Agency", lambda r: r.name + (" (outside Kent)" if r.outside_kent else "")),
-        Column("Level", lambda r: "" if r.level is None else str(r.level), sort_key=lambda r: -1 if r.level is None else r.level,
-               background=lambda r: LEVEL_COLOURS.get(r.level) if r.overdue else None,
-               tooltip=lambda r: level_text(r.level, r.level_label), align_right=True),
+        Column(
+            "Level",
+            lambda r: "" if r.level is None else str(r.level),
+            sort_key=lambda r: -1 if r.level is None else r.level,
+            background=lambda r: LEVEL_COLOURS.get(r.level) if r.overdue else None,
+            tooltip=lambda r: level_text(r.level, r.level_label),
+            align_right=True,
+        ),
         Column("Late", lambda r: str(r.overdue), sort_key=lambda r: r.overdue, align_right=True),
         Column("Outstanding", lambda r: str(r.outstanding), sort_key=lambda r: r.outstanding, align_right=True),
         Column("Action due now", lambda r: r.action_due, free_text=True),
@@ -83,8 +88,12 @@ class OutstandingModel(RowTableModel[OutstandingRow]):
         Column("Case", lambda r: f"{r.case_reference} ({r.pseudonym})", sort_key=lambda r: text_key(r.case_reference)),
         Column("No.", lambda r: r.number),
         Column("Recommendation", lambda r: r.text, free_text=True),
-        Column("Update due", lambda r: date_text(r.due_on) + (" (late)" if r.overdue else ""), sort_key=lambda r: date_key(r.due_on),
-               background=lambda r: "#f4c7c3" if r.overdue else None),
+        Column(
+            "Update due",
+            lambda r: date_text(r.due_on) + (" (late)" if r.overdue else ""),
+            sort_key=lambda r: date_key(r.due_on),
+            background=lambda r: "#f4c7c3" if r.overdue else None,
+        ),
     )
 
 

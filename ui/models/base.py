@@ -117,8 +117,7 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
             return
         self.layoutAboutToBeChanged.emit()
         keys = [self.sort_key(row, column) for row in range(len(self._rows))]
-        new_order = sorted(range(len(self._rows)), key=keys.__getitem__,
-                           reverse=order == Qt.SortOrder.DescendingOrder)
+        new_order = sorted(range(len(self._rows)), key=keys.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
         new_position = {old: new for new, old in enumerate(new_order)}
         old_indexes = self.persistentIndexList()
         new_indexes = [self.index(new_position[index.row()], index.column()) for index in old_indexes]
@@ -159,7 +158,11 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.COLUMNS):
+        if (
+            role == Qt.ItemDataRole.ToolTipRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.COLUMNS)
+        ):
             return self.COLUMNS[section].header_tooltip or None
         if role != Qt.ItemDataRole.DisplayRole:
             return None

@@ -44,10 +44,21 @@ class QARoundModel(RowTableModel[QARoundRow]):
         Column("Round", lambda r: str(r.round_number), sort_key=lambda r: r.round_number, align_right=True),
         Column("Submitted", lambda r: date_text(r.submitted_on), sort_key=lambda r: date_key(r.submitted_on)),
         Column("Panel", lambda r: date_text(r.panel_on), sort_key=lambda r: date_key(r.panel_on)),
-        Column("Feedback letter", lambda r: date_text(r.feedback_letter_on), sort_key=lambda r: date_key(r.feedback_letter_on)),
+        Column(
+            "Feedback letter",
+            lambda r: date_text(r.feedback_letter_on),
+            sort_key=lambda r: date_key(r.feedback_letter_on),
+        ),
         Column("Letter reference", lambda r: r.feedback_reference),
-        Column("Outcome", lambda r: r.outcome or "Awaiting outcome", tooltip=lambda r: r.revisions_listed or r.outcome, free_text=True),
-        Column("Revisions made", lambda r: date_text(r.revisions_made_on), sort_key=lambda r: date_key(r.revisions_made_on)),
+        Column(
+            "Outcome",
+            lambda r: r.outcome or "Awaiting outcome",
+            tooltip=lambda r: r.revisions_listed or r.outcome,
+            free_text=True,
+        ),
+        Column(
+            "Revisions made", lambda r: date_text(r.revisions_made_on), sort_key=lambda r: date_key(r.revisions_made_on)
+        ),
     )
 
 
@@ -90,8 +101,11 @@ class PauseModel(RowTableModel[PauseRow]):
         Column("Reason", lambda r: r.reason + (f" ({r.process})" if r.process else "")),
         Column("From", lambda r: date_text(r.starts_on), sort_key=lambda r: date_key(r.starts_on)),
         Column("Until", lambda r: date_text(r.ends_on) or "Still paused", sort_key=lambda r: date_key(r.ends_on)),
-        Column("Home Office told", lambda r: date_text(r.home_office_told_on) or "Not yet",
-               sort_key=lambda r: date_key(r.home_office_told_on)),
+        Column(
+            "Home Office told",
+            lambda r: date_text(r.home_office_told_on) or "Not yet",
+            sort_key=lambda r: date_key(r.home_office_told_on),
+        ),
     )
 
 
@@ -134,7 +148,10 @@ class DeadlineModel(RowTableModel):
     COLUMNS = (
         Column("Deadline", lambda r: r.label, free_text=True),
         Column("Due", lambda r: date_text(r.due), sort_key=lambda r: date_key(r.due)),
-        Column("Status", lambda r: f"{DEADLINE_SHAPES.get(r.status, '')} {r.status}".strip(),
-               background=lambda r: {"Overdue": "#f4c7c3", "Met": "#cde8d3"}.get(r.status)),
+        Column(
+            "Status",
+            lambda r: f"{DEADLINE_SHAPES.get(r.status, '')} {r.status}".strip(),
+            background=lambda r: {"Overdue": "#f4c7c3", "Met": "#cde8d3"}.get(r.status),
+        ),
         Column("Detail", deadline_detail, free_text=True),
     )

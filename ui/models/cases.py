@@ -10,7 +10,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex
 
 from dhr_tracker.lifecycle.instructions import next_step
 from dhr_tracker.vocabulary import Stage
-from ui.models.base import RAG_COLOURS, Column, rag_text, RowProxyModel, RowTableModel, date_key, date_text, text_key
+from ui.models.base import RAG_COLOURS, Column, RowProxyModel, RowTableModel, date_key, date_text, rag_text, text_key
 
 RAG_ORDER = {"red": 0, "amber": 1, "green": 2, "": 3}
 STAGE_ORDER = {stage: position for position, stage in enumerate(Stage)}
@@ -47,8 +47,16 @@ class CaseRow:
     def search_text(self) -> str:
         """Everything the filter box matches against, casefolded once."""
         return " ".join(
-            (self.reference, self.pseudonym, self.stage.label, self.csp_area, self.rag, self.next_deadline_label,
-             date_text(self.notified_on), date_text(self.next_deadline))
+            (
+                self.reference,
+                self.pseudonym,
+                self.stage.label,
+                self.csp_area,
+                self.rag,
+                self.next_deadline_label,
+                date_text(self.notified_on),
+                date_text(self.next_deadline),
+            )
         ).casefold()
 
 
@@ -61,13 +69,23 @@ class CaseTableModel(RowTableModel[CaseRow]):
         Column("CSP area", lambda r: r.csp_area, free_text=True),
         Column("Notified", lambda r: date_text(r.notified_on), sort_key=lambda r: date_key(r.notified_on)),
         Column(
-            "RAG", lambda r: rag_text(r.rag), sort_key=lambda r: RAG_ORDER.get(r.rag, 3),
-            tooltip=lambda r: r.rag_reason, background=lambda r: RAG_COLOURS.get(r.rag),
+            "RAG",
+            lambda r: rag_text(r.rag),
+            sort_key=lambda r: RAG_ORDER.get(r.rag, 3),
+            tooltip=lambda r: r.rag_reason,
+            background=lambda r: RAG_COLOURS.get(r.rag),
         ),
-        Column("Next deadline", lambda r: r.deadline_text, sort_key=lambda r: date_key(r.next_deadline),
-               background=lambda r: RAG_COLOURS["red"] if r.deadline_overdue else None),
-        Column("Deadline for", lambda r: r.next_deadline_label if r.next_deadline else f"Next: {next_step(r.stage)}",
-               free_text=True),
+        Column(
+            "Next deadline",
+            lambda r: r.deadline_text,
+            sort_key=lambda r: date_key(r.next_deadline),
+            background=lambda r: RAG_COLOURS["red"] if r.deadline_overdue else None,
+        ),
+        Column(
+            "Deadline for",
+            lambda r: r.next_deadline_label if r.next_deadline else f"Next: {next_step(r.stage)}",
+            free_text=True,
+        ),
     )
 
     def __init__(self, rows: Iterable[CaseRow] = (), parent=None):

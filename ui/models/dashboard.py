@@ -45,13 +45,25 @@ def due_text(item: DashboardItem) -> str:
 class DashboardModel(RowTableModel[DashboardItem]):
     URGENCY, DUE, WHAT, ABOUT, KIND = range(5)
     COLUMNS = (
-        Column("Status", lambda r: URGENCY_LABELS[r.urgency], sort_key=lambda r: (URGENCY_ORDER[r.urgency], date_key(r.due_on)),
-               background=lambda r: URGENCY_COLOURS[r.urgency]),
+        Column(
+            "Status",
+            lambda r: URGENCY_LABELS[r.urgency],
+            sort_key=lambda r: (URGENCY_ORDER[r.urgency], date_key(r.due_on)),
+            background=lambda r: URGENCY_COLOURS[r.urgency],
+        ),
         Column("When", due_text, sort_key=lambda r: date_key(r.due_on)),
-        Column("What to do", lambda r: r.what, tooltip=lambda r: f"{r.what}\n{r.detail}" if r.detail else r.what,
-               free_text=True),
+        Column(
+            "What to do",
+            lambda r: r.what,
+            tooltip=lambda r: f"{r.what}\n{r.detail}" if r.detail else r.what,
+            free_text=True,
+        ),
         Column("About", lambda r: r.about, free_text=True),
-        Column("Kind", lambda r: KIND_LABELS[r.kind] + (f", level {r.level}" if r.level is not None else ""), free_text=True),
+        Column(
+            "Kind",
+            lambda r: KIND_LABELS[r.kind] + (f", level {r.level}" if r.level is not None else ""),
+            free_text=True,
+        ),
     )
 
 

@@ -33,18 +33,41 @@ class EscalationModel(RowTableModel[EscalationRow]):
     AGENCY, LEVEL, ACTION_DUE, RECIPIENT, DUE, LATE, CASES = range(7)
     COLUMNS = (
         Column("Agency", lambda r: r.agency),
-        Column("Level", lambda r: "" if r.level is None else str(r.level), sort_key=lambda r: -1 if r.level is None else r.level,
-               background=lambda r: LEVEL_COLOURS.get(r.level), tooltip=lambda r: level_text(r.level, r.level_label),
-               align_right=True),
-        Column("Action due now", lambda r: r.action_due or "None now: the step is taken",
-               tooltip=lambda r: "\n".join(filter(None, (r.action_due, level_text(r.level, r.level_label)))), free_text=True,
-               sort_key=lambda r: -1 if r.action_due_level is None else r.action_due_level),
+        Column(
+            "Level",
+            lambda r: "" if r.level is None else str(r.level),
+            sort_key=lambda r: -1 if r.level is None else r.level,
+            background=lambda r: LEVEL_COLOURS.get(r.level),
+            tooltip=lambda r: level_text(r.level, r.level_label),
+            align_right=True,
+        ),
+        Column(
+            "Action due now",
+            lambda r: r.action_due or "None now: the step is taken",
+            tooltip=lambda r: "\n".join(filter(None, (r.action_due, level_text(r.level, r.level_label)))),
+            free_text=True,
+            sort_key=lambda r: -1 if r.action_due_level is None else r.action_due_level,
+        ),
         Column("To", lambda r: r.recipient, free_text=True),
-        Column("Update due", lambda r: date_text(r.due_on), sort_key=lambda r: date_key(r.due_on),
-               header_tooltip="The day the agency's update was due"),
-        Column("Days late", lambda r: str(r.working_days_late), sort_key=lambda r: r.working_days_late, align_right=True,
-               header_tooltip="Working days since the update was due (weekends and bank holidays not counted)"),
-        Column("Cases", lambda r: ", ".join(r.references), tooltip=lambda r: f"{', '.join(r.references)}: {r.outstanding} recommendation(s) outstanding", free_text=True),
+        Column(
+            "Update due",
+            lambda r: date_text(r.due_on),
+            sort_key=lambda r: date_key(r.due_on),
+            header_tooltip="The day the agency's update was due",
+        ),
+        Column(
+            "Days late",
+            lambda r: str(r.working_days_late),
+            sort_key=lambda r: r.working_days_late,
+            align_right=True,
+            header_tooltip="Working days since the update was due (weekends and bank holidays not counted)",
+        ),
+        Column(
+            "Cases",
+            lambda r: ", ".join(r.references),
+            tooltip=lambda r: f"{', '.join(r.references)}: {r.outstanding} recommendation(s) outstanding",
+            free_text=True,
+        ),
     )
 
 

@@ -42,8 +42,9 @@ def _colour(problem: Problem) -> str | None:
 class ImportReportModel(RowTableModel[Problem]):
     SEVERITY, SHEET, ROW, COLUMN, PROBLEM, SUGGESTION = range(6)
     COLUMNS = (
-        Column("Severity", lambda p: SEVERITY_LABELS.get(p.severity, p.severity.title()), _severity_key,
-               background=_colour),
+        Column(
+            "Severity", lambda p: SEVERITY_LABELS.get(p.severity, p.severity.title()), _severity_key, background=_colour
+        ),
         Column("Sheet", lambda p: p.sheet, _where_key),
         Column("Row", _row_text, lambda p: (p.row is None, p.row or 0, p.sheet.casefold()), align_right=True),
         Column("Column", _column_text, lambda p: (text_key(p.column), _where_key(p))),

@@ -34,12 +34,20 @@ def load_case_rows(session, today: dt.date) -> list[CaseRow]:  # noqa: ANN001 - 
         facts, deadlines, rag = position.facts, position.deadlines, position.rag
         pending = [d for d in deadlines if d.status is not DeadlineStatus.MET]
         upcoming = min(pending, key=lambda d: d.due, default=None)
-        rows.append(CaseRow(
-            id=facts.case_id, reference=facts.reference, pseudonym=facts.pseudonym, stage=facts.stage,
-            csp_area=facts.csp_area or facts.commissioning_partnership, notified_on=facts.notified_on,
-            rag="" if rag.rating is Rag.CLOSED else rag.rating.value, rag_reason=rag.summary,
-            next_deadline=upcoming.due if upcoming else None, next_deadline_label=upcoming.label if upcoming else "",
-        ))
+        rows.append(
+            CaseRow(
+                id=facts.case_id,
+                reference=facts.reference,
+                pseudonym=facts.pseudonym,
+                stage=facts.stage,
+                csp_area=facts.csp_area or facts.commissioning_partnership,
+                notified_on=facts.notified_on,
+                rag="" if rag.rating is Rag.CLOSED else rag.rating.value,
+                rag_reason=rag.summary,
+                next_deadline=upcoming.due if upcoming else None,
+                next_deadline_label=upcoming.label if upcoming else "",
+            )
+        )
     return rows
 
 
@@ -89,9 +97,17 @@ def load_audit_rows(session, case_id: int, limit: int = 500) -> list[AuditRow]: 
 
     entries = entries_for_case(session, case_id, limit=limit)
     names = AuditNames.load(session, entries)
-    return [AuditRow(entry.id, entry.at, format_local_time(entry.at), entry.os_user, describe(entry, names),
-                     describe_changes(entry, names))
-            for entry in entries]
+    return [
+        AuditRow(
+            entry.id,
+            entry.at,
+            format_local_time(entry.at),
+            entry.os_user,
+            describe(entry, names),
+            describe_changes(entry, names),
+        )
+        for entry in entries
+    ]
 
 
 def load_case_detail(session, case_id: int, today: dt.date) -> CaseDetail:  # noqa: ANN001 - a Session
@@ -101,16 +117,33 @@ def load_case_detail(session, case_id: int, today: dt.date) -> CaseDetail:  # no
     deadlines = position.deadlines if position is not None else ()
     rag = position.rag if position is not None else RagStatus(Rag.GREEN, ())
     deadline_lines = [
-        DeadlineLine(d.label, d.due, "Met late" if d.met_late else d.status.label,
-                     f"met {format_date(d.met_on)}" + (f", {d.days_text(d.slippage_days)} late" if d.slippage_days else "")
-                     if d.met_on else (f"{d.days_text(d.days_overdue)} overdue" if d.days_overdue else
-                                       (f"moved {d.days_text(d.paused_days)} by pauses" if d.paused_days else "")))
+        DeadlineLine(
+            d.label,
+            d.due,
+            "Met late" if d.met_late else d.status.label,
+            f"met {format_date(d.met_on)}" + (f", {d.days_text(d.slippage_days)} late" if d.slippage_days else "")
+            if d.met_on
+            else (
+                f"{d.days_text(d.days_overdue)} overdue"
+                if d.days_overdue
+                else (f"moved {d.days_text(d.paused_days)} by pauses" if d.paused_days else "")
+            ),
+        )
         for d in deadlines
     ]
     timeline = [TimelineRow(event.on, event.label, event.detail, event.kind) for event in build_timeline(facts)]
     qa_rounds = [
-        QARoundRow(r.id, r.round_number, r.submitted_on, r.panel_on, r.feedback_letter_on, r.feedback_reference,
-                   r.outcome.label if r.outcome else "", r.revisions_listed, r.revisions_made_on)
+        QARoundRow(
+            r.id,
+            r.round_number,
+            r.submitted_on,
+            r.panel_on,
+            r.feedback_letter_on,
+            r.feedback_reference,
+            r.outcome.label if r.outcome else "",
+            r.revisions_listed,
+            r.revisions_made_on,
+        )
         for r in record.qa_rounds
     ]
     processes = [
@@ -118,7 +151,14 @@ def load_case_detail(session, case_id: int, today: dt.date) -> CaseDetail:  # no
         for p in record.processes
     ]
     pauses = [
-        PauseRow(p.id, p.reason, p.starts_on, p.ends_on, p.home_office_told_on, p.process_kind.label if p.process_kind else "")
+        PauseRow(
+            p.id,
+            p.reason,
+            p.starts_on,
+            p.ends_on,
+            p.home_office_told_on,
+            p.process_kind.label if p.process_kind else "",
+        )
         for p in record.pauses
     ]
     recommendations, updates = [], {}
@@ -126,20 +166,50 @@ def load_case_detail(session, case_id: int, today: dt.date) -> CaseDetail:  # no
     for row in action_plan(session, get_case(session, case_id)):
         recorded = progress.get(row.id, ())
         updates[row.id] = [
-            UpdateRow(u.id, u.received_on, u.contact_name, u.text, u.evidence_reference,
-                      corrects=f"corrects the update of {format_date(u.corrects_received_on)}" if u.corrects_received_on else "",
-                      superseded=u.superseded)
+            UpdateRow(
+                u.id,
+                u.received_on,
+                u.contact_name,
+                u.text,
+                u.evidence_reference,
+                corrects=f"corrects the update of {format_date(u.corrects_received_on)}"
+                if u.corrects_received_on
+                else "",
+                superseded=u.superseded,
+            )
             for u in recorded
         ]
-        recommendations.append(RecommendationRow(
-            row.id, row.number, row.text, row.scope.label, row.lead_agency, row.status.label, row.status.is_open,
-            row.target_on, row.completed_on, row.action, max((u.received_on for u in recorded if u.current), default=None),
-            row.status.value,
-        ))
+        recommendations.append(
+            RecommendationRow(
+                row.id,
+                row.number,
+                row.text,
+                row.scope.label,
+                row.lead_agency,
+                row.status.label,
+                row.status.is_open,
+                row.target_on,
+                row.completed_on,
+                row.action,
+                max((u.received_on for u in recorded if u.current), default=None),
+                row.status.value,
+            )
+        )
     return CaseDetail(
-        id=record.id, values=record.values, stage=record.stage, decision=record.decision,
-        rag="" if rag.rating is Rag.CLOSED else rag.rating.value, rag_summary=rag.summary,
-        areas=csp_area_names(session), deadlines=deadline_lines, timeline=timeline, qa_rounds=qa_rounds,
-        processes=processes, pauses=pauses, recommendations=recommendations, updates=updates,
-        audit=load_audit_rows(session, case_id), row_version=record.row_version,
+        id=record.id,
+        values=record.values,
+        stage=record.stage,
+        decision=record.decision,
+        rag="" if rag.rating is Rag.CLOSED else rag.rating.value,
+        rag_summary=rag.summary,
+        areas=csp_area_names(session),
+        deadlines=deadline_lines,
+        timeline=timeline,
+        qa_rounds=qa_rounds,
+        processes=processes,
+        pauses=pauses,
+        recommendations=recommendations,
+        updates=updates,
+        audit=load_audit_rows(session, case_id),
+        row_version=record.row_version,
     )

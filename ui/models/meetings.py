@@ -31,8 +31,11 @@ class MeetingModel(RowTableModel[MeetingRow]):
         Column("Item", lambda r: r.agenda_item),
         Column("Title", lambda r: r.title, free_text=True),
         Column("Attendees", lambda r: str(r.attendees), sort_key=lambda r: r.attendees, align_right=True),
-        Column("Copies returned", lambda r: f"{r.copies_returned} of {r.copies}" if r.copies else "No copies yet",
-               sort_key=lambda r: (r.copies - r.copies_returned, r.copies)),
+        Column(
+            "Copies returned",
+            lambda r: f"{r.copies_returned} of {r.copies}" if r.copies else "No copies yet",
+            sort_key=lambda r: (r.copies - r.copies_returned, r.copies),
+        ),
     )
 
 
@@ -76,8 +79,11 @@ class BriefingCopyModel(RowTableModel[BriefingCopyRow]):
         Column("Recipient", lambda r: r.recipient_name),
         Column("Organisation", lambda r: r.recipient_organisation, free_text=True),
         Column("Edition", lambda r: str(r.edition), sort_key=lambda r: r.edition, align_right=True),
-        Column("Returned", lambda r: date_text(r.returned_on) if r.returned_on else "Not returned",
-               sort_key=lambda r: date_key(r.returned_on)),
+        Column(
+            "Returned",
+            lambda r: date_text(r.returned_on) if r.returned_on else "Not returned",
+            sort_key=lambda r: date_key(r.returned_on),
+        ),
     )
 
     return_toggled = Signal(int, bool)  # copy id, returned

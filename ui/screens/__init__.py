@@ -17,5 +17,12 @@ from ui.screens.escalations import EscalationsScreen  # noqa: E402
 from ui.screens.figures import FiguresScreen  # noqa: E402
 from ui.screens.meetings import MeetingsScreen  # noqa: E402
 
-SCREENS: list[type] = [DashboardScreen, CasesScreen, CaseScreen, AgenciesScreen, EscalationsScreen, MeetingsScreen,
-                       FiguresScreen]
+SCREENS: list[type] = [
+    DashboardScreen,
+    CasesScreen,
+    CaseScreen,
+    AgenciesScreen,
+    EscalationsScreen,
+    MeetingsScreen,
+    FiguresScreen,
+]

@@ -14,7 +14,13 @@ from dhr_tracker.escalation.service import agency_record, escalations
 from dhr_tracker.reference_lists import get_agency, list_agencies
 from dhr_tracker.vocabulary import ContactLevel
 from ui.models.agencies import (
-    AgencyModel, AgencyRow, ContactModel, ContactRow, EscalationHistoryModel, EscalationHistoryRow, OutstandingModel,
+    AgencyModel,
+    AgencyRow,
+    ContactModel,
+    ContactRow,
+    EscalationHistoryModel,
+    EscalationHistoryRow,
+    OutstandingModel,
     OutstandingRow,
 )
 from ui.models.base import RowProxyModel
@@ -54,12 +60,19 @@ def load_agency_rows(session, today: dt.date) -> list[AgencyRow]:  # noqa: ANN00
         position = positions.get(agency.id)
         level = position.level if position else None
         due = position.action_due if position else None
-        rows.append(AgencyRow(
-            agency.id, agency.name, agency.kind.label,
-            outstanding=len(position.outstanding) if position else 0, overdue=len(position.overdue) if position else 0,
-            level=level.level if level else None, level_label=level.label if level else "",
-            action_due=due.instruction if due else "", outside_kent=agency.outside_kent,
-        ))
+        rows.append(
+            AgencyRow(
+                agency.id,
+                agency.name,
+                agency.kind.label,
+                outstanding=len(position.outstanding) if position else 0,
+                overdue=len(position.overdue) if position else 0,
+                level=level.level if level else None,
+                level_label=level.label if level else "",
+                action_due=due.instruction if due else "",
+                outside_kent=agency.outside_kent,
+            )
+        )
     return rows
 
 
@@ -77,8 +90,10 @@ class AgencyDetail:
 def load_agency_detail(session, agency_id: int, today: dt.date) -> AgencyDetail:  # noqa: ANN001 - a Session
     agency = get_agency(session, agency_id)
     record = agency_record(session, agency, today)
-    contacts = [ContactRow(c.id, c.level.label, c.name, c.job_title, c.email, c.phone, LEVEL_ORDER[c.level])
-                for c in agency.contacts]
+    contacts = [
+        ContactRow(c.id, c.level.label, c.name, c.job_title, c.email, c.phone, LEVEL_ORDER[c.level])
+        for c in agency.contacts
+    ]
     overdue_ids = {item.recommendation_id for item in record.overdue}
     due_by_item = {}
     if record.position is not None:
@@ -86,22 +101,47 @@ def load_agency_detail(session, agency_id: int, today: dt.date) -> AgencyDetail:
             for item in position.outstanding:
                 due_by_item.setdefault(item.recommendation_id, position.request.due_on)
     outstanding = [
-        OutstandingRow(item.recommendation_id, 0, item.case_reference, item.pseudonym, item.number, item.text,
-                       due_by_item.get(item.recommendation_id), item.recommendation_id in overdue_ids)
+        OutstandingRow(
+            item.recommendation_id,
+            0,
+            item.case_reference,
+            item.pseudonym,
+            item.number,
+            item.text,
+            due_by_item.get(item.recommendation_id),
+            item.recommendation_id in overdue_ids,
+        )
         for item in record.outstanding
     ]
     history = [
-        EscalationHistoryRow(index, entry.taken_on, entry.level, agency.name, entry.recipient, entry.recipient_role,
-                             entry.method.label, entry.note + (f" (update received {format_date(entry.received_on)})"
-                                                               if entry.received_on else ""))
+        EscalationHistoryRow(
+            index,
+            entry.taken_on,
+            entry.level,
+            agency.name,
+            entry.recipient,
+            entry.recipient_role,
+            entry.method.label,
+            entry.note + (f" (update received {format_date(entry.received_on)})" if entry.received_on else ""),
+        )
         for index, entry in enumerate(record.history)
     ]
     level = record.level
-    summary = (f"{len(outstanding)} outstanding, {len(overdue_ids)} late"
-               + (f"; escalation level {level.level} ({level.label})" if level else "; not escalated"))
-    rounds = [f"{format_date(r.meeting_on)}: {r.on_time} of {r.items} on time ({r.share_on_time:.0%})" for r in record.rounds]
-    return AgencyDetail(agency.id, agency.name, contacts, outstanding, history, summary,
-                        "Updates on time, by round: " + ("; ".join(rounds) if rounds else "no rounds yet"))
+    summary = f"{len(outstanding)} outstanding, {len(overdue_ids)} late" + (
+        f"; escalation level {level.level} ({level.label})" if level else "; not escalated"
+    )
+    rounds = [
+        f"{format_date(r.meeting_on)}: {r.on_time} of {r.items} on time ({r.share_on_time:.0%})" for r in record.rounds
+    ]
+    return AgencyDetail(
+        agency.id,
+        agency.name,
+        contacts,
+        outstanding,
+        history,
+        summary,
+        "Updates on time, by round: " + ("; ".join(rounds) if rounds else "no rounds yet"),
+    )
 
 
 class AgenciesScreen(Screen):
@@ -121,8 +161,9 @@ class AgenciesScreen(Screen):
         self.filter_box.setAccessibleName("Filter agencies")
         self.filter_box.setPlaceholderText("Filter agencies (Ctrl+F)")
         self.filter_box.textChanged.connect(self.proxy.set_text)
-        self.table = make_table(self.proxy, "Agencies", self, stretch_column=AgencyModel.KIND,
-                                empty_text="No agency matches the filter.")
+        self.table = make_table(
+            self.proxy, "Agencies", self, stretch_column=AgencyModel.KIND, empty_text="No agency matches the filter."
+        )
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
         self.name_label = QLabel("", self)
@@ -138,9 +179,11 @@ class AgenciesScreen(Screen):
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName("About the agency")
         self.tabs.tabBar().setAccessibleName("About the agency: parts")
-        for model, label, stretch in ((self.outstanding_model, "&Outstanding", OutstandingModel.RECOMMENDATION),
-                                      (self.history_model, "Escalation &history", EscalationHistoryModel.NOTE),
-                                      (self.contact_model, "&Contacts", ContactModel.EMAIL)):
+        for model, label, stretch in (
+            (self.outstanding_model, "&Outstanding", OutstandingModel.RECOMMENDATION),
+            (self.history_model, "Escalation &history", EscalationHistoryModel.NOTE),
+            (self.contact_model, "&Contacts", ContactModel.EMAIL),
+        ):
             proxy = RowProxyModel(self)
             proxy.setSourceModel(model)
             self.tabs.addTab(make_table(proxy, label.replace("&", ""), self, stretch_column=stretch), label)
@@ -167,8 +210,11 @@ class AgenciesScreen(Screen):
 
     def refresh(self) -> None:
         today = self.context.today()
-        self.context.tasks.run(lambda session: load_agency_rows(session, today), on_done=alive(self, self._loaded),
-                               title="Could not load the agencies")
+        self.context.tasks.run(
+            lambda session: load_agency_rows(session, today),
+            on_done=alive(self, self._loaded),
+            title="Could not load the agencies",
+        )
 
     def clear(self) -> None:
         self.detail = None
@@ -212,7 +258,9 @@ class AgenciesScreen(Screen):
         if row is None:
             return
         today = self.context.today()
-        self.context.tasks.run(lambda session: load_agency_detail(session, row.id, today), on_done=alive(self, self._show_detail))
+        self.context.tasks.run(
+            lambda session: load_agency_detail(session, row.id, today), on_done=alive(self, self._show_detail)
+        )
 
     def _show_detail(self, detail: AgencyDetail) -> None:
         current = selected_object(self.table)

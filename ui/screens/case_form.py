@@ -13,8 +13,16 @@ from ui.screens.forms import DateField, FieldForm
 
 # Only the fields the overview edits; notes have their own tab.
 FORM_FIELDS = (
-    "reference", "pseudonym", "notified_on", "csp_area", "commissioning_partnership", "guidance_profile",
-    "date_of_death", "independent_chair", "victim_real_name", "perpetrator_real_name",
+    "reference",
+    "pseudonym",
+    "notified_on",
+    "csp_area",
+    "commissioning_partnership",
+    "guidance_profile",
+    "date_of_death",
+    "independent_chair",
+    "victim_real_name",
+    "perpetrator_real_name",
 )
 
 
@@ -76,27 +84,42 @@ class CaseForm(FieldForm):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.reference = self.add_field("reference", "&Reference:", QLineEdit(),
-                                        help_text="The case reference, for example DHR-2025-03.")
-        self.pseudonym = self.add_field("pseudonym", "&Pseudonym:", QLineEdit(),
-                                        help_text="The agreed pseudonym: the only name reports and exports use.")
-        self.notified_on = self.add_field("notified_on", "&Notified on:", DateField("notified_on", "The notification date"))
+        self.reference = self.add_field(
+            "reference", "&Reference:", QLineEdit(), help_text="The case reference, for example DHR-2025-03."
+        )
+        self.pseudonym = self.add_field(
+            "pseudonym",
+            "&Pseudonym:",
+            QLineEdit(),
+            help_text="The agreed pseudonym: the only name reports and exports use.",
+        )
+        self.notified_on = self.add_field(
+            "notified_on", "&Notified on:", DateField("notified_on", "The notification date")
+        )
         self.csp_area = self.add_field("csp_area", "CSP &area:", QComboBox())
         self.commissioning_partnership = self.add_field(
-            "commissioning_partnership", "Commissioning &partnership:", QLineEdit(),
+            "commissioning_partnership",
+            "Commissioning &partnership:",
+            QLineEdit(),
             help_text="KCSP, or the partnership that commissioned a cross-border review (e.g. East Sussex CSP).",
         )
         self.guidance_profile = self.add_field("guidance_profile", "&Guidance:", QComboBox())
         for profile in GuidanceProfile:
             self.guidance_profile.addItem(profile.label, profile.value)
-        self.date_of_death = self.add_field("date_of_death", "Date of &death:", DateField("date_of_death", "The date of death"))
+        self.date_of_death = self.add_field(
+            "date_of_death", "Date of &death:", DateField("date_of_death", "The date of death")
+        )
         self.independent_chair = self.add_field("independent_chair", "Independent &chair:", QLineEdit())
         self.victim_real_name = self.add_field(
-            "victim_real_name", "Victim's real name:", MaskedNameField(),
+            "victim_real_name",
+            "Victim's real name:",
+            MaskedNameField(),
             help_text="Kept in the encrypted database only; never shown in reports or exports.",
         )
         self.perpetrator_real_name = self.add_field(
-            "perpetrator_real_name", "Perpetrator's real name:", MaskedNameField(),
+            "perpetrator_real_name",
+            "Perpetrator's real name:",
+            MaskedNameField(),
             help_text="Kept in the encrypted database only; never shown in reports or exports.",
         )
         self.commissioning_partnership.setText("KCSP")
@@ -138,7 +161,10 @@ class CaseForm(FieldForm):
         self.independent_chair.setText(values.get("independent_chair") or "")
         # No real names in `values`: the signed-in role may not read them (a team database's viewer).
         self.real_names_hidden = "victim_real_name" not in values and "reference" in values
-        for field, key in ((self.victim_real_name, "victim_real_name"), (self.perpetrator_real_name, "perpetrator_real_name")):
+        for field, key in (
+            (self.victim_real_name, "victim_real_name"),
+            (self.perpetrator_real_name, "perpetrator_real_name"),
+        ):
             field.setText(values.get(key) or "")
             field.setEnabled(not self.real_names_hidden)
             field.setPlaceholderText("Not readable with your role" if self.real_names_hidden else "")
@@ -159,10 +185,14 @@ class CaseForm(FieldForm):
             "guidance_profile": GuidanceProfile(self.guidance_profile.currentData()),
             "date_of_death": date_of_death,
             "independent_chair": self.independent_chair.text(),
-            **({} if self.real_names_hidden else {
-                "victim_real_name": self.victim_real_name.text() or None,
-                "perpetrator_real_name": self.perpetrator_real_name.text() or None,
-            }),
+            **(
+                {}
+                if self.real_names_hidden
+                else {
+                    "victim_real_name": self.victim_real_name.text() or None,
+                    "perpetrator_real_name": self.perpetrator_real_name.text() or None,
+                }
+            ),
         }
 
     def raw_values(self) -> dict[str, str]:

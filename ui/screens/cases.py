@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -13,7 +12,7 @@ from dhr_tracker.vocabulary import Stage
 from ui.models.cases import CaseFilterProxy, CaseTableModel
 from ui.models.loaders import load_case_rows
 from ui.screens.base import Screen
-from ui.screens.forms import alive, fit_columns, name_combo, make_table, selected_object
+from ui.screens.forms import alive, fit_columns, make_table, name_combo, selected_object
 from ui.screens.new_case_dialog import NewCaseDialog
 
 if TYPE_CHECKING:
@@ -81,15 +80,22 @@ class CasesScreen(Screen):
         self.import_button = QPushButton("&Import…", self)
         self.import_button.setObjectName("import_spreadsheet_button")
         self.import_button.setAccessibleName("Import from spreadsheet")
-        self.import_button.setToolTip("Import from spreadsheet: cases and recommendations from an Excel workbook or a CSV file")
+        self.import_button.setToolTip(
+            "Import from spreadsheet: cases and recommendations from an Excel workbook or a CSV file"
+        )
         self.import_button.clicked.connect(self.import_spreadsheet)
         self.open_button = QPushButton("&Open", self)
         self.open_button.setObjectName("open_case_button")
         self.open_button.setToolTip("Open the selected case (Enter)")
         self.open_button.clicked.connect(self.open_selected)
 
-        self.table = make_table(self.proxy, "Cases", self, stretch_column=CaseTableModel.NEXT_DEADLINE_FOR,
-                                empty_text="No case to show. Press Ctrl+N for a new case, or clear the filters.")
+        self.table = make_table(
+            self.proxy,
+            "Cases",
+            self,
+            stretch_column=CaseTableModel.NEXT_DEADLINE_FOR,
+            empty_text="No case to show. Press Ctrl+N for a new case, or clear the filters.",
+        )
         self.table.sortByColumn(CaseTableModel.NOTIFIED, Qt.SortOrder.DescendingOrder)
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
         self.table.activated.connect(lambda _index: self.open_selected())
@@ -109,7 +115,12 @@ class CasesScreen(Screen):
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count_label)
-        for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset, self.proxy.layoutChanged):
+        for signal in (
+            self.proxy.rowsInserted,
+            self.proxy.rowsRemoved,
+            self.proxy.modelReset,
+            self.proxy.layoutChanged,
+        ):
             signal.connect(self._update_count)
         self.loading = False
 
@@ -117,12 +128,16 @@ class CasesScreen(Screen):
     def refresh(self) -> None:
         today = self.context.today()
         self.loading = True
-        self.context.tasks.run(lambda session: load_case_rows(session, today),
-                               on_done=alive(self, lambda rows: self._loaded(rows, today)),
-                               title="Could not load the cases")
+        self.context.tasks.run(
+            lambda session: load_case_rows(session, today),
+            on_done=alive(self, lambda rows: self._loaded(rows, today)),
+            title="Could not load the cases",
+        )
         from dhr_tracker.learning.themes import case_ids_by_theme
 
-        self.context.tasks.run(case_ids_by_theme, on_done=alive(self, self._themes_loaded), title="Could not load the themes")
+        self.context.tasks.run(
+            case_ids_by_theme, on_done=alive(self, self._themes_loaded), title="Could not load the themes"
+        )
 
     def clear(self) -> None:
         self.model.clear()

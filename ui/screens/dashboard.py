@@ -21,11 +21,21 @@ from dhr_tracker.lifecycle.today import caseload_for
 from dhr_tracker.vocabulary import MeetingKind, Stage
 from ui.charts import RAG_PIE_COLOURS, BarChart, PieChart
 from ui.models.dashboard import (
-    DUE_SOON, ESCALATION, KIND_LABELS, MEETING, MILESTONE, OVERDUE, UPCOMING, UPDATE, WAITING, DashboardFilterProxy, DashboardItem,
+    DUE_SOON,
+    ESCALATION,
+    KIND_LABELS,
+    MEETING,
+    MILESTONE,
+    OVERDUE,
+    UPCOMING,
+    UPDATE,
+    WAITING,
+    DashboardFilterProxy,
+    DashboardItem,
     DashboardModel,
 )
 from ui.screens.base import Screen
-from ui.screens.forms import alive, fit_columns, name_combo, make_table, selected_object
+from ui.screens.forms import alive, fit_columns, make_table, name_combo, selected_object
 
 if TYPE_CHECKING:
     from ui.context import AppContext
@@ -33,9 +43,15 @@ if TYPE_CHECKING:
 MEETINGS_SHOWN = 3
 # Column labels of the stage chart, short enough for nine columns in a third of a 1280-pixel window.
 SHORT_STAGE = {
-    Stage.NOTIFICATION: "Notified", Stage.DECISION: "Decision", Stage.COMMISSIONING: "Commiss.",
-    Stage.INFORMATION_GATHERING: "Info.", Stage.DRAFTING: "Drafting", Stage.PARTNERSHIP_SIGNOFF: "Sign-off",
-    Stage.HOME_OFFICE_QA: "HO QA", Stage.PUBLICATION: "Publ.", Stage.ACTION_PLAN_MONITORING: "Plan",
+    Stage.NOTIFICATION: "Notified",
+    Stage.DECISION: "Decision",
+    Stage.COMMISSIONING: "Commiss.",
+    Stage.INFORMATION_GATHERING: "Info.",
+    Stage.DRAFTING: "Drafting",
+    Stage.PARTNERSHIP_SIGNOFF: "Sign-off",
+    Stage.HOME_OFFICE_QA: "HO QA",
+    Stage.PUBLICATION: "Publ.",
+    Stage.ACTION_PLAN_MONITORING: "Plan",
 }
 
 
@@ -70,11 +86,31 @@ def load_dashboard(session, today: dt.date) -> DashboardData:  # noqa: ANN001 - 
         about = f"{facts.reference} ({facts.pseudonym})"
         for deadline in deadlines:
             if deadline.status is DeadlineStatus.OVERDUE:
-                items.append(DashboardItem(MILESTONE, deadline.due, OVERDUE, deadline_instruction(deadline), about, "case",
-                                           facts.case_id, f"{deadline.label}: overdue by {deadline.days_text(deadline.days_overdue)}"))
+                items.append(
+                    DashboardItem(
+                        MILESTONE,
+                        deadline.due,
+                        OVERDUE,
+                        deadline_instruction(deadline),
+                        about,
+                        "case",
+                        facts.case_id,
+                        f"{deadline.label}: overdue by {deadline.days_text(deadline.days_overdue)}",
+                    )
+                )
             elif deadline.status is DeadlineStatus.DUE and deadline.due <= soon:
-                items.append(DashboardItem(MILESTONE, deadline.due, DUE_SOON, deadline_instruction(deadline), about, "case",
-                                           facts.case_id, f"{deadline.label}: due in {plural((deadline.due - today).days, 'day')}"))
+                items.append(
+                    DashboardItem(
+                        MILESTONE,
+                        deadline.due,
+                        DUE_SOON,
+                        deadline_instruction(deadline),
+                        about,
+                        "case",
+                        facts.case_id,
+                        f"{deadline.label}: due in {plural((deadline.due - today).days, 'day')}",
+                    )
+                )
     levels: Counter[int] = Counter()
     for position in caseload.escalations(session, today):
         item = _agency_item(position, today)
@@ -84,17 +120,28 @@ def load_dashboard(session, today: dt.date) -> DashboardData:  # noqa: ANN001 - 
             items.append(item)
     upcoming = sorted((m for m in caseload.meetings(session) if m.held_on >= today), key=lambda m: m.held_on)
     for meeting in upcoming[:MEETINGS_SHOWN]:
-        items.append(DashboardItem(
-            MEETING, meeting.held_on, DUE_SOON if meeting.held_on <= soon else UPCOMING,
-            meeting_instruction(meeting), meeting.kind.label + (f", item {meeting.agenda_item}" if meeting.agenda_item else ""),
-            "meetings", meeting.id, plural(len(meeting.attendees), "attendee"),
-        ))
+        items.append(
+            DashboardItem(
+                MEETING,
+                meeting.held_on,
+                DUE_SOON if meeting.held_on <= soon else UPCOMING,
+                meeting_instruction(meeting),
+                meeting.kind.label + (f", item {meeting.agenda_item}" if meeting.agenda_item else ""),
+                "meetings",
+                meeting.id,
+                plural(len(meeting.attendees), "attendee"),
+            )
+        )
     return DashboardData(
-        as_of=today, items=items,
-        open_by_stage=[(SHORT_STAGE.get(stage, stage.label), stages[stage]) for stage in Stage if stage.is_open and stages[stage]],
+        as_of=today,
+        items=items,
+        open_by_stage=[
+            (SHORT_STAGE.get(stage, stage.label), stages[stage]) for stage in Stage if stage.is_open and stages[stage]
+        ],
         rag_counts=[(label, rags[label]) for label in ("Red", "Amber", "Green")],
         agencies_by_level=[(f"Level {level}", levels[level]) for level in sorted(levels) if levels[level]],
-        packs_awaiting_import=returns_awaiting_import(session), proposals_waiting=pending_count(session),
+        packs_awaiting_import=returns_awaiting_import(session),
+        proposals_waiting=pending_count(session),
     )
 
 
@@ -116,22 +163,43 @@ def _agency_item(position: AgencyPosition, today: dt.date) -> DashboardItem | No
     if not overdue and due is None:
         return None
     references = sorted({item.case_reference for item in position.outstanding})
-    situation = (f"{plural(len(overdue), 'update')} late, {plural(position.working_days_late, 'working day')}; "
-                 if overdue else "")
+    situation = (
+        f"{plural(len(overdue), 'update')} late, {plural(position.working_days_late, 'working day')}; "
+        if overdue
+        else ""
+    )
     detail = situation + "cases: " + ", ".join(references)
     if due is not None:
         reached = max((p.reached_on for p in position.requests if p.action_due == due and p.reached_on), default=today)
         return DashboardItem(
-            ESCALATION, reached, OVERDUE if reached < today else DUE_SOON, due.instruction, position.agency_name,
-            "escalations", position.agency_id, f"{detail}. Level {due.level}: {due.label}; goes to {due.recipient.label}.",
+            ESCALATION,
+            reached,
+            OVERDUE if reached < today else DUE_SOON,
+            due.instruction,
+            position.agency_name,
+            "escalations",
+            position.agency_id,
+            f"{detail}. Level {due.level}: {due.label}; goes to {due.recipient.label}.",
             level=due.level,
         )
     upcoming = sorted((p.next_on, p.next_level.level) for p in position.requests if p.next_on and p.next_level)
     level = position.level
-    waiting = (f"Wait for the update (level {upcoming[0][1]} is reached on {format_date(upcoming[0][0])})"
-               if upcoming else "Wait for the update (every step of the ladder has been taken)")
-    return DashboardItem(UPDATE, upcoming[0][0] if upcoming else None, WAITING, waiting, position.agency_name,
-                         "agencies", position.agency_id, detail + ".", level=level.level if level else None)
+    waiting = (
+        f"Wait for the update (level {upcoming[0][1]} is reached on {format_date(upcoming[0][0])})"
+        if upcoming
+        else "Wait for the update (every step of the ladder has been taken)"
+    )
+    return DashboardItem(
+        UPDATE,
+        upcoming[0][0] if upcoming else None,
+        WAITING,
+        waiting,
+        position.agency_name,
+        "agencies",
+        position.agency_id,
+        detail + ".",
+        level=level.level if level else None,
+    )
 
 
 def dashboard_summary(items: list[DashboardItem], soon_days: int) -> str:
@@ -140,9 +208,11 @@ def dashboard_summary(items: list[DashboardItem], soon_days: int) -> str:
     overdue = sum(1 for item in items if item.kind == MILESTONE and item.urgency == OVERDUE)
     letters = counts[ESCALATION]
     late = letters + counts[UPDATE]
-    return (f"{plural(overdue, 'deadline')} overdue and {counts[MILESTONE] - overdue} due within {soon_days} days · "
-            f"{plural(late, 'agency', 'agencies')} late with updates, {letters} with an escalation step to take · "
-            f"{plural(counts[MEETING], 'meeting')} coming up")
+    return (
+        f"{plural(overdue, 'deadline')} overdue and {counts[MILESTONE] - overdue} due within {soon_days} days · "
+        f"{plural(late, 'agency', 'agencies')} late with updates, {letters} with an escalation step to take · "
+        f"{plural(counts[MEETING], 'meeting')} coming up"
+    )
 
 
 class DashboardScreen(Screen):
@@ -172,8 +242,13 @@ class DashboardScreen(Screen):
         self.open_button.setObjectName("dashboard_open")
         self.open_button.setToolTip("Open what the selected item refers to (Enter)")
         self.open_button.clicked.connect(self.open_selected)
-        self.table = make_table(self.proxy, "What needs doing", self, stretch_column=DashboardModel.WHAT,
-                                empty_text="Nothing needs doing today: no deadline is due soon and no agency is late.")
+        self.table = make_table(
+            self.proxy,
+            "What needs doing",
+            self,
+            stretch_column=DashboardModel.WHAT,
+            empty_text="Nothing needs doing today: no deadline is due soon and no agency is late.",
+        )
         self.table.activated.connect(lambda _index: self.open_selected())
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
         self.stage_chart = BarChart("Open reviews by stage", self)
@@ -208,8 +283,11 @@ class DashboardScreen(Screen):
 
     def refresh(self) -> None:
         today = self.context.today()
-        self.context.tasks.run(lambda session: load_dashboard(session, today), on_done=alive(self, self._loaded),
-                               title="Could not load the dashboard")
+        self.context.tasks.run(
+            lambda session: load_dashboard(session, today),
+            on_done=alive(self, self._loaded),
+            title="Could not load the dashboard",
+        )
 
     def clear(self) -> None:
         self.data = None
@@ -232,10 +310,16 @@ class DashboardScreen(Screen):
         self.heading.setText(f"<h2>Today, {format_date(data.as_of)}</h2>")
         self.summary.setText(
             dashboard_summary(data.items, self._soon_days())
-            + (f" · {plural(data.packs_awaiting_import, 'returned update pack')} awaiting import"
-               if data.packs_awaiting_import else "")
-            + (f" · {plural(data.proposals_waiting, 'proposed status change')} to accept or reject"
-               if data.proposals_waiting else "")
+            + (
+                f" · {plural(data.packs_awaiting_import, 'returned update pack')} awaiting import"
+                if data.packs_awaiting_import
+                else ""
+            )
+            + (
+                f" · {plural(data.proposals_waiting, 'proposed status change')} to accept or reject"
+                if data.proposals_waiting
+                else ""
+            )
         )
         self.stage_chart.set_data(data.open_by_stage)
         self.rag_chart.set_data(data.rag_counts, RAG_PIE_COLOURS)

@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from dhr_tracker.dates import format_date
-from dhr_tracker.reports.letters import letter_text, letters_due, write_letters
-from dhr_tracker.escalation.service import escalations, record_due_actions, recipient_for
+from dhr_tracker.escalation.service import escalations, recipient_for, record_due_actions
 from dhr_tracker.reference_lists import get_agency
+from dhr_tracker.reports.letters import letter_text, letters_due, write_letters
 from dhr_tracker.settings import PROTECTIVE_MARKING, Settings
 from dhr_tracker.vocabulary import ContactMethod
 from ui.models.escalations import EscalationFilterProxy, EscalationModel, EscalationRow
@@ -33,16 +33,22 @@ def load_escalation_rows(session, today: dt.date) -> list[EscalationRow]:  # noq
         recipient = ""
         if due is not None:
             recipient = recipient_for(get_agency(session, position.agency_id), due.recipient)[0]
-        rows.append(EscalationRow(
-            agency_id=position.agency_id, agency=position.agency_name,
-            level=level.level if level else None, level_label=level.label if level else "",
-            action_due_level=due.level if due else None,
-            action_due=due.instruction if due else "", recipient=recipient,
-            due_on=position.due_on, working_days_late=position.working_days_late,
-            references=tuple(sorted({item.case_reference for item in position.outstanding})),
-            outstanding=len(position.outstanding),
-            request_ids=tuple(p.request.request_id for p in position.requests),
-        ))
+        rows.append(
+            EscalationRow(
+                agency_id=position.agency_id,
+                agency=position.agency_name,
+                level=level.level if level else None,
+                level_label=level.label if level else "",
+                action_due_level=due.level if due else None,
+                action_due=due.instruction if due else "",
+                recipient=recipient,
+                due_on=position.due_on,
+                working_days_late=position.working_days_late,
+                references=tuple(sorted({item.case_reference for item in position.outstanding})),
+                outstanding=len(position.outstanding),
+                request_ids=tuple(p.request.request_id for p in position.requests),
+            )
+        )
     return rows
 
 
@@ -68,14 +74,21 @@ class EscalationsScreen(Screen):
         self.heading = QLabel("<h2>Escalations</h2>", self)
         self.explanation = QLabel(
             "Agencies whose updates are late, where they stand on the escalation ladder, and the action due today. "
-            "Record an action once it is taken: the history is kept even after the update arrives.", self)
+            "Record an action once it is taken: the history is kept even after the update arrives.",
+            self,
+        )
         self.explanation.setWordWrap(True)
         self.due_only = QCheckBox("Show only agencies with an action &due now", self)
         self.due_only.setObjectName("due_only")
         self.due_only.setChecked(True)
         self.due_only.toggled.connect(self.proxy.set_due_only)
-        self.table = make_table(self.proxy, "Escalations due", self, stretch_column=EscalationModel.CASES,
-                                empty_text="No escalation step is due today. Untick the box to see every late agency.")
+        self.table = make_table(
+            self.proxy,
+            "Escalations due",
+            self,
+            stretch_column=EscalationModel.CASES,
+            empty_text="No escalation step is due today. Untick the box to see every late agency.",
+        )
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.record_button = self._button("&Record the action taken…", "record_action", self.record_action)
         self.letters_button = self._button("Produce the &letters…", "produce_letters", self.produce_letters)
@@ -107,8 +120,11 @@ class EscalationsScreen(Screen):
     def refresh(self) -> None:
         today = self.context.today()
         self.heading.setText(f"<h2>Escalations as of {format_date(today)}</h2>")
-        self.context.tasks.run(lambda session: load_escalation_rows(session, today), on_done=alive(self, self._loaded),
-                               title="Could not work out the escalations")
+        self.context.tasks.run(
+            lambda session: load_escalation_rows(session, today),
+            on_done=alive(self, self._loaded),
+            title="Could not work out the escalations",
+        )
 
     def clear(self) -> None:
         if self.dialog is not None:
@@ -134,8 +150,10 @@ class EscalationsScreen(Screen):
         self.table.sortByColumn(EscalationModel.LEVEL, Qt.SortOrder.DescendingOrder)
         fit_columns(self.table, maximum=380)
         due = sum(1 for row in rows if row.has_action_due)
-        self.status.setText(f"{plural(due, 'agency', 'agencies')} with an action due today; "
-                            f"{plural(len(rows), 'agency', 'agencies')} late in all." + (f" {self.note}" if self.note else ""))
+        self.status.setText(
+            f"{plural(due, 'agency', 'agencies')} with an action due today; "
+            f"{plural(len(rows), 'agency', 'agencies')} late in all." + (f" {self.note}" if self.note else "")
+        )
         if getattr(self, "_wanted", None) is not None:
             self._select(self._wanted)
         self._selection_changed()
@@ -167,15 +185,27 @@ class EscalationsScreen(Screen):
         if row is None or not row.has_action_due:
             return
         today, agency_id = self.context.today(), row.agency_id
-        dialog = ServiceDialog(self.context, f"Record the action: {row.agency}", [
-            FieldSpec("method", "&How:", CHOICE, choices=[(m.label, m) for m in ContactMethod]),
-            FieldSpec("taken_on", "&Taken on:", DATE, default=today),
-        ], lambda session, v: len(record_due_actions(session, v["taken_on"], agency_ids={agency_id}, method=v["method"],
-                                                     today=today)),
+        dialog = ServiceDialog(
+            self.context,
+            f"Record the action: {row.agency}",
+            [
+                FieldSpec("method", "&How:", CHOICE, choices=[(m.label, m) for m in ContactMethod]),
+                FieldSpec("taken_on", "&Taken on:", DATE, default=today),
+            ],
+            lambda session, v: len(
+                record_due_actions(session, v["taken_on"], agency_ids={agency_id}, method=v["method"], today=today)
+            ),
             intro=f"{row.action_due} ({row.recipient}). Recorded for each late request of {row.agency}.",
-            save_label="&Record", source=self, parent=self)
-        dialog.saved.connect(lambda count: (setattr(self, "note", f"Recorded {plural(count, 'action')} for {row.agency}."),
-                                            self.refresh()))
+            save_label="&Record",
+            source=self,
+            parent=self,
+        )
+        dialog.saved.connect(
+            lambda count: (
+                setattr(self, "note", f"Recorded {plural(count, 'action')} for {row.agency}."),
+                self.refresh(),
+            )
+        )
         self.dialog = dialog
         dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         dialog.open()
@@ -185,8 +215,12 @@ class EscalationsScreen(Screen):
         if folder is None:
             return
         today = self.context.today()
-        self.context.tasks.run(lambda session: write_letters(session, today, folder), on_done=alive(self, self._letters_written),
-                               progress="Producing the letters…", title="Could not produce the letters")
+        self.context.tasks.run(
+            lambda session: write_letters(session, today, folder),
+            on_done=alive(self, self._letters_written),
+            progress="Producing the letters…",
+            title="Could not produce the letters",
+        )
 
     def _letters_written(self, paths) -> None:
         self.letters_written = list(paths)
@@ -194,15 +228,19 @@ class EscalationsScreen(Screen):
         self.note = f"{plural(letters, 'letter')} written to {paths[0].parent if paths else 'the folder'}, as PDF and plain text."
         self.refresh()
         self.context.prompter.information(
-            "Letters produced", f"{plural(letters, 'letter')} written as PDF and as plain text for secure e-mail. "
-            "Record each action here once the letter has gone.")
+            "Letters produced",
+            f"{plural(letters, 'letter')} written as PDF and as plain text for secure e-mail. "
+            "Record each action here once the letter has gone.",
+        )
 
     def copy_letter(self) -> None:
         row = self.selected()
         if row is None:
             return
         today, agency_id = self.context.today(), row.agency_id
-        self.context.tasks.run(lambda session: letter_text_for(session, agency_id, today), on_done=alive(self, self._copy))
+        self.context.tasks.run(
+            lambda session: letter_text_for(session, agency_id, today), on_done=alive(self, self._copy)
+        )
 
     def _copy(self, text: str | None) -> None:
         if text and self.context.clipboard.copy(text):

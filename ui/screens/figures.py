@@ -69,7 +69,9 @@ class FiguresScreen(Screen):
         self.table = make_table(self.model, "Annual figures", self, sortable=False, stretch_column=FigureModel.ROW)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.case_model = CaseLineModel(parent=self)
-        self.case_table = make_table(self.case_model, "The cases behind the figure", self, stretch_column=CaseLineModel.DETAIL)
+        self.case_table = make_table(
+            self.case_model, "The cases behind the figure", self, stretch_column=CaseLineModel.DETAIL
+        )
         self.case_table.activated.connect(lambda _index: self.open_selected())
         self.case_table.doubleClicked.connect(lambda _index: self.open_selected())
         self.cases_label = QLabel("Select a figure to see the cases behind it.", self)
@@ -106,8 +108,11 @@ class FiguresScreen(Screen):
 
     def refresh(self) -> None:
         year, today = self.year.value(), self.context.today()
-        self.context.tasks.run(lambda session: annual_figures(session, year, today=today), on_done=alive(self, self._loaded),
-                               title="Could not work out the figures")
+        self.context.tasks.run(
+            lambda session: annual_figures(session, year, today=today),
+            on_done=alive(self, self._loaded),
+            title="Could not work out the figures",
+        )
 
     def clear(self) -> None:
         self.figures = None
@@ -124,14 +129,18 @@ class FiguresScreen(Screen):
             return  # an older request, overtaken by a change of year
         self.figures = figures
         self.heading.setText(f"<h2>Annual figures {figures.year}</h2>")
-        self.note.setText(f"Calendar year {figures.year}, the record as it stood on {format_date(figures.as_of)}. "
-                          "National figures are labelled with their source in the report.")
+        self.note.setText(
+            f"Calendar year {figures.year}, the record as it stood on {format_date(figures.as_of)}. "
+            "National figures are labelled with their source in the report."
+        )
         lines = []
         for figure in figures.figures:
             if not figure.rows:
                 lines.append(FigureLine(figure.title, "None in the year", "", "", ()))
             for index, row in enumerate(figure.rows):
-                lines.append(FigureLine(figure.title if index == 0 else "", row.label, row.shown, row.national, row.cases))
+                lines.append(
+                    FigureLine(figure.title if index == 0 else "", row.label, row.shown, row.national, row.cases)
+                )
         self.model.set_rows(lines)
         fit_columns(self.table, maximum=420)
         self._selection_changed()
@@ -142,8 +151,11 @@ class FiguresScreen(Screen):
     def _selection_changed(self, *args) -> None:
         line = self.selected_line()
         self.case_model.set_rows(line.cases if line else ())
-        self.cases_label.setText(f"<b>{line.label}</b>: {len(line.cases)} case line{'s' if len(line.cases) != 1 else ''}"
-                                 if line else "Select a figure to see the cases behind it.")
+        self.cases_label.setText(
+            f"<b>{line.label}</b>: {len(line.cases)} case line{'s' if len(line.cases) != 1 else ''}"
+            if line
+            else "Select a figure to see the cases behind it."
+        )
         fit_columns(self.case_table, maximum=420)
         self.open_button.setEnabled(line is not None and bool(line.cases))
 

@@ -5,11 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 import shiboken6
-
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QPainter, QPalette, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QFormLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QTableView, QWidget,
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTableView,
+    QWidget,
 )
 
 from dhr_tracker.dates import UK_DATE_FORMAT, format_date
@@ -39,7 +46,8 @@ class DateField(QLineEdit):
         except ValueError:
             raise ValidationError(
                 f"{self.label} '{text}' is not a date in the form dd/mm/yyyy (for example 31/03/2025).",
-                field=self.field, rule="not_a_date",
+                field=self.field,
+                rule="not_a_date",
             ) from None
 
     def set_value(self, day: dt.date | None) -> None:
@@ -141,6 +149,7 @@ def alive(widget: QWidget, callback):
     A task may finish after its screen or dialog was closed and deleted (at quit, on lock, at the end
     of a test); its result is then simply dropped rather than touching a deleted widget.
     """
+
     def call(*args):
         if shiboken6.isValid(widget):
             return callback(*args)
@@ -181,13 +190,23 @@ class TableView(QTableView):
             painter = QPainter(self.viewport())
             painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
             area = self.viewport().rect().adjusted(12, 12, -12, -12)
-            painter.drawText(area, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap),
-                             self.empty_text)
+            painter.drawText(
+                area,
+                int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap),
+                self.empty_text,
+            )
             painter.end()
 
 
-def make_table(model, name: str, parent: QWidget | None = None, *, sortable: bool = True,
-               stretch_column: int | None = None, empty_text: str = "Nothing to show.") -> QTableView:
+def make_table(
+    model,
+    name: str,
+    parent: QWidget | None = None,
+    *,
+    sortable: bool = True,
+    stretch_column: int | None = None,
+    empty_text: str = "Nothing to show.",
+) -> QTableView:
     """A read-only, row-selecting, keyboard-friendly table over `model` (usually a proxy)."""
     table = TableView(parent, empty_text)
     for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved, model.layoutChanged):
@@ -312,7 +331,9 @@ class _ColumnFitter(QObject):
         return False
 
 
-def shortcut(widget: QWidget, keys: str | QKeySequence, slot, *, context=Qt.ShortcutContext.WidgetWithChildrenShortcut) -> QShortcut:
+def shortcut(
+    widget: QWidget, keys: str | QKeySequence, slot, *, context=Qt.ShortcutContext.WidgetWithChildrenShortcut
+) -> QShortcut:
     sequence = keys if isinstance(keys, QKeySequence) else QKeySequence(keys)
     item = QShortcut(sequence, widget)
     item.setContext(context)

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QGridLayout,
-    QHeaderView,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -106,8 +106,9 @@ class SheetMappingEditor(QWidget):
         self.kind_combo.setObjectName("sheet_kind")
         self.kind_combo.addItem("Not imported", None)
         for kind in SheetKind:
-            self.kind_combo.addItem(f"{kind.label} (one row per {'case' if kind is SheetKind.CASES else 'recommendation'})",
-                                    kind.value)
+            self.kind_combo.addItem(
+                f"{kind.label} (one row per {'case' if kind is SheetKind.CASES else 'recommendation'})", kind.value
+            )
         self.header_row = QSpinBox(self)
         self.header_row.setObjectName("header_row")
         self.header_row.setAccessibleName(f"Header row of the sheet {sheet.name}")
@@ -137,8 +138,11 @@ class SheetMappingEditor(QWidget):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.viewport().setAutoFillBackground(False)
         self.fields_box.setAutoFillBackground(False)
-        self.hint = QLabel("Fields marked * are required. Choose \u201c(not imported)\u201d to leave a field out. "
-                           "Beside each field: the first value under its column, to check the choice.", self)
+        self.hint = QLabel(
+            "Fields marked * are required. Choose \u201c(not imported)\u201d to leave a field out. "
+            "Beside each field: the first value under its column, to check the choice.",
+            self,
+        )
         self.hint.setWordWrap(True)
 
         layout = QVBoxLayout(self)
@@ -237,12 +241,15 @@ class SheetMappingEditor(QWidget):
                     combo.addItem(f"{_column_letter(index)}: {header}", header)
             chosen = columns.get(spec.key)
             if chosen and chosen.casefold() in available:
-                combo.setCurrentIndex(max(0, combo.findData(next(h for h in headers if h.casefold() == chosen.casefold()))))
+                combo.setCurrentIndex(
+                    max(0, combo.findData(next(h for h in headers if h.casefold() == chosen.casefold())))
+                )
             example = QLabel(self._example(spec, combo.currentData()), self.fields_box)
             example.setObjectName(f"example_{spec.key}")
             example.setEnabled(False)  # the app's muted text
             combo.currentIndexChanged.connect(
-                lambda _i, spec=spec, combo=combo, example=example: self._field_changed(spec, combo, example))
+                lambda _i, spec=spec, combo=combo, example=example: self._field_changed(spec, combo, example)
+            )
             label = QLabel(f"{spec.label} *" if spec.required else spec.label, self.fields_box)
             label.setBuddy(combo)
             if spec.real_name:
@@ -317,7 +324,9 @@ class ImportWizard(QDialog):
             "A cases sheet has one row per review; a recommendations sheet one row per recommendation, with its "
             "case reference and lead agency.<br><br>Nothing is written until you have seen the check and chosen "
             "Import; then everything is added at once, or nothing. Cases already in the database are left as "
-            "they are.", page)
+            "they are.",
+            page,
+        )
         intro.setWordWrap(True)
         intro.setTextFormat(Qt.TextFormat.RichText)
         self.choose_button = QPushButton("&Choose file\u2026", page)
@@ -340,9 +349,11 @@ class ImportWizard(QDialog):
 
     def _columns_page(self) -> QWidget:
         page = QWidget(self)
-        intro = QLabel("Check which column each field comes from. The choices are suggested from the headings "
-                       "(or remembered from the last file laid out the same way) and are remembered after the import.",
-                       page)
+        intro = QLabel(
+            "Check which column each field comes from. The choices are suggested from the headings "
+            "(or remembered from the last file laid out the same way) and are remembered after the import.",
+            page,
+        )
         intro.setWordWrap(True)
         self.tabs = QTabWidget(page)
         self.tabs.setObjectName("sheet_tabs")
@@ -363,9 +374,12 @@ class ImportWizard(QDialog):
         self.check_summary.setObjectName("check_summary")
         self.check_summary.setWordWrap(True)
         self.report_model = ImportReportModel(parent=page)
-        self.report_table = make_table(self.report_model, "Import report", page, sortable=True,
-                                       stretch_column=ImportReportModel.PROBLEM)
-        self.report_table.horizontalHeader().setSectionResizeMode(ImportReportModel.SUGGESTION, QHeaderView.ResizeMode.Stretch)
+        self.report_table = make_table(
+            self.report_model, "Import report", page, sortable=True, stretch_column=ImportReportModel.PROBLEM
+        )
+        self.report_table.horizontalHeader().setSectionResizeMode(
+            ImportReportModel.SUGGESTION, QHeaderView.ResizeMode.Stretch
+        )
         self.report_table.setWordWrap(True)  # the problem and the suggestion are read in full
         layout = QVBoxLayout(page)
         layout.addWidget(self.check_summary)
@@ -412,8 +426,11 @@ class ImportWizard(QDialog):
             result = self.result
             self.next_button.setText("&Import")
             self.next_button.setEnabled(
-                not self.busy and result is not None and result.ok
-                and (result.cases_added + result.recommendations_added) > 0)
+                not self.busy
+                and result is not None
+                and result.ok
+                and (result.cases_added + result.recommendations_added) > 0
+            )
         else:
             self.next_button.setVisible(False)
             self.cancel_button.setDefault(True)
@@ -440,8 +457,12 @@ class ImportWizard(QDialog):
             sheet_file = read_sheet_file(path)
             return sheet_file, suggest_mapping(sheet_file, session)
 
-        self.context.tasks.run(read, on_done=alive(self, self._file_read), on_error=alive(self, self._file_failed),
-                               progress=f"Reading {path.name}\u2026")
+        self.context.tasks.run(
+            read,
+            on_done=alive(self, self._file_read),
+            on_error=alive(self, self._file_failed),
+            progress=f"Reading {path.name}\u2026",
+        )
 
     def _file_failed(self, error: BaseException) -> None:
         from ui.tasks import message_for
@@ -502,8 +523,11 @@ class ImportWizard(QDialog):
         self._set_busy(True)
         self.context.tasks.run(
             lambda session: import_sheets(session, sheet_file, mapping, dry_run=True, today=today),
-            on_done=alive(self, self._checked), on_error=alive(self, self._step_failed),
-            progress="Checking every row\u2026", title="Could not check the file")
+            on_done=alive(self, self._checked),
+            on_error=alive(self, self._step_failed),
+            progress="Checking every row\u2026",
+            title="Could not check the file",
+        )
 
     def _checked(self, result: ImportResult) -> None:
         self.result = result
@@ -516,13 +540,17 @@ class ImportWizard(QDialog):
         if self.report_model.rowCount() <= MAX_ROWS_FITTED:  # fitting row heights costs a layout per row
             self.report_table.resizeRowsToContents()
         counts = self.report_model.counts()
-        parts = [f"{counts['error']} error(s)" if counts["error"] else "",
-                 f"{counts['skipped']} row(s) skipped" if counts["skipped"] else "",
-                 f"{counts['note']} note(s) for information" if counts["note"] else ""]
+        parts = [
+            f"{counts['error']} error(s)" if counts["error"] else "",
+            f"{counts['skipped']} row(s) skipped" if counts["skipped"] else "",
+            f"{counts['note']} note(s) for information" if counts["note"] else "",
+        ]
         found = "The report below lists " + ", ".join(part for part in parts if part) + "." if result.problems else ""
         if not result.ok:
-            advice = ("Nothing can be imported while an error remains: correct the spreadsheet (or go Back and "
-                      "change the columns), save it, and choose the file again.")
+            advice = (
+                "Nothing can be imported while an error remains: correct the spreadsheet (or go Back and "
+                "change the columns), save it, and choose the file again."
+            )
         elif result.cases_added + result.recommendations_added == 0:
             advice = "There is nothing new to import."
         else:
@@ -539,8 +567,13 @@ class ImportWizard(QDialog):
             return result
 
         self._set_busy(True)
-        self.context.tasks.run(run, on_done=alive(self, self._imported), on_error=alive(self, self._step_failed),
-                               progress="Importing\u2026", title="Could not import")
+        self.context.tasks.run(
+            run,
+            on_done=alive(self, self._imported),
+            on_error=alive(self, self._step_failed),
+            progress="Importing\u2026",
+            title="Could not import",
+        )
 
     def _imported(self, result: ImportResult) -> None:
         self.result = result
@@ -550,7 +583,8 @@ class ImportWizard(QDialog):
             self._update_buttons()
             return
         self.done_summary.setText(
-            f"{html.escape(result.summary())}<br><br>The column choices are remembered for the next file laid out the same way.")
+            f"{html.escape(result.summary())}<br><br>The column choices are remembered for the next file laid out the same way."
+        )
         self._show_page(DONE_PAGE)
         self.context.notify_data_changed(None)
         self.imported.emit(result)
@@ -582,5 +616,8 @@ class ImportWizard(QDialog):
 
     def state(self) -> dict[str, Any]:
         """For tests: the page and what the buttons offer."""
-        return {"page": self.pages.currentIndex(), "next": self.next_button.text(),
-                "next_enabled": self.next_button.isEnabled()}
+        return {
+            "page": self.pages.currentIndex(),
+            "next": self.next_button.text(),
+            "next_enabled": self.next_button.isEnabled(),
+        }

@@ -48,14 +48,32 @@ def load_meetings(session) -> MeetingsData:  # noqa: ANN001 - a Session
         latest = max((c.edition for c in register), default=0)
         current = [c for c in register if c.edition == latest]
         copies[record.id] = [
-            BriefingCopyRow(c.id, c.edition, c.copy_number, c.total_copies, c.recipient.name, c.recipient.organisation,
-                            c.produced_at, c.returned_on)
+            BriefingCopyRow(
+                c.id,
+                c.edition,
+                c.copy_number,
+                c.total_copies,
+                c.recipient.name,
+                c.recipient.organisation,
+                c.produced_at,
+                c.returned_on,
+            )
             for c in register
         ]
         attendees[record.id] = [AttendeeRow(i, i + 1, a.name, a.organisation) for i, a in enumerate(record.attendees)]
-        rows.append(MeetingRow(record.id, record.kind.label, record.held_on, record.agenda_item, record.title,
-                               record.location, len(record.attendees), len(current),
-                               sum(1 for c in current if c.returned_on is not None)))
+        rows.append(
+            MeetingRow(
+                record.id,
+                record.kind.label,
+                record.held_on,
+                record.agenda_item,
+                record.title,
+                record.location,
+                len(record.attendees),
+                len(current),
+                sum(1 for c in current if c.returned_on is not None),
+            )
+        )
     return MeetingsData(rows, attendees, copies)
 
 
@@ -83,19 +101,34 @@ class MeetingsScreen(Screen):
         self.model = MeetingModel(parent=self)
         proxy = RowProxyModel(self)
         proxy.setSourceModel(self.model)
-        self.table = make_table(proxy, "Meetings", self, stretch_column=MeetingModel.TITLE,
-                                empty_text="No meeting yet. Add the next KCSP meeting to plan its briefing.")
+        self.table = make_table(
+            proxy,
+            "Meetings",
+            self,
+            stretch_column=MeetingModel.TITLE,
+            empty_text="No meeting yet. Add the next KCSP meeting to plan its briefing.",
+        )
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.attendee_model = AttendeeModel(parent=self)
         self.copy_model = BriefingCopyModel(parent=self)
         self.copy_model.return_toggled.connect(self._toggle_returned)
         attendee_proxy = RowProxyModel(self)
         attendee_proxy.setSourceModel(self.attendee_model)
-        self.attendee_table = make_table(attendee_proxy, "Attendees", self, stretch_column=AttendeeModel.ORGANISATION,
-                                         empty_text="No attendees yet: add them to give each a numbered copy.")
-        self.copy_table = make_table(self.copy_model, "Copy register", self, sortable=False,
-                                     stretch_column=BriefingCopyModel.ORGANISATION,
-                                     empty_text="No copies yet: produce the briefing to number and register them.")
+        self.attendee_table = make_table(
+            attendee_proxy,
+            "Attendees",
+            self,
+            stretch_column=AttendeeModel.ORGANISATION,
+            empty_text="No attendees yet: add them to give each a numbered copy.",
+        )
+        self.copy_table = make_table(
+            self.copy_model,
+            "Copy register",
+            self,
+            sortable=False,
+            stretch_column=BriefingCopyModel.ORGANISATION,
+            empty_text="No copies yet: produce the briefing to number and register them.",
+        )
         self.copy_table.setToolTip("Tick a copy when it comes back (Space ticks the selected copy)")
         self.copy_table.activated.connect(lambda index: self._toggle_from_keyboard(index))
 
@@ -211,8 +244,10 @@ class MeetingsScreen(Screen):
         fit_columns(self.copy_table)
         if meeting.copies:
             missing = meeting.copies - meeting.copies_returned
-            self.copies_label.setText(f"Latest edition: {meeting.copies_returned} of {meeting.copies} copies back"
-                                      + (f"; {missing} still out." if missing else "; every copy accounted for."))
+            self.copies_label.setText(
+                f"Latest edition: {meeting.copies_returned} of {meeting.copies} copies back"
+                + (f"; {missing} still out." if missing else "; every copy accounted for.")
+            )
         else:
             self.copies_label.setText("No briefing produced for this meeting yet.")
 
@@ -229,64 +264,108 @@ class MeetingsScreen(Screen):
             self._wanted = meeting_id
 
     def new_meeting(self) -> ServiceDialog:
-        return self._open(ServiceDialog(self.context, "New meeting", [
-            FieldSpec("held_on", "&Date:", DATE),
-            FieldSpec("kind", "&Meeting:", CHOICE, choices=[(k.label, k) for k in MeetingKind]),
-            FieldSpec("agenda_item", "Agenda &item:"),
-            FieldSpec("title", "&Title:", default="DHR update (private session)"),
-            FieldSpec("location", "&Place:"),
-            FieldSpec("attendees", "&Attendees:", MULTILINE, help_text="One per line: Name, Organisation"),
-        ], lambda session, v: add_meeting(session, **{**v, "attendees": parse_attendees(v["attendees"])}).id,
-            source=self, parent=self))
+        return self._open(
+            ServiceDialog(
+                self.context,
+                "New meeting",
+                [
+                    FieldSpec("held_on", "&Date:", DATE),
+                    FieldSpec("kind", "&Meeting:", CHOICE, choices=[(k.label, k) for k in MeetingKind]),
+                    FieldSpec("agenda_item", "Agenda &item:"),
+                    FieldSpec("title", "&Title:", default="DHR update (private session)"),
+                    FieldSpec("location", "&Place:"),
+                    FieldSpec("attendees", "&Attendees:", MULTILINE, help_text="One per line: Name, Organisation"),
+                ],
+                lambda session, v: add_meeting(session, **{**v, "attendees": parse_attendees(v["attendees"])}).id,
+                source=self,
+                parent=self,
+            )
+        )
 
     def edit_attendees(self) -> ServiceDialog | None:
         meeting = self.selected()
         if meeting is None:
             return None
-        current = "\n".join(f"{a.name}, {a.organisation}" if a.organisation else a.name
-                            for a in (self.data.attendees.get(meeting.id, []) if self.data else []))
+        current = "\n".join(
+            f"{a.name}, {a.organisation}" if a.organisation else a.name
+            for a in (self.data.attendees.get(meeting.id, []) if self.data else [])
+        )
         meeting_id = meeting.id
-        return self._open(ServiceDialog(self.context, f"Attendees, {format_date(meeting.held_on)}", [
-            FieldSpec("attendees", "&Attendees:", MULTILINE, default=current, help_text="One per line: Name, Organisation"),
-        ], lambda session, v: set_attendees(session, get_meeting(session, meeting_id), parse_attendees(v["attendees"])).id,
-            intro="The attendee list gives the numbered copies of the briefing, in this order.", source=self, parent=self))
+        return self._open(
+            ServiceDialog(
+                self.context,
+                f"Attendees, {format_date(meeting.held_on)}",
+                [
+                    FieldSpec(
+                        "attendees",
+                        "&Attendees:",
+                        MULTILINE,
+                        default=current,
+                        help_text="One per line: Name, Organisation",
+                    ),
+                ],
+                lambda session, v: (
+                    set_attendees(session, get_meeting(session, meeting_id), parse_attendees(v["attendees"])).id
+                ),
+                intro="The attendee list gives the numbered copies of the briefing, in this order.",
+                source=self,
+                parent=self,
+            )
+        )
 
     def request_updates(self) -> ServiceDialog | None:
         meeting = self.selected()
         if meeting is None:
             return None
         held_on, today = meeting.held_on, self.context.today()
-        return self._open(ServiceDialog(self.context, f"Request updates for {format_date(held_on)}", [
-            FieldSpec("requested_on", "Requests &sent on:", DATE, default=today),
-            FieldSpec("due_on", "Updates &due by:", DATE),
-        ], lambda session, v: (create_update_round(session, meeting_on=held_on, **v), meeting.id)[1],
-            intro="One request goes to every agency that leads an open recommendation (accepted, in progress, or "
-                  "awaiting evidence). Late replies then climb the escalation ladder.",
-            save_label="&Request", source=self, parent=self))
+        return self._open(
+            ServiceDialog(
+                self.context,
+                f"Request updates for {format_date(held_on)}",
+                [
+                    FieldSpec("requested_on", "Requests &sent on:", DATE, default=today),
+                    FieldSpec("due_on", "Updates &due by:", DATE),
+                ],
+                lambda session, v: (create_update_round(session, meeting_on=held_on, **v), meeting.id)[1],
+                intro="One request goes to every agency that leads an open recommendation (accepted, in progress, or "
+                "awaiting evidence). Late replies then climb the escalation ladder.",
+                save_label="&Request",
+                source=self,
+                parent=self,
+            )
+        )
 
     def produce_briefing(self) -> None:
         meeting = self.selected()
         if meeting is None:
             return
         if not meeting.attendees:
-            self.context.prompter.warning("No attendees", "Add the meeting's attendees first: each gets a numbered copy.")
+            self.context.prompter.warning(
+                "No attendees", "Add the meeting's attendees first: each gets a numbered copy."
+            )
             return
         suggested = f"DHR briefing {meeting.held_on.isoformat()}.pdf"
         out = self.context.prompter.save_file("Save the briefing copies as", suggested, "PDF files (*.pdf)")
         if out is None:
             return
         password = None
-        if self.context.prompter.question(
+        if (
+            self.context.prompter.question(
                 "Protect with a password?",
-                "Protect each copy with a password (AES-256)? Recipients will need it to open the file.") is True:
+                "Protect each copy with a password (AES-256)? Recipients will need it to open the file.",
+            )
+            is True
+        ):
             password = self.context.prompter.ask_passphrase("Briefing password", "Password for the copies:")
             if not password:
                 return
         meeting_id, today = meeting.id, self.context.today()
         self.context.tasks.run(
-            lambda session, progress: write_briefing(session, get_meeting(session, meeting_id), Path(out), password=password,
-                                                     as_of=today, progress=progress),
-            on_done=alive(self, self._briefing_written), progress=f"Producing {plural(meeting.attendees, 'numbered copy', 'numbered copies')}…",
+            lambda session, progress: write_briefing(
+                session, get_meeting(session, meeting_id), Path(out), password=password, as_of=today, progress=progress
+            ),
+            on_done=alive(self, self._briefing_written),
+            progress=f"Producing {plural(meeting.attendees, 'numbered copy', 'numbered copies')}…",
             title="Could not produce the briefing",
         )
 
@@ -298,7 +377,8 @@ class MeetingsScreen(Screen):
         self.context.prompter.information(
             "Briefing produced",
             f"Edition {result.edition}: {plural(len(result.files), 'numbered copy', 'numbered copies')} written to {folder}. "
-            "Each is in the copy register; tick the copies off as they come back after the meeting.")
+            "Each is in the copy register; tick the copies off as they come back after the meeting.",
+        )
 
     def _toggle_from_keyboard(self, index) -> None:
         copy = self.copy_model.row_object(index.row())
@@ -312,7 +392,13 @@ class MeetingsScreen(Screen):
         meeting_id, today = meeting.id, self.context.today()
         returned_on = today if returned else None  # the core refuses a date before the meeting
         self.context.tasks.run(
-            lambda session: mark_returned(session, get_meeting(session, meeting_id), [copy.copy_number],
-                                          returned_on=returned_on, edition=copy.edition),
-            on_done=alive(self, lambda _changed: self.refresh()), title="Could not change the copy register",
+            lambda session: mark_returned(
+                session,
+                get_meeting(session, meeting_id),
+                [copy.copy_number],
+                returned_on=returned_on,
+                edition=copy.edition,
+            ),
+            on_done=alive(self, lambda _changed: self.refresh()),
+            title="Could not change the copy register",
         )

@@ -31,8 +31,10 @@ class NewCaseDialog(QDialog):
         self.setObjectName("new_case_dialog")
         self.setModal(True)
         layout = QVBoxLayout(self)
-        intro = QLabel("A new review starts at the notification stage. Fields marked in the core as required "
-                       "are the reference, the pseudonym, the notification date and (for KCSP reviews) the CSP area.")
+        intro = QLabel(
+            "A new review starts at the notification stage. Fields marked in the core as required "
+            "are the reference, the pseudonym, the notification date and (for KCSP reviews) the CSP area."
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.form = CaseForm(self)
@@ -58,7 +60,9 @@ class NewCaseDialog(QDialog):
         today = self.context.today()
         self.context.tasks.run(
             lambda session: create_case(session, today=today, **values).id,
-            on_done=alive(self, self._created), on_error=alive(self, self._refused), progress=None,
+            on_done=alive(self, self._created),
+            on_error=alive(self, self._refused),
+            progress=None,
         )
 
     def _created(self, case_id: int) -> None:

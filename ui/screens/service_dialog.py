@@ -17,10 +17,19 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from dhr_tracker.errors import ValidationError
-from ui.screens.forms import alive, DateField, FieldForm
+from ui.screens.forms import DateField, FieldForm, alive
 from ui.tasks import message_for
 
 if TYPE_CHECKING:
@@ -43,9 +52,18 @@ class FieldSpec:
 class ServiceDialog(QDialog):
     saved = Signal(object)  # whatever `save` returned
 
-    def __init__(self, context: AppContext, title: str, fields: Sequence[FieldSpec],
-                 save: Callable[[Any, dict[str, Any]], Any], *, intro: str = "", save_label: str = "&Save",
-                 source: object = None, parent: QWidget | None = None):
+    def __init__(
+        self,
+        context: AppContext,
+        title: str,
+        fields: Sequence[FieldSpec],
+        save: Callable[[Any, dict[str, Any]], Any],
+        *,
+        intro: str = "",
+        save_label: str = "&Save",
+        source: object = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.source = source  # the screen that asked: it reloads itself; the others are marked stale
         self.context = context
@@ -147,7 +165,11 @@ class ServiceDialog(QDialog):
             self.form.show_error(error)
             return
         self.save_button.setEnabled(False)
-        self.context.tasks.run(lambda session: self._save(session, values), on_done=alive(self, self._done), on_error=alive(self, self._refused))
+        self.context.tasks.run(
+            lambda session: self._save(session, values),
+            on_done=alive(self, self._done),
+            on_error=alive(self, self._refused),
+        )
 
     def _done(self, result: Any) -> None:
         self.result_value = result

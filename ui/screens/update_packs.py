@@ -38,14 +38,25 @@ class PackStatusModel(RowTableModel[AgencyPackStatus]):
     AGENCY, OUTSTANDING, STAGE, SENT, RETURNED, IMPORTED = range(6)
     COLUMNS = (
         Column("Agency", lambda r: r.agency_name),
-        Column("Outstanding", lambda r: f"{r.outstanding} of {r.items}", sort_key=lambda r: (r.outstanding, r.items),
-               align_right=True, background=lambda r: "#fce8b2" if r.outstanding and not r.imported_at else None),
+        Column(
+            "Outstanding",
+            lambda r: f"{r.outstanding} of {r.items}",
+            sort_key=lambda r: (r.outstanding, r.items),
+            align_right=True,
+            background=lambda r: "#fce8b2" if r.outstanding and not r.imported_at else None,
+        ),
         Column("Pack", lambda r: r.stage, tooltip=lambda r: r.identifier),
-        Column("Sent", lambda r: date_text(r.sent_on) if r.sent_on else ("Not sent" if r.pack_id else ""),
-               sort_key=lambda r: date_key(r.sent_on)),
+        Column(
+            "Sent",
+            lambda r: date_text(r.sent_on) if r.sent_on else ("Not sent" if r.pack_id else ""),
+            sort_key=lambda r: date_key(r.sent_on),
+        ),
         Column("Returned", lambda r: date_text(r.returned_on), sort_key=lambda r: date_key(r.returned_on)),
-        Column("Imported", lambda r: format_local_time(r.imported_at) if r.imported_at else "",
-               sort_key=lambda r: (r.imported_at is None, r.imported_at or dt.datetime.min.replace(tzinfo=dt.timezone.utc))),
+        Column(
+            "Imported",
+            lambda r: format_local_time(r.imported_at) if r.imported_at else "",
+            sort_key=lambda r: (r.imported_at is None, r.imported_at or dt.datetime.min.replace(tzinfo=dt.UTC)),
+        ),
     )
 
     sent_toggled = Signal(int, bool)  # pack id, sent
@@ -125,12 +136,16 @@ class UpdatePacksPanel(QWidget):
         self.last_checked: list[CheckedFile] = []
         self.status_model = PackStatusModel(parent=self)
         self.status_model.sent_toggled.connect(self._toggle_sent)
-        self.status_table = make_table(self.status_model, "Update packs", self, sortable=False,
-                                       stretch_column=PackStatusModel.AGENCY)
-        self.status_table.setToolTip("Tick Sent once the pack's e-mail has gone. Drop returned packs here to import them.")
+        self.status_table = make_table(
+            self.status_model, "Update packs", self, sortable=False, stretch_column=PackStatusModel.AGENCY
+        )
+        self.status_table.setToolTip(
+            "Tick Sent once the pack's e-mail has gone. Drop returned packs here to import them."
+        )
         self.proposal_model = ProposalModel(parent=self)
-        self.proposal_table = make_table(self.proposal_model, "Proposed status changes", self,
-                                         stretch_column=ProposalModel.CHANGE)
+        self.proposal_table = make_table(
+            self.proposal_model, "Proposed status changes", self, stretch_column=ProposalModel.CHANGE
+        )
         self.heading = QLabel("", self)
         self.heading.setObjectName("packs_heading")
         self.heading.setWordWrap(True)
@@ -143,7 +158,9 @@ class UpdatePacksPanel(QWidget):
             buttons.addWidget(widget)
         buttons.addStretch(1)
         proposal_buttons = QHBoxLayout()
-        proposal_buttons.addWidget(QLabel("<b>Status changes proposed by agencies</b> – nothing changes until accepted", self))
+        proposal_buttons.addWidget(
+            QLabel("<b>Status changes proposed by agencies</b> – nothing changes until accepted", self)
+        )
         proposal_buttons.addStretch(1)
         proposal_buttons.addWidget(self.accept_button)
         proposal_buttons.addWidget(self.reject_button)
@@ -169,8 +186,11 @@ class UpdatePacksPanel(QWidget):
         if meeting_on is None:
             self.clear()
             return
-        self.context.tasks.run(lambda session: load_packs(session, meeting_on), on_done=alive(self, self._loaded),
-                               title="Could not load the update packs")
+        self.context.tasks.run(
+            lambda session: load_packs(session, meeting_on),
+            on_done=alive(self, self._loaded),
+            title="Could not load the update packs",
+        )
 
     def refresh(self) -> None:
         self.show_meeting(self.meeting_on)
@@ -189,14 +209,18 @@ class UpdatePacksPanel(QWidget):
             return  # another meeting was selected meanwhile
         self.data = data
         # Agencies that still owe first, then those imported, then those with nothing outstanding.
-        self.status_model.set_rows(sorted(data.statuses, key=lambda s: (not s.outstanding, s.imported_at is None, s.agency_name)))
+        self.status_model.set_rows(
+            sorted(data.statuses, key=lambda s: (not s.outstanding, s.imported_at is None, s.agency_name))
+        )
         self.proposal_model.set_rows(data.proposals)
         fit_columns(self.status_table)
         fit_columns(self.proposal_table)
         when = format_date(data.meeting_on)
         if not data.has_round:
-            self.heading.setText(f"<b>Update packs</b>: no update round for the meeting on {when} yet. "
-                                 "Request updates first; then make one pack per agency.")
+            self.heading.setText(
+                f"<b>Update packs</b>: no update round for the meeting on {when} yet. "
+                "Request updates first; then make one pack per agency."
+            )
         else:
             made = sum(1 for s in data.statuses if s.pack_id)
             sent = sum(1 for s in data.statuses if s.sent_on)
@@ -205,7 +229,8 @@ class UpdatePacksPanel(QWidget):
             outstanding = sum(1 for s in data.statuses if s.outstanding)
             self.heading.setText(
                 f"<b>Update packs</b> for the meeting on {when}: {made} made, {sent} sent, {waiting} returned awaiting "
-                f"import, {imported} imported; {outstanding} of {len(data.statuses)} agencies still owe updates.")
+                f"import, {imported} imported; {outstanding} of {len(data.statuses)} agencies still owe updates."
+            )
         self._enable()
 
     def _enable(self) -> None:
@@ -224,18 +249,27 @@ class UpdatePacksPanel(QWidget):
         if folder is None:
             return
         password = None
-        if self.context.prompter.question(
+        if (
+            self.context.prompter.question(
                 "Protect with a password?",
                 "Encrypt each pack with a password (AES-256)? Send the password to the agencies separately, "
-                "never with the pack.") is True:
-            password = self.context.prompter.ask_passphrase("Pack password", "Password for the packs (8 characters or more):")
+                "never with the pack.",
+            )
+            is True
+        ):
+            password = self.context.prompter.ask_passphrase(
+                "Pack password", "Password for the packs (8 characters or more):"
+            )
             if not password:
                 return
         meeting_on = self.meeting_on
         self.context.tasks.run(
-            lambda session, progress: make_packs(session, find_round(session, meeting_on), Path(folder), password=password,
-                                                 progress=progress),
-            on_done=alive(self, self._made), progress="Making the update packs…", title="Could not make the update packs",
+            lambda session, progress: make_packs(
+                session, find_round(session, meeting_on), Path(folder), password=password, progress=progress
+            ),
+            on_done=alive(self, self._made),
+            progress="Making the update packs…",
+            title="Could not make the update packs",
         )
 
     def _made(self, made) -> None:
@@ -246,12 +280,16 @@ class UpdatePacksPanel(QWidget):
         self.context.prompter.information(
             "Update packs made",
             f"{len(made)} pack(s) and their e-mail drafts are in {folder}. Open each .eml file in the mail program, "
-            "check it and send it by secure e-mail; then tick the pack as sent here.")
+            "check it and send it by secure e-mail; then tick the pack as sent here.",
+        )
 
     def _toggle_sent(self, pack_id: int, sent: bool) -> None:
         today = self.context.today()
-        self.context.tasks.run(lambda session: mark_sent(session, pack_id, on=today if sent else None, today=today),
-                               on_done=alive(self, lambda _pack: self.refresh()), title="Could not tick the pack")
+        self.context.tasks.run(
+            lambda session: mark_sent(session, pack_id, on=today if sent else None, today=today),
+            on_done=alive(self, lambda _pack: self.refresh()),
+            title="Could not tick the pack",
+        )
 
     # --- packs back ---------------------------------------------------------------------------------------
     def pick_and_import(self) -> None:
@@ -260,7 +298,9 @@ class UpdatePacksPanel(QWidget):
             self.import_files([Path(path)])
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        if event.mimeData().hasUrls() and any(url.toLocalFile().lower().endswith(".xlsx") for url in event.mimeData().urls()):
+        if event.mimeData().hasUrls() and any(
+            url.toLocalFile().lower().endswith(".xlsx") for url in event.mimeData().urls()
+        ):
             event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:  # noqa: N802 - Qt's name
@@ -291,8 +331,12 @@ class UpdatePacksPanel(QWidget):
                 checked.append(CheckedFile(path, review))
             return checked
 
-        self.context.tasks.run(check, on_done=alive(self, lambda checked: self._checked(checked, password)),
-                               progress="Checking the returned packs…", title="Could not check the packs")
+        self.context.tasks.run(
+            check,
+            on_done=alive(self, lambda checked: self._checked(checked, password)),
+            progress="Checking the returned packs…",
+            title="Could not check the packs",
+        )
 
     def _checked(self, checked: list[CheckedFile], password: str | None) -> None:
         self.last_checked = checked
@@ -308,7 +352,9 @@ class UpdatePacksPanel(QWidget):
                 lines.append(f"✓ {item.review.summary()}")
                 ready.append(item.path)
         if not ready:
-            self.context.prompter.warning("Nothing to import", "\n".join(lines) + "\n\nRefused files are left as they are.")
+            self.context.prompter.warning(
+                "Nothing to import", "\n".join(lines) + "\n\nRefused files are left as they are."
+            )
             return
         question = "\n".join(lines) + f"\n\nImport {len(ready)} pack(s) now? Each is recorded whole or not at all."
         if self.context.prompter.question("Import the returned packs?", question) is not True:
@@ -320,19 +366,26 @@ class UpdatePacksPanel(QWidget):
             for path in ready:
                 try:
                     with session.begin_nested():
-                        results.append(import_pack(session, read_returned_pack(path, password=password), today=today).summary())
+                        results.append(
+                            import_pack(session, read_returned_pack(path, password=password), today=today).summary()
+                        )
                 except UserError as error:
                     results.append(f"{path.name}: refused, nothing was recorded from it. {error}")
             return results
 
-        self.context.tasks.run(record, on_done=alive(self, self._imported), progress="Importing the packs…",
-                               title="Could not import the packs")
+        self.context.tasks.run(
+            record,
+            on_done=alive(self, self._imported),
+            progress="Importing the packs…",
+            title="Could not import the packs",
+        )
 
     def _imported(self, results) -> None:
         self.changed.emit()
         self.refresh()
-        self.context.prompter.information("Packs imported", "\n".join(results)
-                                          + "\n\nProposed status changes wait below for you to accept or reject.")
+        self.context.prompter.information(
+            "Packs imported", "\n".join(results) + "\n\nProposed status changes wait below for you to accept or reject."
+        )
 
     # --- proposals ------------------------------------------------------------------------------------------
     def selected_proposal(self) -> ProposalRow | None:
@@ -344,9 +397,11 @@ class UpdatePacksPanel(QWidget):
             self.context.prompter.warning("No proposal selected", "Select a proposed status change first.")
             return
         today = self.context.today()
-        self.context.tasks.run(lambda session: accept_proposal(session, proposal.id, today=today).id,
-                               on_done=alive(self, lambda _id: (self.changed.emit(), self.refresh())),
-                               title="Could not accept the proposal")
+        self.context.tasks.run(
+            lambda session: accept_proposal(session, proposal.id, today=today).id,
+            on_done=alive(self, lambda _id: (self.changed.emit(), self.refresh())),
+            title="Could not accept the proposal",
+        )
 
     def reject_selected(self) -> None:
         proposal = self.selected_proposal()
@@ -357,8 +412,11 @@ class UpdatePacksPanel(QWidget):
         if not reason:
             return
         today = self.context.today()
-        self.context.tasks.run(lambda session: reject_proposal(session, proposal.id, reason=reason, today=today).id,
-                               on_done=alive(self, lambda _id: self.refresh()), title="Could not reject the proposal")
+        self.context.tasks.run(
+            lambda session: reject_proposal(session, proposal.id, reason=reason, today=today).id,
+            on_done=alive(self, lambda _id: self.refresh()),
+            title="Could not reject the proposal",
+        )
 
 
 def _encrypted(path: Path) -> bool:

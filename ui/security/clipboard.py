@@ -32,9 +32,15 @@ class ClipboardGuard(QObject):
     refused = Signal(str)  # the text was not copied: it holds a real name (the message says whose case)
     cleared = Signal(bool)  # True if the clipboard still held our text and was emptied
 
-    def __init__(self, seconds: Callable[[], int] = lambda: DEFAULT_SECONDS, *, timeout_ms: int | None = None,
-                 clipboard: QClipboard | None = None, parent: QObject | None = None,
-                 real_names: Callable[[], Any] = lambda: None):
+    def __init__(
+        self,
+        seconds: Callable[[], int] = lambda: DEFAULT_SECONDS,
+        *,
+        timeout_ms: int | None = None,
+        clipboard: QClipboard | None = None,
+        parent: QObject | None = None,
+        real_names: Callable[[], Any] = lambda: None,
+    ):
         super().__init__(parent)
         self._real_names = real_names  # the database's RealNameGuard, or None while locked
         self._seconds = seconds

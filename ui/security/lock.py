@@ -54,8 +54,15 @@ class LockSequence(QObject):
     lock_finished = Signal(str)
     lock_cancelled = Signal(str)
 
-    def __init__(self, context: AppContext, *, screens: Callable[[], list], current_screen: Callable[[], Any],
-                 show_unlock: Callable[[], None], parent: QObject | None = None):
+    def __init__(
+        self,
+        context: AppContext,
+        *,
+        screens: Callable[[], list],
+        current_screen: Callable[[], Any],
+        show_unlock: Callable[[], None],
+        parent: QObject | None = None,
+    ):
         super().__init__(parent)
         self.context = context
         self._screens = screens
@@ -117,7 +124,8 @@ class LockSequence(QObject):
                 answer = self.context.prompter.choose(
                     "Unsaved changes",
                     f"{title} has changes that are not saved. Save them before locking?",
-                    [SAVE, DISCARD, CANCEL], default=SAVE,
+                    [SAVE, DISCARD, CANCEL],
+                    default=SAVE,
                 )
                 if answer in (None, CANCEL):
                     return False
@@ -126,7 +134,9 @@ class LockSequence(QObject):
                     "Unsaved changes",
                     f"The app is locking. {title} has changes that are not saved; they will be saved "
                     f"in {UNSAVED_TIMEOUT_SECONDS} seconds unless you choose to discard them.",
-                    [SAVE, DISCARD], default=SAVE, timeout_seconds=UNSAVED_TIMEOUT_SECONDS,
+                    [SAVE, DISCARD],
+                    default=SAVE,
+                    timeout_seconds=UNSAVED_TIMEOUT_SECONDS,
                 )
             if answer == SAVE:
                 save = getattr(screen, "save_changes", None)

@@ -11,6 +11,7 @@ Anything unavailable (no D-Bus, no session bus, another platform) is skipped sil
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 
@@ -55,14 +56,21 @@ class SessionLockWatcher(QObject):
         session_bus = QDBusConnection.sessionBus()
         if session_bus.isConnected():
             for service, path, interface in DBUS_SCREENSAVERS:
-                if session_bus.connect(service, path, interface, "ActiveChanged", self,
-                                       SLOT("_screensaver_changed(bool)").encode()):
+                if session_bus.connect(
+                    service, path, interface, "ActiveChanged", self, SLOT("_screensaver_changed(bool)").encode()
+                ):
                     self.sources.append(f"session:{interface}{path}")
         system_bus = QDBusConnection.systemBus()
         if system_bus.isConnected():
             # Any session's Lock signal reaches us; logind sends it to the session being locked.
-            if system_bus.connect("org.freedesktop.login1", "", "org.freedesktop.login1.Session", "Lock",
-                                  self, SLOT("_logind_lock()").encode()):
+            if system_bus.connect(
+                "org.freedesktop.login1",
+                "",
+                "org.freedesktop.login1.Session",
+                "Lock",
+                self,
+                SLOT("_logind_lock()").encode(),
+            ):
                 self.sources.append("system:org.freedesktop.login1.Session.Lock")
 
     @Slot(bool)
@@ -90,7 +98,6 @@ class SessionLockWatcher(QObject):
         try:
             if bytes(event_type) not in (b"windows_generic_MSG", b"windows_dispatcher_MSG"):
                 return False
-            import ctypes
             from ctypes import wintypes
 
             msg = wintypes.MSG.from_address(int(message))
@@ -100,10 +107,8 @@ class SessionLockWatcher(QObject):
 
     def stop(self) -> None:
         if self._windows_registered:
-            try:
+            with contextlib.suppress(Exception):  # best effort at shutdown: the window may already be gone
                 import ctypes
 
                 ctypes.windll.wtsapi32.WTSUnRegisterSessionNotification(int(self._window.winId()))
-            except Exception:  # noqa: BLE001
-                pass
             self._windows_registered = False

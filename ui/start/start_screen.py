@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from dhr_tracker.progress import NO_PROGRESS, Progress
-from dhr_tracker.storage.files import make_private_folder
 from dhr_tracker.storage.database import Database, create_database, open_database
 from dhr_tracker.storage.errors import StorageError
+from dhr_tracker.storage.files import make_private_folder
 from dhr_tracker.storage.passphrase import check_new_passphrase
 from dhr_tracker.storage.server_url import is_server_url
 from ui.tasks import message_for
@@ -82,7 +82,9 @@ class StartScreen(QWidget):
 
         heading = QLabel("DHR Tracker", self)
         heading.setObjectName("app_heading")
-        subheading = QLabel("Domestic Homicide Review case tracker. Everything is kept in an encrypted database file.", self)
+        subheading = QLabel(
+            "Domestic Homicide Review case tracker. Everything is kept in an encrypted database file.", self
+        )
         subheading.setObjectName("app_subheading")
         subheading.setWordWrap(True)
 
@@ -165,7 +167,9 @@ class StartScreen(QWidget):
         demo_card, demo_layout = _card("Try the demo", self)
         demo_text = QLabel(
             f"A database of {DEMO_CASES} invented cases at every stage, to explore the app safely. "
-            "Never put real cases in it.", demo_card)
+            "Never put real cases in it.",
+            demo_card,
+        )
         demo_text.setWordWrap(True)
         self.demo_button = QPushButton("Open the &demo", demo_card)
         self.demo_button.setObjectName("demo_button")
@@ -181,13 +185,17 @@ class StartScreen(QWidget):
         team_card, team_layout = _card("Connect to a team database", self)
         team_text = QLabel(
             "A caseload shared on the council's PostgreSQL server. Sign in as yourself; the connection is "
-            "encrypted and the server's certificate checked.", team_card)
+            "encrypted and the server's certificate checked.",
+            team_card,
+        )
         team_text.setWordWrap(True)
         self.team_url = QLineEdit(team_card)
         self.team_url.setObjectName("team_url")
         self.team_url.setAccessibleName("Team database address")
         self.team_url.setPlaceholderText("postgresql://you@server/dhr")
-        self.team_password = _passphrase_field(team_card, "team_password", "Password (leave empty if ~/.pgpass holds it)")
+        self.team_password = _passphrase_field(
+            team_card, "team_password", "Password (leave empty if ~/.pgpass holds it)"
+        )
         self.team_password.setPlaceholderText("Password (or from ~/.pgpass)")
         self.team_password.returnPressed.connect(self.team_clicked)
         self.team_button = QPushButton("Co&nnect", team_card)
@@ -254,7 +262,9 @@ class StartScreen(QWidget):
             self.open_passphrase.setFocus()
 
     def _browse_create(self) -> None:
-        path = self.context.prompter.save_file("Create a database", self.create_path.text() or "cases.dhrdb", DATABASE_FILTER)
+        path = self.context.prompter.save_file(
+            "Create a database", self.create_path.text() or "cases.dhrdb", DATABASE_FILTER
+        )
         if path is not None:
             if not path.suffix:
                 path = path.with_suffix(".dhrdb")
@@ -281,8 +291,13 @@ class StartScreen(QWidget):
             self.open_message.show_error("Type the database's passphrase.")
             self.open_passphrase.setFocus()
             return
-        self._run(lambda: open_database(path, passphrase), path, self.open_message, "Opening the database…",
-                  on_failure=self._open_failed)
+        self._run(
+            lambda: open_database(path, passphrase),
+            path,
+            self.open_message,
+            "Opening the database…",
+            on_failure=self._open_failed,
+        )
 
     def _open_failed(self) -> None:
         self.open_passphrase.selectAll()
@@ -314,7 +329,9 @@ class StartScreen(QWidget):
                 "Use it anyway?",
             ):
                 return
-        self._run(lambda: create_database(path, passphrase, repeat), path, self.create_message, "Creating the database…")
+        self._run(
+            lambda: create_database(path, passphrase, repeat), path, self.create_message, "Creating the database…"
+        )
 
     def demo_clicked(self) -> None:
         if self._busy:
@@ -338,7 +355,8 @@ class StartScreen(QWidget):
         url = self.team_url.text().strip()
         if not is_server_url(url):
             self.team_message.show_error(
-                "Type the team database's address as postgresql://YOUR-ROLE@SERVER/DATABASE (your administrator has it).")
+                "Type the team database's address as postgresql://YOUR-ROLE@SERVER/DATABASE (your administrator has it)."
+            )
             self.team_url.setFocus()
             return
         password = self.team_password.text() or None
@@ -348,11 +366,18 @@ class StartScreen(QWidget):
 
             return open_team_database(url, password=password)
 
-        self._run(work, None, self.team_message, "Connecting to the team database…", remember=False,
-                  on_failure=lambda: self.team_password.clear())
+        self._run(
+            work,
+            None,
+            self.team_message,
+            "Connecting to the team database…",
+            remember=False,
+            on_failure=lambda: self.team_password.clear(),
+        )
 
-    def _run(self, work, path: Path | None, message: InlineMessage, progress: str, *, remember: bool = True,
-             on_failure=None) -> None:
+    def _run(
+        self, work, path: Path | None, message: InlineMessage, progress: str, *, remember: bool = True, on_failure=None
+    ) -> None:
         self._set_busy(True)
 
         def done(database: Database) -> None:

@@ -79,8 +79,10 @@ class UnlockScreen(QWidget):
         self.passphrase.clear()
         self.message.clear()
         if is_server_url(path):  # a team database: the server signs you in again
-            self.file_label.setText("The team database is locked. Type your password for the server to carry on "
-                                    "(leave it empty if ~/.pgpass holds it).")
+            self.file_label.setText(
+                "The team database is locked. Type your password for the server to carry on "
+                "(leave it empty if ~/.pgpass holds it)."
+            )
             self.passphrase.setPlaceholderText("Server password")
             self.passphrase.setAccessibleName("Server password")
         else:
@@ -122,11 +124,11 @@ class UnlockScreen(QWidget):
             def work() -> Database:
                 return open_team_database(path, password=passphrase or None)
         else:
+
             def work() -> Database:
                 return open_database(path, passphrase)
 
-        self.context.tasks.run(work, on_done=done, on_error=failed,
-                               progress="Unlocking…", uses_database=False)
+        self.context.tasks.run(work, on_done=done, on_error=failed, progress="Unlocking…", uses_database=False)
 
     def close_clicked(self) -> None:
         window = self.window_

@@ -35,7 +35,9 @@ class ChangePassphraseDialog(QDialog):
         self.setMinimumWidth(460)
         intro = QLabel(
             "A backup is taken first; it keeps the current passphrase. Then the whole database is "
-            "re-encrypted under the new one and reopened to check it.", self)
+            "re-encrypted under the new one and reopened to check it.",
+            self,
+        )
         intro.setWordWrap(True)
         self.current = _hidden(self, "current_passphrase", "Current passphrase")
         self.new = _hidden(self, "new_passphrase", "New passphrase")
@@ -48,7 +50,9 @@ class ChangePassphraseDialog(QDialog):
         form.addRow("&New passphrase:", self.new)
         form.addRow("&Repeat it:", self.repeat)
         form.addRow("", self.meter)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Change passphrase")
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
@@ -70,7 +74,8 @@ class ChangePassphraseDialog(QDialog):
             self.message.show_error(error.message)
             return
         if not strength.is_good and not self.context.prompter.question(
-            "Weak passphrase", f"The new passphrase is {strength.label.lower()}: someone with the file could guess it. Use it anyway?"
+            "Weak passphrase",
+            f"The new passphrase is {strength.label.lower()}: someone with the file could guess it. Use it anyway?",
         ):
             return
         database = self.context.require_database()
@@ -87,12 +92,18 @@ class ChangePassphraseDialog(QDialog):
             self.context.prompter.information(
                 "Passphrase changed",
                 f"The passphrase is changed. A backup taken just before is at {result.backup}; it still opens with "
-                "the old passphrase, so keep it safe or delete it.")
+                "the old passphrase, so keep it safe or delete it.",
+            )
 
         def failed(error: BaseException) -> None:
             self._busy = False
             self.buttons.setEnabled(True)
             self.message.show_error(message_for(error))
 
-        self.context.tasks.run(lambda: change_passphrase(database, current, new, repeat), on_done=done, on_error=failed,
-                               progress="Changing the passphrase…", uses_database=False)
+        self.context.tasks.run(
+            lambda: change_passphrase(database, current, new, repeat),
+            on_done=done,
+            on_error=failed,
+            progress="Changing the passphrase…",
+            uses_database=False,
+        )

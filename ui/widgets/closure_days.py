@@ -60,7 +60,11 @@ class ClosureDaysModel(QAbstractTableModel):
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(HEADERS)
+        ):
             return HEADERS[section]
         return None
 
@@ -120,8 +124,11 @@ class ClosureDaysEditor(QWidget):
 
     def add_clicked(self) -> None:
         day, description = self.day.value(), self.description.text()
-        self.context.tasks.run(lambda session: add_closure_day(session, day, description).day,
-                               on_done=alive(self, self._added), on_error=alive(self, self._refused))
+        self.context.tasks.run(
+            lambda session: add_closure_day(session, day, description).day,
+            on_done=alive(self, self._added),
+            on_error=alive(self, self._refused),
+        )
 
     def _added(self, day) -> None:  # noqa: ANN001 - a date
         self.refresh()
@@ -146,8 +153,9 @@ class ClosureDaysEditor(QWidget):
             for day in days:
                 remove_closure_day(session, day)
 
-        self.context.tasks.run(remove, on_done=alive(self, lambda _none: self._removed(listed)),
-                               on_error=alive(self, self._refused))
+        self.context.tasks.run(
+            remove, on_done=alive(self, lambda _none: self._removed(listed)), on_error=alive(self, self._refused)
+        )
 
     def _removed(self, listed: str) -> None:
         self.refresh()

@@ -6,7 +6,7 @@ navigation) the same SVG is drawn again in white.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from PySide6.QtCore import QByteArray, QSize, Qt
 from PySide6.QtGui import QIcon, QImage, QPainter, QPixmap
@@ -32,7 +32,7 @@ def _recoloured(svg: str, colour: str, size: int) -> QPixmap:
     return QPixmap.fromImage(image)
 
 
-@lru_cache(maxsize=None)
+@cache
 def icon(name: str) -> QIcon:
     if not name:
         return QIcon()

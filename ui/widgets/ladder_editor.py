@@ -8,10 +8,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QStyledItemDelegate,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
+    QStyledItemDelegate,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -127,12 +127,14 @@ class LadderEditor(QWidget):
         for row in range(self.table.rowCount()):
             level_text = (self.table.item(row, LEVEL).text() if self.table.item(row, LEVEL) else "").strip()
             recipient = self.table.item(row, RECIPIENT)
-            ladder.append({
-                "level": int(level_text) if level_text.isdigit() else level_text,
-                "when": parse_when(self.table.item(row, WHEN).text() if self.table.item(row, WHEN) else ""),
-                "recipient": recipient.data(Qt.ItemDataRole.UserRole) if recipient is not None else "",
-                "label": self.table.item(row, LABEL).text() if self.table.item(row, LABEL) else "",
-            })
+            ladder.append(
+                {
+                    "level": int(level_text) if level_text.isdigit() else level_text,
+                    "when": parse_when(self.table.item(row, WHEN).text() if self.table.item(row, WHEN) else ""),
+                    "recipient": recipient.data(Qt.ItemDataRole.UserRole) if recipient is not None else "",
+                    "label": self.table.item(row, LABEL).text() if self.table.item(row, LABEL) else "",
+                }
+            )
         return ladder
 
     def add_level(self) -> None:

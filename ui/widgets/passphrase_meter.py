@@ -41,7 +41,9 @@ class PassphraseMeter(QWidget):
         elif len(passphrase) < MINIMUM_LENGTH:
             text = f"Too short: {len(passphrase)} of at least {MINIMUM_LENGTH} characters."
         else:
-            text = f"Strength: {strength.label}." + (f" {strength.advice}" if strength.advice and not strength.is_good else "")
+            text = f"Strength: {strength.label}." + (
+                f" {strength.advice}" if strength.advice and not strength.is_good else ""
+            )
         self.label.setText(text)
         self.bar.setAccessibleDescription(text)
         return strength

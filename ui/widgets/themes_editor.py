@@ -95,9 +95,11 @@ class ThemesEditor(QWidget):
 
     def _change(self, change, done: str, after=None) -> None:  # noqa: ANN001
         """Run `change(session)` off the GUI thread; its refusal shows under the list."""
-        self.context.tasks.run(lambda session: (change(session), None)[1],  # the changed theme stays in its session
-                               on_done=alive(self, lambda _none: self._changed(done, after)),
-                               on_error=alive(self, lambda error: self.message.show_error(message_for(error))))
+        self.context.tasks.run(
+            lambda session: (change(session), None)[1],  # the changed theme stays in its session
+            on_done=alive(self, lambda _none: self._changed(done, after)),
+            on_error=alive(self, lambda error: self.message.show_error(message_for(error))),
+        )
 
     def _changed(self, done: str, after=None) -> None:  # noqa: ANN001
         if after is not None:
@@ -108,23 +110,30 @@ class ThemesEditor(QWidget):
 
     def add_clicked(self) -> None:
         name, facet = self.name.text(), self.facet.currentData()
-        self._change(lambda session: add_theme(session, name, facet=facet), f"'{' '.join(name.split())}' added.",
-                     after=self.name.clear)
+        self._change(
+            lambda session: add_theme(session, name, facet=facet),
+            f"'{' '.join(name.split())}' added.",
+            after=self.name.clear,
+        )
 
     def rename_clicked(self) -> None:
         theme = self.selected()
         if theme is None:
             return
-        new_name = self.context.prompter.ask_text("Rename the theme", f"New name for '{theme.name}' (its tags follow it):",
-                                                  theme.name)
+        new_name = self.context.prompter.ask_text(
+            "Rename the theme", f"New name for '{theme.name}' (its tags follow it):", theme.name
+        )
         if new_name is None or new_name.strip() == theme.name:
             return
-        self._change(lambda session: rename_theme(session, theme_by_id(session, theme.id), new_name),
-                     f"Renamed '{theme.name}'.")
+        self._change(
+            lambda session: rename_theme(session, theme_by_id(session, theme.id), new_name), f"Renamed '{theme.name}'."
+        )
 
     def retire_clicked(self) -> None:
         theme = self.selected()
         if theme is None:
             return
-        self._change(lambda session: set_theme_active(session, theme_by_id(session, theme.id), not theme.active),
-                     f"'{theme.name}' is {'offered again' if not theme.active else 'retired; its tags stay'}.")
+        self._change(
+            lambda session: set_theme_active(session, theme_by_id(session, theme.id), not theme.active),
+            f"'{theme.name}' is {'offered again' if not theme.active else 'retired; its tags stay'}.",
+        )

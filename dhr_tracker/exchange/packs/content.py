@@ -10,7 +10,15 @@ from sqlalchemy.orm import Session, selectinload
 
 from dhr_tracker.dates import format_date
 from dhr_tracker.errors import NotFound, UserError
-from dhr_tracker.model import Agency, Case, ProgressUpdate, Recommendation, UpdateRequest, UpdateRequestItem, UpdateRound
+from dhr_tracker.model import (
+    Agency,
+    Case,
+    ProgressUpdate,
+    Recommendation,
+    UpdateRequest,
+    UpdateRequestItem,
+    UpdateRound,
+)
 from dhr_tracker.vocabulary import ContactLevel, RecommendationStatus
 
 S = RecommendationStatus
@@ -85,8 +93,11 @@ def pack_contents(session: Session, round_: UpdateRound, agency_id: int | None =
         .join(Recommendation, UpdateRequestItem.recommendation_id == Recommendation.id)
         .join(Case, Recommendation.case_id == Case.id)
         .join(UpdateRequest, UpdateRequestItem.request_id == UpdateRequest.id)
-        .where(UpdateRequest.round_id == round_.id, UpdateRequestItem.settled_on.is_(None),
-               Recommendation.status.in_(tuple(status for status in S if status.is_open and status is not S.PROPOSED)))
+        .where(
+            UpdateRequest.round_id == round_.id,
+            UpdateRequestItem.settled_on.is_(None),
+            Recommendation.status.in_(tuple(status for status in S if status.is_open and status is not S.PROPOSED)),
+        )
     ):
         by_request.setdefault(request_id, []).append((rec, reference, pseudonym))
     rec_ids = [rec.id for entries in by_request.values() for rec, _, _ in entries]
@@ -97,15 +108,35 @@ def pack_contents(session: Session, round_: UpdateRound, agency_id: int | None =
         if not entries:
             continue
         rows = tuple(
-            PackRow(rec.id, reference, pseudonym, rec.number, rec.text, rec.action, rec.target_on, rec.status,
-                    *latest.get(rec.id, (None, "")))
+            PackRow(
+                rec.id,
+                reference,
+                pseudonym,
+                rec.number,
+                rec.text,
+                rec.action,
+                rec.target_on,
+                rec.status,
+                *latest.get(rec.id, (None, "")),
+            )
             for rec, reference, pseudonym in sorted(entries, key=lambda e: (e[1], _natural(e[0].number)))
         )
         lead = request.agency.contact_at(ContactLevel.LEAD)
-        contents.append(PackContent(
-            request.id, round_.id, request.agency_id, request.agency.name, round_.meeting_on, request.requested_on,
-            request.due_on, round_.note, lead.name if lead else "", lead.email if lead else "", rows,
-        ))
+        contents.append(
+            PackContent(
+                request.id,
+                round_.id,
+                request.agency_id,
+                request.agency.name,
+                round_.meeting_on,
+                request.requested_on,
+                request.due_on,
+                round_.note,
+                lead.name if lead else "",
+                lead.email if lead else "",
+                rows,
+            )
+        )
     return contents
 
 
@@ -114,9 +145,14 @@ def _latest_updates(session: Session, rec_ids: list[int]) -> dict[int, tuple[dt.
     latest: dict[int, tuple[dt.date, str]] = {}
     for start in range(0, len(rec_ids), 900):  # SQLite's limit on bound parameters
         rows = session.execute(
-            select(ProgressUpdate.recommendation_id, ProgressUpdate.id, ProgressUpdate.received_on, ProgressUpdate.text,
-                   ProgressUpdate.corrects_id)
-            .where(ProgressUpdate.recommendation_id.in_(rec_ids[start:start + 900]))
+            select(
+                ProgressUpdate.recommendation_id,
+                ProgressUpdate.id,
+                ProgressUpdate.received_on,
+                ProgressUpdate.text,
+                ProgressUpdate.corrects_id,
+            )
+            .where(ProgressUpdate.recommendation_id.in_(rec_ids[start : start + 900]))
             .order_by(ProgressUpdate.received_on, ProgressUpdate.id)
         ).all()
         corrected = {corrects for *_, corrects in rows if corrects}

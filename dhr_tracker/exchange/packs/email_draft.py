@@ -13,15 +13,20 @@ XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.she
 
 
 def email_subject(content: PackContent, marking: str) -> str:
-    return (f"{marking.upper()}: DHR action plan updates for the meeting on {format_date(content.meeting_on)} - "
-            f"{content.agency_name} - please return by {format_date(content.due_on)}")
+    return (
+        f"{marking.upper()}: DHR action plan updates for the meeting on {format_date(content.meeting_on)} - "
+        f"{content.agency_name} - please return by {format_date(content.due_on)}"
+    )
 
 
 def email_body(content: PackContent, *, return_to: str, stamped: str, encrypted: bool) -> str:
     greeting = f"Dear {content.lead_contact}," if content.lead_contact else f"Dear DHR lead, {content.agency_name},"
     note = f"\n{content.round_note}\n" if content.round_note else ""
-    password = ("\nThe workbook is password-protected. The password follows separately; it is never sent with the file.\n"
-                if encrypted else "")
+    password = (
+        "\nThe workbook is password-protected. The password follows separately; it is never sent with the file.\n"
+        if encrypted
+        else ""
+    )
     return (
         f"{greeting}\n\n"
         f"Ahead of the meeting on {format_date(content.meeting_on)}, please update the Domestic Homicide Review "

@@ -45,13 +45,21 @@ class PackImport:
         return f"Imported {self.review.summary()}"
 
 
-def check_pack_file(session: Session, path: Path | str, *, today: dt.date, password: str | None = None,
-                    from_agency: Agency | None = None) -> PackReview:
+def check_pack_file(
+    session: Session,
+    path: Path | str,
+    *,
+    today: dt.date,
+    password: str | None = None,
+    from_agency: Agency | None = None,
+) -> PackReview:
     """The dry run: read the file and review it. Raises PackFileError for a file that is not a readable pack."""
     return review_pack(session, read_returned_pack(path, password=password), today=today, from_agency=from_agency)
 
 
-def import_pack(session: Session, returned: ReturnedPack, *, today: dt.date, from_agency: Agency | None = None) -> PackImport:
+def import_pack(
+    session: Session, returned: ReturnedPack, *, today: dt.date, from_agency: Agency | None = None
+) -> PackImport:
     """Record a returned pack. Raises PackRefused (recording nothing) if any row or the file has a problem."""
     review = review_pack(session, returned, today=today, from_agency=from_agency)
     if review.already_imported:
@@ -67,21 +75,35 @@ def import_pack(session: Session, returned: ReturnedPack, *, today: dt.date, fro
         if row.recorded:
             assert row.recommendation_id is not None, f"row {row.row_number} passed without a recommendation"
             recorded.append((row, row.recommendation_id))
-    recs = {rec.id: rec for rec in session.scalars(select(Recommendation).where(
-        Recommendation.id.in_([rec_id for _, rec_id in recorded])))}
+    recs = {
+        rec.id: rec
+        for rec in session.scalars(
+            select(Recommendation).where(Recommendation.id.in_([rec_id for _, rec_id in recorded]))
+        )
+    }
     added = add_progress_updates(
-        session, [NewUpdate(recs[rec_id], row.progress, row.updated_by, row.evidence) for row, rec_id in recorded],
-        received_on=today, today=today,
+        session,
+        [NewUpdate(recs[rec_id], row.progress, row.updated_by, row.evidence) for row, rec_id in recorded],
+        received_on=today,
+        today=today,
     )
     for (row, rec_id), update in zip(recorded, added, strict=True):
         session.add(UpdatePackEntry(pack=pack, progress_update=update))
         if row.proposed is not None:
             rec = recs[rec_id]
-            session.add(StatusProposal(
-                pack=pack, recommendation_id=rec.id, from_status=rec.status, proposed_status=row.proposed,
-                completed_on=row.completed_on, proposed_on=today, proposed_by=row.updated_by[:200], decision="",
-                decision_note="",
-            ))
+            session.add(
+                StatusProposal(
+                    pack=pack,
+                    recommendation_id=rec.id,
+                    from_status=rec.status,
+                    proposed_status=row.proposed,
+                    completed_on=row.completed_on,
+                    proposed_on=today,
+                    proposed_by=row.updated_by[:200],
+                    decision="",
+                    decision_note="",
+                )
+            )
     updates = len(added)
     pack.imported_at = utc_now()
     pack.imported_sha256 = returned.sha256
@@ -91,6 +113,12 @@ def import_pack(session: Session, returned: ReturnedPack, *, today: dt.date, fro
     return PackImport(review, changed=True)
 
 
-def import_pack_file(session: Session, path: Path | str, *, today: dt.date, password: str | None = None,
-                     from_agency: Agency | None = None) -> PackImport:
+def import_pack_file(
+    session: Session,
+    path: Path | str,
+    *,
+    today: dt.date,
+    password: str | None = None,
+    from_agency: Agency | None = None,
+) -> PackImport:
     return import_pack(session, read_returned_pack(path, password=password), today=today, from_agency=from_agency)

@@ -26,12 +26,12 @@ from dhr_tracker.exchange.packs.identity import (
     stamped_identifier,
 )
 from dhr_tracker.exchange.packs.workbook import build_workbook, encrypt, pack_texts
-from dhr_tracker.spreadsheets import workbook_bytes
 from dhr_tracker.model import UpdatePack, UpdateRound, utc_now
 from dhr_tracker.privacy.channels import UPDATE_PACK
 from dhr_tracker.progress import NO_PROGRESS, Progress, step
 from dhr_tracker.reports.pseudonyms import RealNameGuard
 from dhr_tracker.settings import HANDLING_LINE, PACK_RETURN_TO, PROTECTIVE_MARKING, Settings
+from dhr_tracker.spreadsheets import workbook_bytes
 from dhr_tracker.storage.files import already_exists, open_new_owner_only
 
 MIN_PASSWORD = 8
@@ -61,16 +61,25 @@ def read_password_file(path: Path | str) -> str:
     return password
 
 
-def make_packs(session: Session, round_: UpdateRound, out_dir: Path | str, *, agency_id: int | None = None,
-               password: str | None = None, progress: Progress = NO_PROGRESS) -> list[MadePack]:
+def make_packs(
+    session: Session,
+    round_: UpdateRound,
+    out_dir: Path | str,
+    *,
+    agency_id: int | None = None,
+    password: str | None = None,
+    progress: Progress = NO_PROGRESS,
+) -> list[MadePack]:
     """Write the packs of `round_` (or of one agency) into `out_dir`. Raises UserError, writing nothing.
 
     Cancelling `progress` stops before the next pack; the packs already written are removed (Cancelled).
     """
     out_dir = Path(out_dir)
     if password is not None and len(password) < MIN_PASSWORD:
-        raise UserError(f"The pack password must be at least {MIN_PASSWORD} characters long: the agencies open the "
-                        "pack with it, and a short one is guessed in minutes.")
+        raise UserError(
+            f"The pack password must be at least {MIN_PASSWORD} characters long: the agencies open the "
+            "pack with it, and a short one is guessed in minutes."
+        )
     contents = pack_contents(session, round_, agency_id)
     if not contents:
         who = "This agency has no" if agency_id else "No agency has"
@@ -78,21 +87,39 @@ def make_packs(session: Session, round_: UpdateRound, out_dir: Path | str, *, ag
     if out_dir.exists() and not out_dir.is_dir():
         raise UserError(f"{out_dir} is a file. Name a folder to put the packs in.")
     settings = Settings(session)
-    marking, handling_line, return_to = settings.get(PROTECTIVE_MARKING), settings.get(HANDLING_LINE), settings.get(PACK_RETURN_TO)
+    marking, handling_line, return_to = (
+        settings.get(PROTECTIVE_MARKING),
+        settings.get(HANDLING_LINE),
+        settings.get(PACK_RETURN_TO),
+    )
     guard = RealNameGuard.from_session(session)
 
     planned = []
     for content in contents:
         identifier, key = new_identifier(), new_signing_key()
-        stamped = stamped_identifier(identifier, pack_checksum(key, identifier, content.request_id, content.agency_id,
-                                                                (row.recommendation_id for row in content.rows)))
+        stamped = stamped_identifier(
+            identifier,
+            pack_checksum(
+                key, identifier, content.request_id, content.agency_id, (row.recommendation_id for row in content.rows)
+            ),
+        )
         subject = email_subject(content, marking)
         body = email_body(content, return_to=return_to, stamped=stamped, encrypted=password is not None)
         # The draft's To header too: the lead contact's name and address are strings the .eml carries.
-        guard.check([*pack_texts(content, marking, handling_line, return_to, stamped), subject, body,
-                     content.lead_contact, content.lead_email], where=UPDATE_PACK)
+        guard.check(
+            [
+                *pack_texts(content, marking, handling_line, return_to, stamped),
+                subject,
+                body,
+                content.lead_contact,
+                content.lead_email,
+            ],
+            where=UPDATE_PACK,
+        )
         stem = pack_file_stem(content)
-        planned.append((content, identifier, key, stamped, subject, body, out_dir / f"{stem}.xlsx", out_dir / f"{stem}.eml"))
+        planned.append(
+            (content, identifier, key, stamped, subject, body, out_dir / f"{stem}.xlsx", out_dir / f"{stem}.eml")
+        )
     taken = [path for *_, workbook, draft in planned for path in (workbook, draft) if path.exists()]
     if taken:
         raise UserError(already_exists(taken[0], what="an update pack", instead="a new folder"))
@@ -103,9 +130,13 @@ def make_packs(session: Session, round_: UpdateRound, out_dir: Path | str, *, ag
 
     now = utc_now()
     replaced = {
-        pack.request_id: pack for pack in session.scalars(
-            select(UpdatePack).where(UpdatePack.request_id.in_([content.request_id for content in contents]),
-                                     UpdatePack.replaced_at.is_(None), UpdatePack.imported_at.is_(None))
+        pack.request_id: pack
+        for pack in session.scalars(
+            select(UpdatePack).where(
+                UpdatePack.request_id.in_([content.request_id for content in contents]),
+                UpdatePack.replaced_at.is_(None),
+                UpdatePack.imported_at.is_(None),
+            )
         )
     }
     made: list[MadePack] = []
@@ -114,20 +145,40 @@ def make_packs(session: Session, round_: UpdateRound, out_dir: Path | str, *, ag
         for number, (content, identifier, key, stamped, subject, body, workbook_path, draft_path) in enumerate(planned):
             step(progress, number, len(planned), f"Making the pack for {content.agency_name}…")
             keys = {row.recommendation_id: row_key(key, identifier, row.recommendation_id) for row in content.rows}
-            data = workbook_bytes(build_workbook(content, marking=marking, handling_line=handling_line,
-                                                 return_to=return_to, stamped=stamped, row_keys=keys))
+            data = workbook_bytes(
+                build_workbook(
+                    content,
+                    marking=marking,
+                    handling_line=handling_line,
+                    return_to=return_to,
+                    stamped=stamped,
+                    row_keys=keys,
+                )
+            )
             if password is not None:
                 data = encrypt(data, password)
             _write_new(workbook_path, data, written)
-            _write_new(draft_path, draft_bytes(content, subject=subject, body=body, attachment=data,
-                                               attachment_name=workbook_path.name), written)
+            _write_new(
+                draft_path,
+                draft_bytes(content, subject=subject, body=body, attachment=data, attachment_name=workbook_path.name),
+                written,
+            )
             if content.request_id in replaced:
                 replaced[content.request_id].replaced_at = now
-            session.add(UpdatePack(
-                request_id=content.request_id, identifier=identifier, signing_key=key, made_at=now,
-                file_name=workbook_path.name, file_sha256=hashlib.sha256(data).hexdigest(), rows=len(content.rows),
-                encrypted=password is not None, imported_sha256="", imported_updates=0,
-            ))
+            session.add(
+                UpdatePack(
+                    request_id=content.request_id,
+                    identifier=identifier,
+                    signing_key=key,
+                    made_at=now,
+                    file_name=workbook_path.name,
+                    file_sha256=hashlib.sha256(data).hexdigest(),
+                    rows=len(content.rows),
+                    encrypted=password is not None,
+                    imported_sha256="",
+                    imported_updates=0,
+                )
+            )
             made.append(MadePack(content.agency_name, stamped, len(content.rows), workbook_path, draft_path))
         step(progress, len(planned), len(planned), "Entering the packs in the register…")
         session.flush()

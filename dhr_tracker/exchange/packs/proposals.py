@@ -40,7 +40,9 @@ class ProposalRow:
 
 def list_proposals(session: Session, *, pending_only: bool = True) -> list[ProposalRow]:
     query = (
-        select(StatusProposal, Case.reference, Case.pseudonym, Recommendation.number, Agency.name, UpdatePack.identifier)
+        select(
+            StatusProposal, Case.reference, Case.pseudonym, Recommendation.number, Agency.name, UpdatePack.identifier
+        )
         .join(Recommendation, StatusProposal.recommendation_id == Recommendation.id)
         .join(Case, Recommendation.case_id == Case.id)
         .join(UpdatePack, StatusProposal.pack_id == UpdatePack.id)
@@ -51,8 +53,21 @@ def list_proposals(session: Session, *, pending_only: bool = True) -> list[Propo
     if pending_only:
         query = query.where(StatusProposal.decision == "")
     return [
-        ProposalRow(p.id, reference, pseudonym, number, agency, p.from_status, p.proposed_status, p.completed_on,
-                    p.proposed_on, p.proposed_by, identifier, p.decision, p.decided_on)
+        ProposalRow(
+            p.id,
+            reference,
+            pseudonym,
+            number,
+            agency,
+            p.from_status,
+            p.proposed_status,
+            p.completed_on,
+            p.proposed_on,
+            p.proposed_by,
+            identifier,
+            p.decision,
+            p.decided_on,
+        )
         for p, reference, pseudonym, number, agency, identifier in session.execute(query)
     ]
 
@@ -68,7 +83,8 @@ def _pending(session: Session, proposal_id: int) -> StatusProposal:
     if proposal.decision:
         raise ValidationError(
             f"Proposal {proposal_id} was already {proposal.decision} on {format_date(proposal.decided_on)}.",
-            field="proposal", rule="already_decided",
+            field="proposal",
+            rule="already_decided",
         )
     return proposal
 
@@ -81,9 +97,12 @@ def accept_proposal(session: Session, proposal_id: int, *, today: dt.date, on: d
         raise ValidationError(
             f"Recommendation {rec.number} is now '{rec.status.label}', no longer '{proposal.from_status.label}' as when "
             f"the change was proposed; reject the proposal, or change the status on the recommendation itself.",
-            field="proposal", rule="status_moved_on",
+            field="proposal",
+            rule="status_moved_on",
         )
-    change_status(session, rec, proposal.proposed_status, on=on or proposal.completed_on or proposal.proposed_on, today=today)
+    change_status(
+        session, rec, proposal.proposed_status, on=on or proposal.completed_on or proposal.proposed_on, today=today
+    )
     proposal.decision, proposal.decided_on = ACCEPTED, today
     session.flush()
     return proposal
@@ -92,8 +111,11 @@ def accept_proposal(session: Session, proposal_id: int, *, today: dt.date, on: d
 def reject_proposal(session: Session, proposal_id: int, *, reason: str, today: dt.date) -> StatusProposal:
     proposal = _pending(session, proposal_id)
     if not reason.strip():
-        raise ValidationError("Give the reason the proposal is rejected; the agency will be told it.",
-                              field="decision_note", rule="reason_required")
+        raise ValidationError(
+            "Give the reason the proposal is rejected; the agency will be told it.",
+            field="decision_note",
+            rule="reason_required",
+        )
     proposal.decision, proposal.decided_on, proposal.decision_note = REJECTED, today, reason.strip()
     session.flush()
     return proposal

@@ -39,8 +39,9 @@ class ReturnedRow:
 
     @property
     def blank(self) -> bool:
-        return not self.formulas and all(value is None or (isinstance(value, str) and not value.strip())
-                                         for value in self.values.values())
+        return not self.formulas and all(
+            value is None or (isinstance(value, str) and not value.strip()) for value in self.values.values()
+        )
 
 
 @dataclass(frozen=True)
@@ -60,8 +61,10 @@ def read_pack_bytes(path: Path | str) -> bytes:
         if not path.is_file():
             raise PackFileError(f"There is no file at {path}. Check the name and the folder.")
         if path.stat().st_size > MAX_PACK_BYTES:
-            raise PackFileError(f"{path.name} is larger than {MAX_PACK_BYTES // (1024 * 1024)} MB; an update pack is far smaller. "
-                                "Check it is the pack that was sent.")
+            raise PackFileError(
+                f"{path.name} is larger than {MAX_PACK_BYTES // (1024 * 1024)} MB; an update pack is far smaller. "
+                "Check it is the pack that was sent."
+            )
         return path.read_bytes()
     except OSError as error:
         raise PackFileError(f"Cannot read {path}: {error.strerror or error}.") from None
@@ -101,8 +104,10 @@ def read_returned_pack(path: Path | str, *, password: str | None = None) -> Retu
             "html": "is a web page, not the update pack",
         }
         reason = reasons.get(kind, "is not an Excel workbook")
-        raise PackFileError(f"{path.name} {reason}. Ask the agency to return the .xlsx pack they were sent, saved as "
-                            "'Excel Workbook (*.xlsx)'.")
+        raise PackFileError(
+            f"{path.name} {reason}. Ask the agency to return the .xlsx pack they were sent, saved as "
+            "'Excel Workbook (*.xlsx)'."
+        )
     try:
         check_workbook(data, PACK_LIMITS, name=path.name)
     except SheetFileError as error:
@@ -114,15 +119,19 @@ def read_returned_pack(path: Path | str, *, password: str | None = None) -> Retu
             warnings.simplefilter("ignore")
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as error:  # noqa: BLE001 - a crafted or damaged file fails in many ways inside openpyxl
-        raise PackFileError(f"{path.name} could not be read as a workbook ({type(error).__name__}). "
-                            "Open it in Excel, save it again as .xlsx, and import it again.") from None
+        raise PackFileError(
+            f"{path.name} could not be read as a workbook ({type(error).__name__}). "
+            "Open it in Excel, save it again as .xlsx, and import it again."
+        ) from None
     try:
         return _read(book, path, sha256)
     except PackFileError:
         raise
     except Exception as error:  # noqa: BLE001 - as above: openpyxl reads the read-only book lazily
-        raise PackFileError(f"{path.name} could not be read as a workbook ({type(error).__name__}). "
-                            "Open it in Excel, save it again as .xlsx, and import it again.") from None
+        raise PackFileError(
+            f"{path.name} could not be read as a workbook ({type(error).__name__}). "
+            "Open it in Excel, save it again as .xlsx, and import it again."
+        ) from None
     finally:
         book.close()
 
@@ -134,8 +143,10 @@ def _read(book, path: Path, sha256: str) -> ReturnedPack:
     if META_SHEET in book.sheetnames:
         stamped = parse_stamped_identifier(book[META_SHEET]["B1"].value)
     if SHEET not in book.sheetnames:
-        raise PackFileError(f"{path.name} has no sheet called '{SHEET}': it is not an update pack, or the sheet was renamed. "
-                            "Ask the agency to return the pack they were sent.")
+        raise PackFileError(
+            f"{path.name} has no sheet called '{SHEET}': it is not an update pack, or the sheet was renamed. "
+            "Ask the agency to return the pack they were sent."
+        )
     sheet = book[SHEET]
     sheet.reset_dimensions()
     rows = list(sheet.iter_rows())
@@ -144,11 +155,13 @@ def _read(book, path: Path, sha256: str) -> ReturnedPack:
             for cell in row:
                 stamped = stamped or parse_stamped_identifier(getattr(cell, "value", None))
     if stamped is None:
-        raise PackFileError(f"{path.name} carries no pack identifier (it was removed or changed). It cannot be matched to a "
-                            "round and agency; ask the agency to fill in the pack they were sent.")
+        raise PackFileError(
+            f"{path.name} carries no pack identifier (it was removed or changed). It cannot be matched to a "
+            "round and agency; ask the agency to fill in the pack they were sent."
+        )
     header_index, positions = _header(rows, path.name)
     returned = []
-    for number, row in enumerate(rows[header_index + 1:], start=header_index + 2):
+    for number, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
         cells = {key: row[position] if position < len(row) else None for key, position in positions.items()}
         key_cell = cells["row_key"]
         key = key_cell.value if key_cell is not None and isinstance(key_cell.value, str) else ""
@@ -160,7 +173,11 @@ def _read(book, path: Path, sha256: str) -> ReturnedPack:
                 formulas.append(fill_key)
                 value = None
             values[fill_key] = value
-        if not key and all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()) and not formulas:
+        if (
+            not key
+            and all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values())
+            and not formulas
+        ):
             continue  # an empty line below the pack
         returned.append(ReturnedRow(number, key.strip(), values, tuple(formulas)))
     identifier, checksum = stamped
@@ -176,10 +193,18 @@ def _header(rows, name: str) -> tuple[int, dict[str, int]]:
             if isinstance(value, str) and value.strip().casefold() in wanted:
                 positions[wanted[value.strip().casefold()]] = position
         if "row_key" in positions:
-            missing = [column.header for column in COLUMNS if column.key not in positions and (column.fill or column.key == "row_key")]
+            missing = [
+                column.header
+                for column in COLUMNS
+                if column.key not in positions and (column.fill or column.key == "row_key")
+            ]
             if missing:
-                raise PackFileError(f"{name} has lost the column(s) {', '.join(repr(m) for m in missing)}. Ask the agency "
-                                    "to fill in the pack they were sent without changing its columns.")
+                raise PackFileError(
+                    f"{name} has lost the column(s) {', '.join(repr(m) for m in missing)}. Ask the agency "
+                    "to fill in the pack they were sent without changing its columns."
+                )
             return index, positions
-    raise PackFileError(f"{name} has lost its header row (the row with 'Row key (do not change)'). Ask the agency to fill "
-                        "in the pack they were sent without changing its structure.")
+    raise PackFileError(
+        f"{name} has lost its header row (the row with 'Row key (do not change)'). Ask the agency to fill "
+        "in the pack they were sent without changing its structure."
+    )

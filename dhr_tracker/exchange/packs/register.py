@@ -52,24 +52,38 @@ def round_pack_statuses(session: Session, round_: UpdateRound) -> list[AgencyPac
         )
     }
     packs = {
-        pack.request_id: pack for pack in session.scalars(
-            select(UpdatePack).join(UpdateRequest, UpdatePack.request_id == UpdateRequest.id)
+        pack.request_id: pack
+        for pack in session.scalars(
+            select(UpdatePack)
+            .join(UpdateRequest, UpdatePack.request_id == UpdateRequest.id)
             .where(UpdateRequest.round_id == round_.id, UpdatePack.replaced_at.is_(None))
             .order_by(UpdatePack.made_at)
         )
     }
     statuses = []
     for request_id, agency_id, name in session.execute(
-        select(UpdateRequest.id, UpdateRequest.agency_id, Agency.name).join(Agency, UpdateRequest.agency_id == Agency.id)
-        .where(UpdateRequest.round_id == round_.id).order_by(Agency.name)
+        select(UpdateRequest.id, UpdateRequest.agency_id, Agency.name)
+        .join(Agency, UpdateRequest.agency_id == Agency.id)
+        .where(UpdateRequest.round_id == round_.id)
+        .order_by(Agency.name)
     ):
         pack = packs.get(request_id)
         items, outstanding = counts.get(request_id, (0, 0))
-        statuses.append(AgencyPackStatus(
-            request_id, agency_id, name, items, outstanding, pack.id if pack else None, pack.identifier if pack else "",
-            pack.made_at if pack else None, pack.sent_on if pack else None, pack.returned_on if pack else None,
-            pack.imported_at if pack else None,
-        ))
+        statuses.append(
+            AgencyPackStatus(
+                request_id,
+                agency_id,
+                name,
+                items,
+                outstanding,
+                pack.id if pack else None,
+                pack.identifier if pack else "",
+                pack.made_at if pack else None,
+                pack.sent_on if pack else None,
+                pack.returned_on if pack else None,
+                pack.imported_at if pack else None,
+            )
+        )
     return statuses
 
 
@@ -101,8 +115,11 @@ def note_returned(session: Session, identifier: str, *, on: dt.date) -> UpdatePa
 
 def returns_awaiting_import(session: Session) -> int:
     """Packs that came back and are not yet imported (the current pack of each request only)."""
-    return session.scalar(
-        select(func.count(UpdatePack.id)).where(
-            UpdatePack.returned_on.is_not(None), UpdatePack.imported_at.is_(None), UpdatePack.replaced_at.is_(None)
+    return (
+        session.scalar(
+            select(func.count(UpdatePack.id)).where(
+                UpdatePack.returned_on.is_not(None), UpdatePack.imported_at.is_(None), UpdatePack.replaced_at.is_(None)
+            )
         )
-    ) or 0
+        or 0
+    )

@@ -66,8 +66,9 @@ def pack_texts(content: PackContent, marking: str, handling_line: str, return_to
     return texts
 
 
-def build_workbook(content: PackContent, *, marking: str, handling_line: str, return_to: str, stamped: str,
-                   row_keys: dict[int, str]):
+def build_workbook(
+    content: PackContent, *, marking: str, handling_line: str, return_to: str, stamped: str, row_keys: dict[int, str]
+):
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
     from openpyxl.utils import get_column_letter
@@ -124,8 +125,18 @@ def build_workbook(content: PackContent, *, marking: str, handling_line: str, re
     sheet.column_dimensions["A"].hidden = True
 
     for number, row in enumerate(content.rows, start=FIRST_ROW):
-        values = (row_keys[row.recommendation_id], row.reference, row.pseudonym, row.number, row.text, row.action,
-                  row.target_on, row.status.label, row.latest_on, row.latest_text)
+        values = (
+            row_keys[row.recommendation_id],
+            row.reference,
+            row.pseudonym,
+            row.number,
+            row.text,
+            row.action,
+            row.target_on,
+            row.status.label,
+            row.latest_on,
+            row.latest_text,
+        )
         for index, value in enumerate(values, start=1):
             cell = sheet.cell(row=number, column=index, value=safe_cell(value) if value is not None else None)
             cell.fill, cell.alignment, cell.border = grey, wrap, box
@@ -153,15 +164,27 @@ def build_workbook(content: PackContent, *, marking: str, handling_line: str, re
         return f"{letter}{FIRST_ROW}:{letter}{last_row}"
 
     status_list = DataValidation(
-        type="list", formula1=f"'{META_SHEET}'!$D$1:$D${len(PROPOSABLE)}", allow_blank=True, showErrorMessage=True,
-        errorTitle="Proposed status", error="Choose a status from the list, or leave it blank if it has not changed.",
-        promptTitle="Proposed status", prompt="Only if it has changed. The coordinator accepts or rejects it.", showInputMessage=True,
+        type="list",
+        formula1=f"'{META_SHEET}'!$D$1:$D${len(PROPOSABLE)}",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Proposed status",
+        error="Choose a status from the list, or leave it blank if it has not changed.",
+        promptTitle="Proposed status",
+        prompt="Only if it has changed. The coordinator accepts or rejects it.",
+        showInputMessage=True,
     )
     status_list.add(column_range("proposed_status"))
     # 2000-01-01 .. 2099-12-31 as Excel day numbers: a date, and not a typing slip of a century.
     date_check = DataValidation(
-        type="date", operator="between", formula1="36526", formula2="73050", allow_blank=True, showErrorMessage=True,
-        errorTitle="Completion date", error="Type a date, for example 31/03/2026.",
+        type="date",
+        operator="between",
+        formula1="36526",
+        formula2="73050",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Completion date",
+        error="Type a date, for example 31/03/2026.",
     )
     date_check.add(column_range("completed_on"))
     sheet.add_data_validation(status_list)

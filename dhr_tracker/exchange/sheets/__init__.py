@@ -25,7 +25,24 @@ from dhr_tracker.exchange.sheets.report import write_report
 from dhr_tracker.exchange.sheets.source import SheetFile, read_sheet_file
 
 __all__ = [
-    "CASE_FIELDS", "FIELDS", "RECOMMENDATION_FIELDS", "Field", "ImportMapping", "ImportResult", "MappingError",
-    "Problem", "SheetFile", "SheetFileError", "SheetKind", "SheetMapping", "SheetSummary", "import_sheets",
-    "load_mapping_file", "mapping_from_json", "read_sheet_file", "remember_mapping", "suggest_mapping", "write_report",
+    "CASE_FIELDS",
+    "FIELDS",
+    "RECOMMENDATION_FIELDS",
+    "Field",
+    "ImportMapping",
+    "ImportResult",
+    "MappingError",
+    "Problem",
+    "SheetFile",
+    "SheetFileError",
+    "SheetKind",
+    "SheetMapping",
+    "SheetSummary",
+    "import_sheets",
+    "load_mapping_file",
+    "mapping_from_json",
+    "read_sheet_file",
+    "remember_mapping",
+    "suggest_mapping",
+    "write_report",
 ]

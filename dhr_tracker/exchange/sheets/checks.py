@@ -63,15 +63,19 @@ class RowChecker:
         self.existing_numbers: dict[int, set[str]] = defaultdict(set)
         self.existing_texts: dict[int, set[tuple[str, str]]] = defaultdict(set)
         for case_id, number, text, lead in self.session.execute(
-            select(Recommendation.case_id, Recommendation.number, Recommendation.text, Agency.name)
-            .join(Agency, Recommendation.lead_agency_id == Agency.id)
+            select(Recommendation.case_id, Recommendation.number, Recommendation.text, Agency.name).join(
+                Agency, Recommendation.lead_agency_id == Agency.id
+            )
         ):
             self.existing_numbers[case_id].add(number.strip().casefold())
             self.existing_texts[case_id].add((" ".join(text.split()).casefold(), normalise_name(lead)))
-        self.decisions: dict[int, dt.date] = dict(self.session.execute(
-            select(Milestone.case_id, func.min(Milestone.occurred_on))
-            .where(Milestone.kind == MilestoneKind.DECISION).group_by(Milestone.case_id)
-        ).all())
+        self.decisions: dict[int, dt.date] = dict(
+            self.session.execute(
+                select(Milestone.case_id, func.min(Milestone.occurred_on))
+                .where(Milestone.kind == MilestoneKind.DECISION)
+                .group_by(Milestone.case_id)
+            ).all()
+        )
         agencies = list(self.session.scalars(select(Agency).order_by(Agency.name)))
         self.agencies = NameMatcher((agency.name, agency) for agency in agencies)
         self._add_agency_aliases()
@@ -87,7 +91,9 @@ class RowChecker:
             Problem(row.sheet.name, row.number, row.column(key), problem, suggestion, severity, row.cell(key))
         )
 
-    def report_sheet(self, sheet: Sheet, problem: str, suggestion: str = "", severity: str = ERROR, column: str = "") -> None:
+    def report_sheet(
+        self, sheet: Sheet, problem: str, suggestion: str = "", severity: str = ERROR, column: str = ""
+    ) -> None:
         self.problems.append(Problem(sheet.name, None, column, problem, suggestion, severity))
 
     @property
@@ -98,11 +104,15 @@ class RowChecker:
         for spelling, name in self.mapping.agency_aliases.items():
             agency = self.agencies.find_name(name)
             if agency is None:
-                self.problems.append(Problem(
-                    "(mapping)", None, "agency_aliases",
-                    f"The alias '{spelling}' points to '{name}', which is not on the agency list.",
-                    "Correct the agency's name in the mapping, or add the agency first.",
-                ))
+                self.problems.append(
+                    Problem(
+                        "(mapping)",
+                        None,
+                        "agency_aliases",
+                        f"The alias '{spelling}' points to '{name}', which is not on the agency list.",
+                        "Correct the agency's name in the mapping, or add the agency first.",
+                    )
+                )
             else:
                 self.agencies.add_spelling(spelling, agency)
 
@@ -136,8 +146,12 @@ class RowChecker:
 
     def not_future(self, row: Row, key: str, day: dt.date | None, label: str) -> None:
         if day is not None and day > self.today:
-            self.report(row, key, f"{label} {format_date(day)} is in the future (today is {format_date(self.today)}).",
-                        "Check the date.")
+            self.report(
+                row,
+                key,
+                f"{label} {format_date(day)} is in the future (today is {format_date(self.today)}).",
+                "Check the date.",
+            )
 
     def choice(self, row: Row, key: str, enum, default=None):
         text = row.text(key)
@@ -146,8 +160,12 @@ class RowChecker:
         match = match_choice(enum, text)
         if match.value is None:
             suggestion = f"Did you mean '{match.suggestion}'? " if match.suggestion else ""
-            self.report(row, key, f"'{text}' is not a {row.column(key).lower() or key} this app knows.",
-                        f"{suggestion}Use one of: {choice_labels(enum)}.")
+            self.report(
+                row,
+                key,
+                f"'{text}' is not a {row.column(key).lower() or key} this app knows.",
+                f"{suggestion}Use one of: {choice_labels(enum)}.",
+            )
             row.bad.add(key)
             return default
         return match.value
@@ -156,7 +174,11 @@ class RowChecker:
         match = self.agencies.match(text)
         if match.value is None:
             hint = f"Did you mean '{match.suggestion}'? " if match.suggestion else ""
-            self.report(row, key, f"'{text}' is not on the agency list.",
-                        f"{hint}Correct the sheet, add the spelling to \"agency_aliases\" in the mapping, or add the agency first.")
+            self.report(
+                row,
+                key,
+                f"'{text}' is not on the agency list.",
+                f'{hint}Correct the sheet, add the spelling to "agency_aliases" in the mapping, or add the agency first.',
+            )
             row.bad.add(key)
         return match.value

@@ -36,8 +36,11 @@ def _refuse(problem: str, suggestion: str = "") -> DateReading:
 def _in_range(reading: DateReading, shown: str) -> DateReading:
     """A workbook's dates are checked loosely here (1900-2100); the services judge them against the case."""
     if reading.value is not None and not EARLIEST_YEAR <= reading.value.year <= LATEST_YEAR:
-        return refused_reading(f"'{shown}' has the year {reading.value.year}, which cannot be right for a review.",
-                               "Check the year.", "date_out_of_range")
+        return refused_reading(
+            f"'{shown}' has the year {reading.value.year}, which cannot be right for a review.",
+            "Check the year.",
+            "date_out_of_range",
+        )
     return reading
 
 
@@ -85,5 +88,5 @@ def split_leading_date(value: object, *, epoch: dt.date = EXCEL_1900_EPOCH) -> t
     match = LEADING_DATE.match(text)
     if not match:
         return DateReading(), text
-    rest = text[match.end():].lstrip(" \t:;,-\u2013\u2014").strip()
+    rest = text[match.end() :].lstrip(" \t:;,-\u2013\u2014").strip()
     return read_date(match.group(1), epoch=epoch), rest

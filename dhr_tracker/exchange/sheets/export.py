@@ -65,11 +65,19 @@ def export_tables(session: Session, references: Sequence[str] | None = None) -> 
     cases = list(session.scalars(case_query))
     case_ids = [case.id for case in cases]
     by_id = {case.id: case for case in cases}
+
     def first(kind: MilestoneKind) -> dict:
-        return dict(session.execute(
-            select(Milestone.case_id, func.min(Milestone.occurred_on))
-            .where(Milestone.kind == kind, Milestone.case_id.in_(case_ids)).group_by(Milestone.case_id)
-        ).all()) if case_ids else {}
+        return (
+            dict(
+                session.execute(
+                    select(Milestone.case_id, func.min(Milestone.occurred_on))
+                    .where(Milestone.kind == kind, Milestone.case_id.in_(case_ids))
+                    .group_by(Milestone.case_id)
+                ).all()
+            )
+            if case_ids
+            else {}
+        )
 
     decisions = first(MilestoneKind.DECISION)
     informed = first(MilestoneKind.HOME_OFFICE_INFORMED)  # read back by the sheet import, so a round trip keeps it
@@ -77,41 +85,94 @@ def export_tables(session: Session, references: Sequence[str] | None = None) -> 
     from dhr_tracker.learning.implementation import current_categories
     from dhr_tracker.learning.themes import themes_by_case, themes_by_recommendation
 
-    case_themes, rec_themes, categories = themes_by_case(session), themes_by_recommendation(session), current_categories(session)
+    case_themes, rec_themes, categories = (
+        themes_by_case(session),
+        themes_by_recommendation(session),
+        current_categories(session),
+    )
     case_rows = [
-        (case.reference, case.pseudonym, case.stage.label, case.csp_area.name if case.csp_area else "",
-         case.commissioning_partnership, case.guidance_profile.value, case.notified_on, decisions.get(case.id),
-         informed.get(case.id), case.independent_chair, "; ".join(case_themes.get(case.id, [])))
+        (
+            case.reference,
+            case.pseudonym,
+            case.stage.label,
+            case.csp_area.name if case.csp_area else "",
+            case.commissioning_partnership,
+            case.guidance_profile.value,
+            case.notified_on,
+            decisions.get(case.id),
+            informed.get(case.id),
+            case.independent_chair,
+            "; ".join(case_themes.get(case.id, [])),
+        )
         for case in cases
     ]
 
-    recommendations = list(session.scalars(
-        select(Recommendation)
-        .where(Recommendation.case_id.in_(case_ids))
-        .options(selectinload(Recommendation.lead_agency), selectinload(Recommendation.source_agency),
-                 selectinload(Recommendation.supporting_agencies))
-    )) if case_ids else []
+    recommendations = (
+        list(
+            session.scalars(
+                select(Recommendation)
+                .where(Recommendation.case_id.in_(case_ids))
+                .options(
+                    selectinload(Recommendation.lead_agency),
+                    selectinload(Recommendation.source_agency),
+                    selectinload(Recommendation.supporting_agencies),
+                )
+            )
+        )
+        if case_ids
+        else []
+    )
     recommendations.sort(key=lambda rec: (by_id[rec.case_id].reference, _natural(rec.number)))
     evidence = _evidence_shown(session, recommendations)
     recommendation_rows, return_rows = [], []
     for rec in recommendations:
         case = by_id[rec.case_id]
         supporting = "; ".join(agency.name for agency in rec.supporting_agencies)
-        recommendation_rows.append((
-            case.reference, case.pseudonym, rec.number, rec.text, rec.scope.label, rec.action, rec.lead_agency.name,
-            supporting, rec.key_milestones, rec.target_on, rec.completed_on, rec.outcome, rec.status.label,
-            rec.source.label, rec.source_agency.name if rec.source_agency else "", rec.signed_off_on,
-            rec.signoff_minute_reference, rec.not_accepted_reason,
-            *((item.reference, item.seen_on, item.checked_by) if (item := evidence.get(rec.id)) else ("", None, "")),
-            "; ".join(rec_themes.get(rec.id, [])),
-            categories[rec.id].label if rec.id in categories else "",
-        ))
+        recommendation_rows.append(
+            (
+                case.reference,
+                case.pseudonym,
+                rec.number,
+                rec.text,
+                rec.scope.label,
+                rec.action,
+                rec.lead_agency.name,
+                supporting,
+                rec.key_milestones,
+                rec.target_on,
+                rec.completed_on,
+                rec.outcome,
+                rec.status.label,
+                rec.source.label,
+                rec.source_agency.name if rec.source_agency else "",
+                rec.signed_off_on,
+                rec.signoff_minute_reference,
+                rec.not_accepted_reason,
+                *(
+                    (item.reference, item.seen_on, item.checked_by)
+                    if (item := evidence.get(rec.id))
+                    else ("", None, "")
+                ),
+                "; ".join(rec_themes.get(rec.id, [])),
+                categories[rec.id].label if rec.id in categories else "",
+            )
+        )
         completion = " - ".join(part for part in (format_date(rec.completed_on), rec.outcome) if part)
         lead = rec.lead_agency.name + (f" (supported by {supporting})" if supporting else "")
-        return_rows.append((
-            case.reference, case.pseudonym, f"{rec.number}. {rec.text}", rec.scope.label, rec.action, lead,
-            rec.key_milestones, rec.target_on, completion, rec.status.label,
-        ))
+        return_rows.append(
+            (
+                case.reference,
+                case.pseudonym,
+                f"{rec.number}. {rec.text}",
+                rec.scope.label,
+                rec.action,
+                lead,
+                rec.key_milestones,
+                rec.target_on,
+                completion,
+                rec.status.label,
+            )
+        )
 
     update_rows = []
     if recommendations:
@@ -126,27 +187,99 @@ def export_tables(session: Session, references: Sequence[str] | None = None) -> 
             rec = rec_by_id[update.recommendation_id]
             case = by_id[rec.case_id]
             correction = f"Corrects the update received {format_date(corrects_on)}" if update.corrects_id else ""
-            update_rows.append((
-                case.reference, case.pseudonym, rec.number, rec.lead_agency.name, update.received_on, update.contact_name,
-                update.text, update.evidence_reference, correction,
-            ))
+            update_rows.append(
+                (
+                    case.reference,
+                    case.pseudonym,
+                    rec.number,
+                    rec.lead_agency.name,
+                    update.received_on,
+                    update.contact_name,
+                    update.text,
+                    update.evidence_reference,
+                    correction,
+                )
+            )
         update_rows.sort(key=lambda row: (row[0], _natural(row[2]), row[4]))
 
     tables = [
-        Table("Cases", ("Case reference", "Pseudonym", "Stage", "CSP area", "Commissioning partnership",
-                        "Guidance profile", "Date notified", "Date of decision", "Date Home Office told",
-                        "Independent chair", "Themes"), case_rows),
-        Table("Recommendations", ("Case reference", "Pseudonym", "Number", "Recommendation", "Scope", "Action to take",
-                                  "Lead agency", "Supporting agencies", "Key milestones achieved", "Target date",
-                                  "Date of completion", "Outcome", "Status", "Source", "IMR agency", "Signed off on",
-                                  "Sign-off minute reference", "Reason not accepted", "Evidence reference",
-                                  "Evidence seen on", "Evidence checked by", "Themes",
-                                  "Implementation (the Commissioner's category)"), recommendation_rows),
-        Table("Updates", ("Case reference", "Pseudonym", "Recommendation number", "Lead agency", "Received on",
-                          "From", "Update", "Evidence reference", "Correction"), update_rows),
-        Table("Home Office action plan", ("Case reference", "Pseudonym", "Recommendation", "Scope (local / regional / national)",
-                                          "Action to take", "Lead agency", "Key milestones achieved", "Target date",
-                                          "Date of completion and outcome", "Status"), return_rows),
+        Table(
+            "Cases",
+            (
+                "Case reference",
+                "Pseudonym",
+                "Stage",
+                "CSP area",
+                "Commissioning partnership",
+                "Guidance profile",
+                "Date notified",
+                "Date of decision",
+                "Date Home Office told",
+                "Independent chair",
+                "Themes",
+            ),
+            case_rows,
+        ),
+        Table(
+            "Recommendations",
+            (
+                "Case reference",
+                "Pseudonym",
+                "Number",
+                "Recommendation",
+                "Scope",
+                "Action to take",
+                "Lead agency",
+                "Supporting agencies",
+                "Key milestones achieved",
+                "Target date",
+                "Date of completion",
+                "Outcome",
+                "Status",
+                "Source",
+                "IMR agency",
+                "Signed off on",
+                "Sign-off minute reference",
+                "Reason not accepted",
+                "Evidence reference",
+                "Evidence seen on",
+                "Evidence checked by",
+                "Themes",
+                "Implementation (the Commissioner's category)",
+            ),
+            recommendation_rows,
+        ),
+        Table(
+            "Updates",
+            (
+                "Case reference",
+                "Pseudonym",
+                "Recommendation number",
+                "Lead agency",
+                "Received on",
+                "From",
+                "Update",
+                "Evidence reference",
+                "Correction",
+            ),
+            update_rows,
+        ),
+        Table(
+            "Home Office action plan",
+            (
+                "Case reference",
+                "Pseudonym",
+                "Recommendation",
+                "Scope (local / regional / national)",
+                "Action to take",
+                "Lead agency",
+                "Key milestones achieved",
+                "Target date",
+                "Date of completion and outcome",
+                "Status",
+            ),
+            return_rows,
+        ),
     ]
     _refuse_real_names(session, tables)
     return tables
@@ -160,7 +293,8 @@ def _evidence_shown(session: Session, recommendations: Sequence[Recommendation])
     if not by_id:
         return shown
     for item in session.scalars(
-        select(ImplementationEvidence).where(ImplementationEvidence.recommendation_id.in_(list(by_id)))
+        select(ImplementationEvidence)
+        .where(ImplementationEvidence.recommendation_id.in_(list(by_id)))
         .order_by(ImplementationEvidence.seen_on, ImplementationEvidence.id)
     ):
         signed = by_id[item.recommendation_id].signed_off_on
@@ -178,13 +312,19 @@ def _refuse_real_names(session: Session, tables: Iterable[Table]) -> None:
     for table in tables:
         where = HOME_OFFICE_RETURN if table.name == "Home Office action plan" else SPREADSHEET_EXPORT
         guard.check_fields(
-            ((f"'{header}' column of the '{table.name}' sheet", value)
-             for row in table.rows for header, value in zip(table.headers, row) if isinstance(value, str)),
+            (
+                (f"'{header}' column of the '{table.name}' sheet", value)
+                for row in table.rows
+                for header, value in zip(table.headers, row)
+                if isinstance(value, str)
+            ),
             where=where,
         )
     # The sheet and column headers are ours, but a header is text that leaves too.
-    guard.check_fields((("sheet names and headers", " ".join((table.name, *table.headers))) for table in tables),
-                       where=SPREADSHEET_EXPORT)
+    guard.check_fields(
+        (("sheet names and headers", " ".join((table.name, *table.headers))) for table in tables),
+        where=SPREADSHEET_EXPORT,
+    )
 
 
 def _csv_value(value: object) -> object:
@@ -226,7 +366,9 @@ def write_csv(tables: Sequence[Table], folder: Path | str, *, marking: str = "")
     return paths
 
 
-def export_file(session: Session, format: str, out: Path | str, references: Sequence[str] | None = None) -> ExportResult:
+def export_file(
+    session: Session, format: str, out: Path | str, references: Sequence[str] | None = None
+) -> ExportResult:
     """Export to `out`: a new .xlsx workbook, or for CSV a folder that receives one file per table."""
     if format not in FORMATS:
         raise UserError(f"The export format must be one of {', '.join(FORMATS)}, not '{format}'.")

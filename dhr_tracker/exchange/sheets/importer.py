@@ -31,8 +31,14 @@ __all__ = ["ERROR", "NOTE", "SKIPPED", "ImportResult", "Problem", "SheetSummary"
 
 
 class _Importer:
-    def __init__(self, session: Session, sheet_file: SheetFile, mapping: ImportMapping | None, today: dt.date,
-                 progress: Progress = NO_PROGRESS):
+    def __init__(
+        self,
+        session: Session,
+        sheet_file: SheetFile,
+        mapping: ImportMapping | None,
+        today: dt.date,
+        progress: Progress = NO_PROGRESS,
+    ):
         self.session = session
         self.progress = progress
         explicit = mapping is not None
@@ -40,8 +46,13 @@ class _Importer:
         self.check = RowChecker(session, mapping, today)
         self.cases = CaseRows(self.check)
         self.recommendations = RecommendationRows(self.check, self.cases)
-        self.reader = SheetReader(self.check, sheet_file, mapping, explicit,
-                                  {SheetKind.CASES: self.cases, SheetKind.RECOMMENDATIONS: self.recommendations})
+        self.reader = SheetReader(
+            self.check,
+            sheet_file,
+            mapping,
+            explicit,
+            {SheetKind.CASES: self.cases, SheetKind.RECOMMENDATIONS: self.recommendations},
+        )
         self.writer = RecommendationWriter(self.check)
 
     def run(self, dry_run: bool) -> ImportResult:

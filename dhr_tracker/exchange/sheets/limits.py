@@ -36,8 +36,14 @@ class WorkbookLimits:
 
 DEFAULT_LIMITS = WorkbookLimits()
 # An update pack holds one agency's open recommendations: a few hundred rows.
-PACK_LIMITS = WorkbookLimits(part_bytes=20 * 1024 * 1024, total_bytes=40 * 1024 * 1024, rows=5_000, cells=200_000,
-                             grid=400_000, shared_strings=200_000)
+PACK_LIMITS = WorkbookLimits(
+    part_bytes=20 * 1024 * 1024,
+    total_bytes=40 * 1024 * 1024,
+    rows=5_000,
+    cells=200_000,
+    grid=400_000,
+    shared_strings=200_000,
+)
 
 _CELL_OR_ROW = re.compile(rb"<(?:\w+:)?(c|row)\b([^>]*)>")
 _REFERENCE = re.compile(rb'\br="([A-Z]{1,3})?(\d+)"')
@@ -65,11 +71,15 @@ def check_workbook(source: Path | str | bytes, limits: WorkbookLimits = DEFAULT_
     try:
         archive = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else path)
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise SheetFileError(f"{path.name} is a damaged or incomplete workbook. Open it in Excel and save it again.") from None
+        raise SheetFileError(
+            f"{path.name} is a damaged or incomplete workbook. Open it in Excel and save it again."
+        ) from None
     with archive:
         infos = archive.infolist()
         if len(infos) > limits.members:
-            raise SheetFileError(f"{path.name} holds {len(infos):,} parts, more than a workbook has; it is not a spreadsheet this app reads.")
+            raise SheetFileError(
+                f"{path.name} holds {len(infos):,} parts, more than a workbook has; it is not a spreadsheet this app reads."
+            )
         total = 0
         for info in infos:
             total += info.file_size
@@ -101,7 +111,9 @@ def check_workbook(source: Path | str | bytes, limits: WorkbookLimits = DEFAULT_
                 elif info.filename.lower().endswith("sharedstrings.xml"):
                     _check_shared_strings(archive, info, path.name, limits)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
-            raise SheetFileError(f"{path.name} is a damaged or incomplete workbook. Open it in Excel and save it again.") from None
+            raise SheetFileError(
+                f"{path.name} is a damaged or incomplete workbook. Open it in Excel and save it again."
+            ) from None
 
 
 def _stream(archive: zipfile.ZipFile, info: zipfile.ZipInfo):
@@ -145,8 +157,9 @@ def _sheet_titles(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
     return titles
 
 
-def _check_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file_name: str, limits: WorkbookLimits,
-                 title: str | None = None) -> None:
+def _check_sheet(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, file_name: str, limits: WorkbookLimits, title: str | None = None
+) -> None:
     sheet = f"the sheet '{title}'" if title else info.filename.rsplit("/", 1)[-1].removesuffix(".xml")
     cells = grid = 0
     row = row_width = last_row = 0
@@ -175,7 +188,9 @@ def _check_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file_name: str
                 )
 
 
-def _check_shared_strings(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file_name: str, limits: WorkbookLimits) -> None:
+def _check_shared_strings(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, file_name: str, limits: WorkbookLimits
+) -> None:
     count = 0
     for chunk in _stream(archive, info):
         count += len(_SHARED_ITEM.findall(chunk))

@@ -106,6 +106,7 @@ class Layout:
 
 # --- guessing ------------------------------------------------------------------------------------
 
+
 def _texts(values: tuple) -> list[str]:
     return ["" if value is None else " ".join(str(value).split()) for value in values]
 
@@ -205,9 +206,7 @@ def layout_for(sheet: Sheet, mapping: SheetMapping) -> Layout | None:
         return None
     headers = _texts(sheet.header_values(header_row))
     columns = guess_columns(mapping.kind, headers, mapping.columns)
-    missing = tuple(
-        header for key, header in mapping.columns.items() if header is not None and key not in columns
-    )
+    missing = tuple(header for key, header in mapping.columns.items() if header is not None and key not in columns)
     return Layout(mapping.kind, header_row, tuple(headers), columns, missing)
 
 
@@ -226,7 +225,9 @@ def suggest_mapping(sheet_file: SheetFile, session: Session | None = None) -> Im
     suggestion = ImportMapping()
     for sheet in sheet_file.sheets:
         if sheet_file.exported and sheet.name not in EXPORTED_IMPORTABLE:
-            suggestion.set_aside[sheet.name] = "DHR Tracker exported it for reading; only its Cases and Recommendations sheets are imported"
+            suggestion.set_aside[sheet.name] = (
+                "DHR Tracker exported it for reading; only its Cases and Recommendations sheets are imported"
+            )
             continue
         mapping = None
         for number, values in sheet.rows[:HEADER_SEARCH_ROWS]:
@@ -241,7 +242,9 @@ def suggest_mapping(sheet_file: SheetFile, session: Session | None = None) -> Im
             suggestion.sheets.append(mapping)
     if any(_complete(mapping) for mapping in suggestion.sheets):
         for mapping in [m for m in suggestion.sheets if not _complete(m)]:
-            missing = ", ".join(f.label.lower() for f in FIELDS[mapping.kind] if f.required and f.key not in mapping.columns)
+            missing = ", ".join(
+                f.label.lower() for f in FIELDS[mapping.kind] if f.required and f.key not in mapping.columns
+            )
             suggestion.set_aside[mapping.sheet or ""] = (
                 f"it looks partly like a {mapping.kind.value} sheet but has no column for the {missing}"
             )
@@ -250,6 +253,7 @@ def suggest_mapping(sheet_file: SheetFile, session: Session | None = None) -> Im
 
 
 # --- remembering (the app's wizard) -----------------------------------------------------------------
+
 
 def header_signature(values: tuple) -> str:
     """The headers of a row, normalised: the same layout of sheet gives the same signature."""
@@ -304,9 +308,10 @@ def remember_mapping(session: Session, sheet_file: SheetFile, mapping: ImportMap
 
 # --- mapping files ------------------------------------------------------------------------------
 
+
 def _sheet_mapping_from_json(data: Any, where: str) -> SheetMapping:
     if not isinstance(data, dict):
-        raise MappingError(f"In the {where}, each entry of \"sheets\" must be an object with \"kind\" and \"columns\".")
+        raise MappingError(f'In the {where}, each entry of "sheets" must be an object with "kind" and "columns".')
     unknown = set(data) - {"sheet", "kind", "header_row", "columns"}
     if unknown:
         raise MappingError(f"In the {where}, a sheet entry has keys it does not know: {', '.join(sorted(unknown))}.")
@@ -314,25 +319,27 @@ def _sheet_mapping_from_json(data: Any, where: str) -> SheetMapping:
         kind = SheetKind(str(data.get("kind", "")).strip().lower())
     except ValueError:
         raise MappingError(
-            f"In the {where}, \"kind\" must be \"cases\" or \"recommendations\", not {json.dumps(data.get('kind'))}."
+            f'In the {where}, "kind" must be "cases" or "recommendations", not {json.dumps(data.get("kind"))}.'
         ) from None
     sheet = data.get("sheet")
     if sheet is not None and not isinstance(sheet, str):
-        raise MappingError(f"In the {where}, \"sheet\" must be the sheet's name as text.")
+        raise MappingError(f'In the {where}, "sheet" must be the sheet\'s name as text.')
     header_row = data.get("header_row")
     if header_row is not None and (isinstance(header_row, bool) or not isinstance(header_row, int) or header_row < 1):
-        raise MappingError(f"In the {where}, \"header_row\" must be a row number (1 for the first row).")
+        raise MappingError(f'In the {where}, "header_row" must be a row number (1 for the first row).')
     columns = data.get("columns", {})
     if not isinstance(columns, dict):
-        raise MappingError(f"In the {where}, \"columns\" must be an object: field name -> header text.")
+        raise MappingError(f'In the {where}, "columns" must be an object: field name -> header text.')
     known = FIELD_BY_KEY[kind]
     for key, header in columns.items():
         if key not in known:
             close = difflib.get_close_matches(key, list(known), n=1)
-            hint = f" Did you mean \"{close[0]}\"?" if close else f" The fields are: {', '.join(known)}."
-            raise MappingError(f"In the {where}, \"{key}\" is not a field of a {kind.value} sheet.{hint}")
+            hint = f' Did you mean "{close[0]}"?' if close else f" The fields are: {', '.join(known)}."
+            raise MappingError(f'In the {where}, "{key}" is not a field of a {kind.value} sheet.{hint}')
         if header is not None and (not isinstance(header, str) or not header.strip()):
-            raise MappingError(f"In the {where}, the column for \"{key}\" must be a header's text, or null to leave it out.")
+            raise MappingError(
+                f'In the {where}, the column for "{key}" must be a header\'s text, or null to leave it out.'
+            )
     return SheetMapping(kind, sheet, header_row, dict(columns))
 
 
@@ -340,17 +347,17 @@ def mapping_from_json(data: Any, where: str = "mapping file") -> ImportMapping:
     if not isinstance(data, dict) or data.get(MAPPING_FORMAT_KEY) != MAPPING_FORMAT_VERSION:
         raise MappingError(
             f"The {where} is not a DHR Tracker column mapping: it must be a JSON object with "
-            f"\"{MAPPING_FORMAT_KEY}\": {MAPPING_FORMAT_VERSION} (see docs/spreadsheet-import.md)."
+            f'"{MAPPING_FORMAT_KEY}": {MAPPING_FORMAT_VERSION} (see docs/spreadsheet-import.md).'
         )
     unknown = set(data) - {MAPPING_FORMAT_KEY, "sheets", "agency_aliases"}
     if unknown:
         raise MappingError(f"The {where} has keys it does not know: {', '.join(sorted(unknown))}.")
     sheets = data.get("sheets", [])
     if not isinstance(sheets, list) or not sheets:
-        raise MappingError(f"The {where} must list at least one sheet under \"sheets\".")
+        raise MappingError(f'The {where} must list at least one sheet under "sheets".')
     aliases = data.get("agency_aliases", {})
     if not isinstance(aliases, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in aliases.items()):
-        raise MappingError(f"In the {where}, \"agency_aliases\" must map a spelling to an agency's name, both as text.")
+        raise MappingError(f'In the {where}, "agency_aliases" must map a spelling to an agency\'s name, both as text.')
     return ImportMapping([_sheet_mapping_from_json(sheet, where) for sheet in sheets], dict(aliases))
 
 
@@ -361,11 +368,15 @@ def load_mapping_file(path: Path | str) -> ImportMapping:
     except FileNotFoundError:
         raise MappingError(f"There is no mapping file at {path}.") from None
     except (OSError, UnicodeDecodeError) as error:
-        raise MappingError(f"Cannot read the mapping file {path}: {getattr(error, 'strerror', None) or error}.") from None
+        raise MappingError(
+            f"Cannot read the mapping file {path}: {getattr(error, 'strerror', None) or error}."
+        ) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise MappingError(f"The mapping file {path.name} is not valid JSON: {error.msg} at line {error.lineno}.") from None
+        raise MappingError(
+            f"The mapping file {path.name} is not valid JSON: {error.msg} at line {error.lineno}."
+        ) from None
     return mapping_from_json(data, f"mapping file {path.name}")
 
 

@@ -11,7 +11,14 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from dhr_tracker.exchange.sheets.fields import normalise_name
-from dhr_tracker.vocabulary import GuidanceProfile, LabelledEnum, RecommendationSource, RecommendationStatus, Scope, Stage
+from dhr_tracker.vocabulary import (
+    GuidanceProfile,
+    LabelledEnum,
+    RecommendationSource,
+    RecommendationStatus,
+    Scope,
+    Stage,
+)
 
 T = TypeVar("T")
 SUGGESTION_CUTOFF = 0.6
@@ -63,8 +70,10 @@ class NameMatcher(Generic[T]):
             return Match(self._exact[key])
         close: list[str] = []
         if len(key) >= 4:  # "Completed" -> "Completed, awaiting evidence"; "Police" -> "Kent Police"
-            close = sorted((name for name in self._names if key in name or name in key),
-                           key=lambda name: (not name.startswith(key), abs(len(name) - len(key))))[:1]
+            close = sorted(
+                (name for name in self._names if key in name or name in key),
+                key=lambda name: (not name.startswith(key), abs(len(name) - len(key))),
+            )[:1]
         if not close:
             close = difflib.get_close_matches(key, list(self._names), n=1, cutoff=SUGGESTION_CUTOFF)
         return Match(None, self._names[close[0]] if close else "")
@@ -72,21 +81,42 @@ class NameMatcher(Generic[T]):
 
 # Words trackers use for the enumerations, beyond each member's own value and label.
 _EXTRA_WORDS: dict[type[LabelledEnum], dict[str, LabelledEnum]] = {
-    GuidanceProfile: {"dhr": GuidanceProfile.DHR_2016, "domestic homicide review": GuidanceProfile.DHR_2016,
-                      "dhr 2016": GuidanceProfile.DHR_2016, "dardr": GuidanceProfile.DARDR},
-    Stage: {"notified": Stage.NOTIFICATION, "decision pending": Stage.DECISION, "commissioned": Stage.COMMISSIONING,
-            "drafting": Stage.DRAFTING, "panel meetings": Stage.DRAFTING, "imrs": Stage.INFORMATION_GATHERING,
-            "home office": Stage.HOME_OFFICE_QA, "ho qa": Stage.HOME_OFFICE_QA, "qa panel": Stage.HOME_OFFICE_QA,
-            "published": Stage.PUBLICATION, "action plan": Stage.ACTION_PLAN_MONITORING,
-            "monitoring": Stage.ACTION_PLAN_MONITORING, "signed off by kcsp": Stage.PARTNERSHIP_SIGNOFF},
-    RecommendationStatus: {"not started": RecommendationStatus.ACCEPTED, "ongoing": RecommendationStatus.IN_PROGRESS,
-                           "in hand": RecommendationStatus.IN_PROGRESS, "signed off": RecommendationStatus.IMPLEMENTED,
-                           "implemented": RecommendationStatus.IMPLEMENTED,
-                           "awaiting evidence": RecommendationStatus.COMPLETED_AWAITING_EVIDENCE,
-                           "rejected": RecommendationStatus.NOT_ACCEPTED},
-    RecommendationSource: {"overview": RecommendationSource.OVERVIEW_REPORT, "or": RecommendationSource.OVERVIEW_REPORT,
-                           "overview report": RecommendationSource.OVERVIEW_REPORT,
-                           "individual management review": RecommendationSource.IMR},
+    GuidanceProfile: {
+        "dhr": GuidanceProfile.DHR_2016,
+        "domestic homicide review": GuidanceProfile.DHR_2016,
+        "dhr 2016": GuidanceProfile.DHR_2016,
+        "dardr": GuidanceProfile.DARDR,
+    },
+    Stage: {
+        "notified": Stage.NOTIFICATION,
+        "decision pending": Stage.DECISION,
+        "commissioned": Stage.COMMISSIONING,
+        "drafting": Stage.DRAFTING,
+        "panel meetings": Stage.DRAFTING,
+        "imrs": Stage.INFORMATION_GATHERING,
+        "home office": Stage.HOME_OFFICE_QA,
+        "ho qa": Stage.HOME_OFFICE_QA,
+        "qa panel": Stage.HOME_OFFICE_QA,
+        "published": Stage.PUBLICATION,
+        "action plan": Stage.ACTION_PLAN_MONITORING,
+        "monitoring": Stage.ACTION_PLAN_MONITORING,
+        "signed off by kcsp": Stage.PARTNERSHIP_SIGNOFF,
+    },
+    RecommendationStatus: {
+        "not started": RecommendationStatus.ACCEPTED,
+        "ongoing": RecommendationStatus.IN_PROGRESS,
+        "in hand": RecommendationStatus.IN_PROGRESS,
+        "signed off": RecommendationStatus.IMPLEMENTED,
+        "implemented": RecommendationStatus.IMPLEMENTED,
+        "awaiting evidence": RecommendationStatus.COMPLETED_AWAITING_EVIDENCE,
+        "rejected": RecommendationStatus.NOT_ACCEPTED,
+    },
+    RecommendationSource: {
+        "overview": RecommendationSource.OVERVIEW_REPORT,
+        "or": RecommendationSource.OVERVIEW_REPORT,
+        "overview report": RecommendationSource.OVERVIEW_REPORT,
+        "individual management review": RecommendationSource.IMR,
+    },
     Scope: {},
 }
 _CHOICE_MATCHERS: dict[type, NameMatcher] = {}

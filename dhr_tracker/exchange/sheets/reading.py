@@ -24,8 +24,14 @@ def _saved_value(values: tuple, index: int) -> bool:
 
 
 class SheetReader:
-    def __init__(self, check: RowChecker, sheet_file: SheetFile, mapping: ImportMapping, explicit: bool,
-                 readers: dict[SheetKind, RowReader]):
+    def __init__(
+        self,
+        check: RowChecker,
+        sheet_file: SheetFile,
+        mapping: ImportMapping,
+        explicit: bool,
+        readers: dict[SheetKind, RowReader],
+    ):
         self.check = check
         self.file = sheet_file
         self.mapping = mapping
@@ -41,26 +47,45 @@ class SheetReader:
             if sheet_mapping is not None:
                 chosen.append((sheet, sheet_mapping))
             elif any(not is_blank(value) for _, values in sheet.rows for value in values):
-                why = "it is not in the mapping" if self.explicit else self.mapping.set_aside.get(
-                    sheet.name, "it does not look like a cases or recommendations sheet")
-                self.check.report_sheet(sheet, f"This sheet was not imported: {why}.",
-                                        "Name it in the mapping if it should be imported.", NOTE)
+                why = (
+                    "it is not in the mapping"
+                    if self.explicit
+                    else self.mapping.set_aside.get(
+                        sheet.name, "it does not look like a cases or recommendations sheet"
+                    )
+                )
+                self.check.report_sheet(
+                    sheet,
+                    f"This sheet was not imported: {why}.",
+                    "Name it in the mapping if it should be imported.",
+                    NOTE,
+                )
         if not only:
             for sheet_mapping in self.mapping.sheets:
                 if sheet_mapping.sheet is not None and not any(
-                    sheet.name.strip().casefold() == sheet_mapping.sheet.strip().casefold() for sheet in self.file.sheets
+                    sheet.name.strip().casefold() == sheet_mapping.sheet.strip().casefold()
+                    for sheet in self.file.sheets
                 ):
                     names = ", ".join(f"'{sheet.name}'" for sheet in self.file.sheets)
-                    self.check.problems.append(Problem(
-                        sheet_mapping.sheet, None, "",
-                        f"The mapping names the sheet '{sheet_mapping.sheet}', which the file does not have.",
-                        f"The sheets are: {names}.",
-                    ))
+                    self.check.problems.append(
+                        Problem(
+                            sheet_mapping.sheet,
+                            None,
+                            "",
+                            f"The mapping names the sheet '{sheet_mapping.sheet}', which the file does not have.",
+                            f"The sheets are: {names}.",
+                        )
+                    )
         if not chosen and not self.check.has_errors:
-            self.check.problems.append(Problem(
-                self.file.path.name, None, "", "No sheet in this file looks like a cases or a recommendations sheet.",
-                "Check that the headers are in the first rows, or give a mapping (see docs/spreadsheet-import.md).",
-            ))
+            self.check.problems.append(
+                Problem(
+                    self.file.path.name,
+                    None,
+                    "",
+                    "No sheet in this file looks like a cases or a recommendations sheet.",
+                    "Check that the headers are in the first rows, or give a mapping (see docs/spreadsheet-import.md).",
+                )
+            )
         # Cases first, so that recommendations may refer to cases in the same file, whatever the sheet order.
         chosen.sort(key=lambda pair: pair[1].kind is not SheetKind.CASES)
         for sheet, sheet_mapping in chosen:
@@ -69,21 +94,33 @@ class SheetReader:
     def read_sheet(self, sheet: Sheet, sheet_mapping: SheetMapping) -> None:
         layout = layout_for(sheet, sheet_mapping)
         if layout is None:
-            self.check.report_sheet(sheet, f"No header row found in the first rows of this {sheet_mapping.kind.value} sheet.",
-                                    "Give the header row's number (\"header_row\") in the mapping.")
+            self.check.report_sheet(
+                sheet,
+                f"No header row found in the first rows of this {sheet_mapping.kind.value} sheet.",
+                'Give the header row\'s number ("header_row") in the mapping.',
+            )
             self.summaries.append(SheetSummary(sheet.name, sheet_mapping.kind, None, 0))
             return
         blocked = False
         for header in layout.missing:
-            self.check.report_sheet(sheet, f"Row {layout.header_row} has no column headed '{header}'.",
-                                    "Check the header's spelling in the mapping. The headers are: "
-                                    + ", ".join(f"'{text}'" for text in layout.headers if text) + ".", column=header)
+            self.check.report_sheet(
+                sheet,
+                f"Row {layout.header_row} has no column headed '{header}'.",
+                "Check the header's spelling in the mapping. The headers are: "
+                + ", ".join(f"'{text}'" for text in layout.headers if text)
+                + ".",
+                column=header,
+            )
             blocked = True
         for f in FIELDS[layout.kind]:
             if f.required and f.key not in layout.columns:
                 examples = ", ".join(f"'{header.title()}'" for header in f.headers[:3])
-                self.check.report_sheet(sheet, f"This {layout.kind.value} sheet has no column for the {f.label.lower()}.",
-                                        f"Head the column {examples}, or name it in the mapping.", column=f.label)
+                self.check.report_sheet(
+                    sheet,
+                    f"This {layout.kind.value} sheet has no column for the {f.label.lower()}.",
+                    f"Head the column {examples}, or name it in the mapping.",
+                    column=f.label,
+                )
                 blocked = True
         if blocked:
             self.summaries.append(SheetSummary(sheet.name, layout.kind, layout.header_row, 0))
@@ -105,15 +142,19 @@ class SheetReader:
     def _note_formulas(self, sheet: Sheet, layout: Layout) -> None:
         values = dict(sheet.rows)
         by_column = Counter(
-            index for (number, index) in sheet.formulas
+            index
+            for (number, index) in sheet.formulas
             if number > layout.header_row and _saved_value(values.get(number, ()), index)
         )
-        for key, index in layout.columns.items():
+        for index in layout.columns.values():
             if by_column.get(index):
                 self.check.report_sheet(
-                    sheet, f"{by_column[index]} cell(s) in this column hold a formula: the value Excel last "
-                    "calculated and saved was imported.", "Check those values, or replace the formulas by their values.",
-                    NOTE, column=layout.header_of(index),
+                    sheet,
+                    f"{by_column[index]} cell(s) in this column hold a formula: the value Excel last "
+                    "calculated and saved was imported.",
+                    "Check those values, or replace the formulas by their values.",
+                    NOTE,
+                    column=layout.header_of(index),
                 )
 
     def _row(self, sheet: Sheet, layout: Layout, number: int, values: tuple) -> Row | None:
@@ -133,12 +174,20 @@ class SheetReader:
                 continue
             value = picked[key]
             if value is None:
-                self.check.report(row, key, "This cell holds a formula whose value was never saved in the file.",
-                                  "Open the file in Excel and save it, or type the value instead of the formula.")
+                self.check.report(
+                    row,
+                    key,
+                    "This cell holds a formula whose value was never saved in the file.",
+                    "Open the file in Excel and save it, or type the value instead of the formula.",
+                )
                 row.bad.add(key)
             elif isinstance(value, str) and value.strip() in EXCEL_ERRORS:
-                self.check.report(row, key, f"This cell's formula gives the error {value.strip()}.",
-                                  "Correct the formula, or type the value instead.")
+                self.check.report(
+                    row,
+                    key,
+                    f"This cell's formula gives the error {value.strip()}.",
+                    "Correct the formula, or type the value instead.",
+                )
                 row.bad.add(key)
                 picked[key] = None
         return row

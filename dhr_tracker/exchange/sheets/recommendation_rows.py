@@ -48,8 +48,12 @@ class RecommendationRows:
             known = list(self.check.existing_cases) + list(self.cases.by_reference)
             close = difflib.get_close_matches(reference, known, n=1, cutoff=0.8)
             hint = f"Did you mean {close[0]}? " if close else ""
-            self.check.report(row, "case_reference", f"There is no case {reference} in the database or in the cases sheet.",
-                              f"{hint}Add the case first, or correct the reference.")
+            self.check.report(
+                row,
+                "case_reference",
+                f"There is no case {reference} in the database or in the cases sheet.",
+                f"{hint}Add the case first, or correct the reference.",
+            )
             return
         case_id = self.check.existing_cases.get(reference)
         numbers = self._numbers_seen.setdefault(reference, {})
@@ -61,20 +65,30 @@ class RecommendationRows:
         else:
             numbered = _LEADING_NUMBER.match(text)  # "1. Agencies should ..." as in the Home Office template
             if numbered:
-                number, text = numbered.group(1), text[numbered.end():].strip()
+                number, text = numbered.group(1), text[numbered.end() :].strip()
             else:
                 existing = self.check.existing_numbers.get(case_id, set()) if case_id is not None else set()
                 used = [int(n) for n in list(existing) + list(numbers) if n.isdigit()]
                 number = str(max(used, default=0) + 1)
         key = number.casefold()
         if key in numbers:
-            self.check.report(row, "number", f"Recommendation {number} of case {reference} is also on row {numbers[key]}.",
-                              "Give each recommendation of a case its own number.")
+            self.check.report(
+                row,
+                "number",
+                f"Recommendation {number} of case {reference} is also on row {numbers[key]}.",
+                "Give each recommendation of a case its own number.",
+            )
             return
         numbers[key] = row.number
         if case_id is not None and key in self.check.existing_numbers.get(case_id, set()):
-            self.check.report(row, "number", f"Case {reference} already has a recommendation {number}: this row was not imported "
-                              "and the recommendation was left as it is.", "To change it, edit it in the app.", SKIPPED)
+            self.check.report(
+                row,
+                "number",
+                f"Case {reference} already has a recommendation {number}: this row was not imported "
+                "and the recommendation was left as it is.",
+                "To change it, edit it in the app.",
+                SKIPPED,
+            )
             self.skipped += 1
             return
         if "number" not in row.layout.columns and self._repeated(row, reference, case_id, text):
@@ -82,7 +96,11 @@ class RecommendationRows:
 
         self.check.required(row, "text", text, "recommendation")
         lead_text = row.text("lead_agency")
-        lead = self.check.agency(row, "lead_agency", lead_text) if self.check.required(row, "lead_agency", lead_text, "lead agency") else None
+        lead = (
+            self.check.agency(row, "lead_agency", lead_text)
+            if self.check.required(row, "lead_agency", lead_text, "lead agency")
+            else None
+        )
         supporting: list[Agency] = []
         for part in _SPLIT_AGENCIES.split(row.text("supporting_agencies", multiline=True)):
             if part.strip():
@@ -93,8 +111,12 @@ class RecommendationRows:
         if row.text("source_agency"):
             source_agency = self.check.agency(row, "source_agency", row.text("source_agency"))
         scope = self.check.choice(row, "scope", Scope, Scope.LOCAL)
-        source = self.check.choice(row, "source", RecommendationSource,
-                              RecommendationSource.IMR if source_agency is not None else RecommendationSource.OVERVIEW_REPORT)
+        source = self.check.choice(
+            row,
+            "source",
+            RecommendationSource,
+            RecommendationSource.IMR if source_agency is not None else RecommendationSource.OVERVIEW_REPORT,
+        )
         status = self.check.choice(row, "status", RecommendationStatus, None)
         target_on = self.check.date(row, "target_on", "The target date")
         completed_on = self.check.date(row, "completed_on", "The date of completion")
@@ -102,36 +124,59 @@ class RecommendationRows:
         if "completion_and_outcome" in row.layout.columns and "completion_and_outcome" not in row.bad:
             reading, rest = split_leading_date(row.values.get("completion_and_outcome"), epoch=row.sheet.epoch)
             if not reading.ok:
-                self.check.report(row, "completion_and_outcome", f"The date of completion: {reading.problem}", reading.suggestion)
+                self.check.report(
+                    row, "completion_and_outcome", f"The date of completion: {reading.problem}", reading.suggestion
+                )
             elif completed_on is None:
                 completed_on = reading.value
             outcome = "\n".join(part for part in (outcome, rest) if part)
         status = self._status(row, status, completed_on)
         decided_on = self.cases.decision_on(reference)
         if target_on and decided_on and target_on < decided_on:
-            self.check.report(row, "target_on", f"The target date {format_date(target_on)} is before the decision to review "
-                              f"({format_date(decided_on)}).", "Check the target date, and the case's decision date.")
+            self.check.report(
+                row,
+                "target_on",
+                f"The target date {format_date(target_on)} is before the decision to review "
+                f"({format_date(decided_on)}).",
+                "Check the target date, and the case's decision date.",
+            )
         signed_off_on = self.check.date(row, "signed_off_on", "The sign-off date")
         status_changed_on = self.check.date(row, "status_changed_on", "The date the status changed")
-        for key, day, label in (("completed_on", completed_on, "The date of completion"),
-                                ("signed_off_on", signed_off_on, "The sign-off date"),
-                                ("status_changed_on", status_changed_on, "The date the status changed")):
+        for key, day, label in (
+            ("completed_on", completed_on, "The date of completion"),
+            ("signed_off_on", signed_off_on, "The sign-off date"),
+            ("status_changed_on", status_changed_on, "The date the status changed"),
+        ):
             self.check.not_future(row, key, day, label)
         evidence_seen_on = self.check.date(row, "evidence_seen_on", "The date the evidence was seen")
         self.check.not_future(row, "evidence_seen_on", evidence_seen_on, "The date the evidence was seen")
         reason = row.text("not_accepted_reason", multiline=True)
         if scope is Scope.NATIONAL and lead is not None and not lead.is_government_department:
-            self.check.report(row, "lead_agency", f"A national recommendation goes to a government department, not to {lead.name}.",
-                              "Make the lead agency a government department (such as the Home Office), or correct the scope.")
+            self.check.report(
+                row,
+                "lead_agency",
+                f"A national recommendation goes to a government department, not to {lead.name}.",
+                "Make the lead agency a government department (such as the Home Office), or correct the scope.",
+            )
         if source is RecommendationSource.IMR and source_agency is None:
             source_agency = lead  # an IMR recommendation is the IMR author's own: its lead agency
         values = {
-            "number": number, "source": source, "scope": scope, "text": text,
-            "action": row.text("action", multiline=True), "key_milestones": row.text("key_milestones", multiline=True),
-            "target_on": target_on, "completed_on": completed_on, "outcome": outcome, "status": status,
-            "status_changed_on": status_changed_on, "not_accepted_reason": reason, "signed_off_on": signed_off_on,
+            "number": number,
+            "source": source,
+            "scope": scope,
+            "text": text,
+            "action": row.text("action", multiline=True),
+            "key_milestones": row.text("key_milestones", multiline=True),
+            "target_on": target_on,
+            "completed_on": completed_on,
+            "outcome": outcome,
+            "status": status,
+            "status_changed_on": status_changed_on,
+            "not_accepted_reason": reason,
+            "signed_off_on": signed_off_on,
             "signoff_minute_reference": row.text("signoff_minute_reference"),
-            "evidence_reference": row.text("evidence_reference"), "evidence_seen_on": evidence_seen_on,
+            "evidence_reference": row.text("evidence_reference"),
+            "evidence_seen_on": evidence_seen_on,
             "evidence_checked_by": row.text("evidence_checked_by"),
         }
         self.rows.append(RecommendationRow(row, reference, values, lead, supporting, source_agency))
@@ -142,8 +187,12 @@ class RecommendationRows:
         if status is None:
             return done[0] if completed_on is not None and "status" not in row.bad else RecommendationStatus.PROPOSED
         if completed_on is not None and status not in done:
-            self.check.report(row, "status", f"The row gives a date of completion, but the status '{status.label}'.",
-                              f"Make the status '{done[0].label}' (or '{done[1].label}'), or clear the date of completion.")
+            self.check.report(
+                row,
+                "status",
+                f"The row gives a date of completion, but the status '{status.label}'.",
+                f"Make the status '{done[0].label}' (or '{done[1].label}'), or clear the date of completion.",
+            )
         return status
 
     def _repeated(self, row: Row, reference: str, case_id: int | None, text: str) -> bool:
@@ -153,14 +202,23 @@ class RecommendationRows:
         if not wording[0]:
             return False
         if case_id is not None and wording in self.check.existing_texts.get(case_id, set()):
-            self.check.report(row, "text", f"Case {reference} already has this recommendation for this lead agency: this row "
-                              "was not imported.", "Remove the row, or edit the recommendation in the app.", SKIPPED)
+            self.check.report(
+                row,
+                "text",
+                f"Case {reference} already has this recommendation for this lead agency: this row was not imported.",
+                "Remove the row, or edit the recommendation in the app.",
+                SKIPPED,
+            )
             self.skipped += 1
             return True
         same = self._texts_seen.setdefault(reference, {})
         if wording in same:
-            self.check.report(row, "text", f"Case {reference} has the same recommendation for the same lead agency on row "
-                              f"{same[wording]}.", "Remove one of the rows, or number the recommendations.")
+            self.check.report(
+                row,
+                "text",
+                f"Case {reference} has the same recommendation for the same lead agency on row {same[wording]}.",
+                "Remove one of the rows, or number the recommendations.",
+            )
             return True
         same[wording] = row.number
         return False

@@ -30,8 +30,12 @@ from dhr_tracker.vocabulary import RecommendationStatus
 S = RecommendationStatus
 _FIELDS = FIELD_BY_KEY[SheetKind.RECOMMENDATIONS]
 # Where a service's refusal belongs in the sheet, for the fields whose names differ.
-_COLUMN_OF_FIELD = {"reference": "evidence_reference", "seen_on": "evidence_seen_on", "checked_by": "evidence_checked_by",
-                    "evidence": "evidence_reference"}
+_COLUMN_OF_FIELD = {
+    "reference": "evidence_reference",
+    "seen_on": "evidence_seen_on",
+    "checked_by": "evidence_checked_by",
+    "evidence": "evidence_reference",
+}
 _EVIDENCE_KEYS = ("evidence_reference", "evidence_seen_on", "evidence_checked_by")
 
 
@@ -56,22 +60,31 @@ def _steps(values: dict) -> list[tuple[RecommendationStatus, dt.date | None, str
             if day is None and status is step:
                 day, key = values["status_changed_on"], "status_changed_on"
             if day is None:
-                raise _Refused("completed_on", f"A recommendation '{status.label}' needs its date of completion.",
-                               "Give the date of completion, or correct the status.")
+                raise _Refused(
+                    "completed_on",
+                    f"A recommendation '{status.label}' needs its date of completion.",
+                    "Give the date of completion, or correct the status.",
+                )
         elif step is S.IMPLEMENTED:
             day, key = values["signed_off_on"] or values["status_changed_on"], "signed_off_on"
             if day is None:
-                raise _Refused("signed_off_on", "A signed-off recommendation needs the date of the Steering Group "
-                               "meeting that signed it off.", "Give the sign-off date, or correct the status.")
+                raise _Refused(
+                    "signed_off_on",
+                    "A signed-off recommendation needs the date of the Steering Group meeting that signed it off.",
+                    "Give the sign-off date, or correct the status.",
+                )
         else:
             day, key = (values["status_changed_on"], "status_changed_on") if step is status else (None, "status")
         steps.append((step, day, key))
     final_day, stated = steps[-1][1] if steps else None, values["status_changed_on"]
     reached_on_its_own_date = status in (S.COMPLETED_AWAITING_EVIDENCE, S.IMPLEMENTED)
     if reached_on_its_own_date and stated is not None and final_day is not None and stated != final_day:
-        raise _Refused("status_changed_on", f"The status date {format_date(stated)} differs from the date the status "
-                       f"'{status.label}' was reached ({format_date(final_day)}).",
-                       "For this status they are the same day: clear the status date, or correct it.")
+        raise _Refused(
+            "status_changed_on",
+            f"The status date {format_date(stated)} differs from the date the status "
+            f"'{status.label}' was reached ({format_date(final_day)}).",
+            "For this status they are the same day: clear the status date, or correct it.",
+        )
     return steps
 
 
@@ -99,14 +112,25 @@ class RecommendationWriter:
             values = item.values
             try:
                 recommendation = add_recommendation(
-                    session, case, number=values["number"], text=values["text"], scope=values["scope"],
-                    source=values["source"], source_agency=item.source_agency, lead_agency=item.lead,
-                    supporting_agencies=list(item.supporting), action=values["action"],
-                    key_milestones=values["key_milestones"], target_on=values["target_on"], outcome=values["outcome"],
+                    session,
+                    case,
+                    number=values["number"],
+                    text=values["text"],
+                    scope=values["scope"],
+                    source=values["source"],
+                    source_agency=item.source_agency,
+                    lead_agency=item.lead,
+                    supporting_agencies=list(item.supporting),
+                    action=values["action"],
+                    key_milestones=values["key_milestones"],
+                    target_on=values["target_on"],
+                    outcome=values["outcome"],
                 )
                 self._replay(recommendation, case, item)
             except ValidationError as error:
-                self.check.report(item.row, _column(error.field, "text"), error.message, "Correct the row in the sheet.")
+                self.check.report(
+                    item.row, _column(error.field, "text"), error.message, "Correct the row in the sheet."
+                )
                 continue
             except _Refused as refused:
                 self.check.report(item.row, refused.key, refused.problem, refused.suggestion)
@@ -114,12 +138,17 @@ class RecommendationWriter:
             added += 1
         session.flush()
         for sheet, count in self.undated.items():
-            self.notes.append(Problem(
-                sheet, None, _FIELDS["status_changed_on"].label,
-                f"{count} recommendation(s) give a status but not the date it was reached: each is recorded as reaching "
-                "it on its case's decision to review (or notification), the earliest date the rules allow.",
-                "Add a 'Status date' column to record the real dates.", NOTE,
-            ))
+            self.notes.append(
+                Problem(
+                    sheet,
+                    None,
+                    _FIELDS["status_changed_on"].label,
+                    f"{count} recommendation(s) give a status but not the date it was reached: each is recorded as reaching "
+                    "it on its case's decision to review (or notification), the earliest date the rules allow.",
+                    "Add a 'Status date' column to record the real dates.",
+                    NOTE,
+                )
+            )
         return added
 
     def _replay(self, recommendation: Recommendation, case: Case, item: RecommendationRow) -> None:
@@ -127,29 +156,49 @@ class RecommendationWriter:
         steps = _steps(values)
         if any(values[key] for key in _EVIDENCE_KEYS):
             try:
-                record_evidence(self.check.session, recommendation, reference=values["evidence_reference"],
-                                seen_on=values["evidence_seen_on"], checked_by=values["evidence_checked_by"],
-                                today=self.check.today)
+                record_evidence(
+                    self.check.session,
+                    recommendation,
+                    reference=values["evidence_reference"],
+                    seen_on=values["evidence_seen_on"],
+                    checked_by=values["evidence_checked_by"],
+                    today=self.check.today,
+                )
             except ValidationError as error:
-                raise _Refused(_column(error.field, "evidence_reference"), f"The evidence: {error.message}",
-                               "Give the evidence's reference, the date it was seen and who checked it.") from None
+                raise _Refused(
+                    _column(error.field, "evidence_reference"),
+                    f"The evidence: {error.message}",
+                    "Give the evidence's reference, the date it was seen and who checked it.",
+                ) from None
         earliest = decision_date(self.check.session, case) or case.notified_on
         day, filled_in = earliest, False
         for step, given, key in steps:
             try:
-                change_status(self.check.session, recommendation, step, on=given or day,
-                              reason=values["not_accepted_reason"], minute_reference=values["signoff_minute_reference"],
-                              today=self.check.today)
+                change_status(
+                    self.check.session,
+                    recommendation,
+                    step,
+                    on=given or day,
+                    reason=values["not_accepted_reason"],
+                    minute_reference=values["signoff_minute_reference"],
+                    today=self.check.today,
+                )
             except ValidationError as error:
-                column = key if error.field in ("status_changed_on", "signed_off_on") else _column(error.field, "status")
+                column = (
+                    key if error.field in ("status_changed_on", "signed_off_on") else _column(error.field, "status")
+                )
                 why = ""
                 if error.rule == "date_before_last_change" and filled_in:
-                    why = (f" The sheet gives no date for that earlier step, so it was dated from the case's decision to "
-                           f"review (or notification), {format_date(earliest)}; the date given comes before it.")
-                raise _Refused(column, f"It cannot be recorded as '{values['status'].label}': on the way, the move to "
-                               f"'{step.label}' dated {format_date(given or day)} is refused. {error.message}{why}",
-                               "Correct the row in the sheet (or import an earlier status and record the rest in the app)."
-                               ) from None
+                    why = (
+                        f" The sheet gives no date for that earlier step, so it was dated from the case's decision to "
+                        f"review (or notification), {format_date(earliest)}; the date given comes before it."
+                    )
+                raise _Refused(
+                    column,
+                    f"It cannot be recorded as '{values['status'].label}': on the way, the move to "
+                    f"'{step.label}' dated {format_date(given or day)} is refused. {error.message}{why}",
+                    "Correct the row in the sheet (or import an earlier status and record the rest in the app).",
+                ) from None
             day, filled_in = given or day, given is None
         if steps and steps[-1][1] is None:
             self.undated[item.row.sheet.name] += 1

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from dhr_tracker.spreadsheets import safe_cell
 from dhr_tracker.exchange.sheets.importer import ImportResult
+from dhr_tracker.spreadsheets import safe_cell
 from dhr_tracker.storage.files import open_new_owner_only
 
 REPORT_COLUMNS = ("severity", "sheet", "row", "column", "cell", "problem", "suggestion")
@@ -15,8 +15,13 @@ REPORT_COLUMNS = ("severity", "sheet", "row", "column", "cell", "problem", "sugg
 def report_rows(result: ImportResult) -> list[dict[str, object]]:
     return [
         {
-            "severity": problem.severity, "sheet": problem.sheet, "row": problem.row or "", "column": problem.column,
-            "cell": problem.cell, "problem": problem.problem, "suggestion": problem.suggestion,
+            "severity": problem.severity,
+            "sheet": problem.sheet,
+            "row": problem.row or "",
+            "column": problem.column,
+            "cell": problem.cell,
+            "problem": problem.problem,
+            "suggestion": problem.suggestion,
         }
         for problem in result.problems
     ]

@@ -62,9 +62,10 @@ class ImportResult:
             "database were left as they are."
         )
         if self.errors:
-            return (f"Nothing was imported: the report lists {len(self.errors)} problem(s) to correct in the sheet. "
-                    "Correct them and try again.")
+            return (
+                f"Nothing was imported: the report lists {len(self.errors)} problem(s) to correct in the sheet. "
+                "Correct them and try again."
+            )
         if self.dry_run:
             return f"Dry run: no problems found. {counts} Nothing has been written yet."
         return f"Imported. {counts}"
-

@@ -24,6 +24,8 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_SHEET_XML_BYTES = 500 * 1024 * 1024
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)"')
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
 @dataclass
 class Sheet:
     """One sheet's cells as values. Row numbers are as the spreadsheet shows them (1 = first row)."""
@@ -81,7 +83,9 @@ def read_sheet_file(path: Path | str) -> SheetFile:
         if size == 0:
             raise SheetFileError(f"{path.name} is empty: there is nothing to import.")
         if size > MAX_FILE_BYTES:
-            raise SheetFileError(f"{path.name} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; split it into smaller files.")
+            raise SheetFileError(
+                f"{path.name} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; split it into smaller files."
+            )
         with path.open("rb") as handle:
             head = handle.read(8192)
     except OSError as error:
@@ -113,10 +117,11 @@ def read_sheet_file(path: Path | str) -> SheetFile:
 
 # --- CSV ---------------------------------------------------------------------------------------------
 
+
 def _read_csv(path: Path) -> Sheet:
     raw = path.read_bytes()
     if raw.startswith(codecs.BOM_UTF8):
-        raw = raw[len(codecs.BOM_UTF8):]
+        raw = raw[len(codecs.BOM_UTF8) :]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -141,6 +146,7 @@ def _read_csv(path: Path) -> Sheet:
 
 
 # --- XLSX --------------------------------------------------------------------------------------------
+
 
 def _column_index(letters: bytes) -> int:
     index = 0
@@ -170,14 +176,16 @@ def _read_xlsx(path: Path) -> tuple[list[Sheet], bool]:
         archive = zipfile.ZipFile(path)
         names = set(archive.namelist())
     except (zipfile.BadZipFile, OSError):
-        raise SheetFileError(f"{path.name} is a damaged or incomplete workbook. Open it in Excel and save it again.") from None
+        raise SheetFileError(
+            f"{path.name} is a damaged or incomplete workbook. Open it in Excel and save it again."
+        ) from None
     with archive:
         if "xl/workbook.xml" not in names and not any(name.startswith("xl/workbook") for name in names):
             document = "a Word document" if "word/document.xml" in names else "a ZIP file but not an Excel workbook"
             raise SheetFileError(f"{path.name} is {document}. {SAVE_AS_HELP}")
         try:
             values_book = load_workbook(path, read_only=True, data_only=True)
-        except Exception as error:  # openpyxl raises many kinds for a damaged file; the user needs one sentence
+        except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file; the user needs one sentence
             raise SheetFileError(
                 f"{path.name} could not be read as a workbook ({type(error).__name__}). Open it in Excel and save it again."
             ) from None
@@ -202,7 +210,7 @@ def _read_xlsx(path: Path) -> tuple[list[Sheet], bool]:
                 sheets.append(sheet)
         except SheetFileError:
             raise
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - as above: any failure inside openpyxl is a damaged file
             raise SheetFileError(
                 f"{path.name} could not be read as a workbook ({type(error).__name__}). Open it in Excel and save it again."
             ) from None
@@ -242,7 +250,7 @@ def _fill_merged_down(sheet: Sheet, xml: bytes) -> None:
     if not xml:
         return
     by_number = {number: index for index, (number, _) in enumerate(sheet.rows)}
-    for first_col, first_row, last_col, last_row in _MERGE.findall(xml):
+    for first_col, first_row, _last_col, last_row in _MERGE.findall(xml):
         top, bottom, column = int(first_row), int(last_row), _column_index(first_col)
         if bottom <= top or top not in by_number:
             continue

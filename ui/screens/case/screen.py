@@ -59,7 +59,9 @@ class CaseScreen(Screen):
         self.loads = 0  # how many loads have finished (tests wait on it)
 
         self.pages = QStackedWidget(self)
-        self.empty = QLabel("No case is open. Choose one on the Cases screen (Ctrl+2), or press Ctrl+N for a new case.", self)
+        self.empty = QLabel(
+            "No case is open. Choose one on the Cases screen (Ctrl+2), or press Ctrl+N for a new case.", self
+        )
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
         self.pages.addWidget(self.empty)
@@ -72,8 +74,14 @@ class CaseScreen(Screen):
         self.rag_label.setObjectName("case_rag")
         self.rag_label.setWordWrap(True)
         self.deadline_model = DeadlineModel(parent=self)
-        self.deadlines_table = make_table(self.deadline_model, "Deadlines", body, sortable=False, empty_text="No deadline yet.",
-                                          stretch_column=DeadlineModel.DETAIL)
+        self.deadlines_table = make_table(
+            self.deadline_model,
+            "Deadlines",
+            body,
+            sortable=False,
+            empty_text="No deadline yet.",
+            stretch_column=DeadlineModel.DETAIL,
+        )
         self.deadlines_table.setObjectName("case_deadlines")
 
         self.form = CaseForm(body)
@@ -97,16 +105,34 @@ class CaseScreen(Screen):
         overview_layout.addLayout(left, 1)
         overview_layout.addLayout(right, 1)
 
-        self.timeline_tab = TimelineTab(lambda: actions.milestone_dialog(self), lambda: actions.decision_dialog(self),
-                                        lambda: actions.close_dialog(self), lambda: actions.reopen_dialog(self), body)
-        self.qa_tab = QATab(lambda: actions.qa_submission_dialog(self), self._qa_feedback, self._qa_revisions,
-                            lambda: actions.publication_dialog(self), body)
-        self.processes_tab = ProcessesTab(lambda: actions.process_dialog(self), self._change_process,
-                                          lambda: actions.pause_dialog(self),
-                                          lambda: actions.end_pause_dialog(self), body)
-        self.action_plan_tab = ActionPlanTab(lambda: actions.recommendation_dialog(self), self._edit_recommendation,
-                                             self._change_status,
-                                             self._add_update, body)
+        self.timeline_tab = TimelineTab(
+            lambda: actions.milestone_dialog(self),
+            lambda: actions.decision_dialog(self),
+            lambda: actions.close_dialog(self),
+            lambda: actions.reopen_dialog(self),
+            body,
+        )
+        self.qa_tab = QATab(
+            lambda: actions.qa_submission_dialog(self),
+            self._qa_feedback,
+            self._qa_revisions,
+            lambda: actions.publication_dialog(self),
+            body,
+        )
+        self.processes_tab = ProcessesTab(
+            lambda: actions.process_dialog(self),
+            self._change_process,
+            lambda: actions.pause_dialog(self),
+            lambda: actions.end_pause_dialog(self),
+            body,
+        )
+        self.action_plan_tab = ActionPlanTab(
+            lambda: actions.recommendation_dialog(self),
+            self._edit_recommendation,
+            self._change_status,
+            self._add_update,
+            body,
+        )
         self.learning_tab = LearningTab(self, body)
         self.notes_tab = NotesTab(self.save, body)
         self.audit_tab = AuditTab(body)
@@ -116,9 +142,16 @@ class CaseScreen(Screen):
         self.tabs.setObjectName("case_tabs")
         self.tabs.setAccessibleName("Parts of the case")
         self.tabs.tabBar().setAccessibleName("Parts of the case")
-        for widget, label in ((overview, "&Overview"), (self.timeline_tab, "&Timeline"), (self.qa_tab, "Home Office &QA"),
-                              (self.processes_tab, "Processes and &pauses"), (self.action_plan_tab, "&Action plan"),
-                              (self.learning_tab, "&Learning"), (self.notes_tab, "&Notes"), (self.audit_tab, "A&udit")):
+        for widget, label in (
+            (overview, "&Overview"),
+            (self.timeline_tab, "&Timeline"),
+            (self.qa_tab, "Home Office &QA"),
+            (self.processes_tab, "Processes and &pauses"),
+            (self.action_plan_tab, "&Action plan"),
+            (self.learning_tab, "&Learning"),
+            (self.notes_tab, "&Notes"),
+            (self.audit_tab, "A&udit"),
+        ):
             self.tabs.addTab(widget, label)
         body_layout = QVBoxLayout(body)
         top = QHBoxLayout()
@@ -137,8 +170,11 @@ class CaseScreen(Screen):
         if self.case_id is None or not self.context.is_unlocked:
             return
         case_id, today = self.case_id, self.context.today()
-        self.context.tasks.run(lambda session: load_case_detail(session, case_id, today), on_done=alive(self, self._loaded),
-                               on_error=alive(self, self._load_failed))
+        self.context.tasks.run(
+            lambda session: load_case_detail(session, case_id, today),
+            on_done=alive(self, self._loaded),
+            on_error=alive(self, self._load_failed),
+        )
 
     def clear(self) -> None:
         if self.dialog is not None:
@@ -148,9 +184,15 @@ class CaseScreen(Screen):
         self._opened = None
         self.form.set_values({})
         self.notes_tab.editor.clear()
-        for model in (self.timeline_tab.model, self.qa_tab.model, self.processes_tab.process_model,
-                      self.processes_tab.pause_model, self.action_plan_tab.model, self.action_plan_tab.update_model,
-                      self.audit_tab.model):
+        for model in (
+            self.timeline_tab.model,
+            self.qa_tab.model,
+            self.processes_tab.process_model,
+            self.processes_tab.pause_model,
+            self.action_plan_tab.model,
+            self.action_plan_tab.update_model,
+            self.audit_tab.model,
+        ):
             model.clear()
         self.action_plan_tab.updates = {}
         self.learning_tab.clear()
@@ -197,9 +239,11 @@ class CaseScreen(Screen):
         self.notes_tab.error.clear()
         case_id, today, opened = self.case_id, self.context.today(), self._opened
         outcome: list[bool] = []
-        self.context.tasks.run(lambda session: _save_case(session, case_id, values, today, opened),
-                               on_done=lambda _id: outcome.append(True),
-                               on_error=lambda error: (outcome.append(False), alive(self, self._refused)(error)))
+        self.context.tasks.run(
+            lambda session: _save_case(session, case_id, values, today, opened),
+            on_done=lambda _id: outcome.append(True),
+            on_error=lambda error: (outcome.append(False), alive(self, self._refused)(error)),
+        )
         self.context.tasks.wait_for_idle()
         if outcome != [True]:
             return False
@@ -212,8 +256,11 @@ class CaseScreen(Screen):
         if not self.has_unsaved_changes():
             return True
         answer = self.context.prompter.choose(
-            "Unsaved changes", f"Case {self.detail.reference} has changes that are not saved. Save them first?",
-            [SAVE, DISCARD, CANCEL], default=SAVE)
+            "Unsaved changes",
+            f"Case {self.detail.reference} has changes that are not saved. Save them first?",
+            [SAVE, DISCARD, CANCEL],
+            default=SAVE,
+        )
         if answer == SAVE:
             return self.save_changes()
         if answer == DISCARD:
@@ -241,8 +288,11 @@ class CaseScreen(Screen):
         self.notes_tab.error.clear()
         case_id, today, opened = self.case_id, self.context.today(), self._opened
         self.save_button.setEnabled(False)
-        self.context.tasks.run(lambda session: _save_case(session, case_id, values, today, opened),
-                               on_done=alive(self, self._saved), on_error=alive(self, self._refused))
+        self.context.tasks.run(
+            lambda session: _save_case(session, case_id, values, today, opened),
+            on_done=alive(self, self._saved),
+            on_error=alive(self, self._refused),
+        )
 
     def _saved(self, _case_id: int) -> None:
         self._mark_clean()
@@ -279,8 +329,9 @@ class CaseScreen(Screen):
         self.detail = detail
         self.loads += 1
         self.pages.setCurrentWidget(self.body)
-        self.heading.setText(f"<h2>{detail.title}</h2>{detail.stage.label}"
-                             + (f" · {detail.decision.label}" if detail.decision else ""))
+        self.heading.setText(
+            f"<h2>{detail.title}</h2>{detail.stage.label}" + (f" · {detail.decision.label}" if detail.decision else "")
+        )
         self.heading.setAccessibleName(f"Case {detail.title}, {detail.stage.label}")
         colour = RAG_COLOURS.get(detail.rag, "#eeeeee")
         rating = rag_text(detail.rag) if detail.rag else "Closed"

@@ -6,7 +6,14 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from ui.models.actionplan import RecommendationModel, UpdateModel
@@ -45,8 +52,13 @@ class TimelineTab(QWidget):
         self.model = TimelineModel(parent=self)
         self.table = sorted_table(self.model, "Timeline", self, stretch=TimelineModel.DETAIL)
         self.decision_button = button("Record the &decision…", "record_decision", record_decision, self)
-        self.event_button = button("Record an &event…", "record_event", record_event, self,
-                                   "Chair appointed, Terms of Reference, IMRs, panel meetings, sign-off…")
+        self.event_button = button(
+            "Record an &event…",
+            "record_event",
+            record_event,
+            self,
+            "Chair appointed, Terms of Reference, IMRs, panel meetings, sign-off…",
+        )
         self.close_button = button("C&lose case…", "close_case", close, self)
         self.reopen_button = button("Re-&open case…", "reopen_case", reopen, self)
         layout = QVBoxLayout(self)
@@ -69,12 +81,15 @@ class QATab(QWidget):
         self.model = QARoundModel(parent=self)
         self.table = sorted_table(self.model, "Home Office QA rounds", self, stretch=QARoundModel.OUTCOME)
         self.submit_button = button("&Submit to the Home Office…", "qa_submit", submit, self)
-        self.feedback_button = button("Record &feedback…", "qa_feedback", feedback, self,
-                                      "The panel's letter and outcome for the latest round")
+        self.feedback_button = button(
+            "Record &feedback…", "qa_feedback", feedback, self, "The panel's letter and outcome for the latest round"
+        )
         self.revisions_button = button("&Revisions made…", "qa_revisions", revisions, self)
         self.publish_button = button("Record &publication…", "publish", publish, self)
         layout = QVBoxLayout(self)
-        layout.addLayout(ButtonRow(self.submit_button, self.feedback_button, self.revisions_button, self.publish_button))
+        layout.addLayout(
+            ButtonRow(self.submit_button, self.feedback_button, self.revisions_button, self.publish_button)
+        )
         layout.addWidget(self.table)
 
     def show_rows(self, rows) -> None:
@@ -91,14 +106,24 @@ class ProcessesTab(QWidget):
         self.process_table = sorted_table(self.process_model, "Parallel processes", self, stretch=ProcessModel.NOTE)
         self.pause_table = sorted_table(self.pause_model, "Pauses", self, stretch=PauseModel.REASON)
         layout = QVBoxLayout(self)
-        self.change_process_button = button("&Update the process…", "change_process", change_process, self,
-                                            "Change the selected process's status and dates")
-        layout.addLayout(ButtonRow(button("&Add a parallel process…", "add_process", add_process, self),
-                                   self.change_process_button))
+        self.change_process_button = button(
+            "&Update the process…",
+            "change_process",
+            change_process,
+            self,
+            "Change the selected process's status and dates",
+        )
+        layout.addLayout(
+            ButtonRow(button("&Add a parallel process…", "add_process", add_process, self), self.change_process_button)
+        )
         layout.addWidget(self.process_table)
         layout.addWidget(QLabel("<b>Pauses</b> – each extends the deadlines it covers", self))
-        layout.addLayout(ButtonRow(button("&Pause the review…", "start_pause", pause, self),
-                                   button("&End the pause…", "end_pause", end_pause, self)))
+        layout.addLayout(
+            ButtonRow(
+                button("&Pause the review…", "start_pause", pause, self),
+                button("&End the pause…", "end_pause", end_pause, self),
+            )
+        )
         layout.addWidget(self.pause_table)
 
     def selected_process(self):
@@ -114,7 +139,9 @@ class ProcessesTab(QWidget):
 class ActionPlanTab(QWidget):
     """The recommendations, and below them the updates of the one selected."""
 
-    def __init__(self, add_recommendation, edit_recommendation, change_status, add_update, parent: QWidget | None = None):
+    def __init__(
+        self, add_recommendation, edit_recommendation, change_status, add_update, parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.setAccessibleName("Action plan")
         self.model = RecommendationModel(parent=self)

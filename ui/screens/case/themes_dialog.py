@@ -6,7 +6,16 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui.screens.forms import alive
 from ui.tasks import message_for
@@ -18,8 +27,15 @@ if TYPE_CHECKING:
 class ThemesDialog(QDialog):
     saved = Signal(object)
 
-    def __init__(self, context: AppContext, title: str, vocabulary: Sequence[tuple[str, str]], chosen: Sequence[str],
-                 save: Callable[[Any, list[str]], Any], parent: QWidget | None = None):
+    def __init__(
+        self,
+        context: AppContext,
+        title: str,
+        vocabulary: Sequence[tuple[str, str]],
+        chosen: Sequence[str],
+        save: Callable[[Any, list[str]], Any],
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.context = context
         self._save = save
@@ -29,7 +45,9 @@ class ThemesDialog(QDialog):
         self.setModal(True)
         self.setMinimumSize(480, 520)
         layout = QVBoxLayout(self)
-        intro = QLabel("Tick every theme that applies. The list itself is edited under Settings, Learning themes.", self)
+        intro = QLabel(
+            "Tick every theme that applies. The list itself is edited under Settings, Learning themes.", self
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.filter = QLineEdit(self)
@@ -82,14 +100,19 @@ class ThemesDialog(QDialog):
             item.setCheckState(Qt.CheckState.Checked if item.text().casefold() in wanted else Qt.CheckState.Unchecked)
 
     def checked(self) -> list[str]:
-        return [item.data(Qt.ItemDataRole.UserRole) for item in self._items() if item.checkState() == Qt.CheckState.Checked]
+        return [
+            item.data(Qt.ItemDataRole.UserRole) for item in self._items() if item.checkState() == Qt.CheckState.Checked
+        ]
 
     def submit(self) -> None:
         names = self.checked()
         self.error.clear()
         self.save_button.setEnabled(False)
-        self.context.tasks.run(lambda session: self._save(session, names), on_done=alive(self, self._done),
-                               on_error=alive(self, self._refused))
+        self.context.tasks.run(
+            lambda session: self._save(session, names),
+            on_done=alive(self, self._done),
+            on_error=alive(self, self._refused),
+        )
 
     def _done(self, result: Any) -> None:
         self.context.notify_data_changed(self.parent())
