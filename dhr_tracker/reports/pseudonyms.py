@@ -31,7 +31,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from dhr_tracker.model import Case
-from dhr_tracker.privacy.guard import NameGuard
+from dhr_tracker.privacy.guard import NameGuard, RealNameFound  # noqa: F401 - RealNameFound: re-exported, callers import it from here
 
 _TEXTLESS = (Spacer, PageBreak, CondPageBreak, HRFlowable, ActionFlowable)
 _TAG = re.compile(r"<[^>]*>")

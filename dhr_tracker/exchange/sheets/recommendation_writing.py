@@ -18,7 +18,7 @@ from dhr_tracker.actionplan._common import decision_date
 from dhr_tracker.actionplan.recommendations import add_recommendation, change_status
 from dhr_tracker.actionplan.status_rules import path_from_proposed
 from dhr_tracker.dates import format_date
-from dhr_tracker.errors import ValidationError
+from dhr_tracker.errors import UserError, ValidationError
 from dhr_tracker.exchange.sheets.checks import RowChecker
 from dhr_tracker.exchange.sheets.fields import FIELD_BY_KEY, SheetKind
 from dhr_tracker.exchange.sheets.recommendation_rows import RecommendationRow
@@ -39,7 +39,9 @@ _COLUMN_OF_FIELD = {
 _EVIDENCE_KEYS = ("evidence_reference", "evidence_seen_on", "evidence_checked_by")
 
 
-class _Refused(Exception):
+class _Refused(UserError):
+    """A row the rules refuse, reported at its cell (caught by the writer, never shown on its own)."""
+
     def __init__(self, key: str, problem: str, suggestion: str):
         super().__init__(problem)
         self.key, self.problem, self.suggestion = key, problem, suggestion
