@@ -26,7 +26,6 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from dhr_tracker.learning.figures import annual_figures
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -52,6 +51,7 @@ from dhr_tracker.privacy.channels import CHANNELS
 from dhr_tracker.privacy.normalise import folded_words
 from dhr_tracker.reports.action_plan import write_action_plan
 from dhr_tracker.reports.briefing import write_briefing
+from dhr_tracker.reports.figures import annual_figures
 from dhr_tracker.reports.learning_pack import write_pack
 from dhr_tracker.reports.letters import write_letters
 from dhr_tracker.reports.pseudonyms import RealNameGuard
