@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Boolean, Date, DateTime, Integer, String
+from sqlalchemy import Boolean, Column, Date, DateTime, Integer, String
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 
@@ -41,13 +41,13 @@ def _postgres_value(column: str, kind: TypeEngine) -> str:
     return f"COALESCE({text}, 'null')"
 
 
-def _type_of(column: object) -> TypeEngine:
+def _type_of(column: Column) -> TypeEngine:
     kind = column.type
     return kind.impl_instance if isinstance(kind, TypeDecorator) else kind  # UTCDateTime by what it stores
 
 
 def state_expression(
-    dialect: str, columns: Sequence[object], link: tuple[str, Sequence[tuple[str, str]], Sequence[str]] | None = None
+    dialect: str, columns: Sequence[Column], link: tuple[str, Sequence[tuple[str, str]], Sequence[str]] | None = None
 ) -> str:
     """The SQL expression of the canonical state of a row of `t`.
 
@@ -55,7 +55,7 @@ def state_expression(
     `link`: (link table, [(link column, owner key column)], other link columns) for a table that owns
     a many-to-many link table; its rows, as "a,b" joined by ';' in byte order, are one more element.
     """
-    ordered = sorted(columns, key=lambda column: column.name)  # type: ignore[attr-defined]
+    ordered = sorted(columns, key=lambda column: column.name)
     link_text = None
     if link is not None:
         link_table, pairs, others = link
@@ -68,13 +68,13 @@ def state_expression(
         )
         link_text = f"(SELECT {aggregate} FROM {quoted(link_table)} AS l WHERE {joined})"
     if dialect == "sqlite":
-        parts = [f"t.{quoted(column.name)}" for column in ordered]  # type: ignore[attr-defined]
+        parts = [f"t.{quoted(column.name)}" for column in ordered]
         if link_text is not None:
             parts.append(link_text)
         return f"json_array({', '.join(parts)})"
     if dialect != "postgresql":
         raise ValueError(f"no canonical row state for the {dialect} engine")
-    parts = [_postgres_value(f"t.{quoted(column.name)}", _type_of(column)) for column in ordered]  # type: ignore[attr-defined]
+    parts = [_postgres_value(f"t.{quoted(column.name)}", _type_of(column)) for column in ordered]
     if link_text is not None:
         parts.append(f"COALESCE(to_json({link_text})::text, 'null')")
     return "'[' || " + " || ',' || ".join(parts) + " || ']'"
