@@ -30,8 +30,8 @@ class FigureLine:
 class FigureModel(RowTableModel[FigureLine]):
     FIGURE, ROW, VALUE, NATIONAL = range(4)
     COLUMNS = (
-        Column("Figure", lambda r: r.figure),
-        Column("", lambda r: r.label),
+        Column("Figure", lambda r: r.figure, free_text=True),
+        Column("", lambda r: r.label, free_text=True),
         Column("This partnership", lambda r: r.shown),
         Column("National", lambda r: r.national),
     )

@@ -204,19 +204,21 @@ class StartScreen(QWidget):
         self.team_button.clicked.connect(self.team_clicked)
         self.team_message = InlineMessage(team_card, name="team_message")
         team_row = QHBoxLayout()
-        team_row.addWidget(self.team_url, 3)
-        team_row.addWidget(self.team_password, 2)
+        team_row.addWidget(self.team_password, 1)
         team_row.addWidget(self.team_button)
         team_layout.addWidget(team_text)
+        team_layout.addWidget(self.team_url)
         team_layout.addLayout(team_row)
         team_layout.addWidget(self.team_message)
 
         grid = QGridLayout()
         grid.setSpacing(16)
-        grid.addWidget(open_card, 0, 0, 2, 1)
+        # Two columns, two rows: what a single coordinator uses on top (open, create), the demo and the
+        # team database below, so that nothing is squeezed at 1280x720.
+        grid.addWidget(open_card, 0, 0)
         grid.addWidget(create_card, 0, 1)
+        grid.addWidget(team_card, 1, 0)
         grid.addWidget(demo_card, 1, 1)
-        grid.addWidget(team_card, 2, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
 
