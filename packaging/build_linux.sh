@@ -11,15 +11,15 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 PYTHON="$ROOT/.venv/bin/python"
-PYINSTALLER_VERSION=">=6.10,<7"
 
 if [[ ! -x "$PYTHON" ]]; then
     echo "No virtual environment at $ROOT/.venv. Run 'python3 dev.py test' once to create it." >&2
     exit 1
 fi
 if ! "$PYTHON" -c "import PyInstaller" 2>/dev/null; then
-    echo "== Installing PyInstaller into .venv (a build tool, not a dependency of the app)"
-    "$PYTHON" -m pip install --disable-pip-version-check --quiet "pyinstaller$PYINSTALLER_VERSION"
+    # The build tool is in requirements/lock.txt, which dev.py installs with --require-hashes.
+    echo "PyInstaller is missing from .venv: run 'python3 dev.py test' (it installs requirements/lock.txt)." >&2
+    exit 1
 fi
 echo "== PyInstaller $("$PYTHON" -m PyInstaller --version), Python $("$PYTHON" -c 'import platform; print(platform.python_version())')"
 

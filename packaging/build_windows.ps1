@@ -13,8 +13,12 @@ if (-not (Test-Path ".venv\Scripts\python.exe")) {
     py -3.11 -m venv .venv
 }
 $Python = Join-Path $Root ".venv\Scripts\python.exe"
-& $Python -m pip install --disable-pip-version-check --quiet -e . "pyinstaller>=6.10,<7"
-if ($LASTEXITCODE -ne 0) { throw "Installing the dependencies failed." }
+# Exactly the files CI tested (requirements/lock.txt, every file checked against its hash; PyInstaller is in it),
+# then the program itself without dependencies or an isolated build environment.
+& $Python -m pip install --disable-pip-version-check --quiet --require-hashes --no-deps -r requirements\lock.txt
+if ($LASTEXITCODE -ne 0) { throw "Installing the locked dependencies failed." }
+& $Python -m pip install --disable-pip-version-check --quiet --no-deps --no-build-isolation -e .
+if ($LASTEXITCODE -ne 0) { throw "Installing DHR Tracker failed." }
 
 & $Python -m PyInstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build\pyinstaller packaging\dhr-tracker.spec
 if ($LASTEXITCODE -ne 0) { throw "PyInstaller failed." }
