@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import insert, select
 
+from dhr_tracker.demo import PSEUDONYMS as DEMO_PSEUDONYMS
 from dhr_tracker.model import (
     Agency,
     AgencyContact,
@@ -142,32 +143,7 @@ HAS_PLAN = {
     Stage.CLOSED,
 }
 
-PSEUDONYMS = [
-    "Alex",
-    "Sam",
-    "Jo",
-    "Robin",
-    "Charlie",
-    "Frankie",
-    "Jamie",
-    "Morgan",
-    "Riley",
-    "Taylor",
-    "Casey",
-    "Jordan",
-    "Avery",
-    "Quinn",
-    "Rowan",
-    "Sky",
-    "Ellis",
-    "Harley",
-    "Kit",
-    "Lee",
-    "Nico",
-    "Remy",
-    "Sasha",
-    "Toni",
-]
+PSEUDONYMS = DEMO_PSEUDONYMS  # the demo's: pseudonyms only, never a real name
 FIRST = ["Imogen", "Delphine", "Marguerite", "Rosalind", "Petronella", "Ottoline", "Wilhelmina", "Clementine"]
 LAST = [
     "Quillfeather",

@@ -30,6 +30,20 @@ from dhr_tracker.storage.bulk import realign_ids_after_load
 from dhr_tracker.storage.files import create_owner_only
 
 ARCHIVE_FORMAT = "dhr-tracker-archive"
+# The columns of an audit entry, in the order an archive's trail rows and the imported segment hold them.
+TRAIL_FIELDS = (
+    "id",
+    "at",
+    "os_user",
+    "action",
+    "entity",
+    "entity_id",
+    "case_id",
+    "changes_json",
+    "previous_hash",
+    "entry_hash",
+    "row_digest",
+)
 ARCHIVE_VERSION = 1
 REAL_NAME_COLUMNS = {"dhr_case": ("victim_real_name", "perpetrator_real_name")}
 # The marker of ownership is written by create_database itself, not carried between files.
@@ -180,19 +194,7 @@ def _imported_trail(archive: dict[str, Any]) -> tuple[list[tuple], str, dict[str
     """The archive's own audit trail, verified: its entries as rows, its head `COUNT:HASH`, the state it expects."""
     from dhr_tracker.security.audit import walk_segment
 
-    fields = (
-        "id",
-        "at",
-        "os_user",
-        "action",
-        "entity",
-        "entity_id",
-        "case_id",
-        "changes_json",
-        "previous_hash",
-        "entry_hash",
-        "row_digest",
-    )
+    fields = TRAIL_FIELDS
     entries = archive["tables"].get("audit_entry", [])
     if not isinstance(entries, list) or not all(isinstance(row, dict) for row in entries):
         raise UserError("The archive's 'audit_entry' entry is not a list of rows.")
@@ -301,19 +303,7 @@ def load_archive(
     segment = known["audit_imported_entry"]
     columns = {column.name: column for column in segment.columns}
     if trail:
-        names = (
-            "id",
-            "at",
-            "os_user",
-            "action",
-            "entity",
-            "entity_id",
-            "case_id",
-            "changes_json",
-            "previous_hash",
-            "entry_hash",
-            "row_digest",
-        )
+        names = TRAIL_FIELDS
         session.execute(
             insert(segment),
             [
