@@ -200,7 +200,8 @@ def _imported_trail(archive: dict[str, Any]) -> tuple[list[tuple], str, dict[str
         raise UserError("The archive's 'audit_entry' entry is not a list of rows.")
     rows = [tuple(row.get(name) for name in fields) for row in sorted(entries, key=lambda row: row.get("id") or 0)]
     try:
-        count, broken_at, problem, head, expected = walk_segment(rows)
+        count, broken_at, problem, head, recorded = walk_segment(rows)
+        expected = {table: recorded.rows(table) for table in recorded.tables()}
     except (TypeError, ValueError, KeyError) as error:
         raise UserError(f"The archive's audit trail cannot be read ({error}). Nothing was imported.") from None
     if broken_at is not None:

@@ -19,6 +19,7 @@ A row's name in the trail (`entity_id`) is its primary key values in key order, 
 from __future__ import annotations
 
 import hashlib
+import json
 import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -142,14 +143,17 @@ def digest_of(state: str) -> str:
 def _driver_rows(connection: Connection, table_name: str):
     """(keys, digests) of the whole table in chunks, through the driver's own cursor: `audit verify` reads
     every row of the database (650,000 at national scale), and SQLAlchemy's per-row handling would double it."""
-    sql, width = _state_select(table_name, _dialect(connection))
+    dialect = _dialect(connection)
+    sql, width = _state_select(table_name, dialect)
     view = _digest_view(connection, table_name)
     if view is not None:
         sql = f"SELECT * FROM {_quoted(view)}"
-    cursor = row_state.streaming_cursor(connection.connection.driver_connection, _dialect(connection))
+    elif dialect == "sqlite":
+        sql = _as_utf8(sql, table_name)
+    cursor = row_state.streaming_cursor(connection.connection.driver_connection, dialect)
     try:
         cursor.execute(sql)
-        while chunk := cursor.fetchmany(20_000):
+        while chunk := cursor.fetchmany(_CHUNK):
             keys = [str(row[0]) for row in chunk] if width == 1 else [entity_id(row[:width]) for row in chunk]
             values = [row[width] for row in chunk]
             yield keys, values if view is not None else _hex_digests(values)
@@ -157,9 +161,20 @@ def _driver_rows(connection: Connection, table_name: str):
         cursor.close()
 
 
-def _hex_digests(states: list[str]) -> list[str]:
+_CHUNK = 20_000
+
+
+def _as_utf8(select_sql: str, table_name: str) -> str:
+    """A state SELECT on SQLite returning the state's UTF-8 bytes (a blob, the database's encoding) rather than
+    text: the driver then skips decoding every row only for the digest to encode it again."""
+    state, _ = state_sql(table_name, "sqlite")
+    return select_sql.replace(state, f"CAST({state} AS BLOB)", 1)
+
+
+def _hex_digests(states: list[str] | list[bytes]) -> list[str]:
     # map() keeps the per-row work in C: this runs once per row of the database.
-    return list(map(_HEXDIGEST, map(hashlib.sha256, map(_ENCODE, states))))
+    data = states if not states or isinstance(states[0], bytes) else map(_ENCODE, states)
+    return list(map(_HEXDIGEST, map(hashlib.sha256, data)))  # type: ignore[arg-type]
 
 
 _ENCODE = str.encode  # UTF-8
@@ -172,6 +187,99 @@ def table_digests(connection: Connection, table_name: str) -> dict[str, str]:
     for keys, chunk in _driver_rows(connection, table_name):
         digests.update(zip(keys, chunk))
     return digests
+
+
+class RecordedStates:
+    """What the trail last recorded for each row: table -> row -> digest, None where the row was deleted.
+
+    A baseline entry's digests are kept as its JSON text and parsed only for a table that has to be compared
+    row by row: at national scale the baselines hold 650,000 digests, and parsing them all was a fifth of
+    `audit verify`'s time."""
+
+    def __init__(self) -> None:
+        self._baselines: dict[str, str] = {}  # table -> changes_json of its latest baseline entry
+        self._since: dict[str, dict[str, str | None]] = {}  # table -> row -> digest, from the entries after it
+
+    def baseline(self, table: str, changes_json: str) -> None:
+        self._baselines[table] = changes_json
+        self._since.pop(table, None)
+
+    def record(self, table: str, row: str, digest: str | None) -> None:
+        self._since.setdefault(table, {})[row] = digest
+
+    def tables(self) -> set[str]:
+        return set(self._baselines) | set(self._since)
+
+    def rows(self, table: str) -> dict[str, str | None]:
+        """row -> digest for every row of the table the trail has recorded."""
+        found: dict[str, str | None] = {}
+        if table in self._baselines:
+            found.update(json.loads(self._baselines[table])["rows"])
+        found.update(self._since.get(table, {}))
+        return found
+
+    def unchanged_baseline(self, table: str) -> str | None:
+        """The changes_json of the table's latest baseline when no entry for the table follows it, else None."""
+        return self._baselines.get(table) if table not in self._since else None
+
+
+def matches_baseline(connection: Connection, table_name: str, baseline_json: str) -> bool:
+    """Whether the table's rows are exactly the ones a baseline entry recorded (False: compare row by row).
+
+    The fast way through `audit verify` at scale, without a Python object per recorded row: the baseline's
+    digests are taken from its text in the order it holds them (its rows sorted by name: `json.dumps` with
+    sort_keys), and the current ones are computed in that same order. Equal lists mean equal rows whatever
+    the order: every row's state includes its key columns, so a current row whose digest the baseline
+    holds is, barring a SHA-256 collision, that very row in the recorded state, and equal lengths leave
+    none over on either side. An order that differs only sends the table to the row-by-row comparison."""
+    recorded = _baseline_digests(baseline_json)
+    return recorded is not None and _digests_in_name_order(connection, table_name) == recorded
+
+
+_ROWS_KEY = '"rows":{'
+
+
+def _baseline_digests(baseline_json: str) -> list[str] | None:
+    """The digests of a baseline entry's text in their order there, or None when the text is not as expected.
+
+    The text is `{"reason":"…","rows":{"<row>":"<digest>",…}}` (compact, keys sorted). In JSON an unescaped
+    `"` only opens or closes a string, so `":"` occurs exactly once per row, between its name and its digest
+    (a `":"` inside the reason or a name would be written `\":\"`)."""
+    start = baseline_json.find(_ROWS_KEY)
+    if start < 0 or not baseline_json.endswith("}}"):
+        return None
+    pieces = baseline_json[start + len(_ROWS_KEY) - 1 : -1].split('":"')
+    return [piece[:64] for piece in pieces[1:]]
+
+
+def _digests_in_name_order(connection: Connection, table_name: str) -> list[str]:
+    """The digest of every row of the table, ordered by the row's name (`entity_id`) in code-point order."""
+    dialect = _dialect(connection)
+    table = table_named(table_name)
+    name = " || ',' || ".join(f"CAST(t.{_quoted(column.name)} AS TEXT)" for column in table.primary_key.columns)
+    if dialect == "postgresql":
+        name = f'({name}) COLLATE "C"'  # byte order of UTF-8, which is code-point order, as Python sorts
+    view = _digest_view(connection, table_name)
+    if view is not None:
+        sql = f"SELECT t.row_digest FROM {_quoted(view)} AS t ORDER BY {name}"
+    else:
+        state, _ = state_sql(table_name, dialect)
+        if dialect == "sqlite":
+            state = f"CAST({state} AS BLOB)"  # UTF-8 bytes (see _as_utf8)
+        sql = f"SELECT {state} FROM {_quoted(table_name)} AS t ORDER BY {name}"
+    digests: list[str] = []
+    cursor = row_state.streaming_cursor(connection.connection.driver_connection, dialect)
+    try:
+        cursor.execute(sql)
+        while chunk := cursor.fetchmany(_CHUNK):
+            values = list(map(_FIRST, chunk))
+            digests.extend(values if view is not None else _hex_digests(values))
+    finally:
+        cursor.close()
+    return digests
+
+
+_FIRST = operator.itemgetter(0)
 
 
 def differing_rows(connection: Connection, table_name: str, recorded: dict[str, str | None]) -> list[tuple[str, str]]:
