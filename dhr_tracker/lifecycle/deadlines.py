@@ -230,6 +230,7 @@ def _deadline(
     met_on: dt.date | None,
     as_of: dt.date,
     calendar: WorkingDayCalendar,
+    pauses: list[tuple[dt.date, dt.date, bool]],
     agency: str = "",
 ) -> Deadline:
     if met_on is not None and met_on > as_of:
@@ -237,7 +238,7 @@ def _deadline(
     base_due = advance(starts_on, timescale, calendar)
     due, paused_days, paused_now = base_due, 0, False
     in_working_days = timescale.unit == WORKING_DAYS
-    for start, end, open_now in _pause_periods(facts.pauses, as_of):
+    for start, end, open_now in pauses:
         if end <= starts_on:
             continue  # the pause ended before this clock started
         if start > due or (met_on is not None and start > met_on):
@@ -310,11 +311,12 @@ def compute_deadlines(
     decided_on = _on_or_before(facts.decided_on, as_of)
     reviewing = decided_on is not None and facts.decision is Decision.REVIEW
     result: list[Deadline] = []
+    pauses = _pause_periods(facts.pauses, as_of) if facts.pauses else []  # the same for each of the case's deadlines
 
     def add(
         milestone: DeadlineKind, start: dt.date, timescale: Timescale, met_on: dt.date | None, agency: str = ""
     ) -> None:
-        deadline = _deadline(facts, milestone, start, timescale, met_on, as_of, calendar, agency)
+        deadline = _deadline(facts, milestone, start, timescale, met_on, as_of, calendar, pauses, agency)
         if closed and deadline.status is not DeadlineStatus.MET:
             return  # a closed case's unmet deadlines lapse
         result.append(deadline)
