@@ -255,21 +255,12 @@ def _deadline(
         paused_days += length
         paused_now = paused_now or open_now
 
-    def late(day: dt.date) -> int:
-        """How far `day` is past the due date, in the deadline's unit (0 if not past it)."""
-        if day <= due:
-            return 0
-        if in_working_days:
-            # A weekend or bank holiday just after the due date is already late, though no working day has passed.
-            return max(1, calendar.working_days_between(due, day))
-        return (day - due).days
-
     if met_on is not None:
-        status, days_overdue, slippage = DeadlineStatus.MET, 0, late(met_on)
+        status, days_overdue, slippage = DeadlineStatus.MET, 0, _late(met_on, due, in_working_days, calendar)
     elif paused_now:
         status, days_overdue, slippage = DeadlineStatus.PAUSED, 0, 0
     elif as_of > due:
-        status, days_overdue = DeadlineStatus.OVERDUE, late(as_of)
+        status, days_overdue = DeadlineStatus.OVERDUE, _late(as_of, due, in_working_days, calendar)
         slippage = days_overdue
     else:
         status, days_overdue, slippage = DeadlineStatus.DUE, 0, 0
@@ -288,6 +279,16 @@ def _deadline(
         case_id=facts.case_id,
         unit=WORKING_DAYS if in_working_days else CALENDAR_DAYS,
     )
+
+
+def _late(day: dt.date, due: dt.date, in_working_days: bool, calendar: WorkingDayCalendar) -> int:
+    """How far `day` is past the due date, in the deadline's unit (0 if not past it)."""
+    if day <= due:
+        return 0
+    if in_working_days:
+        # A weekend or bank holiday just after the due date is already late, though no working day has passed.
+        return max(1, calendar.working_days_between(due, day))
+    return (day - due).days
 
 
 def _on_or_before(day: dt.date | None, as_of: dt.date) -> dt.date | None:
