@@ -552,13 +552,19 @@ def overview_measures(bench: Bench, national: Path, connection) -> None:  # noqa
     """
     from sqlalchemy import select
 
+    import ui.main_window  # noqa: F401 - the app has every screen imported before its first load
     from dhr_tracker.lifecycle import services
     from dhr_tracker.model import Case
     from dhr_tracker.storage.database import open_database
     from dhr_tracker.vocabulary import MilestoneKind, Stage
+    from ui.app import freeze_start_up_objects
     from ui.models.loaders import load_case_rows
     from ui.screens.dashboard import load_dashboard
 
+    # As ui.app.main does once the start screen is shown; here it also leaves out what the earlier measures
+    # left alive, which the app's process does not hold.
+    gc.collect()
+    freeze_start_up_objects()
     today = bench.anchor
     scratch = Path(tempfile.mkdtemp(prefix="dhr-bench-writes-"))
     try:

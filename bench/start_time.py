@@ -34,7 +34,7 @@ def child() -> None:
     sys.path.insert(0, str(ROOT))
     from PySide6.QtCore import QTimer
 
-    from ui.app import create_application, install_exception_hook
+    from ui.app import create_application, freeze_start_up_objects, install_exception_hook
     from ui.context import AppContext
     from ui.main_window import MainWindow
 
@@ -44,6 +44,7 @@ def child() -> None:
     window = MainWindow(context)
     app.aboutToQuit.connect(context.clipboard.clear_now)
     window.show()
+    freeze_start_up_objects()
 
     def ready() -> None:
         usable = window.isVisible() and window.pages.currentWidget() is window.start_screen
