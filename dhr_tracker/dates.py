@@ -15,7 +15,9 @@ UK_DATE_FORMAT = "%d/%m/%Y"
 
 def format_date(day: dt.date | None) -> str:
     """dd/mm/yyyy, or an empty string for no date."""
-    return day.strftime(UK_DATE_FORMAT) if day else ""
+    # Not strftime: it costs several times as much (each call imports `time`, through PySide6's import hook
+    # when Qt is loaded), and the caseload overview formats thousands of dates on the first load.
+    return f"{day.day:02d}/{day.month:02d}/{day.year}" if day else ""
 
 
 def format_long_date(day: dt.date | None) -> str:

@@ -187,14 +187,13 @@ def _add_weekdays(day: dt.date, count: int) -> dt.date:
     """`count` Mondays-to-Fridays after `day` (bank holidays not considered)."""
     if count <= 0:
         return day
-    weeks = (count - 1) // 5  # whole weeks, leaving 1 to 5 weekdays to step, so the answer is a weekday
-    rest = count - weeks * 5
-    day += dt.timedelta(days=weeks * 7)
-    while rest:
-        day += ONE_DAY
-        if day.weekday() < SATURDAY:
-            rest -= 1
-    return day
+    weekday = day.weekday()
+    if weekday >= SATURDAY:  # counting from a weekend day is counting from the Friday before it
+        day -= dt.timedelta(days=weekday - 4)
+        weekday = 4
+    weeks, rest = divmod(count, 5)
+    # Whole weeks are 7 days each; the rest crosses a weekend (2 more days) if it runs past Friday.
+    return day + dt.timedelta(days=weeks * 7 + rest + (2 if weekday + rest >= SATURDAY else 0))
 
 
 class CachedCalendar(WorkingDayCalendar):

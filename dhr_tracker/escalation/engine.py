@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 from dhr_tracker.escalation_ladder import LadderLevel
@@ -128,6 +129,7 @@ class AgencyPosition:
         return tuple(item for item in self.outstanding if item.recommendation_id in ids)
 
 
+@lru_cache(maxsize=4096)  # the same few recommendation numbers ("1", "2.3") are sorted thousands of times
 def _natural(number: str) -> tuple:
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in number.replace("-", ".").split("."))
 

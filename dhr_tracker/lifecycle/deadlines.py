@@ -230,6 +230,7 @@ def _deadline(
     met_on: dt.date | None,
     as_of: dt.date,
     calendar: WorkingDayCalendar,
+    pauses: list[tuple[dt.date, dt.date, bool]],
     agency: str = "",
 ) -> Deadline:
     if met_on is not None and met_on > as_of:
@@ -237,7 +238,7 @@ def _deadline(
     base_due = advance(starts_on, timescale, calendar)
     due, paused_days, paused_now = base_due, 0, False
     in_working_days = timescale.unit == WORKING_DAYS
-    for start, end, open_now in _pause_periods(facts.pauses, as_of):
+    for start, end, open_now in pauses:
         if end <= starts_on:
             continue  # the pause ended before this clock started
         if start > due or (met_on is not None and start > met_on):
@@ -254,21 +255,12 @@ def _deadline(
         paused_days += length
         paused_now = paused_now or open_now
 
-    def late(day: dt.date) -> int:
-        """How far `day` is past the due date, in the deadline's unit (0 if not past it)."""
-        if day <= due:
-            return 0
-        if in_working_days:
-            # A weekend or bank holiday just after the due date is already late, though no working day has passed.
-            return max(1, calendar.working_days_between(due, day))
-        return (day - due).days
-
     if met_on is not None:
-        status, days_overdue, slippage = DeadlineStatus.MET, 0, late(met_on)
+        status, days_overdue, slippage = DeadlineStatus.MET, 0, _late(met_on, due, in_working_days, calendar)
     elif paused_now:
         status, days_overdue, slippage = DeadlineStatus.PAUSED, 0, 0
     elif as_of > due:
-        status, days_overdue = DeadlineStatus.OVERDUE, late(as_of)
+        status, days_overdue = DeadlineStatus.OVERDUE, _late(as_of, due, in_working_days, calendar)
         slippage = days_overdue
     else:
         status, days_overdue, slippage = DeadlineStatus.DUE, 0, 0
@@ -287,6 +279,16 @@ def _deadline(
         case_id=facts.case_id,
         unit=WORKING_DAYS if in_working_days else CALENDAR_DAYS,
     )
+
+
+def _late(day: dt.date, due: dt.date, in_working_days: bool, calendar: WorkingDayCalendar) -> int:
+    """How far `day` is past the due date, in the deadline's unit (0 if not past it)."""
+    if day <= due:
+        return 0
+    if in_working_days:
+        # A weekend or bank holiday just after the due date is already late, though no working day has passed.
+        return max(1, calendar.working_days_between(due, day))
+    return (day - due).days
 
 
 def _on_or_before(day: dt.date | None, as_of: dt.date) -> dt.date | None:
@@ -310,11 +312,12 @@ def compute_deadlines(
     decided_on = _on_or_before(facts.decided_on, as_of)
     reviewing = decided_on is not None and facts.decision is Decision.REVIEW
     result: list[Deadline] = []
+    pauses = _pause_periods(facts.pauses, as_of) if facts.pauses else []  # the same for each of the case's deadlines
 
     def add(
         milestone: DeadlineKind, start: dt.date, timescale: Timescale, met_on: dt.date | None, agency: str = ""
     ) -> None:
-        deadline = _deadline(facts, milestone, start, timescale, met_on, as_of, calendar, agency)
+        deadline = _deadline(facts, milestone, start, timescale, met_on, as_of, calendar, pauses, agency)
         if closed and deadline.status is not DeadlineStatus.MET:
             return  # a closed case's unmet deadlines lapse
         result.append(deadline)

@@ -17,6 +17,7 @@ from sqlalchemy import func, or_, select, true
 from sqlalchemy.orm import Session
 
 from dhr_tracker.model import KCSP, Agency, Case, CspArea, Milestone, ParallelProcess, Pause, Publication, QARound
+from dhr_tracker.storage.batches import rows_in_batches
 from dhr_tracker.vocabulary import (
     Decision,
     GuidanceProfile,
@@ -121,12 +122,10 @@ class CaseFacts:
         return sorted(m.occurred_on for m in self.milestones if m.kind is kind)
 
     def first(self, kind: MilestoneKind) -> dt.date | None:
-        dates = self.dates_of(kind)
-        return dates[0] if dates else None
+        return min((m.occurred_on for m in self.milestones if m.kind is kind), default=None)
 
     def last(self, kind: MilestoneKind) -> dt.date | None:
-        dates = self.dates_of(kind)
-        return dates[-1] if dates else None
+        return max((m.occurred_on for m in self.milestones if m.kind is kind), default=None)
 
     @property
     def closed_on(self) -> dt.date | None:
@@ -333,74 +332,82 @@ def load_case_facts(
         return stmt.where(column.in_(chosen.scalar_subquery())) if filtered else stmt
 
     milestones: dict[int, list[MilestoneFact]] = defaultdict(list)
-    for case_id, kind, occurred_on, agency_id, agency_name, note in connection.execute(
-        restrict(
-            select(
+    for case_id, kind, occurred_on, agency_id, agency_name, note in rows_in_batches(
+        connection.execute(
+            restrict(
+                select(
+                    Milestone.case_id,
+                    Milestone.kind,
+                    Milestone.occurred_on,
+                    Milestone.agency_id,
+                    Agency.name,
+                    Milestone.note,
+                )
+                .outerjoin(Agency, Milestone.agency_id == Agency.id)
+                .order_by(Milestone.occurred_on, Milestone.id),
                 Milestone.case_id,
-                Milestone.kind,
-                Milestone.occurred_on,
-                Milestone.agency_id,
-                Agency.name,
-                Milestone.note,
             )
-            .outerjoin(Agency, Milestone.agency_id == Agency.id)
-            .order_by(Milestone.occurred_on, Milestone.id),
-            Milestone.case_id,
         )
     ):
         milestones[case_id].append(MilestoneFact(kind, occurred_on, agency_id, agency_name or "", note or ""))
 
     qa_rounds: dict[int, list[QARoundFact]] = defaultdict(list)
-    for case_id, *values in connection.execute(
-        restrict(
-            select(
+    for case_id, *values in rows_in_batches(
+        connection.execute(
+            restrict(
+                select(
+                    QARound.case_id,
+                    QARound.round_number,
+                    QARound.submitted_on,
+                    QARound.panel_on,
+                    QARound.feedback_letter_on,
+                    QARound.feedback_reference,
+                    QARound.outcome,
+                    QARound.revisions_listed,
+                    QARound.revisions_made_on,
+                ).order_by(QARound.round_number),
                 QARound.case_id,
-                QARound.round_number,
-                QARound.submitted_on,
-                QARound.panel_on,
-                QARound.feedback_letter_on,
-                QARound.feedback_reference,
-                QARound.outcome,
-                QARound.revisions_listed,
-                QARound.revisions_made_on,
-            ).order_by(QARound.round_number),
-            QARound.case_id,
+            )
         )
     ):
         qa_rounds[case_id].append(QARoundFact(*values))
 
     publications = {
         case_id: PublicationFact(*values)
-        for case_id, *values in connection.execute(
-            restrict(
-                select(
+        for case_id, *values in rows_in_batches(
+            connection.execute(
+                restrict(
+                    select(
+                        Publication.case_id,
+                        Publication.published_on,
+                        Publication.website_removal_on,
+                        Publication.sent_to_library_on,
+                        Publication.family_told_on,
+                        Publication.sent_to_commissioner_on,
+                    ),
                     Publication.case_id,
-                    Publication.published_on,
-                    Publication.website_removal_on,
-                    Publication.sent_to_library_on,
-                    Publication.family_told_on,
-                    Publication.sent_to_commissioner_on,
-                ),
-                Publication.case_id,
+                )
             )
         )
     }
 
     processes: dict[int, list[ParallelProcessFact]] = defaultdict(list)
     kinds: dict[int, ParallelProcessKind] = {}
-    for process_id, case_id, kind, status, started_on, expected_end_on, concluded_on, note in connection.execute(
-        restrict(
-            select(
-                ParallelProcess.id,
+    for process_id, case_id, kind, status, started_on, expected_end_on, concluded_on, note in rows_in_batches(
+        connection.execute(
+            restrict(
+                select(
+                    ParallelProcess.id,
+                    ParallelProcess.case_id,
+                    ParallelProcess.kind,
+                    ParallelProcess.status,
+                    ParallelProcess.started_on,
+                    ParallelProcess.expected_end_on,
+                    ParallelProcess.concluded_on,
+                    ParallelProcess.note,
+                ).order_by(ParallelProcess.id),
                 ParallelProcess.case_id,
-                ParallelProcess.kind,
-                ParallelProcess.status,
-                ParallelProcess.started_on,
-                ParallelProcess.expected_end_on,
-                ParallelProcess.concluded_on,
-                ParallelProcess.note,
-            ).order_by(ParallelProcess.id),
-            ParallelProcess.case_id,
+            )
         )
     ):
         processes[case_id].append(
@@ -409,17 +416,19 @@ def load_case_facts(
         kinds[process_id] = kind
 
     pauses: dict[int, list[PauseFact]] = defaultdict(list)
-    for case_id, starts_on, ends_on, reason, told_on, process_id in connection.execute(
-        restrict(
-            select(
+    for case_id, starts_on, ends_on, reason, told_on, process_id in rows_in_batches(
+        connection.execute(
+            restrict(
+                select(
+                    Pause.case_id,
+                    Pause.starts_on,
+                    Pause.ends_on,
+                    Pause.reason,
+                    Pause.home_office_told_on,
+                    Pause.parallel_process_id,
+                ).order_by(Pause.starts_on, Pause.id),
                 Pause.case_id,
-                Pause.starts_on,
-                Pause.ends_on,
-                Pause.reason,
-                Pause.home_office_told_on,
-                Pause.parallel_process_id,
-            ).order_by(Pause.starts_on, Pause.id),
-            Pause.case_id,
+            )
         )
     ):
         pauses[case_id].append(PauseFact(starts_on, ends_on, reason, told_on, kinds.get(process_id)))
