@@ -84,12 +84,13 @@ class Timescale:
 
 @dataclass(frozen=True)
 class Timescales:
-    """One guidance profile's timescales (`scoping` None: no scoping deadline)."""
+    """One guidance profile's timescales (`scoping` None: no scoping deadline). No defaults here: the
+    defaults are the declared settings (`default_timescales()`), their one home."""
 
-    decision: Timescale = Timescale(1, MONTHS)
-    home_office_informed: Timescale = Timescale(5, WORKING_DAYS)
-    imr: Timescale = Timescale(30, WORKING_DAYS)
-    completion: Timescale = Timescale(6, MONTHS)
+    decision: Timescale
+    home_office_informed: Timescale
+    imr: Timescale
+    completion: Timescale
     scoping: Timescale | None = None
     copy_to_secretary_of_state: Timescale | None = None  # DARDR only
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from dhr_tracker.dates import format_date
@@ -28,10 +28,17 @@ class Rag(StrEnum):
 
 @dataclass(frozen=True)
 class RagRules:
-    """Thresholds (settings rag.due_soon_days and rag.red_after_days_overdue)."""
+    """Thresholds (settings rag.due_soon_days and rag.red_after_days_overdue); by default, as those settings
+    are declared (dhr_tracker/settings.py is the one home of every default)."""
 
-    due_soon_days: int = 14
-    red_after_days_overdue: int = 0
+    due_soon_days: int = field(default_factory=lambda: _declared_default("rag.due_soon_days"))
+    red_after_days_overdue: int = field(default_factory=lambda: _declared_default("rag.red_after_days_overdue"))
+
+
+def _declared_default(key: str) -> int:
+    from dhr_tracker.settings import SETTINGS
+
+    return int(SETTINGS[key].default)
 
 
 @dataclass(frozen=True)
