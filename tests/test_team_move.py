@@ -12,6 +12,7 @@ from dhr_tracker.casework.cases import create_case, update_case
 from dhr_tracker.cli import main
 from dhr_tracker.model import AuditEntry, Case
 from dhr_tracker.security.audit import verify_chain
+from dhr_tracker.settings import Settings
 from dhr_tracker.storage.database import open_database
 from dhr_tracker.vocabulary import AuditAction
 from tests.conftest import PASSPHRASE
@@ -128,11 +129,20 @@ def test_a_row_has_the_same_digest_on_both_engines(tmp_path, empty_team_database
                 session, reference="DHR-2026-77", pseudonym="Robin", notified_on=dt.date(2026, 3, 2), csp_area="Dover"
             )
             update_case(session, case, notes=odd)
+            # Text keys whose byte order differs from a language's collation ("_" before "h"; en_GB puts
+            # letterhead first): a table's digest reads rows in byte order on both engines.
+            settings = Settings(session)
+            settings.set("reports.letterhead", "Kent Community Safety Partnership")
+            settings.set("reports.letter_reference_prefix", "KCSP/DHR")
     with open_database(local, PASSPHRASE) as database:
         archive = read_whole(database)
         with database.transaction() as session:
             on_file = {
                 table.name: row_digest.table_digests(session.connection(), table.name)
+                for table in row_digest.audited_tables()
+            }
+            file_tables = {
+                table.name: row_digest.states_digest(session.connection(), table.name)
                 for table in row_digest.audited_tables()
             }
             state_sql, _ = row_digest.state_sql("dhr_case", "sqlite")
@@ -143,11 +153,17 @@ def test_a_row_has_the_same_digest_on_both_engines(tmp_path, empty_team_database
             table.name: row_digest.table_digests(session.connection(), table.name)
             for table in row_digest.audited_tables()
         }
+        server_tables = {
+            table.name: row_digest.states_digest(session.connection(), table.name)
+            for table in row_digest.audited_tables()
+        }
         state_sql, _ = row_digest.state_sql("dhr_case", "postgresql")
         server_text = session.execute(text(f"SELECT {state_sql} FROM dhr_case AS t")).scalar()
     assert server_text == file_text
     assert "\\u0001" in file_text and "\\n" in file_text and "😀" in file_text  # escaped as JSON, the rest as itself
     assert on_server == on_file
+    # A baseline's one digest over a table's states, rows in key order (text keys byte by byte on both): the same.
+    assert server_tables == file_tables and file_tables["setting_value"][0] == 2
     assert sum(len(rows) for rows in on_file.values()) > 20  # the reference data and the case: real rows compared
 
 

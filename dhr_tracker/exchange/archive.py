@@ -190,18 +190,22 @@ def archive_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _imported_trail(archive: dict[str, Any]) -> tuple[list[tuple], str, dict[str, dict[str, str | None]]]:
-    """The archive's own audit trail, verified: its entries as rows, its head `COUNT:HASH`, the state it expects."""
+def _imported_trail(
+    archive: dict[str, Any],
+) -> tuple[list[tuple], dict[int, str], str, dict[str, dict[str, str | None]]]:
+    """The archive's own audit trail, verified: its entries as rows, the row digests kept beside its baseline
+    entries (by entry id), its head `COUNT:HASH`, the state it expects."""
     from dhr_tracker.security.audit import walk_segment
+    from dhr_tracker.security.row_digest import BaselineAltered
 
     fields = TRAIL_FIELDS
     entries = archive["tables"].get("audit_entry", [])
     if not isinstance(entries, list) or not all(isinstance(row, dict) for row in entries):
         raise UserError("The archive's 'audit_entry' entry is not a list of rows.")
     rows = [tuple(row.get(name) for name in fields) for row in sorted(entries, key=lambda row: row.get("id") or 0)]
+    kept = {row.get("id"): row["baseline_rows"] for row in entries if isinstance(row.get("baseline_rows"), str)}
     try:
-        count, broken_at, problem, head, recorded = walk_segment(rows)
-        expected = {table: recorded.rows(table) for table in recorded.tables()}
+        count, broken_at, problem, head, recorded = walk_segment(rows, kept.get)
     except (TypeError, ValueError, KeyError) as error:
         raise UserError(f"The archive's audit trail cannot be read ({error}). Nothing was imported.") from None
     if broken_at is not None:
@@ -209,7 +213,17 @@ def _imported_trail(archive: dict[str, Any]) -> tuple[list[tuple], str, dict[str
             f"The archive's audit trail is broken at entry {broken_at}: {problem}. The archive was changed after it "
             "was exported; nothing was imported. Export it again from the original database."
         )
-    return rows, f"{count}:{head}", expected
+    try:
+        expected = {table: recorded.rows(table) for table in recorded.tables()}
+    except BaselineAltered as error:
+        raise UserError(
+            f"The row digests kept with the archive's {error.table} baseline (entry {error.entry_id}) are not the ones "
+            "that entry recorded: the archive was changed after it was exported; nothing was imported. Export it "
+            "again from the original database."
+        ) from None
+    except (TypeError, ValueError, KeyError) as error:
+        raise UserError(f"The archive's audit trail cannot be read ({error}). Nothing was imported.") from None
+    return rows, kept, f"{count}:{head}", expected
 
 
 def _check_against_trail(session: Session, expected: dict[str, dict[str, str | None]], *, real_names: bool) -> None:
@@ -276,7 +290,7 @@ def load_archive(
     unknown = set(archive["tables"]) - set(known)
     if unknown:
         raise UserError(f"The archive has tables this version does not know: {', '.join(sorted(unknown))}.")
-    trail, segment_head, expected = _imported_trail(archive)
+    trail, kept, segment_head, expected = _imported_trail(archive)
     for name in SEEDED:
         session.execute(delete(known[name]))
     counts: dict[str, int] = {}
@@ -311,6 +325,7 @@ def load_archive(
                 {
                     "archive_sha256": sha256,
                     **{name: _from_json(value, columns[name]) for name, value in zip(names, row)},
+                    "baseline_rows": kept.get(row[0]),
                 }
                 for row in trail
             ],

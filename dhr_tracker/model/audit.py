@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from dhr_tracker.model.base import Base, enum_column
 from dhr_tracker.vocabulary import AuditAction
@@ -27,6 +27,10 @@ class AuditEntry(Base):
     # SHA-256 of the record's stored state after the change (security.row_digest); None for a delete,
     # for a baseline or import entry, and for entries written before migration 0006.
     row_digest: Mapped[str | None] = mapped_column(String(64))
+    # A baseline entry's digest of every row, {"<row>":"<digest>",...} (security.row_digest, schema 0007): kept
+    # out of the hashed content, which holds its SHA-256 instead, so walking the trail never reads it; it is read
+    # only to name rows that differ. Deferred: listing the trail never loads it.
+    baseline_rows: Mapped[str | None] = deferred(mapped_column(Text))
 
 
 class AuditImportedEntry(Base):
@@ -50,3 +54,4 @@ class AuditImportedEntry(Base):
     previous_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64))
     row_digest: Mapped[str | None] = mapped_column(String(64))
+    baseline_rows: Mapped[str | None] = deferred(mapped_column(Text))  # as AuditEntry.baseline_rows

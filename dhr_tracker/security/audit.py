@@ -26,7 +26,9 @@ import enum
 import hashlib
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Connection, Table, event, insert, inspect, select, text
@@ -300,8 +302,12 @@ def _append(
     entries: list[tuple[AuditAction, str, str, int | None, dict[str, Any], str | None]],
     *,
     user: str | None = None,
+    baseline_rows: dict[str, str] | None = None,
 ) -> None:
     """Chain these entries on after the last one and move the recorded head: the one place entries are written.
+
+    `baseline_rows`: table -> the per-row digests kept beside that table's baseline entry (never hashed
+    themselves: the entry's content holds their digest).
 
     `user` must be given (by `_writer`) before the last entry is read on a team database: naming the writer
     takes the server's append lock."""
@@ -330,6 +336,7 @@ def _append(
                 previous_hash=previous,
                 entry_hash=digest,
                 row_digest=digest_of_row,
+                baseline_rows=(baseline_rows or {}).get(table) if action is AuditAction.BASELINE else None,
             )
         )
         previous, next_id = digest, next_id + 1
@@ -371,17 +378,29 @@ def record_baseline(
     new database is seeded with, an imported archive, a schema upgrade. `opening`, if given, is the
     content of an `import` entry written first (the archive and its trail's head). `user`: who records
     it, where the OS user is not the writer (a team database names the server's session user).
+
+    Each entry's hashed content holds the row count, the digest over the table's states and the digest of
+    its per-row digests, which are kept beside it (docs/SECURITY.md, "Baselines").
     """
     entries: list[tuple[AuditAction, str, str, int | None, dict[str, Any], str | None]] = []
     if opening is not None:
         # Named by the first 16 hex digits of its SHA-256 (entity_id holds 60 characters; the server enforces it);
         # the whole hash is in the entry's content.
         entries.append((AuditAction.IMPORT, "archive", opening.get("archive_sha256", "")[:16], None, opening, None))
+    kept: dict[str, str] = {}
     for table in row_digest.audited_tables():
-        digests = row_digest.table_digests(connection, table.name)
-        if digests:
-            entries.append((AuditAction.BASELINE, table.name, "*", None, {"reason": reason, "rows": digests}, None))
-    _append(connection, entries, user=user)
+        state = row_digest.table_state(connection, table.name)
+        if not state.row_count:
+            continue
+        content = {
+            "reason": reason,
+            "row_count": state.row_count,
+            "states_sha256": state.states_sha256,
+            "digests_sha256": hashlib.sha256(state.rows_json.encode("utf-8")).hexdigest(),
+        }
+        entries.append((AuditAction.BASELINE, table.name, "*", None, content, None))
+        kept[table.name] = state.rows_json
+    _append(connection, entries, user=user, baseline_rows=kept)
 
 
 def record_chain_head(session: Session) -> None:
@@ -500,12 +519,25 @@ class RowProblem:
 
     table: str
     row: str
-    kind: str  # "changed", "added" or "deleted"
+    # "changed", "added", "deleted"; for a whole table (row "*"): "baseline altered" (its baseline's kept row digests
+    # were changed) or "unnamed" (it differs from its baseline, but no single row does)
+    kind: str
     entry_id: int | None  # the latest entry for the row, if any
     fields: tuple[str, ...] = ()
 
     def describe(self) -> str:
         where = f"{self.table} row {self.row}"
+        if self.kind == "baseline altered":
+            return (
+                f"the row digests kept with the {self.table} baseline (entry {self.entry_id}) are not the ones that "
+                "entry recorded: they were changed outside DHR Tracker (the table is still checked against the "
+                "entry's digest of all its rows, but a row that differs can no longer be named)"
+            )
+        if self.kind == "unnamed":
+            return (
+                f"the {self.table} rows differ from the baseline (entry {self.entry_id}), though no single row can be "
+                "named: the table was changed outside DHR Tracker"
+            )
         if self.kind == "added":
             return f"{where} was added outside DHR Tracker (no audit entry records it)"
         if self.kind == "deleted":
@@ -540,14 +572,17 @@ _CHAIN_SQL = (
 )
 
 
-def walk_segment(rows: Any) -> tuple[int, int | None, str, str, row_digest.RecordedStates]:
+def walk_segment(
+    rows: Any, kept_rows: Callable[[int], str | None] | None = None
+) -> tuple[int, int | None, str, str, row_digest.RecordedStates]:
     """Check the links and hashes of a run of entries from the first.
 
     Returns (entries, first broken entry or None, what is wrong, hash of the last entry, expected
-    state: what the latest entry for each row recorded).
+    state: what the latest entry for each row recorded). `kept_rows`: how to read the per-row digests kept
+    beside a baseline entry, by its id (row_digest.RecordedStates).
     """
     previous, count, last_id = GENESIS_HASH, 0, 0
-    expected = row_digest.RecordedStates()
+    expected = row_digest.RecordedStates(kept_rows)
     for row in rows:
         entry_id, at, os_user, action, entity, name, case_id, changes_json, previous_hash, stored_hash, digest = row
         count += 1
@@ -573,7 +608,7 @@ def walk_segment(rows: Any) -> tuple[int, int | None, str, str, row_digest.Recor
         if stored_hash != computed:
             return count, entry_id, f"entry {entry_id} was changed after it was written", previous, expected
         if action == AuditAction.BASELINE.value:
-            expected.baseline(entity, changes_json)
+            expected.baseline(entity, entry_id, changes_json)
         elif action == AuditAction.DELETE.value:
             expected.record(entity, name, None)
         elif digest is not None:
@@ -592,7 +627,7 @@ def verify_chain(session: Session, *, checkpoint: Checkpoint | None = None, chec
     """
     connection = session.connection()
     rows = connection.exec_driver_sql(_CHAIN_SQL.format(table="audit_entry", where=""))
-    count, broken_at, problem, head_hash, expected = walk_segment(rows)
+    count, broken_at, problem, head_hash, expected = walk_segment(rows, partial(_kept_baseline_rows, connection))
     triggers = tuple(check_guard_triggers(connection))
     if broken_at is not None:
         return ChainReport(count, broken_at, problem, trigger_problems=triggers)
@@ -638,6 +673,12 @@ def verify_chain(session: Session, *, checkpoint: Checkpoint | None = None, chec
         checkpoint=verified_head,
         row_problems=_row_problems(session, expected) if check_rows else (),
     )
+
+
+def _kept_baseline_rows(connection: Connection, entry_id: int) -> str | None:
+    return connection.execute(
+        select(AuditEntry.baseline_rows).where(AuditEntry.id == entry_id, AuditEntry.action == AuditAction.BASELINE)
+    ).scalar()
 
 
 def _against_checkpoint(connection: Connection, checkpoint: Checkpoint, count: int) -> str:
@@ -693,14 +734,23 @@ _MAX_DETAILED = 20  # rows whose differing fields are worked out (from their his
 def _row_problems(session: Session, expected: row_digest.RecordedStates) -> tuple[RowProblem, ...]:
     connection = session.connection()
     found: list[tuple[str, str, str]] = []
+    altered = [
+        RowProblem(baseline.table, "*", "baseline altered", baseline.entry_id)
+        for baseline in row_digest.altered_baselines(connection, expected)
+    ]
     for audited in row_digest.audited_tables():
         baseline = expected.unchanged_baseline(audited.name)
-        if baseline is not None and row_digest.matches_baseline(connection, audited.name, baseline):
-            continue  # the common case, checked without parsing the baseline; otherwise row by row, to name the rows
-        found.extend(
-            (audited.name, name, kind)
-            for name, kind in row_digest.differing_rows(connection, audited.name, expected.rows(audited.name))
-        )
+        try:
+            if baseline is not None and row_digest.matches_baseline(connection, audited.name, baseline, expected):
+                continue  # the common case, checked without reading the baseline's rows; else row by row, to name them
+            differing = row_digest.differing_rows(connection, audited.name, expected.rows(audited.name))
+        except row_digest.BaselineAltered:
+            continue  # named above: the kept digests of every baseline are checked
+        if baseline is not None and not differing and all(problem.entry_id != baseline.entry_id for problem in altered):
+            # The table's digest differs from its baseline, yet every row matches the baseline's kept digests: the
+            # table was changed in a way no single row shows (or a digest collided); say so rather than nothing.
+            altered.append(RowProblem(audited.name, "*", "unnamed", baseline.entry_id))
+        found.extend((audited.name, name, kind) for name, kind in differing)
     found.extend((table, name, "added") for table, name in row_digest.orphan_link_rows(connection))
     problems = []
     for position, (table, name, kind) in enumerate(found):
@@ -708,15 +758,16 @@ def _row_problems(session: Session, expected: row_digest.RecordedStates) -> tupl
         detailed = kind == "changed" and position < _MAX_DETAILED and not row_digest.digests_only(connection, table)
         fields = _differing_fields(session, table, name) if detailed else ()
         problems.append(RowProblem(table, name, kind, entry_id, fields))
-    return tuple(problems)
+    return tuple(altered + problems)
 
 
 def _latest_entry(connection: Connection, table: str, name: str) -> int | None:
     return connection.execute(
-        # A baseline names each row as a JSON key: "<row>":"<digest>" (plain text search, the same on both engines).
+        # A baseline names each row as a JSON key: "<row>":"<digest>", in its content before schema 0007 and in
+        # the digests kept beside it since (plain text search, the same on both engines).
         text(
             "SELECT max(id) FROM audit_entry WHERE entity = :table AND (entity_id = :name OR "
-            "(action = 'baseline' AND changes_json LIKE :as_key))"
+            "(action = 'baseline' AND (changes_json LIKE :as_key OR baseline_rows LIKE :as_key)))"
         ),
         {"table": table, "name": name, "as_key": f'%"{name}":"%'},
     ).scalar()

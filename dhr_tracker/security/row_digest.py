@@ -21,12 +21,12 @@ from __future__ import annotations
 import hashlib
 import json
 import operator
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, String, Table
 
 from dhr_tracker.storage import row_state
 
@@ -181,6 +181,78 @@ _ENCODE = str.encode  # UTF-8
 _HEXDIGEST = operator.methodcaller("hexdigest")
 
 
+def _key_order(table_name: str, dialect: str) -> str:
+    """The table's key columns in key order, text compared byte by byte on both engines (UTF-8 byte order)."""
+    parts = []
+    for column in table_named(table_name).primary_key.columns:
+        part = f"t.{_quoted(column.name)}"
+        if dialect == "postgresql" and isinstance(column.type, String):
+            part += ' COLLATE "C"'
+        parts.append(part)
+    return ", ".join(parts)
+
+
+def _states_in_key_order(connection: Connection, table_name: str, *, with_names: bool):
+    """(row names or None, row states as UTF-8) of the whole table in key order, in chunks."""
+    dialect = _dialect(connection)
+    state, width = state_sql(table_name, dialect)
+    if dialect == "sqlite":
+        state = f"CAST({state} AS BLOB)"  # the UTF-8 bytes themselves (see _as_utf8)
+    keys = ", ".join(f"t.{_quoted(column.name)}" for column in table_named(table_name).primary_key.columns)
+    selected = f"{keys}, {state}" if with_names else state
+    cursor = row_state.streaming_cursor(connection.connection.driver_connection, dialect)
+    try:
+        cursor.execute(f"SELECT {selected} FROM {_quoted(table_name)} AS t ORDER BY {_key_order(table_name, dialect)}")
+        while chunk := cursor.fetchmany(_CHUNK):
+            if with_names:
+                names = [str(row[0]) for row in chunk] if width == 1 else [entity_id(row[:width]) for row in chunk]
+                states = [row[width] for row in chunk]
+            else:
+                names, states = None, list(map(_FIRST, chunk))
+            yield names, states if dialect == "sqlite" else list(map(_ENCODE, states))
+    finally:
+        cursor.close()
+
+
+@dataclass(frozen=True)
+class TableState:
+    """What a baseline records of a table: its rows' count, one SHA-256 over their states, each row's digest."""
+
+    row_count: int
+    states_sha256: str
+    rows_json: str  # {"<row>":"<digest>",...}, compact, names sorted
+
+
+def table_state(connection: Connection, table_name: str) -> TableState:
+    """Every row's digest and the digest over the table's states (docs/SECURITY.md, "Baselines"), in one read."""
+    stream = hashlib.sha256()
+    digests: dict[str, str] = {}
+    for names, states in _states_in_key_order(connection, table_name, with_names=True):
+        stream.update(_LINE.join(states) + _LINE)
+        digests.update(zip(names or (), _hex_digests(states)))
+    return TableState(len(digests), stream.hexdigest(), rows_json(digests))
+
+
+def rows_json(digests: dict[str, str]) -> str:
+    return json.dumps(digests, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def states_digest(connection: Connection, table_name: str) -> tuple[int, str] | None:
+    """(rows, SHA-256 over each row's state followed by a line feed, rows in key order): what a baseline's
+    `states_sha256` recorded. One pass through the table with a single running hash, so no Python work per
+    row beyond the fetch: the fast way through `audit verify`. None for a role that reads only digests."""
+    if _digest_view(connection, table_name) is not None:
+        return None
+    stream, count = hashlib.sha256(), 0
+    for _, states in _states_in_key_order(connection, table_name, with_names=False):
+        stream.update(_LINE.join(states) + _LINE)
+        count += len(states)
+    return count, stream.hexdigest()
+
+
+_LINE = b"\n"  # never inside a state: JSON text escapes every control character
+
+
 def table_digests(connection: Connection, table_name: str) -> dict[str, str]:
     """entity_id -> digest for every row of the table."""
     digests: dict[str, str] = {}
@@ -189,20 +261,63 @@ def table_digests(connection: Connection, table_name: str) -> dict[str, str]:
     return digests
 
 
+@dataclass(frozen=True)
+class Baseline:
+    """A table's latest baseline entry as the trail holds it.
+
+    Written before schema 0007 (`compact` False), its content is `{"reason":…,"rows":{"<row>":"<digest>",…}}`
+    and `text` is that content. From 0007 on, the content holds `row_count`, `states_sha256` and
+    `digests_sha256`, and the per-row digests are kept beside the entry (`baseline_rows`), fetched only when
+    they are needed and trusted only when their SHA-256 is the one the hashed content recorded."""
+
+    table: str
+    entry_id: int
+    compact: bool
+    text: str  # the entry's content
+    row_count: int = 0
+    states_sha256: str = ""
+    digests_sha256: str = ""
+
+
+class BaselineAltered(Exception):
+    """The per-row digests kept beside a baseline entry are not the ones its hashed content recorded."""
+
+    def __init__(self, table: str, entry_id: int):
+        super().__init__(f"{table} baseline, entry {entry_id}")
+        self.table, self.entry_id = table, entry_id
+
+
 class RecordedStates:
     """What the trail last recorded for each row: table -> row -> digest, None where the row was deleted.
 
-    A baseline entry's digests are kept as its JSON text and parsed only for a table that has to be compared
-    row by row: at national scale the baselines hold 650,000 digests, and parsing them all was a fifth of
-    `audit verify`'s time."""
+    A baseline's digests are parsed only for a table that has to be compared row by row. `kept_rows`: how to
+    read the per-row digests kept beside a compact baseline entry (by its id), where they are not in the
+    content."""
 
-    def __init__(self) -> None:
-        self._baselines: dict[str, str] = {}  # table -> changes_json of its latest baseline entry
+    def __init__(self, kept_rows: Callable[[int], str | None] | None = None) -> None:
+        self._baselines: dict[str, Baseline] = {}
+        self.compact_baselines: list[Baseline] = []  # every one in the trail, superseded or not
         self._since: dict[str, dict[str, str | None]] = {}  # table -> row -> digest, from the entries after it
+        self._kept_rows = kept_rows
 
-    def baseline(self, table: str, changes_json: str) -> None:
-        self._baselines[table] = changes_json
+    def baseline(self, table: str, entry_id: int, changes_json: str) -> None:
+        if _ROWS_KEY in changes_json:  # the per-row digests are in the content (before schema 0007)
+            found = Baseline(table, entry_id, False, changes_json)
+        else:
+            content = json.loads(changes_json)
+            found = Baseline(
+                table,
+                entry_id,
+                True,
+                changes_json,
+                int(content["row_count"]),
+                str(content["states_sha256"]),
+                str(content["digests_sha256"]),
+            )
+        self._baselines[table] = found
         self._since.pop(table, None)
+        if found.compact:
+            self.compact_baselines.append(found)
 
     def record(self, table: str, row: str, digest: str | None) -> None:
         self._since.setdefault(table, {})[row] = digest
@@ -211,44 +326,80 @@ class RecordedStates:
         return set(self._baselines) | set(self._since)
 
     def rows(self, table: str) -> dict[str, str | None]:
-        """row -> digest for every row of the table the trail has recorded."""
+        """row -> digest for every row of the table the trail has recorded (BaselineAltered if its baseline's
+        kept digests were changed)."""
         found: dict[str, str | None] = {}
         if table in self._baselines:
-            found.update(json.loads(self._baselines[table])["rows"])
+            found.update(json.loads(self.baseline_rows(table)))
         found.update(self._since.get(table, {}))
         return found
 
-    def unchanged_baseline(self, table: str) -> str | None:
-        """The changes_json of the table's latest baseline when no entry for the table follows it, else None."""
+    def baseline_rows(self, table: str) -> str:
+        """The table's latest baseline's per-row digests as JSON text, `{"<row>":"<digest>",…}`."""
+        baseline = self._baselines[table]
+        if not baseline.compact:
+            start = baseline.text.index(_ROWS_KEY) + len(_ROWS_KEY) - 1
+            return baseline.text[start:-1]
+        kept = self._kept_rows(baseline.entry_id) if self._kept_rows is not None else None
+        if not isinstance(kept, str) or hashlib.sha256(kept.encode("utf-8")).hexdigest() != baseline.digests_sha256:
+            raise BaselineAltered(table, baseline.entry_id)
+        return kept
+
+    def unchanged_baseline(self, table: str) -> Baseline | None:
+        """The table's latest baseline when no entry for the table follows it, else None."""
         return self._baselines.get(table) if table not in self._since else None
 
 
-def matches_baseline(connection: Connection, table_name: str, baseline_json: str) -> bool:
-    """Whether the table's rows are exactly the ones a baseline entry recorded (False: compare row by row).
+def altered_baselines(connection: Connection, recorded: RecordedStates) -> list[Baseline]:
+    """The compact baselines whose kept per-row digests are not the ones their hashed content recorded (changed,
+    replaced or wiped outside DHR Tracker). Every kept byte is read, as bytes: 50 MB at national scale."""
+    if not recorded.compact_baselines:
+        return []
+    kept = "baseline_rows" if _dialect(connection) != "sqlite" else "CAST(baseline_rows AS BLOB)"
+    found: dict[int, str] = {}
+    cursor = row_state.streaming_cursor(connection.connection.driver_connection, _dialect(connection))
+    try:
+        cursor.execute(f"SELECT id, {kept} FROM audit_entry WHERE action = 'baseline' AND baseline_rows IS NOT NULL")
+        while chunk := cursor.fetchmany(16):
+            for entry_id, text in chunk:
+                found[entry_id] = hashlib.sha256(text if isinstance(text, bytes) else text.encode("utf-8")).hexdigest()
+    finally:
+        cursor.close()
+    return [
+        baseline for baseline in recorded.compact_baselines if found.get(baseline.entry_id) != baseline.digests_sha256
+    ]
 
-    The fast way through `audit verify` at scale, without a Python object per recorded row: the baseline's
-    digests are taken from its text in the order it holds them (its rows sorted by name: `json.dumps` with
-    sort_keys), and the current ones are computed in that same order. Equal lists mean equal rows whatever
-    the order: every row's state includes its key columns, so a current row whose digest the baseline
-    holds is, barring a SHA-256 collision, that very row in the recorded state, and equal lengths leave
-    none over on either side. An order that differs only sends the table to the row-by-row comparison."""
-    recorded = _baseline_digests(baseline_json)
-    return recorded is not None and _digests_in_name_order(connection, table_name) == recorded
+
+def matches_baseline(connection: Connection, table_name: str, baseline: Baseline, recorded: RecordedStates) -> bool:
+    """Whether the table's rows are exactly the ones its baseline recorded (False: compare row by row).
+
+    The fast way through `audit verify` at scale, without a Python object per recorded row. A compact baseline
+    is checked by its one digest over the table's states in key order. Otherwise (an older baseline, or a
+    role that reads only digests) the baseline's digests are taken from its text in the order it holds them
+    (rows sorted by name: `json.dumps` with sort_keys), and the current ones are computed in that same order.
+    Equal lists mean equal rows whatever the order: every row's state includes its key columns, so a current
+    row whose digest the baseline holds is, barring a SHA-256 collision, that very row in the recorded state,
+    and equal lengths leave none over on either side. An order that differs only sends the table to the
+    row-by-row comparison."""
+    if baseline.compact:
+        current = states_digest(connection, table_name)
+        if current is not None:
+            return current == (baseline.row_count, baseline.states_sha256)
+    digests = _baseline_digests(recorded.baseline_rows(table_name))
+    return digests is not None and _digests_in_name_order(connection, table_name) == digests
 
 
 _ROWS_KEY = '"rows":{'
 
 
-def _baseline_digests(baseline_json: str) -> list[str] | None:
-    """The digests of a baseline entry's text in their order there, or None when the text is not as expected.
-
-    The text is `{"reason":"…","rows":{"<row>":"<digest>",…}}` (compact, keys sorted). In JSON an unescaped
-    `"` only opens or closes a string, so `":"` occurs exactly once per row, between its name and its digest
-    (a `":"` inside the reason or a name would be written `\":\"`)."""
-    start = baseline_json.find(_ROWS_KEY)
-    if start < 0 or not baseline_json.endswith("}}"):
+def _baseline_digests(rows_text: str) -> list[str] | None:
+    """The digests of a baseline's rows text, `{"<row>":"<digest>",…}` (compact, names sorted), in their order
+    there, or None when the text is not as expected. In JSON an unescaped `"` only opens or closes a string, so
+    `":"` occurs exactly once per row, between its name and its digest (a `":"` inside a name would be
+    written `\\":\\"`)."""
+    if not rows_text.startswith("{") or not rows_text.endswith("}"):
         return None
-    pieces = baseline_json[start + len(_ROWS_KEY) - 1 : -1].split('":"')
+    pieces = rows_text[:-1].split('":"')
     return [piece[:64] for piece in pieces[1:]]
 
 
