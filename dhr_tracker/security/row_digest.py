@@ -28,6 +28,7 @@ from typing import Any
 
 from sqlalchemy import Connection, String, Table
 
+from dhr_tracker.errors import UserError
 from dhr_tracker.storage import row_state
 
 NOT_AUDITED = frozenset({"audit_entry", "audit_imported_entry", "app_meta", "alembic_version"})
@@ -148,8 +149,9 @@ def _driver_rows(connection: Connection, table_name: str):
     view = _digest_view(connection, table_name)
     if view is not None:
         sql = f"SELECT * FROM {_quoted(view)}"
-    elif dialect == "sqlite":
-        sql = _as_utf8(sql, table_name)
+    else:
+        state, _ = state_sql(table_name, dialect)
+        sql = sql.replace(state, row_state.as_utf8(dialect, state), 1)  # the driver need not decode what is hashed
     cursor = row_state.streaming_cursor(connection.connection.driver_connection, dialect)
     try:
         cursor.execute(sql)
@@ -164,20 +166,11 @@ def _driver_rows(connection: Connection, table_name: str):
 _CHUNK = 20_000
 
 
-def _as_utf8(select_sql: str, table_name: str) -> str:
-    """A state SELECT on SQLite returning the state's UTF-8 bytes (a blob, the database's encoding) rather than
-    text: the driver then skips decoding every row only for the digest to encode it again."""
-    state, _ = state_sql(table_name, "sqlite")
-    return select_sql.replace(state, f"CAST({state} AS BLOB)", 1)
-
-
 def _hex_digests(states: list[str] | list[bytes]) -> list[str]:
     # map() keeps the per-row work in C: this runs once per row of the database.
-    data = states if not states or isinstance(states[0], bytes) else map(_ENCODE, states)
-    return list(map(_HEXDIGEST, map(hashlib.sha256, data)))  # type: ignore[arg-type]
+    return list(map(_HEXDIGEST, map(hashlib.sha256, row_state.utf8_bytes(states))))
 
 
-_ENCODE = str.encode  # UTF-8
 _HEXDIGEST = operator.methodcaller("hexdigest")
 
 
@@ -186,9 +179,7 @@ def _key_order(table_name: str, dialect: str) -> str:
     parts = []
     for column in table_named(table_name).primary_key.columns:
         part = f"t.{_quoted(column.name)}"
-        if dialect == "postgresql" and isinstance(column.type, String):
-            part += ' COLLATE "C"'
-        parts.append(part)
+        parts.append(row_state.in_byte_order(dialect, part) if isinstance(column.type, String) else part)
     return ", ".join(parts)
 
 
@@ -196,8 +187,7 @@ def _states_in_key_order(connection: Connection, table_name: str, *, with_names:
     """(row names or None, row states as UTF-8) of the whole table in key order, in chunks."""
     dialect = _dialect(connection)
     state, width = state_sql(table_name, dialect)
-    if dialect == "sqlite":
-        state = f"CAST({state} AS BLOB)"  # the UTF-8 bytes themselves (see _as_utf8)
+    state = row_state.as_utf8(dialect, state)
     keys = ", ".join(f"t.{_quoted(column.name)}" for column in table_named(table_name).primary_key.columns)
     selected = f"{keys}, {state}" if with_names else state
     cursor = row_state.streaming_cursor(connection.connection.driver_connection, dialect)
@@ -209,7 +199,7 @@ def _states_in_key_order(connection: Connection, table_name: str, *, with_names:
                 states = [row[width] for row in chunk]
             else:
                 names, states = None, list(map(_FIRST, chunk))
-            yield names, states if dialect == "sqlite" else list(map(_ENCODE, states))
+            yield names, row_state.utf8_bytes(states)
     finally:
         cursor.close()
 
@@ -279,11 +269,14 @@ class Baseline:
     digests_sha256: str = ""
 
 
-class BaselineAltered(Exception):
+class BaselineAltered(UserError):
     """The per-row digests kept beside a baseline entry are not the ones its hashed content recorded."""
 
     def __init__(self, table: str, entry_id: int):
-        super().__init__(f"{table} baseline, entry {entry_id}")
+        super().__init__(
+            f"The row digests kept with the {table} baseline (entry {entry_id}) are not the ones that entry recorded: "
+            "they were changed outside DHR Tracker."
+        )
         self.table, self.entry_id = table, entry_id
 
 
@@ -355,14 +348,14 @@ def altered_baselines(connection: Connection, recorded: RecordedStates) -> list[
     replaced or wiped outside DHR Tracker). Every kept byte is read, as bytes: 50 MB at national scale."""
     if not recorded.compact_baselines:
         return []
-    kept = "baseline_rows" if _dialect(connection) != "sqlite" else "CAST(baseline_rows AS BLOB)"
+    kept = row_state.as_utf8(_dialect(connection), "baseline_rows")
     found: dict[int, str] = {}
     cursor = row_state.streaming_cursor(connection.connection.driver_connection, _dialect(connection))
     try:
         cursor.execute(f"SELECT id, {kept} FROM audit_entry WHERE action = 'baseline' AND baseline_rows IS NOT NULL")
         while chunk := cursor.fetchmany(16):
-            for entry_id, text in chunk:
-                found[entry_id] = hashlib.sha256(text if isinstance(text, bytes) else text.encode("utf-8")).hexdigest()
+            for entry_id, kept_bytes in zip(map(_FIRST, chunk), row_state.utf8_bytes([row[1] for row in chunk])):
+                found[entry_id] = hashlib.sha256(kept_bytes).hexdigest()
     finally:
         cursor.close()
     return [
@@ -408,15 +401,13 @@ def _digests_in_name_order(connection: Connection, table_name: str) -> list[str]
     dialect = _dialect(connection)
     table = table_named(table_name)
     name = " || ',' || ".join(f"CAST(t.{_quoted(column.name)} AS TEXT)" for column in table.primary_key.columns)
-    if dialect == "postgresql":
-        name = f'({name}) COLLATE "C"'  # byte order of UTF-8, which is code-point order, as Python sorts
+    name = row_state.in_byte_order(dialect, name)
     view = _digest_view(connection, table_name)
     if view is not None:
         sql = f"SELECT t.row_digest FROM {_quoted(view)} AS t ORDER BY {name}"
     else:
         state, _ = state_sql(table_name, dialect)
-        if dialect == "sqlite":
-            state = f"CAST({state} AS BLOB)"  # UTF-8 bytes (see _as_utf8)
+        state = row_state.as_utf8(dialect, state)
         sql = f"SELECT {state} FROM {_quoted(table_name)} AS t ORDER BY {name}"
     digests: list[str] = []
     cursor = row_state.streaming_cursor(connection.connection.driver_connection, dialect)

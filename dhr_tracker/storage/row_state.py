@@ -80,6 +80,23 @@ def state_expression(
     return "'[' || " + " || ',' || ".join(parts) + " || ']'"
 
 
+def as_utf8(dialect: str, text_sql: str) -> str:
+    """A text expression handed to Python as its UTF-8 bytes where the engine can do so without the driver
+    decoding it (SQLite: a blob of the database's encoding); PostgreSQL's driver returns text (see utf8_bytes)."""
+    return f"CAST({text_sql} AS BLOB)" if dialect == "sqlite" else text_sql
+
+
+def utf8_bytes(values: list) -> list[bytes]:
+    """What `as_utf8` expressions returned, as bytes on either engine."""
+    return values if not values or isinstance(values[0], bytes) else [value.encode("utf-8") for value in values]
+
+
+def in_byte_order(dialect: str, text_sql: str) -> str:
+    """A text expression compared byte by byte (UTF-8, so code-point order, as Python sorts str), whatever the
+    server's collation: SQLite's default BINARY already is; PostgreSQL needs the "C" collation."""
+    return f'({text_sql}) COLLATE "C"' if dialect == "postgresql" else text_sql
+
+
 def placeholder(dialect: str) -> str:
     """The driver's positional parameter marker, for statements run with `exec_driver_sql`."""
     return "?" if dialect == "sqlite" else "%s"
