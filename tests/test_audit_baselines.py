@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 
 import pytest
 
 from dhr_tracker.cli import main
 from dhr_tracker.storage.database import create_database, open_database
 from tests.conftest import PASSPHRASE
-from tests.test_audit_tampering import one, report_of, restore_guards, shell
+from tests.test_audit_tampering import one, report_of, restore_guards, shell, working_copy
 
 
 @pytest.fixture(scope="module")
@@ -29,10 +28,7 @@ def fresh_template(tmp_path_factory):
 
 @pytest.fixture
 def fresh(tmp_path, fresh_template, monkeypatch):
-    path = tmp_path / "new.dhrdb"
-    shutil.copyfile(fresh_template, path)
-    monkeypatch.setenv("DHR_TRACKER_PASSPHRASE", PASSPHRASE)
-    return path
+    return working_copy(fresh_template, tmp_path, monkeypatch)
 
 
 def states_by_hand(path, table):

@@ -30,12 +30,17 @@ def demo_template(tmp_path_factory):
     return path
 
 
-@pytest.fixture
-def demo(tmp_path, demo_template, monkeypatch):
-    path = tmp_path / "demo.dhrdb"
-    shutil.copyfile(demo_template, path)
+def working_copy(template, tmp_path, monkeypatch):
+    """A copy of a module's template database to tamper with, the command line given its passphrase."""
+    path = tmp_path / template.name
+    shutil.copyfile(template, path)
     monkeypatch.setenv("DHR_TRACKER_PASSPHRASE", PASSPHRASE)
     return path
+
+
+@pytest.fixture
+def demo(tmp_path, demo_template, monkeypatch):
+    return working_copy(demo_template, tmp_path, monkeypatch)
 
 
 def shell(path, *statements, drop_guards=True):
