@@ -165,6 +165,12 @@ def three_changes(database):
         ),
         ("UPDATE audit_entry SET os_user = 'mallory' WHERE id = 1", 1, "changed after"),
         ("UPDATE audit_entry SET at = '2020-01-01 00:00:00.000000' WHERE id = 2", 2, "changed after"),
+        (  # one microsecond later or earlier
+            "UPDATE audit_entry SET at = substr(at, 1, 25) || (CASE substr(at, 26, 1) WHEN '9' THEN '8' ELSE '9' END) "
+            "WHERE id = 2",
+            2,
+            "changed after",
+        ),
         ("DELETE FROM audit_entry WHERE id = 2", 3, "missing"),
         ("DELETE FROM audit_entry WHERE id = 3", 3, "removed from the end"),
         ("DELETE FROM audit_entry WHERE id = 1", 2, "missing"),
@@ -181,6 +187,24 @@ def test_an_altered_or_removed_entry_is_found(three_changes, statement, broken_a
     assert not report.ok
     assert report.broken_at == broken_at
     assert words in report.problem
+
+
+@pytest.mark.parametrize(
+    "instant",
+    [
+        dt.datetime(2026, 3, 29, 0, 59, 59, 999999, tzinfo=dt.UTC),  # the last microsecond of GMT before BST
+        dt.datetime(2026, 10, 25, 1, 0, 0, 0, tzinfo=dt.UTC),  # the hour that repeats, to the microsecond
+        dt.datetime(2000, 2, 29, 23, 59, 59, 1, tzinfo=dt.UTC),
+    ],
+)
+def test_entries_written_at_any_instant_verify(database, monkeypatch, instant):
+    monkeypatch.setattr("dhr_tracker.security.audit.utc_now", lambda: instant)
+    with database.transaction() as session:
+        add_case(session)
+    with database.session() as session:
+        stored = session.scalars(select(AuditEntry.at).order_by(AuditEntry.id.desc())).first()
+        assert stored.replace(tzinfo=dt.UTC) == instant
+        assert verify_chain(session).ok
 
 
 def test_a_rewritten_hash_does_not_hide_the_change(three_changes):

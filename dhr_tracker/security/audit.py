@@ -25,6 +25,7 @@ import decimal
 import enum
 import hashlib
 import json
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -176,11 +177,42 @@ def entry_hash(
     The record's state digest joins the content only when there is one, so entries written before it
     existed keep their hashes.
     """
-    fields = [entry_id, _stamp(at), os_user, action, entity, entity_id, case_id, changes_json]
+    return _content_hash(
+        previous_hash, entry_id, _stamp(at), os_user, action, entity, entity_id, case_id, changes_json, state_digest
+    )
+
+
+def _content_hash(
+    previous_hash: str,
+    entry_id: int,
+    stamp: str,
+    os_user: str,
+    action: str,
+    entity: str,
+    entity_id: str,
+    case_id: int | None,
+    changes_json: str,
+    state_digest: str | None,
+) -> str:
+    fields = [entry_id, stamp, os_user, action, entity, entity_id, case_id, changes_json]
     if state_digest is not None:
         fields.append(state_digest)
-    content = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256((previous_hash + "\n" + content).encode("utf-8")).hexdigest()
+    return hashlib.sha256((previous_hash + "\n" + _CONTENT.encode(fields)).encode("utf-8")).hexdigest()
+
+
+# json.dumps(fields, ensure_ascii=False, separators=(",", ":")), without building an encoder per entry.
+_CONTENT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+# How SQLite hands back a stored entry time (SQLAlchemy's text for a naive UTC datetime).
+_STORED_TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}")
+
+
+def _stored_stamp(value: Any) -> str:
+    """The hashed form of an entry's time as the database returned it. SQLite's text maps to it by moving two
+    characters, which spares parsing and formatting a datetime for every entry of the trail; anything else
+    (PostgreSQL's datetime, another text form) is parsed."""
+    if isinstance(value, str) and _STORED_TIME.fullmatch(value):
+        return value[:10] + "T" + value[11:] + "Z"
+    return _stamp(_parse_stored_time(value))
 
 
 def _pending_entries(session: Session) -> list[tuple[AuditAction, Any, dict[str, Any]]]:
@@ -602,8 +634,8 @@ def walk_segment(
                 previous,
                 expected,
             )
-        computed = entry_hash(
-            previous, entry_id, _parse_stored_time(at), os_user, action, entity, name, case_id, changes_json, digest
+        computed = _content_hash(
+            previous, entry_id, _stored_stamp(at), os_user, action, entity, name, case_id, changes_json, digest
         )
         if stored_hash != computed:
             return count, entry_id, f"entry {entry_id} was changed after it was written", previous, expected
