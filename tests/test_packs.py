@@ -625,3 +625,34 @@ def test_a_row_whose_recommendation_changed_lead_agency_is_refused(demo, tmp_pat
 def test_an_encrypted_return_with_the_wrong_password_is_refused_untouched(demo, tmp_path):
     made = make(demo, tmp_path / "out", password="the right password")
     _refused(demo, made[0].workbook, "could not be opened with the password given", password="a wrong password")
+
+
+class SaveFailed(Exception):
+    pass
+
+
+@pytest.mark.parametrize("failure", ["the final save", "a step after the packs"])
+def test_packs_whose_register_entries_are_not_saved_are_not_left_on_disk(demo, tmp_path, failure):
+    """A pack the register does not hold is refused when the agency returns it: it must not be there to send."""
+    from sqlalchemy import event
+
+    out = tmp_path / "out"
+    with pytest.raises(SaveFailed), demo.transaction() as session:
+        made = make_packs(session, current_round(session), out)
+        assert made and all(pack.workbook.exists() and pack.draft.exists() for pack in made)  # written, so far
+        if failure == "the final save":
+
+            def refuse(_session):
+                raise SaveFailed("disk full")
+
+            event.listen(session, "before_commit", refuse)
+        else:
+            raise SaveFailed("the listing after the packs was refused")
+    assert list(out.iterdir()) == []
+    with demo.session() as session:
+        assert session.scalar(select(func.count()).select_from(UpdatePack)) == 0
+    # And when the save succeeds the packs stay, every one registered.
+    made = make(demo, out)
+    assert sorted(path.name for path in out.iterdir()) == sorted(
+        name for pack in made for name in (pack.workbook.name, pack.draft.name)
+    )

@@ -99,31 +99,6 @@ def record_copies(
     return copies
 
 
-def remove_unless_committed(session: Session, paths: Sequence) -> None:
-    """The copies exist only if their register entries are saved: if the transaction that records them
-    rolls back (the final save fails, or anything after raises), the files are removed."""
-    from pathlib import Path
-
-    from sqlalchemy import event
-
-    files = [Path(path) for path in paths]
-    settled = False
-
-    def committed(_session: Session) -> None:
-        nonlocal settled
-        settled = True
-
-    def rolled_back(_session: Session) -> None:
-        nonlocal settled
-        if not settled:
-            settled = True
-            for path in files:
-                path.unlink(missing_ok=True)
-
-    event.listen(session, "after_commit", committed)
-    event.listen(session, "after_rollback", rolled_back)
-
-
 def copy_register(session: Session, meeting: Meeting, edition: int | None = None) -> list[CopyRecord]:
     """The copies of a meeting's briefing (every edition, or one), in edition and copy order."""
     query = select(BriefingCopy).where(BriefingCopy.meeting_id == meeting.id)

@@ -28,7 +28,6 @@ from dhr_tracker.meetings.copies import (
     check_recipients,
     next_edition,
     record_copies,
-    remove_unless_committed,
 )
 from dhr_tracker.model import Meeting
 from dhr_tracker.privacy.channels import BRIEFING
@@ -51,7 +50,7 @@ from dhr_tracker.reports.frame import (
 )
 from dhr_tracker.reports.pseudonyms import RealNameGuard
 from dhr_tracker.security.audit import current_checkpoint
-from dhr_tracker.storage.files import output_file
+from dhr_tracker.storage.files import output_file, remove_unless_committed
 from dhr_tracker.wording import join_and
 
 BAR_COLOUR = colors.HexColor("#2f5d8a")

@@ -5,8 +5,12 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from dhr_tracker.errors import UserError
 
@@ -141,3 +145,24 @@ def output_folder(path: Path | str) -> Path:
     except OSError as error:
         raise UserError(f"Cannot create the folder {path}: {error.strerror or error}.") from None
     return path
+
+
+def remove_unless_committed(session: Session, paths: Sequence[Path | str]) -> None:
+    """Files that exist only if the transaction recording them is saved: if it rolls back (the final save
+    fails, or anything after raises), they are removed, so no file outlives the register entry that names it."""
+    files = [Path(path) for path in paths]
+    settled = False
+
+    def committed(_session: Session) -> None:
+        nonlocal settled
+        settled = True
+
+    def rolled_back(_session: Session) -> None:
+        nonlocal settled
+        if not settled:
+            settled = True
+            for path in files:
+                path.unlink(missing_ok=True)
+
+    event.listen(session, "after_commit", committed)
+    event.listen(session, "after_rollback", rolled_back)

@@ -32,7 +32,7 @@ from dhr_tracker.progress import NO_PROGRESS, Progress, step
 from dhr_tracker.reports.pseudonyms import RealNameGuard
 from dhr_tracker.settings import HANDLING_LINE, PACK_RETURN_TO, PROTECTIVE_MARKING, Settings
 from dhr_tracker.spreadsheets import workbook_bytes
-from dhr_tracker.storage.files import already_exists, open_new_owner_only
+from dhr_tracker.storage.files import already_exists, open_new_owner_only, remove_unless_committed
 
 MIN_PASSWORD = 8
 
@@ -186,6 +186,8 @@ def make_packs(
         for path in written:
             path.unlink(missing_ok=True)
         raise
+    # A pack the register does not hold would be refused when it comes back: the files go if the save does not.
+    remove_unless_committed(session, written)
     return made
 
 
