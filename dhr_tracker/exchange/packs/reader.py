@@ -19,7 +19,7 @@ from dhr_tracker.exchange.packs.identity import parse_stamped_identifier
 from dhr_tracker.exchange.packs.workbook import COLUMNS, META_SHEET, SHEET
 from dhr_tracker.exchange.sheets.file_error import SheetFileError
 from dhr_tracker.exchange.sheets.limits import PACK_LIMITS, check_workbook
-from dhr_tracker.exchange.sheets.source import _sniff
+from dhr_tracker.exchange.sheets.source import file_kind
 
 MAX_PACK_BYTES = 20 * 1024 * 1024
 HEADER_SEARCH = 30  # the header row is row 9; another program's save may move it a little, never far
@@ -91,10 +91,10 @@ def read_returned_pack(path: Path | str, *, password: str | None = None) -> Retu
     original = read_pack_bytes(path)
     sha256 = hashlib.sha256(original).hexdigest()
     data = original
-    kind = _sniff(data[:8192]) if data else "empty"
+    kind = file_kind(data[:8192]) if data else "empty"
     if kind == "ole":
         data = _decrypt(data, path.name, password)
-        kind = _sniff(data[:8192])
+        kind = file_kind(data[:8192])
     if kind != "zip":
         reasons = {
             "empty": "is empty",

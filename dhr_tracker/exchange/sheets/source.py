@@ -55,7 +55,9 @@ class SheetFile:
     exported: bool = False  # a workbook DHR Tracker's own export wrote (its properties say so)
 
 
-def _sniff(head: bytes) -> str:
+def file_kind(head: bytes) -> str:
+    """What a file is by its first bytes, whatever its name says: "zip" (an .xlsx), "ole" (an old .xls or an
+    encrypted workbook), "pdf", "utf16", "rtf", "html", "binary" or "text"."""
     if head.startswith(b"PK\x03\x04"):
         return "zip"
     if head.startswith(b"%PDF"):
@@ -90,7 +92,7 @@ def read_sheet_file(path: Path | str) -> SheetFile:
             head = handle.read(8192)
     except OSError as error:
         raise SheetFileError(f"Cannot read {path}: {error.strerror or error}.") from None
-    kind = _sniff(head)
+    kind = file_kind(head)
     if kind == "zip":
         from dhr_tracker.exchange.sheets.limits import check_workbook
 
