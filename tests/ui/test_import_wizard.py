@@ -201,3 +201,43 @@ def test_locking_closes_the_wizard_and_drops_the_sheet(qtbot, window, ui_context
     assert window.lock()
     qtbot.waitUntil(lambda: screen.findChild(ImportWizard) is None)
     assert not ui_context.is_unlocked
+
+
+def test_the_check_can_be_cancelled_and_run_again(qtbot, ui_context, prompter, database, tmp_path, monkeypatch):
+    """A long check has a Cancel button: cancelling leaves nothing to import, no warning, and the check can run again."""
+    import ui.screens.import_wizard as wizard_module
+    from dhr_tracker.progress import Cancelled
+    from tests.ui.test_task_progress import HeldAt, cancel_button, dialog_of
+
+    wizard = open_wizard(qtbot, ui_context, prompter, messy_workbook(tmp_path / "caseload.xlsx", problems=False))
+    real_import, gate, tasks = wizard_module.import_sheets, {}, []
+
+    def held_import(session, sheet_file, mapping, *, progress, **options):  # noqa: ANN001, ANN003
+        gate["held"] = held = HeldAt(progress, 1)  # held once the sheets are read, before the rows are checked
+        return real_import(session, sheet_file, mapping, progress=held, **options)
+
+    monkeypatch.setattr(wizard_module, "import_sheets", held_import)
+    run = ui_context.tasks.run
+    monkeypatch.setattr(
+        ui_context.tasks, "run", lambda *args, **options: tasks.append(run(*args, **options)) or tasks[-1]
+    )
+    qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "held" in gate and gate["held"].reached.is_set())
+    dialog = dialog_of(tasks[-1])
+    dialog.show()
+    qtbot.mouseClick(cancel_button(dialog), Qt.MouseButton.LeftButton)
+    gate["held"].release.set()
+    wait_for_tasks(qtbot, ui_context)
+
+    assert isinstance(tasks[-1].error, Cancelled)
+    assert wizard.state() == {"page": CHECK_PAGE, "next": "&Import", "next_enabled": False}
+    assert wizard.result is None and wizard.report_model.rowCount() == 0
+    assert "cancel" in wizard.check_summary.text().lower()
+    assert prompter.messages("warning") == []
+    assert counts(database) == (0, 0)
+
+    monkeypatch.setattr(wizard_module, "import_sheets", real_import)
+    qtbot.mouseClick(wizard.back_button, Qt.MouseButton.LeftButton)
+    click_next(qtbot, wizard, ui_context)  # the check again, to the end
+    assert wizard.state() == {"page": CHECK_PAGE, "next": "&Import", "next_enabled": True}
+    assert "3 case(s) and 4 recommendation(s) would be added" in wizard.check_summary.text()

@@ -522,7 +522,9 @@ class ImportWizard(QDialog):
         self._show_page(CHECK_PAGE)
         self._set_busy(True)
         self.context.tasks.run(
-            lambda session: import_sheets(session, sheet_file, mapping, dry_run=True, today=today),
+            lambda session, progress: import_sheets(
+                session, sheet_file, mapping, dry_run=True, today=today, progress=progress
+            ),
             on_done=alive(self, self._checked),
             on_error=alive(self, self._step_failed),
             progress="Checking every row\u2026",
