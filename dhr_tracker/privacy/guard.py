@@ -19,7 +19,7 @@ from functools import cache, lru_cache
 from dhr_tracker.errors import UserError
 from dhr_tracker.privacy.channels import channel_label
 from dhr_tracker.privacy.names import MIDDLE_GAP, TITLES, CommonWords, NameParts, Pattern, name_patterns, parse_name
-from dhr_tracker.privacy.normalise import Words, folded_words, words
+from dhr_tracker.privacy.normalise import SKELETON, Words, folded_words, skeleton_words, words
 
 
 class RealNameFound(UserError):
@@ -44,23 +44,33 @@ class RealNameFound(UserError):
 class _Entry:
     reference: str
     pattern: Pattern
+    skeleton: tuple[str, ...]  # the pattern's words in the look-alike reading
 
 
 class NameGuard:
-    """The real names stored in the database, ready to be looked for."""
+    """The real names stored in the database, ready to be looked for.
+
+    A word of the text is a word of a name when it is the same word, or when it reads the same with look-alike
+    letters made one (normalise.SKELETON: "SMlTH", "Ti11otson") and is not itself a common English word, so that
+    "plus", "Neil" or "angle" are never taken for the rare surnames "Pius", "Nell" or "Angie"."""
 
     def __init__(self, names: Iterable[tuple[str, str]], *, per_million: float = 3, common: CommonWords | None = None):
-        common = common or CommonWords.shipped()
-        self._by_first: dict[str, list[_Entry]] = {}
+        self._common = common or CommonWords.shipped()
+        self._per_million = per_million
+        self._by_first: dict[str, list[_Entry]] = {}  # by the look-alike reading of the pattern's first word
         self.parts: list[tuple[str, NameParts]] = []
         for reference, name in names:
             parts = parse_name(name) if name else None
             if parts is None:
                 continue
             self.parts.append((reference, parts))
-            for pattern in name_patterns(parts, common=common, per_million=per_million):
-                self._by_first.setdefault(pattern.words[0], []).append(_Entry(reference, pattern))
-        self._firsts = frozenset(self._by_first)
+            for pattern in name_patterns(parts, common=self._common, per_million=per_million):
+                entry = _Entry(reference, pattern, tuple(word.translate(SKELETON) for word in pattern.words))
+                self._by_first.setdefault(entry.skeleton[0], []).append(entry)
+        # Every word of a pattern must be in a text it is found in; its last word (a surname, or a forename after
+        # one) is a rarer one to look for first than an initial or a title.
+        self._anchors = frozenset(entry.skeleton[-1] for entries in self._by_first.values() for entry in entries)
+        self._common_seen: dict[str, bool] = {}
 
     @property
     def names(self) -> tuple[tuple[str, NameParts], ...]:
@@ -69,34 +79,52 @@ class NameGuard:
 
     def found_in(self, text: str) -> list[str]:
         """The references of the cases whose real names occur in the text (sorted, without repeats)."""
-        if not text or not self._firsts:
+        if not text or not self._anchors:
             return []
-        if self._firsts.isdisjoint(folded_words(text)):  # most text: no word a name could start with
+        if self._anchors.isdisjoint(skeleton_words(text)):  # most text: not one word a name could end with
             return []
         return sorted(self._matches(words(text)))
 
+    def _is_common(self, word: str) -> bool:
+        seen = self._common_seen.get(word)
+        if seen is None:
+            seen = self._common_seen[word] = self._common.is_common(word, self._per_million)
+        return seen
+
     def _matches(self, read: Words) -> set[str]:
         folded, capitalised = read.folded, read.capitalised
-        found: set[str] = set()
+        skeleton = tuple(word.translate(SKELETON) for word in folded)
         count = len(folded)
-        for index, word in enumerate(folded):
-            for entry in self._by_first.get(word, ()):
+
+        def same(at: int, words: tuple[str, ...], skeletons: tuple[str, ...], capitals: bool) -> bool:
+            """Whether the text's words from `at` are these words of a name."""
+            if at + len(words) > count:
+                return False
+            for offset, (word, word_skeleton) in enumerate(zip(words, skeletons)):
+                text_word = folded[at + offset]
+                if capitals and not capitalised[at + offset]:
+                    return False
+                if text_word != word and (skeleton[at + offset] != word_skeleton or self._is_common(text_word)):
+                    return False
+            return True
+
+        found: set[str] = set()
+        for index, first in enumerate(skeleton):
+            for entry in self._by_first.get(first, ()):
                 if entry.reference in found:
                     continue
-                pattern = entry.pattern.words
-                size = len(pattern)
-                if folded[index : index + size] == pattern:
+                pattern, capitals = entry.pattern.words, entry.pattern.capitals
+                if same(index, pattern, entry.skeleton, capitals):
                     found.add(entry.reference)
                     continue
                 split = entry.pattern.gap_after
-                if split is None or folded[index : index + split] != pattern[:split]:
+                if split is None or not same(index, pattern[:split], entry.skeleton[:split], capitals):
                     continue
-                rest = pattern[split:]
                 for gap in range(1, MIDDLE_GAP + 1):
                     start = index + split + gap
-                    if start + len(rest) > count or not all(capitalised[index + split : start]):
+                    if start > count or not all(capitalised[index + split : start]):
                         break
-                    if folded[start : start + len(rest)] == rest:
+                    if same(start, pattern[split:], entry.skeleton[split:], capitals):
                         found.add(entry.reference)
                         break
         return found
@@ -105,7 +133,7 @@ class NameGuard:
         """Raise RealNameFound if any real name occurs in any of the texts (each read on its own)."""
         if isinstance(texts, str):
             texts = (texts,)
-        if not self._firsts:
+        if not self._anchors:
             for _ in texts:  # consume generators all the same: callers may rely on it
                 pass
             return

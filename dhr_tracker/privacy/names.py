@@ -9,6 +9,7 @@ count as the name in an output:
   the stored middle names, and with up to two capitalised words between forename and surname
   (a middle name or initial that was not stored: "Jane A. Smith");
 - a title (Mr, Mrs, Ms, Miss, Mx, Dr) and the surname ("Mrs Pendragon-Hale");
+- the forename's initial and the surname, both written with a capital ("J. Smith", "J Smith", "J. A. Smith");
 - the surname alone, when it is not a common word (`CommonWords`): a surname of more than one word
   (double-barrelled: "Pendragon-Hale") is never a common word; its parts alone ("Hale") are not
   flagged. A name of a single word is treated as a surname.
@@ -67,8 +68,9 @@ class Pattern:
     capitalised words may stand (forename ... surname), or None."""
 
     words: tuple[str, ...]
-    kind: str  # "full name", "title and surname", "surname"
+    kind: str  # "full name", "title and surname", "initial and surname", "surname"
     gap_after: int | None = None
+    capitals: bool = False  # every word must begin with a capital in the text ("a smith" is not "A. Smith")
 
 
 class CommonWords:
@@ -119,6 +121,8 @@ def name_patterns(parts: NameParts, *, common: CommonWords, per_million: float) 
             patterns.append(Pattern(forename + middle + surname, "full name"))
             patterns.append(Pattern(surname + forename + middle, "full name"))
     patterns.extend(Pattern((title,) + surname, "title and surname") for title in TITLES)
+    if forename:
+        patterns.append(Pattern((forename[0][0],) + surname, "initial and surname", gap_after=1, capitals=True))
     if len(surname) > 1 or not common.is_common(surname[0], per_million):
         patterns.append(Pattern(surname, "surname"))
     return patterns

@@ -106,6 +106,18 @@ def folded_words(text: str) -> tuple[str, ...]:
     return tuple(_WORD.findall(_plain(text).lower()))
 
 
+# Letters and digits that sans-serif type draws alike, read as one: a small l, a digit 1 and a capital I (already
+# folded to i) as i; a digit 0 as o. "SMlTH" and "Ti11otson" then read as "smith" and "tiiiotson", the way
+# "Smith" and "Tillotson" read. Only the guard's matching uses this reading (see guard.py: a common English
+# word is never taken for a look-alike of a name, so "plus" is not "Pius").
+SKELETON = str.maketrans("l10", "iio")
+
+
+def skeleton_words(text: str) -> tuple[str, ...]:
+    """The case-folded words with look-alike letters made one (SKELETON)."""
+    return tuple(_WORD.findall(_plain(text).lower().translate(SKELETON)))
+
+
 def same_words(a: str, b: str) -> bool:
     """Whether two texts read as the same words (case, accents, look-alikes, spacing aside)."""
     return folded_words(a) == folded_words(b)

@@ -82,6 +82,8 @@ VARIANTS = [
     ("Greek look-alike capitals", "\u0397\u0391LE PENDRAGON-\u0397ALE, PHILIPPA"),
     ("two spaces and a pseudonym in brackets", "Riley (Philippa  Pendragon-Hale)"),
     ("non-breaking hyphen and full-width letters", "Ｐｈｉｌｉｐｐａ Pendragon\u2011Hale"),
+    ("a small l for the capital I", "Jane SMlTH"),
+    ("the forename's initial with the surname", "J. Smith"),
 ]
 
 

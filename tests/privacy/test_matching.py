@@ -50,6 +50,17 @@ def test_ordinary_report_text_is_not_refused(text):
         "MR T\u0406LLOTSON",
         "T\u0399LLOTSON, MARK",
         "T\u04c0LLOTSON",
+        # Latin letters and digits a sans-serif page draws alike: a small l or a 1 for I, a 0 for O.
+        "Mark TlLLOTSON",
+        "Ti11otson",
+        "HATHAWAY, R0se",
+        "MARK T1LL0TS0N",
+        # The forename's initial with the surname, however punctuated, a middle initial between.
+        "R. Hathaway",
+        "R Hathaway",
+        "M.J. Tillotson",
+        "P. Pendragon-Hale",
+        "Letter to R HATHAWAY",
     ],
 )
 def test_names_are_caught(text):
@@ -59,6 +70,36 @@ def test_names_are_caught(text):
     assert "progress update" in message and "restricted briefing" in message
     for word in ("Philippa", "Pendragon", "Tillotson", "Hathaway"):
         assert word not in message  # the case, the output and the field; never the name
+
+
+LOOKALIKE_GUARD = NameGuard([("DHR-5", "Maria Pius"), ("DHR-6", "Anne Nell"), ("DHR-7", "Lena Angie")])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A common English word is never read as the look-alike of a rare surname (plus/Pius, Neil/Nell, angle/Angie).
+        "Two reviews plus one inquest",
+        "Neil from the probation service",
+        "The angle of the stairs was noted",
+        # An initial needs its capital, and a digit is no initial: "a smith", "1 Hill Street".
+        "she asked a smith to mend the gate",
+        "The office at 1 Hill Street",
+        # The surname then a capital is a sentence boundary as often as a register entry: not matched.
+        "Written up by Smith. J and R agreed.",
+        "Neil Smith and Ian Hale attended",  # another forename (and not a look-alike: Neil is a word)
+    ],
+)
+def test_look_alikes_and_initials_do_not_catch_ordinary_words(text):
+    LOOKALIKE_GUARD.check([text], where="briefing")
+    NameGuard([("DHR-8", "Nell Smith"), ("DHR-9", "Ian Hill"), ("DHR-10", "Anne Smith")]).check(
+        [text], where="briefing"
+    )
+
+
+@pytest.mark.parametrize(("text", "case"), [("P1US", "DHR-5"), ("Mrs NeII", "DHR-6"), ("L. Angie", "DHR-7")])
+def test_a_rare_surname_written_with_look_alike_letters_is_caught(text, case):
+    assert LOOKALIKE_GUARD.found_in(text) == [case]
 
 
 def test_a_name_split_between_two_texts_is_not_joined():
@@ -100,6 +141,8 @@ def _variants(forename: str, middles: list[str], surname: str) -> list[str]:
         full.replace(" ", "\n"),
         f"Mrs {surname}",
         "\u00ad".join(full),  # a soft hyphen between every letter
+        f"{forename[0]}. {surname}",
+        f"{forename} {surname}".replace("l", "1").replace("i", "l").replace("o", "0"),
     ]
 
 
