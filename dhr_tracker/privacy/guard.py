@@ -184,11 +184,6 @@ class NameGuard:
         """Every word of every stored real name (the pseudonym rule)."""
         return frozenset(word for _, parts in self.parts for word in parts.tokens)
 
-    def pseudonym_problem(self, pseudonym: str) -> list[str]:
-        """References of the cases one of whose real names shares a word with the pseudonym."""
-        words = {word for word in folded_words(pseudonym) if len(word) > 1}  # an initial ("J") is no giveaway
-        return sorted({reference for reference, parts in self.parts if words & parts.tokens})
-
 
 _SKIPPED = (bool, int, float, dt.date, dt.datetime, dt.time, bytes, type(None))
 

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from dhr_tracker.privacy.normalise import folded_words
+from dhr_tracker.privacy.normalise import SKELETON, folded_words
 
 TITLES = ("mr", "mrs", "ms", "miss", "mx", "dr")
 MIDDLE_GAP = 2  # unknown capitalised words allowed between forename and surname
@@ -100,13 +100,18 @@ class CommonWords:
         return self._zipf.get(word, 0.0) >= math.log10(per_million) + 3
 
 
-def shared_name_words(pseudonym: str, names: Iterable[tuple[str, str]]) -> list[str]:
-    """The references (sorted) of the names that share a word with the pseudonym (single letters aside)."""
+def shared_name_words(pseudonym: str, names: Iterable[tuple[str, str]], *, per_million: float = 3) -> list[str]:
+    """The references (sorted) of the names that share a word with the pseudonym (single letters aside), a word
+    written with look-alike letters included unless it is a common English word (as the guard reads them)."""
     words = {word for word in folded_words(pseudonym) if len(word) > 1}
+    common = CommonWords.shipped()
+    lookalikes = {word.translate(SKELETON) for word in words if not common.is_common(word, per_million)}
     found = set()
     for reference, name in names:
         parts = parse_name(name) if name else None
-        if parts is not None and words & parts.tokens:
+        if parts is None:
+            continue
+        if words & parts.tokens or lookalikes & {token.translate(SKELETON) for token in parts.tokens}:
             found.add(reference)
     return sorted(found)
 
