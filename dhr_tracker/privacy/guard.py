@@ -19,7 +19,7 @@ from functools import cache, lru_cache
 from dhr_tracker.errors import UserError
 from dhr_tracker.privacy.channels import channel_label
 from dhr_tracker.privacy.names import MIDDLE_GAP, TITLES, CommonWords, NameParts, Pattern, name_patterns, parse_name
-from dhr_tracker.privacy.normalise import SKELETON, Words, folded_words, skeleton_words, words
+from dhr_tracker.privacy.normalise import Words, folded_words, skeleton, skeleton_words, words
 
 
 class RealNameFound(UserError):
@@ -51,7 +51,7 @@ class NameGuard:
     """The real names stored in the database, ready to be looked for.
 
     A word of the text is a word of a name when it is the same word, or when it reads the same with look-alike
-    letters made one (normalise.SKELETON: "SMlTH", "Ti11otson") and is not itself a common English word, so that
+    letters made one (normalise.skeleton: "SMlTH", "Ti11otson") and is not itself a common English word, so that
     "plus", "Neil" or "angle" are never taken for the rare surnames "Pius", "Nell" or "Angie"."""
 
     def __init__(self, names: Iterable[tuple[str, str]], *, per_million: float = 3, common: CommonWords | None = None):
@@ -65,11 +65,11 @@ class NameGuard:
                 continue
             self.parts.append((reference, parts))
             for pattern in name_patterns(parts, common=self._common, per_million=per_million):
-                entry = _Entry(reference, pattern, tuple(word.translate(SKELETON) for word in pattern.words))
+                entry = _Entry(reference, pattern, tuple(skeleton(word) for word in pattern.words))
                 self._by_first.setdefault(entry.skeleton[0], []).append(entry)
-        # Every word of a pattern must be in a text it is found in; its last word (a surname, or a forename after
-        # one) is a rarer one to look for first than an initial or a title.
-        self._anchors = frozenset(entry.skeleton[-1] for entries in self._by_first.values() for entry in entries)
+        # Every word of a pattern must be in a text it is found in, so a text holding none of the patterns' rarest
+        # words needs no closer look (most text): not an initial, a title or a number, which are everywhere.
+        self._anchors = frozenset(self._rarest(entry) for entries in self._by_first.values() for entry in entries)
         self._common_seen: dict[str, bool] = {}
 
     @property
@@ -85,6 +85,17 @@ class NameGuard:
             return []
         return sorted(self._matches(words(text)))
 
+    def _rarest(self, entry: _Entry) -> str:
+        """The look-alike reading of the pattern's least used word (a longer one where they tie)."""
+
+        def usage(pair: tuple[str, str]) -> tuple[float, int]:
+            word = pair[0]
+            if len(word) == 1 or word.isdigit():
+                return (float("inf"), 0)
+            return (self._common.frequency(word), -len(word))
+
+        return min(zip(entry.pattern.words, entry.skeleton), key=usage)[1]
+
     def _is_common(self, word: str) -> bool:
         seen = self._common_seen.get(word)
         if seen is None:
@@ -93,7 +104,7 @@ class NameGuard:
 
     def _matches(self, read: Words) -> set[str]:
         folded, capitalised = read.folded, read.capitalised
-        skeleton = tuple(word.translate(SKELETON) for word in folded)
+        looks = tuple(skeleton(word) for word in folded)
         count = len(folded)
 
         def same(at: int, words: tuple[str, ...], skeletons: tuple[str, ...], capitals: bool) -> bool:
@@ -104,12 +115,12 @@ class NameGuard:
                 text_word = folded[at + offset]
                 if capitals and not capitalised[at + offset]:
                     return False
-                if text_word != word and (skeleton[at + offset] != word_skeleton or self._is_common(text_word)):
+                if text_word != word and (looks[at + offset] != word_skeleton or self._is_common(text_word)):
                     return False
             return True
 
         found: set[str] = set()
-        for index, first in enumerate(skeleton):
+        for index, first in enumerate(looks):
             for entry in self._by_first.get(first, ()):
                 if entry.reference in found:
                     continue

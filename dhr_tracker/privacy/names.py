@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from dhr_tracker.privacy.normalise import SKELETON, folded_words
+from dhr_tracker.privacy.normalise import folded_words, skeleton
 
 TITLES = ("mr", "mrs", "ms", "miss", "mx", "dr")
 MIDDLE_GAP = 2  # unknown capitalised words allowed between forename and surname
@@ -93,11 +93,15 @@ class CommonWords:
                 zipf[word] = float(value)
         return cls(zipf)
 
+    def frequency(self, word: str) -> float:
+        """The (folded) word's Zipf frequency: log10 of its uses per billion words; 0 for a word not in the list."""
+        return self._zipf.get(word, 0.0)
+
     def is_common(self, word: str, per_million: float) -> bool:
         """Whether the (folded) word is used at least `per_million` times per million English words."""
         import math
 
-        return self._zipf.get(word, 0.0) >= math.log10(per_million) + 3
+        return self.frequency(word) >= math.log10(per_million) + 3
 
 
 def shared_name_words(pseudonym: str, names: Iterable[tuple[str, str]], *, per_million: float = 3) -> list[str]:
@@ -105,13 +109,13 @@ def shared_name_words(pseudonym: str, names: Iterable[tuple[str, str]], *, per_m
     written with look-alike letters included unless it is a common English word (as the guard reads them)."""
     words = {word for word in folded_words(pseudonym) if len(word) > 1}
     common = CommonWords.shipped()
-    lookalikes = {word.translate(SKELETON) for word in words if not common.is_common(word, per_million)}
+    lookalikes = {skeleton(word) for word in words if not common.is_common(word, per_million)}
     found = set()
     for reference, name in names:
         parts = parse_name(name) if name else None
         if parts is None:
             continue
-        if words & parts.tokens or lookalikes & {token.translate(SKELETON) for token in parts.tokens}:
+        if words & parts.tokens or lookalikes & {skeleton(token) for token in parts.tokens}:
             found.add(reference)
     return sorted(found)
 
