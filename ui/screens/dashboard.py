@@ -45,7 +45,7 @@ MEETINGS_SHOWN = 3
 SHORT_STAGE = {
     Stage.NOTIFICATION: "Notified",
     Stage.DECISION: "Decision",
-    Stage.COMMISSIONING: "Commiss.",
+    Stage.COMMISSIONING: "Comm.",
     Stage.INFORMATION_GATHERING: "Info.",
     Stage.DRAFTING: "Drafting",
     Stage.PARTNERSHIP_SIGNOFF: "Sign-off",
