@@ -10,6 +10,8 @@ import pwd
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import exc, select
 
 from dhr_tracker.casework.cases import create_case, find_case, update_case
@@ -251,3 +253,29 @@ def test_a_trail_imported_with_an_archive_verifies(tmp_path, monkeypatch, capsys
     exported = json.loads(archive.read_text())["tables"]["audit_entry"]
     assert json.loads(opening.changes_json)["segment_head"] == f"{len(exported)}:{exported[-1]['entry_hash']}"
     assert segment.action is AuditAction.BASELINE
+
+
+TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)  # any text UTF-8 can hold
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    entry_id=st.integers(min_value=1, max_value=2**40),
+    fields=st.tuples(TEXT, TEXT, TEXT, TEXT, TEXT),
+    case_id=st.none() | st.integers(min_value=-(2**40), max_value=2**40),
+    digest=st.none() | TEXT,
+)
+def test_an_entry_hash_is_the_documented_sha256_of_its_json_content(entry_id, fields, case_id, digest):
+    """docs/SECURITY.md: SHA-256 of the previous hash, a line feed and the JSON array of the entry's fields
+    (compact, non-ASCII as itself), the row digest last when there is one. Quotes, backslashes, control
+    characters, line separators and emoji in any field."""
+    from dhr_tracker.security.audit import GENESIS_HASH, entry_hash
+
+    os_user, action, entity, name, changes = fields
+    at = dt.datetime(2026, 11, 23, 9, 30, 0, 123456, tzinfo=dt.UTC)
+    listed = [entry_id, "2026-11-23T09:30:00.123456Z", os_user, action, entity, name, case_id, changes]
+    if digest is not None:
+        listed.append(digest)
+    content = json.dumps(listed, ensure_ascii=False, separators=(",", ":"))
+    expected = hashlib.sha256((GENESIS_HASH + "\n" + content).encode("utf-8")).hexdigest()
+    assert entry_hash(GENESIS_HASH, entry_id, at, os_user, action, entity, name, case_id, changes, digest) == expected
