@@ -48,21 +48,72 @@ def baseline_of(path, table):
 
 
 @pytest.mark.parametrize("table", ["agency", "csp_area"])
-def test_a_baseline_holds_the_tables_digest_and_keeps_each_rows_digest_beside_it(fresh, table):
+def test_a_baseline_holds_the_tables_blocks_and_keeps_each_rows_digest_beside_it(fresh, table):
     entry_id, content, kept = baseline_of(fresh, table)
     states = states_by_hand(fresh, table)
-    assert len(states) > 5  # the seeded reference data: real rows
-    # The hashed content: the count, one SHA-256 over every state followed by a line feed in key order, and the
-    # SHA-256 of the kept digests; no row digest in it.
+    assert 5 < len(states) <= 1024  # the seeded reference data: real rows, one block of them
+    # The hashed content: the count, the block (its first key, its rows, one SHA-256 over every state followed by
+    # a line feed in key order) and the SHA-256 of the kept digests; no row digest in it.
     stream = b"".join(state.encode("utf-8") + b"\n" for _, state in states)
     assert content == {
         "reason": "new database: the reference data it starts with",
         "row_count": len(states),
-        "states_sha256": hashlib.sha256(stream).hexdigest(),
+        "blocks": [[[states[0][0]], len(states), hashlib.sha256(stream).hexdigest()]],
         "digests_sha256": hashlib.sha256(kept.encode("utf-8")).hexdigest(),
     }
-    assert json.loads(kept) == {str(key): hashlib.sha256(state.encode("utf-8")).hexdigest() for key, state in states}
+    # The kept digests: each row's, the rows in key order.
+    assert list(json.loads(kept).items()) == [
+        (str(key), hashlib.sha256(state.encode("utf-8")).hexdigest()) for key, state in states
+    ]
     assert report_of(fresh).ok
+
+
+@pytest.fixture
+def small_blocks(tmp_path, monkeypatch):
+    """A new database whose baselines cut tables into blocks of 4 rows, so a table of reference data has several."""
+    monkeypatch.setattr("dhr_tracker.security.row_digest.BLOCK_ROWS", 4)
+    path = tmp_path / "blocks.dhrdb"
+    create_database(path, PASSPHRASE, PASSPHRASE).close()
+    monkeypatch.setenv("DHR_TRACKER_PASSPHRASE", PASSPHRASE)
+    return path
+
+
+def test_rows_are_checked_block_by_block_and_named_in_any_block(small_blocks):
+    from dhr_tracker.model import Agency
+
+    path = small_blocks
+    entry_id, content, _ = baseline_of(path, "agency")
+    ids = [key for key, _ in states_by_hand(path, "agency")]
+    # Blocks of 4 rows in key order, each named by its first key (hand-worked from the ids).
+    assert [block[:2] for block in content["blocks"]] == [
+        [[ids[i]], len(ids[i : i + 4])] for i in range(0, len(ids), 4)
+    ]
+    assert len(content["blocks"]) >= 6
+    # A write through the app to a row of the third block: that block is checked row by row, the rest by hash.
+    with open_database(path, PASSPHRASE) as database, database.transaction() as session:
+        session.get(Agency, ids[9]).notes = "changed through the app"
+    assert report_of(path).ok
+    # Behind the app's back: a row of another block changed, one of the written block's neighbours changed, a row
+    # of a fourth block deleted, a row put before the first key and one after the last.
+    shell(
+        path,
+        f"UPDATE agency SET notes = 'quietly' WHERE id IN ({ids[1]}, {ids[10]})",
+        f"DELETE FROM agency WHERE id = {ids[14]}",
+        f"CREATE TEMP TABLE copied AS SELECT * FROM agency WHERE id = {ids[0]}",
+        "UPDATE copied SET id = 0, name = 'Before the first'",
+        "INSERT INTO agency SELECT * FROM copied",
+        "UPDATE copied SET id = 9001, name = 'After the last'",
+        "INSERT INTO agency SELECT * FROM copied",
+        drop_guards=False,
+    )
+    found = {(problem.row, problem.kind) for problem in report_of(path).row_problems if problem.table == "agency"}
+    assert found == {
+        (str(ids[1]), "changed"),
+        (str(ids[10]), "changed"),
+        (str(ids[14]), "deleted"),
+        ("0", "added"),
+        ("9001", "added"),
+    }
 
 
 def test_a_direct_edit_of_a_row_at_its_baseline_is_named_with_that_entry(fresh, capsys):

@@ -18,6 +18,8 @@ A row's name in the trail (`entity_id`) is its primary key values in key order, 
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
 import hashlib
 import json
 import operator
@@ -26,7 +28,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, String, Table
+from sqlalchemy import Connection, Date, String, Table
 
 from dhr_tracker.errors import UserError
 from dhr_tracker.storage import row_state
@@ -174,73 +176,132 @@ def _hex_digests(states: list[str] | list[bytes]) -> list[str]:
 _HEXDIGEST = operator.methodcaller("hexdigest")
 
 
-def _key_order(table_name: str, dialect: str) -> str:
-    """The table's key columns in key order, text compared byte by byte on both engines (UTF-8 byte order)."""
-    parts = []
-    for column in table_named(table_name).primary_key.columns:
-        part = f"t.{_quoted(column.name)}"
-        parts.append(row_state.in_byte_order(dialect, part) if isinstance(column.type, String) else part)
-    return ", ".join(parts)
+BLOCK_ROWS = 1024  # rows per block of a baseline: a write through the app sends one block, not its table, row by row
 
 
-def _states_in_key_order(connection: Connection, table_name: str, *, with_names: bool):
-    """(row names or None, row states as UTF-8) of the whole table in key order, in chunks."""
+def _key_columns(table_name: str) -> list:
+    return list(table_named(table_name).primary_key.columns)
+
+
+def _compared_keys(table_name: str, dialect: str) -> list[str]:
+    """The key columns as compared and ordered: text byte by byte on both engines (UTF-8 byte order)."""
+    return [
+        row_state.in_byte_order(dialect, f"t.{_quoted(column.name)}")
+        if isinstance(column.type, String)
+        else f"t.{_quoted(column.name)}"
+        for column in _key_columns(table_name)
+    ]
+
+
+def _range_select(table_name: str, dialect: str, *, lower: bool, upper: bool, with_names: bool) -> str:
+    """SELECT [the key columns,] the state as UTF-8 of the rows whose key is at least the lower bound and below the
+    upper one (each a parameter, each optional), in key order."""
+    state, _ = state_sql(table_name, dialect)
+    compared = _compared_keys(table_name, dialect)
+    key = compared[0] if len(compared) == 1 else f"({', '.join(compared)})"
+    mark = row_state.placeholder(dialect)
+    bound = mark if len(compared) == 1 else f"({', '.join(mark for _ in compared)})"
+    where = ([f"{key} >= {bound}"] if lower else []) + ([f"{key} < {bound}"] if upper else [])
+    names = "".join(f"t.{_quoted(column.name)}, " for column in _key_columns(table_name)) if with_names else ""
+    return (
+        f"SELECT {names}{row_state.as_utf8(dialect, state)} FROM {_quoted(table_name)} AS t"
+        + (f" WHERE {' AND '.join(where)}" if where else "")
+        + f" ORDER BY {', '.join(compared)}"
+    )
+
+
+def _bound(table_name: str, dialect: str, key: Sequence[Any]) -> tuple:
+    """A block's first key (as the baseline wrote it) as query parameters: dates as dates on PostgreSQL."""
+    if dialect == "sqlite":
+        return tuple(key)
+    return tuple(
+        dt.date.fromisoformat(value) if isinstance(column.type, Date) and isinstance(value, str) else value
+        for column, value in zip(_key_columns(table_name), key)
+    )
+
+
+def _block_rows(connection: Connection, table_name: str, lower: Sequence[Any] | None, upper: Sequence[Any] | None):
+    """(row names, states as UTF-8) of the rows from key `lower` up to, not including, key `upper`, in key order."""
     dialect = _dialect(connection)
-    state, width = state_sql(table_name, dialect)
-    state = row_state.as_utf8(dialect, state)
-    keys = ", ".join(f"t.{_quoted(column.name)}" for column in table_named(table_name).primary_key.columns)
-    selected = f"{keys}, {state}" if with_names else state
-    cursor = row_state.streaming_cursor(connection.connection.driver_connection, dialect)
+    sql = _range_select(table_name, dialect, lower=lower is not None, upper=upper is not None, with_names=True)
+    params = (_bound(table_name, dialect, lower) if lower is not None else ()) + (
+        _bound(table_name, dialect, upper) if upper is not None else ()
+    )
+    rows = connection.exec_driver_sql(sql, params).all()
+    width = len(_key_columns(table_name))
+    names = [str(row[0]) for row in rows] if width == 1 else [entity_id(row[:width]) for row in rows]
+    return names, row_state.utf8_bytes([row[width] for row in rows])
+
+
+def _block_states(connection: Connection, table_name: str, lower: Sequence[Any] | None, upper: Sequence[Any] | None):
+    """The states as UTF-8 of the rows from key `lower` up to, not including, key `upper`, in key order."""
+    dialect = _dialect(connection)
+    sql = _range_select(table_name, dialect, lower=lower is not None, upper=upper is not None, with_names=False)
+    params = (_bound(table_name, dialect, lower) if lower is not None else ()) + (
+        _bound(table_name, dialect, upper) if upper is not None else ()
+    )
+    driver = connection.connection.driver_connection
+    assert driver is not None, "a connection without its driver's"
+    cursor = driver.cursor()
     try:
-        cursor.execute(f"SELECT {selected} FROM {_quoted(table_name)} AS t ORDER BY {_key_order(table_name, dialect)}")
-        while chunk := cursor.fetchmany(_CHUNK):
-            if with_names:
-                names = [str(row[0]) for row in chunk] if width == 1 else [entity_id(row[:width]) for row in chunk]
-                states = [row[width] for row in chunk]
-            else:
-                names, states = None, list(map(_FIRST, chunk))
-            yield names, row_state.utf8_bytes(states)
+        cursor.execute(sql, params)
+        return row_state.utf8_bytes(list(map(_FIRST, cursor.fetchall())))
     finally:
         cursor.close()
 
 
+def _stream_digest(states: list[bytes]) -> str:
+    """SHA-256 over each state followed by a line feed (never inside a state: JSON escapes control characters)."""
+    return hashlib.sha256(b"\n".join(states) + b"\n" if states else b"").hexdigest()
+
+
+@dataclass(frozen=True)
+class Block:
+    """A run of up to BLOCK_ROWS rows in key order, from its first row's key to the next block's first key."""
+
+    first: tuple  # the first row's key values as stored (dates as ISO text)
+    rows: int
+    sha256: str  # _stream_digest of its rows' states
+
+    def content(self) -> list:
+        return [list(self.first), self.rows, self.sha256]
+
+
 @dataclass(frozen=True)
 class TableState:
-    """What a baseline records of a table: its rows' count, one SHA-256 over their states, each row's digest."""
+    """What a baseline records of a table: its rows' count, its blocks, each row's digest (in key order)."""
 
     row_count: int
-    states_sha256: str
-    rows_json: str  # {"<row>":"<digest>",...}, compact, names sorted
+    blocks: tuple[Block, ...]
+    rows_json: str  # {"<row>":"<digest>",...}, compact, rows in key order
 
 
 def table_state(connection: Connection, table_name: str) -> TableState:
-    """Every row's digest and the digest over the table's states (docs/SECURITY.md, "Baselines"), in one read."""
-    stream = hashlib.sha256()
+    """Every row's digest and the table's blocks (docs/SECURITY.md, "Baselines"), in one read in key order."""
+    dialect = _dialect(connection)
+    width = len(_key_columns(table_name))
     digests: dict[str, str] = {}
-    for names, states in _states_in_key_order(connection, table_name, with_names=True):
-        stream.update(_LINE.join(states) + _LINE)
-        digests.update(zip(names or (), _hex_digests(states)))
-    return TableState(len(digests), stream.hexdigest(), rows_json(digests))
+    blocks: list[Block] = []
 
+    def add(rows: list) -> None:
+        states = row_state.utf8_bytes([row[width] for row in rows])
+        digests.update(zip([entity_id(row[:width]) for row in rows], _hex_digests(states)))
+        blocks.append(Block(tuple(stored_key(value) for value in rows[0][:width]), len(rows), _stream_digest(states)))
 
-def rows_json(digests: dict[str, str]) -> str:
-    return json.dumps(digests, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def states_digest(connection: Connection, table_name: str) -> tuple[int, str] | None:
-    """(rows, SHA-256 over each row's state followed by a line feed, rows in key order): what a baseline's
-    `states_sha256` recorded. One pass through the table with a single running hash, so no Python work per
-    row beyond the fetch: the fast way through `audit verify`. None for a role that reads only digests."""
-    if _digest_view(connection, table_name) is not None:
-        return None
-    stream, count = hashlib.sha256(), 0
-    for _, states in _states_in_key_order(connection, table_name, with_names=False):
-        stream.update(_LINE.join(states) + _LINE)
-        count += len(states)
-    return count, stream.hexdigest()
-
-
-_LINE = b"\n"  # never inside a state: JSON text escapes every control character
+    cursor = row_state.streaming_cursor(connection.connection.driver_connection, dialect)
+    try:
+        cursor.execute(_range_select(table_name, dialect, lower=False, upper=False, with_names=True))
+        pending: list = []
+        while chunk := cursor.fetchmany(BLOCK_ROWS):
+            pending.extend(chunk)
+            while len(pending) >= BLOCK_ROWS:
+                add(pending[:BLOCK_ROWS])
+                pending = pending[BLOCK_ROWS:]
+        if pending:
+            add(pending)
+    finally:
+        cursor.close()
+    return TableState(len(digests), tuple(blocks), json.dumps(digests, ensure_ascii=False, separators=(",", ":")))
 
 
 def table_digests(connection: Connection, table_name: str) -> dict[str, str]:
@@ -253,19 +314,20 @@ def table_digests(connection: Connection, table_name: str) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Baseline:
-    """A table's latest baseline entry as the trail holds it.
+    """A table's baseline entry as the trail holds it.
 
     Written before schema 0007 (`compact` False), its content is `{"reason":…,"rows":{"<row>":"<digest>",…}}`
-    and `text` is that content. From 0007 on, the content holds `row_count`, `states_sha256` and
-    `digests_sha256`, and the per-row digests are kept beside the entry (`baseline_rows`), fetched only when
-    they are needed and trusted only when their SHA-256 is the one the hashed content recorded."""
+    and `text` is that content. From 0007 on, the content holds `row_count`, `blocks` ([first key, rows,
+    SHA-256 over their states] per run of BLOCK_ROWS rows in key order) and `digests_sha256`, and the per-row
+    digests are kept beside the entry (`baseline_rows`), fetched only when they are needed and trusted only
+    when their SHA-256 is the one the hashed content recorded."""
 
     table: str
     entry_id: int
     compact: bool
     text: str  # the entry's content
     row_count: int = 0
-    states_sha256: str = ""
+    blocks: tuple[Block, ...] = ()
     digests_sha256: str = ""
 
 
@@ -292,20 +354,16 @@ class RecordedStates:
         self.compact_baselines: list[Baseline] = []  # every one in the trail, superseded or not
         self._since: dict[str, dict[str, str | None]] = {}  # table -> row -> digest, from the entries after it
         self._kept_rows = kept_rows
+        self._checked: dict[int, bytes] = {}  # entry id -> kept digests already checked against it
 
     def baseline(self, table: str, entry_id: int, changes_json: str) -> None:
         if _ROWS_KEY in changes_json:  # the per-row digests are in the content (before schema 0007)
             found = Baseline(table, entry_id, False, changes_json)
         else:
             content = json.loads(changes_json)
+            blocks = tuple(Block(tuple(first), int(rows), str(sha)) for first, rows, sha in content["blocks"])
             found = Baseline(
-                table,
-                entry_id,
-                True,
-                changes_json,
-                int(content["row_count"]),
-                str(content["states_sha256"]),
-                str(content["digests_sha256"]),
+                table, entry_id, True, changes_json, int(content["row_count"]), blocks, str(content["digests_sha256"])
             )
         self._baselines[table] = found
         self._since.pop(table, None)
@@ -333,14 +391,31 @@ class RecordedStates:
         if not baseline.compact:
             start = baseline.text.index(_ROWS_KEY) + len(_ROWS_KEY) - 1
             return baseline.text[start:-1]
+        checked = self._checked.get(baseline.entry_id)
+        if checked is not None:
+            return checked.decode("utf-8")
         kept = self._kept_rows(baseline.entry_id) if self._kept_rows is not None else None
         if not isinstance(kept, str) or hashlib.sha256(kept.encode("utf-8")).hexdigest() != baseline.digests_sha256:
             raise BaselineAltered(table, baseline.entry_id)
         return kept
 
+    def checked_kept(self, entry_id: int, digest: str, kept: bytes) -> None:
+        """Kept digests already read and hashed (altered_baselines): held, if they are right and the table's latest
+        baseline's and entries follow it (its rows will be compared), so they need not be read twice."""
+        for table, baseline in self._baselines.items():
+            if baseline.entry_id == entry_id and digest == baseline.digests_sha256 and table in self._since:
+                self._checked[entry_id] = kept
+
     def unchanged_baseline(self, table: str) -> Baseline | None:
         """The table's latest baseline when no entry for the table follows it, else None."""
         return self._baselines.get(table) if table not in self._since else None
+
+    def latest_baseline(self, table: str) -> Baseline | None:
+        return self._baselines.get(table)
+
+    def since_baseline(self, table: str) -> dict[str, str | None]:
+        """row -> digest (None: deleted) from the entries after the table's latest baseline (or all of them)."""
+        return self._since.get(table, {})
 
 
 def altered_baselines(connection: Connection, recorded: RecordedStates) -> list[Baseline]:
@@ -355,7 +430,8 @@ def altered_baselines(connection: Connection, recorded: RecordedStates) -> list[
         cursor.execute(f"SELECT id, {kept} FROM audit_entry WHERE action = 'baseline' AND baseline_rows IS NOT NULL")
         while chunk := cursor.fetchmany(16):
             for entry_id, kept_bytes in zip(map(_FIRST, chunk), row_state.utf8_bytes([row[1] for row in chunk])):
-                found[entry_id] = hashlib.sha256(kept_bytes).hexdigest()
+                found[entry_id] = digest = hashlib.sha256(kept_bytes).hexdigest()
+                recorded.checked_kept(entry_id, digest, kept_bytes)
     finally:
         cursor.close()
     return [
@@ -364,22 +440,97 @@ def altered_baselines(connection: Connection, recorded: RecordedStates) -> list[
 
 
 def matches_baseline(connection: Connection, table_name: str, baseline: Baseline, recorded: RecordedStates) -> bool:
-    """Whether the table's rows are exactly the ones its baseline recorded (False: compare row by row).
+    """Whether the table's rows are exactly the ones its baseline recorded, compared as lists (False: compare row
+    by row): for a baseline written before schema 0007, or a role that reads only digests.
 
-    The fast way through `audit verify` at scale, without a Python object per recorded row. A compact baseline
-    is checked by its one digest over the table's states in key order. Otherwise (an older baseline, or a
-    role that reads only digests) the baseline's digests are taken from its text in the order it holds them
-    (rows sorted by name: `json.dumps` with sort_keys), and the current ones are computed in that same order.
-    Equal lists mean equal rows whatever the order: every row's state includes its key columns, so a current
-    row whose digest the baseline holds is, barring a SHA-256 collision, that very row in the recorded state,
-    and equal lengths leave none over on either side. An order that differs only sends the table to the
-    row-by-row comparison."""
-    if baseline.compact:
-        current = states_digest(connection, table_name)
-        if current is not None:
-            return current == (baseline.row_count, baseline.states_sha256)
+    The baseline's digests are taken from its rows text in the order it holds them, and the current ones are
+    computed in that same order (names sorted before 0007, key order since). Equal lists mean equal rows
+    whatever the order: every row's state includes its key columns, so a current row whose digest the baseline
+    holds is, barring a SHA-256 collision, that very row in the recorded state, and equal lengths leave none
+    over on either side. An order that differs only sends the table to the row-by-row comparison."""
     digests = _baseline_digests(recorded.baseline_rows(table_name))
-    return digests is not None and _digests_in_name_order(connection, table_name) == digests
+    return digests is not None and _current_digests(connection, table_name, by_name=not baseline.compact) == digests
+
+
+def block_differences(
+    connection: Connection, table_name: str, baseline: Baseline, recorded: RecordedStates
+) -> tuple[list[tuple[str, str]], bool]:
+    """(row, 'added' | 'changed' | 'deleted') for each row that differs from what a compact baseline and the
+    entries after it recorded, and whether some block differed with no single row to name.
+
+    Each block's rows are read by their key range with one running hash; only a block that holds a row an
+    entry after the baseline names, or whose hash differs, is compared row by row (its kept digests and those
+    entries), so a write through the app costs one block, not the table."""
+    since = recorded.since_baseline(table_name)
+    firsts = [block.first for block in baseline.blocks]
+    touched: set[int] = set()
+    for name in since:
+        key = _key_of_name(table_name, name)
+        if key is None:  # not a key of this table: every block row by row (the rows are named there)
+            touched = set(range(len(firsts)))
+            break
+        touched.add(max(bisect.bisect_right(firsts, key) - 1, 0))
+    found: list[tuple[str, str]] = []
+    unnamed = False
+    kept_text: str | None = None
+    for index, block in enumerate(baseline.blocks):
+        lower = block.first if index else None
+        upper = firsts[index + 1] if index + 1 < len(firsts) else None
+        if index not in touched:
+            states = _block_states(connection, table_name, lower, upper)
+            if len(states) == block.rows and _stream_digest(states) == block.sha256:
+                continue
+        if kept_text is None:
+            kept_text = recorded.baseline_rows(table_name)  # checked against the entry (BaselineAltered if not)
+        expected: dict[str, str | None] = dict(_kept_block(kept_text, baseline, index))
+        expected.update(
+            (name, digest) for name, digest in since.items() if _in_range(_key_of_name(table_name, name), lower, upper)
+        )
+        names, states = _block_rows(connection, table_name, lower, upper)
+        current = dict(zip(names, _hex_digests(states)))
+        differing = [
+            (name, "added" if expected.get(name) is None else "changed")
+            for name, digest in current.items()
+            if expected.get(name) != digest
+        ]
+        differing += [
+            (name, "deleted") for name, digest in expected.items() if digest is not None and name not in current
+        ]
+        if not differing and index not in touched:
+            unnamed = True
+        found.extend(differing)
+    return found, unnamed
+
+
+def _kept_block(kept_text: str, baseline: Baseline, index: int) -> dict[str, str]:
+    """The kept digests of one block's rows: a slice of the kept text, which lists the rows in key order."""
+
+    def start_of(block: Block) -> int:
+        name = entity_id(block.first)
+        at = kept_text.find(json.dumps(name, ensure_ascii=False) + ':"')
+        if at < 0:
+            raise BaselineAltered(baseline.table, baseline.entry_id)
+        return at
+
+    start = start_of(baseline.blocks[index]) if index else 1
+    end = start_of(baseline.blocks[index + 1]) if index + 1 < len(baseline.blocks) else len(kept_text) - 1
+    return json.loads("{" + kept_text[start:end].rstrip(",") + "}")
+
+
+def _key_of_name(table_name: str, name: str) -> tuple | None:
+    """A row's key values from its name in the trail, as stored (whole numbers as int, the rest as text)."""
+    columns = _key_columns(table_name)
+    parts = name.split(",") if len(columns) > 1 else [name]
+    if len(parts) != len(columns):
+        return None
+    try:
+        return tuple(int(part) if column.type.python_type is int else part for part, column in zip(parts, columns))
+    except ValueError:
+        return None
+
+
+def _in_range(key: tuple | None, lower: tuple | None, upper: tuple | None) -> bool:
+    return key is not None and (lower is None or key >= lower) and (upper is None or key < upper)
 
 
 _ROWS_KEY = '"rows":{'
@@ -396,19 +547,22 @@ def _baseline_digests(rows_text: str) -> list[str] | None:
     return [piece[:64] for piece in pieces[1:]]
 
 
-def _digests_in_name_order(connection: Connection, table_name: str) -> list[str]:
-    """The digest of every row of the table, ordered by the row's name (`entity_id`) in code-point order."""
+def _current_digests(connection: Connection, table_name: str, *, by_name: bool) -> list[str]:
+    """The digest of every row of the table, ordered by the row's name (`entity_id`) in code-point order, or by
+    its key."""
     dialect = _dialect(connection)
     table = table_named(table_name)
-    name = " || ',' || ".join(f"CAST(t.{_quoted(column.name)} AS TEXT)" for column in table.primary_key.columns)
-    name = row_state.in_byte_order(dialect, name)
+    if by_name:
+        name = " || ',' || ".join(f"CAST(t.{_quoted(column.name)} AS TEXT)" for column in table.primary_key.columns)
+        order = row_state.in_byte_order(dialect, name)
+    else:
+        order = ", ".join(_compared_keys(table_name, dialect))
     view = _digest_view(connection, table_name)
     if view is not None:
-        sql = f"SELECT t.row_digest FROM {_quoted(view)} AS t ORDER BY {name}"
+        sql = f"SELECT t.row_digest FROM {_quoted(view)} AS t ORDER BY {order}"
     else:
         state, _ = state_sql(table_name, dialect)
-        state = row_state.as_utf8(dialect, state)
-        sql = f"SELECT {state} FROM {_quoted(table_name)} AS t ORDER BY {name}"
+        sql = f"SELECT {row_state.as_utf8(dialect, state)} FROM {_quoted(table_name)} AS t ORDER BY {order}"
     digests: list[str] = []
     cursor = row_state.streaming_cursor(connection.connection.driver_connection, dialect)
     try:

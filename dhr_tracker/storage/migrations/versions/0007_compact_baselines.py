@@ -1,7 +1,8 @@
 """Baseline entries keep their per-row digests beside the hashed content, not inside it.
 
-A baseline written from this schema on holds, in its hashed content, the number of rows, one SHA-256 over
-the table's row states in key order and one SHA-256 over its per-row digests; the per-row digests
+A baseline written from this schema on holds, in its hashed content, the number of rows, the table's blocks
+of rows in key order (first key, count, one SHA-256 over their states) and one SHA-256 over its per-row
+digests; the per-row digests
 themselves go in the new `baseline_rows` column, read only to name rows that differ (docs/SECURITY.md,
 "Baselines"). An imported trail's segment keeps them the same way. Walking the trail then no longer reads and re-hashes a digest per row of the database.
 
