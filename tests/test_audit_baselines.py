@@ -249,3 +249,16 @@ def test_a_database_upgraded_with_older_baselines_still_names_a_changed_row(tmp_
     assert [(problem.table, problem.row, problem.kind, problem.entry_id) for problem in problems] == [
         ("agency", str(target), "changed", entry_id)
     ]
+
+
+def test_a_baseline_rewritten_into_content_no_version_wrote_is_a_broken_entry_not_a_crash(fresh, capsys):
+    """A careful insider recomputes every hash after a baseline whose blocks they removed."""
+    from tests.test_audit_tampering import rechain_from
+
+    entry_id, content, _ = baseline_of(fresh, "agency")
+    del content["blocks"]
+    rechain_from(fresh, entry_id, edit_changes=lambda _: json.dumps(content, sort_keys=True, separators=(",", ":")))
+    report = report_of(fresh)
+    assert report.broken_at == entry_id and "cannot be read" in report.problem
+    assert main(["audit", "verify", "--db", str(fresh)]) == 1
+    assert f"BROKEN at entry {entry_id}" in capsys.readouterr().out

@@ -216,7 +216,7 @@ def test_a_dropped_or_defused_guard_trigger_is_caught(demo, capsys, replacement)
     assert "audit_entry_no_delete" in capsys.readouterr().out
 
 
-def rechain_from(path, first_id, *, edit):
+def rechain_from(path, first_id, *, edit=lambda user: user, edit_changes=lambda changes: changes):
     """A careful insider: change an entry, then recompute every hash after it and the head, so the links hold."""
     rows = shell(
         path,
@@ -225,21 +225,21 @@ def rechain_from(path, first_id, *, edit):
     )[0]
     from dhr_tracker.security.audit import _parse_stored_time
 
-    statements, previous = [], None
+    statements, previous = [], "0" * 64  # the first entry follows the genesis hash
     for row in rows:
         entry_id, at, user, action, entity, name, case_id, changes, prev_hash, stored, digest = row
         if entry_id < first_id:
             previous = stored
             continue
         if entry_id == first_id:
-            user = edit(user)
+            user, changes = edit(user), edit_changes(changes)
         new = entry_hash(
             previous, entry_id, _parse_stored_time(at), user, action, entity, name, case_id, changes, digest
         )
-        user_sql = user.replace("'", "''")
+        user_sql, changes_sql = user.replace("'", "''"), changes.replace("'", "''")
         statements.append(
-            f"UPDATE audit_entry SET os_user = '{user_sql}', previous_hash = '{previous}', "
-            f"entry_hash = '{new}' WHERE id = {entry_id}"
+            f"UPDATE audit_entry SET os_user = '{user_sql}', changes_json = '{changes_sql}', "
+            f"previous_hash = '{previous}', entry_hash = '{new}' WHERE id = {entry_id}"
         )
         previous = new
     statements.append(f"UPDATE app_meta SET value = '{rows[-1][0]} {previous}' WHERE key = 'audit_chain_head'")
