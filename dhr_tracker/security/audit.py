@@ -578,7 +578,7 @@ class RowProblem:
             return (
                 f"the row digests kept with the {self.table} baseline (entry {self.entry_id}) are not the ones that "
                 "entry recorded: they were changed outside DHR Tracker (the table is still checked against the "
-                "entry's digest of all its rows, but a row that differs can no longer be named)"
+                "digests of its blocks of rows in that entry, but a row that differs can no longer be named)"
             )
         if self.kind == "unnamed":
             return (
