@@ -108,11 +108,12 @@ class AuditRedactor:
         self._connection = session.connection()
         self._names = stored_names(self._connection)
         self._key: bytes | None = None
+        self._stored_guard: NameGuard | None = None
 
     def __call__(self, obj: Any, table: str, changes: dict[str, Any]) -> dict[str, Any]:
         from sqlalchemy.orm.attributes import get_history
 
-        names = list(self._names)
+        extra: list[tuple[str, str]] = []
         real_values: dict[str, list[Any]] = {}
         for column in REAL_NAME_COLUMNS.get(table, ()):
             if column not in changes:
@@ -125,7 +126,13 @@ class AuditRedactor:
                 ]
             else:
                 real_values[column] = [obj.__dict__.get(column)]
-            names += [("", value) for value in real_values[column] if value]  # an old name, just changed
+            extra += [("", value) for value in real_values[column] if value]  # an old name, just changed
         if self._key is None:
             self._key = audit_key(self._connection)
-        return redact_values(self._key, _guard(tuple(names)), table, changes, real_values)
+        if extra:
+            guard = _guard(self._names + tuple(extra))
+        else:  # the same for every object of the flush: made (or found) once, not per object
+            if self._stored_guard is None:
+                self._stored_guard = _guard(self._names)
+            guard = self._stored_guard
+        return redact_values(self._key, guard, table, changes, real_values)

@@ -47,6 +47,37 @@ class _Entry:
     skeleton: tuple[str, ...]  # the pattern's words in the look-alike reading
 
 
+@lru_cache(maxsize=16384)
+def _prepared(
+    reference: str, name: str, per_million: float, common: CommonWords
+) -> tuple[NameParts, tuple[_Entry, ...], frozenset[str]] | None:
+    """One stored name read once: its parts, its patterns, and each pattern's rarest word. A guard is made afresh
+    whenever the stored names change (every case added), from these, so making one is not a reading of every
+    name again (a sheet of 2,000 cases would otherwise read names two million times)."""
+    parts = parse_name(name)
+    if parts is None:
+        return None
+    entries = tuple(
+        _Entry(reference, pattern, tuple(skeleton(word) for word in pattern.words))
+        for pattern in name_patterns(parts, common=common, per_million=per_million)
+    )
+    return parts, entries, frozenset(_rarest(entry, common) for entry in entries)
+
+
+def _rarest(entry: _Entry, common: CommonWords) -> str:
+    """The look-alike reading of the pattern's least used word (a longer one where they tie). Every word of a
+    pattern must be in a text it is found in, so a text holding none of the patterns' rarest words needs no
+    closer look (most text): not an initial, a title or a number, which are everywhere."""
+
+    def usage(pair: tuple[str, str]) -> tuple[float, int]:
+        word = pair[0]
+        if len(word) == 1 or word.isdigit():
+            return (float("inf"), 0)
+        return (common.frequency(word), -len(word))
+
+    return min(zip(entry.pattern.words, entry.skeleton), key=usage)[1]
+
+
 class NameGuard:
     """The real names stored in the database, ready to be looked for.
 
@@ -59,17 +90,17 @@ class NameGuard:
         self._per_million = per_million
         self._by_first: dict[str, list[_Entry]] = {}  # by the look-alike reading of the pattern's first word
         self.parts: list[tuple[str, NameParts]] = []
+        anchors: set[str] = set()
         for reference, name in names:
-            parts = parse_name(name) if name else None
-            if parts is None:
+            prepared = _prepared(reference, name, per_million, self._common) if name else None
+            if prepared is None:
                 continue
+            parts, entries, rarest = prepared
             self.parts.append((reference, parts))
-            for pattern in name_patterns(parts, common=self._common, per_million=per_million):
-                entry = _Entry(reference, pattern, tuple(skeleton(word) for word in pattern.words))
+            for entry in entries:
                 self._by_first.setdefault(entry.skeleton[0], []).append(entry)
-        # Every word of a pattern must be in a text it is found in, so a text holding none of the patterns' rarest
-        # words needs no closer look (most text): not an initial, a title or a number, which are everywhere.
-        self._anchors = frozenset(self._rarest(entry) for entries in self._by_first.values() for entry in entries)
+            anchors.update(rarest)
+        self._anchors = frozenset(anchors)
         self._common_seen: dict[str, bool] = {}
 
     @property
@@ -84,17 +115,6 @@ class NameGuard:
         if self._anchors.isdisjoint(skeleton_words(text)):  # most text: not one word a name could end with
             return []
         return sorted(self._matches(words(text)))
-
-    def _rarest(self, entry: _Entry) -> str:
-        """The look-alike reading of the pattern's least used word (a longer one where they tie)."""
-
-        def usage(pair: tuple[str, str]) -> tuple[float, int]:
-            word = pair[0]
-            if len(word) == 1 or word.isdigit():
-                return (float("inf"), 0)
-            return (self._common.frequency(word), -len(word))
-
-        return min(zip(entry.pattern.words, entry.skeleton), key=usage)[1]
 
     def _is_common(self, word: str) -> bool:
         seen = self._common_seen.get(word)
