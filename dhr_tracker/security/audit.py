@@ -27,7 +27,7 @@ import hashlib
 import json
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -42,6 +42,7 @@ from dhr_tracker.model.base import utc_now
 from dhr_tracker.privacy.audit_names import AuditRedactor
 from dhr_tracker.security import row_digest
 from dhr_tracker.security.audit_guard import check_guard_triggers
+from dhr_tracker.storage import row_state
 from dhr_tracker.storage.writer_lock import current_user
 from dhr_tracker.vocabulary import AuditAction
 
@@ -619,6 +620,18 @@ _CHAIN_SQL = (
 )
 
 
+def _trail_rows(connection: Connection) -> Generator[tuple, None, None]:
+    """The trail's entries in order, through the driver's own cursor in chunks: SQLAlchemy's handling of each row
+    cost more than hashing it."""
+    cursor = row_state.streaming_cursor(connection.connection.driver_connection, connection.dialect.name)
+    try:
+        cursor.execute(_CHAIN_SQL.format(table="audit_entry", where=""))
+        while chunk := cursor.fetchmany(5_000):
+            yield from chunk
+    finally:
+        cursor.close()
+
+
 def walk_segment(
     rows: Any, kept_rows: Callable[[int], str | None] | None = None
 ) -> tuple[int, int | None, str, str, row_digest.RecordedStates]:
@@ -683,8 +696,11 @@ def verify_chain(session: Session, *, checkpoint: Checkpoint | None = None, chec
     digest in the latest entry for it.
     """
     connection = session.connection()
-    rows = connection.exec_driver_sql(_CHAIN_SQL.format(table="audit_entry", where=""))
-    count, broken_at, problem, head_hash, expected = walk_segment(rows, partial(_kept_baseline_rows, connection))
+    rows = _trail_rows(connection)
+    try:
+        count, broken_at, problem, head_hash, expected = walk_segment(rows, partial(_kept_baseline_rows, connection))
+    finally:
+        rows.close()  # a walk that stops at a broken entry leaves the cursor open otherwise
     triggers = tuple(check_guard_triggers(connection))
     if broken_at is not None:
         return ChainReport(count, broken_at, problem, trigger_problems=triggers)
