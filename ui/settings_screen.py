@@ -160,6 +160,9 @@ class SettingField(QWidget):
         self.message.clear()
 
 
+SHOWN_PROBLEMS = 5  # findings of a broken audit trail shown on the screen; the command line lists every one
+
+
 class SettingsScreen(Screen):
     key = "settings"
     title = "Settings"
@@ -252,10 +255,19 @@ class SettingsScreen(Screen):
         self.passphrase_button.setObjectName("change_passphrase")
         self.passphrase_button.setAccessibleName("Change the database passphrase")
         self.passphrase_button.clicked.connect(self.change_passphrase)
+        self.audit_button = QPushButton("Check the audit &trail", database_box)
+        self.audit_button.setObjectName("check_audit_trail")
+        self.audit_button.setAccessibleName("Check the audit trail and every record against it")
+        self.audit_button.setToolTip(
+            "Checks every entry of the audit trail and every record against it, as `dhr-tracker audit verify` does, "
+            "and gives the trail's checkpoint"
+        )
+        self.audit_button.clicked.connect(self.check_audit_trail)
         self.database_message = InlineMessage(database_box, name="database_message")
         database_buttons = QHBoxLayout()
         database_buttons.addWidget(self.backup_button)
         database_buttons.addWidget(self.passphrase_button)
+        database_buttons.addWidget(self.audit_button)
         database_buttons.addStretch(1)
         database_layout.addWidget(self.database_hint)
         database_layout.addLayout(database_buttons)
@@ -412,6 +424,40 @@ class SettingsScreen(Screen):
             on_error=lambda error: self.database_message.show_error(message_for(error)),
             progress="Backing up…",
             uses_database=False,
+        )
+
+    def check_audit_trail(self) -> None:
+        """What `dhr-tracker audit verify` says, for a coordinator who never opens a command line."""
+        from dhr_tracker.security.audit import verify_chain
+
+        self.database_message.clear()
+
+        def check(session) -> tuple[bool, int, str, list[str]]:
+            report = verify_chain(session)
+            return report.ok, report.entries, str(report.checkpoint or ""), report.problems()
+
+        def done(result: tuple[bool, int, str, list[str]]) -> None:
+            ok, entries, checkpoint, problems = result
+            if ok:
+                self.database_message.show_info(
+                    f"The audit trail is intact: {entries:,} entries, and every record matches it. Its checkpoint is "
+                    f"{checkpoint}. Every briefing, letter and backup carries the checkpoint of its day, and the "
+                    "command dhr-tracker audit verify --checkpoint proves the trail still holds it."
+                )
+                return
+            shown = "; ".join(problems[:SHOWN_PROBLEMS])
+            more = f" (and {len(problems) - SHOWN_PROBLEMS} more: the command dhr-tracker audit verify lists them all)"
+            self.database_message.show_error(
+                f"The audit trail is BROKEN: {shown}{more if len(problems) > SHOWN_PROBLEMS else ''}. Someone changed "
+                "the database outside DHR Tracker: keep this file for investigation and tell your information "
+                "governance lead."
+            )
+
+        self.context.tasks.run(
+            check,
+            on_done=done,
+            on_error=lambda error: self.database_message.show_error(message_for(error)),
+            progress="Checking the audit trail…",
         )
 
     def change_passphrase(self) -> None:

@@ -181,3 +181,33 @@ def test_change_passphrase_through_the_dialog(qtbot, window, ui_context, prompte
     ui_context.read(lambda session: None)  # the open database goes on working under the new key
     window.lock()
     open_database(database_path, "lantern meadow copper violin harbour", read_only=True).close()
+
+
+def test_the_audit_trail_is_checked_from_the_screen_and_a_change_behind_its_back_is_named(
+    qtbot, window, ui_context, database_path
+):
+    import sqlcipher3
+
+    from dhr_tracker.security.audit import current_checkpoint
+    from tests.ui.conftest import PASSPHRASE
+
+    screen = window.show_screen("settings")
+    qtbot.mouseClick(screen.audit_button, Qt.MouseButton.LeftButton)
+    wait_for_tasks(qtbot, ui_context)
+    checkpoint = ui_context.read(lambda session: str(current_checkpoint(session)))
+    message = screen.database_message.text()
+    assert screen.database_message.kind == "info" and "intact" in message and checkpoint in message
+
+    # An agency's notes edited with the key, outside the app: the screen names the row.
+    connection = sqlcipher3.connect(str(database_path))
+    try:
+        connection.execute(f"PRAGMA key = '{PASSPHRASE}'")
+        connection.execute("UPDATE agency SET notes = 'quietly' WHERE id = 2")
+        connection.commit()
+    finally:
+        connection.close()
+    qtbot.mouseClick(screen.audit_button, Qt.MouseButton.LeftButton)
+    wait_for_tasks(qtbot, ui_context)
+    message = screen.database_message.text()
+    assert screen.database_message.kind == "error"
+    assert "BROKEN" in message and "agency row 2 was changed outside DHR Tracker" in message
