@@ -41,13 +41,14 @@ if TYPE_CHECKING:
     from ui.context import AppContext
 
 MEETINGS_SHOWN = 3
-# Column labels of the stage chart, short enough for nine columns in a third of a 1280-pixel window.
+# Column labels of the stage chart, short enough for nine columns in a third of a 1280-pixel window (seen in the
+# screenshots: longer ones run together).
 SHORT_STAGE = {
-    Stage.NOTIFICATION: "Notified",
-    Stage.DECISION: "Decision",
+    Stage.NOTIFICATION: "Notif.",
+    Stage.DECISION: "Decis.",
     Stage.COMMISSIONING: "Comm.",
     Stage.INFORMATION_GATHERING: "Info.",
-    Stage.DRAFTING: "Drafting",
+    Stage.DRAFTING: "Draft",
     Stage.PARTNERSHIP_SIGNOFF: "Sign-off",
     Stage.HOME_OFFICE_QA: "HO QA",
     Stage.PUBLICATION: "Publ.",
