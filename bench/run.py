@@ -553,10 +553,12 @@ def overview_measures(bench: Bench, national: Path, connection) -> None:  # noqa
     from sqlalchemy import select
 
     import ui.main_window  # noqa: F401 - the app has every screen imported before its first load
+    from dhr_tracker.actionplan.progress import add_progress_update
     from dhr_tracker.lifecycle import services
-    from dhr_tracker.model import Case
+    from dhr_tracker.model import Case, Recommendation
+    from dhr_tracker.security.audit import verify_chain
     from dhr_tracker.storage.database import open_database
-    from dhr_tracker.vocabulary import MilestoneKind, Stage
+    from dhr_tracker.vocabulary import MilestoneKind, RecommendationStatus, Stage
     from ui.app import freeze_start_up_objects
     from ui.models.loaders import load_case_rows
     from ui.screens.dashboard import load_dashboard
@@ -645,6 +647,45 @@ def overview_measures(bench: Bench, national: Path, connection) -> None:  # noqa
             target=TARGETS["case_rows_after_write"],
             memory=False,
             note="record_milestone (committed, untimed), then load_case_rows: one case recomputed",
+        )
+        with database.session() as session:
+            active = list(
+                session.scalars(
+                    select(Recommendation.id)
+                    .where(Recommendation.status == RecommendationStatus.IN_PROGRESS)
+                    .order_by(Recommendation.id)
+                    .limit(50)
+                )
+            )
+        recommendations = iter(active * 4)
+
+        def write_update() -> None:
+            with database.transaction() as session:
+                add_progress_update(
+                    session,
+                    session.get(Recommendation, next(recommendations)),
+                    received_on=today,
+                    text="Training delivered to the second cohort.",
+                    contact_name="Lead contact",
+                    today=today,
+                )
+
+        def verify() -> object:
+            with database.session() as session:
+                report = verify_chain(session)
+            if not report.ok:
+                raise RuntimeError("; ".join(report.problems()[:3]))
+            return report
+
+        bench.measure(
+            "audit_verify_after_write",
+            "Audit verify after writes through the app (panel meetings, then a progress update each run)",
+            verify,
+            prepare=write_update,
+            target=TARGETS["audit_verify"],
+            memory=False,
+            note="add_progress_update (committed, untimed: it may settle request items), then verify_chain: "
+            "the blocks those writes touched row by row, the rest by their hash",
         )
         while unlocked:
             unlocked.pop().close()
