@@ -242,3 +242,41 @@ def test_a_json_archive_imports_into_an_empty_team_database(tmp_path, empty_team
             session, reference="DHR-2026-50", pseudonym="New", notified_on=dt.date(2026, 3, 2), csp_area="Dover"
         )
         assert case.id == 5
+
+
+def test_a_team_database_is_verified_block_by_block_with_text_and_date_keys(
+    tmp_path, empty_team_database_url, passphrases, monkeypatch
+):
+    """Blocks of one row, so every block's key range is a bound of its own on the server: whole numbers, dates
+    (closure days) and text (settings, compared byte by byte whatever the server's collation)."""
+    from dhr_tracker.closure_days import add_closure_day
+    from dhr_tracker.exchange.move import fill_from, read_whole
+    from dhr_tracker.storage.database import create_database
+    from dhr_tracker.storage.postgres import create_team_database
+
+    monkeypatch.setattr("dhr_tracker.security.row_digest.BLOCK_ROWS", 1)
+    local = tmp_path / "blocks.dhrdb"
+    with create_database(local, PASSPHRASE, PASSPHRASE) as database, database.transaction() as session:
+        settings = Settings(session)
+        settings.set("reports.letterhead", "Kent Community Safety Partnership")
+        settings.set("reports.letter_reference_prefix", "KCSP/DHR")
+        for day in (dt.date(2026, 12, 24), dt.date(2026, 12, 29), dt.date(2026, 12, 30)):
+            add_closure_day(session, day, "Christmas closure")
+    with open_database(local, PASSPHRASE) as database:
+        archive = read_whole(database)
+    create_team_database(empty_team_database_url, fill=fill_from(archive)).close()  # verified there, block by block
+    with open_database(empty_team_database_url, "") as team, team.transaction() as session:
+        assert verify_chain(session).ok
+        # Behind the app's back: a setting, a closure day and an agency, each in a block of its own.
+        session.execute(
+            text("UPDATE setting_value SET value_json = '\"Someone else\"' WHERE key = 'reports.letterhead'")
+        )
+        session.execute(text("UPDATE closure_day SET description = 'changed' WHERE day = '2026-12-29'"))
+        session.execute(text("UPDATE agency SET notes = 'quietly' WHERE id = 3"))
+        found = {(problem.table, problem.row, problem.kind) for problem in verify_chain(session).row_problems}
+        session.rollback()
+    assert found == {
+        ("setting_value", "reports.letterhead", "changed"),
+        ("closure_day", "2026-12-29", "changed"),
+        ("agency", "3", "changed"),
+    }
