@@ -648,6 +648,10 @@ def overview_measures(bench: Bench, national: Path, connection) -> None:  # noqa
             memory=False,
             note="record_milestone (committed, untimed), then load_case_rows: one case recomputed",
         )
+        while unlocked:
+            unlocked.pop().close()
+        # The trail after those writes, in a database opened afresh: the screens' caches are not the verify's.
+        database = open_database(copy, PASSPHRASE)
         with database.session() as session:
             active = list(
                 session.scalars(
@@ -687,8 +691,7 @@ def overview_measures(bench: Bench, national: Path, connection) -> None:  # noqa
             note="add_progress_update (committed, untimed: it may settle request items), then verify_chain: "
             "the blocks those writes touched row by row, the rest by their hash",
         )
-        while unlocked:
-            unlocked.pop().close()
+        database.close()
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

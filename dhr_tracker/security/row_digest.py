@@ -399,6 +399,12 @@ class RecordedStates:
             raise BaselineAltered(table, baseline.entry_id)
         return kept
 
+    def kept_bytes(self, table: str) -> bytes:
+        """The table's latest compact baseline's kept digests as UTF-8, checked against the entry."""
+        baseline = self._baselines[table]
+        checked = self._checked.get(baseline.entry_id)
+        return checked if checked is not None else self.baseline_rows(table).encode("utf-8")
+
     def checked_kept(self, entry_id: int, digest: str, kept: bytes) -> None:
         """Kept digests already read and hashed (altered_baselines): held, if they are right and the table's latest
         baseline's and entries follow it (its rows will be compared), so they need not be read twice."""
@@ -428,10 +434,10 @@ def altered_baselines(connection: Connection, recorded: RecordedStates) -> list[
     cursor = row_state.streaming_cursor(connection.connection.driver_connection, _dialect(connection))
     try:
         cursor.execute(f"SELECT id, {kept} FROM audit_entry WHERE action = 'baseline' AND baseline_rows IS NOT NULL")
-        while chunk := cursor.fetchmany(16):
-            for entry_id, kept_bytes in zip(map(_FIRST, chunk), row_state.utf8_bytes([row[1] for row in chunk])):
-                found[entry_id] = digest = hashlib.sha256(kept_bytes).hexdigest()
-                recorded.checked_kept(entry_id, digest, kept_bytes)
+        while row := cursor.fetchone():  # one set at a time: 30 MB for the progress updates at national scale
+            entry_id, (kept_bytes,) = row[0], row_state.utf8_bytes([row[1]])
+            found[entry_id] = digest = hashlib.sha256(kept_bytes).hexdigest()
+            recorded.checked_kept(entry_id, digest, kept_bytes)
     finally:
         cursor.close()
     return [
@@ -472,7 +478,7 @@ def block_differences(
         touched.add(max(bisect.bisect_right(firsts, key) - 1, 0))
     found: list[tuple[str, str]] = []
     unnamed = False
-    kept_text: str | None = None
+    kept: bytes | None = None
     for index, block in enumerate(baseline.blocks):
         lower = block.first if index else None
         upper = firsts[index + 1] if index + 1 < len(firsts) else None
@@ -480,9 +486,9 @@ def block_differences(
             states = _block_states(connection, table_name, lower, upper)
             if len(states) == block.rows and _stream_digest(states) == block.sha256:
                 continue
-        if kept_text is None:
-            kept_text = recorded.baseline_rows(table_name)  # checked against the entry (BaselineAltered if not)
-        expected: dict[str, str | None] = dict(_kept_block(kept_text, baseline, index))
+        if kept is None:
+            kept = recorded.kept_bytes(table_name)  # checked against the entry (BaselineAltered if not)
+        expected: dict[str, str | None] = dict(_kept_block(kept, baseline, index))
         expected.update(
             (name, digest) for name, digest in since.items() if _in_range(_key_of_name(table_name, name), lower, upper)
         )
@@ -502,19 +508,20 @@ def block_differences(
     return found, unnamed
 
 
-def _kept_block(kept_text: str, baseline: Baseline, index: int) -> dict[str, str]:
-    """The kept digests of one block's rows: a slice of the kept text, which lists the rows in key order."""
+def _kept_block(kept: bytes, baseline: Baseline, index: int) -> dict[str, str]:
+    """The kept digests of one block's rows: a slice of the kept text (as UTF-8, never decoded whole: 30 MB for
+    the progress updates at national scale), which lists the rows in key order."""
 
     def start_of(block: Block) -> int:
         name = entity_id(block.first)
-        at = kept_text.find(json.dumps(name, ensure_ascii=False) + ':"')
+        at = kept.find((json.dumps(name, ensure_ascii=False) + ':"').encode("utf-8"))
         if at < 0:
             raise BaselineAltered(baseline.table, baseline.entry_id)
         return at
 
     start = start_of(baseline.blocks[index]) if index else 1
-    end = start_of(baseline.blocks[index + 1]) if index + 1 < len(baseline.blocks) else len(kept_text) - 1
-    return json.loads("{" + kept_text[start:end].rstrip(",") + "}")
+    end = start_of(baseline.blocks[index + 1]) if index + 1 < len(baseline.blocks) else len(kept) - 1
+    return json.loads(b"{" + kept[start:end].rstrip(b",") + b"}")
 
 
 def _key_of_name(table_name: str, name: str) -> tuple | None:
