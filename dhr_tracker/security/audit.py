@@ -179,22 +179,13 @@ def entry_hash(
     existed keep their hashes.
     """
     return _content_hash(
-        previous_hash, entry_id, _stamp(at), os_user, action, entity, entity_id, case_id, changes_json, state_digest
+        previous_hash, (entry_id, _stamp(at), os_user, action, entity, entity_id, case_id, changes_json), state_digest
     )
 
 
-def _content_hash(
-    previous_hash: str,
-    entry_id: int,
-    stamp: str,
-    os_user: str,
-    action: str,
-    entity: str,
-    entity_id: str,
-    case_id: int | None,
-    changes_json: str,
-    state_digest: str | None,
-) -> str:
+def _content_hash(previous_hash: str, fields: tuple, state_digest: str | None) -> str:
+    """entry_hash, with the entry's time already in its hashed form (the stamp)."""
+    entry_id, stamp, os_user, action, entity, entity_id, case_id, changes_json = fields
     texts = (stamp, os_user, action, entity, entity_id, changes_json)
     if (
         type(entry_id) is int
@@ -209,10 +200,8 @@ def _content_hash(
             + ("]" if state_digest is None else f",{_QUOTED(state_digest)}]")
         )
     else:  # a field of another type (an archive's trail can hold anything): json.dumps itself
-        fields = [entry_id, stamp, os_user, action, entity, entity_id, case_id, changes_json]
-        if state_digest is not None:
-            fields.append(state_digest)
-        content = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+        listed = [*fields, state_digest] if state_digest is not None else list(fields)
+        content = json.dumps(listed, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256((previous_hash + "\n" + content).encode("utf-8")).hexdigest()
 
 
@@ -664,7 +653,7 @@ def walk_segment(
                 expected,
             )
         computed = _content_hash(
-            previous, entry_id, _stored_stamp(at), os_user, action, entity, name, case_id, changes_json, digest
+            previous, (entry_id, _stored_stamp(at), os_user, action, entity, name, case_id, changes_json), digest
         )
         if stored_hash != computed:
             return count, entry_id, f"entry {entry_id} was changed after it was written", previous, expected
