@@ -82,8 +82,9 @@ class NameGuard:
     """The real names stored in the database, ready to be looked for.
 
     A word of the text is a word of a name when it is the same word, or when it reads the same with look-alike
-    letters made one (normalise.skeleton: "SMlTH", "Ti11otson") and is not itself a common English word, so that
-    "plus", "Neil" or "angle" are never taken for the rare surnames "Pius", "Nell" or "Angie"."""
+    letters made one (normalise.skeleton: "SMlTH", "Ti11otson") and is not itself a common English word or a
+    number, so that "plus", "Neil", "angle" or "10" are never taken for the rare surnames "Pius", "Nell",
+    "Angie" or "Io"."""
 
     def __init__(self, names: Iterable[tuple[str, str]], *, per_million: float = 3, common: CommonWords | None = None):
         self._common = common or CommonWords.shipped()
@@ -116,10 +117,12 @@ class NameGuard:
             return []
         return sorted(self._matches(words(text)))
 
-    def _is_common(self, word: str) -> bool:
+    def _read_as_written(self, word: str) -> bool:
+        """Whether a word of the text stands for itself only, never for a look-alike of a name's word: a common
+        English word ("plus" is not "Pius"), or a number ("10 days" is not "Io", "Room 110" not "Ilo")."""
         seen = self._common_seen.get(word)
         if seen is None:
-            seen = self._common_seen[word] = self._common.is_common(word, self._per_million)
+            seen = self._common_seen[word] = word.isdigit() or self._common.is_common(word, self._per_million)
         return seen
 
     def _matches(self, read: Words) -> set[str]:
@@ -135,7 +138,7 @@ class NameGuard:
                 text_word = folded[at + offset]
                 if capitals and not capitalised[at + offset]:
                     return False
-                if text_word != word and (looks[at + offset] != word_skeleton or self._is_common(text_word)):
+                if text_word != word and (looks[at + offset] != word_skeleton or self._read_as_written(text_word)):
                     return False
             return True
 

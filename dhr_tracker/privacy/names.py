@@ -106,10 +106,11 @@ class CommonWords:
 
 def shared_name_words(pseudonym: str, names: Iterable[tuple[str, str]], *, per_million: float = 3) -> list[str]:
     """The references (sorted) of the names that share a word with the pseudonym (single letters aside), a word
-    written with look-alike letters included unless it is a common English word (as the guard reads them)."""
+    written with look-alike letters included unless it is a common English word or a number (as the guard reads
+    them)."""
     words = {word for word in folded_words(pseudonym) if len(word) > 1}
     common = CommonWords.shipped()
-    lookalikes = {skeleton(word) for word in words if not common.is_common(word, per_million)}
+    lookalikes = {skeleton(word) for word in words if not word.isdigit() and not common.is_common(word, per_million)}
     found = set()
     for reference, name in names:
         parts = parse_name(name) if name else None

@@ -73,7 +73,15 @@ def test_names_are_caught(text):
         assert word not in message  # the case, the output and the field; never the name
 
 
-LOOKALIKE_GUARD = NameGuard([("DHR-5", "Maria Pius"), ("DHR-6", "Anne Nell"), ("DHR-7", "Lena Angie")])
+LOOKALIKE_GUARD = NameGuard(
+    [
+        ("DHR-5", "Maria Pius"),
+        ("DHR-6", "Anne Nell"),
+        ("DHR-7", "Lena Angie"),
+        ("DHR-11", "Ada Io"),
+        ("DHR-12", "Cy Ilo"),
+    ]
+)
 
 
 @pytest.mark.parametrize(
@@ -83,6 +91,8 @@ LOOKALIKE_GUARD = NameGuard([("DHR-5", "Maria Pius"), ("DHR-6", "Anne Nell"), ("
         "Two reviews plus one inquest",
         "Neil from the probation service",
         "The angle of the stairs was noted",
+        # Nor is a number: "10" and "110" read with look-alikes as the rare surnames "Io" and "Ilo".
+        "The IMR came 10 days late, discussed in Room 110 on 01/10/2026",
         # An initial needs its capital, and a digit is no initial: "a smith", "1 Hill Street".
         "she asked a smith to mend the gate",
         "The office at 1 Hill Street",
@@ -98,7 +108,10 @@ def test_look_alikes_and_initials_do_not_catch_ordinary_words(text):
     )
 
 
-@pytest.mark.parametrize(("text", "case"), [("P1US", "DHR-5"), ("Mrs NeII", "DHR-6"), ("L. Angie", "DHR-7")])
+@pytest.mark.parametrize(
+    ("text", "case"),
+    [("P1US", "DHR-5"), ("Mrs NeII", "DHR-6"), ("L. Angie", "DHR-7"), ("Mrs I0", "DHR-11"), ("ILO", "DHR-12")],
+)
 def test_a_rare_surname_written_with_look_alike_letters_is_caught(text, case):
     assert LOOKALIKE_GUARD.found_in(text) == [case]
 
