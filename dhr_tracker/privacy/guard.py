@@ -18,7 +18,16 @@ from functools import cache, lru_cache
 
 from dhr_tracker.errors import UserError
 from dhr_tracker.privacy.channels import channel_label
-from dhr_tracker.privacy.names import MIDDLE_GAP, TITLES, CommonWords, NameParts, Pattern, name_patterns, parse_name
+from dhr_tracker.privacy.names import (
+    MIDDLE_GAP,
+    TITLES,
+    CommonWords,
+    NameParts,
+    Pattern,
+    name_patterns,
+    parse_name,
+    read_as_written,
+)
 from dhr_tracker.privacy.normalise import Words, folded_words, skeleton, skeleton_words, words
 
 
@@ -82,9 +91,9 @@ class NameGuard:
     """The real names stored in the database, ready to be looked for.
 
     A word of the text is a word of a name when it is the same word, or when it reads the same with look-alike
-    letters made one (normalise.skeleton: "SMlTH", "Ti11otson") and is not itself a common English word or a
-    number, so that "plus", "Neil", "angle" or "10" are never taken for the rare surnames "Pius", "Nell",
-    "Angie" or "Io"."""
+    letters made one (normalise.skeleton: "SMlTH", "Ti11otson") and is not itself a common English word, a
+    number or a short code (names.read_as_written), so that "plus", "Neil", "angle", "110" or "Q1" are never taken
+    for the rare surnames "Pius", "Nell", "Angie", "Ilo" or "Qi"."""
 
     def __init__(self, names: Iterable[tuple[str, str]], *, per_million: float = 3, common: CommonWords | None = None):
         self._common = common or CommonWords.shipped()
@@ -118,11 +127,9 @@ class NameGuard:
         return sorted(self._matches(words(text)))
 
     def _read_as_written(self, word: str) -> bool:
-        """Whether a word of the text stands for itself only, never for a look-alike of a name's word: a common
-        English word ("plus" is not "Pius"), or a number ("10 days" is not "Io", "Room 110" not "Ilo")."""
         seen = self._common_seen.get(word)
         if seen is None:
-            seen = self._common_seen[word] = word.isdigit() or self._common.is_common(word, self._per_million)
+            seen = self._common_seen[word] = read_as_written(word, self._common, self._per_million)
         return seen
 
     def _matches(self, read: Words) -> set[str]:

@@ -104,13 +104,23 @@ class CommonWords:
         return self.frequency(word) >= math.log10(per_million) + 3
 
 
+LOOKALIKE_MIN_LENGTH = 4  # "SMlTH", "J0NES", "NeII": shorter tokens are codes and numbers ("Q1", "A20", "10")
+
+
+def read_as_written(word: str, common: CommonWords, per_million: float) -> bool:
+    """Whether a (folded) word stands for itself only, never for a look-alike of a name's word: a common English
+    word ("plus" is not "Pius"), a number ("Room 110" is not "Ilo"), or a word too short to tell a look-alike
+    from a code ("Q1" is not "Qi")."""
+    return len(word) < LOOKALIKE_MIN_LENGTH or word.isdigit() or common.is_common(word, per_million)
+
+
 def shared_name_words(pseudonym: str, names: Iterable[tuple[str, str]], *, per_million: float = 3) -> list[str]:
     """The references (sorted) of the names that share a word with the pseudonym (single letters aside), a word
-    written with look-alike letters included unless it is a common English word or a number (as the guard reads
-    them)."""
+    written with look-alike letters included unless it is a common English word, a number or shorter than four
+    characters (as the guard reads them)."""
     words = {word for word in folded_words(pseudonym) if len(word) > 1}
     common = CommonWords.shipped()
-    lookalikes = {skeleton(word) for word in words if not word.isdigit() and not common.is_common(word, per_million)}
+    lookalikes = {skeleton(word) for word in words if not read_as_written(word, common, per_million)}
     found = set()
     for reference, name in names:
         parts = parse_name(name) if name else None

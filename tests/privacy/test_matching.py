@@ -91,8 +91,9 @@ LOOKALIKE_GUARD = NameGuard(
         "Two reviews plus one inquest",
         "Neil from the probation service",
         "The angle of the stairs was noted",
-        # Nor is a number: "10" and "110" read with look-alikes as the rare surnames "Io" and "Ilo".
+        # Nor is a number or a short code: "10", "110", "Q1" read with look-alikes as "Io", "Ilo", "Qi".
         "The IMR came 10 days late, discussed in Room 110 on 01/10/2026",
+        "The Q1 figures, and the A20 junction",
         # An initial needs its capital, and a digit is no initial: "a smith", "1 Hill Street".
         "she asked a smith to mend the gate",
         "The office at 1 Hill Street",
@@ -110,7 +111,7 @@ def test_look_alikes_and_initials_do_not_catch_ordinary_words(text):
 
 @pytest.mark.parametrize(
     ("text", "case"),
-    [("P1US", "DHR-5"), ("Mrs NeII", "DHR-6"), ("L. Angie", "DHR-7"), ("Mrs I0", "DHR-11"), ("ILO", "DHR-12")],
+    [("P1US", "DHR-5"), ("Mrs NeII", "DHR-6"), ("L. Angie", "DHR-7"), ("ILO", "DHR-12")],
 )
 def test_a_rare_surname_written_with_look_alike_letters_is_caught(text, case):
     assert LOOKALIKE_GUARD.found_in(text) == [case]
